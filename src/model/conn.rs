@@ -1,0 +1,40 @@
+//! Entries of the IPVS connection table (`/proc/net/ip_vs_conn`).
+//!
+//! The kernel has no netlink dump for connections; [`ConnectionTable`]
+//! reads and parses the procfs file of the caller's network namespace.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// One connection entry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Connection {
+    /// Protocol name as the kernel prints it (`TCP`, `UDP`, `SCTP`, ...).
+    pub protocol: String,
+    /// Client address.
+    pub client_addr: IpAddr,
+    /// Client port.
+    pub client_port: u16,
+    /// Virtual address.
+    pub virtual_addr: IpAddr,
+    /// Virtual port.
+    pub virtual_port: u16,
+    /// Destination (real server) address.
+    pub dest_addr: IpAddr,
+    /// Destination port.
+    pub dest_port: u16,
+    /// Protocol state (`ESTABLISHED`, `NONE`, ...).
+    pub state: String,
+    /// Seconds until the entry expires.
+    pub expires: u64,
+    /// Persistence engine name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pe_name: Option<String>,
+    /// Persistence engine data, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pe_data: Option<String>,
+}
+
+/// Reader of the connection table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionTable;
