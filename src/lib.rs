@@ -13,7 +13,13 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod handle;
 pub mod model;
+mod netlink;
+
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 
 pub use error::{Error, Op, Result};
 pub use model::*;

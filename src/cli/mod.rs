@@ -1,0 +1,3 @@
+//! The `rvsadm` command line (feature `cli`). Not a stable library API.
+
+pub mod compat;

@@ -1,0 +1,1 @@
+//! The [`Ipvs`] handle: one netlink socket, every IPVS operation.
