@@ -1,0 +1,265 @@
+//! Differential suite: rvsadm against ipvsadm 1.31, the oracle.
+//!
+//! Each case in `tests/diff/cases/*.txt` is a short shell script of `ipvsadm`
+//! command lines. Inside the VM, every case runs in a fresh network
+//! namespace; each line is one step, and for each step we keep its stdout,
+//! stderr and exit code; after the last step the resulting kernel state is
+//! read with the real `ipvsadm -Sn`.
+//!
+//! Modes (environment variable `RVSADM_DIFF`):
+//! - unset: run the cases with rvsadm and compare with the recordings in
+//!   `tests/diff/expected/` (what CI does);
+//! - `record`: run the cases with ipvsadm and (re)write the recordings
+//!   (`scripts/record-oracle`);
+//! - `live`: run both and compare them directly.
+//!
+//! Case file format: lines starting with `== NAME` begin a case; every other
+//! non-empty line not starting with `#` is a step, run by `bash -c` with
+//! `ipvsadm` on `PATH` being the program under test (for rvsadm, a symlink
+//! named `ipvsadm`, so `argv[0]` is the same in messages). A step may use
+//! pipes and here-strings (`ipvsadm -R <<< '...'`).
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, Clone)]
+struct Case {
+    name: String,
+    file: String,
+    steps: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Step {
+    cmd: String,
+    rc: i32,
+    stdout: String,
+    stderr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Recording {
+    steps: Vec<Step>,
+    /// `ipvsadm -Sn` after the last step.
+    state: String,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load_cases() -> Vec<Case> {
+    let dir = root().join("tests/diff/cases");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let mut cases: Vec<Case> = Vec::new();
+    for f in files {
+        let file = f.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        for line in text.lines() {
+            let t = line.trim_end();
+            if let Some(name) = t.strip_prefix("== ") {
+                cases.push(Case {
+                    name: format!("{file}::{}", name.trim()),
+                    file: file.clone(),
+                    steps: Vec::new(),
+                });
+            } else if t.trim().is_empty() || t.trim_start().starts_with('#') {
+                continue;
+            } else {
+                let case = cases
+                    .last_mut()
+                    .unwrap_or_else(|| panic!("{}: step before any '== name'", f.display()));
+                case.steps.push(t.to_string());
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &cases {
+        assert!(
+            seen.insert(c.name.clone()),
+            "duplicate case name {}",
+            c.name
+        );
+        assert!(!c.steps.is_empty(), "case {} has no steps", c.name);
+    }
+    cases
+}
+
+fn expected_path(case: &Case) -> PathBuf {
+    let local = case.name.split("::").nth(1).unwrap_or(&case.name);
+    root()
+        .join("tests/diff/expected")
+        .join(&case.file)
+        .join(format!("{local}.json"))
+}
+
+/// A directory holding `ipvsadm` -> the program under test.
+fn bin_dir(prog: &Path, tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rvsadm-diff-{tag}-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let link = dir.join("ipvsadm");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(prog, &link).expect("symlink");
+    dir
+}
+
+fn rvsadm_path() -> PathBuf {
+    std::env::var_os("NEXTEST_BIN_EXE_rvsadm")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rvsadm")))
+}
+
+fn ipvsadm_path() -> PathBuf {
+    ["/usr/sbin/ipvsadm", "/sbin/ipvsadm"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("ipvsadm is not installed")
+}
+
+/// Run a case's steps in the current (fresh) namespace with `prog` as ipvsadm.
+fn run_steps(case: &Case, prog: &Path, tag: &str) -> Recording {
+    let dir = bin_dir(prog, tag);
+    let path = format!("{}:/usr/sbin:/usr/bin:/sbin:/bin", dir.to_string_lossy());
+    let mut steps = Vec::new();
+    for cmd in &case.steps {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(cmd)
+            .env("PATH", &path)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("running bash");
+        steps.push(Step {
+            cmd: cmd.clone(),
+            rc: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
+    }
+    let state = Command::new(ipvsadm_path())
+        .arg("-Sn")
+        .output()
+        .expect("running ipvsadm -Sn");
+    Recording {
+        steps,
+        state: String::from_utf8_lossy(&state.stdout).into_owned(),
+    }
+}
+
+/// Enter a fresh network namespace (this thread and its children) with lo up.
+fn fresh_netns() -> Result<(), Failed> {
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
+        .map_err(|e| format!("unshare(CLONE_NEWNET): {e}"))?;
+    let st = Command::new("ip")
+        .args(["link", "set", "lo", "up"])
+        .status()
+        .map_err(|e| format!("ip link set lo up: {e}"))?;
+    if !st.success() {
+        return Err("ip link set lo up failed".into());
+    }
+    Ok(())
+}
+
+fn diff_recordings(want: &Recording, got: &Recording) -> Option<String> {
+    let mut msg = String::new();
+    for (i, (w, g)) in want.steps.iter().zip(&got.steps).enumerate() {
+        if w != g {
+            msg.push_str(&format!("step {} `{}`:\n", i + 1, w.cmd));
+            if w.cmd != g.cmd {
+                msg.push_str(&format!("  command differs: `{}`\n", g.cmd));
+            }
+            if w.rc != g.rc {
+                msg.push_str(&format!("  exit code: ipvsadm {} rvsadm {}\n", w.rc, g.rc));
+            }
+            if w.stdout != g.stdout {
+                msg.push_str(&format!(
+                    "  stdout:\n    ipvsadm: {:?}\n    rvsadm:  {:?}\n",
+                    w.stdout, g.stdout
+                ));
+            }
+            if w.stderr != g.stderr {
+                msg.push_str(&format!(
+                    "  stderr:\n    ipvsadm: {:?}\n    rvsadm:  {:?}\n",
+                    w.stderr, g.stderr
+                ));
+            }
+        }
+    }
+    if want.steps.len() != got.steps.len() {
+        msg.push_str("number of steps differs (re-record the oracle)\n");
+    }
+    if want.state != got.state {
+        msg.push_str(&format!(
+            "final state (ipvsadm -Sn):\n  ipvsadm: {:?}\n  rvsadm:  {:?}\n",
+            want.state, got.state
+        ));
+    }
+    (!msg.is_empty()).then_some(msg)
+}
+
+fn run_case(case: &Case, mode: &str) -> Result<(), Failed> {
+    fresh_netns()?;
+    match mode {
+        "record" => {
+            let rec = run_steps(case, &ipvsadm_path(), "oracle");
+            let p = expected_path(case);
+            std::fs::create_dir_all(p.parent().unwrap())
+                .map_err(|e| format!("mkdir {}: {e}", p.display()))?;
+            let json = serde_json::to_string_pretty(&rec).unwrap() + "\n";
+            std::fs::write(&p, json).map_err(|e| format!("writing {}: {e}", p.display()))?;
+            Ok(())
+        }
+        "live" => {
+            let want = run_steps(case, &ipvsadm_path(), "oracle");
+            // Same namespace: flush what the oracle left behind first.
+            let _ = Command::new(ipvsadm_path()).arg("-C").status();
+            let got = run_steps(case, &rvsadm_path(), "rvsadm");
+            match diff_recordings(&want, &got) {
+                None => Ok(()),
+                Some(m) => Err(m.into()),
+            }
+        }
+        _ => {
+            let p = expected_path(case);
+            let text = std::fs::read_to_string(&p).map_err(|e| {
+                format!(
+                    "no recording {} ({e}); run scripts/record-oracle",
+                    p.display()
+                )
+            })?;
+            let want: Recording = serde_json::from_str(&text)
+                .map_err(|e| format!("bad recording {}: {e}", p.display()))?;
+            let got = run_steps(case, &rvsadm_path(), "rvsadm");
+            match diff_recordings(&want, &got) {
+                None => Ok(()),
+                Some(m) => Err(m.into()),
+            }
+        }
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let in_vm = std::env::var("RVSADM_VM").as_deref() == Ok("1");
+    let mode = std::env::var("RVSADM_DIFF").unwrap_or_default();
+    let trials = load_cases()
+        .into_iter()
+        .map(|case| {
+            let name = case.name.clone();
+            let mode = mode.clone();
+            Trial::test(name, move || run_case(&case, &mode)).with_ignored_flag(!in_vm)
+        })
+        .collect();
+    if !in_vm {
+        eprintln!("SKIPPED differential suite: kernel tests, run inside the VM (scripts/vm)");
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
