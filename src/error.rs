@@ -1,7 +1,38 @@
 //! The crate's one error type, with stable codes.
 //!
-//! Every variant has a snake_case code and a number that never change
-//! meaning (see `docs/errors.md`).
+//! Every variant of [`Error`] has a snake_case code ([`Error::code`]) and a
+//! number ([`Error::number`]) that never change meaning; scripts and the
+//! `--json` output can rely on them. New variants may be added (the enum is
+//! `#[non_exhaustive]`), existing ones keep their code and number.
+//!
+//! | number | code | variant | when |
+//! |---:|---|---|---|
+//! | 1 | `ipvs_unavailable` | [`Error::IpvsUnavailable`] | the kernel has no `IPVS` generic-netlink family (module `ip_vs` not loaded) |
+//! | 2 | `permission_denied` | [`Error::PermissionDenied`] | `EPERM`: the caller lacks `CAP_NET_ADMIN` |
+//! | 3 | `timeout` | [`Error::Timeout`] | no reply from the kernel within the receive timeout |
+//! | 4 | `malformed_reply` | [`Error::MalformedReply`] | the kernel's reply could not be decoded |
+//! | 5 | `unconfirmed` | [`Error::Unconfirmed`] | a request was sent but its acknowledgement was lost |
+//! | 10 | `service_exists` | [`Error::ServiceExists`] | `EEXIST` adding a service |
+//! | 11 | `no_such_service` | [`Error::NoSuchService`] | `ESRCH` on a request naming a service |
+//! | 12 | `scheduler_or_pe_not_found` | [`Error::SchedulerOrPeNotFound`] | `ENOENT` adding or editing a service |
+//! | 13 | `destination_exists` | [`Error::DestinationExists`] | `EEXIST` adding a destination |
+//! | 14 | `no_such_destination` | [`Error::NoSuchDestination`] | `ENOENT` editing or deleting a destination |
+//! | 15 | `daemon_running` | [`Error::DaemonRunning`] | `EEXIST` starting a sync daemon |
+//! | 16 | `no_daemon_running` | [`Error::NoDaemonRunning`] | `ESRCH` stopping a sync daemon |
+//! | 20 | `invalid_argument` | [`Error::InvalidArgument`] | `EINVAL`: the kernel rejected a value |
+//! | 21 | `out_of_range` | [`Error::OutOfRange`] | `ERANGE`: weight or thresholds out of range |
+//! | 22 | `no_such_device` | [`Error::NoSuchDevice`] | `ENODEV`: unknown network interface |
+//! | 30 | `kernel` | [`Error::Kernel`] | any other errno from the kernel |
+//! | 40 | `io` | [`Error::Io`] | a socket system call failed |
+//!
+//! Kernel errnos are mapped per request kind ([`Op`]), the way ipvsadm does:
+//! `EEXIST` is "service exists" when adding a service but "destination
+//! exists" when adding a destination. [`Error::ipvsadm_message`] gives the
+//! exact text ipvsadm 1.31 prints for the same failure.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
 
 /// Which kind of request an error came from; it selects ipvsadm's message
 /// for a kernel errno (`EEXIST` on a service is "Service already exists", on a
@@ -46,14 +77,489 @@ pub enum Op {
     Connect,
 }
 
-/// Errors of the rvsadm library.
+impl Op {
+    /// A short human name (`"add service"`), used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::AddService => "add service",
+            Op::EditService => "edit service",
+            Op::DelService => "delete service",
+            Op::GetService => "get service",
+            Op::ListServices => "list services",
+            Op::ListDests => "list destinations",
+            Op::AddDest => "add destination",
+            Op::EditDest => "edit destination",
+            Op::DelDest => "delete destination",
+            Op::Zero => "zero counters",
+            Op::Flush => "flush",
+            Op::StartDaemon => "start daemon",
+            Op::StopDaemon => "stop daemon",
+            Op::ListDaemons => "list daemons",
+            Op::SetTimeouts => "set timeouts",
+            Op::GetTimeouts => "get timeouts",
+            Op::GetInfo => "get info",
+            Op::Connect => "connect",
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Errors of the rvsadm library. See the [module docs](self) for the table
+/// of stable codes and numbers.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Placeholder while the library is being written.
-    #[error("{0}")]
-    Other(String),
+    /// The kernel has no `IPVS` generic-netlink family.
+    #[error(
+        "IPVS is not available in this kernel: load the ip_vs module (`modprobe ip_vs`) and retry"
+    )]
+    IpvsUnavailable,
+    /// `EPERM`: the caller may not administer IPVS.
+    #[error("{op}: permission denied: IPVS administration needs CAP_NET_ADMIN (run as root)")]
+    PermissionDenied {
+        /// The request.
+        op: Op,
+    },
+    /// No reply arrived within the receive timeout.
+    #[error("{op}: no reply from the kernel within {after:?}: the system may be overloaded; retry or raise the timeout (Ipvs::set_timeout)")]
+    Timeout {
+        /// The request.
+        op: Op,
+        /// The timeout that expired.
+        after: Duration,
+    },
+    /// The kernel's reply could not be decoded.
+    #[error("{op}: malformed reply from the kernel: {reason}; this is a bug in rvsadm or an unsupported kernel, please report it")]
+    MalformedReply {
+        /// The request.
+        op: Op,
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// The request was sent but its acknowledgement was lost (the socket's
+    /// receive buffer overflowed); whether it took effect is unknown.
+    #[error("{op}: the kernel's acknowledgement was lost; the change may or may not have been applied: re-read the table")]
+    Unconfirmed {
+        /// The request.
+        op: Op,
+    },
+    /// `EEXIST` adding a service.
+    #[error("{op}: the service already exists: edit it instead, or delete it first")]
+    ServiceExists {
+        /// The request.
+        op: Op,
+    },
+    /// `ESRCH` on a request naming a service.
+    #[error("{op}: no such service: check protocol, address and port (or fwmark) against the current table")]
+    NoSuchService {
+        /// The request.
+        op: Op,
+    },
+    /// `ENOENT` adding or editing a service.
+    #[error("{op}: scheduler or persistence engine not found: check the name, or load its module (e.g. `modprobe ip_vs_rr`)")]
+    SchedulerOrPeNotFound {
+        /// The request.
+        op: Op,
+    },
+    /// `EEXIST` adding a destination.
+    #[error("{op}: the destination already exists in this service: edit it instead")]
+    DestinationExists {
+        /// The request.
+        op: Op,
+    },
+    /// `ENOENT` editing or deleting a destination.
+    #[error("{op}: no such destination in this service: check its address and port")]
+    NoSuchDestination {
+        /// The request.
+        op: Op,
+    },
+    /// `EEXIST` starting a sync daemon.
+    #[error("{op}: a sync daemon in this state is already running: stop it first")]
+    DaemonRunning {
+        /// The request.
+        op: Op,
+    },
+    /// `ESRCH` stopping a sync daemon.
+    #[error("{op}: no sync daemon in this state is running")]
+    NoDaemonRunning {
+        /// The request.
+        op: Op,
+    },
+    /// `EINVAL`: the kernel rejected a value.
+    #[error("{op}: invalid argument: the kernel rejected the request (address not unicast, mixed address families without tunnelling, bad interface name, missing field, ...)")]
+    InvalidArgument {
+        /// The request.
+        op: Op,
+    },
+    /// `ERANGE`: a weight or threshold out of range.
+    #[error("{op}: value out of range: weights must be >= 0 and the lower threshold must not exceed the upper one")]
+    OutOfRange {
+        /// The request.
+        op: Op,
+    },
+    /// `ENODEV`: unknown network interface.
+    #[error("{op}: no such network device: check the interface name")]
+    NoSuchDevice {
+        /// The request.
+        op: Op,
+    },
+    /// Any other errno from the kernel.
+    #[error("{op}: the kernel rejected the request: {} (errno {errno})", libc_strerror(*errno))]
+    Kernel {
+        /// The request.
+        op: Op,
+        /// The positive errno.
+        errno: i32,
+    },
+    /// A socket system call failed.
+    #[error("netlink socket error: {0}")]
+    Io(#[from] io::Error),
 }
 
 /// Result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// libc's `strerror` text for an errno (what ipvsadm prints as a fallback).
+fn libc_strerror(errno: i32) -> String {
+    let s = io::Error::from_raw_os_error(errno).to_string();
+    // std appends " (os error N)"; ipvsadm prints only the libc text.
+    match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+impl Error {
+    /// Map a kernel errno (positive) for a request kind to a variant.
+    pub fn from_kernel(op: Op, errno: i32) -> Error {
+        use nix::libc::*;
+        match (errno, op) {
+            (EPERM, _) => Error::PermissionDenied { op },
+            (EINVAL, _) => Error::InvalidArgument { op },
+            (ERANGE, _) => Error::OutOfRange { op },
+            (ENODEV, _) => Error::NoSuchDevice { op },
+            (EEXIST, Op::AddService) => Error::ServiceExists { op },
+            (EEXIST, Op::AddDest) => Error::DestinationExists { op },
+            (EEXIST, Op::StartDaemon) => Error::DaemonRunning { op },
+            (
+                ESRCH,
+                Op::EditService
+                | Op::DelService
+                | Op::Zero
+                | Op::GetService
+                | Op::ListDests
+                | Op::AddDest
+                | Op::EditDest
+                | Op::DelDest,
+            ) => Error::NoSuchService { op },
+            (ESRCH, Op::StopDaemon) => Error::NoDaemonRunning { op },
+            (ENOENT, Op::AddService | Op::EditService) => Error::SchedulerOrPeNotFound { op },
+            (ENOENT, Op::EditDest | Op::DelDest) => Error::NoSuchDestination { op },
+            _ => Error::Kernel { op, errno },
+        }
+    }
+
+    /// The stable snake_case code (see the module table).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::IpvsUnavailable => "ipvs_unavailable",
+            Error::PermissionDenied { .. } => "permission_denied",
+            Error::Timeout { .. } => "timeout",
+            Error::MalformedReply { .. } => "malformed_reply",
+            Error::Unconfirmed { .. } => "unconfirmed",
+            Error::ServiceExists { .. } => "service_exists",
+            Error::NoSuchService { .. } => "no_such_service",
+            Error::SchedulerOrPeNotFound { .. } => "scheduler_or_pe_not_found",
+            Error::DestinationExists { .. } => "destination_exists",
+            Error::NoSuchDestination { .. } => "no_such_destination",
+            Error::DaemonRunning { .. } => "daemon_running",
+            Error::NoDaemonRunning { .. } => "no_daemon_running",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::OutOfRange { .. } => "out_of_range",
+            Error::NoSuchDevice { .. } => "no_such_device",
+            Error::Kernel { .. } => "kernel",
+            Error::Io(_) => "io",
+        }
+    }
+
+    /// The stable number (see the module table).
+    pub fn number(&self) -> u16 {
+        match self {
+            Error::IpvsUnavailable => 1,
+            Error::PermissionDenied { .. } => 2,
+            Error::Timeout { .. } => 3,
+            Error::MalformedReply { .. } => 4,
+            Error::Unconfirmed { .. } => 5,
+            Error::ServiceExists { .. } => 10,
+            Error::NoSuchService { .. } => 11,
+            Error::SchedulerOrPeNotFound { .. } => 12,
+            Error::DestinationExists { .. } => 13,
+            Error::NoSuchDestination { .. } => 14,
+            Error::DaemonRunning { .. } => 15,
+            Error::NoDaemonRunning { .. } => 16,
+            Error::InvalidArgument { .. } => 20,
+            Error::OutOfRange { .. } => 21,
+            Error::NoSuchDevice { .. } => 22,
+            Error::Kernel { .. } => 30,
+            Error::Io(_) => 40,
+        }
+    }
+
+    /// The request kind, when the error came from one.
+    pub fn op(&self) -> Option<Op> {
+        match self {
+            Error::IpvsUnavailable => Some(Op::Connect),
+            Error::PermissionDenied { op }
+            | Error::Timeout { op, .. }
+            | Error::MalformedReply { op, .. }
+            | Error::Unconfirmed { op }
+            | Error::ServiceExists { op }
+            | Error::NoSuchService { op }
+            | Error::SchedulerOrPeNotFound { op }
+            | Error::DestinationExists { op }
+            | Error::NoSuchDestination { op }
+            | Error::DaemonRunning { op }
+            | Error::NoDaemonRunning { op }
+            | Error::InvalidArgument { op }
+            | Error::OutOfRange { op }
+            | Error::NoSuchDevice { op }
+            | Error::Kernel { op, .. } => Some(*op),
+            Error::Io(_) => None,
+        }
+    }
+
+    /// The positive errno the kernel (or a system call) reported, if any.
+    pub fn errno(&self) -> Option<i32> {
+        use nix::libc::*;
+        match self {
+            Error::IpvsUnavailable
+            | Error::Timeout { .. }
+            | Error::MalformedReply { .. }
+            | Error::Unconfirmed { .. } => None,
+            Error::PermissionDenied { .. } => Some(EPERM),
+            Error::ServiceExists { .. }
+            | Error::DestinationExists { .. }
+            | Error::DaemonRunning { .. } => Some(EEXIST),
+            Error::NoSuchService { .. } | Error::NoDaemonRunning { .. } => Some(ESRCH),
+            Error::SchedulerOrPeNotFound { .. } | Error::NoSuchDestination { .. } => Some(ENOENT),
+            Error::InvalidArgument { .. } => Some(EINVAL),
+            Error::OutOfRange { .. } => Some(ERANGE),
+            Error::NoSuchDevice { .. } => Some(ENODEV),
+            Error::Kernel { errno, .. } => Some(*errno),
+            Error::Io(e) => e.raw_os_error(),
+        }
+    }
+
+    /// Exactly the text ipvsadm 1.31 prints for this failure (its
+    /// `ipvs_strerror` table for the request kind and errno, falling back to
+    /// libc's `strerror`).
+    ///
+    /// Failures that are not a kernel errno (timeouts, undecodable replies,
+    /// socket errors) are reported by ipvsadm's library as `EINVAL`, so they
+    /// give that text; a missing IPVS family gives "Protocol not available".
+    ///
+    /// ```
+    /// use rvsadm::{Error, Op};
+    /// assert_eq!(Error::from_kernel(Op::AddService, 17).ipvsadm_message(), "Service already exists");
+    /// assert_eq!(Error::from_kernel(Op::AddDest, 3).ipvsadm_message(), "Service not defined");
+    /// assert_eq!(Error::from_kernel(Op::Flush, 3).ipvsadm_message(), "No such process");
+    /// assert_eq!(Error::from_kernel(Op::AddDest, 34).ipvsadm_message(), "Numerical result out of range");
+    /// ```
+    pub fn ipvsadm_message(&self) -> String {
+        use nix::libc::*;
+        if let Error::IpvsUnavailable = self {
+            return libc_strerror(ENOPROTOOPT);
+        }
+        let (op, errno) = match (self.op(), self.errno()) {
+            (Some(op), Some(errno)) if !matches!(self, Error::Io(_)) => (op, errno),
+            _ => (Op::Connect, EINVAL),
+        };
+        ipvsadm_text(op, errno)
+    }
+}
+
+/// ipvsadm's `ipvs_strerror` for a request kind and errno.
+fn ipvsadm_text(op: Op, errno: i32) -> String {
+    use nix::libc::*;
+    // Which libipvs function ipvsadm has "current" for each request kind:
+    // flush, the service dump and getinfo leave it at the init function, so
+    // only the "any function" rows apply to them.
+    let specific: Option<&'static str> = match (op, errno) {
+        (Op::AddService, EEXIST) => Some("Service already exists"),
+        (Op::AddService | Op::EditService, ENOENT) => {
+            Some("Scheduler or persistence engine not found")
+        }
+        (Op::EditService | Op::DelService | Op::Zero | Op::ListDests | Op::GetService, ESRCH) => {
+            Some("No such service")
+        }
+        (Op::AddDest | Op::EditDest | Op::DelDest, ESRCH) => Some("Service not defined"),
+        (Op::AddDest, EEXIST) => Some("Destination already exists"),
+        (Op::EditDest | Op::DelDest, ENOENT) => Some("No such destination"),
+        (Op::StartDaemon, EEXIST) => Some("Daemon has already run"),
+        (Op::StopDaemon, ESRCH) => Some("No daemon is running"),
+        (_, EPERM) => Some("Permission denied (you must be root)"),
+        (_, EINVAL) => {
+            Some("Invalid operation.  Possibly wrong module version, address not unicast, ...")
+        }
+        (_, ENOPROTOOPT) => Some("Protocol not available"),
+        (_, ENOMEM) => Some("Memory allocation problem"),
+        (_, EOPNOTSUPP) => Some("Operation not supported with IPv6"),
+        (_, EAFNOSUPPORT) => Some("Operation not supported with specified address family"),
+        (_, EMSGSIZE) => Some("Module is wrong version"),
+        _ => None,
+    };
+    match specific {
+        Some(s) => s.to_string(),
+        None => libc_strerror(errno),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::libc::*;
+
+    #[test]
+    fn mapping_per_op() {
+        assert_eq!(
+            Error::from_kernel(Op::AddService, EEXIST).code(),
+            "service_exists"
+        );
+        assert_eq!(
+            Error::from_kernel(Op::AddDest, EEXIST).code(),
+            "destination_exists"
+        );
+        assert_eq!(
+            Error::from_kernel(Op::StartDaemon, EEXIST).code(),
+            "daemon_running"
+        );
+        assert_eq!(
+            Error::from_kernel(Op::EditDest, ENOENT).code(),
+            "no_such_destination"
+        );
+        assert_eq!(
+            Error::from_kernel(Op::EditService, ENOENT).code(),
+            "scheduler_or_pe_not_found"
+        );
+        assert_eq!(
+            Error::from_kernel(Op::DelDest, ESRCH).code(),
+            "no_such_service"
+        );
+        assert_eq!(
+            Error::from_kernel(Op::StopDaemon, ESRCH).code(),
+            "no_daemon_running"
+        );
+        let k = Error::from_kernel(Op::Flush, ESRCH);
+        assert_eq!(k.code(), "kernel");
+        assert_eq!(k.errno(), Some(ESRCH));
+        assert_eq!(k.op(), Some(Op::Flush));
+        assert_eq!(
+            Error::from_kernel(Op::StartDaemon, ENODEV).code(),
+            "no_such_device"
+        );
+    }
+
+    #[test]
+    fn ipvsadm_texts() {
+        let t = |op, e| Error::from_kernel(op, e).ipvsadm_message();
+        assert_eq!(t(Op::AddService, EEXIST), "Service already exists");
+        assert_eq!(
+            t(Op::EditService, ENOENT),
+            "Scheduler or persistence engine not found"
+        );
+        assert_eq!(t(Op::DelService, ESRCH), "No such service");
+        assert_eq!(t(Op::Zero, ESRCH), "No such service");
+        assert_eq!(t(Op::GetService, ESRCH), "No such service");
+        assert_eq!(t(Op::ListDests, ESRCH), "No such service");
+        assert_eq!(t(Op::ListServices, ESRCH), "No such process");
+        assert_eq!(t(Op::Flush, ESRCH), "No such process");
+        assert_eq!(t(Op::EditDest, ESRCH), "Service not defined");
+        assert_eq!(t(Op::AddDest, EEXIST), "Destination already exists");
+        assert_eq!(t(Op::DelDest, ENOENT), "No such destination");
+        assert_eq!(t(Op::AddDest, ENOENT), "No such file or directory");
+        assert_eq!(t(Op::StartDaemon, EEXIST), "Daemon has already run");
+        assert_eq!(t(Op::StopDaemon, ESRCH), "No daemon is running");
+        assert_eq!(
+            t(Op::AddService, EPERM),
+            "Permission denied (you must be root)"
+        );
+        assert_eq!(
+            t(Op::AddDest, EINVAL),
+            "Invalid operation.  Possibly wrong module version, address not unicast, ..."
+        );
+        assert_eq!(t(Op::AddDest, ERANGE), "Numerical result out of range");
+        assert_eq!(t(Op::StartDaemon, ENODEV), "No such device");
+        assert_eq!(t(Op::AddService, EEXIST), "Service already exists");
+        assert_eq!(
+            t(Op::Flush, EAFNOSUPPORT),
+            "Operation not supported with specified address family"
+        );
+        assert_eq!(t(Op::Flush, EMSGSIZE), "Module is wrong version");
+        assert_eq!(t(Op::Flush, ENOMEM), "Memory allocation problem");
+        assert_eq!(
+            t(Op::Flush, EOPNOTSUPP),
+            "Operation not supported with IPv6"
+        );
+        assert_eq!(t(Op::Flush, ENOPROTOOPT), "Protocol not available");
+        assert_eq!(
+            Error::IpvsUnavailable.ipvsadm_message(),
+            "Protocol not available"
+        );
+        assert_eq!(
+            Error::Timeout {
+                op: Op::Flush,
+                after: Duration::from_secs(1)
+            }
+            .ipvsadm_message(),
+            "Invalid operation.  Possibly wrong module version, address not unicast, ..."
+        );
+    }
+
+    #[test]
+    fn codes_and_numbers_are_unique() {
+        let all = [
+            Error::IpvsUnavailable,
+            Error::PermissionDenied { op: Op::Flush },
+            Error::Timeout {
+                op: Op::Flush,
+                after: Duration::ZERO,
+            },
+            Error::MalformedReply {
+                op: Op::Flush,
+                reason: String::new(),
+            },
+            Error::Unconfirmed { op: Op::Flush },
+            Error::ServiceExists { op: Op::Flush },
+            Error::NoSuchService { op: Op::Flush },
+            Error::SchedulerOrPeNotFound { op: Op::Flush },
+            Error::DestinationExists { op: Op::Flush },
+            Error::NoSuchDestination { op: Op::Flush },
+            Error::DaemonRunning { op: Op::Flush },
+            Error::NoDaemonRunning { op: Op::Flush },
+            Error::InvalidArgument { op: Op::Flush },
+            Error::OutOfRange { op: Op::Flush },
+            Error::NoSuchDevice { op: Op::Flush },
+            Error::Kernel {
+                op: Op::Flush,
+                errno: 1,
+            },
+            Error::Io(io::Error::other("x")),
+        ];
+        let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
+        let mut nums: Vec<_> = all.iter().map(|e| e.number()).collect();
+        codes.sort();
+        codes.dedup();
+        nums.sort();
+        nums.dedup();
+        assert_eq!(codes.len(), all.len());
+        assert_eq!(nums.len(), all.len());
+        for e in &all {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+}

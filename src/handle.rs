@@ -1,1 +1,366 @@
 //! The [`Ipvs`] handle: one netlink socket, every IPVS operation.
+
+use crate::error::{Error, Op, Result};
+use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Timeouts};
+use crate::netlink::attr::AttrWriter;
+use crate::netlink::codec::{self, cmd, SvcFields};
+use crate::netlink::socket::{Transport, DEFAULT_TIMEOUT};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// A connection to the kernel's IPVS table of the calling thread's network
+/// namespace.
+///
+/// [`Ipvs::connect`] opens **one** `NETLINK_GENERIC` socket and resolves the
+/// `IPVS` family once; every request reuses that socket. Replies are matched
+/// by sequence number (stale ones are discarded) and every receive has a
+/// timeout ([`Ipvs::set_timeout`], 5 s by default), so a lost reply is an
+/// [`Error::Timeout`], never a hang.
+///
+/// `Ipvs` is `Send + Sync`: the socket state sits behind a [`Mutex`], so
+/// threads sharing one handle (e.g. in an `Arc`) take turns, one request (or
+/// one dump, or one [`Ipvs::apply`] batch) at a time. The kernel allows only
+/// one dump at a time per socket anyway; for parallel requests open one
+/// handle per thread.
+///
+/// The namespace is fixed when the socket is opened: a handle created in a
+/// network namespace keeps working on that namespace from any thread.
+///
+/// ```no_run
+/// # fn main() -> rvsadm::Result<()> {
+/// let ipvs = rvsadm::Ipvs::connect()?;
+/// let info = ipvs.info()?;
+/// println!("IP Virtual Server version {} (size={})", info.version_string(), info.conn_tab_size);
+/// # Ok(()) }
+/// ```
+pub struct Ipvs {
+    inner: Mutex<Transport>,
+}
+
+impl std::fmt::Debug for Ipvs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ipvs").finish_non_exhaustive()
+    }
+}
+
+/// One change for [`Ipvs::apply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// Add a service ([`Ipvs::add_service`]).
+    AddService(Service),
+    /// Edit a service ([`Ipvs::edit_service`]).
+    EditService(Service),
+    /// Delete a service ([`Ipvs::delete_service`]).
+    DeleteService(ServiceKey),
+    /// Delete every service ([`Ipvs::flush`]).
+    Flush,
+    /// Add a destination to a service ([`Ipvs::add_destination`]).
+    AddDestination(ServiceKey, Destination),
+    /// Edit a destination ([`Ipvs::edit_destination`]).
+    EditDestination(ServiceKey, Destination),
+    /// Delete a destination ([`Ipvs::delete_destination`]).
+    DeleteDestination(ServiceKey, Destination),
+    /// Zero counters of one service or of all ([`Ipvs::zero`]).
+    Zero(Option<ServiceKey>),
+    /// Set the protocol timeouts ([`Ipvs::set_timeouts`]).
+    SetTimeouts(Timeouts),
+    /// Start a sync daemon ([`Ipvs::start_daemon`]).
+    StartDaemon(Daemon),
+    /// Stop a sync daemon ([`Ipvs::stop_daemon`]).
+    StopDaemon(Daemon),
+}
+
+impl Operation {
+    /// The request kind, the genl command and the attributes.
+    pub(crate) fn encode(&self) -> (Op, u8, Vec<u8>) {
+        let mut w = AttrWriter::new();
+        let (op, c) = match self {
+            Operation::AddService(s) => {
+                codec::put_service(&mut w, &SvcFields::of(s));
+                (Op::AddService, cmd::NEW_SERVICE)
+            }
+            Operation::EditService(s) => {
+                codec::put_service(&mut w, &SvcFields::of(s));
+                (Op::EditService, cmd::SET_SERVICE)
+            }
+            Operation::DeleteService(k) => {
+                codec::put_service(&mut w, &SvcFields::key_only(k));
+                (Op::DelService, cmd::DEL_SERVICE)
+            }
+            Operation::Flush => (Op::Flush, cmd::FLUSH),
+            Operation::AddDestination(k, d) => {
+                codec::put_service(&mut w, &SvcFields::key_only(k));
+                codec::put_dest(&mut w, d);
+                (Op::AddDest, cmd::NEW_DEST)
+            }
+            Operation::EditDestination(k, d) => {
+                codec::put_service(&mut w, &SvcFields::key_only(k));
+                codec::put_dest(&mut w, d);
+                (Op::EditDest, cmd::SET_DEST)
+            }
+            Operation::DeleteDestination(k, d) => {
+                codec::put_service(&mut w, &SvcFields::key_only(k));
+                codec::put_dest(&mut w, d);
+                (Op::DelDest, cmd::DEL_DEST)
+            }
+            Operation::Zero(k) => {
+                if let Some(k) = k {
+                    codec::put_service(&mut w, &SvcFields::key_only(k));
+                }
+                (Op::Zero, cmd::ZERO)
+            }
+            Operation::SetTimeouts(t) => {
+                codec::put_timeouts(&mut w, t);
+                (Op::SetTimeouts, cmd::SET_CONFIG)
+            }
+            Operation::StartDaemon(d) => {
+                codec::put_daemon_new(&mut w, d);
+                (Op::StartDaemon, cmd::NEW_DAEMON)
+            }
+            Operation::StopDaemon(d) => {
+                codec::put_daemon_del(&mut w, d);
+                (Op::StopDaemon, cmd::DEL_DAEMON)
+            }
+        };
+        (op, c, w.into_vec())
+    }
+}
+
+fn malformed(op: Op) -> impl Fn(crate::netlink::attr::DecodeError) -> Error {
+    move |e| Error::MalformedReply { op, reason: e.0 }
+}
+
+impl Ipvs {
+    /// Open the netlink socket and resolve the `IPVS` family.
+    ///
+    /// Errors: [`Error::IpvsUnavailable`] when the kernel has no IPVS (load
+    /// it with `modprobe ip_vs`), [`Error::PermissionDenied`], [`Error::Io`].
+    /// No IPVS request is sent yet.
+    pub fn connect() -> Result<Ipvs> {
+        Ok(Ipvs {
+            inner: Mutex::new(Transport::connect(DEFAULT_TIMEOUT)?),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Transport> {
+        // A panic while holding the lock cannot leave the transport in a
+        // state worse than "replies pending", which the sequence check
+        // handles; keep going.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Set the receive timeout for every later request (default 5 s).
+    pub fn set_timeout(&self, d: Duration) {
+        // Setting SO_RCVTIMEO on an open socket does not fail in practice;
+        // if it did, the previous timeout stays in force.
+        let _ = self.lock().set_timeout(d);
+    }
+
+    /// Run one change and wait for its acknowledgement.
+    fn exec(&self, o: &Operation) -> Result<()> {
+        let (op, c, attrs) = o.encode();
+        self.lock()
+            .request(op, c, false, &attrs, &mut |_, _| Ok(()))
+    }
+
+    /// IPVS version and connection-table size (`GET_INFO`).
+    pub fn info(&self) -> Result<Info> {
+        let op = Op::GetInfo;
+        let mut out = None;
+        self.lock()
+            .request(op, cmd::GET_INFO, false, &[], &mut |_, a| {
+                out = Some(codec::decode_info(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+        out.ok_or_else(|| Error::MalformedReply {
+            op,
+            reason: "no info in the reply".into(),
+        })
+    }
+
+    /// Every service, with counters, without destinations (one dump).
+    pub fn services(&self) -> Result<Vec<Service>> {
+        let op = Op::ListServices;
+        let mut out = Vec::new();
+        self.lock()
+            .request(op, cmd::GET_SERVICE, true, &[], &mut |_, a| {
+                out.push(codec::decode_service_msg(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+        Ok(out)
+    }
+
+    /// Every service with its destinations: one service dump, then one
+    /// destination dump per service (the kernel runs one dump at a time per
+    /// socket).
+    pub fn services_with_destinations(&self) -> Result<Vec<Service>> {
+        let mut svcs = self.services()?;
+        for s in &mut svcs {
+            s.destinations = self.destinations(&s.key)?;
+        }
+        Ok(svcs)
+    }
+
+    /// One service, with counters, without destinations (`GET_SERVICE`).
+    /// [`Error::NoSuchService`] if it does not exist.
+    pub fn service(&self, key: &ServiceKey) -> Result<Service> {
+        let op = Op::GetService;
+        let mut w = AttrWriter::new();
+        codec::put_service(
+            &mut w,
+            &SvcFields {
+                netmask: 0,
+                ..SvcFields::key_only(key)
+            },
+        );
+        let mut out = None;
+        self.lock()
+            .request(op, cmd::GET_SERVICE, false, &w.into_vec(), &mut |_, a| {
+                out = Some(codec::decode_service_msg(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+        out.ok_or(Error::NoSuchService { op })
+    }
+
+    /// The destinations of a service (a `GET_DEST` dump). The kernel returns
+    /// an empty list for a service that does not exist.
+    pub fn destinations(&self, key: &ServiceKey) -> Result<Vec<Destination>> {
+        let op = Op::ListDests;
+        let mut w = AttrWriter::new();
+        codec::put_service_key(&mut w, key);
+        let fam = key.family();
+        let mut out = Vec::new();
+        self.lock()
+            .request(op, cmd::GET_DEST, true, &w.into_vec(), &mut |_, a| {
+                out.push(codec::decode_dest_msg(a, fam).map_err(malformed(op))?);
+                Ok(())
+            })?;
+        Ok(out)
+    }
+
+    /// Add a service (its destinations, if any, are not added).
+    pub fn add_service(&self, s: &Service) -> Result<()> {
+        self.exec(&Operation::AddService(s.clone()))
+    }
+
+    /// Change a service's scheduler, flags, timeout, netmask or PE.
+    pub fn edit_service(&self, s: &Service) -> Result<()> {
+        self.exec(&Operation::EditService(s.clone()))
+    }
+
+    /// Delete a service and its destinations.
+    pub fn delete_service(&self, key: &ServiceKey) -> Result<()> {
+        self.exec(&Operation::DeleteService(*key))
+    }
+
+    /// Delete every service.
+    pub fn flush(&self) -> Result<()> {
+        self.exec(&Operation::Flush)
+    }
+
+    /// Add a destination to a service.
+    pub fn add_destination(&self, svc: &ServiceKey, d: &Destination) -> Result<()> {
+        self.exec(&Operation::AddDestination(*svc, d.clone()))
+    }
+
+    /// Change a destination's forwarding method, weight, thresholds or
+    /// tunnel parameters.
+    pub fn edit_destination(&self, svc: &ServiceKey, d: &Destination) -> Result<()> {
+        self.exec(&Operation::EditDestination(*svc, d.clone()))
+    }
+
+    /// Remove a destination from a service.
+    pub fn delete_destination(&self, svc: &ServiceKey, d: &Destination) -> Result<()> {
+        self.exec(&Operation::DeleteDestination(*svc, d.clone()))
+    }
+
+    /// Zero the counters of one service (and its destinations), or of
+    /// everything with `None`.
+    pub fn zero(&self, svc: Option<&ServiceKey>) -> Result<()> {
+        self.exec(&Operation::Zero(svc.copied()))
+    }
+
+    /// The TCP, TCP-FIN and UDP timeouts (`GET_CONFIG`).
+    pub fn timeouts(&self) -> Result<Timeouts> {
+        let op = Op::GetTimeouts;
+        let mut out = None;
+        self.lock()
+            .request(op, cmd::GET_CONFIG, false, &[], &mut |_, a| {
+                out = Some(codec::decode_timeouts(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+        out.ok_or_else(|| Error::MalformedReply {
+            op,
+            reason: "no timeouts in the reply".into(),
+        })
+    }
+
+    /// Set the timeouts; a `0` keeps the current value.
+    pub fn set_timeouts(&self, t: &Timeouts) -> Result<()> {
+        self.exec(&Operation::SetTimeouts(*t))
+    }
+
+    /// The running sync daemons (at most one master and one backup).
+    pub fn daemons(&self) -> Result<Vec<Daemon>> {
+        let op = Op::ListDaemons;
+        let mut out = Vec::new();
+        self.lock()
+            .request(op, cmd::GET_DAEMON, true, &[], &mut |_, a| {
+                out.push(codec::decode_daemon_msg(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+        Ok(out)
+    }
+
+    /// Start a sync daemon; `None` fields take the kernel's defaults.
+    pub fn start_daemon(&self, d: &Daemon) -> Result<()> {
+        self.exec(&Operation::StartDaemon(d.clone()))
+    }
+
+    /// Stop the sync daemon in `d.state` (the kernel looks at the state
+    /// only; the interface name and sync id are sent as given, as ipvsadm
+    /// does).
+    pub fn stop_daemon(&self, d: &Daemon) -> Result<()> {
+        self.exec(&Operation::StopDaemon(d.clone()))
+    }
+
+    /// Apply many changes at once, pipelined: many requests per `sendmsg`,
+    /// acknowledgements matched by sequence number. Returns one result per
+    /// operation, in order; a failing operation does not stop the later
+    /// ones (the kernel handles each request on its own), exactly as if
+    /// they had been applied one by one.
+    ///
+    /// The outer `Err` means nothing could be sent. An operation whose
+    /// acknowledgement was lost reports [`Error::Unconfirmed`].
+    ///
+    /// ```no_run
+    /// use rvsadm::{Ipvs, Operation, Service, ServiceKey, Destination};
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = Ipvs::connect()?;
+    /// let key = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+    /// let results = ipvs.apply(&[
+    ///     Operation::AddService(Service::new(key)),
+    ///     Operation::AddDestination(key, Destination::new("10.0.0.1:80".parse().unwrap())),
+    /// ])?;
+    /// for r in results { r?; }
+    /// # Ok(()) }
+    /// ```
+    pub fn apply(&self, ops: &[Operation]) -> Result<Vec<Result<()>>> {
+        let reqs: Vec<(Op, u8, Vec<u8>)> = ops.iter().map(Operation::encode).collect();
+        self.lock().batch(&reqs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handle_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Ipvs>();
+        check::<Operation>();
+    }
+}

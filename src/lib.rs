@@ -22,4 +22,5 @@ mod netlink;
 pub mod cli;
 
 pub use error::{Error, Op, Result};
+pub use handle::{Ipvs, Operation};
 pub use model::*;

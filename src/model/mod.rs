@@ -1,7 +1,7 @@
 //! The typed IPVS model: plain Rust values for everything the kernel's
 //! `IPVS` generic-netlink family knows about.
 //!
-//! These types carry no netlink machinery; the [`crate::netlink`] module
+//! These types carry no netlink machinery; the `netlink` module
 //! translates them to and from wire attributes. All of them serialize with
 //! serde (the `--json` output of the `rvsadm` binary is built from them).
 
