@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Benchmark rvsadm against ipvsadm 1.31 inside one VM boot.
+
+Run through benches/run (which builds rvsadm in release mode and boots the
+VM); this script runs inside the VM as root. For each table size N it builds
+a restore file of N services x 4 destinations (mixed TCP/UDP/fwmark, one
+service in ten IPv6), then for each tool, in a fresh network namespace:
+
+  restore  `-R < file` into an empty table
+  -Ln      list numeric
+  -Sn      save numeric
+  --stats  `-L -n --stats`
+  -C       flush the full table (reloaded before each repetition)
+
+and the library's batch API directly (examples/batch_restore). Each is
+repeated REPS times; medians of wall time and the peak RSS of the child are
+reported, with the ratio rvsadm/ipvsadm. Output is a markdown table.
+"""
+
+import argparse
+import ctypes
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def fresh_netns():
+    if libc.unshare(CLONE_NEWNET) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "unshare(CLONE_NEWNET): " + os.strerror(e))
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+
+
+def restore_text(n):
+    """N services x 4 dests: TCP, UDP, fwmark; every tenth service IPv6."""
+    lines = []
+    for i in range(n):
+        kind = i % 3
+        v6 = i % 10 == 9
+        if kind == 2:
+            svc = "-f %d" % (i + 1) + (" -6" if v6 else "")
+        else:
+            flag = "-t" if kind == 0 else "-u"
+            if v6:
+                svc = "%s [2001:db8::%x:%x]:%d" % (flag, i >> 16, i & 0xFFFF, 80 + i % 7)
+            else:
+                svc = "%s 10.%d.%d.%d:%d" % (flag, (i >> 16) & 255, (i >> 8) & 255, i & 255, 80 + i % 7)
+        lines.append("-A %s -s wlc" % svc)
+        for d in range(4):
+            if v6:
+                rs = "[2001:db8:1::%x:%x]:8080" % (i & 0xFFFF, d + 1)
+            else:
+                rs = "172.%d.%d.%d:8080" % (16 + d, (i >> 8) & 255, i & 255)
+            lines.append("-a %s -r %s -m -w %d" % (svc, rs, d + 1))
+    return "\n".join(lines) + "\n"
+
+
+def timed(argv, stdin_path=None):
+    """Run argv, return (seconds, peak RSS in KiB of this child)."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, _, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    if stdin_path:
+        stdin.close()
+    err = p.stderr.read().decode(errors="replace") if p.stderr else ""
+    p.stderr.close()
+    return dt, ru.ru_maxrss, err
+
+
+def flush():
+    subprocess.run(["ipvsadm", "-C"], check=True)
+
+
+def state():
+    return subprocess.run(["ipvsadm", "-Sn"], check=True, capture_output=True).stdout
+
+
+def bench_tool(tool, path, reps, batch_example):
+    """All operations for one tool; returns {op: (median s, max rss KiB)}."""
+    res = {}
+    ops = [
+        ("restore", [tool, "-R"], path, True),
+        ("-Ln", [tool, "-Ln"], None, False),
+        ("-Sn", [tool, "-Sn"], None, False),
+        ("-L -n --stats", [tool, "-L", "-n", "--stats"], None, False),
+        ("-C", [tool, "-C"], None, True),
+    ]
+    for name, argv, stdin, needs_reset in ops:
+        times, rss = [], []
+        for _ in range(reps):
+            if name == "restore":
+                flush()
+            elif name == "-C":
+                flush()
+                subprocess.run(["ipvsadm", "-R"], stdin=open(path, "rb"), check=True)
+            dt, kb, err = timed(argv, stdin)
+            if err.strip():
+                print("warning: %s %s: %s" % (tool, name, err.strip()[:200]), file=sys.stderr)
+            times.append(dt)
+            rss.append(kb)
+        res[name] = (statistics.median(times), max(rss))
+        if name == "-C":
+            subprocess.run(["ipvsadm", "-R"], stdin=open(path, "rb"), check=True)
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rvsadm", required=True)
+    ap.add_argument("--batch-example", required=True)
+    ap.add_argument("--sizes", default="1000,5000,10000")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--workdir", default="/tmp")
+    a = ap.parse_args()
+
+    rows = []
+    notes = []
+    for n in [int(x) for x in a.sizes.split(",")]:
+        fresh_netns()
+        path = os.path.join(a.workdir, "restore-%d.txt" % n)
+        with open(path, "w") as f:
+            f.write(restore_text(n))
+        ip = bench_tool("ipvsadm", path, a.reps, None)
+        flush()
+        subprocess.run(["ipvsadm", "-R"], stdin=open(path, "rb"), check=True)
+        want = state()
+        flush()
+        rv = bench_tool(a.rvsadm, path, a.reps, None)
+        flush()
+        subprocess.run([a.rvsadm, "-R"], stdin=open(path, "rb"), check=True)
+        got = state()
+        same = "identical" if got == want else "DIFFERENT"
+        notes.append("N=%d: state after `rvsadm -R` vs `ipvsadm -R` (`ipvsadm -Sn`): %s" % (n, same))
+        # Library batch API directly.
+        times, rss = [], []
+        for _ in range(a.reps):
+            flush()
+            dt, kb, err = timed([a.batch_example, path])
+            if err.strip():
+                print("warning: batch: %s" % err.strip()[:200], file=sys.stderr)
+            times.append(dt)
+            rss.append(kb)
+        got_batch = state()
+        notes.append("N=%d: state after the batch API vs `ipvsadm -R`: %s"
+                     % (n, "identical" if got_batch == want else "DIFFERENT"))
+        for op in ["restore", "-Ln", "-Sn", "-L -n --stats", "-C"]:
+            (ti, ri), (tr, rr) = ip[op], rv[op]
+            rows.append((n, op, ti, tr, tr / ti if ti else 0.0, ri, rr))
+        tb = statistics.median(times)
+        rows.append((n, "batch API", ip["restore"][0], tb, tb / ip["restore"][0], ip["restore"][1], max(rss)))
+        flush()
+        os.unlink(path)
+
+    with open(a.out, "w") as f:
+        f.write("| N services (x4 dests) | operation | ipvsadm s | rvsadm s | rvsadm/ipvsadm | speed-up | ipvsadm RSS KiB | rvsadm RSS KiB |\n")
+        f.write("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+        for n, op, ti, tr, ratio, ri, rr in rows:
+            f.write("| %d | %s | %.3f | %.3f | %.3f | %.1fx | %d | %d |\n"
+                    % (n, op, ti, tr, ratio, (1 / ratio) if ratio else 0, ri, rr))
+        f.write("\n")
+        for line in notes:
+            f.write("- %s\n" % line)
+        f.write("- medians of %d runs; `batch API` row compares examples/batch_restore with `ipvsadm -R`\n" % a.reps)
+    sys.stdout.write(open(a.out).read())
+
+
+if __name__ == "__main__":
+    main()
