@@ -18,6 +18,15 @@
 //! `ipvsadm` on `PATH` being the program under test (for rvsadm, a symlink
 //! named `ipvsadm`, so `argv[0]` is the same in messages). A step may use
 //! pipes and here-strings (`ipvsadm -R <<< '...'`).
+//!
+//! Deliberate differences from ipvsadm (each one listed with its reason in
+//! `docs/compat.md`) are declared on the step they affect, after a `#~`
+//! (a shell comment, so the step runs unchanged):
+//! `ipvsadm -Ln   #~ fwmark-unsigned s/FWM  -1/FWM  4294967295/ rc=0`.
+//! The first word names the difference (it must be a heading in
+//! `docs/compat.md`); each `s<d>FROM<d>TO<d>` (any delimiter `<d>`) rewrites
+//! the oracle's stdout and stderr into what rvsadm must print, `rc=N` its
+//! exit code. Everything else about the step must still match.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::{Deserialize, Serialize};
@@ -29,6 +38,70 @@ struct Case {
     name: String,
     file: String,
     steps: Vec<String>,
+}
+
+/// A declared deliberate difference on one step.
+#[derive(Debug, Clone, Default)]
+struct Deviation {
+    tag: String,
+    subs: Vec<(String, String)>,
+    rc: Option<i32>,
+}
+
+/// Parse the `#~ TAG s/A/B/ rc=N` annotation of a step, if any.
+fn deviation(step: &str) -> Option<Deviation> {
+    let (_, ann) = step.split_once("#~")?;
+    let ann = ann.trim();
+    let (tag, mut rest) = ann.split_once(' ').unwrap_or((ann, ""));
+    let mut dev = Deviation {
+        tag: tag.to_string(),
+        ..Default::default()
+    };
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        if let Some(r) = rest.strip_prefix("rc=") {
+            let (n, tail) = r.split_once(' ').unwrap_or((r, ""));
+            dev.rc = Some(n.parse().unwrap_or_else(|_| panic!("bad rc= in `{step}`")));
+            rest = tail;
+        } else if let Some(r) = rest.strip_prefix('s') {
+            let d = r
+                .chars()
+                .next()
+                .unwrap_or_else(|| panic!("bad s/// in `{step}`"));
+            let mut parts = r[d.len_utf8()..].splitn(3, d);
+            let from = parts.next().unwrap_or_default();
+            let to = parts
+                .next()
+                .unwrap_or_else(|| panic!("bad s/// in `{step}`"));
+            let tail = parts
+                .next()
+                .unwrap_or_else(|| panic!("bad s/// in `{step}`"));
+            dev.subs.push((from.to_string(), to.to_string()));
+            rest = tail;
+        } else {
+            panic!("bad deviation annotation in `{step}`");
+        }
+    }
+    Some(dev)
+}
+
+/// What rvsadm must produce for a step, given what ipvsadm produced.
+fn expected_step(oracle: &Step) -> Step {
+    let Some(dev) = deviation(&oracle.cmd) else {
+        return oracle.clone();
+    };
+    let mut want = oracle.clone();
+    for (from, to) in &dev.subs {
+        want.stdout = want.stdout.replace(from, to);
+        want.stderr = want.stderr.replace(from, to);
+    }
+    if let Some(rc) = dev.rc {
+        want.rc = rc;
+    }
+    want
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,9 +241,11 @@ fn fresh_netns() -> Result<(), Failed> {
     Ok(())
 }
 
-fn diff_recordings(want: &Recording, got: &Recording) -> Option<String> {
+fn diff_recordings(oracle: &Recording, got: &Recording) -> Option<String> {
     let mut msg = String::new();
+    let want = oracle;
     for (i, (w, g)) in want.steps.iter().zip(&got.steps).enumerate() {
+        let w = &expected_step(w);
         if w != g {
             msg.push_str(&format!("step {} `{}`:\n", i + 1, w.cmd));
             if w.cmd != g.cmd {
@@ -250,16 +325,42 @@ fn main() {
     let args = Arguments::from_args();
     let in_vm = std::env::var("RVSADM_VM").as_deref() == Ok("1");
     let mode = std::env::var("RVSADM_DIFF").unwrap_or_default();
-    let trials = load_cases()
-        .into_iter()
-        .map(|case| {
+    let cases = load_cases();
+    let tag_check = {
+        let cases = cases.clone();
+        Trial::test("deviations_are_documented", move || {
+            check_deviation_tags(&cases)
+        })
+    };
+    let trials = std::iter::once(tag_check)
+        .chain(cases.into_iter().map(|case| {
             let name = case.name.clone();
             let mode = mode.clone();
             Trial::test(name, move || run_case(&case, &mode)).with_ignored_flag(!in_vm)
-        })
+        }))
         .collect();
     if !in_vm {
         eprintln!("SKIPPED differential suite: kernel tests, run inside the VM (scripts/vm)");
     }
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// Every deviation tag used by a case is a heading of docs/compat.md.
+fn check_deviation_tags(cases: &[Case]) -> Result<(), Failed> {
+    let doc = std::fs::read_to_string(root().join("docs/compat.md"))
+        .map_err(|e| format!("docs/compat.md: {e}"))?;
+    for c in cases {
+        for s in &c.steps {
+            if let Some(d) = deviation(s) {
+                if !doc.contains(&format!("### {}", d.tag)) {
+                    return Err(format!(
+                        "case {}: deviation `{}` has no `### {}` section in docs/compat.md",
+                        c.name, d.tag, d.tag
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+    Ok(())
 }
