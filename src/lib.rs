@@ -14,6 +14,7 @@
 
 pub mod error;
 mod handle;
+pub mod json;
 pub mod model;
 mod netlink;
 

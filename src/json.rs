@@ -1,0 +1,693 @@
+//! Stable JSON documents: what `rvsadm --json` prints and `rvsadm -R --json`
+//! reads.
+//!
+//! The shapes here are a published interface (JSON Schemas in
+//! `docs/schema/`), kept apart from the Rust model so the model can evolve
+//! without breaking scripts. Conventions follow `ip -j` and `nft -j`:
+//! snake_case keys, numbers as JSON numbers (full 64-bit counters), addresses
+//! as strings with the address family explicit, enumerations as lowercase
+//! strings, flag sets as arrays of names.
+//!
+//! **Stability:** within schema version [`SCHEMA_VERSION`], fields are only
+//! ever added, never renamed, removed or retyped. Every document carries
+//! `schema_version`.
+//!
+//! ```
+//! use rvsadm::{json, Service, ServiceKey};
+//! let svc = Service::new(ServiceKey::tcp("192.0.2.1:80".parse().unwrap()));
+//! let doc = json::ServiceDoc::from(&svc);
+//! let text = serde_json::to_string(&doc).unwrap();
+//! assert!(text.contains(r#""family":"inet""#));
+//! assert!(text.contains(r#""scheduler":"wlc""#));
+//! ```
+
+use crate::model::{
+    Connection, Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol,
+    Scheduler, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelFlags, TunnelType,
+};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// The version of the JSON documents' schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A virtual service with its destinations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDoc {
+    /// `inet` or `inet6`.
+    pub family: Family,
+    /// `tcp`, `udp` or `sctp`; absent for firewall-mark services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<Protocol>,
+    /// Virtual address; absent for firewall-mark services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<IpAddr>,
+    /// Virtual port; absent for firewall-mark services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Firewall mark; present only for firewall-mark services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fwmark: Option<u32>,
+    /// Scheduler name (`wlc`, `rr`, ...).
+    pub scheduler: String,
+    /// Flag names: `persistent`, `hashed`, `ops`, and the scheduler flags
+    /// as ipvsadm names them (`sh-fallback`, `sh-port`, `mh-fallback`,
+    /// `mh-port`, otherwise `flag-1`, `flag-2`, `flag-3`).
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// Persistence timeout in seconds.
+    #[serde(default)]
+    pub timeout: u32,
+    /// IPv4 services: the persistence netmask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netmask: Option<Ipv4Addr>,
+    /// IPv6 services: the persistence prefix length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_length: Option<u32>,
+    /// Persistence engine, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pe_name: Option<String>,
+    /// Counters and rates (in listings; ignored on restore).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Stats>,
+    /// Destinations.
+    #[serde(default)]
+    pub destinations: Vec<DestinationDoc>,
+}
+
+/// Tunnel parameters of a destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TunnelDoc {
+    /// `ipip`, `gue` or `gre`.
+    #[serde(rename = "type")]
+    pub tun_type: TunnelType,
+    /// Destination port of the encapsulation (GUE).
+    #[serde(default)]
+    pub port: u16,
+    /// Checksum flags: `[]` (none), `["csum"]`, `["remcsum"]`.
+    #[serde(default)]
+    pub flags: Vec<String>,
+}
+
+/// A destination (real server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DestinationDoc {
+    /// `inet` or `inet6` (may differ from the service's for tunnels).
+    pub family: Family,
+    /// Address.
+    pub address: IpAddr,
+    /// Port.
+    pub port: u16,
+    /// `masq`, `local`, `tunnel`, `route` or `bypass`.
+    pub forward: ForwardMethod,
+    /// Weight (0 to 2147483647).
+    pub weight: i64,
+    /// Upper connection threshold (0: none).
+    #[serde(default)]
+    pub upper_threshold: u32,
+    /// Lower connection threshold (0: none).
+    #[serde(default)]
+    pub lower_threshold: u32,
+    /// Tunnel parameters (reported for every destination; used by `tunnel`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tunnel: Option<TunnelDoc>,
+    /// Active connections (listings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_conns: Option<u32>,
+    /// Inactive connections (listings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive_conns: Option<u32>,
+    /// Persistent connection templates (listings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persistent_conns: Option<u32>,
+    /// Counters and rates (listings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Stats>,
+}
+
+/// `rvsadm -L --json` (all services, or one with `-t/-u/-f`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// IPVS version, `major.minor.patch`.
+    pub version: String,
+    /// Size of the connection hash table.
+    pub conn_tab_size: u32,
+    /// The services; `[]` for an empty table.
+    pub services: Vec<ServiceDoc>,
+}
+
+/// `rvsadm -L -c --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionsDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The connection entries.
+    pub connections: Vec<Connection>,
+}
+
+/// `rvsadm -L --timeout --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeoutsDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The timeouts in seconds.
+    pub timeouts: Timeouts,
+}
+
+/// `rvsadm -L --daemon --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaemonsDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Running sync daemons; `[]` when none.
+    pub daemons: Vec<Daemon>,
+}
+
+/// `rvsadm -S --json`, read back by `rvsadm -R --json`: the whole
+/// configuration, including what ipvsadm's `-S` drops (timeouts and sync
+/// daemons). Counters are not part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Services and their destinations.
+    #[serde(default)]
+    pub services: Vec<ServiceDoc>,
+    /// Protocol timeouts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<Timeouts>,
+    /// Sync daemons.
+    #[serde(default)]
+    pub daemons: Vec<Daemon>,
+}
+
+impl From<&Destination> for DestinationDoc {
+    fn from(d: &Destination) -> Self {
+        DestinationDoc {
+            family: d.family(),
+            address: d.addr,
+            port: d.port,
+            forward: d.forward,
+            weight: i64::from(d.weight),
+            upper_threshold: d.upper_threshold,
+            lower_threshold: d.lower_threshold,
+            tunnel: Some(TunnelDoc {
+                tun_type: d.tun_type,
+                port: d.tun_port,
+                flags: tunnel_flag_names(d.tun_flags),
+            }),
+            active_conns: Some(d.active_conns),
+            inactive_conns: Some(d.inactive_conns),
+            persistent_conns: Some(d.persist_conns),
+            stats: Some(d.stats),
+        }
+    }
+}
+
+impl From<&Service> for ServiceDoc {
+    fn from(s: &Service) -> Self {
+        let (protocol, address, port, fwmark) = match s.key {
+            ServiceKey::Addr {
+                protocol,
+                addr,
+                port,
+            } => (Some(protocol), Some(addr), Some(port), None),
+            ServiceKey::Fwmark { mark, .. } => (None, None, None, Some(mark)),
+        };
+        let (netmask, prefix_length) = match s.netmask {
+            Netmask::V4(m) => (Some(m), None),
+            Netmask::V6Prefix(p) => (None, Some(p)),
+        };
+        ServiceDoc {
+            family: s.key.family(),
+            protocol,
+            address,
+            port,
+            fwmark,
+            scheduler: s.scheduler.name().to_string(),
+            flags: s.flags.names(&s.scheduler),
+            timeout: s.timeout,
+            netmask,
+            prefix_length,
+            pe_name: s.pe_name.clone(),
+            stats: Some(s.stats),
+            destinations: s.destinations.iter().map(DestinationDoc::from).collect(),
+        }
+    }
+}
+
+impl ServiceDoc {
+    /// The same without counters, connection counts and the kernel-set
+    /// `hashed` flag: the configuration only, as the save format holds it.
+    pub fn config_only(mut self) -> Self {
+        self.stats = None;
+        self.flags.retain(|f| f != "hashed");
+        for d in &mut self.destinations {
+            d.stats = None;
+            d.active_conns = None;
+            d.inactive_conns = None;
+            d.persistent_conns = None;
+        }
+        self
+    }
+}
+
+fn tunnel_flag_names(f: TunnelFlags) -> Vec<String> {
+    let mut v = Vec::new();
+    if f.0 & TunnelFlags::CSUM.0 != 0 {
+        v.push("csum".to_string());
+    }
+    if f.0 & TunnelFlags::REMCSUM.0 != 0 {
+        v.push("remcsum".to_string());
+    }
+    let rest = f.0 & !0x3;
+    if rest != 0 {
+        v.push(format!("{rest:#x}"));
+    }
+    v
+}
+
+/// A problem in a JSON document, located by its path
+/// (`services[3].destinations[0].weight`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    /// Where in the document.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() || self.path == "." {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DocError {}
+
+fn err(path: impl Into<String>, message: impl Into<String>) -> DocError {
+    DocError {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Parse a save document; type errors name the path of the bad value.
+pub fn parse_save(text: &str) -> Result<SaveDoc, DocError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let doc: SaveDoc = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        err(path, e.into_inner().to_string())
+    })?;
+    if doc.schema_version != SCHEMA_VERSION {
+        return Err(err(
+            "schema_version",
+            format!(
+                "unsupported schema version {} (this rvsadm reads {SCHEMA_VERSION})",
+                doc.schema_version
+            ),
+        ));
+    }
+    Ok(doc)
+}
+
+/// The known scheduler names plus the kernel's `none`.
+fn scheduler_known(name: &str) -> bool {
+    name == "none" || !matches!(Scheduler::from_name(name), Scheduler::Other(_))
+}
+
+fn parse_flags(names: &[String], sched: &Scheduler, path: &str) -> Result<ServiceFlags, DocError> {
+    let mut f = ServiceFlags::empty();
+    for (i, n) in names.iter().enumerate() {
+        let bit = match (n.as_str(), sched) {
+            ("persistent", _) => ServiceFlags::PERSISTENT,
+            ("hashed", _) => ServiceFlags::HASHED,
+            ("ops", _) => ServiceFlags::ONEPACKET,
+            ("flag-1", _) => ServiceFlags::SCHED1,
+            ("flag-2", _) => ServiceFlags::SCHED2,
+            ("flag-3", _) => ServiceFlags::SCHED3,
+            ("sh-fallback", Scheduler::Sh) | ("mh-fallback", Scheduler::Mh) => ServiceFlags::SCHED1,
+            ("sh-port", Scheduler::Sh) | ("mh-port", Scheduler::Mh) => ServiceFlags::SCHED2,
+            (other, _) => match other.strip_prefix("0x").map(|h| u32::from_str_radix(h, 16)) {
+                Some(Ok(v)) => ServiceFlags(v),
+                _ => {
+                    return Err(err(
+                        format!("{path}.flags[{i}]"),
+                        format!("unknown flag `{other}` for scheduler {sched}"),
+                    ))
+                }
+            },
+        };
+        f.insert(bit);
+    }
+    f.remove(ServiceFlags::HASHED);
+    Ok(f)
+}
+
+fn parse_tunnel_flags(names: &[String], path: &str) -> Result<TunnelFlags, DocError> {
+    let mut v = 0u16;
+    for (i, n) in names.iter().enumerate() {
+        v |= match n.as_str() {
+            "csum" => TunnelFlags::CSUM.0,
+            "remcsum" => TunnelFlags::REMCSUM.0,
+            other => {
+                return Err(err(
+                    format!("{path}.tunnel.flags[{i}]"),
+                    format!("unknown tunnel flag `{other}` (csum, remcsum)"),
+                ))
+            }
+        };
+    }
+    Ok(TunnelFlags(v))
+}
+
+impl ServiceDoc {
+    /// The model service this document describes, checked; `path` locates
+    /// it in its document for error messages (`services[3]`).
+    pub fn to_service(&self, path: &str) -> Result<Service, DocError> {
+        let key = match (self.fwmark, self.protocol, self.address, self.port) {
+            (Some(mark), None, None, None) => {
+                if mark == 0 {
+                    return Err(err(format!("{path}.fwmark"), "must be 1 to 4294967295"));
+                }
+                match self.family {
+                    Family::Inet | Family::Inet6 => {}
+                    Family::Other(_) => {
+                        return Err(err(format!("{path}.family"), "must be inet or inet6"))
+                    }
+                }
+                ServiceKey::Fwmark {
+                    mark,
+                    family: self.family,
+                }
+            }
+            (None, Some(protocol), Some(addr), Some(port)) => {
+                if let Protocol::Other(p) = protocol {
+                    return Err(err(
+                        format!("{path}.protocol"),
+                        format!("unknown protocol {p} (tcp, udp, sctp)"),
+                    ));
+                }
+                if Family::of(&addr) != self.family {
+                    return Err(err(
+                        format!("{path}.family"),
+                        format!("{} does not match address {addr}", family_name(self.family)),
+                    ));
+                }
+                ServiceKey::Addr {
+                    protocol,
+                    addr,
+                    port,
+                }
+            }
+            _ => {
+                return Err(err(
+                    path,
+                    "a service has either `fwmark`, or `protocol`, `address` and `port`",
+                ))
+            }
+        };
+        if !scheduler_known(&self.scheduler) {
+            return Err(err(
+                format!("{path}.scheduler"),
+                format!(
+                    "unknown scheduler `{}` (rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh)",
+                    self.scheduler
+                ),
+            ));
+        }
+        let scheduler = Scheduler::from_name(&self.scheduler);
+        let flags = parse_flags(&self.flags, &scheduler, path)?;
+        let netmask = match (key.family(), self.netmask, self.prefix_length) {
+            (Family::Inet6, None, Some(p)) => {
+                if !(1..=128).contains(&p) {
+                    return Err(err(format!("{path}.prefix_length"), "must be 1 to 128"));
+                }
+                Netmask::V6Prefix(p)
+            }
+            (Family::Inet6, None, None) => Netmask::V6Prefix(128),
+            (Family::Inet6, Some(_), _) => {
+                return Err(err(
+                    format!("{path}.netmask"),
+                    "IPv6 services take prefix_length",
+                ))
+            }
+            (_, Some(m), None) => Netmask::V4(m),
+            (_, None, None) => Netmask::V4(Ipv4Addr::BROADCAST),
+            (_, _, Some(_)) => {
+                return Err(err(
+                    format!("{path}.prefix_length"),
+                    "IPv4 services take netmask",
+                ))
+            }
+        };
+        if let Some(pe) = &self.pe_name {
+            if pe.is_empty() || pe.len() > 16 || pe.contains('\0') {
+                return Err(err(format!("{path}.pe_name"), "must be 1 to 16 characters"));
+            }
+        }
+        let mut svc = Service::new(key)
+            .with_scheduler(scheduler)
+            .with_netmask(netmask)
+            .with_flags(flags);
+        svc.timeout = self.timeout;
+        svc.pe_name = self.pe_name.clone();
+        for (i, d) in self.destinations.iter().enumerate() {
+            svc.destinations
+                .push(d.to_destination(&format!("{path}.destinations[{i}]"))?);
+        }
+        Ok(svc)
+    }
+}
+
+fn family_name(f: Family) -> String {
+    match f {
+        Family::Inet => "inet".into(),
+        Family::Inet6 => "inet6".into(),
+        Family::Other(n) => format!("family {n}"),
+    }
+}
+
+impl DestinationDoc {
+    /// The model destination this document describes, checked.
+    pub fn to_destination(&self, path: &str) -> Result<Destination, DocError> {
+        if Family::of(&self.address) != self.family {
+            return Err(err(
+                format!("{path}.family"),
+                format!(
+                    "{} does not match address {}",
+                    family_name(self.family),
+                    self.address
+                ),
+            ));
+        }
+        let weight = i32::try_from(self.weight)
+            .ok()
+            .filter(|w| *w >= 0)
+            .ok_or_else(|| err(format!("{path}.weight"), "must be 0 to 2147483647"))?;
+        if let ForwardMethod::Other(n) = self.forward {
+            return Err(err(
+                format!("{path}.forward"),
+                format!("unknown forwarding method {n}"),
+            ));
+        }
+        if self.lower_threshold > self.upper_threshold && self.upper_threshold != 0 {
+            return Err(err(
+                format!("{path}.lower_threshold"),
+                "must not exceed upper_threshold",
+            ));
+        }
+        let mut d = Destination::new(std::net::SocketAddr::new(self.address, self.port))
+            .with_forward(self.forward)
+            .with_weight(weight)
+            .with_thresholds(self.upper_threshold, self.lower_threshold);
+        if let Some(t) = &self.tunnel {
+            if let TunnelType::Other(n) = t.tun_type {
+                return Err(err(
+                    format!("{path}.tunnel.type"),
+                    format!("unknown tunnel type {n} (ipip, gue, gre)"),
+                ));
+            }
+            d.tun_type = t.tun_type;
+            d.tun_port = t.port;
+            d.tun_flags = parse_tunnel_flags(&t.flags, path)?;
+            if self.forward == ForwardMethod::Tunnel && t.tun_type == TunnelType::Gue && t.port == 0
+            {
+                return Err(err(format!("{path}.tunnel.port"), "gue needs a port"));
+            }
+        }
+        Ok(d)
+    }
+}
+
+impl SaveDoc {
+    /// Check the whole document and return the model values it describes.
+    /// Nothing is applied; the first problem is returned with its path.
+    pub fn validate(&self) -> Result<(Vec<Service>, Option<Timeouts>, Vec<Daemon>), DocError> {
+        let mut services = Vec::with_capacity(self.services.len());
+        let mut seen = std::collections::HashSet::new();
+        for (i, s) in self.services.iter().enumerate() {
+            let path = format!("services[{i}]");
+            let svc = s.to_service(&path)?;
+            if !seen.insert(svc.key) {
+                return Err(err(path, format!("duplicate service {}", svc.key)));
+            }
+            let mut dests = std::collections::HashSet::new();
+            for (j, d) in svc.destinations.iter().enumerate() {
+                if !dests.insert(d.socket_addr()) {
+                    return Err(err(
+                        format!("{path}.destinations[{j}]"),
+                        format!("duplicate destination {}", d.socket_addr()),
+                    ));
+                }
+            }
+            services.push(svc);
+        }
+        for (i, d) in self.daemons.iter().enumerate() {
+            let path = format!("daemons[{i}]");
+            if let DaemonState::Other(n) = d.state {
+                return Err(err(
+                    format!("{path}.state"),
+                    format!("unknown state {n} (master, backup)"),
+                ));
+            }
+            if d.mcast_ifn.is_empty() || d.mcast_ifn.len() > 15 {
+                return Err(err(
+                    format!("{path}.mcast_ifn"),
+                    "must be 1 to 15 characters",
+                ));
+            }
+            if d.sync_id > 255 {
+                return Err(err(format!("{path}.sync_id"), "must be 0 to 255"));
+            }
+            if let Some(g) = d.mcast_group {
+                if !g.is_multicast() {
+                    return Err(err(
+                        format!("{path}.mcast_group"),
+                        "must be a multicast address",
+                    ));
+                }
+            }
+        }
+        Ok((services, self.timeouts, self.daemons.clone()))
+    }
+}
+
+/// Build the listing document.
+pub fn list_doc(info: &Info, services: &[Service]) -> ListDoc {
+    ListDoc {
+        schema_version: SCHEMA_VERSION,
+        version: info.version_string(),
+        conn_tab_size: info.conn_tab_size,
+        services: services.iter().map(ServiceDoc::from).collect(),
+    }
+}
+
+/// Build the save document.
+pub fn save_doc(services: &[Service], timeouts: Timeouts, daemons: &[Daemon]) -> SaveDoc {
+    SaveDoc {
+        schema_version: SCHEMA_VERSION,
+        services: services
+            .iter()
+            .map(|s| ServiceDoc::from(s).config_only())
+            .collect(),
+        timeouts: Some(timeouts),
+        daemons: daemons.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Service {
+        let mut s = Service::new(ServiceKey::tcp("192.0.2.1:80".parse().unwrap()))
+            .with_scheduler(Scheduler::Sh)
+            .with_persistence(120)
+            .with_flags(ServiceFlags::SCHED2)
+            .with_netmask(Netmask::V4("255.255.255.0".parse().unwrap()));
+        s.destinations.push(
+            Destination::new("10.0.0.1:80".parse().unwrap())
+                .with_forward(ForwardMethod::Masq)
+                .with_weight(3),
+        );
+        s.destinations.push(
+            Destination::new("[2001:db8::1]:0".parse().unwrap()).with_tunnel(
+                TunnelType::Gue,
+                6080,
+                TunnelFlags::REMCSUM,
+            ),
+        );
+        s
+    }
+
+    #[test]
+    fn service_round_trips_through_json() {
+        let svc = sample();
+        let doc = ServiceDoc::from(&svc).config_only();
+        let text = serde_json::to_string(&doc).unwrap();
+        assert!(
+            text.contains(r#""flags":["persistent","sh-port"]"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""netmask":"255.255.255.0""#), "{text}");
+        assert!(text.contains(r#""flags":["remcsum"]"#), "{text}");
+        let back: ServiceDoc = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.to_service("s").unwrap(), svc);
+    }
+
+    #[test]
+    fn bad_values_name_their_path() {
+        let text = r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp",
+            "address":"192.0.2.1","port":80,"scheduler":"wlc","destinations":[
+            {"family":"inet","address":"10.0.0.1","port":80,"forward":"masq","weight":"x"}]}]}"#;
+        let e = parse_save(text).unwrap_err();
+        assert_eq!(e.path, "services[0].destinations[0].weight");
+        let text = r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp",
+            "address":"192.0.2.1","port":70000,"scheduler":"wlc"}]}"#;
+        assert_eq!(parse_save(text).unwrap_err().path, "services[0].port");
+        let text = r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp",
+            "address":"192.0.2.1","port":80,"scheduler":"nosuch"}]}"#;
+        let doc = parse_save(text).unwrap();
+        assert_eq!(doc.validate().unwrap_err().path, "services[0].scheduler");
+        let text = r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp",
+            "address":"192.0.2.1","port":80,"scheduler":"wlc","destinations":[
+            {"family":"inet","address":"10.0.0.1","port":80,"forward":"masq","weight":-1}]}]}"#;
+        let doc = parse_save(text).unwrap();
+        assert_eq!(
+            doc.validate().unwrap_err().path,
+            "services[0].destinations[0].weight"
+        );
+        assert!(parse_save("{").is_err());
+        assert_eq!(
+            parse_save(r#"{"schema_version":2}"#).unwrap_err().path,
+            "schema_version"
+        );
+    }
+
+    #[test]
+    fn empty_listing_is_an_object_with_empty_array() {
+        let doc = list_doc(
+            &Info {
+                version: 0x010201,
+                conn_tab_size: 4096,
+            },
+            &[],
+        );
+        assert_eq!(
+            serde_json::to_string(&doc).unwrap(),
+            r#"{"schema_version":1,"version":"1.2.1","conn_tab_size":4096,"services":[]}"#
+        );
+    }
+}
