@@ -531,10 +531,21 @@ impl DestinationDoc {
     }
 }
 
+/// The checked content of a [`SaveDoc`], as model values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Services with their destinations.
+    pub services: Vec<Service>,
+    /// Timeouts to set, if the document has them.
+    pub timeouts: Option<Timeouts>,
+    /// Sync daemons to start.
+    pub daemons: Vec<Daemon>,
+}
+
 impl SaveDoc {
     /// Check the whole document and return the model values it describes.
     /// Nothing is applied; the first problem is returned with its path.
-    pub fn validate(&self) -> Result<(Vec<Service>, Option<Timeouts>, Vec<Daemon>), DocError> {
+    pub fn validate(&self) -> Result<Config, DocError> {
         let mut services = Vec::with_capacity(self.services.len());
         let mut seen = std::collections::HashSet::new();
         for (i, s) in self.services.iter().enumerate() {
@@ -580,7 +591,11 @@ impl SaveDoc {
                 }
             }
         }
-        Ok((services, self.timeouts, self.daemons.clone()))
+        Ok(Config {
+            services,
+            timeouts: self.timeouts,
+            daemons: self.daemons.clone(),
+        })
     }
 }
 
