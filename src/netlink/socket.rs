@@ -8,7 +8,7 @@
 //! request can be mistaken for a new one.
 
 use super::codec::{
-    self, decode_family_id, frame, getfamily_attrs, NlMsg, NlMsgs, CTRL_CMD_GETFAMILY,
+    self, decode_family_id, frame, getfamily_attrs, NlMsg, NlMsgs, Request, CTRL_CMD_GETFAMILY,
     GENL_ID_CTRL, IPVS_GENL_NAME, IPVS_GENL_VERSION, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
     NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
 };
@@ -230,16 +230,17 @@ impl Transport {
 
     /// Send one IPVS request and consume its replies up to the ACK (or the
     /// end of the dump), handing every data message to `on_reply`.
-    pub(crate) fn request(
-        &mut self,
-        op: Op,
-        cmd: u8,
-        dump: bool,
-        attrs: &[u8],
-        on_reply: OnReply<'_>,
-    ) -> Result<()> {
+    pub(crate) fn request(&mut self, req: &Request, on_reply: OnReply<'_>) -> Result<()> {
         let family = self.family;
-        self.request_raw(op, family, cmd, IPVS_GENL_VERSION, dump, attrs, on_reply)
+        self.request_raw(
+            req.op,
+            family,
+            req.cmd,
+            IPVS_GENL_VERSION,
+            req.dump,
+            &req.attrs,
+            on_reply,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -332,7 +333,7 @@ impl Transport {
     /// not stop the ones after it.
     ///
     /// `Err` only when nothing could be sent at all.
-    pub(crate) fn batch(&mut self, reqs: &[(Op, u8, Vec<u8>)]) -> Result<Vec<Result<()>>> {
+    pub(crate) fn batch(&mut self, reqs: &[Request]) -> Result<Vec<Result<()>>> {
         self.reopen_if_dirty()?;
         let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(reqs.len());
         results.resize_with(reqs.len(), || None);
@@ -347,7 +348,7 @@ impl Transport {
                 && next - first < self.window
                 && (chunk.is_empty() || chunk.len() < BATCH_BYTES)
             {
-                let Some((_, cmd, attrs)) = reqs.get(next) else {
+                let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
                     break;
                 };
                 let seq = self.next_seq();
@@ -380,7 +381,7 @@ impl Transport {
             // Read the ACKs of this chunk.
             let mut pending = count;
             while pending > 0 {
-                let op_of_first = reqs.get(first).map(|r| r.0).unwrap_or(Op::Connect);
+                let op_of_first = reqs.get(first).map(|r| r.op).unwrap_or(Op::Connect);
                 let n = match self.recv(op_of_first) {
                     Ok(n) => n,
                     Err(_) => {
@@ -389,7 +390,7 @@ impl Transport {
                         // socket.
                         for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
                             if slot.is_none() {
-                                let op = reqs.get(i).map(|r| r.0).unwrap_or(Op::Connect);
+                                let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
                                 *slot = Some(Err(Error::Unconfirmed { op }));
                             }
                         }
@@ -418,7 +419,7 @@ impl Transport {
                     if slot.is_some() {
                         continue;
                     }
-                    let op = reqs.get(i).map(|r| r.0).unwrap_or(Op::Connect);
+                    let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
                     *slot = Some(match m.error_code() {
                         Some(0) => Ok(()),
                         Some(e) => Err(Error::from_kernel(op, e.saturating_neg())),
@@ -432,7 +433,7 @@ impl Transport {
                 if self.dirty && pending > 0 {
                     for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
                         if slot.is_none() {
-                            let op = reqs.get(i).map(|r| r.0).unwrap_or(Op::Connect);
+                            let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
                             *slot = Some(Err(Error::Unconfirmed { op }));
                         }
                     }
@@ -444,7 +445,7 @@ impl Transport {
         Ok(results
             .into_iter()
             .zip(reqs)
-            .map(|(r, (op, _, _))| r.unwrap_or(Err(Error::Unconfirmed { op: *op })))
+            .map(|(r, req)| r.unwrap_or(Err(Error::Unconfirmed { op: req.op })))
             .collect())
     }
 }
