@@ -7,3 +7,6 @@
 pub(crate) mod attr;
 pub(crate) mod codec;
 pub(crate) mod socket;
+
+#[cfg(test)]
+mod golden;
