@@ -10,3 +10,5 @@ pub(crate) mod socket;
 
 #[cfg(test)]
 mod golden;
+#[cfg(test)]
+mod proptests;
