@@ -3,7 +3,7 @@
 use crate::error::{Error, Op, Result};
 use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Timeouts};
 use crate::netlink::attr::AttrWriter;
-use crate::netlink::codec::{self, cmd, SvcFields};
+use crate::netlink::codec::{self, cmd, Request, SvcFields};
 use crate::netlink::socket::{Transport, DEFAULT_TIMEOUT};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -71,8 +71,8 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// The request kind, the genl command and the attributes.
-    pub(crate) fn encode(&self) -> (Op, u8, Vec<u8>) {
+    /// The request for this change.
+    pub(crate) fn encode(&self) -> Request {
         let mut w = AttrWriter::new();
         let (op, c) = match self {
             Operation::AddService(s) => {
@@ -122,7 +122,7 @@ impl Operation {
                 (Op::StopDaemon, cmd::DEL_DAEMON)
             }
         };
-        (op, c, w.into_vec())
+        Request::change(op, c, w.into_vec())
     }
 }
 
@@ -160,20 +160,17 @@ impl Ipvs {
 
     /// Run one change and wait for its acknowledgement.
     fn exec(&self, o: &Operation) -> Result<()> {
-        let (op, c, attrs) = o.encode();
-        self.lock()
-            .request(op, c, false, &attrs, &mut |_, _| Ok(()))
+        self.lock().request(&o.encode(), &mut |_, _| Ok(()))
     }
 
     /// IPVS version and connection-table size (`GET_INFO`).
     pub fn info(&self) -> Result<Info> {
         let op = Op::GetInfo;
         let mut out = None;
-        self.lock()
-            .request(op, cmd::GET_INFO, false, &[], &mut |_, a| {
-                out = Some(codec::decode_info(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
+        self.lock().request(&Request::get_info(), &mut |_, a| {
+            out = Some(codec::decode_info(a).map_err(malformed(op))?);
+            Ok(())
+        })?;
         out.ok_or_else(|| Error::MalformedReply {
             op,
             reason: "no info in the reply".into(),
@@ -185,7 +182,7 @@ impl Ipvs {
         let op = Op::ListServices;
         let mut out = Vec::new();
         self.lock()
-            .request(op, cmd::GET_SERVICE, true, &[], &mut |_, a| {
+            .request(&Request::list_services(), &mut |_, a| {
                 out.push(codec::decode_service_msg(a).map_err(malformed(op))?);
                 Ok(())
             })?;
@@ -207,17 +204,9 @@ impl Ipvs {
     /// [`Error::NoSuchService`] if it does not exist.
     pub fn service(&self, key: &ServiceKey) -> Result<Service> {
         let op = Op::GetService;
-        let mut w = AttrWriter::new();
-        codec::put_service(
-            &mut w,
-            &SvcFields {
-                netmask: 0,
-                ..SvcFields::key_only(key)
-            },
-        );
         let mut out = None;
         self.lock()
-            .request(op, cmd::GET_SERVICE, false, &w.into_vec(), &mut |_, a| {
+            .request(&Request::get_service(key), &mut |_, a| {
                 out = Some(codec::decode_service_msg(a).map_err(malformed(op))?);
                 Ok(())
             })?;
@@ -228,12 +217,10 @@ impl Ipvs {
     /// an empty list for a service that does not exist.
     pub fn destinations(&self, key: &ServiceKey) -> Result<Vec<Destination>> {
         let op = Op::ListDests;
-        let mut w = AttrWriter::new();
-        codec::put_service_key(&mut w, key);
         let fam = key.family();
         let mut out = Vec::new();
         self.lock()
-            .request(op, cmd::GET_DEST, true, &w.into_vec(), &mut |_, a| {
+            .request(&Request::list_dests(key), &mut |_, a| {
                 out.push(codec::decode_dest_msg(a, fam).map_err(malformed(op))?);
                 Ok(())
             })?;
@@ -286,11 +273,10 @@ impl Ipvs {
     pub fn timeouts(&self) -> Result<Timeouts> {
         let op = Op::GetTimeouts;
         let mut out = None;
-        self.lock()
-            .request(op, cmd::GET_CONFIG, false, &[], &mut |_, a| {
-                out = Some(codec::decode_timeouts(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
+        self.lock().request(&Request::get_timeouts(), &mut |_, a| {
+            out = Some(codec::decode_timeouts(a).map_err(malformed(op))?);
+            Ok(())
+        })?;
         out.ok_or_else(|| Error::MalformedReply {
             op,
             reason: "no timeouts in the reply".into(),
@@ -306,11 +292,10 @@ impl Ipvs {
     pub fn daemons(&self) -> Result<Vec<Daemon>> {
         let op = Op::ListDaemons;
         let mut out = Vec::new();
-        self.lock()
-            .request(op, cmd::GET_DAEMON, true, &[], &mut |_, a| {
-                out.push(codec::decode_daemon_msg(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
+        self.lock().request(&Request::list_daemons(), &mut |_, a| {
+            out.push(codec::decode_daemon_msg(a).map_err(malformed(op))?);
+            Ok(())
+        })?;
         Ok(out)
     }
 
@@ -348,7 +333,7 @@ impl Ipvs {
     /// # Ok(()) }
     /// ```
     pub fn apply(&self, ops: &[Operation]) -> Result<Vec<Result<()>>> {
-        let reqs: Vec<(Op, u8, Vec<u8>)> = ops.iter().map(Operation::encode).collect();
+        let reqs: Vec<Request> = ops.iter().map(Operation::encode).collect();
         self.lock().batch(&reqs)
     }
 }

@@ -6,9 +6,45 @@
 //!
 //! Architecture:
 //! - [`model`]: plain values (services, destinations, daemons, stats ...);
-//! - `netlink`: the wire codec and the socket handle;
+//! - [`Ipvs`]: the handle, one netlink socket for every operation;
+//! - `netlink` (private): the wire codec and the socket transport;
 //! - [`error`]: one error enum with stable codes;
 //! - `cli` (feature `cli`, on by default): the `rvsadm` command line.
+//!
+//! # Example
+//!
+//! Add a web service with two real servers, then list the table with its
+//! counters (needs `CAP_NET_ADMIN` and the `ip_vs` module):
+//!
+//! ```no_run
+//! use rvsadm::{Destination, ForwardMethod, Ipvs, Scheduler, Service, ServiceKey};
+//!
+//! fn main() -> rvsadm::Result<()> {
+//!     let ipvs = Ipvs::connect()?; // one netlink socket for everything below
+//!
+//!     let key = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+//!     ipvs.add_service(&Service::new(key).with_scheduler(Scheduler::Rr))?;
+//!     for rs in ["10.0.0.1:80", "10.0.0.2:80"] {
+//!         let d = Destination::new(rs.parse().unwrap())
+//!             .with_forward(ForwardMethod::Masq)
+//!             .with_weight(1);
+//!         ipvs.add_destination(&key, &d)?;
+//!     }
+//!
+//!     for svc in ipvs.services_with_destinations()? {
+//!         println!("{} {} conns={} inbytes={}",
+//!             svc.key, svc.scheduler, svc.stats.conns, svc.stats.inbytes);
+//!         for d in &svc.destinations {
+//!             println!("  -> {} weight={} active={} inpkts={}",
+//!                 d.socket_addr(), d.weight, d.active_conns, d.stats.inpkts);
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Errors are one enum, [`Error`], with stable codes and ipvsadm's exact
+//! messages; many changes at once go through [`Ipvs::apply`].
 
 #![warn(missing_docs)]
 

@@ -6,6 +6,7 @@
 //! skipped and unknown values land in the model's `Other(..)` variants.
 
 use super::attr::{align4, Attr, AttrWriter, Attrs, DecodeError};
+use crate::error::Op;
 use crate::model::{
     Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol, Scheduler,
     Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelFlags, TunnelType,
@@ -289,6 +290,126 @@ impl<'a> NlMsgs<'a> {
 }
 
 // ---- requests --------------------------------------------------------------
+
+/// One IPVS request: its kind, genl command, whether it is a dump, and its
+/// attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Request {
+    /// The request kind (selects the errno mapping).
+    pub(crate) op: Op,
+    /// The genl command.
+    pub(crate) cmd: u8,
+    /// Sent with `NLM_F_DUMP`.
+    pub(crate) dump: bool,
+    /// The attributes after the genl header.
+    pub(crate) attrs: Vec<u8>,
+}
+
+impl Request {
+    /// A request that changes something (acknowledged, no dump).
+    pub(crate) fn change(op: Op, cmd: u8, attrs: Vec<u8>) -> Self {
+        Request {
+            op,
+            cmd,
+            dump: false,
+            attrs,
+        }
+    }
+
+    /// `nlmsg_flags` for this request.
+    pub(crate) fn flags(&self) -> u16 {
+        if self.dump {
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP
+        } else {
+            NLM_F_REQUEST | NLM_F_ACK
+        }
+    }
+
+    /// The complete message.
+    #[allow(dead_code)]
+    pub(crate) fn to_bytes(&self, family: u16, seq: u32, pid: u32) -> Vec<u8> {
+        frame(
+            family,
+            self.flags(),
+            seq,
+            pid,
+            self.cmd,
+            IPVS_GENL_VERSION,
+            &self.attrs,
+        )
+    }
+
+    /// `GET_INFO`.
+    pub(crate) fn get_info() -> Self {
+        Request {
+            op: Op::GetInfo,
+            cmd: cmd::GET_INFO,
+            dump: false,
+            attrs: Vec::new(),
+        }
+    }
+
+    /// The service dump.
+    pub(crate) fn list_services() -> Self {
+        Request {
+            op: Op::ListServices,
+            cmd: cmd::GET_SERVICE,
+            dump: true,
+            attrs: Vec::new(),
+        }
+    }
+
+    /// `GET_SERVICE` for one service: the full nest with no scheduler and
+    /// a zero netmask, as ipvsadm sends it.
+    pub(crate) fn get_service(key: &ServiceKey) -> Self {
+        let mut w = AttrWriter::new();
+        put_service(
+            &mut w,
+            &SvcFields {
+                netmask: 0,
+                ..SvcFields::key_only(key)
+            },
+        );
+        Request {
+            op: Op::GetService,
+            cmd: cmd::GET_SERVICE,
+            dump: false,
+            attrs: w.into_vec(),
+        }
+    }
+
+    /// The destination dump of one service.
+    pub(crate) fn list_dests(key: &ServiceKey) -> Self {
+        let mut w = AttrWriter::new();
+        put_service_key(&mut w, key);
+        Request {
+            op: Op::ListDests,
+            cmd: cmd::GET_DEST,
+            dump: true,
+            attrs: w.into_vec(),
+        }
+    }
+
+    /// `GET_CONFIG` (the timeouts).
+    pub(crate) fn get_timeouts() -> Self {
+        Request {
+            op: Op::GetTimeouts,
+            cmd: cmd::GET_CONFIG,
+            dump: false,
+            attrs: Vec::new(),
+        }
+    }
+
+    /// The daemon dump.
+    pub(crate) fn list_daemons() -> Self {
+        Request {
+            op: Op::ListDaemons,
+            cmd: cmd::GET_DAEMON,
+            dump: true,
+            attrs: Vec::new(),
+        }
+    }
+}
 
 /// The family-resolution request payload (`CTRL_ATTR_FAMILY_NAME`).
 pub(crate) fn getfamily_attrs(name: &str) -> Vec<u8> {

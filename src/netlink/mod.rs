@@ -7,3 +7,8 @@
 pub(crate) mod attr;
 pub(crate) mod codec;
 pub(crate) mod socket;
+
+#[cfg(test)]
+mod golden;
+#[cfg(test)]
+mod proptests;

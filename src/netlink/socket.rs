@@ -8,7 +8,7 @@
 //! request can be mistaken for a new one.
 
 use super::codec::{
-    self, decode_family_id, frame, getfamily_attrs, NlMsg, NlMsgs, CTRL_CMD_GETFAMILY,
+    self, decode_family_id, frame, getfamily_attrs, NlMsg, NlMsgs, Request, CTRL_CMD_GETFAMILY,
     GENL_ID_CTRL, IPVS_GENL_NAME, IPVS_GENL_VERSION, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
     NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
 };
@@ -230,16 +230,17 @@ impl Transport {
 
     /// Send one IPVS request and consume its replies up to the ACK (or the
     /// end of the dump), handing every data message to `on_reply`.
-    pub(crate) fn request(
-        &mut self,
-        op: Op,
-        cmd: u8,
-        dump: bool,
-        attrs: &[u8],
-        on_reply: OnReply<'_>,
-    ) -> Result<()> {
+    pub(crate) fn request(&mut self, req: &Request, on_reply: OnReply<'_>) -> Result<()> {
         let family = self.family;
-        self.request_raw(op, family, cmd, IPVS_GENL_VERSION, dump, attrs, on_reply)
+        self.request_raw(
+            req.op,
+            family,
+            req.cmd,
+            IPVS_GENL_VERSION,
+            req.dump,
+            &req.attrs,
+            on_reply,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -332,7 +333,7 @@ impl Transport {
     /// not stop the ones after it.
     ///
     /// `Err` only when nothing could be sent at all.
-    pub(crate) fn batch(&mut self, reqs: &[(Op, u8, Vec<u8>)]) -> Result<Vec<Result<()>>> {
+    pub(crate) fn batch(&mut self, reqs: &[Request]) -> Result<Vec<Result<()>>> {
         self.reopen_if_dirty()?;
         let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(reqs.len());
         results.resize_with(reqs.len(), || None);
@@ -347,7 +348,7 @@ impl Transport {
                 && next - first < self.window
                 && (chunk.is_empty() || chunk.len() < BATCH_BYTES)
             {
-                let Some((_, cmd, attrs)) = reqs.get(next) else {
+                let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
                     break;
                 };
                 let seq = self.next_seq();
@@ -380,7 +381,7 @@ impl Transport {
             // Read the ACKs of this chunk.
             let mut pending = count;
             while pending > 0 {
-                let op_of_first = reqs.get(first).map(|r| r.0).unwrap_or(Op::Connect);
+                let op_of_first = reqs.get(first).map(|r| r.op).unwrap_or(Op::Connect);
                 let n = match self.recv(op_of_first) {
                     Ok(n) => n,
                     Err(_) => {
@@ -389,7 +390,7 @@ impl Transport {
                         // socket.
                         for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
                             if slot.is_none() {
-                                let op = reqs.get(i).map(|r| r.0).unwrap_or(Op::Connect);
+                                let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
                                 *slot = Some(Err(Error::Unconfirmed { op }));
                             }
                         }
@@ -418,7 +419,7 @@ impl Transport {
                     if slot.is_some() {
                         continue;
                     }
-                    let op = reqs.get(i).map(|r| r.0).unwrap_or(Op::Connect);
+                    let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
                     *slot = Some(match m.error_code() {
                         Some(0) => Ok(()),
                         Some(e) => Err(Error::from_kernel(op, e.saturating_neg())),
@@ -432,7 +433,7 @@ impl Transport {
                 if self.dirty && pending > 0 {
                     for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
                         if slot.is_none() {
-                            let op = reqs.get(i).map(|r| r.0).unwrap_or(Op::Connect);
+                            let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
                             *slot = Some(Err(Error::Unconfirmed { op }));
                         }
                     }
@@ -444,7 +445,7 @@ impl Transport {
         Ok(results
             .into_iter()
             .zip(reqs)
-            .map(|(r, (op, _, _))| r.unwrap_or(Err(Error::Unconfirmed { op: *op })))
+            .map(|(r, req)| r.unwrap_or(Err(Error::Unconfirmed { op: req.op })))
             .collect())
     }
 }
@@ -473,6 +474,150 @@ mod tests {
         v.extend_from_slice(&pid.to_ne_bytes());
         v.extend_from_slice(payload);
         v
+    }
+
+    /// A transport on the controller family only (no IPVS needed: these run
+    /// on any Linux host).
+    fn ctrl_transport(timeout: Duration) -> Transport {
+        let (sock, pid, window) = open(timeout).unwrap();
+        Transport {
+            sock,
+            pid,
+            seq: initial_seq(),
+            family: GENL_ID_CTRL,
+            timeout,
+            window,
+            buf: vec![0; RECV_BUF],
+            dirty: false,
+        }
+    }
+
+    fn resolve(t: &mut Transport, name: &str) -> Result<u16> {
+        let mut id = None;
+        t.request_raw(
+            Op::Connect,
+            GENL_ID_CTRL,
+            CTRL_CMD_GETFAMILY,
+            1,
+            false,
+            &getfamily_attrs(name),
+            &mut |_, a| {
+                id = decode_family_id(a).ok();
+                Ok(())
+            },
+        )?;
+        Ok(id.unwrap())
+    }
+
+    #[test]
+    fn missing_family_is_an_error_and_nlctrl_resolves() {
+        let mut t = ctrl_transport(DEFAULT_TIMEOUT);
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+        let e = resolve(&mut t, "no-such-family").unwrap_err();
+        assert_eq!(e.errno(), Some(nix::libc::ENOENT), "{e:?}");
+        // Still in step afterwards.
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+    }
+
+    #[test]
+    fn replies_to_earlier_requests_are_discarded() {
+        let mut t = ctrl_transport(DEFAULT_TIMEOUT);
+        // Two requests whose replies (errors) are never read...
+        for _ in 0..2 {
+            let seq = t.next_seq();
+            let m = frame(
+                GENL_ID_CTRL,
+                NLM_F_REQUEST | NLM_F_ACK,
+                seq,
+                t.pid,
+                CTRL_CMD_GETFAMILY,
+                1,
+                &getfamily_attrs("no-such-family"),
+            );
+            t.send_all(&m).unwrap();
+        }
+        // ...are skipped by the next request, which gets its own answer.
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+        assert!(!t.dirty);
+    }
+
+    #[test]
+    fn a_reply_that_never_comes_is_a_timeout_not_a_hang() {
+        let timeout = Duration::from_millis(100);
+        let mut t = ctrl_transport(timeout);
+        // NLMSG_NOOP without NLM_F_ACK: the kernel answers nothing.
+        let m = frame(NLMSG_NOOP, NLM_F_REQUEST, t.next_seq(), t.pid, 0, 0, &[]);
+        t.send_all(&m).unwrap();
+        let start = std::time::Instant::now();
+        let e = t.recv(Op::GetInfo).unwrap_err();
+        assert!(
+            matches!(e, Error::Timeout { op: Op::GetInfo, after } if after == timeout),
+            "{e:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(3));
+        assert!(t.dirty, "a timed-out socket is replaced before reuse");
+        let old_pid = t.pid;
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+        assert_ne!(t.pid, old_pid);
+        // And the timeout can be changed.
+        t.set_timeout(Duration::from_secs(1)).unwrap();
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+    }
+
+    #[test]
+    fn batch_on_the_controller_correlates_acks() {
+        // Pipelined requests with per-message results, on a family every
+        // kernel has: unknown-family lookups fail, the rest succeed. More
+        // requests than one window, so several sends and reads.
+        let mut t = ctrl_transport(DEFAULT_TIMEOUT);
+        let n = t.window * 2 + 7;
+        let reqs: Vec<Request> = (0..n)
+            .map(|i| Request {
+                op: Op::Connect,
+                cmd: CTRL_CMD_GETFAMILY,
+                dump: false,
+                attrs: getfamily_attrs(if i % 10 == 3 {
+                    "no-such-family"
+                } else {
+                    "nlctrl"
+                }),
+            })
+            .collect();
+        // The controller expects version 1 like IPVS, so the batch framing
+        // (IPVS_GENL_VERSION) fits.
+        let r = t.batch(&reqs).unwrap();
+        assert_eq!(r.len(), n);
+        for (i, r) in r.iter().enumerate() {
+            if i % 10 == 3 {
+                assert_eq!(
+                    r.as_ref().unwrap_err().errno(),
+                    Some(nix::libc::ENOENT),
+                    "{i}"
+                );
+            } else {
+                assert!(r.is_ok(), "{i}: {r:?}");
+            }
+        }
+        // Replies carrying data (GETFAMILY answers) were skipped; the socket
+        // is still in step.
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+    }
+
+    #[test]
+    fn host_without_ipvs_reports_unavailable() {
+        // The build machines have no IPVS (then the lookup must say so);
+        // inside the VM it resolves (and then IPVS is visibly loaded).
+        match Transport::connect(DEFAULT_TIMEOUT) {
+            Ok(t) => {
+                assert!(t.family() > GENL_ID_CTRL);
+                assert!(std::path::Path::new("/proc/net/ip_vs").exists());
+            }
+            Err(e) => {
+                assert!(matches!(e, Error::IpvsUnavailable), "{e:?}");
+                assert_eq!(e.code(), "ipvs_unavailable");
+                assert!(e.to_string().contains("modprobe ip_vs"));
+            }
+        }
     }
 
     #[test]
