@@ -8,23 +8,26 @@
 
 use rvsadm::cli::compat::names::{service_name, Resolver};
 use rvsadm::cli::compat::render::{
-    write_timeouts, write_version, ListFormat, ListOptions, Renderer,
+    write_daemons, write_timeouts, write_version, DestCounters, ListFormat, ListOptions, Renderer,
 };
 use rvsadm::cli::compat::sort::sort_services;
 use rvsadm::{
-    Destination, Family, ForwardMethod, Info, Netmask, Protocol, Scheduler, Service, ServiceFlags,
-    ServiceKey, Timeouts, TunnelFlags, TunnelType,
+    Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol, Scheduler,
+    Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType,
 };
 use std::net::IpAddr;
 
-/// Host names of `render_fixtures/table/hosts`; port names from the real
-/// `/etc/services` (the same file the VM used).
-struct FixtureNames;
+/// Host names of a hosts file given to ipvsadm in the VM; port names from
+/// the real `/etc/services` (the same file the VM used).
+struct HostsNames(&'static str);
 
-impl Resolver for FixtureNames {
+/// The hosts file of the main table.
+#[allow(non_upper_case_globals)]
+const FixtureNames: HostsNames = HostsNames(include_str!("render_fixtures/table/hosts"));
+
+impl Resolver for HostsNames {
     fn host(&self, addr: &IpAddr) -> Option<Vec<u8>> {
-        let hosts = include_str!("render_fixtures/table/hosts");
-        hosts.lines().find_map(|l| {
+        self.0.lines().find_map(|l| {
             let mut it = l.split_whitespace();
             let a: IpAddr = it.next()?.parse().ok()?;
             (a == *addr).then(|| it.next().map(|n| n.as_bytes().to_vec()))?
@@ -386,4 +389,226 @@ fn timeouts() {
     )
     .unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), fixture!("Ln_timeout2"));
+}
+
+fn daemon(state: DaemonState, id: u32, maxlen: u16, group: &str, port: u16, ttl: u8) -> Daemon {
+    Daemon {
+        sync_maxlen: Some(maxlen),
+        mcast_group: Some(group.parse().unwrap()),
+        mcast_port: Some(port),
+        mcast_ttl: Some(ttl),
+        ..Daemon::new(state, "d0").with_sync_id(id)
+    }
+}
+
+fn daemons_text(d: &[Daemon]) -> String {
+    let mut out = Vec::new();
+    write_daemons(&mut out, d).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// `--daemon` as captured by `render_fixtures/conn/cap2.sh` (a dummy
+/// interface `d0` in a fresh netns).
+#[test]
+fn daemons() {
+    let m = daemon(DaemonState::Master, 0, 1472, "224.0.0.81", 8848, 1);
+    let b = daemon(DaemonState::Backup, 7, 1024, "239.1.2.3", 9000, 3);
+    let m6 = daemon(DaemonState::Master, 255, 1452, "ff02::1:3", 8848, 1);
+    let f = |n: &str| {
+        std::fs::read_to_string(format!(
+            "{}/tests/render_fixtures/daemon/{n}.out",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    same(&daemons_text(std::slice::from_ref(&m)), &f("Ln_daemon_m"));
+    same(&daemons_text(&[m, b.clone()]), &f("Ln_daemon_mb"));
+    same(&daemons_text(&[b]), &f("Ln_daemon_b"));
+    same(&daemons_text(&[m6]), &f("Ln_daemon_m6"));
+    same(&daemons_text(&[]), &f("Ln_daemon_none"));
+    // Unknown states are skipped; absent or zero optional fields are not shown.
+    let bare = Daemon::new(DaemonState::Other(4), "x");
+    assert_eq!(daemons_text(&[bare]), "");
+    let bare = Daemon {
+        sync_maxlen: Some(0),
+        ..Daemon::new(DaemonState::Other(3), "eth0")
+    };
+    assert_eq!(
+        daemons_text(&[bare]),
+        "master sync daemon (mcast=eth0, syncid=0)\n"
+    );
+}
+
+/// Counters after real traffic (`render_fixtures/traffic/cap3.sh`): 20 TCP
+/// connections through a local NAT destination, 300 UDP datagrams.
+fn traffic_table() -> Vec<Service> {
+    use rvsadm::Stats;
+    let tcp_stats = Stats {
+        conns: 20,
+        inpkts: 100,
+        outpkts: 60,
+        inbytes: 215360,
+        outbytes: 13280,
+        cps: 2,
+        inpps: 10,
+        outpps: 6,
+        inbps: 20222,
+        outbps: 1245,
+    };
+    let udp_stats = Stats {
+        conns: 1,
+        inpkts: 300,
+        outpkts: 0,
+        inbytes: 68400,
+        outbytes: 0,
+        cps: 0,
+        inpps: 28,
+        outpps: 0,
+        inbps: 6412,
+        outbps: 0,
+    };
+    let mut t = svc(key(Protocol::Tcp, "10.20.0.1:80"), "rr");
+    t.stats = tcp_stats;
+    let mut d1 = d("10.20.0.1:8080", ForwardMethod::Masq, 1);
+    d1.stats = tcp_stats;
+    d1.inactive_conns = 20;
+    t.destinations = vec![d1];
+    let mut u = svc(key(Protocol::Udp, "10.20.0.1:53"), "rr");
+    u.stats = udp_stats;
+    let mut d51 = d("10.20.0.51:53", ForwardMethod::Masq, 1);
+    d51.stats = udp_stats;
+    d51.inactive_conns = 1;
+    // Kernel order reversed on purpose: the listing sorts.
+    u.destinations = vec![d51, d("10.20.0.50:53", ForwardMethod::Masq, 1)];
+    vec![u, t]
+}
+
+fn list_table(services: Vec<Service>, o: ListOptions, names: &dyn Resolver) -> String {
+    let mut services = services;
+    sort_services(&mut services);
+    let r = Renderer::new(o, names);
+    let mut out = Vec::new();
+    write_version(&mut out, &INFO).unwrap();
+    r.write_title(&mut out).unwrap();
+    for s in &services {
+        r.write_service(&mut out, s).unwrap();
+    }
+    String::from_utf8(out).unwrap()
+}
+
+macro_rules! traffic {
+    ($name:literal) => {
+        include_str!(concat!("render_fixtures/traffic/", $name, ".out"))
+    };
+}
+
+#[test]
+fn traffic_counters() {
+    let t = traffic_table;
+    let mut o = opts(ListFormat::Stats, true);
+    same(&list_table(t(), o, &FixtureNames), traffic!("st"));
+    o.exact = true;
+    same(&list_table(t(), o, &FixtureNames), traffic!("st_exact"));
+    let mut o = opts(ListFormat::Rate, true);
+    same(&list_table(t(), o, &FixtureNames), traffic!("rt"));
+    o.exact = true;
+    same(&list_table(t(), o, &FixtureNames), traffic!("rt_exact"));
+    for (f, want) in [
+        (ListFormat::Default, traffic!("dflt")),
+        (ListFormat::PersistentConn, traffic!("pconn")),
+        (ListFormat::Thresholds, traffic!("thr")),
+    ] {
+        same(&list_table(t(), opts(f, true), &FixtureNames), want);
+    }
+}
+
+/// Large counters: abbreviations, `--exact`, and the 32-bit cut of
+/// destination counters (ipvsadm's libipvs reads them with 32-bit getters;
+/// 150000000000 shows as 3971111936). Expected lines built from ipvsadm's
+/// format rules (no way to make such counters in the VM).
+#[test]
+fn large_counters_and_dest_truncation() {
+    use rvsadm::Stats;
+    let big = Stats {
+        conns: 150_000_000_000,
+        inpkts: 123_456_789,
+        outpkts: 150_000_000_000_000,
+        inbytes: 150_000_000_000,
+        outbytes: u64::MAX,
+        cps: 5_000_000_000,
+        inpps: 4_294_967_296,
+        outpps: 7,
+        inbps: 150_000_000_000,
+        outbps: 99_999_999,
+    };
+    let mut s = svc(key(Protocol::Tcp, "10.0.0.1:80"), "rr");
+    s.stats = big;
+    let mut dd = d("10.0.0.2:80", ForwardMethod::Masq, 1);
+    dd.stats = big;
+    s.destinations = vec![dd];
+    let line = |f: ListFormat, exact: bool, dc: DestCounters| {
+        let o = ListOptions {
+            format: f,
+            numeric: true,
+            exact,
+            dest_counters: dc,
+        };
+        let mut out = Vec::new();
+        Renderer::new(o, &FixtureNames)
+            .write_service(&mut out, &s)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    // Expected lines computed from ipvsadm's printf formats (spec section 4)
+    // with an independent script, not with this crate.
+    let cases: [(ListFormat, bool, DestCounters, &str); 6] = [
+        (ListFormat::Stats, false, DestCounters::Ipvsadm,
+         "TCP  10.0.0.1:80                      150G  123456K     150T     150G18446744T\n  -> 10.0.0.2:80                     3971M  123456K    2562M     150G18446744T\n"),
+        (ListFormat::Stats, false, DestCounters::Full,
+         "TCP  10.0.0.1:80                      150G  123456K     150T     150G18446744T\n  -> 10.0.0.2:80                      150G  123456K     150T     150G18446744T\n"),
+        (ListFormat::Stats, true, DestCounters::Ipvsadm,
+         "TCP  10.0.0.1:80                  150000000000 123456789 150000000000000 150000000000 18446744073709551615\n  -> 10.0.0.2:80                  3971111936 123456789 2562154496 150000000000 18446744073709551615\n"),
+        (ListFormat::Stats, true, DestCounters::Full,
+         "TCP  10.0.0.1:80                  150000000000 123456789 150000000000000 150000000000 18446744073709551615\n  -> 10.0.0.2:80                  150000000000 123456789 150000000000000 150000000000 18446744073709551615\n"),
+        (ListFormat::Rate, false, DestCounters::Ipvsadm,
+         "TCP  10.0.0.1:80                     5000M    4294M        7     150G 99999999\n  -> 10.0.0.2:80                  705032704        0        7    3971M 99999999\n"),
+        (ListFormat::Rate, false, DestCounters::Full,
+         "TCP  10.0.0.1:80                     5000M    4294M        7     150G 99999999\n  -> 10.0.0.2:80                  5000000000 4294967296        7     150G 99999999\n"),
+    ];
+    for (f, exact, dc, want) in cases {
+        assert_eq!(line(f, exact, dc), want, "{f:?} exact={exact} {dc:?}");
+    }
+}
+
+/// Mixed families and long names (`render_fixtures/mixed/hosts`): the dest
+/// column is cut to 28 bytes only for IPv4 destinations, whatever the
+/// service's family; `addrport` stops at 59 bytes.
+#[test]
+fn mixed_families_and_truncation() {
+    let names = HostsNames(include_str!("render_fixtures/mixed/hosts"));
+    let mut a = svc(key(Protocol::Tcp, "[2001:db8::1]:443"), "rr");
+    a.destinations = vec![tun("10.3.0.1:443", TunnelType::Ipip, 0, 0)];
+    let mut b = svc(key(Protocol::Tcp, "10.9.0.1:80"), "rr");
+    b.destinations = vec![tun("[2001:db8::77]:80", TunnelType::Ipip, 0, 0)];
+    let c = svc(key(Protocol::Tcp, "[2001:db8::2]:80"), "rr");
+    let table = || vec![c.clone(), a.clone(), b.clone()];
+    same(
+        &list_table(table(), opts(ListFormat::Default, false), &names),
+        include_str!("render_fixtures/mixed/mixed_L.out"),
+    );
+    same(
+        &list_table(table(), opts(ListFormat::Default, true), &names),
+        include_str!("render_fixtures/mixed/mixed_Ln.out"),
+    );
+    let mut services = table();
+    sort_services(&mut services);
+    let r = Renderer::new(opts(ListFormat::Default, false), &names);
+    let mut out = Vec::new();
+    for s in &services {
+        r.write_save_service(&mut out, s).unwrap();
+    }
+    same(
+        &String::from_utf8(out).unwrap(),
+        include_str!("render_fixtures/mixed/mixed_S.out"),
+    );
 }
