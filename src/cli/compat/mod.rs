@@ -9,4 +9,5 @@ pub mod names;
 pub mod render;
 pub mod resolve;
 pub mod restore;
+pub mod run;
 pub mod sort;

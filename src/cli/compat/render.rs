@@ -371,7 +371,7 @@ impl<'a> Renderer<'a> {
                 } else {
                     ""
                 };
-                format!("FWM  {}{v6}", *mark as i32).into_bytes()
+                format!("FWM  {}{v6}", *mark).into_bytes()
             }
             ServiceKey::Addr {
                 protocol,
@@ -393,7 +393,7 @@ impl<'a> Renderer<'a> {
         match key {
             ServiceKey::Fwmark { mark, family } => {
                 let v6 = if *family == Family::Inet6 { " -6" } else { "" };
-                format!("-f {}{v6}", *mark as i32).into_bytes()
+                format!("-f {}{v6}", *mark).into_bytes()
             }
             ServiceKey::Addr {
                 protocol,
