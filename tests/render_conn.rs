@@ -254,3 +254,26 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Neither the typed parser nor the compat renderer panics, whatever
+        /// the bytes (kernel-like lines with random edits included).
+        #[test]
+        fn never_panics(
+            raw in proptest::collection::vec(any::<u8>(), 0..600),
+            fields in proptest::collection::vec("[0-9A-Fa-fx:.+ -]{0,12}", 0..14),
+        ) {
+            let line = format!("h\n{}\n", fields.join(" "));
+            for text in [raw.as_slice(), line.as_bytes()] {
+                let _ = ConnectionTable::parse(&String::from_utf8_lossy(text));
+                for o in [opts(true, false), opts(true, true)] {
+                    let _ = render(text, o);
+                }
+            }
+        }
+    }
+}

@@ -25,8 +25,15 @@ use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
-/// Where the kernel publishes the table of the current network namespace.
+/// Where the kernel publishes the table of the current network namespace
+/// (the namespace of the process's main thread: `/proc/net` is
+/// `/proc/self/net`).
 pub const PROC_IP_VS_CONN: &str = "/proc/net/ip_vs_conn";
+
+/// The same table for the calling thread's network namespace (Linux 3.17+),
+/// which differs from [`PROC_IP_VS_CONN`] when a thread entered another
+/// namespace with `unshare`/`setns`.
+pub const PROC_THREAD_IP_VS_CONN: &str = "/proc/thread-self/net/ip_vs_conn";
 
 /// One connection entry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -97,10 +104,20 @@ pub enum ConnError {
 pub struct ConnectionTable;
 
 impl ConnectionTable {
-    /// Read and parse `/proc/net/ip_vs_conn` of the caller's network
-    /// namespace (the file follows the namespace of the reading thread).
+    /// Read and parse the connection table of the calling thread's network
+    /// namespace ([`PROC_THREAD_IP_VS_CONN`], or [`PROC_IP_VS_CONN`] on
+    /// kernels without `/proc/thread-self`).
     pub fn read() -> Result<Vec<Connection>, ConnError> {
-        Self::read_from(PROC_IP_VS_CONN)
+        Self::read_from(Self::path())
+    }
+
+    /// The file [`ConnectionTable::read`] reads.
+    pub fn path() -> &'static str {
+        if Path::new("/proc/thread-self").exists() {
+            PROC_THREAD_IP_VS_CONN
+        } else {
+            PROC_IP_VS_CONN
+        }
     }
 
     /// Read and parse a file in the same format.

@@ -11,7 +11,7 @@ mod dest;
 mod service;
 mod stats;
 
-pub use conn::{ConnError, Connection, ConnectionTable, PROC_IP_VS_CONN};
+pub use conn::{ConnError, Connection, ConnectionTable, PROC_IP_VS_CONN, PROC_THREAD_IP_VS_CONN};
 pub use daemon::{Daemon, DaemonState};
 pub use dest::{Destination, ForwardMethod, TunnelFlags, TunnelType};
 pub use service::{
