@@ -1,6 +1,11 @@
 //! The `rvsadm` command line (feature `cli`). Not a stable library API.
+//!
+//! argv → [`compat::args::parse`] (ipvsadm's rules) → one library call
+//! ([`compat::run`]) → ipvsadm's output ([`compat::render`]); with `--json`,
+//! the same parse and library calls render JSON documents ([`json`]).
 
 pub mod compat;
+pub mod json;
 
 use std::io::{Read, Write};
 
@@ -12,6 +17,10 @@ pub fn main(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let (argv, flags) = json::extract(argv);
+    if flags.json {
+        return json::main(&argv, flags, stdin, out, err);
+    }
     let mut io = compat::run::Io { out, err };
-    compat::run::main(argv, stdin, &mut io)
+    compat::run::main(&argv, stdin, &mut io)
 }

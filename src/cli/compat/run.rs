@@ -149,7 +149,7 @@ fn rejected(io: &mut Io<'_>, e: &Error) -> i32 {
 }
 
 /// The library operation of a changing command.
-fn operation(cmd: &Command) -> Option<Operation> {
+pub(crate) fn operation(cmd: &Command) -> Option<Operation> {
     Some(match cmd {
         Command::AddService(s) => Operation::AddService(s.clone()),
         Command::EditService(s) => Operation::EditService(s.clone()),

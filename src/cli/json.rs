@@ -1,0 +1,336 @@
+//! `--json`: machine-readable listings, lossless save/restore, and errors as
+//! JSON objects.
+//!
+//! `--json` and `--pretty` are extensions: ipvsadm rejects both words, so
+//! they are taken out of argv (as whole words, before any `--`) and the rest
+//! goes through the ipvsadm parser unchanged. No valid ipvsadm command line
+//! changes meaning.
+//!
+//! With `--json`:
+//! - `-L` in every form prints one document of `docs/schema/` (`-n` is
+//!   implied; counters, rates, thresholds, tunnel data and connection counts
+//!   are always included, whatever the text-mode modifiers);
+//! - `-S` prints the whole configuration, services, destinations, timeouts
+//!   and sync daemons ([`crate::json::SaveDoc`]), and `-R` reads exactly that
+//!   back, validating the whole document before the first change;
+//! - an error is one JSON object on stderr (`docs/schema/error.schema.json`)
+//!   with the stable code; exit codes stay ipvsadm's.
+
+use super::compat::args::{self, Command, Failure, Listing};
+use super::compat::run::Kernel;
+use super::compat::sort;
+use crate::json::{self, ConnectionsDoc, DaemonsDoc, TimeoutsDoc, SCHEMA_VERSION};
+use crate::{ConnectionTable, Error, Ipvs, Operation, Service};
+use serde::Serialize;
+use std::io::{Read, Write};
+
+/// The extension flags found in argv.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// `--json`.
+    pub json: bool,
+    /// `--pretty`: indented JSON.
+    pub pretty: bool,
+}
+
+/// Take `--json` and `--pretty` out of `argv` (whole words before `--`).
+pub fn extract(argv: &[String]) -> (Vec<String>, Flags) {
+    let mut flags = Flags::default();
+    let mut rest = Vec::with_capacity(argv.len());
+    let mut options_done = false;
+    for (i, a) in argv.iter().enumerate() {
+        if i > 0 && !options_done {
+            match a.as_str() {
+                "--json" => {
+                    flags.json = true;
+                    continue;
+                }
+                "--pretty" => {
+                    // Indented JSON; implies --json.
+                    flags.pretty = true;
+                    flags.json = true;
+                    continue;
+                }
+                "--" => options_done = true,
+                _ => {}
+            }
+        }
+        rest.push(a.clone());
+    }
+    (rest, flags)
+}
+
+/// A JSON error object (`docs/schema/error.schema.json`).
+#[derive(Debug, Clone, Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    number: u16,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errno: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ErrorDoc {
+    schema_version: u32,
+    error: ErrorBody,
+}
+
+/// Stable codes of errors that come from the command line or the input
+/// rather than the kernel (the library's codes are in [`Error::code`]).
+pub mod codes {
+    /// The command line is not valid.
+    pub const USAGE: (&str, u16) = ("usage", 50);
+    /// A `-R --json` document is not valid; `path` locates the problem.
+    pub const INVALID_DOCUMENT: (&str, u16) = ("invalid_document", 51);
+    /// The connection table could not be read.
+    pub const CONN_TABLE: (&str, u16) = ("conn_table", 52);
+    /// Writing the output failed.
+    pub const OUTPUT: (&str, u16) = ("output", 53);
+}
+
+struct Out<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    pretty: bool,
+}
+
+impl Out<'_> {
+    fn doc<T: Serialize>(&mut self, doc: &T) -> i32 {
+        let r = if self.pretty {
+            serde_json::to_writer_pretty(&mut *self.out, doc)
+        } else {
+            serde_json::to_writer(&mut *self.out, doc)
+        };
+        match r.map_err(std::io::Error::from).and_then(|()| self.out.write_all(b"\n")) {
+            Ok(()) => 0,
+            Err(e) => self.error(codes::OUTPUT, e.to_string(), None, None, 1),
+        }
+    }
+
+    fn error(
+        &mut self,
+        (code, number): (&'static str, u16),
+        message: String,
+        errno: Option<i32>,
+        path: Option<String>,
+        exit: i32,
+    ) -> i32 {
+        let doc = ErrorDoc {
+            schema_version: SCHEMA_VERSION,
+            error: ErrorBody {
+                code,
+                number,
+                message,
+                errno,
+                path,
+            },
+        };
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        let _ = writeln!(self.err, "{text}");
+        exit
+    }
+
+    fn lib_error(&mut self, e: &Error, exit: i32) -> i32 {
+        self.error(
+            (e.code(), e.number()),
+            e.ipvsadm_message(),
+            e.errno(),
+            None,
+            exit,
+        )
+    }
+
+    fn failure(&mut self, f: &Failure) -> i32 {
+        self.error(
+            codes::USAGE,
+            f.stderr.trim_end().to_string(),
+            None,
+            None,
+            f.exit_code,
+        )
+    }
+}
+
+/// Run a command line in JSON mode (`argv` without the extension flags).
+pub fn main(
+    argv: &[String],
+    flags: Flags,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut o = Out {
+        out,
+        err,
+        pretty: flags.pretty,
+    };
+    let cmd = match args::parse(argv, false) {
+        Ok(c) => c,
+        Err(f) => return o.failure(&f),
+    };
+    let mut kernel = Kernel::default();
+    match &cmd {
+        Command::Help(text) | Command::Version(text) => {
+            let _ = o.out.write_all(text.as_bytes());
+            0
+        }
+        Command::List(spec) if spec.listing == Listing::Connections => {
+            match ConnectionTable::read() {
+                Ok(connections) => o.doc(&ConnectionsDoc {
+                    schema_version: SCHEMA_VERSION,
+                    connections,
+                }),
+                Err(e) => o.error(codes::CONN_TABLE, e.to_string(), None, None, 1),
+            }
+        }
+        _ => {
+            let ipvs = match kernel.get() {
+                Ok(h) => h,
+                Err(f) => {
+                    return o.error(
+                        (Error::IpvsUnavailable.code(), Error::IpvsUnavailable.number()),
+                        f.stderr.trim_end().to_string(),
+                        None,
+                        None,
+                        f.exit_code,
+                    )
+                }
+            };
+            run(&cmd, ipvs, stdin, &mut o)
+        }
+    }
+}
+
+fn run(cmd: &Command, ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32 {
+    match cmd {
+        Command::List(spec) => match &spec.listing {
+            Listing::Timeout => match ipvs.timeouts() {
+                Ok(timeouts) => o.doc(&TimeoutsDoc {
+                    schema_version: SCHEMA_VERSION,
+                    timeouts,
+                }),
+                Err(e) => o.lib_error(&e, 1),
+            },
+            Listing::Daemon => match ipvs.daemons() {
+                Ok(daemons) => o.doc(&DaemonsDoc {
+                    schema_version: SCHEMA_VERSION,
+                    daemons,
+                }),
+                Err(e) => o.lib_error(&e, 1),
+            },
+            Listing::Service(key) => {
+                let r = ipvs.info().and_then(|info| {
+                    let mut svc = ipvs.service(key)?;
+                    svc.destinations = ipvs.destinations(&svc.key)?;
+                    sort::sort_dests(&mut svc.destinations);
+                    Ok(json::list_doc(&info, std::slice::from_ref(&svc)))
+                });
+                match r {
+                    Ok(doc) => o.doc(&doc),
+                    Err(e) => o.lib_error(&e, 1),
+                }
+            }
+            Listing::All | Listing::Connections => {
+                match ipvs
+                    .info()
+                    .and_then(|info| Ok((info, all_services(ipvs, spec.nosort)?)))
+                {
+                    Ok((info, services)) => o.doc(&json::list_doc(&info, &services)),
+                    Err(e) => o.lib_error(&e, 1),
+                }
+            }
+        },
+        Command::Save { .. } => {
+            let r = all_services(ipvs, false).and_then(|s| {
+                Ok(json::save_doc(&s, ipvs.timeouts()?, &ipvs.daemons()?))
+            });
+            match r {
+                Ok(doc) => o.doc(&doc),
+                Err(e) => o.lib_error(&e, 1),
+            }
+        }
+        Command::Restore => restore(ipvs, stdin, o),
+        other => match change(other) {
+            Some(op) => match ipvs.apply(std::slice::from_ref(&op)) {
+                Ok(r) => match r.into_iter().next() {
+                    Some(Err(e)) => o.lib_error(&e, 255),
+                    _ => 0,
+                },
+                Err(e) => o.lib_error(&e, 255),
+            },
+            None => 0,
+        },
+    }
+}
+
+fn change(cmd: &Command) -> Option<Operation> {
+    super::compat::run::operation(cmd)
+}
+
+/// Every service with its destinations, in ipvsadm's order unless `nosort`.
+fn all_services(ipvs: &Ipvs, nosort: bool) -> crate::Result<Vec<Service>> {
+    let mut services = ipvs.services_with_destinations()?;
+    if !nosort {
+        sort::sort_service_list(&mut services);
+        for s in &mut services {
+            sort::sort_dests(&mut s.destinations);
+        }
+    }
+    Ok(services)
+}
+
+/// `-R --json`: validate the whole document, then apply it in one batch.
+fn restore(ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32 {
+    let mut text = String::new();
+    if let Err(e) = stdin.read_to_string(&mut text) {
+        return o.error(
+            codes::INVALID_DOCUMENT,
+            format!("cannot read standard input: {e}"),
+            None,
+            None,
+            2,
+        );
+    }
+    let config = match json::parse_save(&text).and_then(|d| d.validate()) {
+        Ok(c) => c,
+        Err(e) => {
+            return o.error(
+                codes::INVALID_DOCUMENT,
+                e.message.clone(),
+                None,
+                Some(e.path.clone()),
+                2,
+            )
+        }
+    };
+    let mut ops = Vec::new();
+    for svc in &config.services {
+        let mut bare = svc.clone();
+        bare.destinations.clear();
+        ops.push(Operation::AddService(bare));
+        for d in &svc.destinations {
+            ops.push(Operation::AddDestination(svc.key, d.clone()));
+        }
+    }
+    if let Some(t) = config.timeouts {
+        ops.push(Operation::SetTimeouts(t));
+    }
+    for d in &config.daemons {
+        ops.push(Operation::StartDaemon(d.clone()));
+    }
+    match ipvs.apply(&ops) {
+        Ok(results) => {
+            let mut status = 0;
+            for r in results {
+                if let Err(e) = r {
+                    status = o.lib_error(&e, 255);
+                }
+            }
+            status
+        }
+        Err(e) => o.lib_error(&e, 255),
+    }
+}
