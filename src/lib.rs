@@ -60,4 +60,8 @@ pub mod cli;
 
 pub use error::{Error, Op, Result};
 pub use handle::{Ipvs, Operation};
+
 pub use model::*;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use netlink::fuzz_decode;

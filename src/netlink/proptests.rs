@@ -3,7 +3,7 @@
 //! arbitrary bytes through every decoder without a panic.
 
 use super::attr::{AttrWriter, Attrs};
-use super::codec::{self, NlMsgs, SvcFields};
+use super::codec::{self, SvcFields};
 use crate::model::*;
 use proptest::prelude::*;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -309,27 +309,7 @@ proptest! {
     }
 }
 
-/// Run `b` through every decoder, both as attributes and as a datagram.
-pub(super) fn decode_everything(b: &[u8]) {
-    let _ = codec::decode_service_msg(b);
-    let _ = codec::decode_dest_msg(b, Family::Inet);
-    let _ = codec::decode_dest_msg(b, Family::Other(3));
-    let _ = codec::decode_daemon_msg(b);
-    let _ = codec::decode_timeouts(b);
-    let _ = codec::decode_info(b);
-    let _ = codec::decode_family_id(b);
-    for a in Attrs::new(b).flatten() {
-        let _ = a.string();
-        for n in a.nested().flatten() {
-            let _ = n.string();
-        }
-    }
-    for m in NlMsgs::new(b).flatten() {
-        let _ = m.error_code();
-        if let Ok((_, attrs)) = m.genl() {
-            let _ = codec::decode_service_msg(attrs);
-            let _ = codec::decode_dest_msg(attrs, Family::Inet6);
-            let _ = codec::decode_daemon_msg(attrs);
-        }
-    }
+/// Run `b` through every decoder.
+fn decode_everything(b: &[u8]) {
+    super::fuzz_decode(b);
 }

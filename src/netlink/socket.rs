@@ -91,7 +91,7 @@ fn set_timeout_fd(fd: &BorrowedFd<'_>, d: Duration) -> Result<()> {
 pub(crate) type OnReply<'f> = &'f mut dyn FnMut(u8, &[u8]) -> Result<()>;
 
 /// How a received message relates to the request being waited for.
-enum Step {
+pub(crate) enum Step {
     /// Not ours (stale or a no-op): ignore.
     Skip,
     /// A data message: hand to the callback.
@@ -102,7 +102,12 @@ enum Step {
     Fail(i32),
 }
 
-fn classify(m: &NlMsg<'_>, pid: u32, seq: u32, dump: bool) -> Result<Step, &'static str> {
+pub(crate) fn classify(
+    m: &NlMsg<'_>,
+    pid: u32,
+    seq: u32,
+    dump: bool,
+) -> Result<Step, &'static str> {
     if m.seq != seq || (m.pid != pid && m.pid != 0) {
         return Ok(Step::Skip);
     }
