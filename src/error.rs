@@ -24,6 +24,9 @@
 //! | 22 | `no_such_device` | [`Error::NoSuchDevice`] | `ENODEV`: unknown network interface |
 //! | 30 | `kernel` | [`Error::Kernel`] | any other errno from the kernel |
 //! | 40 | `io` | [`Error::Io`] | a socket system call failed |
+//! | 50 | `usage` | [`Error::Usage`] | the command line is not valid (`rvsadm`) |
+//! | 51 | `invalid_document` | [`Error::InvalidDocument`] | a `-R --json` document is not valid; nothing was applied |
+//! | 52 | `conn_table` | [`Error::ConnTable`] | `/proc/net/ip_vs_conn` could not be read or parsed |
 //!
 //! Kernel errnos are mapped per request kind ([`Op`]), the way ipvsadm does:
 //! `EEXIST` is "service exists" when adding a service but "destination
@@ -219,7 +222,52 @@ pub enum Error {
     /// A socket system call failed.
     #[error("netlink socket error: {0}")]
     Io(#[from] io::Error),
+    /// The command line is not valid (the `rvsadm` binary; the message is
+    /// ipvsadm's).
+    #[error("{message}")]
+    Usage {
+        /// What ipvsadm would print.
+        message: String,
+    },
+    /// A JSON document given to `rvsadm -R --json` is not valid; nothing was
+    /// applied.
+    #[error("{path}: {message}")]
+    InvalidDocument {
+        /// Where in the document (`services[3].destinations[0].weight`).
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The connection table (`/proc/net/ip_vs_conn`) could not be read or
+    /// parsed.
+    #[error("connection table: {0}")]
+    ConnTable(#[from] crate::model::ConnError),
 }
+
+/// Every stable `(number, code)` pair, in number order. `docs/errors.md`
+/// documents each; a test keeps the two in step.
+pub const CODES: &[(u16, &str)] = &[
+    (1, "ipvs_unavailable"),
+    (2, "permission_denied"),
+    (3, "timeout"),
+    (4, "malformed_reply"),
+    (5, "unconfirmed"),
+    (10, "service_exists"),
+    (11, "no_such_service"),
+    (12, "scheduler_or_pe_not_found"),
+    (13, "destination_exists"),
+    (14, "no_such_destination"),
+    (15, "daemon_running"),
+    (16, "no_daemon_running"),
+    (20, "invalid_argument"),
+    (21, "out_of_range"),
+    (22, "no_such_device"),
+    (30, "kernel"),
+    (40, "io"),
+    (50, "usage"),
+    (51, "invalid_document"),
+    (52, "conn_table"),
+];
 
 /// Result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -284,6 +332,9 @@ impl Error {
             Error::NoSuchDevice { .. } => "no_such_device",
             Error::Kernel { .. } => "kernel",
             Error::Io(_) => "io",
+            Error::Usage { .. } => "usage",
+            Error::InvalidDocument { .. } => "invalid_document",
+            Error::ConnTable(_) => "conn_table",
         }
     }
 
@@ -307,6 +358,9 @@ impl Error {
             Error::NoSuchDevice { .. } => 22,
             Error::Kernel { .. } => 30,
             Error::Io(_) => 40,
+            Error::Usage { .. } => 50,
+            Error::InvalidDocument { .. } => 51,
+            Error::ConnTable(_) => 52,
         }
     }
 
@@ -329,7 +383,10 @@ impl Error {
             | Error::OutOfRange { op }
             | Error::NoSuchDevice { op }
             | Error::Kernel { op, .. } => Some(*op),
-            Error::Io(_) => None,
+            Error::Io(_)
+            | Error::Usage { .. }
+            | Error::InvalidDocument { .. }
+            | Error::ConnTable(_) => None,
         }
     }
 
@@ -352,6 +409,7 @@ impl Error {
             Error::NoSuchDevice { .. } => Some(ENODEV),
             Error::Kernel { errno, .. } => Some(*errno),
             Error::Io(e) => e.raw_os_error(),
+            Error::Usage { .. } | Error::InvalidDocument { .. } | Error::ConnTable(_) => None,
         }
     }
 
@@ -372,8 +430,15 @@ impl Error {
     /// ```
     pub fn ipvsadm_message(&self) -> String {
         use nix::libc::*;
-        if let Error::IpvsUnavailable = self {
-            return libc_strerror(ENOPROTOOPT);
+        match self {
+            Error::IpvsUnavailable => return libc_strerror(ENOPROTOOPT),
+            Error::Usage { message } => return message.clone(),
+            Error::InvalidDocument { .. } => return self.to_string(),
+            Error::ConnTable(crate::model::ConnError::Io { path, .. }) => {
+                return format!("cannot open file {path}")
+            }
+            Error::ConnTable(e) => return e.to_string(),
+            _ => {}
         }
         let (op, errno) = match (self.op(), self.errno()) {
             (Some(op), Some(errno)) if !matches!(self, Error::Io(_)) => (op, errno),
@@ -423,6 +488,52 @@ fn ipvsadm_text(op: Op, errno: i32) -> String {
 mod tests {
     use super::*;
     use nix::libc::*;
+
+    /// One value of every variant: their codes and numbers are exactly
+    /// [`CODES`], with no duplicates.
+    #[test]
+    fn codes_table_matches_variants() {
+        let op = Op::AddService;
+        let all = [
+            Error::IpvsUnavailable,
+            Error::PermissionDenied { op },
+            Error::Timeout {
+                op,
+                after: Duration::from_secs(1),
+            },
+            Error::MalformedReply {
+                op,
+                reason: String::new(),
+            },
+            Error::Unconfirmed { op },
+            Error::ServiceExists { op },
+            Error::NoSuchService { op },
+            Error::SchedulerOrPeNotFound { op },
+            Error::DestinationExists { op },
+            Error::NoSuchDestination { op },
+            Error::DaemonRunning { op },
+            Error::NoDaemonRunning { op },
+            Error::InvalidArgument { op },
+            Error::OutOfRange { op },
+            Error::NoSuchDevice { op },
+            Error::Kernel { op, errno: 99 },
+            Error::Io(io::Error::other("x")),
+            Error::Usage {
+                message: String::new(),
+            },
+            Error::InvalidDocument {
+                path: String::new(),
+                message: String::new(),
+            },
+            Error::ConnTable(crate::model::ConnError::Line {
+                line: 1,
+                reason: "x",
+                text: String::new(),
+            }),
+        ];
+        let got: Vec<(u16, &str)> = all.iter().map(|e| (e.number(), e.code())).collect();
+        assert_eq!(got, CODES);
+    }
 
     #[test]
     fn mapping_per_op() {

@@ -58,7 +58,7 @@ mod netlink;
 #[doc(hidden)]
 pub mod cli;
 
-pub use error::{Error, Op, Result};
+pub use error::{Error, Op, Result, CODES};
 pub use handle::{Ipvs, Operation};
 
 pub use model::*;

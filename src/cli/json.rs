@@ -78,19 +78,6 @@ struct ErrorDoc {
     error: ErrorBody,
 }
 
-/// Stable codes of errors that come from the command line or the input
-/// rather than the kernel (the library's codes are in [`Error::code`]).
-pub mod codes {
-    /// The command line is not valid.
-    pub const USAGE: (&str, u16) = ("usage", 50);
-    /// A `-R --json` document is not valid; `path` locates the problem.
-    pub const INVALID_DOCUMENT: (&str, u16) = ("invalid_document", 51);
-    /// The connection table could not be read.
-    pub const CONN_TABLE: (&str, u16) = ("conn_table", 52);
-    /// Writing the output failed.
-    pub const OUTPUT: (&str, u16) = ("output", 53);
-}
-
 struct Out<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
@@ -104,27 +91,28 @@ impl Out<'_> {
         } else {
             serde_json::to_writer(&mut *self.out, doc)
         };
-        match r.map_err(std::io::Error::from).and_then(|()| self.out.write_all(b"\n")) {
+        match r
+            .map_err(std::io::Error::from)
+            .and_then(|()| self.out.write_all(b"\n"))
+        {
             Ok(()) => 0,
-            Err(e) => self.error(codes::OUTPUT, e.to_string(), None, None, 1),
+            Err(e) => self.error(&Error::Io(e), 1),
         }
     }
 
-    fn error(
-        &mut self,
-        (code, number): (&'static str, u16),
-        message: String,
-        errno: Option<i32>,
-        path: Option<String>,
-        exit: i32,
-    ) -> i32 {
+    /// Print `e` as one JSON object on stderr; returns `exit`.
+    fn error(&mut self, e: &Error, exit: i32) -> i32 {
+        let (message, path) = match e {
+            Error::InvalidDocument { path, message } => (message.clone(), Some(path.clone())),
+            other => (other.ipvsadm_message(), None),
+        };
         let doc = ErrorDoc {
             schema_version: SCHEMA_VERSION,
             error: ErrorBody {
-                code,
-                number,
+                code: e.code(),
+                number: e.number(),
                 message,
-                errno,
+                errno: e.errno(),
                 path,
             },
         };
@@ -133,24 +121,11 @@ impl Out<'_> {
         exit
     }
 
-    fn lib_error(&mut self, e: &Error, exit: i32) -> i32 {
-        self.error(
-            (e.code(), e.number()),
-            e.ipvsadm_message(),
-            e.errno(),
-            None,
-            exit,
-        )
-    }
-
     fn failure(&mut self, f: &Failure) -> i32 {
-        self.error(
-            codes::USAGE,
-            f.stderr.trim_end().to_string(),
-            None,
-            None,
-            f.exit_code,
-        )
+        let e = Error::Usage {
+            message: f.stderr.trim_end().to_string(),
+        };
+        self.error(&e, f.exit_code)
     }
 }
 
@@ -183,21 +158,13 @@ pub fn main(
                     schema_version: SCHEMA_VERSION,
                     connections,
                 }),
-                Err(e) => o.error(codes::CONN_TABLE, e.to_string(), None, None, 1),
+                Err(e) => o.error(&Error::ConnTable(e), 1),
             }
         }
         _ => {
-            let ipvs = match kernel.get() {
+            let ipvs = match kernel.connect() {
                 Ok(h) => h,
-                Err(f) => {
-                    return o.error(
-                        (Error::IpvsUnavailable.code(), Error::IpvsUnavailable.number()),
-                        f.stderr.trim_end().to_string(),
-                        None,
-                        None,
-                        f.exit_code,
-                    )
-                }
+                Err(e) => return o.error(&e, 2),
             };
             run(&cmd, ipvs, stdin, &mut o)
         }
@@ -212,14 +179,14 @@ fn run(cmd: &Command, ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32
                     schema_version: SCHEMA_VERSION,
                     timeouts,
                 }),
-                Err(e) => o.lib_error(&e, 1),
+                Err(e) => o.error(&e, 1),
             },
             Listing::Daemon => match ipvs.daemons() {
                 Ok(daemons) => o.doc(&DaemonsDoc {
                     schema_version: SCHEMA_VERSION,
                     daemons,
                 }),
-                Err(e) => o.lib_error(&e, 1),
+                Err(e) => o.error(&e, 1),
             },
             Listing::Service(key) => {
                 let r = ipvs.info().and_then(|info| {
@@ -230,7 +197,7 @@ fn run(cmd: &Command, ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32
                 });
                 match r {
                     Ok(doc) => o.doc(&doc),
-                    Err(e) => o.lib_error(&e, 1),
+                    Err(e) => o.error(&e, 1),
                 }
             }
             Listing::All | Listing::Connections => {
@@ -239,27 +206,26 @@ fn run(cmd: &Command, ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32
                     .and_then(|info| Ok((info, all_services(ipvs, spec.nosort)?)))
                 {
                     Ok((info, services)) => o.doc(&json::list_doc(&info, &services)),
-                    Err(e) => o.lib_error(&e, 1),
+                    Err(e) => o.error(&e, 1),
                 }
             }
         },
         Command::Save { .. } => {
-            let r = all_services(ipvs, false).and_then(|s| {
-                Ok(json::save_doc(&s, ipvs.timeouts()?, &ipvs.daemons()?))
-            });
+            let r = all_services(ipvs, false)
+                .and_then(|s| Ok(json::save_doc(&s, ipvs.timeouts()?, &ipvs.daemons()?)));
             match r {
                 Ok(doc) => o.doc(&doc),
-                Err(e) => o.lib_error(&e, 1),
+                Err(e) => o.error(&e, 1),
             }
         }
         Command::Restore => restore(ipvs, stdin, o),
         other => match change(other) {
             Some(op) => match ipvs.apply(std::slice::from_ref(&op)) {
                 Ok(r) => match r.into_iter().next() {
-                    Some(Err(e)) => o.lib_error(&e, 255),
+                    Some(Err(e)) => o.error(&e, 255),
                     _ => 0,
                 },
-                Err(e) => o.lib_error(&e, 255),
+                Err(e) => o.error(&e, 255),
             },
             None => 0,
         },
@@ -286,24 +252,20 @@ fn all_services(ipvs: &Ipvs, nosort: bool) -> crate::Result<Vec<Service>> {
 fn restore(ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32 {
     let mut text = String::new();
     if let Err(e) = stdin.read_to_string(&mut text) {
-        return o.error(
-            codes::INVALID_DOCUMENT,
-            format!("cannot read standard input: {e}"),
-            None,
-            None,
-            2,
-        );
+        let e = Error::InvalidDocument {
+            path: String::new(),
+            message: format!("cannot read standard input: {e}"),
+        };
+        return o.error(&e, 2);
     }
     let config = match json::parse_save(&text).and_then(|d| d.validate()) {
         Ok(c) => c,
         Err(e) => {
-            return o.error(
-                codes::INVALID_DOCUMENT,
-                e.message.clone(),
-                None,
-                Some(e.path.clone()),
-                2,
-            )
+            let e = Error::InvalidDocument {
+                path: e.path,
+                message: e.message,
+            };
+            return o.error(&e, 2);
         }
     };
     let mut ops = Vec::new();
@@ -326,11 +288,11 @@ fn restore(ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32 {
             let mut status = 0;
             for r in results {
                 if let Err(e) = r {
-                    status = o.lib_error(&e, 255);
+                    status = o.error(&e, 255);
                 }
             }
             status
         }
-        Err(e) => o.lib_error(&e, 255),
+        Err(e) => o.error(&e, 255),
     }
 }

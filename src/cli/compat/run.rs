@@ -47,27 +47,31 @@ impl Kernel {
     /// error (exit 2) is the result, after one `modprobe ip_vs` attempt as
     /// ipvsadm makes.
     pub fn get(&mut self) -> Result<&Ipvs, Failure> {
+        self.connect().map_err(init_failure)
+    }
+
+    /// Open the handle if needed (one `modprobe ip_vs` attempt when IPVS
+    /// is missing, as ipvsadm makes), with the library's error.
+    pub fn connect(&mut self) -> Result<&Ipvs, Error> {
         if self.handle.is_none() {
             let h = match Ipvs::connect() {
-                Ok(h) => h,
                 Err(Error::IpvsUnavailable) => {
                     let _ = std::process::Command::new("/sbin/modprobe")
                         .args(["--", "ip_vs"])
+                        .stderr(std::process::Stdio::null())
                         .status();
-                    Ipvs::connect().map_err(init_failure)?
+                    Ipvs::connect()?
                 }
-                Err(e) => return Err(init_failure(e)),
+                other => other?,
             };
             self.handle = Some(h);
         }
-        match &self.handle {
-            Some(h) => Ok(h),
-            None => Err(Failure::fail("Can't initialize ipvs")),
-        }
+        self.handle.as_ref().ok_or(Error::IpvsUnavailable)
     }
 }
 
-fn init_failure(e: Error) -> Failure {
+/// ipvsadm's message when IPVS cannot be initialised (exit 2).
+pub fn init_failure(e: Error) -> Failure {
     let reason = match &e {
         Error::IpvsUnavailable => "Protocol not available".to_string(),
         other => other.ipvsadm_message(),
@@ -148,8 +152,9 @@ fn rejected(io: &mut Io<'_>, e: &Error) -> i32 {
     EXIT_REJECTED
 }
 
-/// The library operation of a changing command.
-pub(crate) fn operation(cmd: &Command) -> Option<Operation> {
+/// The library operation of a changing command (`None` for help, version,
+/// listings, save and restore).
+pub fn operation(cmd: &Command) -> Option<Operation> {
     Some(match cmd {
         Command::AddService(s) => Operation::AddService(s.clone()),
         Command::EditService(s) => Operation::EditService(s.clone()),
