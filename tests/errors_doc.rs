@@ -1,0 +1,21 @@
+//! docs/errors.md and the error enum agree: same numbers, same codes.
+
+#[test]
+fn docs_errors_table_matches_the_enum() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/errors.md"))
+        .expect("docs/errors.md");
+    let rows: Vec<(u16, String)> = doc
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let number = cells.get(1)?.parse::<u16>().ok()?;
+            let code = cells.get(2)?.trim_matches('`').to_string();
+            Some((number, code))
+        })
+        .collect();
+    let want: Vec<(u16, String)> = rvsadm::CODES
+        .iter()
+        .map(|(n, c)| (*n, c.to_string()))
+        .collect();
+    assert_eq!(rows, want, "docs/errors.md and rvsadm::CODES disagree");
+}
