@@ -180,10 +180,17 @@ impl Ipvs {
     /// Every service, with counters, without destinations (one dump).
     pub fn services(&self) -> Result<Vec<Service>> {
         let op = Op::ListServices;
-        let mut out = Vec::new();
+        let mut out: Vec<Service> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         self.lock()
             .request(&Request::list_services(), &mut |_, a| {
-                out.push(codec::decode_service_msg(a).map_err(malformed(op))?);
+                let svc = codec::decode_service_msg(a).map_err(malformed(op))?;
+                // The kernel resumes a multi-part dump by position in its
+                // service hash table, which all network namespaces share:
+                // a change elsewhere between two parts can repeat a service.
+                if seen.insert(svc.key) {
+                    out.push(svc);
+                }
                 Ok(())
             })?;
         Ok(out)

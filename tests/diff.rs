@@ -25,8 +25,10 @@
 //! `ipvsadm -Ln   #~ fwmark-unsigned s/FWM  -1/FWM  4294967295/ rc=0`.
 //! The first word names the difference (it must be a heading in
 //! `docs/compat.md`); each `s<d>FROM<d>TO<d>` (any delimiter `<d>`) rewrites
-//! the oracle's stdout and stderr into what rvsadm must print, `rc=N` its
-//! exit code. Everything else about the step must still match.
+//! the oracle's stdout and stderr into what rvsadm must print (`o` instead
+//! of `s`: stdout only, `e`: stderr only; an empty FROM sets an empty
+//! stream; `\n` in TO is a newline), `rc=N` its exit code. Everything else
+//! about the step must still match.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::{Deserialize, Serialize};
@@ -44,7 +46,8 @@ struct Case {
 #[derive(Debug, Clone, Default)]
 struct Deviation {
     tag: String,
-    subs: Vec<(String, String)>,
+    /// (which stream: 's' both, 'o' stdout, 'e' stderr; from; to)
+    subs: Vec<(char, String, String)>,
     rc: Option<i32>,
 }
 
@@ -66,7 +69,8 @@ fn deviation(step: &str) -> Option<Deviation> {
             let (n, tail) = r.split_once(' ').unwrap_or((r, ""));
             dev.rc = Some(n.parse().unwrap_or_else(|_| panic!("bad rc= in `{step}`")));
             rest = tail;
-        } else if let Some(r) = rest.strip_prefix('s') {
+        } else if let Some(which) = rest.chars().next().filter(|c| "soe".contains(*c)) {
+            let r = &rest[1..];
             let d = r
                 .chars()
                 .next()
@@ -79,7 +83,8 @@ fn deviation(step: &str) -> Option<Deviation> {
             let tail = parts
                 .next()
                 .unwrap_or_else(|| panic!("bad s/// in `{step}`"));
-            dev.subs.push((from.to_string(), to.to_string()));
+            dev.subs
+                .push((which, from.to_string(), to.replace("\\n", "\n")));
             rest = tail;
         } else {
             panic!("bad deviation annotation in `{step}`");
@@ -94,9 +99,25 @@ fn expected_step(oracle: &Step) -> Step {
         return oracle.clone();
     };
     let mut want = oracle.clone();
-    for (from, to) in &dev.subs {
-        want.stdout = want.stdout.replace(from, to);
-        want.stderr = want.stderr.replace(from, to);
+    for (which, from, to) in &dev.subs {
+        // An empty FROM on an empty stream sets it (`e//text/`).
+        let sub = |text: &str| {
+            if from.is_empty() {
+                if text.is_empty() {
+                    to.clone()
+                } else {
+                    text.to_string()
+                }
+            } else {
+                text.replace(from, to)
+            }
+        };
+        if *which != 'e' {
+            want.stdout = sub(&want.stdout);
+        }
+        if *which != 'o' {
+            want.stderr = sub(&want.stderr);
+        }
     }
     if let Some(rc) = dev.rc {
         want.rc = rc;
