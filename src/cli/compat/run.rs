@@ -119,9 +119,10 @@ fn execute(
     io: &mut Io<'_>,
 ) -> Outcome {
     match cmd {
+        // ipvsadm exits right after printing these, even inside `-R`.
         Command::Help(text) | Command::Version(text) => {
             let _ = io.out.write_all(text.as_bytes());
-            Outcome::Status(0)
+            Outcome::Exit(0)
         }
         Command::List(spec) => list(spec, kernel, io),
         Command::Save { numeric } => save(*numeric, kernel, io),
