@@ -4,8 +4,6 @@
 //! (`rvsadm::cli`); this file only wires up the process: argv, locked and
 //! buffered standard streams, and the exit status.
 
-use std::io::Write;
-
 fn main() {
     // Like a C tool, die quietly on a closed pipe (`rvsadm -Ln | head -1`)
     // instead of reporting a write error.
@@ -25,6 +23,6 @@ fn main() {
     let mut err = std::io::stderr().lock();
     let mut stdin = std::io::stdin().lock();
     let code = rvsadm::cli::main(&argv, &mut stdin, &mut out, &mut err);
-    let _ = out.flush();
+    drop(out);
     std::process::exit(code);
 }

@@ -102,6 +102,21 @@ impl Out<'_> {
 
     /// Print `e` as one JSON object on stderr; returns `exit`.
     fn error(&mut self, e: &Error, exit: i32) -> i32 {
+        report(self.err, e, exit)
+    }
+
+    fn failure(&mut self, f: &Failure) -> i32 {
+        let e = Error::Usage {
+            message: f.stderr.trim_end().to_string(),
+        };
+        self.error(&e, f.exit_code)
+    }
+}
+
+/// Print `e` as one JSON object (`docs/schema/error.schema.json`) on `err`;
+/// returns `exit`.
+pub fn report(err: &mut dyn Write, e: &Error, exit: i32) -> i32 {
+    {
         let (message, path) = match e {
             Error::InvalidDocument { path, message } => (message.clone(), Some(path.clone())),
             other => (other.ipvsadm_message(), None),
@@ -117,15 +132,8 @@ impl Out<'_> {
             },
         };
         let text = serde_json::to_string(&doc).unwrap_or_default();
-        let _ = writeln!(self.err, "{text}");
+        let _ = writeln!(err, "{text}");
         exit
-    }
-
-    fn failure(&mut self, f: &Failure) -> i32 {
-        let e = Error::Usage {
-            message: f.stderr.trim_end().to_string(),
-        };
-        self.error(&e, f.exit_code)
     }
 }
 
@@ -161,17 +169,28 @@ pub fn main(
                 Err(e) => o.error(&Error::ConnTable(e), 1),
             }
         }
+        // The whole document is checked before the kernel is even opened.
+        Command::Restore => {
+            let config = match read_config(stdin) {
+                Ok(c) => c,
+                Err(e) => return o.error(&e, 2),
+            };
+            match kernel.connect() {
+                Ok(ipvs) => restore(ipvs, &config, &mut o),
+                Err(e) => o.error(&e, 2),
+            }
+        }
         _ => {
             let ipvs = match kernel.connect() {
                 Ok(h) => h,
                 Err(e) => return o.error(&e, 2),
             };
-            run(&cmd, ipvs, stdin, &mut o)
+            run(&cmd, ipvs, &mut o)
         }
     }
 }
 
-fn run(cmd: &Command, ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32 {
+fn run(cmd: &Command, ipvs: &Ipvs, o: &mut Out<'_>) -> i32 {
     match cmd {
         Command::List(spec) => match &spec.listing {
             Listing::Timeout => match ipvs.timeouts() {
@@ -218,7 +237,7 @@ fn run(cmd: &Command, ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32
                 Err(e) => o.error(&e, 1),
             }
         }
-        Command::Restore => restore(ipvs, stdin, o),
+        Command::Restore => 0, // handled before connecting
         other => match change(other) {
             Some(op) => match ipvs.apply(std::slice::from_ref(&op)) {
                 Ok(r) => match r.into_iter().next() {
@@ -248,26 +267,25 @@ fn all_services(ipvs: &Ipvs, nosort: bool) -> crate::Result<Vec<Service>> {
     Ok(services)
 }
 
-/// `-R --json`: validate the whole document, then apply it in one batch.
-fn restore(ipvs: &Ipvs, stdin: &mut dyn Read, o: &mut Out<'_>) -> i32 {
+/// Read and check a save document from `stdin`; nothing is applied.
+fn read_config(stdin: &mut dyn Read) -> Result<json::Config, Error> {
     let mut text = String::new();
-    if let Err(e) = stdin.read_to_string(&mut text) {
-        let e = Error::InvalidDocument {
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|e| Error::InvalidDocument {
             path: String::new(),
             message: format!("cannot read standard input: {e}"),
-        };
-        return o.error(&e, 2);
-    }
-    let config = match json::parse_save(&text).and_then(|d| d.validate()) {
-        Ok(c) => c,
-        Err(e) => {
-            let e = Error::InvalidDocument {
-                path: e.path,
-                message: e.message,
-            };
-            return o.error(&e, 2);
-        }
-    };
+        })?;
+    json::parse_save(&text)
+        .and_then(|d| d.validate())
+        .map_err(|e| Error::InvalidDocument {
+            path: e.path,
+            message: e.message,
+        })
+}
+
+/// `-R --json`: apply a checked document in one pipelined batch.
+fn restore(ipvs: &Ipvs, config: &json::Config, o: &mut Out<'_>) -> i32 {
     let mut ops = Vec::new();
     for svc in &config.services {
         let mut bare = svc.clone();

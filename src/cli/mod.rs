@@ -19,8 +19,17 @@ pub fn main(
 ) -> i32 {
     let (argv, flags) = json::extract(argv);
     if flags.json {
-        return json::main(&argv, flags, stdin, out, err);
+        let code = json::main(&argv, flags, stdin, out, err);
+        // With --json a lost output is an error a program can act on.
+        return match out.flush() {
+            Ok(()) => code,
+            Err(e) => json::report(err, &crate::Error::Io(e), 1),
+        };
     }
     let mut io = compat::run::Io { out, err };
-    compat::run::main(&argv, stdin, &mut io)
+    let code = compat::run::main(&argv, stdin, &mut io);
+    // Like ipvsadm (stdio), a failed final write of the text output is
+    // not reported.
+    let _ = out.flush();
+    code
 }
