@@ -138,8 +138,10 @@ pub struct ListSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `-h`: print this text (usage with argv\[0\]) to stdout, exit 0.
+    /// Inside `-R` input too: the whole restore ends there.
     Help(String),
-    /// `-v`: print this text (the version line) to stdout, exit 0.
+    /// `-v`: print this text (the version line) to stdout, exit 0 (also
+    /// ending a restore).
     Version(String),
     /// `-L` (or no argument).
     List(ListSpec),
