@@ -138,8 +138,10 @@ pub struct ListSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `-h`: print this text (usage with argv\[0\]) to stdout, exit 0.
+    /// Inside `-R` input too: the whole restore ends there.
     Help(String),
-    /// `-v`: print this text (the version line) to stdout, exit 0.
+    /// `-v`: print this text (the version line) to stdout, exit 0 (also
+    /// ending a restore).
     Version(String),
     /// `-L` (or no argument).
     List(ListSpec),
@@ -461,11 +463,17 @@ impl<'a> Tokenizer<'a> {
             _ => Ok(None),
         }
     }
+}
+
+/// A popt error and the argv word it blames.
+pub type Blame<'a> = (PoptError, &'a str);
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = Result<Event<'a>, Blame<'a>>;
 
     /// The next option, `None` at the end, or a popt error with the word to
-    /// blame.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<Result<Event<'a>, (PoptError, &'a str)>> {
+    /// blame. Non-option words go to [`Tokenizer::positionals`].
+    fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some((wi, pos)) = self.cluster {
                 let word = self.words.get(wi)?.as_str();
@@ -1114,7 +1122,7 @@ pub fn parse(argv: &[String], in_restore: bool) -> Result<Command, Failure> {
     }
 
     // The other options, in argv order.
-    while let Some(ev) = tok.next() {
+    for ev in tok.by_ref() {
         let ev = ev.map_err(|(e, word)| Failure::popt(word, e.text()))?;
         if command_of(ev.spec.id).is_some() || matches!(ev.spec.id, Opt::Help | Opt::Version) {
             return Err(Failure::fail(format!("invalid option `{}'", ev.word)));
@@ -1160,7 +1168,7 @@ mod tests {
         let words: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut t = Tokenizer::new(&words);
         let mut out = Vec::new();
-        while let Some(ev) = t.next() {
+        for ev in t.by_ref() {
             match ev {
                 Ok(e) => out.push(format!("{:?}={:?}", e.spec.id, e.value)),
                 Err((e, w)) => {
