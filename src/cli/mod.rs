@@ -5,6 +5,7 @@
 //! the same parse and library calls render JSON documents ([`json`]).
 
 pub mod compat;
+pub mod completions;
 pub mod json;
 
 use std::io::{Read, Write};
@@ -17,6 +18,21 @@ pub fn main(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    if let Some(shell) = completions_request(argv) {
+        return match completions::script(shell) {
+            Some(text) => match out.write_all(&text).and_then(|()| out.flush()) {
+                Ok(()) => 0,
+                Err(_) => 1,
+            },
+            None => {
+                let _ = writeln!(
+                    err,
+                    "--completions: unknown shell `{shell}' (bash, zsh, fish)"
+                );
+                2
+            }
+        };
+    }
     let (argv, flags) = json::extract(argv);
     if flags.json {
         let code = json::main(&argv, flags, stdin, out, err);
@@ -32,4 +48,13 @@ pub fn main(
     // not reported.
     let _ = out.flush();
     code
+}
+
+/// `rvsadm --completions SHELL` (an extension: ipvsadm rejects it).
+fn completions_request(argv: &[String]) -> Option<&str> {
+    match argv {
+        [_, flag, shell] if flag == "--completions" => Some(shell),
+        [_, flag] => flag.strip_prefix("--completions="),
+        _ => None,
+    }
 }
