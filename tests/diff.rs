@@ -13,6 +13,10 @@
 //!   (`scripts/record-oracle`);
 //! - `live`: run both and compare them directly.
 //!
+//! A step marked `#? unordered` has its stdout compared line by line as a
+//! multiset: the kernel lists services (`--nosort`) in the order of a hash
+//! table keyed by the network namespace, which differs from run to run.
+//!
 //! Case file format: lines starting with `== NAME` begin a case; every other
 //! non-empty line not starting with `#` is a step, run by `bash -c` with
 //! `ipvsadm` on `PATH` being the program under test (for rvsadm, a symlink
@@ -91,6 +95,20 @@ fn deviation(step: &str) -> Option<Deviation> {
         }
     }
     Some(dev)
+}
+
+/// `#? unordered` on a step: its stdout lines come in an order the kernel
+/// does not fix (`--nosort` lists services in the order of a hash table
+/// keyed by the network namespace), so they are compared as a multiset.
+fn unordered(step: &str) -> bool {
+    step.split_once("#?")
+        .is_some_and(|(_, a)| a.split_whitespace().any(|w| w == "unordered"))
+}
+
+fn sorted_lines(text: &str) -> String {
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    lines.sort_unstable();
+    lines.concat()
 }
 
 /// What rvsadm must produce for a step, given what ipvsadm produced.
@@ -266,7 +284,13 @@ fn diff_recordings(oracle: &Recording, got: &Recording) -> Option<String> {
     let mut msg = String::new();
     let want = oracle;
     for (i, (w, g)) in want.steps.iter().zip(&got.steps).enumerate() {
-        let w = &expected_step(w);
+        let mut w = expected_step(w);
+        let mut g = g.clone();
+        if unordered(&w.cmd) {
+            w.stdout = sorted_lines(&w.stdout);
+            g.stdout = sorted_lines(&g.stdout);
+        }
+        let (w, g) = (&w, &g);
         if w != g {
             msg.push_str(&format!("step {} `{}`:\n", i + 1, w.cmd));
             if w.cmd != g.cmd {
