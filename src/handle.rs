@@ -201,10 +201,47 @@ impl Ipvs {
     /// socket).
     pub fn services_with_destinations(&self) -> Result<Vec<Service>> {
         let mut svcs = self.services()?;
-        for s in &mut svcs {
-            s.destinations = self.destinations(&s.key)?;
+        let keys: Vec<ServiceKey> = svcs.iter().map(|s| s.key).collect();
+        for (s, d) in svcs.iter_mut().zip(self.destinations_of(&keys)?) {
+            s.destinations = d;
         }
         Ok(svcs)
+    }
+
+    /// The destinations of many services, in the order of `keys`: one
+    /// `GET_DEST` dump per service, pipelined (many requests per `sendmsg`,
+    /// replies told apart by sequence number), so listing thousands of
+    /// services costs a few round trips instead of thousands. A service
+    /// that does not exist has no destinations (as the kernel reports it).
+    ///
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let keys: Vec<_> = ipvs.services()?.iter().map(|s| s.key).collect();
+    /// for (key, dests) in keys.iter().zip(ipvs.destinations_of(&keys)?) {
+    ///     println!("{key}: {} destinations", dests.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn destinations_of(&self, keys: &[ServiceKey]) -> Result<Vec<Vec<Destination>>> {
+        let op = Op::ListDests;
+        let reqs: Vec<Request> = keys.iter().map(Request::list_dests).collect();
+        let mut out: Vec<Vec<Destination>> = vec![Vec::new(); keys.len()];
+        let results = self.lock().dumps(&reqs, &mut |i, _, a| {
+            let fam = keys
+                .get(i)
+                .map(|k| k.family())
+                .unwrap_or(crate::Family::Inet);
+            let d = codec::decode_dest_msg(a, fam).map_err(malformed(op))?;
+            if let Some(v) = out.get_mut(i) {
+                v.push(d);
+            }
+            Ok(())
+        })?;
+        for r in results {
+            r?;
+        }
+        Ok(out)
     }
 
     /// One service, with counters, without destinations (`GET_SERVICE`).

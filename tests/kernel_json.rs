@@ -82,7 +82,21 @@ fn ipvsadm_ok(args: &[&str]) {
     assert!(o.status.success(), "ipvsadm {args:?}: {o:?}");
 }
 
-/// A table with every kind of attribute, set up with ipvsadm.
+/// A mixed-family tunnel destination (the kernel refuses sync daemons while
+/// one exists, so it has its own set-up).
+fn mixed_family_setup() {
+    for args in [
+        "-A -t [2001:db8::1]:443 -s wlc",
+        "-a -t [2001:db8::1]:443 -r 10.0.0.6 -i --tun-type ipip",
+        "-a -t [2001:db8::1]:443 -r [2001:db8::7]:443 -m",
+    ] {
+        let v: Vec<&str> = args.split(' ').collect();
+        ipvsadm_ok(&v);
+    }
+}
+
+/// A table with every kind of attribute but mixed families, timeouts and
+/// both sync daemons, set up with ipvsadm.
 fn full_setup() {
     for args in [
         "-A -t 192.0.2.1:80 -s rr -p 120 -M 255.255.255.0 -b flag-1",
@@ -96,7 +110,6 @@ fn full_setup() {
         "-A -f 4294967295 -6 -s mh -b mh-fallback,mh-port -p -M 64",
         "-a -f 4294967295 -6 -r [2001:db8::5]:0 -g",
         "-A -t [2001:db8::1]:443 -s wlc",
-        "-a -t [2001:db8::1]:443 -r 10.0.0.6 -i --tun-type ipip",
         "-a -t [2001:db8::1]:443 -r [2001:db8::7]:443 -m",
         "--set 900 120 300",
         "--start-daemon master --mcast-interface lo --syncid 7 --mcast-group 239.1.2.3 --mcast-port 9000 --mcast-ttl 3",
@@ -169,15 +182,6 @@ fn every_listing_form_validates() {
     assert_eq!(fw["services"][0]["fwmark"], 4294967295u64);
     assert_eq!(fw["services"][0]["family"], "inet6");
     assert_eq!(fw["services"][0]["prefix_length"], 64);
-    // Mixed-family tunnel destination.
-    let v6 = json_ok(&["-L", "-t", "[2001:db8::1]:443", "--json"], "list");
-    let fams: Vec<&str> = v6["services"][0]["destinations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["family"].as_str().unwrap())
-        .collect();
-    assert_eq!(fams, ["inet", "inet6"]);
     let t = json_ok(&["-L", "--timeout", "--json"], "timeouts");
     assert_eq!(t["timeouts"]["tcp"], 900);
     assert_eq!(t["timeouts"]["tcp_fin"], 120);
@@ -215,6 +219,31 @@ fn connections_listing_has_real_entries() {
     assert_eq!(conns[0]["protocol"], "UDP");
     assert_eq!(conns[0]["virtual_port"], 9999);
     assert_eq!(conns[0]["dest_port"], 9998);
+}
+
+#[test]
+fn mixed_family_lists_and_round_trips() {
+    let Some(_ns) = common::kernel_netns("mixed_family_lists_and_round_trips") else {
+        return;
+    };
+    mixed_family_setup();
+    let v6 = json_ok(&["-L", "-t", "[2001:db8::1]:443", "--json"], "list");
+    let fams: Vec<&str> = v6["services"][0]["destinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(fams, ["inet", "inet6"]);
+    let save1 = String::from_utf8(rvsadm(&["-S", "--json"]).stdout).unwrap();
+    validate(&save1, "save");
+    ipvsadm_ok(&["-C"]);
+    let r = rvsadm_in(&["-R", "--json"], &save1);
+    assert!(r.status.success(), "{r:?}");
+    assert_eq!(
+        String::from_utf8(rvsadm(&["-S", "--json"]).stdout).unwrap(),
+        save1
+    );
 }
 
 #[test]
@@ -462,16 +491,19 @@ fn library_kernel_variant_for_unmapped_errno() {
     let Some(_ns) = common::kernel_netns("library_kernel_variant_for_unmapped_errno") else {
         return;
     };
-    // The kernel answers EFAULT to a protocol it does not balance: no
+    // An address family the kernel does not know gets EAFNOSUPPORT: no
     // dedicated variant, so the generic `kernel` code with the errno.
     let ipvs = rvsadm::Ipvs::connect().unwrap();
-    let svc = rvsadm::Service::new(rvsadm::ServiceKey::Addr {
-        protocol: rvsadm::Protocol::Other(99),
-        addr: "192.0.2.1".parse().unwrap(),
-        port: 80,
+    let svc = rvsadm::Service::new(rvsadm::ServiceKey::Fwmark {
+        mark: 1,
+        family: rvsadm::Family::Other(7),
     });
     let e = ipvs.add_service(&svc).unwrap_err();
     assert_eq!(e.code(), "kernel", "{e}");
     assert_eq!(e.number(), 30);
-    assert!(e.errno().is_some());
+    assert_eq!(e.errno(), Some(97));
+    assert_eq!(
+        e.ipvsadm_message(),
+        "Operation not supported with specified address family"
+    );
 }

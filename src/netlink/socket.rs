@@ -331,6 +331,137 @@ impl Transport {
         }
     }
 
+    /// Run many dump requests, pipelined: up to a window of them per
+    /// `send`, their replies told apart by sequence number; `on_reply`
+    /// gets the index of the request with each data message.
+    ///
+    /// The kernel runs one dump at a time per socket, but a dump whose
+    /// reply fits in one message batch is over before the next request is
+    /// read, so small dumps (a service's destinations) pipeline. A request
+    /// that arrives while a dump is still running is refused with `EBUSY`;
+    /// those are run again one at a time. Results are per request.
+    pub(crate) fn dumps(
+        &mut self,
+        reqs: &[Request],
+        on_reply: &mut dyn FnMut(usize, u8, &[u8]) -> Result<()>,
+    ) -> Result<Vec<Result<()>>> {
+        self.reopen_if_dirty()?;
+        let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(reqs.len());
+        results.resize_with(reqs.len(), || None);
+        let mut busy: Vec<usize> = Vec::new();
+        // Each dump reply may take a whole skb of the receive buffer.
+        let window = (self.window / 4).max(1);
+        let mut next = 0usize;
+        let mut chunk = Vec::with_capacity(BATCH_BYTES);
+        while next < reqs.len() {
+            chunk.clear();
+            let first = next;
+            let base = self.seq.wrapping_add(1);
+            while next < reqs.len() && next - first < window && chunk.len() < BATCH_BYTES {
+                let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
+                    break;
+                };
+                let seq = self.next_seq();
+                codec::append_frame(
+                    &mut chunk,
+                    self.family,
+                    NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+                    seq,
+                    self.pid,
+                    *cmd,
+                    IPVS_GENL_VERSION,
+                    attrs,
+                );
+                next += 1;
+            }
+            let count = next - first;
+            self.send_all(&chunk)?;
+            let mut pending = count;
+            while pending > 0 {
+                let op = reqs.get(first).map(|r| r.op).unwrap_or(Op::ListDests);
+                let n = self.recv(op)?;
+                let buf = self.buf.get(..n).unwrap_or_default();
+                for m in NlMsgs::new(buf) {
+                    let m = m.map_err(|e| {
+                        self.dirty = true;
+                        Error::MalformedReply { op, reason: e.0 }
+                    })?;
+                    if m.pid != self.pid && m.pid != 0 {
+                        continue;
+                    }
+                    let idx = m.seq.wrapping_sub(base) as usize;
+                    if idx >= count {
+                        continue; // stale
+                    }
+                    let i = first + idx;
+                    let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::ListDests);
+                    let step = classify(&m, self.pid, m.seq, true).map_err(|why| {
+                        self.dirty = true;
+                        Error::MalformedReply {
+                            op,
+                            reason: why.into(),
+                        }
+                    })?;
+                    let Some(slot) = results.get_mut(i) else {
+                        continue;
+                    };
+                    if slot.is_some() {
+                        continue;
+                    }
+                    match step {
+                        Step::Skip => {}
+                        Step::Data => {
+                            let r = m
+                                .genl()
+                                .map_err(|e| Error::MalformedReply { op, reason: e.0 })
+                                .and_then(|(c, a)| on_reply(i, c, a));
+                            if let Err(e) = r {
+                                *slot = Some(Err(e));
+                                pending -= 1;
+                            }
+                        }
+                        Step::Done => {
+                            *slot = Some(Ok(()));
+                            pending -= 1;
+                        }
+                        Step::Fail(errno) if errno == nix::libc::EBUSY => {
+                            busy.push(i);
+                            *slot = Some(Ok(()));
+                            pending -= 1;
+                        }
+                        Step::Fail(errno) => {
+                            *slot = Some(Err(Error::from_kernel(op, errno)));
+                            pending -= 1;
+                        }
+                    }
+                }
+            }
+            // A callback error ends a dump early for us, not for the
+            // kernel: drain what is left of it before the next chunk.
+            if results
+                .iter()
+                .skip(first)
+                .take(count)
+                .any(|r| matches!(r, Some(Err(_))))
+            {
+                self.dirty = true;
+                self.reopen_if_dirty()?;
+            }
+        }
+        for i in busy {
+            let Some(req) = reqs.get(i) else { continue };
+            let r = self.request(req, &mut |c, a| on_reply(i, c, a));
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+        Ok(results
+            .into_iter()
+            .zip(reqs)
+            .map(|(r, req)| r.unwrap_or(Err(Error::Unconfirmed { op: req.op })))
+            .collect())
+    }
+
     /// Send many acknowledged requests, pipelined: as many per `send` as
     /// fit in [`BATCH_BYTES`] and the in-flight window, then read their
     /// ACKs, correlated by sequence number. One result per request, in

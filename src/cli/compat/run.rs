@@ -288,9 +288,12 @@ fn sorted_services(ipvs: &Ipvs, nosort: bool) -> crate::Result<Vec<Service>> {
     Ok(services)
 }
 
-/// Fetch each service's destinations (in the services' order, as ipvsadm
-/// asks for them) and hand the service to `emit`, one at a time: the
-/// output streams, only one service's destinations are held at once.
+/// How many services' destinations are fetched (pipelined) and printed at
+/// a time: the output streams, memory stays bounded.
+const DEST_CHUNK: usize = 512;
+
+/// Fetch the services' destinations (in the services' order, as ipvsadm
+/// asks for them) a chunk at a time and hand each service to `emit`.
 fn for_each_with_dests(
     ipvs: &Ipvs,
     services: Vec<Service>,
@@ -298,16 +301,25 @@ fn for_each_with_dests(
     io: &mut Io<'_>,
     mut emit: impl FnMut(&mut Io<'_>, &Service) -> io::Result<()>,
 ) -> Outcome {
-    for mut svc in services {
-        match ipvs.destinations(&svc.key) {
-            Ok(d) => svc.destinations = d,
+    let mut services = services.into_iter().peekable();
+    while services.peek().is_some() {
+        let mut chunk: Vec<Service> = services.by_ref().take(DEST_CHUNK).collect();
+        let keys: Vec<_> = chunk.iter().map(|s| s.key).collect();
+        match ipvs.destinations_of(&keys) {
+            Ok(all) => {
+                for (svc, d) in chunk.iter_mut().zip(all) {
+                    svc.destinations = d;
+                }
+            }
             Err(e) => return list_failed(io, Some(&e)),
         }
-        if !nosort {
-            sort::sort_dests(&mut svc.destinations);
-        }
-        if let Err(e) = emit(io, &svc) {
-            return write_ok(io, Err(e));
+        for svc in &mut chunk {
+            if !nosort {
+                sort::sort_dests(&mut svc.destinations);
+            }
+            if let Err(e) = emit(io, svc) {
+                return write_ok(io, Err(e));
+            }
         }
     }
     Outcome::Status(0)

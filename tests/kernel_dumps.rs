@@ -1,0 +1,61 @@
+//! Pipelined destination dumps (`Ipvs::destinations_of`) against the real
+//! kernel: the same answers as one dump at a time, including a service whose
+//! destinations need a multi-part dump (the kernel then refuses the next
+//! pipelined request with EBUSY, which must be retried, not lost).
+
+mod common;
+
+use rvsadm::{Destination, ForwardMethod, Ipvs, Operation, Scheduler, Service, ServiceKey};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+#[test]
+fn pipelined_dumps_equal_single_dumps() {
+    let Some(_ns) = common::kernel_netns("pipelined_dumps_equal_single_dumps") else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    let key = |i: u32| {
+        ServiceKey::tcp(SocketAddr::new(
+            IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + i)),
+            80,
+        ))
+    };
+    let mut ops = Vec::new();
+    for i in 0..600u32 {
+        ops.push(Operation::AddService(
+            Service::new(key(i)).with_scheduler(Scheduler::Rr),
+        ));
+        // Service 300 gets 400 destinations: far more than one message.
+        let n = if i == 300 { 400 } else { i % 5 };
+        for d in 0..n {
+            let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::from(0xac10_0000 + d)), 8080);
+            ops.push(Operation::AddDestination(
+                key(i),
+                Destination::new(addr)
+                    .with_forward(ForwardMethod::Masq)
+                    .with_weight(d as i32),
+            ));
+        }
+    }
+    for r in ipvs.apply(&ops).unwrap() {
+        r.unwrap();
+    }
+    let mut keys: Vec<ServiceKey> = (0..600).map(key).collect();
+    // A missing service in the middle: no destinations, no error.
+    keys.insert(17, key(99_999));
+    let all = ipvs.destinations_of(&keys).unwrap();
+    assert_eq!(all.len(), keys.len());
+    for (k, got) in keys.iter().zip(&all) {
+        let want = ipvs.destinations(k).unwrap();
+        assert_eq!(got, &want, "{k}");
+    }
+    assert_eq!(all[17].len(), 0);
+    assert_eq!(all.iter().map(Vec::len).max(), Some(400));
+    // The handle is still in step afterwards.
+    assert_eq!(ipvs.services().unwrap().len(), 600);
+    let with = ipvs.services_with_destinations().unwrap();
+    assert_eq!(
+        with.iter().map(|s| s.destinations.len()).sum::<usize>(),
+        400 + 120 * 10
+    );
+}
