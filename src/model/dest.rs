@@ -148,6 +148,9 @@ pub struct Destination {
     /// Counters and rates (read only).
     #[serde(default)]
     pub stats: Stats,
+    /// Attributes of the kernel's `DEST` nest this crate does not know.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<super::UnknownAttr>,
 }
 
 impl Destination {
@@ -167,6 +170,7 @@ impl Destination {
             inactive_conns: 0,
             persist_conns: 0,
             stats: Stats::default(),
+            unknown: Vec::new(),
         }
     }
 

@@ -21,6 +21,16 @@ pub use stats::Stats;
 
 use serde::{Deserialize, Serialize};
 
+/// A netlink attribute this crate does not know, kept as the kernel sent it
+/// (a newer kernel may add attributes; they are carried, never dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UnknownAttr {
+    /// The attribute type number within its nest.
+    pub kind: u16,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+}
+
 /// IPVS protocol timeouts in seconds, as `ipvsadm --set` writes them.
 ///
 /// On write, `0` means "leave this value unchanged".

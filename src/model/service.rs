@@ -456,6 +456,9 @@ pub struct Service {
     /// Destinations, when the service was listed with them.
     #[serde(default)]
     pub destinations: Vec<Destination>,
+    /// Attributes of the kernel's `SERVICE` nest this crate does not know.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<super::UnknownAttr>,
 }
 
 impl Service {
@@ -470,6 +473,7 @@ impl Service {
             pe_name: None,
             stats: Stats::default(),
             destinations: Vec::new(),
+            unknown: Vec::new(),
         }
     }
 

@@ -2,14 +2,15 @@
 //!
 //! Requests are laid out attribute for attribute as ipvsadm 1.31 (libipvs on
 //! libnl-3) sends them, so the kernel sees identical bytes. Replies are read
-//! with the panic-free walker of [`super::attr`]; unknown attributes are
-//! skipped and unknown values land in the model's `Other(..)` variants.
+//! with the panic-free walker of [`super::attr`]; unknown attributes of a
+//! service or destination are kept in its `unknown` list and unknown values
+//! land in the model's `Other(..)` variants.
 
 use super::attr::{align4, Attr, AttrWriter, Attrs, DecodeError};
 use crate::error::Op;
 use crate::model::{
     Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol, Scheduler,
-    Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelFlags, TunnelType,
+    Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelFlags, TunnelType, UnknownAttr,
 };
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -650,6 +651,7 @@ pub(crate) fn decode_service(nest: &Attr<'_>) -> Result<Service, DecodeError> {
     let mut netmask = None;
     let mut st32 = None;
     let mut st64 = None;
+    let mut unknown = Vec::new();
     for a in nest.nested() {
         let a = a?;
         match a.ty {
@@ -670,7 +672,10 @@ pub(crate) fn decode_service(nest: &Attr<'_>) -> Result<Service, DecodeError> {
             svc::NETMASK => netmask = Some(a.u32("service netmask")?),
             svc::STATS => st32 = Some(a),
             svc::STATS64 => st64 = Some(a),
-            _ => {}
+            _ => unknown.push(UnknownAttr {
+                kind: a.ty,
+                payload: a.payload.to_vec(),
+            }),
         }
     }
     let af = af.ok_or_else(|| DecodeError::new("service without an address family"))?;
@@ -707,6 +712,7 @@ pub(crate) fn decode_service(nest: &Attr<'_>) -> Result<Service, DecodeError> {
         pe_name: pe,
         stats,
         destinations: Vec::new(),
+        unknown,
     })
 }
 
@@ -749,7 +755,10 @@ pub(crate) fn decode_dest(nest: &Attr<'_>, svc_family: Family) -> Result<Destina
             dest::TUN_TYPE => d.tun_type = TunnelType::from_raw(a.u8("tunnel type")?),
             dest::TUN_PORT => d.tun_port = a.be16("tunnel port")?,
             dest::TUN_FLAGS => d.tun_flags = TunnelFlags(a.u16("tunnel flags")?),
-            _ => {}
+            _ => d.unknown.push(UnknownAttr {
+                kind: a.ty,
+                payload: a.payload.to_vec(),
+            }),
         }
     }
     let raw = addr.ok_or_else(|| DecodeError::new("destination without an address"))?;
@@ -832,4 +841,43 @@ pub(crate) fn decode_family_id(attrs: &[u8]) -> Result<u16, DecodeError> {
         }
     }
     Err(DecodeError::new("controller reply without a family id"))
+}
+
+#[cfg(test)]
+mod unknown_attr_tests {
+    use super::*;
+
+    /// One netlink attribute: length, type, payload, padding to 4 bytes.
+    fn nla(ty: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
+        v.extend_from_slice(&ty.to_ne_bytes());
+        v.extend_from_slice(payload);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    }
+
+    #[test]
+    fn unknown_attributes_are_kept() {
+        let mut inner = Vec::new();
+        inner.extend(nla(svc::AF, &2u16.to_ne_bytes()));
+        inner.extend(nla(svc::FWMARK, &7u32.to_ne_bytes()));
+        inner.extend(nla(svc::SCHED_NAME, b"wlc\0"));
+        inner.extend(nla(svc::FLAGS, &[0; 8]));
+        inner.extend(nla(svc::TIMEOUT, &0u32.to_ne_bytes()));
+        inner.extend(nla(svc::NETMASK, &[0xff; 4]));
+        inner.extend(nla(99, &[0xde, 0xad, 0xbe, 0xef, 0x01]));
+        let msg = nla(cmd_attr::SERVICE | 0x8000, &inner);
+        let s = decode_service_msg(&msg).unwrap();
+        assert_eq!(s.key, ServiceKey::fwmark(7));
+        assert_eq!(
+            s.unknown,
+            vec![UnknownAttr {
+                kind: 99,
+                payload: vec![0xde, 0xad, 0xbe, 0xef, 0x01]
+            }]
+        );
+    }
 }

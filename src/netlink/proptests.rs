@@ -75,6 +75,7 @@ prop_compose! {
             pe_name: pe,
             stats,
             destinations: Vec::new(),
+            unknown: Vec::new(),
         }
     }
 }
@@ -107,6 +108,7 @@ prop_compose! {
             inactive_conns: conns[1],
             persist_conns: conns[2],
             stats,
+            unknown: Vec::new(),
         }
     }
 }
