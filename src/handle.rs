@@ -386,6 +386,20 @@ impl Ipvs {
 mod tests {
     use super::*;
 
+    /// A reply the decoder cannot read becomes `malformed_reply`, naming
+    /// the request and what was wrong.
+    #[test]
+    fn undecodable_replies_are_malformed_reply_errors() {
+        for bytes in [&b""[..], &[4, 0, 1, 0], &[0xff; 9]] {
+            let e = codec::decode_service_msg(bytes)
+                .map_err(malformed(Op::ListServices))
+                .unwrap_err();
+            assert_eq!(e.code(), "malformed_reply", "{e}");
+            assert_eq!(e.number(), 4);
+            assert_eq!(e.op(), Some(Op::ListServices));
+        }
+    }
+
     #[test]
     fn handle_is_send_and_sync() {
         fn check<T: Send + Sync>() {}

@@ -701,6 +701,34 @@ mod tests {
     }
 
     #[test]
+    fn lost_acks_are_unconfirmed_and_the_socket_recovers() {
+        // A receive buffer far too small for the replies of a large window:
+        // the kernel drops replies (ENOBUFS), so the requests whose ACK was
+        // lost are reported as unconfirmed, never as done or failed, and the
+        // next request runs on a fresh socket.
+        let mut t = ctrl_transport(DEFAULT_TIMEOUT);
+        setsockopt(&borrow(&t.sock), sockopt::RcvBuf, &0usize).unwrap();
+        t.window = 1000;
+        let reqs: Vec<Request> = (0..1000)
+            .map(|_| Request {
+                op: Op::AddService,
+                cmd: CTRL_CMD_GETFAMILY,
+                dump: false,
+                attrs: getfamily_attrs("nlctrl"),
+            })
+            .collect();
+        let r = t.batch(&reqs).unwrap();
+        assert_eq!(r.len(), 1000);
+        let lost: Vec<&Error> = r.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert!(!lost.is_empty(), "no reply was dropped");
+        for e in &lost {
+            assert_eq!(e.code(), "unconfirmed", "{e}");
+            assert_eq!(e.number(), 5);
+        }
+        assert_eq!(resolve(&mut t, "nlctrl").unwrap(), GENL_ID_CTRL);
+    }
+
+    #[test]
     fn batch_on_the_controller_correlates_acks() {
         // Pipelined requests with per-message results, on a family every
         // kernel has: unknown-family lookups fail, the rest succeed. More
