@@ -90,6 +90,10 @@ fn set_timeout_fd(fd: &BorrowedFd<'_>, d: Duration) -> Result<()> {
 /// What a reply callback gets: the genl command and the attributes.
 pub(crate) type OnReply<'f> = &'f mut dyn FnMut(u8, &[u8]) -> Result<()>;
 
+/// Callback for [`Transport::dumps`]: the index of the request, then the
+/// genl command and attributes of one data message.
+pub(crate) type OnIndexedReply<'a> = &'a mut dyn FnMut(usize, u8, &[u8]) -> Result<()>;
+
 /// How a received message relates to the request being waited for.
 pub(crate) enum Step {
     /// Not ours (stale or a no-op): ignore.
@@ -343,7 +347,7 @@ impl Transport {
     pub(crate) fn dumps(
         &mut self,
         reqs: &[Request],
-        on_reply: &mut dyn FnMut(usize, u8, &[u8]) -> Result<()>,
+        on_reply: OnIndexedReply<'_>,
     ) -> Result<Vec<Result<()>>> {
         self.reopen_if_dirty()?;
         let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(reqs.len());
