@@ -238,8 +238,17 @@ impl Ipvs {
             }
             Ok(())
         })?;
-        for r in results {
-            r?;
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok(()) => {}
+                // Its replies were lost part-way: run that dump again alone.
+                Err(Error::Unconfirmed { .. }) => {
+                    if let (Some(v), Some(k)) = (out.get_mut(i), keys.get(i)) {
+                        *v = self.destinations(k)?;
+                    }
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(out)
     }

@@ -353,8 +353,10 @@ impl Transport {
         let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(reqs.len());
         results.resize_with(reqs.len(), || None);
         let mut busy: Vec<usize> = Vec::new();
-        // Each dump reply may take a whole skb of the receive buffer.
-        let window = (self.window / 4).max(1);
+        // Each dump reply may take a whole dump skb (up to 32 KiB plus
+        // overhead) of the receive buffer, even an empty one: keep the
+        // requests in flight well below what the buffer holds.
+        let mut window = (self.window / 16).max(4);
         let mut next = 0usize;
         let mut chunk = Vec::with_capacity(BATCH_BYTES);
         while next < reqs.len() {
@@ -383,7 +385,23 @@ impl Transport {
             let mut pending = count;
             while pending > 0 {
                 let op = reqs.get(first).map(|r| r.op).unwrap_or(Op::ListDests);
-                let n = self.recv(op)?;
+                let n = match self.recv(op) {
+                    Ok(n) => n,
+                    Err(_) => {
+                        // Replies were lost (ENOBUFS) or late: the dumps of
+                        // this chunk that did not finish are reported as
+                        // unconfirmed (the caller runs them again), the
+                        // socket is replaced and the window shrinks.
+                        for slot in results.iter_mut().skip(first).take(count) {
+                            if slot.is_none() {
+                                *slot = Some(Err(Error::Unconfirmed { op }));
+                            }
+                        }
+                        self.reopen_if_dirty()?;
+                        window = (window / 2).max(1);
+                        break;
+                    }
+                };
                 let buf = self.buf.get(..n).unwrap_or_default();
                 for m in NlMsgs::new(buf) {
                     let m = m.map_err(|e| {
