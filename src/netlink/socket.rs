@@ -335,6 +335,39 @@ impl Transport {
         }
     }
 
+    /// Frame requests from `reqs[first..]` into `chunk` (cleared by the
+    /// caller) with `flags` and fresh sequence numbers, up to `window`
+    /// requests or [`BATCH_BYTES`]; returns the index of the first request
+    /// left out.
+    fn fill_chunk(
+        &mut self,
+        chunk: &mut Vec<u8>,
+        reqs: &[Request],
+        first: usize,
+        window: usize,
+        flags: u16,
+    ) -> usize {
+        let mut next = first;
+        while next - first < window && chunk.len() < BATCH_BYTES {
+            let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
+                break;
+            };
+            let seq = self.next_seq();
+            codec::append_frame(
+                chunk,
+                self.family,
+                flags,
+                seq,
+                self.pid,
+                *cmd,
+                IPVS_GENL_VERSION,
+                attrs,
+            );
+            next += 1;
+        }
+        next
+    }
+
     /// Run many dump requests, pipelined: up to a window of them per
     /// `send`, their replies told apart by sequence number; `on_reply`
     /// gets the index of the request with each data message.
@@ -363,23 +396,13 @@ impl Transport {
             chunk.clear();
             let first = next;
             let base = self.seq.wrapping_add(1);
-            while next < reqs.len() && next - first < window && chunk.len() < BATCH_BYTES {
-                let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
-                    break;
-                };
-                let seq = self.next_seq();
-                codec::append_frame(
-                    &mut chunk,
-                    self.family,
-                    NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
-                    seq,
-                    self.pid,
-                    *cmd,
-                    IPVS_GENL_VERSION,
-                    attrs,
-                );
-                next += 1;
-            }
+            next = self.fill_chunk(
+                &mut chunk,
+                reqs,
+                first,
+                window,
+                NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+            );
             let count = next - first;
             self.send_all(&chunk)?;
             let mut pending = count;
@@ -502,26 +525,13 @@ impl Transport {
             chunk.clear();
             let first = next;
             let base = self.seq.wrapping_add(1);
-            while next < reqs.len()
-                && next - first < self.window
-                && (chunk.is_empty() || chunk.len() < BATCH_BYTES)
-            {
-                let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
-                    break;
-                };
-                let seq = self.next_seq();
-                codec::append_frame(
-                    &mut chunk,
-                    self.family,
-                    NLM_F_REQUEST | NLM_F_ACK,
-                    seq,
-                    self.pid,
-                    *cmd,
-                    IPVS_GENL_VERSION,
-                    attrs,
-                );
-                next += 1;
-            }
+            next = self.fill_chunk(
+                &mut chunk,
+                reqs,
+                first,
+                self.window,
+                NLM_F_REQUEST | NLM_F_ACK,
+            );
             let count = next - first;
             if let Err(e) = self.send_all(&chunk) {
                 if first == 0 {
