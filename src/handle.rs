@@ -1,4 +1,5 @@
-//! The [`Ipvs`] handle: one netlink socket, every IPVS operation.
+//! The [`Ipvs`] handle: every IPVS operation over one netlink socket (plus
+//! one or two for bulk destination dumps).
 
 use crate::error::{Error, Op, Result};
 use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Timeouts};
@@ -12,9 +13,10 @@ use std::time::Duration;
 /// namespace.
 ///
 /// [`Ipvs::connect`] opens **one** `NETLINK_GENERIC` socket and resolves the
-/// `IPVS` family once; every request reuses that socket. Replies are matched
-/// by sequence number (stale ones are discarded) and every receive has a
-/// timeout ([`Ipvs::set_timeout`], 5 s by default), so a lost reply is an
+/// `IPVS` family once; every request reuses that socket
+/// ([`Ipvs::destinations_of`] adds one or two of its own, kept for later).
+/// Replies are matched by sequence number (stale ones are discarded) and
+/// every receive has a timeout ([`Ipvs::set_timeout`], 5 s by default), so a lost reply is an
 /// [`Error::Timeout`], never a hang.
 ///
 /// `Ipvs` is `Send + Sync`: the socket state sits behind a [`Mutex`], so
@@ -23,8 +25,10 @@ use std::time::Duration;
 /// one dump at a time per socket anyway; for parallel requests open one
 /// handle per thread.
 ///
-/// The namespace is fixed when the socket is opened: a handle created in a
-/// network namespace keeps working on that namespace from any thread.
+/// The namespace is fixed when the handle is made: a handle created in a
+/// network namespace keeps working on that namespace from any thread (the
+/// sockets it opens later, to replace one after a timeout or for parallel
+/// dumps, are opened in that namespace too).
 ///
 /// ```no_run
 /// # fn main() -> rvsadm::Result<()> {
@@ -35,6 +39,9 @@ use std::time::Duration;
 /// ```
 pub struct Ipvs {
     inner: Mutex<Transport>,
+    /// Sockets for [`Ipvs::destinations_of`] (one, or two run side by
+    /// side), opened on first need and kept.
+    dumpers: Mutex<Vec<Transport>>,
 }
 
 impl std::fmt::Debug for Ipvs {
@@ -126,6 +133,50 @@ impl Operation {
     }
 }
 
+/// Lock a transport. A panic while holding the lock cannot leave it in a
+/// state worse than "replies pending", which the sequence check handles;
+/// keep going.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Fewest services for which [`Ipvs::destinations_of`] splits its dumps
+/// over two sockets: below, a thread and a socket cost more than they save.
+const PARALLEL_MIN: usize = 64;
+
+/// Run a read on `t`; should a reply have come truncated (the transport has
+/// raised its receive size since), run it once more: reads have no effect,
+/// and `f` starts its result afresh.
+fn read_on<T>(t: &mut Transport, mut f: impl FnMut(&mut Transport) -> Result<T>) -> Result<T> {
+    t.take_truncated();
+    match f(t) {
+        Err(_) if t.take_truncated() => f(t),
+        r => r,
+    }
+}
+
+/// The destinations of `keys`, one dump each on `t`.
+fn dests_on(t: &mut Transport, keys: &[ServiceKey]) -> Result<Vec<Vec<Destination>>> {
+    let op = Op::ListDests;
+    let reqs: Vec<Request> = keys.iter().map(Request::list_dests).collect();
+    read_on(t, |t| {
+        let mut out: Vec<Vec<Destination>> = vec![Vec::new(); keys.len()];
+        let results = t.dumps(&reqs, &mut |i, _, a| {
+            let fam = keys
+                .get(i)
+                .map(|k| k.family())
+                .unwrap_or(crate::Family::Inet);
+            let d = codec::decode_dest_msg(a, fam).map_err(malformed(op))?;
+            if let Some(v) = out.get_mut(i) {
+                v.push(d);
+            }
+            Ok(())
+        })?;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+        Ok(out)
+    })
+}
+
 fn malformed(op: Op) -> impl Fn(crate::netlink::attr::DecodeError) -> Error {
     move |e| Error::MalformedReply { op, reason: e.0 }
 }
@@ -139,16 +190,12 @@ impl Ipvs {
     pub fn connect() -> Result<Ipvs> {
         Ok(Ipvs {
             inner: Mutex::new(Transport::connect(DEFAULT_TIMEOUT)?),
+            dumpers: Mutex::new(Vec::new()),
         })
     }
 
     fn lock(&self) -> MutexGuard<'_, Transport> {
-        // A panic while holding the lock cannot leave the transport in a
-        // state worse than "replies pending", which the sequence check
-        // handles; keep going.
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.inner)
     }
 
     /// Set the receive timeout for every later request (default 5 s).
@@ -156,9 +203,16 @@ impl Ipvs {
         // Setting SO_RCVTIMEO on an open socket does not fail in practice;
         // if it did, the previous timeout stays in force.
         let _ = self.lock().set_timeout(d);
+        // The dump sockets are opened again, with the new timeout.
+        lock(&self.dumpers).clear();
     }
 
     /// Run one change and wait for its acknowledgement.
+    /// Run a read on the main socket (see [`read_on`]).
+    fn read<T>(&self, f: impl FnMut(&mut Transport) -> Result<T>) -> Result<T> {
+        read_on(&mut self.lock(), f)
+    }
+
     fn exec(&self, o: &Operation) -> Result<()> {
         self.lock().request(&o.encode(), &mut |_, _| Ok(()))
     }
@@ -166,24 +220,26 @@ impl Ipvs {
     /// IPVS version and connection-table size (`GET_INFO`).
     pub fn info(&self) -> Result<Info> {
         let op = Op::GetInfo;
-        let mut out = None;
-        self.lock().request(&Request::get_info(), &mut |_, a| {
-            out = Some(codec::decode_info(a).map_err(malformed(op))?);
-            Ok(())
-        })?;
-        out.ok_or_else(|| Error::MalformedReply {
-            op,
-            reason: "no info in the reply".into(),
+        self.read(|t| {
+            let mut out = None;
+            t.request(&Request::get_info(), &mut |_, a| {
+                out = Some(codec::decode_info(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+            out.ok_or_else(|| Error::MalformedReply {
+                op,
+                reason: "no info in the reply".into(),
+            })
         })
     }
 
     /// Every service, with counters, without destinations (one dump).
     pub fn services(&self) -> Result<Vec<Service>> {
         let op = Op::ListServices;
-        let mut out: Vec<Service> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        self.lock()
-            .request(&Request::list_services(), &mut |_, a| {
+        self.read(|t| {
+            let mut out: Vec<Service> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            t.request(&Request::list_services(), &mut |_, a| {
                 let svc = codec::decode_service_msg(a).map_err(malformed(op))?;
                 // The kernel resumes a multi-part dump by position in its
                 // service hash table, which all network namespaces share:
@@ -193,7 +249,8 @@ impl Ipvs {
                 }
                 Ok(())
             })?;
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// Every service with its destinations: one service dump, then one
@@ -209,10 +266,18 @@ impl Ipvs {
     }
 
     /// The destinations of many services, in the order of `keys`: one
-    /// `GET_DEST` dump per service, pipelined (many requests per `sendmsg`,
-    /// replies told apart by sequence number), so listing thousands of
-    /// services costs a few round trips instead of thousands. A service
-    /// that does not exist has no destinations (as the kernel reports it).
+    /// `GET_DEST` dump per service (the kernel has no dump of all
+    /// destinations), each costing one `send` and one `recvmmsg`, with no
+    /// family lookup or socket setup in between. They run on a socket of
+    /// their own (opened on first use and kept), whose small receive size
+    /// keeps the kernel from allocating and clearing 32 KiB per dump.
+    /// A service that does not exist has no destinations (as the kernel
+    /// reports it).
+    ///
+    /// From 64 services up, on a machine with more than one CPU, the dumps
+    /// are split in two halves run side by side, the second on a scoped
+    /// thread with a second such socket. The kernel serialises the IPVS work
+    /// itself, but the system calls, copies and decoding overlap.
     ///
     /// ```no_run
     /// # fn main() -> rvsadm::Result<()> {
@@ -224,46 +289,51 @@ impl Ipvs {
     /// # Ok(()) }
     /// ```
     pub fn destinations_of(&self, keys: &[ServiceKey]) -> Result<Vec<Vec<Destination>>> {
-        let op = Op::ListDests;
-        let reqs: Vec<Request> = keys.iter().map(Request::list_dests).collect();
-        let mut out: Vec<Vec<Destination>> = vec![Vec::new(); keys.len()];
-        let results = self.lock().dumps(&reqs, &mut |i, _, a| {
-            let fam = keys
-                .get(i)
-                .map(|k| k.family())
-                .unwrap_or(crate::Family::Inet);
-            let d = codec::decode_dest_msg(a, fam).map_err(malformed(op))?;
-            if let Some(v) = out.get_mut(i) {
-                v.push(d);
-            }
-            Ok(())
-        })?;
-        for (i, r) in results.into_iter().enumerate() {
-            match r {
-                Ok(()) => {}
-                // Its replies were lost part-way: run that dump again alone.
-                Err(Error::Unconfirmed { .. }) => {
-                    if let (Some(v), Some(k)) = (out.get_mut(i), keys.get(i)) {
-                        *v = self.destinations(k)?;
-                    }
-                }
-                Err(e) => return Err(e),
-            }
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        let want = if keys.len() < PARALLEL_MIN || cpus < 2 {
+            1
+        } else {
+            2
+        };
+        let mut pool = lock(&self.dumpers);
+        while pool.len() < want {
+            let t = self.lock().sibling()?;
+            pool.push(t);
         }
-        Ok(out)
+        match pool.as_mut_slice() {
+            [one] => dests_on(one, keys),
+            [a, b, ..] if want == 2 => {
+                let (head, tail) = keys.split_at(keys.len() / 2);
+                let (first, rest) = std::thread::scope(|s| {
+                    let worker = s.spawn(|| dests_on(b, tail));
+                    let first = dests_on(a, head);
+                    let rest = worker.join().unwrap_or_else(|_| {
+                        Err(Error::Io(std::io::Error::other(
+                            "the destination dump thread panicked",
+                        )))
+                    });
+                    (first, rest)
+                });
+                let mut out = first?;
+                out.extend(rest?);
+                Ok(out)
+            }
+            [a, ..] => dests_on(a, keys),
+            [] => dests_on(&mut self.lock(), keys),
+        }
     }
 
-    /// One service, with counters, without destinations (`GET_SERVICE`).
     /// [`Error::NoSuchService`] if it does not exist.
     pub fn service(&self, key: &ServiceKey) -> Result<Service> {
         let op = Op::GetService;
-        let mut out = None;
-        self.lock()
-            .request(&Request::get_service(key), &mut |_, a| {
+        self.read(|t| {
+            let mut out = None;
+            t.request(&Request::get_service(key), &mut |_, a| {
                 out = Some(codec::decode_service_msg(a).map_err(malformed(op))?);
                 Ok(())
             })?;
-        out.ok_or(Error::NoSuchService { op })
+            out.ok_or(Error::NoSuchService { op })
+        })
     }
 
     /// The destinations of a service (a `GET_DEST` dump). The kernel returns
@@ -271,13 +341,14 @@ impl Ipvs {
     pub fn destinations(&self, key: &ServiceKey) -> Result<Vec<Destination>> {
         let op = Op::ListDests;
         let fam = key.family();
-        let mut out = Vec::new();
-        self.lock()
-            .request(&Request::list_dests(key), &mut |_, a| {
+        self.read(|t| {
+            let mut out = Vec::new();
+            t.request(&Request::list_dests(key), &mut |_, a| {
                 out.push(codec::decode_dest_msg(a, fam).map_err(malformed(op))?);
                 Ok(())
             })?;
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// Add a service (its destinations, if any, are not added).
@@ -325,14 +396,16 @@ impl Ipvs {
     /// The TCP, TCP-FIN and UDP timeouts (`GET_CONFIG`).
     pub fn timeouts(&self) -> Result<Timeouts> {
         let op = Op::GetTimeouts;
-        let mut out = None;
-        self.lock().request(&Request::get_timeouts(), &mut |_, a| {
-            out = Some(codec::decode_timeouts(a).map_err(malformed(op))?);
-            Ok(())
-        })?;
-        out.ok_or_else(|| Error::MalformedReply {
-            op,
-            reason: "no timeouts in the reply".into(),
+        self.read(|t| {
+            let mut out = None;
+            t.request(&Request::get_timeouts(), &mut |_, a| {
+                out = Some(codec::decode_timeouts(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+            out.ok_or_else(|| Error::MalformedReply {
+                op,
+                reason: "no timeouts in the reply".into(),
+            })
         })
     }
 
@@ -344,12 +417,14 @@ impl Ipvs {
     /// The running sync daemons (at most one master and one backup).
     pub fn daemons(&self) -> Result<Vec<Daemon>> {
         let op = Op::ListDaemons;
-        let mut out = Vec::new();
-        self.lock().request(&Request::list_daemons(), &mut |_, a| {
-            out.push(codec::decode_daemon_msg(a).map_err(malformed(op))?);
-            Ok(())
-        })?;
-        Ok(out)
+        self.read(|t| {
+            let mut out = Vec::new();
+            t.request(&Request::list_daemons(), &mut |_, a| {
+                out.push(codec::decode_daemon_msg(a).map_err(malformed(op))?);
+                Ok(())
+            })?;
+            Ok(out)
+        })
     }
 
     /// Start a sync daemon; `None` fields take the kernel's defaults.
@@ -407,6 +482,31 @@ mod tests {
             assert_eq!(e.number(), 4);
             assert_eq!(e.op(), Some(Op::ListServices));
         }
+    }
+
+    #[test]
+    fn a_truncated_read_runs_again_whole() {
+        // Slots smaller than the kernel's dump skbs (nlctrl, on any host):
+        // the first run is cut short, the second gets everything.
+        let whole = Transport::controller(DEFAULT_TIMEOUT, 8192)
+            .count_families()
+            .unwrap();
+        let mut t = Transport::controller(DEFAULT_TIMEOUT, 256);
+        let mut runs = 0;
+        let n = read_on(&mut t, |t| {
+            runs += 1;
+            t.count_families()
+        })
+        .unwrap();
+        assert_eq!((runs, n), (2, whole));
+        // An ordinary failure is not run again.
+        let mut runs = 0;
+        let e = read_on(&mut t, |_| -> Result<()> {
+            runs += 1;
+            Err(Error::NoSuchService { op: Op::GetService })
+        })
+        .unwrap_err();
+        assert_eq!((runs, e.code()), (1, "no_such_service"));
     }
 
     #[test]

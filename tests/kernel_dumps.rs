@@ -1,7 +1,7 @@
-//! Pipelined destination dumps (`Ipvs::destinations_of`) against the real
+//! Bulk destination dumps (`Ipvs::destinations_of`) against the real
 //! kernel: the same answers as one dump at a time, including a service whose
-//! destinations need a multi-part dump (the kernel then refuses the next
-//! pipelined request with EBUSY, which must be retried, not lost).
+//! destinations need a multi-part dump, with the work split over two
+//! sockets, and from a thread in another network namespace.
 
 mod common;
 
@@ -9,8 +9,8 @@ use rvsadm::{Destination, ForwardMethod, Ipvs, Operation, Scheduler, Service, Se
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 #[test]
-fn pipelined_dumps_equal_single_dumps() {
-    let Some(_ns) = common::kernel_netns("pipelined_dumps_equal_single_dumps") else {
+fn bulk_dumps_equal_single_dumps() {
+    let Some(_ns) = common::kernel_netns("bulk_dumps_equal_single_dumps") else {
         return;
     };
     let ipvs = Ipvs::connect().unwrap();
@@ -62,9 +62,8 @@ fn pipelined_dumps_equal_single_dumps() {
 
 #[test]
 fn many_empty_dumps_are_not_lost() {
-    // Empty dumps finish at once, so the kernel answers a whole window of
-    // them before we read: more than the receive buffer can hold must be
-    // caught (ENOBUFS) and run again, never reported as an error.
+    // Empty dumps finish at once (the kernel appends the end to the first
+    // part): thousands of them in a row, none lost or reported as an error.
     let Some(_ns) = common::kernel_netns("many_empty_dumps_are_not_lost") else {
         return;
     };
@@ -83,4 +82,49 @@ fn many_empty_dumps_are_not_lost() {
     assert_eq!(all.len(), 3000);
     assert!(all.iter().all(Vec::is_empty));
     assert_eq!(ipvs.services_with_destinations().unwrap().len(), 3000);
+}
+
+#[test]
+fn a_handle_keeps_its_namespace_from_other_threads() {
+    // The handle is made in one namespace and used from a thread in
+    // another: the second socket (opened on first use, by that thread, for
+    // a listing large enough to be split) must still see the handle's
+    // table, not the thread's empty one.
+    let Some(_ns) = common::kernel_netns("a_handle_keeps_its_namespace_from_other_threads") else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    let keys: Vec<ServiceKey> = (1..=200u16)
+        .map(|p| ServiceKey::tcp(SocketAddr::new(IpAddr::V4(Ipv4Addr::new(10, 9, 0, 1)), p)))
+        .collect();
+    let mut ops = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        ops.push(Operation::AddService(Service::new(*k)));
+        let rs = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(10, 9, 1, (i % 250) as u8 + 1)), 80);
+        ops.push(Operation::AddDestination(*k, Destination::new(rs)));
+    }
+    for r in ipvs.apply(&ops).unwrap() {
+        r.unwrap();
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let Some(_other) = common::kernel_netns("(other namespace)") else {
+                return;
+            };
+            let here = Ipvs::connect().unwrap();
+            assert!(here.services().unwrap().is_empty());
+            let all = ipvs.destinations_of(&keys).unwrap();
+            assert_eq!(all.len(), 200);
+            for (i, d) in all.iter().enumerate() {
+                assert_eq!(d.len(), 1, "service {i}");
+                assert_eq!(
+                    d[0].addr,
+                    IpAddr::V4(Ipv4Addr::new(10, 9, 1, (i % 250) as u8 + 1))
+                );
+            }
+            assert_eq!(ipvs.services_with_destinations().unwrap().len(), 200);
+        })
+        .join()
+        .unwrap();
+    });
 }

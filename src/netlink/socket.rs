@@ -13,13 +13,19 @@ use super::codec::{
     NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
 };
 use crate::error::{Error, Op, Result};
-use neli::consts::socket::{Msg, NlFamily};
+use neli::consts::socket::NlFamily;
 use neli::socket::NlSocket;
 use neli::utils::Groups;
-use nix::sys::socket::{setsockopt, sockopt, MsgFlags};
+use nix::errno::Errno;
+use nix::sched::{setns, CloneFlags};
+use nix::sys::socket::{recvmmsg, setsockopt, sockopt, MsgFlags, MultiHeaders};
 use nix::sys::time::TimeVal;
-use std::io;
+use std::fs::File;
+use std::io::{self, IoSliceMut};
+use std::os::fd::AsFd;
 use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::unix::fs::MetadataExt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Default receive timeout.
@@ -28,9 +34,38 @@ pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Receive buffer size asked for (`SO_RCVBUFFORCE`, else `SO_RCVBUF`).
 const RCVBUF: usize = 4 << 20;
 
-/// Size of the user-space receive buffer. The kernel's netlink dumps fill
-/// skbs of at most 32 KiB; a larger datagram is reported as truncated.
-const RECV_BUF: usize = 64 << 10;
+/// Datagrams taken per receive call (`recvmmsg`, waiting for the first
+/// only): the end of a dump, or a run of ACKs, costs one system call.
+const SLOTS: usize = 16;
+
+/// The largest datagram a netlink socket is ever sent: the kernel caps dump
+/// skbs below 32 KiB, and every other reply is smaller.
+const MAX_SLOT: usize = 32 << 10;
+
+/// `struct skb_shared_info` as 64-bit kernels lay it out (cache-aligned).
+const SKB_SHARED_INFO: usize = 320;
+
+/// Receive size per datagram for sockets that run many small dumps (of
+/// destinations): the kernel's `NLMSG_GOODSIZE` (a page, at most 8 KiB, less
+/// the skb's shared info).
+///
+/// The kernel sizes every dump skb after the largest receive buffer the
+/// socket ever offered (up to 32 KiB) and clears it on allocation, so a
+/// generous buffer makes each dump, even of four destinations, allocate and
+/// zero 32 KiB; under emulation that was a third of `-Ln`'s time. Offering
+/// exactly `NLMSG_GOODSIZE` keeps dumps at one page. Every reply fits: doit
+/// replies are built in `NLMSG_GOODSIZE` too, and ACKs are capped. Should a
+/// kernel send more anyway (a smaller `skb_shared_info`), the datagram comes
+/// truncated: the transport then raises its slot to [`MAX_SLOT`] and reports
+/// it, and the handle runs the read again.
+fn initial_slot() -> usize {
+    let page = nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .ok()
+        .flatten()
+        .and_then(|p| usize::try_from(p).ok())
+        .unwrap_or(4096);
+    page.clamp(4096, 8192) - SKB_SHARED_INFO
+}
 
 /// Most bytes of requests in one `send` of a batch.
 const BATCH_BYTES: usize = 64 << 10;
@@ -46,9 +81,74 @@ pub(crate) struct Transport {
     /// Most requests in flight in one batch send (derived from the receive
     /// buffer the kernel granted, so their ACKs always fit).
     window: usize,
+    /// Receive size per datagram (see [`initial_slot`]).
+    slot: usize,
+    /// `SLOTS` receive slots of `slot` bytes each.
     buf: Vec<u8>,
+    /// Lengths of the datagrams of the last receive, one per slot.
+    lens: Vec<usize>,
+    /// A datagram came truncated since the last [`Transport::take_truncated`].
+    truncated: bool,
     /// The socket may hold replies of an abandoned request: reopen first.
     dirty: bool,
+    /// Where replacement and sibling sockets are opened.
+    netns: Option<Netns>,
+}
+
+/// The network namespace a transport's socket was opened in, so that the
+/// sockets that replace it (after a timeout) or join it (parallel dumps) are
+/// opened there too, whichever thread asks: a socket stays in the namespace
+/// it was created in, a thread may have moved since.
+#[derive(Clone)]
+struct Netns {
+    /// `/proc/thread-self/ns/net` at connect time.
+    file: Arc<File>,
+    /// Its device and inode: the namespace's identity.
+    id: (u64, u64),
+}
+
+const THREAD_NETNS: &str = "/proc/thread-self/ns/net";
+
+impl Netns {
+    /// The calling thread's namespace (`None` without `/proc`: sockets are
+    /// then opened in whichever namespace the caller is in).
+    fn current() -> Option<Netns> {
+        let file = File::open(THREAD_NETNS).ok()?;
+        let m = file.metadata().ok()?;
+        Some(Netns {
+            file: Arc::new(file),
+            id: (m.dev(), m.ino()),
+        })
+    }
+
+    /// Open a socket in this namespace: directly when the calling thread is
+    /// in it, else from a short-lived thread that enters it first.
+    fn open(&self, timeout: Duration) -> Result<(NlSocket, u32, usize)> {
+        let here = std::fs::metadata(THREAD_NETNS)
+            .ok()
+            .map(|m| (m.dev(), m.ino()));
+        if here == Some(self.id) {
+            return open(timeout);
+        }
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                setns(self.file.as_fd(), CloneFlags::CLONE_NEWNET)
+                    .map_err(|e| Error::Io(io::Error::from(e)))?;
+                open(timeout)
+            })
+            .join()
+            .unwrap_or_else(|_| Err(Error::Io(io::Error::other("socket thread panicked"))))
+        })
+    }
+}
+
+/// Open a socket in `ns` (see [`Netns::open`]), or in the caller's
+/// namespace when it is unknown.
+fn open_in(ns: Option<&Netns>, timeout: Duration) -> Result<(NlSocket, u32, usize)> {
+    match ns {
+        Some(ns) => ns.open(timeout),
+        None => open(timeout),
+    }
 }
 
 /// Opened socket plus its port id and batch window.
@@ -85,6 +185,16 @@ fn set_timeout_fd(fd: &BorrowedFd<'_>, d: Duration) -> Result<()> {
     );
     setsockopt(fd, sockopt::ReceiveTimeout, &tv).map_err(io::Error::from)?;
     Ok(())
+}
+
+/// Datagram `k` of the last [`Transport::recv_many`], given the
+/// transport's `buf`, `slot` and `lens` (fields, so that the caller may
+/// still change the others).
+fn datagram<'b>(buf: &'b [u8], slot: usize, lens: &[usize], k: usize) -> &'b [u8] {
+    let start = k.saturating_mul(slot);
+    let len = lens.get(k).copied().unwrap_or(0);
+    buf.get(start..start.saturating_add(len))
+        .unwrap_or_default()
 }
 
 /// What a reply callback gets: the genl command and the attributes.
@@ -133,8 +243,13 @@ pub(crate) fn classify(
 }
 
 impl Transport {
-    /// Open a socket and resolve the `IPVS` family.
+    /// Open a socket and resolve the `IPVS` family. Its receive slots are
+    /// large ([`MAX_SLOT`]): a multi-part dump (of services) then takes few
+    /// parts, and the kernel resumes each part by walking its service table
+    /// from the start, so part count matters. Use [`Transport::sibling`]
+    /// for many small dumps.
     pub(crate) fn connect(timeout: Duration) -> Result<Transport> {
+        let netns = Netns::current();
         let (sock, pid, window) = open(timeout)?;
         let mut t = Transport {
             sock,
@@ -143,9 +258,14 @@ impl Transport {
             family: 0,
             timeout,
             window,
-            buf: vec![0; RECV_BUF],
+            slot: 0,
+            buf: Vec::new(),
+            lens: Vec::with_capacity(SLOTS),
+            truncated: false,
             dirty: false,
+            netns,
         };
+        t.set_slot(MAX_SLOT);
         let mut id = None;
         let attrs = getfamily_attrs(IPVS_GENL_NAME);
         let r = t.request_raw(
@@ -177,6 +297,29 @@ impl Transport {
         Ok(t)
     }
 
+    /// Another transport on a socket of its own, for the same family (no
+    /// lookup), namespace and timeout, with the [small
+    /// slots](initial_slot) that suit many short dumps.
+    pub(crate) fn sibling(&self) -> Result<Transport> {
+        let (sock, pid, window) = open_in(self.netns.as_ref(), self.timeout)?;
+        let mut t = Transport {
+            sock,
+            pid,
+            seq: initial_seq(),
+            family: self.family,
+            timeout: self.timeout,
+            window,
+            slot: 0,
+            buf: Vec::new(),
+            lens: Vec::with_capacity(SLOTS),
+            truncated: false,
+            dirty: false,
+            netns: self.netns.clone(),
+        };
+        t.set_slot(initial_slot());
+        Ok(t)
+    }
+
     /// The resolved IPVS family id.
     #[allow(dead_code)]
     pub(crate) fn family(&self) -> u16 {
@@ -197,7 +340,7 @@ impl Transport {
     /// Replace a socket that may hold stale replies.
     fn reopen_if_dirty(&mut self) -> Result<()> {
         if self.dirty {
-            let (sock, pid, window) = open(self.timeout)?;
+            let (sock, pid, window) = open_in(self.netns.as_ref(), self.timeout)?;
             self.sock = sock;
             self.pid = pid;
             self.window = window;
@@ -206,35 +349,71 @@ impl Transport {
         Ok(())
     }
 
-    /// Receive one datagram into `self.buf`; returns its length.
-    fn recv(&mut self, op: Op) -> Result<usize> {
+    /// Use receive slots of `slot` bytes.
+    fn set_slot(&mut self, slot: usize) {
+        self.slot = slot;
+        self.buf = vec![0; SLOTS * slot];
+    }
+
+    /// Whether a reply came truncated since the last call (the slot has
+    /// been raised since, so running the same read again succeeds).
+    pub(crate) fn take_truncated(&mut self) -> bool {
+        std::mem::take(&mut self.truncated)
+    }
+
+    /// Receive up to [`SLOTS`] datagrams, waiting (up to the timeout) for
+    /// the first only; returns how many. Datagram `k` is [`Self::datagram`].
+    fn recv_many(&mut self, op: Op) -> Result<usize> {
+        let fd = self.sock.as_raw_fd();
         loop {
-            match self.sock.recv(&mut self.buf[..], Msg::TRUNC) {
-                Ok((n, _)) if n > self.buf.len() => {
-                    self.dirty = true;
-                    return Err(Error::MalformedReply {
-                        op,
-                        reason: format!("datagram of {n} bytes truncated"),
-                    });
+            let mut iovs: Vec<[IoSliceMut<'_>; 1]> = self
+                .buf
+                .chunks_mut(self.slot)
+                .map(|c| [IoSliceMut::new(c)])
+                .collect();
+            let mut hdrs = MultiHeaders::<()>::preallocate(iovs.len(), None);
+            let got = recvmmsg(
+                fd,
+                &mut hdrs,
+                iovs.iter_mut(),
+                MsgFlags::MSG_TRUNC | MsgFlags::MSG_WAITFORONE,
+                None,
+            );
+            let e = match got {
+                Ok(got) => {
+                    self.lens.clear();
+                    self.lens.extend(got.map(|m| m.bytes));
+                    break;
                 }
-                Ok((n, _)) => return Ok(n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e)
-                    if e.kind() == io::ErrorKind::WouldBlock
-                        || e.kind() == io::ErrorKind::TimedOut =>
-                {
+                Err(e) => e,
+            };
+            match e {
+                Errno::EINTR => continue,
+                Errno::EAGAIN => {
                     self.dirty = true;
                     return Err(Error::Timeout {
                         op,
                         after: self.timeout,
                     });
                 }
-                Err(e) => {
+                e => {
                     self.dirty = true;
-                    return Err(Error::Io(e));
+                    return Err(Error::Io(io::Error::from(e)));
                 }
             }
         }
+        if let Some(n) = self.lens.iter().copied().find(|n| *n > self.slot) {
+            // Part of a reply is lost: this request cannot finish. Later
+            // ones get room for any datagram, on a fresh socket.
+            self.truncated = true;
+            self.dirty = true;
+            self.set_slot(MAX_SLOT);
+            return Err(Error::MalformedReply {
+                op,
+                reason: format!("datagram of {n} bytes truncated"),
+            });
+        }
+        Ok(self.lens.len())
     }
 
     /// Send one IPVS request and consume its replies up to the ACK (or the
@@ -275,38 +454,43 @@ impl Transport {
         // read so the socket stays in step.
         let mut first_err: Option<Error> = None;
         loop {
-            let n = self.recv(op)?;
+            let count = self.recv_many(op)?;
             let mut end: Option<Result<()>> = None;
-            let buf = self.buf.get(..n).unwrap_or_default();
-            for m in NlMsgs::new(buf) {
-                let m = match m {
-                    Ok(m) => m,
-                    Err(e) => {
-                        self.dirty = true;
-                        return Err(Error::MalformedReply { op, reason: e.0 });
-                    }
-                };
-                match classify(&m, self.pid, seq, dump) {
-                    Ok(Step::Skip) => {}
-                    Ok(Step::Data) => {
-                        if first_err.is_none() {
-                            let r = m
-                                .genl()
-                                .map_err(|e| Error::MalformedReply { op, reason: e.0 })
-                                .and_then(|(c, a)| on_reply(c, a));
-                            if let Err(e) = r {
-                                first_err = Some(e);
+            for k in 0..count {
+                let buf = datagram(&self.buf, self.slot, &self.lens, k);
+                for m in NlMsgs::new(buf) {
+                    let m = match m {
+                        Ok(m) => m,
+                        Err(e) => {
+                            self.dirty = true;
+                            return Err(Error::MalformedReply { op, reason: e.0 });
+                        }
+                    };
+                    match classify(&m, self.pid, seq, dump) {
+                        Ok(Step::Skip) => {}
+                        Ok(Step::Data) => {
+                            if first_err.is_none() {
+                                let r = m
+                                    .genl()
+                                    .map_err(|e| Error::MalformedReply { op, reason: e.0 })
+                                    .and_then(|(c, a)| on_reply(c, a));
+                                if let Err(e) = r {
+                                    first_err = Some(e);
+                                }
                             }
                         }
+                        Ok(Step::Done) => end = Some(Ok(())),
+                        Ok(Step::Fail(errno)) => end = Some(Err(Error::from_kernel(op, errno))),
+                        Err(why) => {
+                            self.dirty = true;
+                            return Err(Error::MalformedReply {
+                                op,
+                                reason: why.into(),
+                            });
+                        }
                     }
-                    Ok(Step::Done) => end = Some(Ok(())),
-                    Ok(Step::Fail(errno)) => end = Some(Err(Error::from_kernel(op, errno))),
-                    Err(why) => {
-                        self.dirty = true;
-                        return Err(Error::MalformedReply {
-                            op,
-                            reason: why.into(),
-                        });
+                    if end.is_some() {
+                        break;
                     }
                 }
                 if end.is_some() {
@@ -368,142 +552,23 @@ impl Transport {
         next
     }
 
-    /// Run many dump requests, pipelined: up to a window of them per
-    /// `send`, their replies told apart by sequence number; `on_reply`
-    /// gets the index of the request with each data message.
+    /// Run many dump requests, one after the other; `on_reply` gets the
+    /// index of the request with each data message. Results are per
+    /// request.
     ///
-    /// The kernel runs one dump at a time per socket, but a dump whose
-    /// reply fits in one message batch is over before the next request is
-    /// read, so small dumps (a service's destinations) pipeline. A request
-    /// that arrives while a dump is still running is refused with `EBUSY`;
-    /// those are run again one at a time. Results are per request.
+    /// They are not pipelined: the kernel runs one dump at a time per
+    /// socket, and a dump is only over once the receive that takes its data
+    /// lets the kernel append the end (a request sent earlier is refused
+    /// with `EBUSY`). Each dump costs one `send` and one `recvmmsg`.
     pub(crate) fn dumps(
         &mut self,
         reqs: &[Request],
         on_reply: OnIndexedReply<'_>,
     ) -> Result<Vec<Result<()>>> {
-        self.reopen_if_dirty()?;
-        let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(reqs.len());
-        results.resize_with(reqs.len(), || None);
-        let mut busy: Vec<usize> = Vec::new();
-        // Each dump reply may take a whole dump skb (up to 32 KiB plus
-        // overhead) of the receive buffer, even an empty one: keep the
-        // requests in flight well below what the buffer holds.
-        let mut window = (self.window / 16).max(4);
-        let mut next = 0usize;
-        let mut chunk = Vec::with_capacity(BATCH_BYTES);
-        while next < reqs.len() {
-            chunk.clear();
-            let first = next;
-            let base = self.seq.wrapping_add(1);
-            next = self.fill_chunk(
-                &mut chunk,
-                reqs,
-                first,
-                window,
-                NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
-            );
-            let count = next - first;
-            self.send_all(&chunk)?;
-            let mut pending = count;
-            while pending > 0 {
-                let op = reqs.get(first).map(|r| r.op).unwrap_or(Op::ListDests);
-                let n = match self.recv(op) {
-                    Ok(n) => n,
-                    Err(_) => {
-                        // Replies were lost (ENOBUFS) or late: the dumps of
-                        // this chunk that did not finish are reported as
-                        // unconfirmed (the caller runs them again), the
-                        // socket is replaced and the window shrinks.
-                        for slot in results.iter_mut().skip(first).take(count) {
-                            if slot.is_none() {
-                                *slot = Some(Err(Error::Unconfirmed { op }));
-                            }
-                        }
-                        self.reopen_if_dirty()?;
-                        window = (window / 2).max(1);
-                        break;
-                    }
-                };
-                let buf = self.buf.get(..n).unwrap_or_default();
-                for m in NlMsgs::new(buf) {
-                    let m = m.map_err(|e| {
-                        self.dirty = true;
-                        Error::MalformedReply { op, reason: e.0 }
-                    })?;
-                    if m.pid != self.pid && m.pid != 0 {
-                        continue;
-                    }
-                    let idx = m.seq.wrapping_sub(base) as usize;
-                    if idx >= count {
-                        continue; // stale
-                    }
-                    let i = first + idx;
-                    let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::ListDests);
-                    let step = classify(&m, self.pid, m.seq, true).map_err(|why| {
-                        self.dirty = true;
-                        Error::MalformedReply {
-                            op,
-                            reason: why.into(),
-                        }
-                    })?;
-                    let Some(slot) = results.get_mut(i) else {
-                        continue;
-                    };
-                    if slot.is_some() {
-                        continue;
-                    }
-                    match step {
-                        Step::Skip => {}
-                        Step::Data => {
-                            let r = m
-                                .genl()
-                                .map_err(|e| Error::MalformedReply { op, reason: e.0 })
-                                .and_then(|(c, a)| on_reply(i, c, a));
-                            if let Err(e) = r {
-                                *slot = Some(Err(e));
-                                pending -= 1;
-                            }
-                        }
-                        Step::Done => {
-                            *slot = Some(Ok(()));
-                            pending -= 1;
-                        }
-                        Step::Fail(errno) if errno == nix::libc::EBUSY => {
-                            busy.push(i);
-                            *slot = Some(Ok(()));
-                            pending -= 1;
-                        }
-                        Step::Fail(errno) => {
-                            *slot = Some(Err(Error::from_kernel(op, errno)));
-                            pending -= 1;
-                        }
-                    }
-                }
-            }
-            // A callback error ends a dump early for us, not for the
-            // kernel: drain what is left of it before the next chunk.
-            if results
-                .iter()
-                .skip(first)
-                .take(count)
-                .any(|r| matches!(r, Some(Err(_))))
-            {
-                self.dirty = true;
-                self.reopen_if_dirty()?;
-            }
-        }
-        for i in busy {
-            let Some(req) = reqs.get(i) else { continue };
-            let r = self.request(req, &mut |c, a| on_reply(i, c, a));
-            if let Some(slot) = results.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-        Ok(results
-            .into_iter()
-            .zip(reqs)
-            .map(|(r, req)| r.unwrap_or(Err(Error::Unconfirmed { op: req.op })))
+        Ok(reqs
+            .iter()
+            .enumerate()
+            .map(|(i, req)| self.request(req, &mut |c, a| on_reply(i, c, a)))
             .collect())
     }
 
@@ -532,7 +597,7 @@ impl Transport {
                 self.window,
                 NLM_F_REQUEST | NLM_F_ACK,
             );
-            let count = next - first;
+            let count_sent = next - first;
             if let Err(e) = self.send_all(&chunk) {
                 if first == 0 {
                     return Err(e);
@@ -547,10 +612,10 @@ impl Transport {
                 break;
             }
             // Read the ACKs of this chunk.
-            let mut pending = count;
+            let mut pending = count_sent;
             while pending > 0 {
                 let op_of_first = reqs.get(first).map(|r| r.op).unwrap_or(Op::Connect);
-                let n = match self.recv(op_of_first) {
+                let count = match self.recv_many(op_of_first) {
                     Ok(n) => n,
                     Err(_) => {
                         // Lost ACKs (ENOBUFS) or a timeout: the rest of the
@@ -567,36 +632,38 @@ impl Transport {
                         continue;
                     }
                 };
-                let buf = self.buf.get(..n).unwrap_or_default();
-                for m in NlMsgs::new(buf) {
-                    let Ok(m) = m else {
-                        self.dirty = true;
-                        break;
-                    };
-                    if m.ty != NLMSG_ERROR || m.pid != self.pid {
-                        continue;
+                for k in 0..count {
+                    let buf = datagram(&self.buf, self.slot, &self.lens, k);
+                    for m in NlMsgs::new(buf) {
+                        let Ok(m) = m else {
+                            self.dirty = true;
+                            break;
+                        };
+                        if m.ty != NLMSG_ERROR || m.pid != self.pid {
+                            continue;
+                        }
+                        let idx = m.seq.wrapping_sub(base) as usize;
+                        if idx >= count_sent {
+                            continue; // stale
+                        }
+                        let i = first + idx;
+                        let Some(slot) = results.get_mut(i) else {
+                            continue;
+                        };
+                        if slot.is_some() {
+                            continue;
+                        }
+                        let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
+                        *slot = Some(match m.error_code() {
+                            Some(0) => Ok(()),
+                            Some(e) => Err(Error::from_kernel(op, e.saturating_neg())),
+                            None => Err(Error::MalformedReply {
+                                op,
+                                reason: "ACK without an error code".into(),
+                            }),
+                        });
+                        pending -= 1;
                     }
-                    let idx = m.seq.wrapping_sub(base) as usize;
-                    if idx >= count {
-                        continue; // stale
-                    }
-                    let i = first + idx;
-                    let Some(slot) = results.get_mut(i) else {
-                        continue;
-                    };
-                    if slot.is_some() {
-                        continue;
-                    }
-                    let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
-                    *slot = Some(match m.error_code() {
-                        Some(0) => Ok(()),
-                        Some(e) => Err(Error::from_kernel(op, e.saturating_neg())),
-                        None => Err(Error::MalformedReply {
-                            op,
-                            reason: "ACK without an error code".into(),
-                        }),
-                    });
-                    pending -= 1;
                 }
                 if self.dirty && pending > 0 {
                     for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
@@ -615,6 +682,49 @@ impl Transport {
             .zip(reqs)
             .map(|(r, req)| r.unwrap_or(Err(Error::Unconfirmed { op: req.op })))
             .collect())
+    }
+}
+
+#[cfg(test)]
+impl Transport {
+    /// A transport on the controller family only (no IPVS needed: runs on
+    /// any Linux host), with receive slots of `slot` bytes.
+    pub(crate) fn controller(timeout: Duration, slot: usize) -> Transport {
+        let (sock, pid, window) = open(timeout).expect("netlink socket");
+        let mut t = Transport {
+            sock,
+            pid,
+            seq: initial_seq(),
+            family: GENL_ID_CTRL,
+            timeout,
+            window,
+            slot: 0,
+            buf: Vec::new(),
+            lens: Vec::new(),
+            truncated: false,
+            dirty: false,
+            netns: Netns::current(),
+        };
+        t.set_slot(slot);
+        t
+    }
+
+    /// Dump every generic netlink family; returns how many there are.
+    pub(crate) fn count_families(&mut self) -> Result<usize> {
+        let mut n = 0;
+        self.request_raw(
+            Op::Connect,
+            GENL_ID_CTRL,
+            CTRL_CMD_GETFAMILY,
+            1,
+            true,
+            &[],
+            &mut |_, _| {
+                n += 1;
+                Ok(())
+            },
+        )?;
+        Ok(n)
     }
 }
 
@@ -647,17 +757,7 @@ mod tests {
     /// A transport on the controller family only (no IPVS needed: these run
     /// on any Linux host).
     fn ctrl_transport(timeout: Duration) -> Transport {
-        let (sock, pid, window) = open(timeout).unwrap();
-        Transport {
-            sock,
-            pid,
-            seq: initial_seq(),
-            family: GENL_ID_CTRL,
-            timeout,
-            window,
-            buf: vec![0; RECV_BUF],
-            dirty: false,
-        }
+        Transport::controller(timeout, initial_slot())
     }
 
     fn resolve(t: &mut Transport, name: &str) -> Result<u16> {
@@ -717,7 +817,7 @@ mod tests {
         let m = frame(NLMSG_NOOP, NLM_F_REQUEST, t.next_seq(), t.pid, 0, 0, &[]);
         t.send_all(&m).unwrap();
         let start = std::time::Instant::now();
-        let e = t.recv(Op::GetInfo).unwrap_err();
+        let e = t.recv_many(Op::GetInfo).unwrap_err();
         assert!(
             matches!(e, Error::Timeout { op: Op::GetInfo, after } if after == timeout),
             "{e:?}"
@@ -814,6 +914,55 @@ mod tests {
                 assert!(e.to_string().contains("modprobe ip_vs"));
             }
         }
+    }
+
+    #[test]
+    fn a_truncated_dump_raises_the_slot_and_the_next_run_is_whole() {
+        // Slots far smaller than the kernel's dump skbs: the first family
+        // dump comes truncated, is reported as such, and raises the slot;
+        // the same dump then succeeds on the replacement socket.
+        let whole = ctrl_transport(DEFAULT_TIMEOUT).count_families().unwrap();
+        assert!(whole > 1, "{whole}");
+        let mut t = Transport::controller(DEFAULT_TIMEOUT, 256);
+        let e = t.count_families().unwrap_err();
+        assert_eq!(e.code(), "malformed_reply", "{e}");
+        assert!(e.to_string().contains("truncated"), "{e}");
+        assert!(t.take_truncated());
+        assert!(!t.take_truncated(), "reported once");
+        assert_eq!(t.slot, MAX_SLOT);
+        assert_eq!(t.count_families().unwrap(), whole);
+        assert!(!t.take_truncated());
+    }
+
+    #[test]
+    fn one_receive_takes_many_datagrams() {
+        // A family dump spans several skbs; each receive takes all that
+        // are queued (the kernel queues the next part as the previous one
+        // is read), so fewer receives than datagrams.
+        let mut t = ctrl_transport(DEFAULT_TIMEOUT);
+        let seq = t.next_seq();
+        let m = frame(
+            GENL_ID_CTRL,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+            seq,
+            t.pid,
+            CTRL_CMD_GETFAMILY,
+            1,
+            &[],
+        );
+        t.send_all(&m).unwrap();
+        let mut most = 0;
+        let mut done = false;
+        while !done {
+            let n = t.recv_many(Op::Connect).unwrap();
+            most = most.max(n);
+            for k in 0..n {
+                let d = datagram(&t.buf, t.slot, &t.lens, k);
+                assert!(!d.is_empty() && d.len() <= t.slot);
+                done |= NlMsgs::new(d).any(|m| m.is_ok_and(|m| m.ty == NLMSG_DONE));
+            }
+        }
+        assert!(most >= 2, "one datagram per receive: {most}");
     }
 
     #[test]
