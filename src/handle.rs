@@ -1,5 +1,5 @@
 //! The [`Ipvs`] handle: every IPVS operation over one netlink socket (plus
-//! one or two for bulk destination dumps).
+//! one for bulk destination dumps).
 
 use crate::error::{Error, Op, Result};
 use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Timeouts};
@@ -14,7 +14,7 @@ use std::time::Duration;
 ///
 /// [`Ipvs::connect`] opens **one** `NETLINK_GENERIC` socket and resolves the
 /// `IPVS` family once; every request reuses that socket
-/// ([`Ipvs::destinations_of`] adds one or two of its own, kept for later).
+/// ([`Ipvs::destinations_of`] adds one of its own, kept for later).
 /// Replies are matched by sequence number (stale ones are discarded) and
 /// every receive has a timeout ([`Ipvs::set_timeout`], 5 s by default), so a lost reply is an
 /// [`Error::Timeout`], never a hang.
@@ -39,9 +39,9 @@ use std::time::Duration;
 /// ```
 pub struct Ipvs {
     inner: Mutex<Transport>,
-    /// Sockets for [`Ipvs::destinations_of`] (one, or two run side by
-    /// side), opened on first need and kept.
-    dumpers: Mutex<Vec<Transport>>,
+    /// The socket of [`Ipvs::destinations_of`], opened on first need and
+    /// kept.
+    dumper: Mutex<Option<Transport>>,
 }
 
 impl std::fmt::Debug for Ipvs {
@@ -140,10 +140,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Fewest services for which [`Ipvs::destinations_of`] splits its dumps
-/// over two sockets: below, a thread and a socket cost more than they save.
-const PARALLEL_MIN: usize = 64;
-
 /// Run a read on `t`; should a reply have come truncated (the transport has
 /// raised its receive size since), run it once more: reads have no effect,
 /// and `f` starts its result afresh.
@@ -177,6 +173,28 @@ fn dests_on(t: &mut Transport, keys: &[ServiceKey]) -> Result<Vec<Vec<Destinatio
     })
 }
 
+/// Keep the first of services with the same key, in their order (sorting
+/// indices costs a word per service, a hash set several).
+fn drop_repeats(v: &mut Vec<Service>) {
+    let key = |i: &usize| v.get(*i).map(|s| s.key);
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b)));
+    let mut repeat = vec![false; v.len()];
+    for w in idx.windows(2) {
+        if let [a, b] = *w {
+            if key(&a) == key(&b) {
+                if let Some(r) = repeat.get_mut(b) {
+                    *r = true;
+                }
+            }
+        }
+    }
+    if repeat.contains(&true) {
+        let mut flags = repeat.into_iter();
+        v.retain(|_| !flags.next().unwrap_or(false));
+    }
+}
+
 fn malformed(op: Op) -> impl Fn(crate::netlink::attr::DecodeError) -> Error {
     move |e| Error::MalformedReply { op, reason: e.0 }
 }
@@ -190,7 +208,7 @@ impl Ipvs {
     pub fn connect() -> Result<Ipvs> {
         Ok(Ipvs {
             inner: Mutex::new(Transport::connect(DEFAULT_TIMEOUT)?),
-            dumpers: Mutex::new(Vec::new()),
+            dumper: Mutex::new(None),
         })
     }
 
@@ -203,8 +221,9 @@ impl Ipvs {
         // Setting SO_RCVTIMEO on an open socket does not fail in practice;
         // if it did, the previous timeout stays in force.
         let _ = self.lock().set_timeout(d);
-        // The dump sockets are opened again, with the new timeout.
-        lock(&self.dumpers).clear();
+        if let Some(t) = lock(&self.dumper).as_mut() {
+            let _ = t.set_timeout(d);
+        }
     }
 
     /// Run one change and wait for its acknowledgement.
@@ -238,17 +257,14 @@ impl Ipvs {
         let op = Op::ListServices;
         self.read(|t| {
             let mut out: Vec<Service> = Vec::new();
-            let mut seen = std::collections::HashSet::new();
             t.request(&Request::list_services(), &mut |_, a| {
-                let svc = codec::decode_service_msg(a).map_err(malformed(op))?;
-                // The kernel resumes a multi-part dump by position in its
-                // service hash table, which all network namespaces share:
-                // a change elsewhere between two parts can repeat a service.
-                if seen.insert(svc.key) {
-                    out.push(svc);
-                }
+                out.push(codec::decode_service_msg(a).map_err(malformed(op))?);
                 Ok(())
             })?;
+            // The kernel resumes a multi-part dump by position in its
+            // service hash table, which all network namespaces share: a
+            // change elsewhere between two parts can repeat a service.
+            drop_repeats(&mut out);
             Ok(out)
         })
     }
@@ -271,13 +287,12 @@ impl Ipvs {
     /// family lookup or socket setup in between. They run on a socket of
     /// their own (opened on first use and kept), whose small receive size
     /// keeps the kernel from allocating and clearing 32 KiB per dump.
+    ///
+    /// They run one after the other: the kernel holds one lock over all
+    /// generic netlink requests of the family, so dumps on several sockets
+    /// and threads were measured no faster, only busier.
     /// A service that does not exist has no destinations (as the kernel
     /// reports it).
-    ///
-    /// From 64 services up, on a machine with more than one CPU, the dumps
-    /// are split in two halves run side by side, the second on a scoped
-    /// thread with a second such socket. The kernel serialises the IPVS work
-    /// itself, but the system calls, copies and decoding overlap.
     ///
     /// ```no_run
     /// # fn main() -> rvsadm::Result<()> {
@@ -289,37 +304,13 @@ impl Ipvs {
     /// # Ok(()) }
     /// ```
     pub fn destinations_of(&self, keys: &[ServiceKey]) -> Result<Vec<Vec<Destination>>> {
-        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-        let want = if keys.len() < PARALLEL_MIN || cpus < 2 {
-            1
-        } else {
-            2
-        };
-        let mut pool = lock(&self.dumpers);
-        while pool.len() < want {
-            let t = self.lock().sibling()?;
-            pool.push(t);
+        let mut dumper = lock(&self.dumper);
+        if dumper.is_none() {
+            *dumper = Some(self.lock().sibling()?);
         }
-        match pool.as_mut_slice() {
-            [one] => dests_on(one, keys),
-            [a, b, ..] if want == 2 => {
-                let (head, tail) = keys.split_at(keys.len() / 2);
-                let (first, rest) = std::thread::scope(|s| {
-                    let worker = s.spawn(|| dests_on(b, tail));
-                    let first = dests_on(a, head);
-                    let rest = worker.join().unwrap_or_else(|_| {
-                        Err(Error::Io(std::io::Error::other(
-                            "the destination dump thread panicked",
-                        )))
-                    });
-                    (first, rest)
-                });
-                let mut out = first?;
-                out.extend(rest?);
-                Ok(out)
-            }
-            [a, ..] => dests_on(a, keys),
-            [] => dests_on(&mut self.lock(), keys),
+        match dumper.as_mut() {
+            Some(t) => dests_on(t, keys),
+            None => dests_on(&mut self.lock(), keys),
         }
     }
 
@@ -507,6 +498,23 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!((runs, e.code()), (1, "no_such_service"));
+    }
+
+    #[test]
+    fn repeated_services_keep_their_first_place() {
+        let k = |p: u16| ServiceKey::tcp(std::net::SocketAddr::from(([10, 0, 0, 1], p)));
+        let mut v: Vec<Service> = [5, 3, 5, 1, 3, 3, 9]
+            .iter()
+            .map(|p| Service::new(k(*p)))
+            .collect();
+        v[2].timeout = 7; // a later repeat: dropped, the first one stays
+        drop_repeats(&mut v);
+        let ports: Vec<ServiceKey> = v.iter().map(|s| s.key).collect();
+        assert_eq!(ports, [k(5), k(3), k(1), k(9)]);
+        assert_eq!(v[0].timeout, 0);
+        let mut none: Vec<Service> = Vec::new();
+        drop_repeats(&mut none);
+        assert!(none.is_empty());
     }
 
     #[test]

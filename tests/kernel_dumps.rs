@@ -1,7 +1,7 @@
 //! Bulk destination dumps (`Ipvs::destinations_of`) against the real
 //! kernel: the same answers as one dump at a time, including a service whose
-//! destinations need a multi-part dump, with the work split over two
-//! sockets, and from a thread in another network namespace.
+//! destinations need a multi-part dump, and from a thread in another
+//! network namespace.
 
 mod common;
 
@@ -87,9 +87,8 @@ fn many_empty_dumps_are_not_lost() {
 #[test]
 fn a_handle_keeps_its_namespace_from_other_threads() {
     // The handle is made in one namespace and used from a thread in
-    // another: the second socket (opened on first use, by that thread, for
-    // a listing large enough to be split) must still see the handle's
-    // table, not the thread's empty one.
+    // another: the dump socket (opened on first use, by that thread) must
+    // still see the handle's table, not the thread's empty one.
     let Some(_ns) = common::kernel_netns("a_handle_keeps_its_namespace_from_other_threads") else {
         return;
     };

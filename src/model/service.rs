@@ -64,7 +64,7 @@ impl Protocol {
 /// let mark = ServiceKey::Fwmark { mark: 7, family: Family::Inet6 };
 /// assert_eq!(mark.family(), Family::Inet6);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ServiceKey {
     /// A protocol, virtual address and port.

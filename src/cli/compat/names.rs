@@ -187,22 +187,29 @@ pub fn addrport(
     protocol: Option<Protocol>,
     names: &dyn Resolver,
 ) -> Vec<u8> {
-    let host = names
-        .host(addr)
-        .unwrap_or_else(|| addr.to_string().into_bytes());
-    let mut out = Vec::with_capacity(host.len() + 8);
+    use std::io::Write as _;
+    let mut out = Vec::with_capacity(48);
     let v6 = addr.is_ipv6();
     if v6 {
         out.push(b'[');
     }
-    out.extend_from_slice(&host);
+    // Numbers are written in place (writing to a Vec cannot fail): listings
+    // format tens of thousands of these.
+    match names.host(addr) {
+        Some(host) => out.extend_from_slice(&host),
+        None => {
+            let _ = write!(out, "{addr}");
+        }
+    }
     if v6 {
         out.push(b']');
     }
     out.push(b':');
     match protocol.and_then(|p| names.service(port, p)) {
         Some(name) => out.extend_from_slice(&name),
-        None => out.extend_from_slice(port.to_string().as_bytes()),
+        None => {
+            let _ = write!(out, "{port}");
+        }
     }
     out.truncate(ADDRPORT_MAX);
     out

@@ -182,10 +182,27 @@ pub fn largenum(i: u64, exact: bool) -> String {
 /// Write `s` left-justified in `width` bytes (C's `%-Ns`: never truncates).
 fn pad<W: Write + ?Sized>(w: &mut W, s: &[u8], width: usize) -> io::Result<()> {
     w.write_all(s)?;
-    for _ in s.len()..width {
-        w.write_all(b" ")?;
+    const SPACES: [u8; 64] = [b' '; 64];
+    let mut fill = width.saturating_sub(s.len());
+    while fill > 0 {
+        let n = fill.min(SPACES.len());
+        w.write_all(&SPACES[..n])?;
+        fill -= n;
     }
     Ok(())
+}
+
+/// Append `" "` and `v` left-aligned in `width` columns (C's `" %-Nd"`),
+/// filling with one `resize` where `format!("{:<N}")` writes the fill a
+/// character at a time, which shows in listings of many thousand lines.
+fn col<T: std::fmt::Display>(line: &mut Vec<u8>, v: T, width: usize) {
+    line.push(b' ');
+    let start = line.len();
+    // Writing to a Vec cannot fail.
+    let _ = write!(line, "{v}");
+    if line.len() - start < width {
+        line.resize(start + width, b' ');
+    }
 }
 
 /// A service's protocol as ipvsadm's name lookups see it (fwmark services
@@ -522,33 +539,43 @@ impl<'a> Renderer<'a> {
                 w.write_all(largenum(s.outbps, self.opts.exact).as_bytes())?;
                 w.write_all(b"\n")
             }
-            ListFormat::Thresholds => writeln!(
-                w,
-                " {:<10} {:<10} {:<10} {:<10}",
-                d.upper_threshold, d.lower_threshold, d.active_conns, d.inactive_conns
-            ),
-            ListFormat::PersistentConn => writeln!(
-                w,
-                " {:<9} {:<11} {:<10} {:<10}",
-                d.weight as u32, d.persist_conns, d.active_conns, d.inactive_conns
-            ),
-            ListFormat::TunInfo => writeln!(
-                w,
-                " {:<7} {:<13} {:<6} {:<10} {:<10}",
-                fwd_name(d.forward),
-                tun_info(d),
-                d.weight,
-                d.active_conns,
-                d.inactive_conns
-            ),
-            ListFormat::Default => writeln!(
-                w,
-                " {:<7} {:<6} {:<10} {:<10}",
-                fwd_name(d.forward),
-                d.weight,
-                d.active_conns,
-                d.inactive_conns
-            ),
+            ListFormat::Thresholds => {
+                let mut line = Vec::with_capacity(48);
+                col(&mut line, d.upper_threshold, 10);
+                col(&mut line, d.lower_threshold, 10);
+                col(&mut line, d.active_conns, 10);
+                col(&mut line, d.inactive_conns, 10);
+                line.push(b'\n');
+                w.write_all(&line)
+            }
+            ListFormat::PersistentConn => {
+                let mut line = Vec::with_capacity(48);
+                col(&mut line, d.weight as u32, 9);
+                col(&mut line, d.persist_conns, 11);
+                col(&mut line, d.active_conns, 10);
+                col(&mut line, d.inactive_conns, 10);
+                line.push(b'\n');
+                w.write_all(&line)
+            }
+            ListFormat::TunInfo => {
+                let mut line = Vec::with_capacity(64);
+                col(&mut line, fwd_name(d.forward), 7);
+                col(&mut line, tun_info(d), 13);
+                col(&mut line, d.weight, 6);
+                col(&mut line, d.active_conns, 10);
+                col(&mut line, d.inactive_conns, 10);
+                line.push(b'\n');
+                w.write_all(&line)
+            }
+            ListFormat::Default => {
+                let mut line = Vec::with_capacity(48);
+                col(&mut line, fwd_name(d.forward), 7);
+                col(&mut line, d.weight, 6);
+                col(&mut line, d.active_conns, 10);
+                col(&mut line, d.inactive_conns, 10);
+                line.push(b'\n');
+                w.write_all(&line)
+            }
         }
     }
 
@@ -596,8 +623,19 @@ impl<'a> Renderer<'a> {
         svc: &Service,
         d: &Destination,
     ) -> io::Result<()> {
+        self.write_save_dest(w, &self.save_service_name(&svc.key), svc, d)
+    }
+
+    /// [`Self::write_save_dest_line`] with the service's name already made.
+    fn write_save_dest<W: Write + ?Sized>(
+        &self,
+        w: &mut W,
+        svc_name: &[u8],
+        svc: &Service,
+        d: &Destination,
+    ) -> io::Result<()> {
         w.write_all(b"-a ")?;
-        w.write_all(&self.save_service_name(&svc.key))?;
+        w.write_all(svc_name)?;
         w.write_all(b" -r ")?;
         w.write_all(&self.dest_name(&svc.key, d, false))?;
         write!(w, " {} -w {}", fwd_switch(d.forward), d.weight)?;
@@ -624,8 +662,9 @@ impl<'a> Renderer<'a> {
         svc: &Service,
     ) -> io::Result<()> {
         self.write_save_service_line(w, svc)?;
+        let name = self.save_service_name(&svc.key);
         for d in &svc.destinations {
-            self.write_save_dest_line(w, svc, d)?;
+            self.write_save_dest(w, &name, svc, d)?;
         }
         Ok(())
     }

@@ -294,10 +294,6 @@ const DEST_CHUNK: usize = 256;
 
 /// Fetch the services' destinations (in the services' order, as ipvsadm
 /// asks for them) a chunk at a time and hand each service to `emit`.
-///
-/// A scoped thread fetches the next chunk while this one prints, so the
-/// formatting overlaps the kernel's dumps; the channel holds one chunk, so
-/// at most three are in memory.
 fn for_each_with_dests(
     ipvs: &Ipvs,
     services: Vec<Service>,
@@ -305,43 +301,28 @@ fn for_each_with_dests(
     io: &mut Io<'_>,
     mut emit: impl FnMut(&mut Io<'_>, &Service) -> io::Result<()>,
 ) -> Outcome {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<crate::Result<Vec<Service>>>(1);
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            let mut services = services.into_iter().peekable();
-            while services.peek().is_some() {
-                let mut chunk: Vec<Service> = services.by_ref().take(DEST_CHUNK).collect();
-                let keys: Vec<_> = chunk.iter().map(|s| s.key).collect();
-                let r = ipvs.destinations_of(&keys).map(|all| {
-                    for (svc, d) in chunk.iter_mut().zip(all) {
-                        svc.destinations = d;
-                        if !nosort {
-                            sort::sort_dests(&mut svc.destinations);
-                        }
-                    }
-                    chunk
-                });
-                let failed = r.is_err();
-                // A closed channel: the printer stopped (write error).
-                if tx.send(r).is_err() || failed {
-                    break;
+    let mut services = services.into_iter().peekable();
+    while services.peek().is_some() {
+        let mut chunk: Vec<Service> = services.by_ref().take(DEST_CHUNK).collect();
+        let keys: Vec<_> = chunk.iter().map(|s| s.key).collect();
+        match ipvs.destinations_of(&keys) {
+            Ok(all) => {
+                for (svc, d) in chunk.iter_mut().zip(all) {
+                    svc.destinations = d;
                 }
             }
-        });
-        for r in rx {
-            match r {
-                Ok(chunk) => {
-                    for svc in &chunk {
-                        if let Err(e) = emit(io, svc) {
-                            return write_ok(io, Err(e));
-                        }
-                    }
-                }
-                Err(e) => return list_failed(io, Some(&e)),
+            Err(e) => return list_failed(io, Some(&e)),
+        }
+        for svc in &mut chunk {
+            if !nosort {
+                sort::sort_dests(&mut svc.destinations);
+            }
+            if let Err(e) = emit(io, svc) {
+                return write_ok(io, Err(e));
             }
         }
-        Outcome::Status(0)
-    })
+    }
+    Outcome::Status(0)
 }
 
 fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {

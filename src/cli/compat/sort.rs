@@ -48,10 +48,23 @@ pub fn merge_sort_by<T>(items: &mut Vec<T>, cmp: impl Fn(&T, &T) -> i32) {
             _ => 0,
         },
     );
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    for i in order {
-        if let Some(item) = slots.get_mut(i).and_then(Option::take) {
-            items.push(item);
+    // Move the items into place with swaps (no second copy of a large
+    // list): `dest[i]` is where the item now at `i` belongs.
+    let mut dest = tmp;
+    dest.clear();
+    dest.resize(n, 0);
+    for (k, i) in order.iter().enumerate() {
+        if let Some(d) = dest.get_mut(*i) {
+            *d = k;
+        }
+    }
+    for i in 0..n {
+        while let Some(&j) = dest.get(i) {
+            if j == i || j >= n {
+                break;
+            }
+            items.swap(i, j);
+            dest.swap(i, j);
         }
     }
 }
