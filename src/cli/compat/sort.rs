@@ -32,7 +32,7 @@ use std::net::IpAddr;
 /// merge_sort_by(&mut v, |a, b| a - b);
 /// assert_eq!(v, [1, 2, 3]);
 /// ```
-pub fn merge_sort_by<T>(items: &mut Vec<T>, cmp: impl Fn(&T, &T) -> i32) {
+pub fn merge_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> i32) {
     let n = items.len();
     if n < 2 {
         return;
