@@ -212,12 +212,12 @@ pub fn cmp_dests(a: &Destination, b: &Destination) -> i32 {
 }
 
 /// Sort services in ipvsadm's order.
-pub fn sort_service_list(services: &mut Vec<Service>) {
+pub fn sort_service_list(services: &mut [Service]) {
     merge_sort_by(services, cmp_services);
 }
 
 /// Sort destinations in ipvsadm's order.
-pub fn sort_dests(dests: &mut Vec<Destination>) {
+pub fn sort_dests(dests: &mut [Destination]) {
     merge_sort_by(dests, cmp_dests);
 }
 
