@@ -223,7 +223,7 @@ pub fn sort_dests(dests: &mut [Destination]) {
 
 /// Sort services and, inside each, its destinations, as `ipvsadm -L`/`-S`
 /// does without `--nosort`.
-pub fn sort_services(services: &mut Vec<Service>) {
+pub fn sort_services(services: &mut [Service]) {
     sort_service_list(services);
     for s in services.iter_mut() {
         sort_dests(&mut s.destinations);
