@@ -8,7 +8,7 @@
 //! request can be mistaken for a new one.
 
 use super::codec::{
-    self, decode_family_id, frame, getfamily_attrs, NlMsg, NlMsgs, Request, CTRL_CMD_GETFAMILY,
+    self, decode_family_id, getfamily_attrs, NlMsg, NlMsgs, Request, CTRL_CMD_GETFAMILY,
     GENL_ID_CTRL, IPVS_GENL_NAME, IPVS_GENL_VERSION, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
     NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
 };
@@ -18,10 +18,10 @@ use neli::socket::NlSocket;
 use neli::utils::Groups;
 use nix::errno::Errno;
 use nix::sched::{setns, CloneFlags};
-use nix::sys::socket::{recvmmsg, setsockopt, sockopt, MsgFlags, MultiHeaders};
+use nix::sys::socket::{setsockopt, sockopt, MsgFlags};
 use nix::sys::time::TimeVal;
 use std::fs::File;
-use std::io::{self, IoSliceMut};
+use std::io;
 use std::os::fd::AsFd;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::unix::fs::MetadataExt;
@@ -93,6 +93,8 @@ pub(crate) struct Transport {
     dirty: bool,
     /// Where replacement and sibling sockets are opened.
     netns: Option<Netns>,
+    /// Reused for framing single requests.
+    sendbuf: Vec<u8>,
 }
 
 /// The network namespace a transport's socket was opened in, so that the
@@ -264,6 +266,7 @@ impl Transport {
             truncated: false,
             dirty: false,
             netns,
+            sendbuf: Vec::new(),
         };
         t.set_slot(MAX_SLOT);
         let mut id = None;
@@ -315,6 +318,7 @@ impl Transport {
             truncated: false,
             dirty: false,
             netns: self.netns.clone(),
+            sendbuf: Vec::new(),
         };
         t.set_slot(initial_slot());
         Ok(t)
@@ -366,26 +370,46 @@ impl Transport {
     fn recv_many(&mut self, op: Op) -> Result<usize> {
         let fd = self.sock.as_raw_fd();
         loop {
-            let mut iovs: Vec<[IoSliceMut<'_>; 1]> = self
+            // The headers live on the stack (nix's `recvmmsg` allocates
+            // them per call, and this runs once per dump).
+            // SAFETY: all-zero `iovec`s and `mmsghdr`s are valid (null
+            // pointers, zero lengths).
+            let mut iov: [nix::libc::iovec; SLOTS] = unsafe { std::mem::zeroed() };
+            let mut hdrs: [nix::libc::mmsghdr; SLOTS] = unsafe { std::mem::zeroed() };
+            let mut vlen = 0;
+            for ((chunk, v), h) in self
                 .buf
                 .chunks_mut(self.slot)
-                .map(|c| [IoSliceMut::new(c)])
-                .collect();
-            let mut hdrs = MultiHeaders::<()>::preallocate(iovs.len(), None);
-            let got = recvmmsg(
-                fd,
-                &mut hdrs,
-                iovs.iter_mut(),
-                MsgFlags::MSG_TRUNC | MsgFlags::MSG_WAITFORONE,
-                None,
-            );
-            let e = match got {
-                Ok(got) => {
+                .zip(iov.iter_mut())
+                .zip(hdrs.iter_mut())
+            {
+                v.iov_base = chunk.as_mut_ptr().cast();
+                v.iov_len = chunk.len();
+                h.msg_hdr.msg_iov = v;
+                h.msg_hdr.msg_iovlen = 1;
+                vlen += 1;
+            }
+            // SAFETY: `hdrs[..vlen]` point at `iov[..vlen]`, which point at
+            // disjoint slots of `self.buf`; all outlive the call, and the
+            // kernel writes at most `iov_len` bytes to each. No address or
+            // control buffers are given.
+            let got = unsafe {
+                nix::libc::recvmmsg(
+                    fd,
+                    hdrs.as_mut_ptr(),
+                    vlen,
+                    nix::libc::MSG_TRUNC | nix::libc::MSG_WAITFORONE,
+                    std::ptr::null_mut(),
+                )
+            };
+            let e = match usize::try_from(got) {
+                Ok(n) => {
                     self.lens.clear();
-                    self.lens.extend(got.map(|m| m.bytes));
+                    self.lens
+                        .extend(hdrs.iter().take(n).map(|h| h.msg_len as usize));
                     break;
                 }
-                Err(e) => e,
+                Err(_) => Errno::last(),
             };
             match e {
                 Errno::EINTR => continue,
@@ -448,8 +472,12 @@ impl Transport {
         if dump {
             flags |= NLM_F_DUMP;
         }
-        let msg = frame(nl_type, flags, seq, self.pid, cmd, version, attrs);
-        self.send_all(&msg)?;
+        let mut msg = std::mem::take(&mut self.sendbuf);
+        msg.clear();
+        codec::append_frame(&mut msg, nl_type, flags, seq, self.pid, cmd, version, attrs);
+        let sent = self.send_all(&msg);
+        self.sendbuf = msg;
+        sent?;
         // The first callback error is kept, the rest of the reply still
         // read so the socket stays in step.
         let mut first_err: Option<Error> = None;
@@ -704,6 +732,7 @@ impl Transport {
             truncated: false,
             dirty: false,
             netns: Netns::current(),
+            sendbuf: Vec::new(),
         };
         t.set_slot(slot);
         t
@@ -742,6 +771,7 @@ fn initial_seq() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::netlink::codec::frame;
 
     fn msg(ty: u16, seq: u32, pid: u32, payload: &[u8]) -> Vec<u8> {
         let mut v = Vec::new();
