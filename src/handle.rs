@@ -27,8 +27,12 @@ use std::time::Duration;
 ///
 /// The namespace is fixed when the handle is made: a handle created in a
 /// network namespace keeps working on that namespace from any thread (the
-/// sockets it opens later, to replace one after a timeout or for parallel
-/// dumps, are opened in that namespace too).
+/// sockets it opens later, to replace one after a timeout or for bulk
+/// destination dumps, are opened in that namespace too). For that the handle keeps a
+/// descriptor of its namespace (`/proc/thread-self/ns/net`) open beside its
+/// socket; entering the namespace from another thread needs the right to
+/// (`CAP_SYS_ADMIN` over it), else that later socket fails with
+/// [`Error::Io`].
 ///
 /// ```no_run
 /// # fn main() -> rvsadm::Result<()> {
