@@ -177,10 +177,10 @@ fn dests_on(t: &mut Transport, keys: &[ServiceKey]) -> Result<Vec<Vec<Destinatio
     })
 }
 
-/// Keep the first of services with the same key, in their order (sorting
-/// indices costs a word per service, a hash set several).
-fn drop_repeats(v: &mut Vec<Service>) {
-    let key = |i: &usize| v.get(*i).map(|s| s.key);
+/// Keep the first of the items with the same service key, in their order
+/// (sorting indices costs a word per item, a hash set several).
+pub(crate) fn drop_repeats_by<T>(v: &mut Vec<T>, key_of: impl Fn(&T) -> ServiceKey) {
+    let key = |i: &usize| v.get(*i).map(&key_of);
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b)));
     let mut repeat = vec![false; v.len()];
@@ -258,18 +258,36 @@ impl Ipvs {
 
     /// Every service, with counters, without destinations (one dump).
     pub fn services(&self) -> Result<Vec<Service>> {
+        let mut out: Vec<Service> = Vec::new();
+        self.for_each_service(|s| out.push(s))?;
+        drop_repeats_by(&mut out, |s| s.key);
+        Ok(out)
+    }
+
+    /// Stream the service dump: each service goes to `f` as soon as it is
+    /// decoded, and nothing is kept (for tables too large to hold twice).
+    ///
+    /// Unlike [`Ipvs::services`], a service can come twice: the kernel
+    /// resumes a multi-part dump by position in its service hash table,
+    /// which all network namespaces share, so a change elsewhere between two
+    /// parts can repeat one. On an error, `f` may have seen part of the
+    /// table.
+    ///
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let mut persistent = 0;
+    /// ipvs.for_each_service(|s| persistent += usize::from(s.is_persistent()))?;
+    /// println!("{persistent} persistent services");
+    /// # Ok(()) }
+    /// ```
+    pub fn for_each_service(&self, mut f: impl FnMut(Service)) -> Result<()> {
         let op = Op::ListServices;
-        self.read(|t| {
-            let mut out: Vec<Service> = Vec::new();
-            t.request(&Request::list_services(), &mut |_, a| {
-                out.push(codec::decode_service_msg(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
-            // The kernel resumes a multi-part dump by position in its
-            // service hash table, which all network namespaces share: a
-            // change elsewhere between two parts can repeat a service.
-            drop_repeats(&mut out);
-            Ok(out)
+        // No read again on a truncated reply (see `read_on`): this socket's
+        // receive size is already the largest the kernel sends.
+        self.lock().request(&Request::list_services(), &mut |_, a| {
+            f(codec::decode_service_msg(a).map_err(malformed(op))?);
+            Ok(())
         })
     }
 
@@ -512,12 +530,12 @@ mod tests {
             .map(|p| Service::new(k(*p)))
             .collect();
         v[2].timeout = 7; // a later repeat: dropped, the first one stays
-        drop_repeats(&mut v);
+        drop_repeats_by(&mut v, |s| s.key);
         let ports: Vec<ServiceKey> = v.iter().map(|s| s.key).collect();
         assert_eq!(ports, [k(5), k(3), k(1), k(9)]);
         assert_eq!(v[0].timeout, 0);
         let mut none: Vec<Service> = Vec::new();
-        drop_repeats(&mut none);
+        drop_repeats_by(&mut none, |s| s.key);
         assert!(none.is_empty());
     }
 

@@ -368,6 +368,11 @@ impl Transport {
     /// Receive up to [`SLOTS`] datagrams, waiting (up to the timeout) for
     /// the first only; returns how many. Datagram `k` is [`Self::datagram`].
     fn recv_many(&mut self, op: Op) -> Result<usize> {
+        self.recv_upto(op, SLOTS)
+    }
+
+    /// [`Self::recv_many`], taking at most `max` datagrams.
+    fn recv_upto(&mut self, op: Op, max: usize) -> Result<usize> {
         let fd = self.sock.as_raw_fd();
         loop {
             // The headers live on the stack (nix's `recvmmsg` allocates
@@ -382,6 +387,7 @@ impl Transport {
                 .chunks_mut(self.slot)
                 .zip(iov.iter_mut())
                 .zip(hdrs.iter_mut())
+                .take(max.max(1))
             {
                 v.iov_base = chunk.as_mut_ptr().cast();
                 v.iov_len = chunk.len();
@@ -482,7 +488,9 @@ impl Transport {
         // read so the socket stays in step.
         let mut first_err: Option<Error> = None;
         loop {
-            let count = self.recv_many(op)?;
+            // A reply is a data part and its end (or an ACK): taking two
+            // at a time spares the kernel a third, empty, receive.
+            let count = self.recv_upto(op, 2)?;
             let mut end: Option<Result<()>> = None;
             for k in 0..count {
                 let buf = datagram(&self.buf, self.slot, &self.lens, k);

@@ -264,7 +264,8 @@ fn list(spec: &ListSpec, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
             if let Err(e) = render::write_version(io.out, &info) {
                 return write_ok(io, Err(e));
             }
-            let services = match sorted_services(ipvs, spec.nosort) {
+            let keep_stats = matches!(opts.format, ListFormat::Stats | ListFormat::Rate);
+            let services = match sorted_services(ipvs, spec.nosort, keep_stats) {
                 Ok(s) => s,
                 Err(e) => return list_failed(io, Some(&e)),
             };
@@ -279,11 +280,53 @@ fn list(spec: &ListSpec, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
     }
 }
 
-/// All services, in ipvsadm's order unless `nosort`.
-fn sorted_services(ipvs: &Ipvs, nosort: bool) -> crate::Result<Vec<Service>> {
-    let mut services = ipvs.services()?;
+/// A service as a listing holds it until its turn to print: what the
+/// service line shows, in well under half of a [`Service`], so that a large
+/// table costs little memory while its destinations stream.
+struct Held {
+    key: crate::ServiceKey,
+    scheduler: crate::Scheduler,
+    flags: crate::ServiceFlags,
+    timeout: u32,
+    netmask: crate::Netmask,
+    pe_name: Option<Box<str>>,
+    /// Only for the listings that print counters.
+    stats: Option<Box<crate::Stats>>,
+}
+
+impl Held {
+    fn new(s: Service, keep_stats: bool) -> Held {
+        Held {
+            key: s.key,
+            scheduler: s.scheduler,
+            flags: s.flags,
+            timeout: s.timeout,
+            netmask: s.netmask,
+            pe_name: s.pe_name.map(String::into_boxed_str),
+            stats: keep_stats.then(|| Box::new(s.stats)),
+        }
+    }
+
+    fn into_service(self) -> Service {
+        let mut s = Service::new(self.key);
+        s.scheduler = self.scheduler;
+        s.flags = self.flags;
+        s.timeout = self.timeout;
+        s.netmask = self.netmask;
+        s.pe_name = self.pe_name.map(String::from);
+        s.stats = self.stats.map(|b| *b).unwrap_or_default();
+        s
+    }
+}
+
+/// All services, in ipvsadm's order unless `nosort`, streamed from the
+/// kernel into their [`Held`] form.
+fn sorted_services(ipvs: &Ipvs, nosort: bool, keep_stats: bool) -> crate::Result<Vec<Held>> {
+    let mut services = Vec::new();
+    ipvs.for_each_service(|s| services.push(Held::new(s, keep_stats)))?;
+    crate::handle::drop_repeats_by(&mut services, |h| h.key);
     if !nosort {
-        sort::sort_service_list(&mut services);
+        sort::merge_sort_by(&mut services, |a, b| sort::cmp_service_keys(&a.key, &b.key));
     }
     Ok(services)
 }
@@ -296,14 +339,18 @@ const DEST_CHUNK: usize = 256;
 /// asks for them) a chunk at a time and hand each service to `emit`.
 fn for_each_with_dests(
     ipvs: &Ipvs,
-    services: Vec<Service>,
+    services: Vec<Held>,
     nosort: bool,
     io: &mut Io<'_>,
     mut emit: impl FnMut(&mut Io<'_>, &Service) -> io::Result<()>,
 ) -> Outcome {
     let mut services = services.into_iter().peekable();
     while services.peek().is_some() {
-        let mut chunk: Vec<Service> = services.by_ref().take(DEST_CHUNK).collect();
+        let mut chunk: Vec<Service> = services
+            .by_ref()
+            .take(DEST_CHUNK)
+            .map(Held::into_service)
+            .collect();
         let keys: Vec<_> = chunk.iter().map(|s| s.key).collect();
         match ipvs.destinations_of(&keys) {
             Ok(all) => {
@@ -336,7 +383,7 @@ fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
     };
     let names = SystemNames;
     let r = Renderer::new(opts, &names);
-    let services = match sorted_services(ipvs, false) {
+    let services = match sorted_services(ipvs, false, false) {
         Ok(s) => s,
         Err(e) => return list_failed(io, Some(&e)),
     };
