@@ -231,6 +231,24 @@ impl Ipvs {
     }
 
     /// Run one change and wait for its acknowledgement.
+    /// A read whose reply is one message, decoded with `decode`; `missing`
+    /// is the error when no message comes.
+    fn read_one<T>(
+        &self,
+        req: &Request,
+        decode: fn(&[u8]) -> std::result::Result<T, crate::netlink::attr::DecodeError>,
+        missing: impl Fn() -> Error,
+    ) -> Result<T> {
+        self.read(|t| {
+            let mut out = None;
+            t.request(req, &mut |_, a| {
+                out = Some(decode(a).map_err(malformed(req.op))?);
+                Ok(())
+            })?;
+            out.ok_or_else(&missing)
+        })
+    }
+
     /// Run a read on the main socket (see [`read_on`]).
     fn read<T>(&self, f: impl FnMut(&mut Transport) -> Result<T>) -> Result<T> {
         read_on(&mut self.lock(), f)
@@ -243,16 +261,11 @@ impl Ipvs {
     /// IPVS version and connection-table size (`GET_INFO`).
     pub fn info(&self) -> Result<Info> {
         let op = Op::GetInfo;
-        self.read(|t| {
-            let mut out = None;
-            t.request(&Request::get_info(), &mut |_, a| {
-                out = Some(codec::decode_info(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
-            out.ok_or_else(|| Error::MalformedReply {
+        self.read_one(&Request::get_info(), codec::decode_info, || {
+            Error::MalformedReply {
                 op,
                 reason: "no info in the reply".into(),
-            })
+            }
         })
     }
 
@@ -339,14 +352,11 @@ impl Ipvs {
     /// [`Error::NoSuchService`] if it does not exist.
     pub fn service(&self, key: &ServiceKey) -> Result<Service> {
         let op = Op::GetService;
-        self.read(|t| {
-            let mut out = None;
-            t.request(&Request::get_service(key), &mut |_, a| {
-                out = Some(codec::decode_service_msg(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
-            out.ok_or(Error::NoSuchService { op })
-        })
+        self.read_one(
+            &Request::get_service(key),
+            codec::decode_service_msg,
+            || Error::NoSuchService { op },
+        )
     }
 
     /// The destinations of a service (a `GET_DEST` dump). The kernel returns
@@ -409,16 +419,11 @@ impl Ipvs {
     /// The TCP, TCP-FIN and UDP timeouts (`GET_CONFIG`).
     pub fn timeouts(&self) -> Result<Timeouts> {
         let op = Op::GetTimeouts;
-        self.read(|t| {
-            let mut out = None;
-            t.request(&Request::get_timeouts(), &mut |_, a| {
-                out = Some(codec::decode_timeouts(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
-            out.ok_or_else(|| Error::MalformedReply {
+        self.read_one(&Request::get_timeouts(), codec::decode_timeouts, || {
+            Error::MalformedReply {
                 op,
                 reason: "no timeouts in the reply".into(),
-            })
+            }
         })
     }
 

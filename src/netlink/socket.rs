@@ -252,23 +252,7 @@ impl Transport {
     /// for many small dumps.
     pub(crate) fn connect(timeout: Duration) -> Result<Transport> {
         let netns = Netns::current();
-        let (sock, pid, window) = open(timeout)?;
-        let mut t = Transport {
-            sock,
-            pid,
-            seq: initial_seq(),
-            family: 0,
-            timeout,
-            window,
-            slot: 0,
-            buf: Vec::new(),
-            lens: Vec::with_capacity(SLOTS),
-            truncated: false,
-            dirty: false,
-            netns,
-            sendbuf: Vec::new(),
-        };
-        t.set_slot(MAX_SLOT);
+        let mut t = Transport::new(open(timeout)?, 0, timeout, netns, MAX_SLOT);
         let mut id = None;
         let attrs = getfamily_attrs(IPVS_GENL_NAME);
         let r = t.request_raw(
@@ -304,24 +288,40 @@ impl Transport {
     /// lookup), namespace and timeout, with the [small
     /// slots](initial_slot) that suit many short dumps.
     pub(crate) fn sibling(&self) -> Result<Transport> {
-        let (sock, pid, window) = open_in(self.netns.as_ref(), self.timeout)?;
+        Ok(Transport::new(
+            open_in(self.netns.as_ref(), self.timeout)?,
+            self.family,
+            self.timeout,
+            self.netns.clone(),
+            initial_slot(),
+        ))
+    }
+
+    /// A transport on an opened socket (see [`open`]).
+    fn new(
+        (sock, pid, window): (NlSocket, u32, usize),
+        family: u16,
+        timeout: Duration,
+        netns: Option<Netns>,
+        slot: usize,
+    ) -> Transport {
         let mut t = Transport {
             sock,
             pid,
             seq: initial_seq(),
-            family: self.family,
-            timeout: self.timeout,
+            family,
+            timeout,
             window,
             slot: 0,
             buf: Vec::new(),
             lens: Vec::with_capacity(SLOTS),
             truncated: false,
             dirty: false,
-            netns: self.netns.clone(),
+            netns,
             sendbuf: Vec::new(),
         };
-        t.set_slot(initial_slot());
-        Ok(t)
+        t.set_slot(slot);
+        t
     }
 
     /// The resolved IPVS family id.
@@ -726,24 +726,8 @@ impl Transport {
     /// A transport on the controller family only (no IPVS needed: runs on
     /// any Linux host), with receive slots of `slot` bytes.
     pub(crate) fn controller(timeout: Duration, slot: usize) -> Transport {
-        let (sock, pid, window) = open(timeout).expect("netlink socket");
-        let mut t = Transport {
-            sock,
-            pid,
-            seq: initial_seq(),
-            family: GENL_ID_CTRL,
-            timeout,
-            window,
-            slot: 0,
-            buf: Vec::new(),
-            lens: Vec::new(),
-            truncated: false,
-            dirty: false,
-            netns: Netns::current(),
-            sendbuf: Vec::new(),
-        };
-        t.set_slot(slot);
-        t
+        let opened = open(timeout).expect("netlink socket");
+        Transport::new(opened, GENL_ID_CTRL, timeout, Netns::current(), slot)
     }
 
     /// Dump every generic netlink family; returns how many there are.

@@ -192,17 +192,26 @@ fn pad<W: Write + ?Sized>(w: &mut W, s: &[u8], width: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Append `" "` and `v` left-aligned in `width` columns (C's `" %-Nd"`),
-/// filling with one `resize` where `format!("{:<N}")` writes the fill a
+/// Write the end of a line: each value after a space, left-aligned in its
+/// width (C's `" %-Nd"`), then `\n`, in one write. The line is built with
+/// one `resize` per fill, where `format!("{:<N}")` writes the fill a
 /// character at a time, which shows in listings of many thousand lines.
-fn col<T: std::fmt::Display>(line: &mut Vec<u8>, v: T, width: usize) {
-    line.push(b' ');
-    let start = line.len();
-    // Writing to a Vec cannot fail.
-    let _ = write!(line, "{v}");
-    if line.len() - start < width {
-        line.resize(start + width, b' ');
+fn write_cols<W: Write + ?Sized>(
+    w: &mut W,
+    cols: &[(&dyn std::fmt::Display, usize)],
+) -> io::Result<()> {
+    let mut line = Vec::with_capacity(64);
+    for (v, width) in cols {
+        line.push(b' ');
+        let start = line.len();
+        // Writing to a Vec cannot fail.
+        let _ = write!(line, "{v}");
+        if line.len() - start < *width {
+            line.resize(start + width, b' ');
+        }
     }
+    line.push(b'\n');
+    w.write_all(&line)
 }
 
 /// A service's protocol as ipvsadm's name lookups see it (fwmark services
@@ -539,43 +548,43 @@ impl<'a> Renderer<'a> {
                 w.write_all(largenum(s.outbps, self.opts.exact).as_bytes())?;
                 w.write_all(b"\n")
             }
-            ListFormat::Thresholds => {
-                let mut line = Vec::with_capacity(48);
-                col(&mut line, d.upper_threshold, 10);
-                col(&mut line, d.lower_threshold, 10);
-                col(&mut line, d.active_conns, 10);
-                col(&mut line, d.inactive_conns, 10);
-                line.push(b'\n');
-                w.write_all(&line)
-            }
-            ListFormat::PersistentConn => {
-                let mut line = Vec::with_capacity(48);
-                col(&mut line, d.weight as u32, 9);
-                col(&mut line, d.persist_conns, 11);
-                col(&mut line, d.active_conns, 10);
-                col(&mut line, d.inactive_conns, 10);
-                line.push(b'\n');
-                w.write_all(&line)
-            }
-            ListFormat::TunInfo => {
-                let mut line = Vec::with_capacity(64);
-                col(&mut line, fwd_name(d.forward), 7);
-                col(&mut line, tun_info(d), 13);
-                col(&mut line, d.weight, 6);
-                col(&mut line, d.active_conns, 10);
-                col(&mut line, d.inactive_conns, 10);
-                line.push(b'\n');
-                w.write_all(&line)
-            }
-            ListFormat::Default => {
-                let mut line = Vec::with_capacity(48);
-                col(&mut line, fwd_name(d.forward), 7);
-                col(&mut line, d.weight, 6);
-                col(&mut line, d.active_conns, 10);
-                col(&mut line, d.inactive_conns, 10);
-                line.push(b'\n');
-                w.write_all(&line)
-            }
+            ListFormat::Thresholds => write_cols(
+                w,
+                &[
+                    (&d.upper_threshold, 10),
+                    (&d.lower_threshold, 10),
+                    (&d.active_conns, 10),
+                    (&d.inactive_conns, 10),
+                ],
+            ),
+            ListFormat::PersistentConn => write_cols(
+                w,
+                &[
+                    (&(d.weight as u32), 9),
+                    (&d.persist_conns, 11),
+                    (&d.active_conns, 10),
+                    (&d.inactive_conns, 10),
+                ],
+            ),
+            ListFormat::TunInfo => write_cols(
+                w,
+                &[
+                    (&fwd_name(d.forward), 7),
+                    (&tun_info(d), 13),
+                    (&d.weight, 6),
+                    (&d.active_conns, 10),
+                    (&d.inactive_conns, 10),
+                ],
+            ),
+            ListFormat::Default => write_cols(
+                w,
+                &[
+                    (&fwd_name(d.forward), 7),
+                    (&d.weight, 6),
+                    (&d.active_conns, 10),
+                    (&d.inactive_conns, 10),
+                ],
+            ),
         }
     }
 
