@@ -2,10 +2,11 @@
 //! one for bulk destination dumps).
 
 use crate::error::{Error, Op, Result};
-use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Timeouts};
+use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Stats, Timeouts};
 use crate::netlink::attr::AttrWriter;
 use crate::netlink::codec::{self, cmd, Request, SvcFields};
 use crate::netlink::socket::{Transport, DEFAULT_TIMEOUT};
+use crate::sockopt::Sockopt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -46,6 +47,17 @@ pub struct Ipvs {
     /// The socket of [`Ipvs::destinations_of`], opened on first need and
     /// kept.
     dumper: Mutex<Option<Transport>>,
+    /// The socket of [`Ipvs::destinations_without_stats_of`]'s fast path.
+    legacy: Mutex<Legacy>,
+}
+
+/// The state of the `getsockopt` path ([`crate::sockopt`]).
+enum Legacy {
+    /// Not needed yet.
+    Unopened,
+    Open(Sockopt),
+    /// The kernel refused it once: netlink only from then on.
+    Off,
 }
 
 impl std::fmt::Debug for Ipvs {
@@ -213,6 +225,7 @@ impl Ipvs {
         Ok(Ipvs {
             inner: Mutex::new(Transport::connect(DEFAULT_TIMEOUT)?),
             dumper: Mutex::new(None),
+            legacy: Mutex::new(Legacy::Unopened),
         })
     }
 
@@ -347,6 +360,79 @@ impl Ipvs {
             Some(t) => dests_on(t, keys),
             None => dests_on(&mut self.lock(), keys),
         }
+    }
+
+    /// The destinations of many services, like [`Ipvs::destinations_of`],
+    /// but without their counters and rates: every [`Destination::stats`]
+    /// is zero. Every other field is as the kernel has it.
+    ///
+    /// For that the kernel has a cheaper way than a netlink dump, its older
+    /// `getsockopt` interface (two calls per service, no message built or
+    /// parsed), which is used for IPv4 services; whatever it cannot give
+    /// whole (IPv6 services, tunnel destinations, destinations of the other
+    /// family) is read by netlink dumps as in [`Ipvs::destinations_of`].
+    /// Listings that print no counters (`rvsadm -Ln`, `-Sn`) use this.
+    ///
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let keys: Vec<_> = ipvs.services()?.iter().map(|s| s.key).collect();
+    /// for (key, dests) in keys.iter().zip(ipvs.destinations_without_stats_of(&keys)?) {
+    ///     let weights: i32 = dests.iter().map(|d| d.weight).sum();
+    ///     println!("{key}: total weight {weights}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn destinations_without_stats_of(
+        &self,
+        keys: &[ServiceKey],
+    ) -> Result<Vec<Vec<Destination>>> {
+        let mut out: Vec<Option<Vec<Destination>>> = vec![None; keys.len()];
+        {
+            let mut legacy = lock(&self.legacy);
+            if matches!(*legacy, Legacy::Unopened) {
+                *legacy = match self.lock().in_netns(|| Ok(Sockopt::open()?)) {
+                    Ok(s) => Legacy::Open(s),
+                    Err(_) => Legacy::Off,
+                };
+            }
+            if let Legacy::Open(s) = &mut *legacy {
+                for (slot, key) in out.iter_mut().zip(keys) {
+                    match s.destinations(key) {
+                        Ok(d) => *slot = d,
+                        Err(_) => {
+                            *legacy = Legacy::Off;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // The rest by netlink, in one run of dumps.
+        let rest: Vec<ServiceKey> = keys
+            .iter()
+            .zip(&out)
+            .filter(|(_, d)| d.is_none())
+            .map(|(k, _)| *k)
+            .collect();
+        let mut fetched = if rest.is_empty() {
+            Vec::new()
+        } else {
+            self.destinations_of(&rest)?
+        }
+        .into_iter();
+        Ok(out
+            .into_iter()
+            .map(|d| {
+                d.unwrap_or_else(|| {
+                    let mut d = fetched.next().unwrap_or_default();
+                    for d in &mut d {
+                        d.stats = Stats::default();
+                    }
+                    d
+                })
+            })
+            .collect())
     }
 
     /// [`Error::NoSuchService`] if it does not exist.

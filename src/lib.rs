@@ -53,6 +53,7 @@ mod handle;
 pub mod json;
 pub mod model;
 mod netlink;
+mod sockopt;
 
 #[cfg(feature = "cli")]
 #[doc(hidden)]

@@ -113,6 +113,7 @@ fn a_handle_keeps_its_namespace_from_other_threads() {
             let here = Ipvs::connect().unwrap();
             assert!(here.services().unwrap().is_empty());
             let all = ipvs.destinations_of(&keys).unwrap();
+            assert_eq!(ipvs.destinations_without_stats_of(&keys).unwrap(), all);
             assert_eq!(all.len(), 200);
             for (i, d) in all.iter().enumerate() {
                 assert_eq!(d.len(), 1, "service {i}");
@@ -126,4 +127,133 @@ fn a_handle_keeps_its_namespace_from_other_threads() {
         .join()
         .unwrap();
     });
+}
+
+/// Every kind of service and destination the fast path must either read
+/// whole or leave to netlink.
+fn varied_table(ipvs: &Ipvs) -> Vec<ServiceKey> {
+    use rvsadm::{Family, TunnelFlags, TunnelType};
+    let v4 = |s: &str| s.parse::<SocketAddr>().unwrap();
+    let tcp = |s: &str| ServiceKey::tcp(v4(s));
+    let plain =
+        |s: &str, f: ForwardMethod, w: i32| Destination::new(v4(s)).with_forward(f).with_weight(w);
+    let table: Vec<(ServiceKey, Vec<Destination>)> = vec![
+        (
+            tcp("192.0.2.1:80"),
+            vec![
+                plain("10.1.0.1:80", ForwardMethod::Masq, 3).with_thresholds(100, 10),
+                plain("10.1.0.2:80", ForwardMethod::Route, 0),
+                // Local: the kernel turns it into the local method.
+                plain("127.0.0.1:80", ForwardMethod::Masq, 7),
+            ],
+        ),
+        (
+            ServiceKey::udp(v4("192.0.2.1:53")),
+            vec![plain("10.1.0.3:5353", ForwardMethod::Masq, 1)],
+        ),
+        (
+            ServiceKey::Addr {
+                protocol: rvsadm::Protocol::Sctp,
+                addr: "192.0.2.2".parse().unwrap(),
+                port: 9,
+            },
+            vec![plain("10.1.0.4:9", ForwardMethod::Masq, 2)],
+        ),
+        (
+            ServiceKey::Fwmark {
+                mark: 42,
+                family: Family::Inet,
+            },
+            vec![
+                plain("10.1.0.5:0", ForwardMethod::Route, 5).with_thresholds(9, 3),
+                plain("10.1.0.6:0", ForwardMethod::Masq, 6),
+            ],
+        ),
+        (
+            ServiceKey::Fwmark {
+                mark: 43,
+                family: Family::Inet6,
+            },
+            vec![plain("[2001:db8::5]:0", ForwardMethod::Route, 1)],
+        ),
+        (
+            tcp("[2001:db8::1]:443"),
+            vec![plain("[2001:db8::10]:443", ForwardMethod::Masq, 4)],
+        ),
+        // Tunnel destinations: their type, port and flags exist only in
+        // netlink.
+        (
+            tcp("192.0.2.3:80"),
+            vec![
+                plain("10.1.0.7:80", ForwardMethod::Tunnel, 1).with_tunnel(
+                    TunnelType::Gue,
+                    6080,
+                    TunnelFlags::CSUM,
+                ),
+                plain("10.1.0.8:80", ForwardMethod::Route, 1),
+            ],
+        ),
+        // An IPv6 destination behind an IPv4 service: invisible to the
+        // older interface.
+        (
+            tcp("192.0.2.4:80"),
+            vec![
+                plain("10.1.0.9:80", ForwardMethod::Route, 1),
+                plain("[2001:db8::9]:80", ForwardMethod::Tunnel, 2),
+            ],
+        ),
+        (tcp("192.0.2.5:80"), vec![]),
+    ];
+    let mut ops = Vec::new();
+    for (k, ds) in &table {
+        ops.push(Operation::AddService(Service::new(*k)));
+        for d in ds {
+            ops.push(Operation::AddDestination(*k, d.clone()));
+        }
+    }
+    for (op, r) in ops.iter().zip(ipvs.apply(&ops).unwrap()) {
+        r.unwrap_or_else(|e| panic!("{op:?}: {e}"));
+    }
+    table.into_iter().map(|(k, _)| k).collect()
+}
+
+#[test]
+fn destinations_without_stats_are_the_dumps_without_stats() {
+    let Some(_ns) = common::kernel_netns("destinations_without_stats_are_the_dumps_without_stats")
+    else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    let mut keys = varied_table(&ipvs);
+    // One connection, so that the connection counts are not all zero: a
+    // local listener behind the first service's local destination.
+    let listener = std::net::TcpListener::bind("127.0.0.1:80").unwrap();
+    let vip = ServiceKey::tcp("127.0.0.1:80".parse().unwrap());
+    ipvs.add_service(&Service::new(vip)).unwrap();
+    ipvs.add_destination(&vip, &Destination::new("127.0.0.1:80".parse().unwrap()))
+        .unwrap();
+    let client = std::net::TcpStream::connect("127.0.0.1:80").unwrap();
+    let (_served, _) = listener.accept().unwrap();
+    keys.push(vip);
+    keys.push(ServiceKey::tcp("192.0.2.99:1".parse().unwrap()));
+
+    let fast = ipvs.destinations_without_stats_of(&keys).unwrap();
+    let full = ipvs.destinations_of(&keys).unwrap();
+    assert_eq!(fast.len(), keys.len());
+    for ((k, f), mut d) in keys.iter().zip(&fast).zip(full) {
+        for d in &mut d {
+            d.stats = Default::default();
+        }
+        assert_eq!(f, &d, "{k}");
+    }
+    let conns = fast
+        .iter()
+        .flatten()
+        .map(|d| d.active_conns + d.inactive_conns)
+        .sum::<u32>();
+    assert!(conns >= 1, "the local connection is counted: {fast:?}");
+    // The tunnel and mixed-family services came whole too.
+    assert!(fast[6].iter().any(|d| d.tun_port == 6080), "{:?}", fast[6]);
+    assert_eq!(fast[7].len(), 2);
+    drop(client);
 }

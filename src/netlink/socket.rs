@@ -123,20 +123,21 @@ impl Netns {
         })
     }
 
-    /// Open a socket in this namespace: directly when the calling thread is
-    /// in it, else from a short-lived thread that enters it first.
-    fn open(&self, timeout: Duration) -> Result<(NlSocket, u32, usize)> {
+    /// Run `f` (which opens a socket) in this namespace: directly when the
+    /// calling thread is in it, else on a short-lived thread that enters it
+    /// first.
+    fn run<T: Send>(&self, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
         let here = std::fs::metadata(THREAD_NETNS)
             .ok()
             .map(|m| (m.dev(), m.ino()));
         if here == Some(self.id) {
-            return open(timeout);
+            return f();
         }
         std::thread::scope(|s| {
             s.spawn(|| {
                 setns(self.file.as_fd(), CloneFlags::CLONE_NEWNET)
                     .map_err(|e| Error::Io(io::Error::from(e)))?;
-                open(timeout)
+                f()
             })
             .join()
             .unwrap_or_else(|_| Err(Error::Io(io::Error::other("socket thread panicked"))))
@@ -144,13 +145,18 @@ impl Netns {
     }
 }
 
-/// Open a socket in `ns` (see [`Netns::open`]), or in the caller's
-/// namespace when it is unknown.
-fn open_in(ns: Option<&Netns>, timeout: Duration) -> Result<(NlSocket, u32, usize)> {
+/// Run `f` in `ns` (see [`Netns::run`]), or in the caller's namespace
+/// when it is unknown.
+fn run_in<T: Send>(ns: Option<&Netns>, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     match ns {
-        Some(ns) => ns.open(timeout),
-        None => open(timeout),
+        Some(ns) => ns.run(f),
+        None => f(),
     }
+}
+
+/// Open a netlink socket in `ns`.
+fn open_in(ns: Option<&Netns>, timeout: Duration) -> Result<(NlSocket, u32, usize)> {
+    run_in(ns, || open(timeout))
 }
 
 /// Opened socket plus its port id and batch window.
@@ -295,6 +301,12 @@ impl Transport {
             self.netns.clone(),
             initial_slot(),
         ))
+    }
+
+    /// Run `f`, which opens a socket of another kind, in this transport's
+    /// namespace.
+    pub(crate) fn in_netns<T: Send>(&self, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+        run_in(self.netns.as_ref(), f)
     }
 
     /// A transport on an opened socket (see [`open`]).

@@ -272,7 +272,7 @@ fn list(spec: &ListSpec, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
             if let Err(e) = r.write_title(io.out) {
                 return write_ok(io, Err(e));
             }
-            for_each_with_dests(ipvs, services, spec.nosort, io, |io, svc| {
+            for_each_with_dests(ipvs, services, spec.nosort, keep_stats, io, |io, svc| {
                 r.write_service(io.out, svc)
             })
         }
@@ -336,11 +336,14 @@ fn sorted_services(ipvs: &Ipvs, nosort: bool, keep_stats: bool) -> crate::Result
 const DEST_CHUNK: usize = 256;
 
 /// Fetch the services' destinations (in the services' order, as ipvsadm
-/// asks for them) a chunk at a time and hand each service to `emit`.
+/// asks for them) a chunk at a time and hand each service to `emit`; the
+/// destinations' counters only `with_stats` (without, they come the
+/// kernel's cheaper way).
 fn for_each_with_dests(
     ipvs: &Ipvs,
     services: Vec<Held>,
     nosort: bool,
+    with_stats: bool,
     io: &mut Io<'_>,
     mut emit: impl FnMut(&mut Io<'_>, &Service) -> io::Result<()>,
 ) -> Outcome {
@@ -352,7 +355,12 @@ fn for_each_with_dests(
             .map(Held::into_service)
             .collect();
         let keys: Vec<_> = chunk.iter().map(|s| s.key).collect();
-        match ipvs.destinations_of(&keys) {
+        let dests = if with_stats {
+            ipvs.destinations_of(&keys)
+        } else {
+            ipvs.destinations_without_stats_of(&keys)
+        };
+        match dests {
             Ok(all) => {
                 for (svc, d) in chunk.iter_mut().zip(all) {
                     svc.destinations = d;
@@ -387,7 +395,7 @@ fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
         Ok(s) => s,
         Err(e) => return list_failed(io, Some(&e)),
     };
-    for_each_with_dests(ipvs, services, false, io, |io, svc| {
+    for_each_with_dests(ipvs, services, false, false, io, |io, svc| {
         r.write_save_service(io.out, svc)
     })
 }
