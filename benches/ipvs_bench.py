@@ -4,7 +4,8 @@
 Run through benches/run (which builds rvsadm in release mode and boots the
 VM); this script runs inside the VM as root. For each table size N it builds
 a restore file of N services x 4 destinations (mixed TCP/UDP/fwmark, one
-service in ten IPv6), then for each tool, in a fresh network namespace:
+service in ten IPv6), then, in a fresh network namespace, for each of these
+operations the two tools take turns in every repetition:
 
   restore  `-R < file` into an empty table
   -Ln      list numeric
@@ -104,36 +105,42 @@ def load(path, loader):
         subprocess.run([loader, "-R"], stdin=f, check=True)
 
 
-def bench_tool(tool, path, reps, loader):
-    """All operations for one tool; returns {op: (median s, max rss KiB)}.
+def bench_tools(tools, path, reps, loader):
+    """All operations for each tool; returns {tool: {op: (median s, max rss
+    KiB, median user s, median sys s)}}. The tools take turns within each
+    repetition, so that slow drifts of the machine (and the kernel's own
+    periodic work, such as its rate estimators walking the table every 2 s,
+    which is charged to whichever process runs) fall on both alike.
     `loader` fills the table before the timed -C runs (untimed)."""
-    res = {}
     ops = [
-        ("restore", [tool, "-R"], path, True),
-        ("-Ln", [tool, "-Ln"], None, False),
-        ("-Sn", [tool, "-Sn"], None, False),
-        ("-L -n --stats", [tool, "-L", "-n", "--stats"], None, False),
-        ("-C", [tool, "-C"], None, True),
+        ("restore", ["-R"], path),
+        ("-Ln", ["-Ln"], None),
+        ("-Sn", ["-Sn"], None),
+        ("-L -n --stats", ["-L", "-n", "--stats"], None),
+        ("-C", ["-C"], None),
     ]
-    for name, argv, stdin, needs_reset in ops:
-        times, rss, users, systems = [], [], [], []
+    samples = {t: {} for t in tools}
+    for name, args, stdin in ops:
         for _ in range(reps):
-            if name == "restore":
-                flush()
-            elif name == "-C":
-                flush()
-                load(path, loader)
-            dt, kb, us, sy, err = timed(argv, stdin)
-            if err.strip():
-                print("warning: %s %s: %s" % (tool, name, err.strip()[:200]), file=sys.stderr)
-            times.append(dt)
-            rss.append(kb)
-            users.append(us)
-            systems.append(sy)
-        res[name] = (statistics.median(times), max(rss),
-                     statistics.median(users), statistics.median(systems))
+            for tool in tools:
+                if name == "restore":
+                    flush()
+                elif name == "-C":
+                    flush()
+                    load(path, loader)
+                dt, kb, us, sy, err = timed([tool] + args, stdin)
+                if err.strip():
+                    print("warning: %s %s: %s" % (tool, name, err.strip()[:200]), file=sys.stderr)
+                samples[tool].setdefault(name, []).append((dt, kb, us, sy))
         if name == "-C":
             load(path, loader)
+    res = {}
+    for tool in tools:
+        res[tool] = {}
+        for name, runs in samples[tool].items():
+            res[tool][name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs),
+                               statistics.median(r[2] for r in runs),
+                               statistics.median(r[3] for r in runs))
     return res
 
 
@@ -154,12 +161,11 @@ def main():
         path = os.path.join(a.workdir, "restore-%d.txt" % n)
         with open(path, "w") as f:
             f.write(restore_text(n))
-        ip = bench_tool("ipvsadm", path, a.reps, a.rvsadm)
+        both = bench_tools(["ipvsadm", a.rvsadm], path, a.reps, a.rvsadm)
+        ip, rv = both["ipvsadm"], both[a.rvsadm]
         flush()
         subprocess.run(["ipvsadm", "-R"], stdin=open(path, "rb"), check=True)
         want = state()
-        flush()
-        rv = bench_tool(a.rvsadm, path, a.reps, a.rvsadm)
         flush()
         subprocess.run([a.rvsadm, "-R"], stdin=open(path, "rb"), check=True)
         got = state()

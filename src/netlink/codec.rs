@@ -195,6 +195,16 @@ pub(crate) fn append_frame(
     out.resize(target, 0);
 }
 
+/// Set `flags` in the header of the frame that starts at `at` in `out`
+/// (written by [`append_frame`]).
+pub(crate) fn add_frame_flags(out: &mut [u8], at: usize, flags: u16) {
+    // nlmsg_flags follows nlmsg_len (u32) and nlmsg_type (u16).
+    if let Some(f) = out.get_mut(at + 6..at + 8) {
+        let old = u16::from_ne_bytes([f[0], f[1]]);
+        f.copy_from_slice(&(old | flags).to_ne_bytes());
+    }
+}
+
 /// One netlink message of a received datagram.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NlMsg<'a> {

@@ -568,27 +568,29 @@ impl Transport {
     }
 
     /// Frame requests from `reqs[first..]` into `chunk` (cleared by the
-    /// caller) with `flags` and fresh sequence numbers, up to `window`
-    /// requests or [`BATCH_BYTES`]; returns the index of the first request
-    /// left out.
+    /// caller) with fresh sequence numbers, up to `window` requests or
+    /// [`BATCH_BYTES`]; only the last asks for an ACK (the kernel answers
+    /// the others only if they fail). Returns the index of the first
+    /// request left out.
     fn fill_chunk(
         &mut self,
         chunk: &mut Vec<u8>,
         reqs: &[Request],
         first: usize,
         window: usize,
-        flags: u16,
     ) -> usize {
         let mut next = first;
+        let mut last_at = None;
         while next - first < window && chunk.len() < BATCH_BYTES {
             let Some(Request { cmd, attrs, .. }) = reqs.get(next) else {
                 break;
             };
             let seq = self.next_seq();
+            last_at = Some(chunk.len());
             codec::append_frame(
                 chunk,
                 self.family,
-                flags,
+                NLM_F_REQUEST,
                 seq,
                 self.pid,
                 *cmd,
@@ -596,6 +598,9 @@ impl Transport {
                 attrs,
             );
             next += 1;
+        }
+        if let Some(at) = last_at {
+            codec::add_frame_flags(chunk, at, NLM_F_ACK);
         }
         next
     }
@@ -620,11 +625,19 @@ impl Transport {
             .collect())
     }
 
-    /// Send many acknowledged requests, pipelined: as many per `send` as
-    /// fit in [`BATCH_BYTES`] and the in-flight window, then read their
-    /// ACKs, correlated by sequence number. One result per request, in
-    /// order. The kernel handles each message on its own, so a failure does
-    /// not stop the ones after it.
+    /// Send many change requests, pipelined: as many per `send` as fit in
+    /// [`BATCH_BYTES`] and the in-flight window, then read their answers,
+    /// correlated by sequence number. One result per request, in order. The
+    /// kernel handles each message on its own, so a failure does not stop
+    /// the ones after it.
+    ///
+    /// Only the last request of a `send` asks for an ACK: the kernel
+    /// answers a request without the flag only when it fails, and it
+    /// answers in order, so once the last one's ACK is in, every request
+    /// of the `send` without an error has succeeded. This spares the kernel
+    /// an ACK message per change (and us reading it). Should the kernel
+    /// drop answers (`ENOBUFS`), the rest of that `send` is reported
+    /// [unconfirmed](Error::Unconfirmed), as any lost answer is.
     ///
     /// `Err` only when nothing could be sent at all.
     pub(crate) fn batch(&mut self, reqs: &[Request]) -> Result<Vec<Result<()>>> {
@@ -638,13 +651,7 @@ impl Transport {
             chunk.clear();
             let first = next;
             let base = self.seq.wrapping_add(1);
-            next = self.fill_chunk(
-                &mut chunk,
-                reqs,
-                first,
-                self.window,
-                NLM_F_REQUEST | NLM_F_ACK,
-            );
+            next = self.fill_chunk(&mut chunk, reqs, first, self.window);
             let count_sent = next - first;
             if let Err(e) = self.send_all(&chunk) {
                 if first == 0 {
@@ -659,9 +666,9 @@ impl Transport {
                 }
                 break;
             }
-            // Read the ACKs of this chunk.
-            let mut pending = count_sent;
-            while pending > 0 {
+            // Read the failures of this chunk, up to the last one's ACK.
+            let mut pending = true;
+            while pending {
                 let op_of_first = reqs.get(first).map(|r| r.op).unwrap_or(Op::Connect);
                 let count = match self.recv_many(op_of_first) {
                     Ok(n) => n,
@@ -676,7 +683,7 @@ impl Transport {
                             }
                         }
                         self.reopen_if_dirty()?;
-                        pending = 0;
+                        pending = false;
                         continue;
                     }
                 };
@@ -710,10 +717,17 @@ impl Transport {
                                 reason: "ACK without an error code".into(),
                             }),
                         });
-                        pending -= 1;
+                        if idx + 1 == count_sent {
+                            // The last one's answer: the requests before it
+                            // that have none succeeded.
+                            for slot in results.iter_mut().take(next).skip(first) {
+                                slot.get_or_insert(Ok(()));
+                            }
+                            pending = false;
+                        }
                     }
                 }
-                if self.dirty && pending > 0 {
+                if self.dirty && pending {
                     for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
                         if slot.is_none() {
                             let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
@@ -721,7 +735,7 @@ impl Transport {
                         }
                     }
                     self.reopen_if_dirty()?;
-                    pending = 0;
+                    pending = false;
                 }
             }
         }
