@@ -1,5 +1,7 @@
 //! The [`Ipvs`] handle: every IPVS operation over one netlink socket (plus
-//! one for bulk destination dumps).
+//! one for bulk destination dumps, and an IPv4 socket for the kernel's
+//! older `getsockopt` interface, used by
+//! [`Ipvs::destinations_without_stats_of`]).
 
 use crate::error::{Error, Op, Result};
 use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Stats, Timeouts};
@@ -15,7 +17,9 @@ use std::time::Duration;
 ///
 /// [`Ipvs::connect`] opens **one** `NETLINK_GENERIC` socket and resolves the
 /// `IPVS` family once; every request reuses that socket
-/// ([`Ipvs::destinations_of`] adds one of its own, kept for later).
+/// ([`Ipvs::destinations_of`] adds one of its own, kept for later, and
+/// [`Ipvs::destinations_without_stats_of`] an IPv4 socket for the kernel's
+/// `getsockopt` interface).
 /// Replies are matched by sequence number (stale ones are discarded) and
 /// every receive has a timeout ([`Ipvs::set_timeout`], 5 s by default), so a lost reply is an
 /// [`Error::Timeout`], never a hang.

@@ -8,6 +8,8 @@
 //! - [`model`]: plain values (services, destinations, daemons, stats ...);
 //! - [`Ipvs`]: the handle, one netlink socket for every operation;
 //! - `netlink` (private): the wire codec and the socket transport;
+//! - `sockopt` (private): the kernel's older `getsockopt` interface, the
+//!   cheap way to read IPv4 destinations without their counters;
 //! - [`error`]: one error enum with stable codes;
 //! - `cli` (feature `cli`, on by default): the `rvsadm` command line.
 //!
