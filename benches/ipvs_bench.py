@@ -12,6 +12,7 @@ operations the two tools take turns in every repetition:
   -Sn      save numeric
   --stats  `-L -n --stats`
   -C       flush the full table (reloaded before each repetition)
+  -C (empty table)  start-up and one request, nothing to flush
 
 and the library's batch API directly (examples/batch_restore). Each is
 repeated REPS times; medians of wall time and the peak RSS of the child are
@@ -118,12 +119,13 @@ def bench_tools(tools, path, reps, loader):
         ("-Sn", ["-Sn"], None),
         ("-L -n --stats", ["-L", "-n", "--stats"], None),
         ("-C", ["-C"], None),
+        ("-C (empty table)", ["-C"], None),
     ]
     samples = {t: {} for t in tools}
     for name, args, stdin in ops:
         for _ in range(reps):
             for tool in tools:
-                if name == "restore":
+                if name in ("restore", "-C (empty table)"):
                     flush()
                 elif name == "-C":
                     flush()
@@ -132,8 +134,6 @@ def bench_tools(tools, path, reps, loader):
                 if err.strip():
                     print("warning: %s %s: %s" % (tool, name, err.strip()[:200]), file=sys.stderr)
                 samples[tool].setdefault(name, []).append((dt, kb, us, sy))
-        if name == "-C":
-            load(path, loader)
     res = {}
     for tool in tools:
         res[tool] = {}
@@ -185,7 +185,7 @@ def main():
         got_batch = state()
         notes.append("N=%d: state after the batch API vs `ipvsadm -R`: %s"
                      % (n, "identical" if got_batch == want else "DIFFERENT"))
-        for op in ["restore", "-Ln", "-Sn", "-L -n --stats", "-C"]:
+        for op in ["restore", "-Ln", "-Sn", "-L -n --stats", "-C", "-C (empty table)"]:
             rows.append((n, op, ip[op], rv[op]))
         rows.append((n, "batch API", ip["restore"],
                      (statistics.median(times), max(rss), statistics.median(users),

@@ -187,34 +187,39 @@ impl Sockopt {
             Err(Errno::ESRCH) => return Ok(Some(Vec::new())),
             r => r?,
         }
-        let mut out = Vec::with_capacity(n);
-        for e in self
-            .buf
-            .get(get_dests::TABLE..)
-            .unwrap_or(&[])
-            .chunks_exact(dest::SIZE)
-        {
-            let addr = Ipv4Addr::from(bytes::<4>(e, dest::ADDR));
-            if addr.is_unspecified() {
-                break;
-            }
-            let forward = ForwardMethod::from_raw(ne_u32(e, dest::CONN_FLAGS) & FWD_MASK);
-            if forward == ForwardMethod::Tunnel {
-                return Ok(None);
-            }
-            let mut d = Destination::new((addr, u16::from_be_bytes(bytes(e, dest::PORT))).into());
-            d.forward = forward;
-            d.weight = i32::from_ne_bytes(bytes(e, dest::WEIGHT));
-            d.upper_threshold = ne_u32(e, dest::U_THRESHOLD);
-            d.lower_threshold = ne_u32(e, dest::L_THRESHOLD);
-            d.active_conns = ne_u32(e, dest::ACTIVE);
-            d.inactive_conns = ne_u32(e, dest::INACTIVE);
-            d.persist_conns = ne_u32(e, dest::PERSIST);
-            out.push(d);
-        }
-        // Fewer than the service counts: some were of the other family.
-        Ok((out.len() == n).then_some(out))
+        Ok(parse_dests(
+            self.buf.get(get_dests::TABLE..).unwrap_or(&[]),
+            n,
+        ))
     }
+}
+
+/// The entries of a `GET_DESTS` answer (`table`, room for `n` made
+/// zero beforehand), or `None` unless they are whole: `n` entries (fewer
+/// means the kernel skipped destinations of the other family) and none a
+/// tunnel (its type, port and flags are not in the entry).
+fn parse_dests(table: &[u8], n: usize) -> Option<Vec<Destination>> {
+    let mut out = Vec::with_capacity(n.min(table.len() / dest::SIZE));
+    for e in table.chunks_exact(dest::SIZE).take(n) {
+        let addr = Ipv4Addr::from(bytes::<4>(e, dest::ADDR));
+        if addr.is_unspecified() {
+            break;
+        }
+        let forward = ForwardMethod::from_raw(ne_u32(e, dest::CONN_FLAGS) & FWD_MASK);
+        if forward == ForwardMethod::Tunnel {
+            return None;
+        }
+        let mut d = Destination::new((addr, u16::from_be_bytes(bytes(e, dest::PORT))).into());
+        d.forward = forward;
+        d.weight = i32::from_ne_bytes(bytes(e, dest::WEIGHT));
+        d.upper_threshold = ne_u32(e, dest::U_THRESHOLD);
+        d.lower_threshold = ne_u32(e, dest::L_THRESHOLD);
+        d.active_conns = ne_u32(e, dest::ACTIVE);
+        d.inactive_conns = ne_u32(e, dest::INACTIVE);
+        d.persist_conns = ne_u32(e, dest::PERSIST);
+        out.push(d);
+    }
+    (out.len() == n).then_some(out)
 }
 
 #[cfg(test)]
@@ -389,6 +394,47 @@ mod tests {
         assert_eq!(s.destinations(&v6).unwrap(), None);
         let missing = ServiceKey::udp(sa("192.0.2.1:80"));
         assert_eq!(s.destinations(&missing).unwrap(), Some(vec![]));
+    }
+
+    #[test]
+    fn entries_are_read_in_the_kernels_byte_orders() {
+        let mut e = vec![0u8; dest::SIZE];
+        put(&mut e, dest::ADDR, &[10, 0, 0, 7]);
+        put(&mut e, dest::PORT, &8080u16.to_be_bytes());
+        put(&mut e, dest::CONN_FLAGS, &0x0100u32.to_ne_bytes()); // MASQ + a non-method bit
+        put(&mut e, dest::WEIGHT, &5i32.to_ne_bytes());
+        put(&mut e, dest::U_THRESHOLD, &100u32.to_ne_bytes());
+        put(&mut e, dest::L_THRESHOLD, &10u32.to_ne_bytes());
+        put(&mut e, dest::ACTIVE, &3u32.to_ne_bytes());
+        put(&mut e, dest::INACTIVE, &4u32.to_ne_bytes());
+        put(&mut e, dest::PERSIST, &2u32.to_ne_bytes());
+        let got = parse_dests(&e, 1).unwrap();
+        let mut want = Destination::new("10.0.0.7:8080".parse().unwrap())
+            .with_forward(ForwardMethod::Masq)
+            .with_weight(5)
+            .with_thresholds(100, 10);
+        want.active_conns = 3;
+        want.inactive_conns = 4;
+        want.persist_conns = 2;
+        assert_eq!(got, vec![want]);
+        // Room for two, one filled: the other was of another family.
+        e.resize(2 * dest::SIZE, 0);
+        assert_eq!(parse_dests(&e, 2), None);
+        // A tunnel: not whole here.
+        put(&mut e, dest::CONN_FLAGS, &2u32.to_ne_bytes());
+        assert_eq!(parse_dests(&e[..dest::SIZE], 1), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_answer_parses_without_panic(
+            table in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            n in 0usize..8,
+        ) {
+            if let Some(d) = parse_dests(&table, n) {
+                proptest::prop_assert_eq!(d.len(), n);
+            }
+        }
     }
 
     #[test]
