@@ -47,7 +47,7 @@ KEPT = []
 
 def empty_netns():
     """A table with no history: flush, then a fresh namespace. The kernel
-    keeps deleted destinations in a per-namespace trash for one to three
+    keeps deleted destinations in a per-namespace trash for up to a few
     minutes and every added destination scans that trash, so a restore just
     after a flush of a large table is slower for any client (the `restore
     after -C` row), and by an amount that depends on the trash's age."""
