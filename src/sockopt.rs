@@ -64,6 +64,10 @@ mod dest {
     pub const SIZE: usize = 96;
 }
 
+/// The most destinations one service's answer is sized for (about 100 MB
+/// of room); a larger count from the kernel goes to netlink.
+const MAX_DESTS: usize = 1 << 20;
+
 /// `IP_VS_CONN_F_FWD_MASK`.
 const FWD_MASK: u32 = 7;
 
@@ -176,6 +180,11 @@ impl Sockopt {
         let n = ne_u32(&self.buf, svc::NUM_DESTS) as usize;
         if n == 0 {
             return Ok(Some(Vec::new()));
+        }
+        if n > MAX_DESTS {
+            // Not believable: leave it to netlink's bounded reads rather
+            // than allocate for it.
+            return Ok(None);
         }
         // Then room for exactly that many. Entries the kernel does not fill
         // stay zero, and no destination has the address 0.0.0.0.
