@@ -247,7 +247,6 @@ impl Ipvs {
         }
     }
 
-    /// Run one change and wait for its acknowledgement.
     /// A read whose reply is one message, decoded with `decode`; `missing`
     /// is the error when no message comes.
     fn read_one<T>(
@@ -271,6 +270,7 @@ impl Ipvs {
         read_on(&mut self.lock(), f)
     }
 
+    /// Run one change and wait for its acknowledgement.
     fn exec(&self, o: &Operation) -> Result<()> {
         self.lock().request(&o.encode(), &mut |_, _| Ok(()))
     }

@@ -293,31 +293,48 @@ mod tests {
         stats: StatsUser,
     }
 
+    /// Each listed field of `$t` is at its offset constant.
+    macro_rules! assert_offsets {
+        ($t:ty { $($field:ident: $at:expr),* $(,)? }) => {
+            $(assert_eq!(
+                offset_of!($t, $field),
+                $at,
+                concat!(stringify!($t), ".", stringify!($field))
+            );)*
+        };
+    }
+
     #[test]
     fn offsets_match_the_kernel_structs() {
-        assert_eq!(offset_of!(ServiceEntry, protocol), svc::PROTOCOL);
-        assert_eq!(offset_of!(ServiceEntry, addr), svc::ADDR);
-        assert_eq!(offset_of!(ServiceEntry, port), svc::PORT);
-        assert_eq!(offset_of!(ServiceEntry, fwmark), svc::FWMARK);
-        assert_eq!(offset_of!(ServiceEntry, num_dests), svc::NUM_DESTS);
+        assert_offsets!(ServiceEntry {
+            protocol: svc::PROTOCOL,
+            addr: svc::ADDR,
+            port: svc::PORT,
+            fwmark: svc::FWMARK,
+            num_dests: svc::NUM_DESTS,
+        });
         assert_eq!(size_of::<ServiceEntry>(), svc::SIZE);
         // The get_dests head names the service as the service entry does.
-        assert_eq!(offset_of!(GetDests, protocol), svc::PROTOCOL);
-        assert_eq!(offset_of!(GetDests, addr), svc::ADDR);
-        assert_eq!(offset_of!(GetDests, port), svc::PORT);
-        assert_eq!(offset_of!(GetDests, fwmark), svc::FWMARK);
-        assert_eq!(offset_of!(GetDests, num_dests), get_dests::NUM_DESTS);
-        assert_eq!(offset_of!(GetDests, entrytable), get_dests::TABLE);
+        assert_offsets!(GetDests {
+            protocol: svc::PROTOCOL,
+            addr: svc::ADDR,
+            port: svc::PORT,
+            fwmark: svc::FWMARK,
+            num_dests: get_dests::NUM_DESTS,
+            entrytable: get_dests::TABLE,
+        });
         assert_eq!(size_of::<GetDests>(), get_dests::TABLE);
-        assert_eq!(offset_of!(DestEntry, addr), dest::ADDR);
-        assert_eq!(offset_of!(DestEntry, port), dest::PORT);
-        assert_eq!(offset_of!(DestEntry, conn_flags), dest::CONN_FLAGS);
-        assert_eq!(offset_of!(DestEntry, weight), dest::WEIGHT);
-        assert_eq!(offset_of!(DestEntry, u_threshold), dest::U_THRESHOLD);
-        assert_eq!(offset_of!(DestEntry, l_threshold), dest::L_THRESHOLD);
-        assert_eq!(offset_of!(DestEntry, activeconns), dest::ACTIVE);
-        assert_eq!(offset_of!(DestEntry, inactconns), dest::INACTIVE);
-        assert_eq!(offset_of!(DestEntry, persistconns), dest::PERSIST);
+        assert_offsets!(DestEntry {
+            addr: dest::ADDR,
+            port: dest::PORT,
+            conn_flags: dest::CONN_FLAGS,
+            weight: dest::WEIGHT,
+            u_threshold: dest::U_THRESHOLD,
+            l_threshold: dest::L_THRESHOLD,
+            activeconns: dest::ACTIVE,
+            inactconns: dest::INACTIVE,
+            persistconns: dest::PERSIST,
+        });
         assert_eq!(size_of::<DestEntry>(), dest::SIZE);
     }
 

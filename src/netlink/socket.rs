@@ -673,15 +673,10 @@ impl Transport {
                 let count = match self.recv_many(op_of_first) {
                     Ok(n) => n,
                     Err(_) => {
-                        // Lost ACKs (ENOBUFS) or a timeout: the rest of the
-                        // chunk is unconfirmed; later chunks go on a fresh
-                        // socket.
-                        for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
-                            if slot.is_none() {
-                                let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
-                                *slot = Some(Err(Error::Unconfirmed { op }));
-                            }
-                        }
+                        // Lost answers (ENOBUFS) or a timeout: the rest of
+                        // the chunk stays without a result, which is
+                        // reported unconfirmed at the end; later chunks go
+                        // on a fresh socket.
                         self.reopen_if_dirty()?;
                         pending = false;
                         continue;
@@ -728,17 +723,13 @@ impl Transport {
                     }
                 }
                 if self.dirty && pending {
-                    for (i, slot) in results.iter_mut().enumerate().take(next).skip(first) {
-                        if slot.is_none() {
-                            let op = reqs.get(i).map(|r| r.op).unwrap_or(Op::Connect);
-                            *slot = Some(Err(Error::Unconfirmed { op }));
-                        }
-                    }
+                    // An undecodable datagram: as above.
                     self.reopen_if_dirty()?;
                     pending = false;
                 }
             }
         }
+        // A request without a result had its answer lost.
         Ok(results
             .into_iter()
             .zip(reqs)
