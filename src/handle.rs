@@ -4,9 +4,12 @@
 //! [`Ipvs::destinations_without_stats_of`]).
 
 use crate::error::{Error, Op, Result};
-use crate::model::{Daemon, Destination, Info, Service, ServiceKey, Stats, Timeouts};
-use crate::netlink::attr::AttrWriter;
-use crate::netlink::codec::{self, cmd, Request, SvcFields};
+use crate::model::{
+    Change, Daemon, DestConfig, DestSpec, Destination, Info, Service, ServiceConfig, ServiceKey,
+    Snapshot, Stats, Timeouts, Weight,
+};
+use crate::netlink::codec::{self, Request};
+use std::net::SocketAddr;
 use crate::netlink::socket::{Transport, DEFAULT_TIMEOUT};
 use crate::sockopt::Sockopt;
 use std::sync::{Mutex, MutexGuard};
@@ -26,7 +29,7 @@ use std::time::Duration;
 ///
 /// `Ipvs` is `Send + Sync`: the socket state sits behind a [`Mutex`], so
 /// threads sharing one handle (e.g. in an `Arc`) take turns, one request (or
-/// one dump, or one [`Ipvs::apply`] batch) at a time. The kernel allows only
+/// one dump, or one [`Ipvs::apply_batch`] batch) at a time. The kernel allows only
 /// one dump at a time per socket anyway; for parallel requests open one
 /// handle per thread.
 ///
@@ -67,89 +70,6 @@ enum Legacy {
 impl std::fmt::Debug for Ipvs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ipvs").finish_non_exhaustive()
-    }
-}
-
-/// One change for [`Ipvs::apply`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Operation {
-    /// Add a service ([`Ipvs::add_service`]).
-    AddService(Service),
-    /// Edit a service ([`Ipvs::edit_service`]).
-    EditService(Service),
-    /// Delete a service ([`Ipvs::delete_service`]).
-    DeleteService(ServiceKey),
-    /// Delete every service ([`Ipvs::flush`]).
-    Flush,
-    /// Add a destination to a service ([`Ipvs::add_destination`]).
-    AddDestination(ServiceKey, Destination),
-    /// Edit a destination ([`Ipvs::edit_destination`]).
-    EditDestination(ServiceKey, Destination),
-    /// Delete a destination ([`Ipvs::delete_destination`]).
-    DeleteDestination(ServiceKey, Destination),
-    /// Zero counters of one service or of all ([`Ipvs::zero`]).
-    Zero(Option<ServiceKey>),
-    /// Set the protocol timeouts ([`Ipvs::set_timeouts`]).
-    SetTimeouts(Timeouts),
-    /// Start a sync daemon ([`Ipvs::start_daemon`]).
-    StartDaemon(Daemon),
-    /// Stop a sync daemon ([`Ipvs::stop_daemon`]).
-    StopDaemon(Daemon),
-}
-
-impl Operation {
-    /// The request for this change.
-    pub(crate) fn encode(&self) -> Request {
-        let mut w = AttrWriter::new();
-        let (op, c) = match self {
-            Operation::AddService(s) => {
-                codec::put_service(&mut w, &SvcFields::of(s));
-                (Op::AddService, cmd::NEW_SERVICE)
-            }
-            Operation::EditService(s) => {
-                codec::put_service(&mut w, &SvcFields::of(s));
-                (Op::EditService, cmd::SET_SERVICE)
-            }
-            Operation::DeleteService(k) => {
-                codec::put_service(&mut w, &SvcFields::key_only(k));
-                (Op::DelService, cmd::DEL_SERVICE)
-            }
-            Operation::Flush => (Op::Flush, cmd::FLUSH),
-            Operation::AddDestination(k, d) => {
-                codec::put_service(&mut w, &SvcFields::key_only(k));
-                codec::put_dest(&mut w, d);
-                (Op::AddDest, cmd::NEW_DEST)
-            }
-            Operation::EditDestination(k, d) => {
-                codec::put_service(&mut w, &SvcFields::key_only(k));
-                codec::put_dest(&mut w, d);
-                (Op::EditDest, cmd::SET_DEST)
-            }
-            Operation::DeleteDestination(k, d) => {
-                codec::put_service(&mut w, &SvcFields::key_only(k));
-                codec::put_dest(&mut w, d);
-                (Op::DelDest, cmd::DEL_DEST)
-            }
-            Operation::Zero(k) => {
-                if let Some(k) = k {
-                    codec::put_service(&mut w, &SvcFields::key_only(k));
-                }
-                (Op::Zero, cmd::ZERO)
-            }
-            Operation::SetTimeouts(t) => {
-                codec::put_timeouts(&mut w, t);
-                (Op::SetTimeouts, cmd::SET_CONFIG)
-            }
-            Operation::StartDaemon(d) => {
-                codec::put_daemon_new(&mut w, d);
-                (Op::StartDaemon, cmd::NEW_DAEMON)
-            }
-            Operation::StopDaemon(d) => {
-                codec::put_daemon_del(&mut w, d);
-                (Op::StopDaemon, cmd::DEL_DAEMON)
-            }
-        };
-        Request::change(op, c, w.into_vec())
     }
 }
 
@@ -271,8 +191,9 @@ impl Ipvs {
     }
 
     /// Run one change and wait for its acknowledgement.
-    fn exec(&self, o: &Operation) -> Result<()> {
-        self.lock().request(&o.encode(), &mut |_, _| Ok(()))
+    pub fn exec(&self, c: &Change) -> Result<()> {
+        self.lock()
+            .request(&codec::encode_change(c), &mut |_, _| Ok(()))
     }
 
     /// IPVS version and connection-table size (`GET_INFO`).
@@ -367,8 +288,8 @@ impl Ipvs {
     }
 
     /// The destinations of many services, like [`Ipvs::destinations_of`],
-    /// but without their counters and rates: every [`Destination::stats`]
-    /// is zero. Every other field is as the kernel has it.
+    /// but without their counters and rates: every destination's
+    /// `status.stats` is zero (connection counts are there). Every other field is as the kernel has it.
     ///
     /// For that the kernel has a cheaper way than a netlink dump, its older
     /// `getsockopt` interface (two calls per service, no message built or
@@ -382,7 +303,7 @@ impl Ipvs {
     /// let ipvs = rvsadm::Ipvs::connect()?;
     /// let keys: Vec<_> = ipvs.services()?.iter().map(|s| s.key).collect();
     /// for (key, dests) in keys.iter().zip(ipvs.destinations_without_stats_of(&keys)?) {
-    ///     let weights: i32 = dests.iter().map(|d| d.weight).sum();
+    ///     let weights: u64 = dests.iter().map(|d| u64::from(d.config.weight.get())).sum();
     ///     println!("{key}: total weight {weights}");
     /// }
     /// # Ok(()) }
@@ -431,7 +352,7 @@ impl Ipvs {
                 d.unwrap_or_else(|| {
                     let mut d = fetched.next().unwrap_or_default();
                     for d in &mut d {
-                        d.stats = Stats::default();
+                        d.status.stats = Stats::default();
                     }
                     d
                 })
@@ -464,46 +385,149 @@ impl Ipvs {
         })
     }
 
-    /// Add a service (its destinations, if any, are not added).
+    /// Add a service (`NEW_SERVICE`); its destinations, if any, are not
+    /// added.
     pub fn add_service(&self, s: &Service) -> Result<()> {
-        self.exec(&Operation::AddService(s.clone()))
+        self.exec(&Change::AddService(s.clone()))
     }
 
-    /// Change a service's scheduler, flags, timeout, netmask or PE.
+    /// Replace a service's configuration (`SET_SERVICE`): scheduler, flags,
+    /// persistence timeout, netmask and persistence engine all take the
+    /// values in `s.config` (a `None` engine clears the kernel's). Unknown
+    /// attributes `s` carries are sent back. To change one field and keep
+    /// the others, use [`Ipvs::update_service`].
     pub fn edit_service(&self, s: &Service) -> Result<()> {
-        self.exec(&Operation::EditService(s.clone()))
+        self.exec(&Change::EditService(s.clone()))
     }
 
-    /// Delete a service and its destinations.
+    /// Read a service, let `f` change its configuration, and write it back
+    /// if it changed (nothing is sent otherwise). Returns the configuration
+    /// now in force. Fields `f` does not touch keep the kernel's values,
+    /// attributes this crate does not know included.
+    ///
+    /// The read and the write are two requests: a change someone else
+    /// makes in between is overwritten.
+    ///
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let key = rvsadm::ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+    /// ipvs.update_service(&key, |c| c.scheduler = rvsadm::Scheduler::Rr)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_service(
+        &self,
+        key: &ServiceKey,
+        f: impl FnOnce(&mut ServiceConfig),
+    ) -> Result<ServiceConfig> {
+        let live = self.service(key)?;
+        let mut c = live.config.clone();
+        f(&mut c);
+        if c != live.config {
+            self.exec(&Change::edit_service_from(&live, c.clone()))?;
+        }
+        Ok(c)
+    }
+
+    /// Delete a service and its destinations (`DEL_SERVICE`).
     pub fn delete_service(&self, key: &ServiceKey) -> Result<()> {
-        self.exec(&Operation::DeleteService(*key))
+        self.exec(&Change::DeleteService(*key))
     }
 
-    /// Delete every service.
+    /// Delete every service (`FLUSH`).
     pub fn flush(&self) -> Result<()> {
-        self.exec(&Operation::Flush)
+        self.exec(&Change::Flush)
     }
 
-    /// Add a destination to a service.
-    pub fn add_destination(&self, svc: &ServiceKey, d: &Destination) -> Result<()> {
-        self.exec(&Operation::AddDestination(*svc, d.clone()))
+    /// Add a destination to a service (`NEW_DEST`).
+    ///
+    /// The kernel keeps deleted destinations for a while; adding one back
+    /// revives it, with its connections.
+    pub fn add_destination(&self, svc: &ServiceKey, d: &DestSpec) -> Result<()> {
+        self.exec(&Change::AddDestination(*svc, *d))
     }
 
-    /// Change a destination's forwarding method, weight, thresholds or
-    /// tunnel parameters.
-    pub fn edit_destination(&self, svc: &ServiceKey, d: &Destination) -> Result<()> {
-        self.exec(&Operation::EditDestination(*svc, d.clone()))
+    /// Replace the configuration of the destination at `addr`
+    /// (`SET_DEST`): forwarding method, weight, thresholds and tunnel
+    /// parameters all take the values in `config`. To change one field and
+    /// keep the others, use [`Ipvs::update_destination`] or
+    /// [`Ipvs::set_weight`].
+    pub fn edit_destination(
+        &self,
+        svc: &ServiceKey,
+        addr: SocketAddr,
+        config: &DestConfig,
+    ) -> Result<()> {
+        self.exec(&Change::edit_destination(*svc, addr, *config))
     }
 
-    /// Remove a destination from a service.
-    pub fn delete_destination(&self, svc: &ServiceKey, d: &Destination) -> Result<()> {
-        self.exec(&Operation::DeleteDestination(*svc, d.clone()))
+    /// Read the destination at `addr`, let `f` change its configuration,
+    /// and write it back if it changed (nothing is sent otherwise). Returns
+    /// the configuration now in force. Fields `f` does not touch keep the
+    /// kernel's values, attributes this crate does not know included.
+    ///
+    /// Errors: [`Error::NoSuchDestination`] when the service has no
+    /// destination at `addr` (or there is no such service: the kernel
+    /// lists no destinations for it). The read and the write are two
+    /// requests: a change someone else makes in between is overwritten.
+    ///
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let key = rvsadm::ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+    /// // Raise the thresholds; forwarding method and weight stay as they are.
+    /// ipvs.update_destination(&key, "10.0.0.2:80".parse().unwrap(), |c| {
+    ///     c.upper_threshold = 1000;
+    ///     c.lower_threshold = 800;
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_destination(
+        &self,
+        svc: &ServiceKey,
+        addr: SocketAddr,
+        f: impl FnOnce(&mut DestConfig),
+    ) -> Result<DestConfig> {
+        let live = self
+            .destinations(svc)?
+            .into_iter()
+            .find(|d| d.addr == addr)
+            .ok_or(Error::NoSuchDestination { op: crate::Op::EditDest })?;
+        let mut c = live.config;
+        f(&mut c);
+        if c != live.config {
+            self.exec(&Change::edit_destination_from(*svc, &live, c))?;
+        }
+        Ok(c)
+    }
+
+    /// Set the weight of the destination at `addr`, keeping everything
+    /// else it has (forwarding method, thresholds, tunnel): weight 0
+    /// quiesces it (no new connections; existing ones go on).
+    ///
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let key = rvsadm::ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+    /// ipvs.set_weight(&key, "10.0.0.2:80".parse().unwrap(), rvsadm::Weight::ZERO)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_weight(&self, svc: &ServiceKey, addr: SocketAddr, w: Weight) -> Result<()> {
+        self.update_destination(svc, addr, |c| c.weight = w).map(|_| ())
+    }
+
+    /// Remove the destination at `addr` from a service (`DEL_DEST`).
+    /// Connections to it stop (see `expire_nodest_conn` in the kernel's
+    /// IPVS sysctl documentation); to let them finish, set its weight to 0
+    /// first and delete it once [`Destination::status`] shows none.
+    pub fn delete_destination(&self, svc: &ServiceKey, addr: SocketAddr) -> Result<()> {
+        self.exec(&Change::DeleteDestination(*svc, addr))
     }
 
     /// Zero the counters of one service (and its destinations), or of
     /// everything with `None`.
     pub fn zero(&self, svc: Option<&ServiceKey>) -> Result<()> {
-        self.exec(&Operation::Zero(svc.copied()))
+        self.exec(&Change::Zero(svc.copied()))
     }
 
     /// The TCP, TCP-FIN and UDP timeouts (`GET_CONFIG`).
@@ -519,7 +543,7 @@ impl Ipvs {
 
     /// Set the timeouts; a `0` keeps the current value.
     pub fn set_timeouts(&self, t: &Timeouts) -> Result<()> {
-        self.exec(&Operation::SetTimeouts(*t))
+        self.exec(&Change::SetTimeouts(*t))
     }
 
     /// The running sync daemons (at most one master and one backup).
@@ -537,39 +561,62 @@ impl Ipvs {
 
     /// Start a sync daemon; `None` fields take the kernel's defaults.
     pub fn start_daemon(&self, d: &Daemon) -> Result<()> {
-        self.exec(&Operation::StartDaemon(d.clone()))
+        self.exec(&Change::StartDaemon(d.clone()))
     }
 
     /// Stop the sync daemon in `d.state` (the kernel looks at the state
     /// only; the interface name and sync id are sent as given, as ipvsadm
     /// does).
     pub fn stop_daemon(&self, d: &Daemon) -> Result<()> {
-        self.exec(&Operation::StopDaemon(d.clone()))
+        self.exec(&Change::StopDaemon(d.clone()))
     }
 
-    /// Apply many changes at once, pipelined: many requests per `sendmsg`,
-    /// acknowledgements matched by sequence number. Returns one result per
-    /// operation, in order; a failing operation does not stop the later
-    /// ones (the kernel handles each request on its own), exactly as if
-    /// they had been applied one by one.
+    /// The whole live table: every service with its destinations
+    /// (configuration and status), the timeouts and the sync daemons.
+    /// See [`Snapshot`] for what "at one moment" can mean without
+    /// transactions; [`Snapshot::to_desired`] turns it into a desired
+    /// state.
     ///
-    /// The outer `Err` means nothing could be sent. An operation whose
+    /// ```no_run
+    /// # fn main() -> rvsadm::Result<()> {
+    /// let ipvs = rvsadm::Ipvs::connect()?;
+    /// let snap = ipvs.snapshot()?;
+    /// let plan = rvsadm::reconcile::plan(&snap.to_desired(), &snap, &Default::default())?;
+    /// assert!(plan.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        Ok(Snapshot {
+            services: self.services_with_destinations()?,
+            timeouts: self.timeouts()?,
+            daemons: self.daemons()?,
+        })
+    }
+
+    /// Send many changes at once, pipelined: many requests per `sendmsg`,
+    /// acknowledgements matched by sequence number. Returns one result per
+    /// change, in order; a failing change does not stop the later ones
+    /// (the kernel handles each request on its own), exactly as if they
+    /// had been sent one by one. There is no transaction: what succeeded
+    /// stays.
+    ///
+    /// The outer `Err` means nothing could be sent. A change whose
     /// acknowledgement was lost reports [`Error::Unconfirmed`].
     ///
     /// ```no_run
-    /// use rvsadm::{Ipvs, Operation, Service, ServiceKey, Destination};
+    /// use rvsadm::{Change, DestConfig, ForwardMethod, Ipvs, Service, ServiceKey};
     /// # fn main() -> rvsadm::Result<()> {
     /// let ipvs = Ipvs::connect()?;
     /// let key = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
-    /// let results = ipvs.apply(&[
-    ///     Operation::AddService(Service::new(key)),
-    ///     Operation::AddDestination(key, Destination::new("10.0.0.1:80".parse().unwrap())),
+    /// let results = ipvs.apply_batch(&[
+    ///     Change::AddService(Service::new(key)),
+    ///     Change::add_destination(key, "10.0.0.1:80".parse().unwrap(), DestConfig::new(ForwardMethod::Masq)),
     /// ])?;
     /// for r in results { r?; }
     /// # Ok(()) }
     /// ```
-    pub fn apply(&self, ops: &[Operation]) -> Result<Vec<Result<()>>> {
-        let reqs: Vec<Request> = ops.iter().map(Operation::encode).collect();
+    pub fn apply_batch(&self, changes: &[Change]) -> Result<Vec<Result<()>>> {
+        let reqs: Vec<Request> = changes.iter().map(codec::encode_change).collect();
         self.lock().batch(&reqs)
     }
 }
@@ -624,11 +671,11 @@ mod tests {
             .iter()
             .map(|p| Service::new(k(*p)))
             .collect();
-        v[2].timeout = 7; // a later repeat: dropped, the first one stays
+        v[2].config.timeout = 7; // a later repeat: dropped, the first one stays
         drop_repeats_by(&mut v, |s| s.key);
         let ports: Vec<ServiceKey> = v.iter().map(|s| s.key).collect();
         assert_eq!(ports, [k(5), k(3), k(1), k(9)]);
-        assert_eq!(v[0].timeout, 0);
+        assert_eq!(v[0].config.timeout, 0);
         let mut none: Vec<Service> = Vec::new();
         drop_repeats_by(&mut none, |s| s.key);
         assert!(none.is_empty());
@@ -638,6 +685,6 @@ mod tests {
     fn handle_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<Ipvs>();
-        check::<Operation>();
+        check::<Change>();
     }
 }

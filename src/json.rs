@@ -22,8 +22,9 @@
 //! ```
 
 use crate::model::{
-    Connection, Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol,
-    Scheduler, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelFlags, TunnelType,
+    Connection, Daemon, DestConfig, DestSpec, DesiredState, Destination, Family, ForwardMethod,
+    Info, Netmask, Protocol, Scheduler, Service, ServiceConfig, ServiceFlags, ServiceKey,
+    ServiceSpec, Stats, Timeouts, Tunnel, TunnelFlags, TunnelType, Weight,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -183,37 +184,59 @@ pub struct SaveDoc {
     /// Protocol timeouts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeouts: Option<Timeouts>,
-    /// Sync daemons.
-    #[serde(default)]
-    pub daemons: Vec<Daemon>,
+    /// Sync daemons; absent: not managed (`rvsadm apply` leaves them as
+    /// they are, `-R --json` starts none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daemons: Option<Vec<Daemon>>,
+}
+
+impl DestinationDoc {
+    /// The configuration part of a destination's document (no counters).
+    pub fn of_spec(d: &DestSpec) -> Self {
+        let c = &d.config;
+        DestinationDoc {
+            family: d.family(),
+            address: d.addr.ip(),
+            port: d.addr.port(),
+            forward: c.forward,
+            weight: i64::from(c.weight.get()),
+            upper_threshold: c.upper_threshold,
+            lower_threshold: c.lower_threshold,
+            tunnel: Some(TunnelDoc {
+                tun_type: c.tunnel.kind,
+                port: c.tunnel.port,
+                flags: tunnel_flag_names(c.tunnel.flags),
+            }),
+            active_conns: None,
+            inactive_conns: None,
+            persistent_conns: None,
+            stats: None,
+        }
+    }
 }
 
 impl From<&Destination> for DestinationDoc {
     fn from(d: &Destination) -> Self {
         DestinationDoc {
-            family: d.family(),
-            address: d.addr,
-            port: d.port,
-            forward: d.forward,
-            weight: i64::from(d.weight),
-            upper_threshold: d.upper_threshold,
-            lower_threshold: d.lower_threshold,
-            tunnel: Some(TunnelDoc {
-                tun_type: d.tun_type,
-                port: d.tun_port,
-                flags: tunnel_flag_names(d.tun_flags),
-            }),
-            active_conns: Some(d.active_conns),
-            inactive_conns: Some(d.inactive_conns),
-            persistent_conns: Some(d.persist_conns),
-            stats: Some(d.stats),
+            active_conns: Some(d.status.active_conns),
+            inactive_conns: Some(d.status.inactive_conns),
+            persistent_conns: Some(d.status.persist_conns),
+            stats: Some(d.status.stats),
+            ..DestinationDoc::of_spec(&d.spec())
         }
     }
 }
 
-impl From<&Service> for ServiceDoc {
-    fn from(s: &Service) -> Self {
-        let (protocol, address, port, fwmark) = match s.key {
+impl ServiceDoc {
+    /// The document of a service in a desired state (no counters).
+    pub fn of_spec(s: &ServiceSpec) -> Self {
+        let mut doc = Self::of_parts(&s.key, &s.config, ServiceFlags::empty());
+        doc.destinations = s.destinations.iter().map(DestinationDoc::of_spec).collect();
+        doc
+    }
+
+    fn of_parts(key: &ServiceKey, c: &ServiceConfig, kernel_flags: ServiceFlags) -> Self {
+        let (protocol, address, port, fwmark) = match *key {
             ServiceKey::Addr {
                 protocol,
                 addr,
@@ -221,25 +244,34 @@ impl From<&Service> for ServiceDoc {
             } => (Some(protocol), Some(addr), Some(port), None),
             ServiceKey::Fwmark { mark, .. } => (None, None, None, Some(mark)),
         };
-        let (netmask, prefix_length) = match s.netmask {
+        let (netmask, prefix_length) = match c.netmask {
             Netmask::V4(m) => (Some(m), None),
             Netmask::V6Prefix(p) => (None, Some(p)),
         };
         ServiceDoc {
-            family: s.key.family(),
+            family: key.family(),
             protocol,
             address,
             port,
             fwmark,
-            scheduler: s.scheduler.name().to_string(),
-            flags: s.flags.names(&s.scheduler),
-            timeout: s.timeout,
+            scheduler: c.scheduler.name().to_string(),
+            flags: (c.flags | kernel_flags).names(&c.scheduler),
+            timeout: c.timeout,
             netmask,
             prefix_length,
-            pe_name: s.pe_name.clone(),
-            stats: Some(s.stats),
-            destinations: s.destinations.iter().map(DestinationDoc::from).collect(),
+            pe_name: c.pe_name.clone(),
+            stats: None,
+            destinations: Vec::new(),
         }
+    }
+}
+
+impl From<&Service> for ServiceDoc {
+    fn from(s: &Service) -> Self {
+        let mut doc = ServiceDoc::of_parts(&s.key, &s.config, s.kernel_flags);
+        doc.stats = Some(s.stats);
+        doc.destinations = s.destinations.iter().map(DestinationDoc::from).collect();
+        doc
     }
 }
 
@@ -261,13 +293,13 @@ impl ServiceDoc {
 
 fn tunnel_flag_names(f: TunnelFlags) -> Vec<String> {
     let mut v = Vec::new();
-    if f.0 & TunnelFlags::CSUM.0 != 0 {
+    if f.contains(TunnelFlags::CSUM) {
         v.push("csum".to_string());
     }
-    if f.0 & TunnelFlags::REMCSUM.0 != 0 {
+    if f.contains(TunnelFlags::REMCSUM) {
         v.push("remcsum".to_string());
     }
-    let rest = f.0 & !0x3;
+    let rest = f.bits() & !0x3;
     if rest != 0 {
         v.push(format!("{rest:#x}"));
     }
@@ -322,11 +354,6 @@ pub fn parse_save(text: &str) -> Result<SaveDoc, DocError> {
     Ok(doc)
 }
 
-/// The known scheduler names plus the kernel's `none`.
-fn scheduler_known(name: &str) -> bool {
-    name == "none" || !matches!(Scheduler::from_name(name), Scheduler::Other(_))
-}
-
 fn parse_flags(names: &[String], sched: &Scheduler, path: &str) -> Result<ServiceFlags, DocError> {
     let mut f = ServiceFlags::empty();
     for (i, n) in names.iter().enumerate() {
@@ -340,7 +367,7 @@ fn parse_flags(names: &[String], sched: &Scheduler, path: &str) -> Result<Servic
             ("sh-fallback", Scheduler::Sh) | ("mh-fallback", Scheduler::Mh) => ServiceFlags::SCHED1,
             ("sh-port", Scheduler::Sh) | ("mh-port", Scheduler::Mh) => ServiceFlags::SCHED2,
             (other, _) => match other.strip_prefix("0x").map(|h| u32::from_str_radix(h, 16)) {
-                Some(Ok(v)) => ServiceFlags(v),
+                Some(Ok(v)) => ServiceFlags::from_bits_retain(v),
                 _ => {
                     return Err(err(
                         format!("{path}.flags[{i}]"),
@@ -356,11 +383,11 @@ fn parse_flags(names: &[String], sched: &Scheduler, path: &str) -> Result<Servic
 }
 
 fn parse_tunnel_flags(names: &[String], path: &str) -> Result<TunnelFlags, DocError> {
-    let mut v = 0u16;
+    let mut v = TunnelFlags::NOCSUM;
     for (i, n) in names.iter().enumerate() {
         v |= match n.as_str() {
-            "csum" => TunnelFlags::CSUM.0,
-            "remcsum" => TunnelFlags::REMCSUM.0,
+            "csum" => TunnelFlags::CSUM,
+            "remcsum" => TunnelFlags::REMCSUM,
             other => {
                 return Err(err(
                     format!("{path}.tunnel.flags[{i}]"),
@@ -369,13 +396,14 @@ fn parse_tunnel_flags(names: &[String], path: &str) -> Result<TunnelFlags, DocEr
             }
         };
     }
-    Ok(TunnelFlags(v))
+    Ok(v)
 }
 
 impl ServiceDoc {
-    /// The model service this document describes, checked; `path` locates
-    /// it in its document for error messages (`services[3]`).
-    pub fn to_service(&self, path: &str) -> Result<Service, DocError> {
+    /// The desired service this document describes; `path` locates it in
+    /// its document for error messages (`services[3]`). The shape is
+    /// checked here, the values by [`DesiredState::check`].
+    pub fn to_spec(&self, path: &str) -> Result<ServiceSpec, DocError> {
         let key = match (self.fwmark, self.protocol, self.address, self.port) {
             (Some(mark), None, None, None) => {
                 if mark == 0 {
@@ -418,24 +446,10 @@ impl ServiceDoc {
                 ))
             }
         };
-        if !scheduler_known(&self.scheduler) {
-            return Err(err(
-                format!("{path}.scheduler"),
-                format!(
-                    "unknown scheduler `{}` (rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh)",
-                    self.scheduler
-                ),
-            ));
-        }
         let scheduler = Scheduler::from_name(&self.scheduler);
         let flags = parse_flags(&self.flags, &scheduler, path)?;
         let netmask = match (key.family(), self.netmask, self.prefix_length) {
-            (Family::Inet6, None, Some(p)) => {
-                if !(1..=128).contains(&p) {
-                    return Err(err(format!("{path}.prefix_length"), "must be 1 to 128"));
-                }
-                Netmask::V6Prefix(p)
-            }
+            (Family::Inet6, None, Some(p)) => Netmask::V6Prefix(p),
             (Family::Inet6, None, None) => Netmask::V6Prefix(128),
             (Family::Inet6, Some(_), _) => {
                 return Err(err(
@@ -452,22 +466,19 @@ impl ServiceDoc {
                 ))
             }
         };
-        if let Some(pe) = &self.pe_name {
-            if pe.is_empty() || pe.len() > 16 || pe.contains('\0') {
-                return Err(err(format!("{path}.pe_name"), "must be 1 to 16 characters"));
-            }
-        }
-        let mut svc = Service::new(key)
-            .with_scheduler(scheduler)
-            .with_netmask(netmask)
-            .with_flags(flags);
-        svc.timeout = self.timeout;
-        svc.pe_name = self.pe_name.clone();
+        let config = ServiceConfig {
+            scheduler,
+            flags,
+            timeout: self.timeout,
+            netmask,
+            pe_name: self.pe_name.clone(),
+        };
+        let mut spec = ServiceSpec::new(key).with_config(config);
         for (i, d) in self.destinations.iter().enumerate() {
-            svc.destinations
-                .push(d.to_destination(&format!("{path}.destinations[{i}]"))?);
+            spec.destinations
+                .push(d.to_spec(&format!("{path}.destinations[{i}]"))?);
         }
-        Ok(svc)
+        Ok(spec)
     }
 }
 
@@ -480,8 +491,9 @@ fn family_name(f: Family) -> String {
 }
 
 impl DestinationDoc {
-    /// The model destination this document describes, checked.
-    pub fn to_destination(&self, path: &str) -> Result<Destination, DocError> {
+    /// The desired destination this document describes. The shape is
+    /// checked here, the values by [`DesiredState::check`].
+    pub fn to_spec(&self, path: &str) -> Result<DestSpec, DocError> {
         if Family::of(&self.address) != self.family {
             return Err(err(
                 format!("{path}.family"),
@@ -492,110 +504,54 @@ impl DestinationDoc {
                 ),
             ));
         }
-        let weight = i32::try_from(self.weight)
-            .ok()
-            .filter(|w| *w >= 0)
-            .ok_or_else(|| err(format!("{path}.weight"), "must be 0 to 2147483647"))?;
-        if let ForwardMethod::Other(n) = self.forward {
-            return Err(err(
-                format!("{path}.forward"),
-                format!("unknown forwarding method {n}"),
-            ));
-        }
-        if self.lower_threshold > self.upper_threshold && self.upper_threshold != 0 {
-            return Err(err(
-                format!("{path}.lower_threshold"),
-                "must not exceed upper_threshold",
-            ));
-        }
-        let mut d = Destination::new(std::net::SocketAddr::new(self.address, self.port))
-            .with_forward(self.forward)
+        let weight = Weight::try_from(self.weight)
+            .map_err(|_| err(format!("{path}.weight"), "must be 0 to 2147483647"))?;
+        let mut c = DestConfig::new(self.forward)
             .with_weight(weight)
             .with_thresholds(self.upper_threshold, self.lower_threshold);
         if let Some(t) = &self.tunnel {
-            if let TunnelType::Other(n) = t.tun_type {
-                return Err(err(
-                    format!("{path}.tunnel.type"),
-                    format!("unknown tunnel type {n} (ipip, gue, gre)"),
-                ));
-            }
-            d.tun_type = t.tun_type;
-            d.tun_port = t.port;
-            d.tun_flags = parse_tunnel_flags(&t.flags, path)?;
-            if self.forward == ForwardMethod::Tunnel && t.tun_type == TunnelType::Gue && t.port == 0
-            {
-                return Err(err(format!("{path}.tunnel.port"), "gue needs a port"));
-            }
+            c.tunnel = Tunnel {
+                kind: t.tun_type,
+                port: t.port,
+                flags: parse_tunnel_flags(&t.flags, path)?,
+            };
         }
-        Ok(d)
+        Ok(DestSpec::new(
+            std::net::SocketAddr::new(self.address, self.port),
+            c,
+        ))
     }
 }
 
-/// The checked content of a [`SaveDoc`], as model values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    /// Services with their destinations.
-    pub services: Vec<Service>,
-    /// Timeouts to set, if the document has them.
-    pub timeouts: Option<Timeouts>,
-    /// Sync daemons to start.
-    pub daemons: Vec<Daemon>,
-}
-
 impl SaveDoc {
-    /// Check the whole document and return the model values it describes.
-    /// Nothing is applied; the first problem is returned with its path.
-    pub fn validate(&self) -> Result<Config, DocError> {
-        let mut services = Vec::with_capacity(self.services.len());
-        let mut seen = std::collections::HashSet::new();
-        for (i, s) in self.services.iter().enumerate() {
-            let path = format!("services[{i}]");
-            let svc = s.to_service(&path)?;
-            if !seen.insert(svc.key) {
-                return Err(err(path, format!("duplicate service {}", svc.key)));
-            }
-            let mut dests = std::collections::HashSet::new();
-            for (j, d) in svc.destinations.iter().enumerate() {
-                if !dests.insert(d.socket_addr()) {
-                    return Err(err(
-                        format!("{path}.destinations[{j}]"),
-                        format!("duplicate destination {}", d.socket_addr()),
-                    ));
-                }
-            }
-            services.push(svc);
-        }
-        for (i, d) in self.daemons.iter().enumerate() {
-            let path = format!("daemons[{i}]");
-            if let DaemonState::Other(n) = d.state {
-                return Err(err(
-                    format!("{path}.state"),
-                    format!("unknown state {n} (master, backup)"),
-                ));
-            }
-            if d.mcast_ifn.is_empty() || d.mcast_ifn.len() > 15 {
-                return Err(err(
-                    format!("{path}.mcast_ifn"),
-                    "must be 1 to 15 characters",
-                ));
-            }
-            if d.sync_id > 255 {
-                return Err(err(format!("{path}.sync_id"), "must be 0 to 255"));
-            }
-            if let Some(g) = d.mcast_group {
-                if !g.is_multicast() {
-                    return Err(err(
-                        format!("{path}.mcast_group"),
-                        "must be a multicast address",
-                    ));
-                }
-            }
-        }
-        Ok(Config {
-            services,
+    /// Check the whole document and return the desired state it
+    /// describes. Nothing is applied; the first problem is returned with
+    /// its path.
+    pub fn validate(&self) -> Result<DesiredState, DocError> {
+        let state = DesiredState {
+            services: self
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| s.to_spec(&format!("services[{i}]")))
+                .collect::<Result<_, _>>()?,
             timeouts: self.timeouts,
             daemons: self.daemons.clone(),
-        })
+        };
+        match state.check() {
+            Err(crate::Error::InvalidDocument { path, message }) => Err(DocError { path, message }),
+            _ => Ok(state),
+        }
+    }
+
+    /// The document of a desired state.
+    pub fn of_desired(d: &DesiredState) -> Self {
+        SaveDoc {
+            schema_version: SCHEMA_VERSION,
+            services: d.services.iter().map(ServiceDoc::of_spec).collect(),
+            timeouts: d.timeouts,
+            daemons: d.daemons.clone(),
+        }
     }
 }
 
@@ -618,7 +574,7 @@ pub fn save_doc(services: &[Service], timeouts: Timeouts, daemons: &[Daemon]) ->
             .map(|s| ServiceDoc::from(s).config_only())
             .collect(),
         timeouts: Some(timeouts),
-        daemons: daemons.to_vec(),
+        daemons: Some(daemons.to_vec()),
     }
 }
 
@@ -632,18 +588,14 @@ mod tests {
             .with_persistence(120)
             .with_flags(ServiceFlags::SCHED2)
             .with_netmask(Netmask::V4("255.255.255.0".parse().unwrap()));
-        s.destinations.push(
-            Destination::new("10.0.0.1:80".parse().unwrap())
-                .with_forward(ForwardMethod::Masq)
-                .with_weight(3),
-        );
-        s.destinations.push(
-            Destination::new("[2001:db8::1]:0".parse().unwrap()).with_tunnel(
-                TunnelType::Gue,
-                6080,
-                TunnelFlags::REMCSUM,
-            ),
-        );
+        s.destinations.push(Destination::new(
+            "10.0.0.1:80".parse().unwrap(),
+            DestConfig::new(ForwardMethod::Masq).with_weight(Weight::from(3u16)),
+        ));
+        s.destinations.push(Destination::new(
+            "[2001:db8::1]:0".parse().unwrap(),
+            DestConfig::default().with_tunnel(TunnelType::Gue, 6080, TunnelFlags::REMCSUM),
+        ));
         s
     }
 
@@ -659,7 +611,7 @@ mod tests {
         assert!(text.contains(r#""netmask":"255.255.255.0""#), "{text}");
         assert!(text.contains(r#""flags":["remcsum"]"#), "{text}");
         let back: ServiceDoc = serde_json::from_str(&text).unwrap();
-        assert_eq!(back.to_service("s").unwrap(), svc);
+        assert_eq!(back.to_spec("s").unwrap(), svc.spec());
     }
 
     #[test]
@@ -673,7 +625,7 @@ mod tests {
             "address":"192.0.2.1","port":70000,"scheduler":"wlc"}]}"#;
         assert_eq!(parse_save(text).unwrap_err().path, "services[0].port");
         let text = r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp",
-            "address":"192.0.2.1","port":80,"scheduler":"nosuch"}]}"#;
+            "address":"192.0.2.1","port":80,"scheduler":"much-too-long-name"}]}"#;
         let doc = parse_save(text).unwrap();
         assert_eq!(doc.validate().unwrap_err().path, "services[0].scheduler");
         let text = r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp",

@@ -62,7 +62,7 @@ mod sockopt;
 pub mod cli;
 
 pub use error::{Error, Op, Result, CODES};
-pub use handle::{Ipvs, Operation};
+pub use handle::Ipvs;
 
 pub use model::*;
 #[cfg(fuzzing)]

@@ -16,7 +16,7 @@
 //! and written by byte offset; the offsets are checked against `repr(C)`
 //! mirrors of the kernel's `<linux/ip_vs.h>` in the tests.
 
-use crate::model::{Destination, Family, ForwardMethod, ServiceKey};
+use crate::model::{DestConfig, Destination, Family, ForwardMethod, ServiceKey, Weight};
 use nix::errno::Errno;
 use nix::libc;
 use std::net::{IpAddr, Ipv4Addr};
@@ -218,14 +218,16 @@ fn parse_dests(table: &[u8], n: usize) -> Option<Vec<Destination>> {
         if forward == ForwardMethod::Tunnel {
             return None;
         }
-        let mut d = Destination::new((addr, u16::from_be_bytes(bytes(e, dest::PORT))).into());
-        d.forward = forward;
-        d.weight = i32::from_ne_bytes(bytes(e, dest::WEIGHT));
-        d.upper_threshold = ne_u32(e, dest::U_THRESHOLD);
-        d.lower_threshold = ne_u32(e, dest::L_THRESHOLD);
-        d.active_conns = ne_u32(e, dest::ACTIVE);
-        d.inactive_conns = ne_u32(e, dest::INACTIVE);
-        d.persist_conns = ne_u32(e, dest::PERSIST);
+        // A weight the model cannot hold (never seen: the kernel refuses
+        // negative ones) sends the service to netlink.
+        let weight = Weight::new(ne_u32(e, dest::WEIGHT))?;
+        let config = DestConfig::new(forward)
+            .with_weight(weight)
+            .with_thresholds(ne_u32(e, dest::U_THRESHOLD), ne_u32(e, dest::L_THRESHOLD));
+        let mut d = Destination::new((addr, u16::from_be_bytes(bytes(e, dest::PORT))).into(), config);
+        d.status.active_conns = ne_u32(e, dest::ACTIVE);
+        d.status.inactive_conns = ne_u32(e, dest::INACTIVE);
+        d.status.persist_conns = ne_u32(e, dest::PERSIST);
         out.push(d);
     }
     (out.len() == n).then_some(out)

@@ -20,7 +20,7 @@ use super::compat::args::{self, Command, Failure, Listing};
 use super::compat::run::Kernel;
 use super::compat::sort;
 use crate::json::{self, ConnectionsDoc, DaemonsDoc, TimeoutsDoc, SCHEMA_VERSION};
-use crate::{ConnectionTable, Error, Ipvs, Operation, Service};
+use crate::{Change, ConnectionTable, DesiredState, Error, Ipvs, Service};
 use serde::Serialize;
 use std::io::{Read, Write};
 
@@ -239,7 +239,7 @@ fn run(cmd: &Command, ipvs: &Ipvs, o: &mut Out<'_>) -> i32 {
         }
         Command::Restore => 0, // handled before connecting
         other => match change(other) {
-            Some(op) => match ipvs.apply(std::slice::from_ref(&op)) {
+            Some(op) => match ipvs.apply_batch(std::slice::from_ref(&op)) {
                 Ok(r) => match r.into_iter().next() {
                     Some(Err(e)) => o.error(&e, 255),
                     _ => 0,
@@ -251,7 +251,7 @@ fn run(cmd: &Command, ipvs: &Ipvs, o: &mut Out<'_>) -> i32 {
     }
 }
 
-fn change(cmd: &Command) -> Option<Operation> {
+fn change(cmd: &Command) -> Option<Change> {
     super::compat::run::operation(cmd)
 }
 
@@ -268,7 +268,7 @@ fn all_services(ipvs: &Ipvs, nosort: bool) -> crate::Result<Vec<Service>> {
 }
 
 /// Read and check a save document from `stdin`; nothing is applied.
-fn read_config(stdin: &mut dyn Read) -> Result<json::Config, Error> {
+fn read_config(stdin: &mut dyn Read) -> Result<DesiredState, Error> {
     let mut text = String::new();
     stdin
         .read_to_string(&mut text)
@@ -285,23 +285,23 @@ fn read_config(stdin: &mut dyn Read) -> Result<json::Config, Error> {
 }
 
 /// `-R --json`: apply a checked document in one pipelined batch.
-fn restore(ipvs: &Ipvs, config: &json::Config, o: &mut Out<'_>) -> i32 {
+fn restore(ipvs: &Ipvs, config: &DesiredState, o: &mut Out<'_>) -> i32 {
     let mut ops = Vec::new();
     for svc in &config.services {
-        let mut bare = svc.clone();
-        bare.destinations.clear();
-        ops.push(Operation::AddService(bare));
+        ops.push(Change::AddService(
+            Service::new(svc.key).with_config(svc.config.clone()),
+        ));
         for d in &svc.destinations {
-            ops.push(Operation::AddDestination(svc.key, d.clone()));
+            ops.push(Change::AddDestination(svc.key, *d));
         }
     }
     if let Some(t) = config.timeouts {
-        ops.push(Operation::SetTimeouts(t));
+        ops.push(Change::SetTimeouts(t));
     }
-    for d in &config.daemons {
-        ops.push(Operation::StartDaemon(d.clone()));
+    for d in config.daemons.iter().flatten() {
+        ops.push(Change::StartDaemon(d.clone()));
     }
-    match ipvs.apply(&ops) {
+    match ipvs.apply_batch(&ops) {
         Ok(results) => {
             let mut status = 0;
             for r in results {

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 /// Role of a sync daemon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum DaemonState {
     /// Sends connection updates (1).
     Master,

@@ -5,18 +5,26 @@
 //! translates them to and from wire attributes. All of them serialize with
 //! serde (the `--json` output of the `rvsadm` binary is built from them).
 
+mod change;
 mod conn;
 mod daemon;
 mod dest;
 mod service;
+mod state;
 mod stats;
 
 pub use conn::{ConnError, Connection, ConnectionTable, PROC_IP_VS_CONN, PROC_THREAD_IP_VS_CONN};
 pub use daemon::{Daemon, DaemonState};
-pub use dest::{Destination, ForwardMethod, TunnelFlags, TunnelType};
-pub use service::{
-    Netmask, Protocol, Scheduler, Service, ServiceFlags, ServiceKey, DEFAULT_PERSISTENT_TIMEOUT,
+pub use change::Change;
+pub use dest::{
+    DestConfig, DestSpec, DestStatus, Destination, ForwardMethod, Tunnel, TunnelFlags, TunnelType,
+    Weight,
 };
+pub use service::{
+    Netmask, Protocol, Scheduler, Service, ServiceConfig, ServiceFlags, ServiceKey, ServiceSpec,
+    DEFAULT_PERSISTENT_TIMEOUT,
+};
+pub use state::{DesiredState, Snapshot};
 pub use stats::Stats;
 
 use serde::{Deserialize, Serialize};
@@ -85,6 +93,7 @@ impl Info {
 /// Values the kernel may send that we do not know are kept in `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Family {
     /// IPv4 (`AF_INET`, 2).
     Inet,

@@ -1,6 +1,6 @@
 //! Virtual services: the key that names one, its scheduler and flags.
 
-use super::{Destination, Family, Stats};
+use super::{DestSpec, Destination, Family, Stats};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
@@ -11,6 +11,7 @@ pub const DEFAULT_PERSISTENT_TIMEOUT: u32 = 360;
 /// Transport protocol of an address-keyed service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Protocol {
     /// TCP (6).
     Tcp,
@@ -183,6 +184,7 @@ impl fmt::Display for ServiceKey {
 /// assert_eq!(Scheduler::from_name("twos").name(), "twos");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Scheduler {
     /// Round robin.
     Rr,
@@ -278,57 +280,43 @@ impl<'de> Deserialize<'de> for Scheduler {
     }
 }
 
-/// Service flags (`IP_VS_SVC_F_*`), a bit set.
-///
-/// ```
-/// use rvsadm::ServiceFlags;
-/// let f = ServiceFlags::PERSISTENT | ServiceFlags::ONEPACKET;
-/// assert!(f.contains(ServiceFlags::PERSISTENT));
-/// assert_eq!(f.bits(), 0x5);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct ServiceFlags(pub u32);
+bitflags::bitflags! {
+    /// Service flags (`IP_VS_SVC_F_*`), a bit set. Bits this crate does not
+    /// know are kept as the kernel sent them.
+    ///
+    /// ```
+    /// use rvsadm::ServiceFlags;
+    /// let f = ServiceFlags::PERSISTENT | ServiceFlags::ONEPACKET;
+    /// assert!(f.contains(ServiceFlags::PERSISTENT));
+    /// assert_eq!(f.bits(), 0x5);
+    /// assert_eq!(f - ServiceFlags::PERSISTENT, ServiceFlags::ONEPACKET);
+    /// ```
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct ServiceFlags: u32 {
+        /// Persistent service.
+        const PERSISTENT = 0x0001;
+        /// Hashed entry: set by the kernel for every service in its table,
+        /// never part of a configuration (see [`Service::kernel_flags`]).
+        const HASHED = 0x0002;
+        /// One-packet scheduling (UDP).
+        const ONEPACKET = 0x0004;
+        /// Scheduler flag 1 (`sh-fallback`, `mh-fallback`).
+        const SCHED1 = 0x0008;
+        /// Scheduler flag 2 (`sh-port`, `mh-port`).
+        const SCHED2 = 0x0010;
+        /// Scheduler flag 3.
+        const SCHED3 = 0x0020;
+        /// All three scheduler flags.
+        const SCHED_MASK = 0x0038;
+        // Bits a newer kernel may define.
+        const _ = !0;
+    }
+}
 
 impl ServiceFlags {
-    /// Persistent service.
-    pub const PERSISTENT: Self = Self(0x0001);
-    /// Hashed entry (set by the kernel).
-    pub const HASHED: Self = Self(0x0002);
-    /// One-packet scheduling (UDP).
-    pub const ONEPACKET: Self = Self(0x0004);
-    /// Scheduler flag 1 (`sh-fallback`, `mh-fallback`).
-    pub const SCHED1: Self = Self(0x0008);
-    /// Scheduler flag 2 (`sh-port`, `mh-port`).
-    pub const SCHED2: Self = Self(0x0010);
-    /// Scheduler flag 3.
-    pub const SCHED3: Self = Self(0x0020);
-    /// All three scheduler flags.
-    pub const SCHED_MASK: Self = Self(0x0038);
-
-    /// No flag.
-    pub const fn empty() -> Self {
-        Self(0)
-    }
-    /// The raw bits.
-    pub const fn bits(self) -> u32 {
-        self.0
-    }
-    /// Whether every bit of `other` is set.
-    pub const fn contains(self, other: Self) -> bool {
-        self.0 & other.0 == other.0
-    }
-    /// Whether any bit of `other` is set.
-    pub const fn intersects(self, other: Self) -> bool {
-        self.0 & other.0 != 0
-    }
-    /// Set the bits of `other`.
-    pub fn insert(&mut self, other: Self) {
-        self.0 |= other.0;
-    }
-    /// Clear the bits of `other`.
-    pub fn remove(&mut self, other: Self) {
-        self.0 &= !other.0;
-    }
+    /// The bits the kernel sets for its own bookkeeping ([`Self::HASHED`]):
+    /// they are reported but cannot be configured.
+    pub const KERNEL: Self = Self::HASHED;
 
     /// Names of the set flags, scheduler flags named for `sched` as ipvsadm
     /// does (`sh-fallback`, `mh-port`, otherwise `flag-1`..`flag-3`).
@@ -339,20 +327,20 @@ impl ServiceFlags {
             Scheduler::Mh => ("mh-fallback", "mh-port"),
             _ => ("flag-1", "flag-2"),
         };
-        let table: [(u32, &str); 6] = [
-            (0x1, "persistent"),
-            (0x2, "hashed"),
-            (0x4, "ops"),
-            (0x8, f1),
-            (0x10, f2),
-            (0x20, "flag-3"),
+        let table: [(Self, &str); 6] = [
+            (Self::PERSISTENT, "persistent"),
+            (Self::HASHED, "hashed"),
+            (Self::ONEPACKET, "ops"),
+            (Self::SCHED1, f1),
+            (Self::SCHED2, f2),
+            (Self::SCHED3, "flag-3"),
         ];
         let mut out: Vec<String> = table
             .iter()
-            .filter(|(b, _)| self.0 & b != 0)
+            .filter(|(b, _)| self.contains(*b))
             .map(|(_, n)| n.to_string())
             .collect();
-        let rest = self.0 & !0x3f;
+        let rest = self.bits() & !0x3f;
         if rest != 0 {
             out.push(format!("{rest:#x}"));
         }
@@ -360,22 +348,15 @@ impl ServiceFlags {
     }
 }
 
-impl std::ops::BitOr for ServiceFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
 impl Serialize for ServiceFlags {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u32(self.0)
+        s.serialize_u32(self.bits())
     }
 }
 
 impl<'de> Deserialize<'de> for ServiceFlags {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self(u32::deserialize(d)?))
+        Ok(Self::from_bits_retain(u32::deserialize(d)?))
     }
 }
 
@@ -422,23 +403,21 @@ impl Netmask {
     }
 }
 
-/// A virtual service.
+/// What can be configured on a service: everything a desired state says
+/// about it besides its destinations, and what the kernel can change in
+/// place (`SET_SERVICE`). Compared with `==`.
 ///
-/// Build one with [`Service::new`] (ipvsadm's defaults: scheduler `wlc`,
-/// no persistence, netmask /32 or /128) and the `with_*` methods.
+/// The flags never hold [`ServiceFlags::KERNEL`] bits (the decoder moves
+/// them to [`Service::kernel_flags`], the encoder never sends them).
 ///
 /// ```
-/// use rvsadm::{Service, ServiceKey, Scheduler};
-/// let svc = Service::new(ServiceKey::tcp("192.0.2.1:443".parse().unwrap()))
-///     .with_scheduler(Scheduler::Rr)
-///     .with_persistence(600);
-/// assert!(svc.is_persistent());
-/// assert_eq!(svc.timeout, 600);
+/// use rvsadm::{Family, Scheduler, ServiceConfig};
+/// let c = ServiceConfig::new(Family::Inet).with_scheduler(Scheduler::Rr).with_persistence(600);
+/// assert!(c.is_persistent());
+/// assert_eq!(ServiceConfig::new(Family::Inet).scheduler, Scheduler::Wlc);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Service {
-    /// What names the service.
-    pub key: ServiceKey,
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceConfig {
     /// Scheduling algorithm.
     pub scheduler: Scheduler,
     /// Flags.
@@ -450,30 +429,18 @@ pub struct Service {
     /// Persistence engine (e.g. `sip`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pe_name: Option<String>,
-    /// Counters and rates (zero on services not read from the kernel).
-    #[serde(default)]
-    pub stats: Stats,
-    /// Destinations, when the service was listed with them.
-    #[serde(default)]
-    pub destinations: Vec<Destination>,
-    /// Attributes of the kernel's `SERVICE` nest this crate does not know.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unknown: Vec<super::UnknownAttr>,
 }
 
-impl Service {
-    /// A service with ipvsadm's defaults.
-    pub fn new(key: ServiceKey) -> Self {
-        Service {
-            netmask: Netmask::default_for(key.family()),
-            key,
+impl ServiceConfig {
+    /// ipvsadm's defaults for a service of `family`: scheduler `wlc`, no
+    /// flags, no persistence, netmask /32 or /128, no persistence engine.
+    pub fn new(family: Family) -> Self {
+        ServiceConfig {
             scheduler: Scheduler::Wlc,
             flags: ServiceFlags::empty(),
             timeout: 0,
+            netmask: Netmask::default_for(family),
             pe_name: None,
-            stats: Stats::default(),
-            destinations: Vec::new(),
-            unknown: Vec::new(),
         }
     }
 
@@ -496,9 +463,9 @@ impl Service {
         self
     }
 
-    /// Add flags.
+    /// Add flags (kernel bookkeeping bits are left out).
     pub fn with_flags(mut self, f: ServiceFlags) -> Self {
-        self.flags.insert(f);
+        self.flags.insert(f - ServiceFlags::KERNEL);
         self
     }
 
@@ -511,5 +478,153 @@ impl Service {
     /// Whether the service is persistent.
     pub fn is_persistent(&self) -> bool {
         self.flags.contains(ServiceFlags::PERSISTENT)
+    }
+}
+
+/// A virtual service as the kernel has it: key, configuration, counters,
+/// and (when listed with them) its destinations.
+///
+/// Build one to add with [`Service::new`] (ipvsadm's defaults, see
+/// [`ServiceConfig::new`]) and the `with_*` methods.
+///
+/// ```
+/// use rvsadm::{Service, ServiceKey, Scheduler};
+/// let svc = Service::new(ServiceKey::tcp("192.0.2.1:443".parse().unwrap()))
+///     .with_scheduler(Scheduler::Rr)
+///     .with_persistence(600);
+/// assert!(svc.config.is_persistent());
+/// assert_eq!(svc.config.timeout, 600);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// What names the service.
+    pub key: ServiceKey,
+    /// Configuration.
+    pub config: ServiceConfig,
+    /// Flags the kernel set for itself ([`ServiceFlags::KERNEL`]).
+    #[serde(default)]
+    pub kernel_flags: ServiceFlags,
+    /// Counters and rates (zero on services not read from the kernel).
+    #[serde(default)]
+    pub stats: Stats,
+    /// Destinations, when the service was listed with them.
+    #[serde(default)]
+    pub destinations: Vec<Destination>,
+    /// Attributes of the kernel's `SERVICE` nest this crate does not know.
+    /// They are sent back on an edit made from this value, never on an
+    /// add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<super::UnknownAttr>,
+}
+
+impl Service {
+    /// A service with ipvsadm's defaults.
+    pub fn new(key: ServiceKey) -> Self {
+        Service {
+            config: ServiceConfig::new(key.family()),
+            key,
+            kernel_flags: ServiceFlags::empty(),
+            stats: Stats::default(),
+            destinations: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    /// Set the configuration.
+    pub fn with_config(mut self, c: ServiceConfig) -> Self {
+        self.config = c;
+        self
+    }
+
+    /// Set the scheduler.
+    pub fn with_scheduler(mut self, s: Scheduler) -> Self {
+        self.config.scheduler = s;
+        self
+    }
+
+    /// Make the service persistent with this timeout (seconds).
+    pub fn with_persistence(mut self, timeout: u32) -> Self {
+        self.config = self.config.with_persistence(timeout);
+        self
+    }
+
+    /// Set the persistence netmask.
+    pub fn with_netmask(mut self, m: Netmask) -> Self {
+        self.config.netmask = m;
+        self
+    }
+
+    /// Add flags.
+    pub fn with_flags(mut self, f: ServiceFlags) -> Self {
+        self.config = self.config.with_flags(f);
+        self
+    }
+
+    /// Set the persistence engine.
+    pub fn with_pe(mut self, pe: impl Into<String>) -> Self {
+        self.config.pe_name = Some(pe.into());
+        self
+    }
+
+    /// Whether the service is persistent.
+    pub fn is_persistent(&self) -> bool {
+        self.config.is_persistent()
+    }
+
+    /// The configured flags with the kernel's own bits, as the kernel
+    /// reports them.
+    pub fn all_flags(&self) -> ServiceFlags {
+        self.config.flags | self.kernel_flags
+    }
+
+    /// Key, configuration and destinations, as a desired state holds them.
+    pub fn spec(&self) -> ServiceSpec {
+        ServiceSpec {
+            key: self.key,
+            config: self.config.clone(),
+            destinations: self.destinations.iter().map(Destination::spec).collect(),
+        }
+    }
+}
+
+/// A service in a desired state: key, configuration and destinations.
+///
+/// ```
+/// use rvsadm::{DestConfig, DestSpec, ForwardMethod, ServiceKey, ServiceSpec};
+/// let s = ServiceSpec::new(ServiceKey::tcp("192.0.2.1:80".parse().unwrap()))
+///     .with_destination(DestSpec::new("10.0.0.2:80".parse().unwrap(), DestConfig::new(ForwardMethod::Masq)));
+/// assert_eq!(s.destinations.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceSpec {
+    /// What names the service.
+    pub key: ServiceKey,
+    /// Configuration.
+    pub config: ServiceConfig,
+    /// Destinations, each address at most once.
+    #[serde(default)]
+    pub destinations: Vec<DestSpec>,
+}
+
+impl ServiceSpec {
+    /// A service with ipvsadm's defaults and no destinations.
+    pub fn new(key: ServiceKey) -> Self {
+        ServiceSpec {
+            config: ServiceConfig::new(key.family()),
+            key,
+            destinations: Vec::new(),
+        }
+    }
+
+    /// Set the configuration.
+    pub fn with_config(mut self, c: ServiceConfig) -> Self {
+        self.config = c;
+        self
+    }
+
+    /// Add a destination.
+    pub fn with_destination(mut self, d: DestSpec) -> Self {
+        self.destinations.push(d);
+        self
     }
 }

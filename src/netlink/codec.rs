@@ -9,8 +9,9 @@
 use super::attr::{align4, Attr, AttrWriter, Attrs, DecodeError};
 use crate::error::Op;
 use crate::model::{
-    Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol, Scheduler,
-    Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelFlags, TunnelType, UnknownAttr,
+    Change, Daemon, DaemonState, DestConfig, DestStatus, Destination, Family, ForwardMethod, Info,
+    Netmask, Protocol, Scheduler, Service, ServiceConfig, ServiceFlags, ServiceKey, Stats,
+    Timeouts, Tunnel, TunnelFlags, TunnelType, UnknownAttr, Weight,
 };
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -460,6 +461,8 @@ fn put_key(w: &mut AttrWriter, key: &ServiceKey) {
 /// puts in the other fields.
 pub(crate) struct SvcFields<'a> {
     pub(crate) key: &'a ServiceKey,
+    /// Unknown attributes sent back (an edit made from a kernel reply).
+    pub(crate) kept: &'a [UnknownAttr],
     pub(crate) sched: &'a str,
     pub(crate) pe_name: Option<&'a str>,
     pub(crate) flags: u32,
@@ -469,14 +472,15 @@ pub(crate) struct SvcFields<'a> {
 
 impl<'a> SvcFields<'a> {
     /// All fields of a service.
-    pub(crate) fn of(s: &'a Service) -> Self {
+    pub(crate) fn of(key: &'a ServiceKey, c: &'a ServiceConfig) -> Self {
         SvcFields {
-            key: &s.key,
-            sched: s.scheduler.name(),
-            pe_name: s.pe_name.as_deref().filter(|p| !p.is_empty()),
-            flags: s.flags.bits(),
-            timeout: s.timeout,
-            netmask: netmask_raw(&s.netmask),
+            key,
+            kept: &[],
+            sched: c.scheduler.name(),
+            pe_name: c.pe_name.as_deref().filter(|p| !p.is_empty()),
+            flags: (c.flags - ServiceFlags::KERNEL).bits(),
+            timeout: c.timeout,
+            netmask: netmask_raw(&c.netmask),
         }
     }
 
@@ -486,6 +490,7 @@ impl<'a> SvcFields<'a> {
     pub(crate) fn key_only(key: &'a ServiceKey) -> Self {
         SvcFields {
             key,
+            kept: &[],
             sched: "",
             pe_name: None,
             flags: 0,
@@ -518,6 +523,7 @@ pub(crate) fn put_service(w: &mut AttrWriter, f: &SvcFields<'_>) {
     w.bytes(svc::FLAGS, &flags);
     w.u32(svc::TIMEOUT, f.timeout);
     w.u32(svc::NETMASK, f.netmask);
+    put_kept(w, f.kept);
     w.end_nest(n);
 }
 
@@ -528,20 +534,91 @@ pub(crate) fn put_service_key(w: &mut AttrWriter, key: &ServiceKey) {
     w.end_nest(n);
 }
 
+/// Append the unknown attributes an edit sends back, as they came.
+fn put_kept(w: &mut AttrWriter, kept: &[UnknownAttr]) {
+    for a in kept {
+        w.bytes(a.kind, &a.payload);
+    }
+}
+
 /// Append a full `DEST` nest.
-pub(crate) fn put_dest(w: &mut AttrWriter, d: &Destination) {
+pub(crate) fn put_dest(
+    w: &mut AttrWriter,
+    addr: &std::net::SocketAddr,
+    c: &DestConfig,
+    kept: &[UnknownAttr],
+) {
     let n = w.begin_nest(cmd_attr::DEST);
-    w.u16(dest::ADDR_FAMILY, d.family().to_raw());
-    w.bytes(dest::ADDR, &inet_addr(&d.addr));
-    w.be16(dest::PORT, d.port);
-    w.u32(dest::FWD_METHOD, d.forward.to_raw());
-    w.u32(dest::WEIGHT, d.weight as u32);
-    w.u8(dest::TUN_TYPE, d.tun_type.to_raw());
-    w.be16(dest::TUN_PORT, d.tun_port);
-    w.u16(dest::TUN_FLAGS, d.tun_flags.0);
-    w.u32(dest::U_THRESH, d.upper_threshold);
-    w.u32(dest::L_THRESH, d.lower_threshold);
+    w.u16(dest::ADDR_FAMILY, Family::of(&addr.ip()).to_raw());
+    w.bytes(dest::ADDR, &inet_addr(&addr.ip()));
+    w.be16(dest::PORT, addr.port());
+    w.u32(dest::FWD_METHOD, c.forward.to_raw());
+    w.u32(dest::WEIGHT, c.weight.get());
+    w.u8(dest::TUN_TYPE, c.tunnel.kind.to_raw());
+    w.be16(dest::TUN_PORT, c.tunnel.port);
+    w.u16(dest::TUN_FLAGS, c.tunnel.flags.bits());
+    w.u32(dest::U_THRESH, c.upper_threshold);
+    w.u32(dest::L_THRESH, c.lower_threshold);
+    put_kept(w, kept);
     w.end_nest(n);
+}
+
+/// The request for one change.
+pub(crate) fn encode_change(c: &Change) -> Request {
+    let mut w = AttrWriter::new();
+    let command = match c {
+        Change::AddService(s) => {
+            put_service(&mut w, &SvcFields::of(&s.key, &s.config));
+            cmd::NEW_SERVICE
+        }
+        Change::EditService(s) => {
+            let mut f = SvcFields::of(&s.key, &s.config);
+            f.kept = &s.unknown;
+            put_service(&mut w, &f);
+            cmd::SET_SERVICE
+        }
+        Change::DeleteService(k) => {
+            put_service(&mut w, &SvcFields::key_only(k));
+            cmd::DEL_SERVICE
+        }
+        Change::Flush => cmd::FLUSH,
+        Change::AddDestination(k, d) => {
+            put_service(&mut w, &SvcFields::key_only(k));
+            put_dest(&mut w, &d.addr, &d.config, &[]);
+            cmd::NEW_DEST
+        }
+        Change::EditDestination(k, d) => {
+            put_service(&mut w, &SvcFields::key_only(k));
+            put_dest(&mut w, &d.addr, &d.config, &d.unknown);
+            cmd::SET_DEST
+        }
+        Change::DeleteDestination(k, addr) => {
+            // The kernel reads only the address and port of a deletion;
+            // the rest is ipvsadm's defaults, so the bytes are its bytes.
+            put_service(&mut w, &SvcFields::key_only(k));
+            put_dest(&mut w, addr, &DestConfig::default(), &[]);
+            cmd::DEL_DEST
+        }
+        Change::Zero(k) => {
+            if let Some(k) = k {
+                put_service(&mut w, &SvcFields::key_only(k));
+            }
+            cmd::ZERO
+        }
+        Change::SetTimeouts(t) => {
+            put_timeouts(&mut w, t);
+            cmd::SET_CONFIG
+        }
+        Change::StartDaemon(d) => {
+            put_daemon_new(&mut w, d);
+            cmd::NEW_DAEMON
+        }
+        Change::StopDaemon(d) => {
+            put_daemon_del(&mut w, d);
+            cmd::DEL_DAEMON
+        }
+    };
+    Request::change(c.op(), command, w.into_vec())
 }
 
 /// Append a `DAEMON` nest for `NEW_DAEMON`.
@@ -713,13 +790,17 @@ pub(crate) fn decode_service(nest: &Attr<'_>) -> Result<Service, DecodeError> {
         (Some(s), _) | (None, Some(s)) => decode_stats(&s)?,
         (None, None) => Stats::default(),
     };
+    let flags = ServiceFlags::from_bits_retain(flags.unwrap_or(0));
     Ok(Service {
         key,
-        scheduler: Scheduler::from_name(sched.as_deref().unwrap_or("")),
-        flags: ServiceFlags(flags.unwrap_or(0)),
-        timeout,
-        netmask,
-        pe_name: pe,
+        config: ServiceConfig {
+            scheduler: Scheduler::from_name(sched.as_deref().unwrap_or("")),
+            flags: flags - ServiceFlags::KERNEL,
+            timeout,
+            netmask,
+            pe_name: pe,
+        },
+        kernel_flags: flags & ServiceFlags::KERNEL,
         stats,
         destinations: Vec::new(),
         unknown,
@@ -742,9 +823,15 @@ pub(crate) fn decode_dest(nest: &Attr<'_>, svc_family: Family) -> Result<Destina
     let mut fam = None;
     let mut addr = None;
     let mut port = None;
-    let mut d = Destination::new(std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
-    d.forward = ForwardMethod::Masq;
-    d.weight = 0;
+    let mut c = DestConfig {
+        forward: ForwardMethod::Masq,
+        weight: Weight::ZERO,
+        upper_threshold: 0,
+        lower_threshold: 0,
+        tunnel: Tunnel::default(),
+    };
+    let mut status = DestStatus::default();
+    let mut unknown = Vec::new();
     let mut st32 = None;
     let mut st64 = None;
     for a in nest.nested() {
@@ -752,33 +839,45 @@ pub(crate) fn decode_dest(nest: &Attr<'_>, svc_family: Family) -> Result<Destina
         match a.ty {
             dest::ADDR => addr = Some(addr16(&a, "destination")?),
             dest::PORT => port = Some(a.be16("destination port")?),
-            dest::FWD_METHOD => d.forward = ForwardMethod::from_raw(a.u32("forward method")? & 7),
-            dest::WEIGHT => d.weight = a.u32("weight")? as i32,
-            dest::U_THRESH => d.upper_threshold = a.u32("upper threshold")?,
-            dest::L_THRESH => d.lower_threshold = a.u32("lower threshold")?,
-            dest::ACTIVE_CONNS => d.active_conns = a.u32("active conns")?,
-            dest::INACT_CONNS => d.inactive_conns = a.u32("inactive conns")?,
-            dest::PERSIST_CONNS => d.persist_conns = a.u32("persistent conns")?,
+            dest::FWD_METHOD => c.forward = ForwardMethod::from_raw(a.u32("forward method")? & 7),
+            dest::WEIGHT => {
+                let w = a.u32("weight")?;
+                c.weight = Weight::new(w).ok_or_else(|| {
+                    DecodeError::new(format!("destination weight {w} is above 2147483647"))
+                })?;
+            }
+            dest::U_THRESH => c.upper_threshold = a.u32("upper threshold")?,
+            dest::L_THRESH => c.lower_threshold = a.u32("lower threshold")?,
+            dest::ACTIVE_CONNS => status.active_conns = a.u32("active conns")?,
+            dest::INACT_CONNS => status.inactive_conns = a.u32("inactive conns")?,
+            dest::PERSIST_CONNS => status.persist_conns = a.u32("persistent conns")?,
             dest::STATS => st32 = Some(a),
             dest::STATS64 => st64 = Some(a),
             dest::ADDR_FAMILY => fam = Some(Family::from_raw(a.u16("destination AF")?)),
-            dest::TUN_TYPE => d.tun_type = TunnelType::from_raw(a.u8("tunnel type")?),
-            dest::TUN_PORT => d.tun_port = a.be16("tunnel port")?,
-            dest::TUN_FLAGS => d.tun_flags = TunnelFlags(a.u16("tunnel flags")?),
-            _ => d.unknown.push(UnknownAttr {
+            dest::TUN_TYPE => c.tunnel.kind = TunnelType::from_raw(a.u8("tunnel type")?),
+            dest::TUN_PORT => c.tunnel.port = a.be16("tunnel port")?,
+            dest::TUN_FLAGS => {
+                c.tunnel.flags = TunnelFlags::from_bits_retain(a.u16("tunnel flags")?)
+            }
+            _ => unknown.push(UnknownAttr {
                 kind: a.ty,
                 payload: a.payload.to_vec(),
             }),
         }
     }
     let raw = addr.ok_or_else(|| DecodeError::new("destination without an address"))?;
-    d.addr = ip_from(fam.unwrap_or(svc_family), &raw, "destination")?;
-    d.port = port.ok_or_else(|| DecodeError::new("destination without a port"))?;
-    d.stats = match (st64, st32) {
+    let ip = ip_from(fam.unwrap_or(svc_family), &raw, "destination")?;
+    let port = port.ok_or_else(|| DecodeError::new("destination without a port"))?;
+    status.stats = match (st64, st32) {
         (Some(s), _) | (None, Some(s)) => decode_stats(&s)?,
         (None, None) => Stats::default(),
     };
-    Ok(d)
+    Ok(Destination {
+        addr: std::net::SocketAddr::new(ip, port),
+        config: c,
+        status,
+        unknown,
+    })
 }
 
 /// Decode the attributes of a daemon-dump reply.

@@ -10,7 +10,6 @@
 //! id (bytes 8..16) are per-socket and not compared.
 
 use super::codec::{self, NlMsgs, Request};
-use crate::handle::Operation;
 use crate::model::*;
 use std::net::IpAddr;
 
@@ -38,8 +37,8 @@ fn check(golden: &[u8], req: &Request) {
     }
 }
 
-fn change(op: Operation) -> Request {
-    op.encode()
+fn change(c: Change) -> Request {
+    codec::encode_change(&c)
 }
 
 fn sa(s: &str) -> std::net::SocketAddr {
@@ -1391,7 +1390,7 @@ fn get_info() {
 fn add_service_defaults() {
     check(
         ADD_SVC_TCP,
-        &change(Operation::AddService(Service::new(tcp80()))),
+        &change(Change::AddService(Service::new(tcp80()))),
     );
 }
 
@@ -1402,7 +1401,7 @@ fn add_service_udp_persistent_netmask_pe() {
         .with_persistence(600)
         .with_netmask(Netmask::V4("255.255.255.0".parse().unwrap()))
         .with_pe("sip");
-    check(ADD_SVC_UDP_PE, &change(Operation::AddService(s)));
+    check(ADD_SVC_UDP_PE, &change(Change::AddService(s)));
 }
 
 #[test]
@@ -1410,13 +1409,13 @@ fn add_service_fwmark_sched_flags() {
     let s = Service::new(ServiceKey::fwmark(7))
         .with_scheduler(Scheduler::Sh)
         .with_flags(ServiceFlags::SCHED1 | ServiceFlags::SCHED2);
-    check(ADD_SVC_FWMARK, &change(Operation::AddService(s)));
+    check(ADD_SVC_FWMARK, &change(Change::AddService(s)));
 }
 
 #[test]
 fn add_service_fwmark_ipv6() {
     let s = Service::new(fwmark6()).with_scheduler(Scheduler::Wrr);
-    check(ADD_SVC_FWMARK6, &change(Operation::AddService(s)));
+    check(ADD_SVC_FWMARK6, &change(Change::AddService(s)));
 }
 
 #[test]
@@ -1425,67 +1424,74 @@ fn add_service_ipv6_prefix() {
         .with_scheduler(Scheduler::Mh)
         .with_persistence(DEFAULT_PERSISTENT_TIMEOUT)
         .with_netmask(Netmask::V6Prefix(64));
-    check(ADD_SVC_TCP6, &change(Operation::AddService(s)));
+    check(ADD_SVC_TCP6, &change(Change::AddService(s)));
 }
 
 #[test]
 fn edit_service() {
     let s = Service::new(tcp80()).with_scheduler(Scheduler::Rr);
-    check(EDIT_SVC, &change(Operation::EditService(s)));
+    check(EDIT_SVC, &change(Change::EditService(s)));
 }
 
 #[test]
 fn add_destination_masq_thresholds() {
-    let d = Destination::new(sa("10.0.0.1:8080"))
-        .with_forward(ForwardMethod::Masq)
-        .with_weight(5)
+    let d = DestConfig::new(ForwardMethod::Masq)
+        .with_weight(Weight::from(5u16))
         .with_thresholds(100, 10);
     check(
         ADD_DEST_MASQ,
-        &change(Operation::AddDestination(tcp80(), d)),
+        &change(Change::add_destination(tcp80(), sa("10.0.0.1:8080"), d)),
     );
 }
 
 #[test]
 fn add_destination_gue_tunnel() {
-    let d =
-        Destination::new(sa("10.0.0.2:80")).with_tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM);
-    check(ADD_DEST_GUE, &change(Operation::AddDestination(tcp80(), d)));
+    let d = DestConfig::default().with_tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM);
+    check(
+        ADD_DEST_GUE,
+        &change(Change::add_destination(tcp80(), sa("10.0.0.2:80"), d)),
+    );
 }
 
 #[test]
 fn edit_destination() {
-    let d = Destination::new(sa("10.0.0.1:8080"))
-        .with_forward(ForwardMethod::Masq)
-        .with_weight(7);
-    check(EDIT_DEST, &change(Operation::EditDestination(tcp80(), d)));
+    let d = DestConfig::new(ForwardMethod::Masq).with_weight(Weight::from(7u16));
+    check(
+        EDIT_DEST,
+        &change(Change::edit_destination(tcp80(), sa("10.0.0.1:8080"), d)),
+    );
 }
 
 #[test]
 fn add_destination_ipv6() {
-    let d = Destination::new(sa("[2001:db8::2]:443"));
-    check(ADD_DEST6, &change(Operation::AddDestination(tcp6(), d)));
+    let d = DestConfig::default();
+    check(
+        ADD_DEST6,
+        &change(Change::add_destination(tcp6(), sa("[2001:db8::2]:443"), d)),
+    );
 }
 
 #[test]
 fn add_destination_fwmark_ipv6() {
-    let d = Destination::new(sa("[2001:db8::3]:80")).with_forward(ForwardMethod::Masq);
+    let d = DestConfig::new(ForwardMethod::Masq);
     check(
         ADD_DEST_FWMARK6,
-        &change(Operation::AddDestination(fwmark6(), d)),
+        &change(Change::add_destination(fwmark6(), sa("[2001:db8::3]:80"), d)),
     );
 }
 
 #[test]
 fn delete_destination() {
-    let d = Destination::new(sa("10.0.0.2:80"));
-    check(DEL_DEST, &change(Operation::DeleteDestination(tcp80(), d)));
+    check(
+        DEL_DEST,
+        &change(Change::DeleteDestination(tcp80(), sa("10.0.0.2:80"))),
+    );
 }
 
 #[test]
 fn zero_one_and_all() {
-    check(ZERO_SVC, &change(Operation::Zero(Some(tcp80()))));
-    check(ZERO_ALL, &change(Operation::Zero(None)));
+    check(ZERO_SVC, &change(Change::Zero(Some(tcp80()))));
+    check(ZERO_ALL, &change(Change::Zero(None)));
 }
 
 #[test]
@@ -1512,7 +1518,7 @@ fn timeouts() {
         tcp_fin: 120,
         udp: 300,
     };
-    check(SET_TIMEOUTS, &change(Operation::SetTimeouts(t)));
+    check(SET_TIMEOUTS, &change(Change::SetTimeouts(t)));
     check(GET_TIMEOUTS, &Request::get_timeouts());
 }
 
@@ -1527,15 +1533,15 @@ fn daemons() {
         mcast_port: Some(8849),
         mcast_ttl: Some(2),
     };
-    check(START_MASTER, &change(Operation::StartDaemon(master)));
+    check(START_MASTER, &change(Change::StartDaemon(master)));
     let backup = Daemon {
         mcast_group: Some("ff02::81".parse().unwrap()),
         ..Daemon::new(DaemonState::Backup, "d0").with_sync_id(6)
     };
-    check(START_BACKUP6, &change(Operation::StartDaemon(backup)));
+    check(START_BACKUP6, &change(Change::StartDaemon(backup)));
     check(
         START_MASTER_MIN,
-        &change(Operation::StartDaemon(Daemon::new(
+        &change(Change::StartDaemon(Daemon::new(
             DaemonState::Master,
             "d0",
         ))),
@@ -1543,23 +1549,23 @@ fn daemons() {
     check(LIST_DAEMONS, &Request::list_daemons());
     check(
         STOP_MASTER,
-        &change(Operation::StopDaemon(Daemon::new(DaemonState::Master, ""))),
+        &change(Change::StopDaemon(Daemon::new(DaemonState::Master, ""))),
     );
     check(
         STOP_BACKUP,
-        &change(Operation::StopDaemon(Daemon::new(DaemonState::Backup, ""))),
+        &change(Change::StopDaemon(Daemon::new(DaemonState::Backup, ""))),
     );
 }
 
 #[test]
 fn delete_services_and_flush() {
-    check(DEL_SVC_TCP, &change(Operation::DeleteService(tcp80())));
+    check(DEL_SVC_TCP, &change(Change::DeleteService(tcp80())));
     check(
         DEL_SVC_FWMARK,
-        &change(Operation::DeleteService(ServiceKey::fwmark(7))),
+        &change(Change::DeleteService(ServiceKey::fwmark(7))),
     );
-    check(DEL_SVC_TCP6, &change(Operation::DeleteService(tcp6())));
-    check(FLUSH, &change(Operation::Flush));
+    check(DEL_SVC_TCP6, &change(Change::DeleteService(tcp6())));
+    check(FLUSH, &change(Change::Flush));
 }
 
 #[test]
@@ -1582,11 +1588,12 @@ fn decode_get_service_reply() {
     assert_eq!(m.len(), 1);
     let s = codec::decode_service_msg(m[0].1).unwrap();
     assert_eq!(s.key, tcp80());
-    assert_eq!(s.scheduler, Scheduler::Rr);
-    assert_eq!(s.flags, ServiceFlags::HASHED);
-    assert_eq!(s.netmask, Netmask::V4("255.255.255.255".parse().unwrap()));
-    assert_eq!(s.timeout, 0);
-    assert_eq!(s.pe_name, None);
+    assert_eq!(s.config.scheduler, Scheduler::Rr);
+    assert_eq!(s.config.flags, ServiceFlags::empty());
+    assert_eq!(s.kernel_flags, ServiceFlags::HASHED);
+    assert_eq!(s.config.netmask, Netmask::V4("255.255.255.255".parse().unwrap()));
+    assert_eq!(s.config.timeout, 0);
+    assert_eq!(s.config.pe_name, None);
     assert_eq!(s.stats, Stats::default());
 }
 
@@ -1612,20 +1619,19 @@ fn decode_service_dump_reply() {
         ]
     );
     let udp = &svcs[0];
-    assert_eq!(udp.pe_name.as_deref(), Some("sip"));
-    assert_eq!(udp.timeout, 600);
-    assert_eq!(udp.netmask, Netmask::V4("255.255.255.0".parse().unwrap()));
-    assert_eq!(udp.flags, ServiceFlags::PERSISTENT | ServiceFlags::HASHED);
+    assert_eq!(udp.config.pe_name.as_deref(), Some("sip"));
+    assert_eq!(udp.config.timeout, 600);
+    assert_eq!(udp.config.netmask, Netmask::V4("255.255.255.0".parse().unwrap()));
+    assert_eq!(udp.config.flags, ServiceFlags::PERSISTENT);
+    assert_eq!(udp.all_flags(), ServiceFlags::PERSISTENT | ServiceFlags::HASHED);
     let v6 = &svcs[1];
-    assert_eq!(svcs[2].scheduler, Scheduler::Rr);
-    assert_eq!(v6.netmask, Netmask::V6Prefix(64));
-    assert_eq!(v6.scheduler, Scheduler::Mh);
+    assert_eq!(svcs[2].config.scheduler, Scheduler::Rr);
+    assert_eq!(v6.config.netmask, Netmask::V6Prefix(64));
+    assert_eq!(v6.config.scheduler, Scheduler::Mh);
     let fw = &svcs[3];
-    assert_eq!(
-        fw.flags,
-        ServiceFlags::SCHED1 | ServiceFlags::SCHED2 | ServiceFlags::HASHED
-    );
-    assert_eq!(svcs[4].netmask, Netmask::V6Prefix(128));
+    assert_eq!(fw.config.flags, ServiceFlags::SCHED1 | ServiceFlags::SCHED2);
+    assert_eq!(fw.kernel_flags, ServiceFlags::HASHED);
+    assert_eq!(svcs[4].config.netmask, Netmask::V6Prefix(128));
 }
 
 #[test]
@@ -1636,9 +1642,10 @@ fn decode_destination_dump_reply() {
     let d = codec::decode_dest_msg(m[0].1, Family::Inet).unwrap();
     assert_eq!(
         d,
-        Destination::new(sa("10.0.0.1:8080"))
-            .with_forward(ForwardMethod::Masq)
-            .with_weight(7)
+        Destination::new(
+            sa("10.0.0.1:8080"),
+            DestConfig::new(ForwardMethod::Masq).with_weight(Weight::from(7u16))
+        )
     );
 }
 
@@ -1695,7 +1702,7 @@ fn error_reply_carries_errno_and_our_request() {
     // The echoed request is ipvsadm's NEW_SERVICE, which we reproduce.
     check(
         &m.payload[4..],
-        &change(Operation::AddService(Service::new(tcp80()))),
+        &change(Change::AddService(Service::new(tcp80()))),
     );
 }
 

@@ -66,13 +66,17 @@ prop_compose! {
             Family::Inet6 => Netmask::V6Prefix(mask),
             _ => Netmask::V4(Ipv4Addr::from(mask)),
         };
+        let flags = ServiceFlags::from_bits_retain(flags);
         Service {
             key,
-            scheduler: Scheduler::from_name(&sched),
-            flags: ServiceFlags(flags),
-            timeout,
-            netmask,
-            pe_name: pe,
+            config: ServiceConfig {
+                scheduler: Scheduler::from_name(&sched),
+                flags: flags - ServiceFlags::KERNEL,
+                timeout,
+                netmask,
+                pe_name: pe,
+            },
+            kernel_flags: flags & ServiceFlags::KERNEL,
             stats,
             destinations: Vec::new(),
             unknown: Vec::new(),
@@ -85,7 +89,7 @@ prop_compose! {
         addr in any_ip(),
         port in any::<u16>(),
         fwd in 0u32..8,
-        weight in any::<i32>(),
+        weight in 0..=i32::MAX as u32,
         u in any::<u32>(),
         l in any::<u32>(),
         tt in any::<u8>(),
@@ -95,19 +99,24 @@ prop_compose! {
         stats in any_stats(),
     ) -> Destination {
         Destination {
-            addr,
-            port,
-            forward: ForwardMethod::from_raw(fwd),
-            weight,
-            upper_threshold: u,
-            lower_threshold: l,
-            tun_type: TunnelType::from_raw(tt),
-            tun_port: tp,
-            tun_flags: TunnelFlags(tf),
-            active_conns: conns[0],
-            inactive_conns: conns[1],
-            persist_conns: conns[2],
-            stats,
+            addr: std::net::SocketAddr::new(addr, port),
+            config: DestConfig {
+                forward: ForwardMethod::from_raw(fwd),
+                weight: Weight::new(weight).unwrap_or(Weight::ZERO),
+                upper_threshold: u,
+                lower_threshold: l,
+                tunnel: Tunnel {
+                    kind: TunnelType::from_raw(tt),
+                    port: tp,
+                    flags: TunnelFlags::from_bits_retain(tf),
+                },
+            },
+            status: DestStatus {
+                active_conns: conns[0],
+                inactive_conns: conns[1],
+                persist_conns: conns[2],
+                stats,
+            },
             unknown: Vec::new(),
         }
     }
@@ -175,7 +184,10 @@ fn narrow(s: &Stats) -> Stats {
 fn service_reply(s: &Service, with64: bool) -> Vec<u8> {
     let mut w = AttrWriter::new();
     let mut inner = AttrWriter::new();
-    codec::put_service(&mut inner, &SvcFields::of(s));
+    let mut f = SvcFields::of(&s.key, &s.config);
+    f.flags = s.all_flags().bits(); // the kernel reports its own bits too
+    f.kept = &s.unknown;
+    codec::put_service(&mut inner, &f);
     // Reopen the nest to append stats: rebuild from its attributes.
     let nest_bytes = inner.into_vec();
     let n = w.begin_nest(1);
@@ -196,7 +208,7 @@ fn service_reply(s: &Service, with64: bool) -> Vec<u8> {
 /// stats, optionally without `ADDR_FAMILY` (kernels before 3.18).
 fn dest_reply(d: &Destination, with_af: bool, with64: bool) -> Vec<u8> {
     let mut inner = AttrWriter::new();
-    codec::put_dest(&mut inner, d);
+    codec::put_dest(&mut inner, &d.addr, &d.config, &d.unknown);
     let nest_bytes = inner.into_vec();
     let mut w = AttrWriter::new();
     let n = w.begin_nest(2);
@@ -208,12 +220,12 @@ fn dest_reply(d: &Destination, with_af: bool, with64: bool) -> Vec<u8> {
         }
         w.bytes(a.ty, a.payload);
     }
-    w.u32(7, d.active_conns);
-    w.u32(8, d.inactive_conns);
-    w.u32(9, d.persist_conns);
-    put_stats(&mut w, 10, &d.stats, false);
+    w.u32(7, d.status.active_conns);
+    w.u32(8, d.status.inactive_conns);
+    w.u32(9, d.status.persist_conns);
+    put_stats(&mut w, 10, &d.status.stats, false);
     if with64 {
-        put_stats(&mut w, 12, &d.stats, true);
+        put_stats(&mut w, 12, &d.status.stats, true);
     }
     w.end_nest(n);
     w.into_vec()
@@ -228,7 +240,7 @@ proptest! {
         let got = codec::decode_service_msg(&bytes).unwrap();
         let mut want = s.clone();
         // An empty PE name is the same as none.
-        want.pe_name = want.pe_name.filter(|p| !p.is_empty());
+        want.config.pe_name = want.config.pe_name.filter(|p| !p.is_empty());
         if !with64 {
             want.stats = narrow(&s.stats);
         }
@@ -238,9 +250,11 @@ proptest! {
     #[test]
     fn request_nest_decodes_to_the_same_service(s in any_service()) {
         let mut w = AttrWriter::new();
-        codec::put_service(&mut w, &SvcFields::of(&s));
+        codec::put_service(&mut w, &SvcFields::of(&s.key, &s.config));
         let got = codec::decode_service_msg(&w.into_vec()).unwrap();
-        prop_assert_eq!(got, Service { stats: Stats::default(), ..s });
+        // The kernel's own bits are never sent.
+        let want = Service { stats: Stats::default(), kernel_flags: ServiceFlags::empty(), ..s };
+        prop_assert_eq!(got, want);
     }
 
     #[test]
@@ -252,7 +266,10 @@ proptest! {
         let svc_family = if svc_v6 { Family::Inet6 } else { Family::Inet };
         let bytes = dest_reply(&d, true, with64);
         let got = codec::decode_dest_msg(&bytes, svc_family).unwrap();
-        let want = if with64 { d.clone() } else { Destination { stats: narrow(&d.stats), ..d.clone() } };
+        let mut want = d.clone();
+        if !with64 {
+            want.status.stats = narrow(&d.status.stats);
+        }
         prop_assert_eq!(got, want);
     }
 
@@ -267,6 +284,42 @@ proptest! {
         let other = if fam == Family::Inet { Family::Inet6 } else { Family::Inet };
         let got = codec::decode_dest_msg(&bytes, other).unwrap();
         prop_assert_eq!(got.family(), other);
+    }
+
+    /// Attributes this crate does not know, read from the kernel, go back
+    /// unchanged in an edit made from what was read (never in an add).
+    #[test]
+    fn unknown_attributes_go_back_in_edits(
+        d in any_dest(),
+        s in any_service(),
+        extra in proptest::collection::vec((100u16..0x4000, proptest::collection::vec(any::<u8>(), 0..12)), 0..3),
+        weight in 0u32..1000,
+    ) {
+        let unknown: Vec<UnknownAttr> = extra
+            .into_iter()
+            .map(|(kind, payload)| UnknownAttr { kind, payload })
+            .collect();
+        let live = Destination { unknown: unknown.clone(), ..d };
+        let read = codec::decode_dest_msg(&dest_reply(&live, true, true), live.family()).unwrap();
+        prop_assert_eq!(&read.unknown, &unknown);
+        let mut c = read.config;
+        c.weight = Weight::new(weight).unwrap();
+        let key = s.key;
+        let req = codec::encode_change(&Change::edit_destination_from(key, &read, c));
+        let nest = codec::find_nest(&req.attrs, 2).unwrap().unwrap();
+        let sent = codec::decode_dest(&nest, live.family()).unwrap();
+        prop_assert_eq!(&sent.unknown, &unknown);
+        prop_assert_eq!(sent.config, c);
+        let add = codec::encode_change(&Change::AddDestination(key, read.spec()));
+        let nest = codec::find_nest(&add.attrs, 2).unwrap().unwrap();
+        prop_assert!(codec::decode_dest(&nest, live.family()).unwrap().unknown.is_empty());
+
+        let live = Service { unknown: unknown.clone(), ..s };
+        let read = codec::decode_service_msg(&service_reply(&live, true)).unwrap();
+        prop_assert_eq!(&read.unknown, &unknown);
+        let req = codec::encode_change(&Change::edit_service_from(&read, read.config.clone()));
+        let sent = codec::decode_service_msg(&req.attrs).unwrap();
+        prop_assert_eq!(&sent.unknown, &unknown);
     }
 
     #[test]

@@ -42,10 +42,11 @@ use super::help;
 use super::matrix::{self, Cmd, OptCol, OptSet};
 use super::resolve::{self, parse_service, string_to_number};
 use crate::{
-    Daemon, DaemonState, Destination, Family, ForwardMethod, Netmask, Protocol, Scheduler, Service,
-    ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, DEFAULT_PERSISTENT_TIMEOUT,
+    Daemon, DaemonState, DestConfig, DestSpec, Family, ForwardMethod, Netmask, Protocol, Scheduler,
+    Service, ServiceConfig, ServiceFlags, ServiceKey, Timeouts, Tunnel, TunnelFlags, TunnelType,
+    Weight, DEFAULT_PERSISTENT_TIMEOUT,
 };
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// What ipvsadm would print to stderr, and its exit status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,11 +156,12 @@ pub enum Command {
     /// `-C`.
     Flush,
     /// `-a`.
-    AddDest(ServiceKey, Destination),
-    /// `-e`.
-    EditDest(ServiceKey, Destination),
+    AddDest(ServiceKey, DestSpec),
+    /// `-e`; every attribute is sent, so what is not given is reset
+    /// (direct routing, weight 1, no thresholds), as ipvsadm does.
+    EditDest(ServiceKey, DestSpec),
     /// `-d`.
-    DeleteDest(ServiceKey, Destination),
+    DeleteDest(ServiceKey, SocketAddr),
     /// `-Z`: one service, or all (`None`; also when the given service has
     /// address 0 and port 0, which ipvsadm sends as "zero all").
     Zero(Option<ServiceKey>),
@@ -577,12 +579,12 @@ struct State {
     dest_addr: IpAddr,
     dest_port: u16,
     forward: ForwardMethod,
-    weight: i32,
+    weight: Weight,
     u_threshold: u32,
     l_threshold: u32,
     tun_type: TunnelType,
     tun_port: u16,
-    tun_flags: u16,
+    tun_flags: TunnelFlags,
     // The daemon.
     daemon_state: DaemonState,
     ifname: String,
@@ -617,12 +619,12 @@ impl State {
             dest_addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             dest_port: 0,
             forward: ForwardMethod::Route,
-            weight: 1,
+            weight: Weight::ONE,
             u_threshold: 0,
             l_threshold: 0,
             tun_type: TunnelType::Ipip,
             tun_port: 0,
-            tun_flags: 0,
+            tun_flags: TunnelFlags::NOCSUM,
             daemon_state: DaemonState::Master,
             ifname: String::new(),
             syncid: 0,
@@ -743,7 +745,7 @@ impl State {
             Opt::Weight => {
                 self.set(OptCol::Weight)?;
                 let n = number(v, 0, i64::from(i32::MAX), "illegal weight specified")?;
-                self.weight = i32::try_from(n).unwrap_or(0);
+                self.weight = Weight::try_from(n).unwrap_or(Weight::ZERO);
             }
             Opt::UThreshold => {
                 self.set(OptCol::UThreshold)?;
@@ -829,15 +831,15 @@ impl State {
             }
             Opt::TunNocsum => {
                 self.set(OptCol::TunNocsum)?;
-                self.tun_flags |= TunnelFlags::NOCSUM.0;
+                self.tun_flags |= TunnelFlags::NOCSUM;
             }
             Opt::TunCsum => {
                 self.set(OptCol::TunCsum)?;
-                self.tun_flags |= TunnelFlags::CSUM.0;
+                self.tun_flags |= TunnelFlags::CSUM;
             }
             Opt::TunRemcsum => {
                 self.set(OptCol::TunRemcsum)?;
-                self.tun_flags |= TunnelFlags::REMCSUM.0;
+                self.tun_flags |= TunnelFlags::REMCSUM;
             }
             // Commands are handled by the caller.
             Opt::AddService
@@ -899,7 +901,7 @@ impl State {
             )));
         }
         self.flags.remove(ServiceFlags::SCHED_MASK);
-        self.flags.insert(ServiceFlags(bits));
+        self.flags.insert(ServiceFlags::from_bits_retain(bits));
         Ok(())
     }
 
@@ -920,28 +922,37 @@ impl State {
 
     fn service(&self) -> Service {
         let mut svc = Service::new(self.key());
-        svc.scheduler = if self.sched.is_empty() {
-            Scheduler::Wlc
-        } else {
-            Scheduler::from_name(&self.sched)
+        svc.config = ServiceConfig {
+            scheduler: if self.sched.is_empty() {
+                Scheduler::Wlc
+            } else {
+                Scheduler::from_name(&self.sched)
+            },
+            flags: self.flags,
+            timeout: self.timeout,
+            netmask: self.netmask,
+            pe_name: (!self.pe.is_empty()).then(|| self.pe.clone()),
         };
-        svc.flags = self.flags;
-        svc.timeout = self.timeout;
-        svc.netmask = self.netmask;
-        svc.pe_name = (!self.pe.is_empty()).then(|| self.pe.clone());
         svc
     }
 
-    fn destination(&self) -> Destination {
-        let mut d = Destination::new(std::net::SocketAddr::new(self.dest_addr, self.dest_port));
-        d.forward = self.forward;
-        d.weight = self.weight;
-        d.upper_threshold = self.u_threshold;
-        d.lower_threshold = self.l_threshold;
-        d.tun_type = self.tun_type;
-        d.tun_port = self.tun_port;
-        d.tun_flags = TunnelFlags(self.tun_flags);
-        d
+    fn dest_addr(&self) -> SocketAddr {
+        SocketAddr::new(self.dest_addr, self.dest_port)
+    }
+
+    fn destination(&self) -> DestSpec {
+        let config = DestConfig {
+            forward: self.forward,
+            weight: self.weight,
+            upper_threshold: self.u_threshold,
+            lower_threshold: self.l_threshold,
+            tunnel: Tunnel {
+                kind: self.tun_type,
+                port: self.tun_port,
+                flags: self.tun_flags,
+            },
+        };
+        DestSpec::new(self.dest_addr(), config)
     }
 
     fn daemon(&self) -> Daemon {
@@ -1018,7 +1029,7 @@ impl State {
                     Command::EditDest(self.key(), self.destination())
                 }
             }
-            Cmd::DeleteServer => Command::DeleteDest(self.key(), self.destination()),
+            Cmd::DeleteServer => Command::DeleteDest(self.key(), self.dest_addr()),
             Cmd::List => {
                 let has = |c| given.has(c);
                 if (given.any(&[OptCol::Connection, OptCol::Timeout, OptCol::Daemon])

@@ -281,13 +281,13 @@ fn csum_index(flags: u16) -> usize {
 /// `n/a` otherwise (also for tunnel types ipvsadm does not know).
 fn tun_info(d: &Destination) -> String {
     const FLAG: [&str; 3] = ["-c", "+c", "r+c"];
-    let flag = FLAG.get(csum_index(d.tun_flags.0)).copied().unwrap_or("-c");
-    if d.forward != ForwardMethod::Tunnel {
+    let flag = FLAG.get(csum_index(d.config.tunnel.flags.bits())).copied().unwrap_or("-c");
+    if d.config.forward != ForwardMethod::Tunnel {
         return "n/a".to_string();
     }
-    match d.tun_type {
+    match d.config.tunnel.kind {
         TunnelType::Ipip => "ipip".to_string(),
-        TunnelType::Gue => format!("gue:{}:{flag}", d.tun_port),
+        TunnelType::Gue => format!("gue:{}:{flag}", d.config.tunnel.port),
         TunnelType::Gre => format!("gre:{flag}"),
         TunnelType::Other(_) => "n/a".to_string(),
     }
@@ -321,7 +321,7 @@ pub fn sched_flag_names(flags: ServiceFlags, sched: &Scheduler) -> String {
 /// quad (`inet_ntoa`, shown unless 255.255.255.255), IPv6 as the prefix
 /// length (`%i`, shown unless 128).
 fn netmask_text(svc: &Service) -> Option<String> {
-    let raw = svc.netmask.to_raw();
+    let raw = svc.config.netmask.to_raw();
     if svc.key.family() == Family::Inet6 {
         (raw != 128).then(|| (raw as i32).to_string())
     } else {
@@ -331,7 +331,7 @@ fn netmask_text(svc: &Service) -> Option<String> {
 
 /// The persistence engine name, if set and not empty.
 fn pe_name(svc: &Service) -> Option<&str> {
-    svc.pe_name.as_deref().filter(|p| !p.is_empty())
+    svc.config.pe_name.as_deref().filter(|p| !p.is_empty())
 }
 
 /// Renders services and destinations for one set of [`ListOptions`].
@@ -436,7 +436,7 @@ impl<'a> Renderer<'a> {
     /// A destination's `addrport` (the service's protocol selects the port
     /// name lookup), cut to 28 bytes unless IPv6 when `listing`.
     fn dest_name(&self, svc: &ServiceKey, d: &Destination, listing: bool) -> Vec<u8> {
-        let mut s = addrport(&d.addr, d.port, lookup_protocol(svc), self.resolver());
+        let mut s = addrport(&d.addr.ip(), d.addr.port(), lookup_protocol(svc), self.resolver());
         if listing && !d.addr.is_ipv6() {
             s.truncate(28);
         }
@@ -505,12 +505,12 @@ impl<'a> Renderer<'a> {
             }
             _ => {
                 w.write_all(&name)?;
-                write!(w, " {}", svc.scheduler.name())?;
-                if svc.flags.intersects(ServiceFlags::SCHED_MASK) {
-                    write!(w, " ({})", sched_flag_names(svc.flags, &svc.scheduler))?;
+                write!(w, " {}", svc.config.scheduler.name())?;
+                if svc.config.flags.intersects(ServiceFlags::SCHED_MASK) {
+                    write!(w, " ({})", sched_flag_names(svc.config.flags, &svc.config.scheduler))?;
                 }
                 if svc.is_persistent() {
-                    write!(w, " persistent {}", svc.timeout)?;
+                    write!(w, " persistent {}", svc.config.timeout)?;
                     if let Some(m) = netmask_text(svc) {
                         write!(w, " mask {m}")?;
                     }
@@ -518,7 +518,7 @@ impl<'a> Renderer<'a> {
                         write!(w, " pe {pe}")?;
                     }
                 }
-                if svc.flags.intersects(ServiceFlags::ONEPACKET) {
+                if svc.config.flags.intersects(ServiceFlags::ONEPACKET) {
                     w.write_all(b" ops")?;
                 }
             }
@@ -536,7 +536,7 @@ impl<'a> Renderer<'a> {
         let name = self.dest_name(&svc.key, d, true);
         w.write_all(b"  -> ")?;
         pad(w, &name, 28)?;
-        let s = self.opts.dest_counters.dest_stats(&d.stats);
+        let s = self.opts.dest_counters.dest_stats(&d.status.stats);
         match self.opts.format {
             ListFormat::Stats => {
                 self.write_counters(w, [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes])?;
@@ -551,38 +551,38 @@ impl<'a> Renderer<'a> {
             ListFormat::Thresholds => write_cols(
                 w,
                 &[
-                    (&d.upper_threshold, 10),
-                    (&d.lower_threshold, 10),
-                    (&d.active_conns, 10),
-                    (&d.inactive_conns, 10),
+                    (&d.config.upper_threshold, 10),
+                    (&d.config.lower_threshold, 10),
+                    (&d.status.active_conns, 10),
+                    (&d.status.inactive_conns, 10),
                 ],
             ),
             ListFormat::PersistentConn => write_cols(
                 w,
                 &[
-                    (&(d.weight as u32), 9),
-                    (&d.persist_conns, 11),
-                    (&d.active_conns, 10),
-                    (&d.inactive_conns, 10),
+                    (&d.config.weight.get(), 9),
+                    (&d.status.persist_conns, 11),
+                    (&d.status.active_conns, 10),
+                    (&d.status.inactive_conns, 10),
                 ],
             ),
             ListFormat::TunInfo => write_cols(
                 w,
                 &[
-                    (&fwd_name(d.forward), 7),
+                    (&fwd_name(d.config.forward), 7),
                     (&tun_info(d), 13),
-                    (&d.weight, 6),
-                    (&d.active_conns, 10),
-                    (&d.inactive_conns, 10),
+                    (&d.config.weight, 6),
+                    (&d.status.active_conns, 10),
+                    (&d.status.inactive_conns, 10),
                 ],
             ),
             ListFormat::Default => write_cols(
                 w,
                 &[
-                    (&fwd_name(d.forward), 7),
-                    (&d.weight, 6),
-                    (&d.active_conns, 10),
-                    (&d.inactive_conns, 10),
+                    (&fwd_name(d.config.forward), 7),
+                    (&d.config.weight, 6),
+                    (&d.status.active_conns, 10),
+                    (&d.status.inactive_conns, 10),
                 ],
             ),
         }
@@ -606,9 +606,9 @@ impl<'a> Renderer<'a> {
     ) -> io::Result<()> {
         w.write_all(b"-A ")?;
         w.write_all(&self.save_service_name(&svc.key))?;
-        write!(w, " -s {}", svc.scheduler.name())?;
+        write!(w, " -s {}", svc.config.scheduler.name())?;
         if svc.is_persistent() {
-            write!(w, " -p {}", svc.timeout)?;
+            write!(w, " -p {}", svc.config.timeout)?;
             if let Some(m) = netmask_text(svc) {
                 write!(w, " -M {m}")?;
             }
@@ -616,11 +616,11 @@ impl<'a> Renderer<'a> {
         if let Some(pe) = pe_name(svc) {
             write!(w, " --pe {pe}")?;
         }
-        if svc.flags.intersects(ServiceFlags::ONEPACKET) {
+        if svc.config.flags.intersects(ServiceFlags::ONEPACKET) {
             w.write_all(b" -o")?;
         }
-        if svc.flags.intersects(ServiceFlags::SCHED_MASK) {
-            write!(w, " -b {}", sched_flag_names(svc.flags, &svc.scheduler))?;
+        if svc.config.flags.intersects(ServiceFlags::SCHED_MASK) {
+            write!(w, " -b {}", sched_flag_names(svc.config.flags, &svc.config.scheduler))?;
         }
         w.write_all(b"\n")
     }
@@ -647,16 +647,16 @@ impl<'a> Renderer<'a> {
         w.write_all(svc_name)?;
         w.write_all(b" -r ")?;
         w.write_all(&self.dest_name(&svc.key, d, false))?;
-        write!(w, " {} -w {}", fwd_switch(d.forward), d.weight)?;
-        if d.forward == ForwardMethod::Tunnel {
+        write!(w, " {} -w {}", fwd_switch(d.config.forward), d.config.weight)?;
+        if d.config.forward == ForwardMethod::Tunnel {
             const CSUM: [&str; 3] = ["--tun-nocsum", "--tun-csum", "--tun-remcsum"];
             let csum = CSUM
-                .get(csum_index(d.tun_flags.0))
+                .get(csum_index(d.config.tunnel.flags.bits()))
                 .copied()
                 .unwrap_or("--tun-nocsum");
-            match d.tun_type {
+            match d.config.tunnel.kind {
                 TunnelType::Ipip => w.write_all(b" --tun-type ipip")?,
-                TunnelType::Gue => write!(w, " --tun-type gue --tun-port {} {csum}", d.tun_port)?,
+                TunnelType::Gue => write!(w, " --tun-type gue --tun-port {} {csum}", d.config.tunnel.port)?,
                 TunnelType::Gre => write!(w, " --tun-type gre {csum}")?,
                 TunnelType::Other(_) => {}
             }

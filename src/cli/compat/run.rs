@@ -15,7 +15,7 @@ use super::names::SystemNames;
 use super::render::{self, ConnOptions, DestCounters, ListFormat, ListOptions, Renderer};
 use super::restore;
 use super::sort;
-use crate::{Error, Ipvs, Operation, Service};
+use crate::{Error, Ipvs, Change, Service};
 use std::io::{self, Read, Write};
 
 /// Exit status of ipvsadm's `return -1` (a kernel rejection, a popt error).
@@ -133,7 +133,7 @@ fn execute(
                     Ok(h) => h,
                     Err(f) => return Outcome::Exit(report(io, &f)),
                 };
-                match ipvs.apply(std::slice::from_ref(&op)) {
+                match ipvs.apply_batch(std::slice::from_ref(&op)) {
                     Ok(mut results) => match results.pop() {
                         Some(Ok(())) => Outcome::Status(0),
                         Some(Err(e)) => Outcome::Status(rejected(io, &e)),
@@ -155,19 +155,19 @@ fn rejected(io: &mut Io<'_>, e: &Error) -> i32 {
 
 /// The library operation of a changing command (`None` for help, version,
 /// listings, save and restore).
-pub fn operation(cmd: &Command) -> Option<Operation> {
+pub fn operation(cmd: &Command) -> Option<Change> {
     Some(match cmd {
-        Command::AddService(s) => Operation::AddService(s.clone()),
-        Command::EditService(s) => Operation::EditService(s.clone()),
-        Command::DeleteService(k) => Operation::DeleteService(*k),
-        Command::Flush => Operation::Flush,
-        Command::AddDest(k, d) => Operation::AddDestination(*k, d.clone()),
-        Command::EditDest(k, d) => Operation::EditDestination(*k, d.clone()),
-        Command::DeleteDest(k, d) => Operation::DeleteDestination(*k, d.clone()),
-        Command::Zero(k) => Operation::Zero(*k),
-        Command::SetTimeouts(t) => Operation::SetTimeouts(*t),
-        Command::StartDaemon(d) => Operation::StartDaemon(d.clone()),
-        Command::StopDaemon(d) => Operation::StopDaemon(d.clone()),
+        Command::AddService(s) => Change::AddService(s.clone()),
+        Command::EditService(s) => Change::EditService(s.clone()),
+        Command::DeleteService(k) => Change::DeleteService(*k),
+        Command::Flush => Change::Flush,
+        Command::AddDest(k, d) => Change::AddDestination(*k, *d),
+        Command::EditDest(k, d) => Change::edit_destination(*k, d.addr, d.config),
+        Command::DeleteDest(k, a) => Change::DeleteDestination(*k, *a),
+        Command::Zero(k) => Change::Zero(*k),
+        Command::SetTimeouts(t) => Change::SetTimeouts(*t),
+        Command::StartDaemon(d) => Change::StartDaemon(d.clone()),
+        Command::StopDaemon(d) => Change::StopDaemon(d.clone()),
         Command::Help(_)
         | Command::Version(_)
         | Command::List(_)
@@ -298,22 +298,22 @@ impl Held {
     fn new(s: Service, keep_stats: bool) -> Held {
         Held {
             key: s.key,
-            scheduler: s.scheduler,
-            flags: s.flags,
-            timeout: s.timeout,
-            netmask: s.netmask,
-            pe_name: s.pe_name.map(String::into_boxed_str),
+            scheduler: s.config.scheduler,
+            flags: s.config.flags,
+            timeout: s.config.timeout,
+            netmask: s.config.netmask,
+            pe_name: s.config.pe_name.map(String::into_boxed_str),
             stats: keep_stats.then(|| Box::new(s.stats)),
         }
     }
 
     fn into_service(self) -> Service {
         let mut s = Service::new(self.key);
-        s.scheduler = self.scheduler;
-        s.flags = self.flags;
-        s.timeout = self.timeout;
-        s.netmask = self.netmask;
-        s.pe_name = self.pe_name.map(String::from);
+        s.config.scheduler = self.scheduler;
+        s.config.flags = self.flags;
+        s.config.timeout = self.timeout;
+        s.config.netmask = self.netmask;
+        s.config.pe_name = self.pe_name.map(String::from);
         s.stats = self.stats.map(|b| *b).unwrap_or_default();
         s
     }
@@ -434,7 +434,7 @@ const RESTORE_BATCH: usize = 4096;
 /// A restore line waiting in the current batch: its change, or the popt
 /// error message it produced (printed in order with the kernel's answers).
 enum Pending {
-    Change(Operation),
+    Change(Change),
     PoptError(Failure),
 }
 
@@ -497,7 +497,7 @@ fn flush_batch(
         return None;
     }
     let batch = std::mem::take(pending);
-    let ops: Vec<Operation> = batch
+    let ops: Vec<Change> = batch
         .iter()
         .filter_map(|p| match p {
             Pending::Change(op) => Some(op.clone()),
@@ -512,7 +512,7 @@ fn flush_batch(
             Ok(h) => h,
             Err(f) => return Some(Outcome::Exit(report(io, &f))),
         };
-        match ipvs.apply(&ops) {
+        match ipvs.apply_batch(&ops) {
             Ok(r) => r
                 .into_iter()
                 .map(|x| x.map_err(|e| e.ipvsadm_message()))

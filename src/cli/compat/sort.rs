@@ -199,7 +199,7 @@ fn cmp_words(a: &[u32; 4], b: &[u32; 4]) -> i32 {
 /// assert!(cmp_dests(&a, &b) < 0);
 /// ```
 pub fn cmp_dests(a: &Destination, b: &Destination) -> i32 {
-    let (wa, wb) = (words(&a.addr), words(&b.addr));
+    let (wa, wb) = (words(&a.addr.ip()), words(&b.addr.ip()));
     let r = if a.addr.is_ipv6() {
         cmp_words(&wa, &wb)
     } else {
@@ -208,7 +208,7 @@ pub fn cmp_dests(a: &Destination, b: &Destination) -> i32 {
     if r != 0 {
         return r;
     }
-    i32::from(a.port) - i32::from(b.port)
+    i32::from(a.addr.port()) - i32::from(b.addr.port())
 }
 
 /// Sort services in ipvsadm's order.

@@ -1,0 +1,227 @@
+//! Whole tables: a desired state, and a snapshot of the live one.
+
+use super::{
+    Daemon, DaemonState, Family, ForwardMethod, Netmask, Protocol, Service, ServiceKey,
+    ServiceSpec, Timeouts, TunnelType,
+};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// A whole IPVS table as it should be: what `rvsadm -S --json` saves,
+/// `rvsadm -R --json` restores and `rvsadm apply` converges to (see
+/// [`crate::reconcile::plan`]).
+///
+/// `None` timeouts or daemons mean "not managed": left as they are.
+///
+/// ```
+/// use rvsadm::{DesiredState, ServiceKey, ServiceSpec};
+/// let want = DesiredState {
+///     services: vec![ServiceSpec::new(ServiceKey::tcp("192.0.2.1:80".parse().unwrap()))],
+///     ..DesiredState::default()
+/// };
+/// assert!(want.check().is_ok());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesiredState {
+    /// Services with their destinations, each key at most once.
+    pub services: Vec<ServiceSpec>,
+    /// Protocol timeouts; a `0` field is one the kernel cannot set (it
+    /// reads 0 as "unchanged").
+    pub timeouts: Option<Timeouts>,
+    /// Sync daemons (at most one master and one backup).
+    pub daemons: Option<Vec<Daemon>>,
+}
+
+fn invalid(path: String, message: impl Into<String>) -> Error {
+    Error::InvalidDocument {
+        path,
+        message: message.into(),
+    }
+}
+
+impl DesiredState {
+    /// Check everything that can be checked without the kernel; the first
+    /// problem is an [`Error::InvalidDocument`] naming its place
+    /// (`services[3].destinations[0].lower_threshold`), as in the JSON
+    /// document. Scheduler, persistence-engine and interface names are left
+    /// to the kernel (a module may provide them).
+    pub fn check(&self) -> Result<()> {
+        let mut keys = HashSet::new();
+        for (i, s) in self.services.iter().enumerate() {
+            let path = format!("services[{i}]");
+            check_service(s, &path)?;
+            if !keys.insert(s.key) {
+                return Err(invalid(path, format!("duplicate service {}", s.key)));
+            }
+        }
+        if let Some(daemons) = &self.daemons {
+            let mut states = HashSet::new();
+            for (i, d) in daemons.iter().enumerate() {
+                let path = format!("daemons[{i}]");
+                check_daemon(d, &path)?;
+                if !states.insert(d.state) {
+                    return Err(invalid(
+                        format!("{path}.state"),
+                        "only one daemon per state (master, backup)",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_service(s: &ServiceSpec, path: &str) -> Result<()> {
+    match s.key {
+        ServiceKey::Fwmark { mark: 0, .. } => {
+            return Err(invalid(format!("{path}.fwmark"), "must be 1 to 4294967295"))
+        }
+        ServiceKey::Fwmark {
+            family: Family::Other(_),
+            ..
+        } => return Err(invalid(format!("{path}.family"), "must be inet or inet6")),
+        ServiceKey::Addr {
+            protocol: Protocol::Other(p),
+            ..
+        } => {
+            return Err(invalid(
+                format!("{path}.protocol"),
+                format!("unknown protocol {p} (tcp, udp, sctp)"),
+            ))
+        }
+        _ => {}
+    }
+    let c = &s.config;
+    let name = c.scheduler.name();
+    if name.is_empty() || name.len() > 15 || name.contains('\0') {
+        return Err(invalid(
+            format!("{path}.scheduler"),
+            "must be 1 to 15 characters",
+        ));
+    }
+    match (s.key.family(), c.netmask) {
+        (Family::Inet6, Netmask::V6Prefix(p)) if !(1..=128).contains(&p) => {
+            return Err(invalid(format!("{path}.prefix_length"), "must be 1 to 128"))
+        }
+        (Family::Inet6, Netmask::V4(_)) => {
+            return Err(invalid(
+                format!("{path}.netmask"),
+                "IPv6 services take prefix_length",
+            ))
+        }
+        (Family::Inet, Netmask::V6Prefix(_)) => {
+            return Err(invalid(
+                format!("{path}.prefix_length"),
+                "IPv4 services take netmask",
+            ))
+        }
+        _ => {}
+    }
+    if let Some(pe) = &c.pe_name {
+        if pe.is_empty() || pe.len() > 15 || pe.contains('\0') {
+            return Err(invalid(
+                format!("{path}.pe_name"),
+                "must be 1 to 15 characters",
+            ));
+        }
+    }
+    let mut addrs = HashSet::new();
+    for (j, d) in s.destinations.iter().enumerate() {
+        let path = format!("{path}.destinations[{j}]");
+        if !addrs.insert(d.addr) {
+            return Err(invalid(path, format!("duplicate destination {}", d.addr)));
+        }
+        let c = &d.config;
+        if let ForwardMethod::Other(n) = c.forward {
+            return Err(invalid(
+                format!("{path}.forward"),
+                format!("unknown forwarding method {n}"),
+            ));
+        }
+        if c.lower_threshold > c.upper_threshold {
+            return Err(invalid(
+                format!("{path}.lower_threshold"),
+                "must not exceed upper_threshold (the kernel refuses it even when upper_threshold is 0)",
+            ));
+        }
+        if let TunnelType::Other(n) = c.tunnel.kind {
+            return Err(invalid(
+                format!("{path}.tunnel.type"),
+                format!("unknown tunnel type {n} (ipip, gue, gre)"),
+            ));
+        }
+        if c.forward == ForwardMethod::Tunnel && c.tunnel.kind == TunnelType::Gue && c.tunnel.port == 0
+        {
+            return Err(invalid(format!("{path}.tunnel.port"), "gue needs a port"));
+        }
+        if d.family() != s.key.family() && c.forward != ForwardMethod::Tunnel {
+            return Err(invalid(
+                format!("{path}.address"),
+                "a destination of the other address family needs tunnel forwarding",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_daemon(d: &Daemon, path: &str) -> Result<()> {
+    if let DaemonState::Other(n) = d.state {
+        return Err(invalid(
+            format!("{path}.state"),
+            format!("unknown state {n} (master, backup)"),
+        ));
+    }
+    if d.mcast_ifn.is_empty() || d.mcast_ifn.len() > 15 || d.mcast_ifn.contains('\0') {
+        return Err(invalid(
+            format!("{path}.mcast_ifn"),
+            "must be 1 to 15 characters",
+        ));
+    }
+    if d.sync_id > 255 {
+        return Err(invalid(format!("{path}.sync_id"), "must be 0 to 255"));
+    }
+    if let Some(g) = d.mcast_group {
+        if !g.is_multicast() {
+            return Err(invalid(
+                format!("{path}.mcast_group"),
+                "must be a multicast address",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The live table at one moment: every service with its destinations
+/// (configuration and status), the timeouts and the running sync daemons
+/// ([`crate::Ipvs::snapshot`]).
+///
+/// IPVS has no transaction: the services, each service's destinations,
+/// the timeouts and the daemons are read one after the other, so a change
+/// made by someone else meanwhile may show in one part and not another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Services, each with its destinations.
+    pub services: Vec<Service>,
+    /// Protocol timeouts.
+    pub timeouts: Timeouts,
+    /// Running sync daemons.
+    pub daemons: Vec<Daemon>,
+}
+
+impl Snapshot {
+    /// The snapshot as a desired state: applying it to the same table
+    /// changes nothing.
+    pub fn to_desired(&self) -> DesiredState {
+        DesiredState {
+            services: self.services.iter().map(Service::spec).collect(),
+            timeouts: Some(self.timeouts),
+            daemons: Some(self.daemons.clone()),
+        }
+    }
+
+    /// The service with this key.
+    pub fn service(&self, key: &ServiceKey) -> Option<&Service> {
+        self.services.iter().find(|s| s.key == *key)
+    }
+}
