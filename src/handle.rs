@@ -593,6 +593,26 @@ impl Ipvs {
         })
     }
 
+    /// Like [`Ipvs::snapshot`], without counters and rates (the
+    /// connection counts are there): what [`crate::reconcile::converge`]
+    /// reads. Destinations come by the cheaper path of
+    /// [`Ipvs::destinations_without_stats_of`].
+    pub fn snapshot_without_stats(&self) -> Result<Snapshot> {
+        let mut services = self.services()?;
+        let keys: Vec<ServiceKey> = services.iter().map(|s| s.key).collect();
+        for (s, d) in services
+            .iter_mut()
+            .zip(self.destinations_without_stats_of(&keys)?)
+        {
+            s.destinations = d;
+        }
+        Ok(Snapshot {
+            services,
+            timeouts: self.timeouts()?,
+            daemons: self.daemons()?,
+        })
+    }
+
     /// Send many changes at once, pipelined: many requests per `sendmsg`,
     /// acknowledgements matched by sequence number. Returns one result per
     /// change, in order; a failing change does not stop the later ones

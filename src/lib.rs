@@ -55,6 +55,7 @@ mod handle;
 pub mod json;
 pub mod model;
 mod netlink;
+pub mod reconcile;
 mod sockopt;
 
 #[cfg(feature = "cli")]

@@ -71,8 +71,8 @@ impl Change {
     /// Give `live` (a destination as the kernel reported it) the
     /// configuration `config`, keeping what this crate does not know.
     pub fn edit_destination_from(svc: ServiceKey, live: &Destination, config: DestConfig) -> Self {
-        let mut d = live.clone();
-        d.config = config;
+        let mut d = Destination::new(live.addr, config);
+        d.unknown = live.unknown.clone();
         Change::EditDestination(svc, d)
     }
 

@@ -55,7 +55,20 @@ impl DesiredState {
                 return Err(invalid(path, format!("duplicate service {}", s.key)));
             }
         }
-        if let Some(daemons) = &self.daemons {
+        if let Some(daemons) = self.daemons.as_ref().filter(|d| !d.is_empty()) {
+            let mixed = self.services.iter().enumerate().find_map(|(i, s)| {
+                let j = s
+                    .destinations
+                    .iter()
+                    .position(|d| d.family() != s.key.family())?;
+                Some(format!("services[{i}].destinations[{j}]"))
+            });
+            if let Some(path) = mixed {
+                return Err(invalid(
+                    path,
+                    "the kernel runs no sync daemon beside destinations of the other address family: remove the daemons or this destination",
+                ));
+            }
             let mut states = HashSet::new();
             for (i, d) in daemons.iter().enumerate() {
                 let path = format!("daemons[{i}]");
