@@ -2,22 +2,22 @@
 //!
 //! `batch_restore FILE`: every line of FILE (as `ipvsadm -S` writes them) is
 //! parsed with rvsadm's ipvsadm-compatible parser and the whole file goes to
-//! the kernel as one [`rvsadm::Ipvs::apply`] call. Prints how many operations
+//! the kernel as one [`rvsadm::Ipvs::apply_batch`] call. Prints how many operations
 //! failed. Used by `benches/run` to time the batch API directly.
 
 use rvsadm::cli::compat::{args, restore, run};
-use rvsadm::{Ipvs, Operation};
+use rvsadm::{Change, Ipvs};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: batch_restore FILE")?;
     let text = std::fs::read(&path)?;
-    let mut ops: Vec<Operation> = Vec::new();
+    let mut ops: Vec<Change> = Vec::new();
     for argv in restore::records(&text, "batch_restore") {
         let cmd = args::parse(&argv, true).map_err(|f| f.stderr)?;
         ops.push(run::operation(&cmd).ok_or("only changes are supported")?);
     }
     let ipvs = Ipvs::connect()?;
-    let results = ipvs.apply(&ops)?;
+    let results = ipvs.apply_batch(&ops)?;
     let failed = results.iter().filter(|r| r.is_err()).count();
     if failed > 0 {
         eprintln!("{failed} of {} operations failed", ops.len());

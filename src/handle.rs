@@ -9,9 +9,9 @@ use crate::model::{
     Snapshot, Stats, Timeouts, Weight,
 };
 use crate::netlink::codec::{self, Request};
-use std::net::SocketAddr;
 use crate::netlink::socket::{Transport, DEFAULT_TIMEOUT};
 use crate::sockopt::Sockopt;
+use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -492,7 +492,9 @@ impl Ipvs {
             .destinations(svc)?
             .into_iter()
             .find(|d| d.addr == addr)
-            .ok_or(Error::NoSuchDestination { op: crate::Op::EditDest })?;
+            .ok_or(Error::NoSuchDestination {
+                op: crate::Op::EditDest,
+            })?;
         let mut c = live.config;
         f(&mut c);
         if c != live.config {
@@ -513,7 +515,8 @@ impl Ipvs {
     /// # Ok(()) }
     /// ```
     pub fn set_weight(&self, svc: &ServiceKey, addr: SocketAddr, w: Weight) -> Result<()> {
-        self.update_destination(svc, addr, |c| c.weight = w).map(|_| ())
+        self.update_destination(svc, addr, |c| c.weight = w)
+            .map(|_| ())
     }
 
     /// Remove the destination at `addr` from a service (`DEL_DEST`).

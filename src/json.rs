@@ -22,7 +22,7 @@
 //! ```
 
 use crate::model::{
-    Connection, Daemon, DestConfig, DestSpec, DesiredState, Destination, Family, ForwardMethod,
+    Connection, Daemon, DesiredState, DestConfig, DestSpec, Destination, Family, ForwardMethod,
     Info, Netmask, Protocol, Scheduler, Service, ServiceConfig, ServiceFlags, ServiceKey,
     ServiceSpec, Stats, Timeouts, Tunnel, TunnelFlags, TunnelType, Weight,
 };
@@ -539,8 +539,12 @@ impl SaveDoc {
             daemons: self.daemons.clone(),
         };
         match state.check() {
+            Ok(()) => Ok(state),
             Err(crate::Error::InvalidDocument { path, message }) => Err(DocError { path, message }),
-            _ => Ok(state),
+            Err(e) => Err(DocError {
+                path: String::new(),
+                message: e.to_string(),
+            }),
         }
     }
 

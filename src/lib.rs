@@ -19,7 +19,7 @@
 //! counters (needs `CAP_NET_ADMIN` and the `ip_vs` module):
 //!
 //! ```no_run
-//! use rvsadm::{Destination, ForwardMethod, Ipvs, Scheduler, Service, ServiceKey};
+//! use rvsadm::{DestConfig, DestSpec, ForwardMethod, Ipvs, Scheduler, Service, ServiceKey};
 //!
 //! fn main() -> rvsadm::Result<()> {
 //!     let ipvs = Ipvs::connect()?; // one netlink socket for everything below
@@ -27,18 +27,16 @@
 //!     let key = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
 //!     ipvs.add_service(&Service::new(key).with_scheduler(Scheduler::Rr))?;
 //!     for rs in ["10.0.0.1:80", "10.0.0.2:80"] {
-//!         let d = Destination::new(rs.parse().unwrap())
-//!             .with_forward(ForwardMethod::Masq)
-//!             .with_weight(1);
+//!         let d = DestSpec::new(rs.parse().unwrap(), DestConfig::new(ForwardMethod::Masq));
 //!         ipvs.add_destination(&key, &d)?;
 //!     }
 //!
 //!     for svc in ipvs.services_with_destinations()? {
 //!         println!("{} {} conns={} inbytes={}",
-//!             svc.key, svc.scheduler, svc.stats.conns, svc.stats.inbytes);
+//!             svc.key, svc.config.scheduler, svc.stats.conns, svc.stats.inbytes);
 //!         for d in &svc.destinations {
 //!             println!("  -> {} weight={} active={} inpkts={}",
-//!                 d.socket_addr(), d.weight, d.active_conns, d.stats.inpkts);
+//!                 d.addr, d.config.weight, d.status.active_conns, d.status.stats.inpkts);
 //!         }
 //!     }
 //!     Ok(())
@@ -46,7 +44,7 @@
 //! ```
 //!
 //! Errors are one enum, [`Error`], with stable codes and ipvsadm's exact
-//! messages; many changes at once go through [`Ipvs::apply`].
+//! messages; many changes at once go through [`Ipvs::apply_batch`].
 
 #![warn(missing_docs)]
 

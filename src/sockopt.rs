@@ -224,7 +224,10 @@ fn parse_dests(table: &[u8], n: usize) -> Option<Vec<Destination>> {
         let config = DestConfig::new(forward)
             .with_weight(weight)
             .with_thresholds(ne_u32(e, dest::U_THRESHOLD), ne_u32(e, dest::L_THRESHOLD));
-        let mut d = Destination::new((addr, u16::from_be_bytes(bytes(e, dest::PORT))).into(), config);
+        let mut d = Destination::new(
+            (addr, u16::from_be_bytes(bytes(e, dest::PORT))).into(),
+            config,
+        );
         d.status.active_conns = ne_u32(e, dest::ACTIVE);
         d.status.inactive_conns = ne_u32(e, dest::INACTIVE);
         d.status.persist_conns = ne_u32(e, dest::PERSIST);
@@ -364,7 +367,9 @@ mod tests {
     /// its own): what the older interface answers, and what it leaves.
     #[test]
     fn the_kernel_answers_whole_or_not_at_all() {
-        use crate::{Destination, Ipvs, Operation, Service, TunnelFlags, TunnelType};
+        use crate::{
+            Change, DestConfig, Destination, Ipvs, Service, TunnelFlags, TunnelType, Weight,
+        };
         if std::env::var("RVSADM_VM").as_deref() != Ok("1") {
             eprintln!("SKIPPED: kernel test, runs inside the VM (scripts/vm)");
             return;
@@ -385,30 +390,44 @@ mod tests {
             mark: 9,
             family: Family::Inet,
         };
-        let one = Destination::new(sa("10.0.0.1:8080"))
-            .with_forward(ForwardMethod::Masq)
-            .with_weight(3)
-            .with_thresholds(50, 5);
-        let two = Destination::new(sa("10.0.0.2:80")).with_weight(0);
-        let gue = Destination::new(sa("10.0.0.3:80"))
-            .with_forward(ForwardMethod::Tunnel)
-            .with_tunnel(TunnelType::Gue, 6080, TunnelFlags::NOCSUM);
-        let far = Destination::new(sa("[2001:db8::3]:80")).with_forward(ForwardMethod::Tunnel);
+        let one = Destination::new(
+            sa("10.0.0.1:8080"),
+            DestConfig::new(ForwardMethod::Masq)
+                .with_weight(Weight::from(3u16))
+                .with_thresholds(50, 5),
+        );
+        let two = Destination::new(
+            sa("10.0.0.2:80"),
+            DestConfig::default().with_weight(Weight::ZERO),
+        );
+        let gue = Destination::new(
+            sa("10.0.0.3:80"),
+            DestConfig::new(ForwardMethod::Tunnel).with_tunnel(
+                TunnelType::Gue,
+                6080,
+                TunnelFlags::NOCSUM,
+            ),
+        );
+        let far = Destination::new(
+            sa("[2001:db8::3]:80"),
+            DestConfig::new(ForwardMethod::Tunnel),
+        );
         let mut ops = Vec::new();
         for k in [plain, tunnel, mixed, v6, fwm] {
-            ops.push(Operation::AddService(Service::new(k)));
+            ops.push(Change::AddService(Service::new(k)));
         }
-        ops.push(Operation::AddDestination(plain, one.clone()));
-        ops.push(Operation::AddDestination(plain, two.clone()));
-        ops.push(Operation::AddDestination(fwm, two.clone()));
-        ops.push(Operation::AddDestination(tunnel, gue));
-        ops.push(Operation::AddDestination(mixed, one.clone()));
-        ops.push(Operation::AddDestination(mixed, far));
-        ops.push(Operation::AddDestination(
+        ops.push(Change::AddDestination(plain, one.spec()));
+        ops.push(Change::AddDestination(plain, two.spec()));
+        ops.push(Change::AddDestination(fwm, two.spec()));
+        ops.push(Change::AddDestination(tunnel, gue.spec()));
+        ops.push(Change::AddDestination(mixed, one.spec()));
+        ops.push(Change::AddDestination(mixed, far.spec()));
+        ops.push(Change::add_destination(
             v6,
-            Destination::new(sa("[2001:db8::2]:80")),
+            sa("[2001:db8::2]:80"),
+            DestConfig::default(),
         ));
-        for r in ipvs.apply(&ops).unwrap() {
+        for r in ipvs.apply_batch(&ops).unwrap() {
             r.unwrap();
         }
 
@@ -437,13 +456,15 @@ mod tests {
         put(&mut e, dest::INACTIVE, &4u32.to_ne_bytes());
         put(&mut e, dest::PERSIST, &2u32.to_ne_bytes());
         let got = parse_dests(&e, 1).unwrap();
-        let mut want = Destination::new("10.0.0.7:8080".parse().unwrap())
-            .with_forward(ForwardMethod::Masq)
-            .with_weight(5)
-            .with_thresholds(100, 10);
-        want.active_conns = 3;
-        want.inactive_conns = 4;
-        want.persist_conns = 2;
+        let mut want = Destination::new(
+            "10.0.0.7:8080".parse().unwrap(),
+            DestConfig::new(ForwardMethod::Masq)
+                .with_weight(Weight::from(5u16))
+                .with_thresholds(100, 10),
+        );
+        want.status.active_conns = 3;
+        want.status.inactive_conns = 4;
+        want.status.persist_conns = 2;
         assert_eq!(got, vec![want]);
         // Room for two, one filled: the other was of another family.
         e.resize(2 * dest::SIZE, 0);

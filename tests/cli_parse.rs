@@ -17,8 +17,8 @@ mod common;
 use rvsadm::cli::compat::args::{parse, Command, Failure, ListSpec, Listing};
 use rvsadm::cli::compat::restore;
 use rvsadm::{
-    Daemon, DaemonState, Destination, Family, ForwardMethod, Netmask, Protocol, Service,
-    ServiceKey, Timeouts, TunnelType,
+    Daemon, DaemonState, DestConfig, DestSpec, Family, ForwardMethod, Netmask, Protocol, Service,
+    ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, Weight,
 };
 use std::io::Write;
 use std::net::IpAddr;
@@ -69,7 +69,7 @@ fn expand(s: &str) -> String {
 /// A model IPVS table: what the typed commands do, printed like `ipvsadm -Sn`.
 #[derive(Default)]
 struct Table {
-    services: Vec<(Service, Vec<Destination>)>,
+    services: Vec<(Service, Vec<DestSpec>)>,
 }
 
 fn svc_text(k: &ServiceKey) -> String {
@@ -87,7 +87,7 @@ fn svc_text(k: &ServiceKey) -> String {
                 Protocol::Tcp => "-t",
                 Protocol::Udp => "-u",
                 Protocol::Sctp => "--sctp-service",
-                Protocol::Other(_) => "--xxx-service",
+                _ => "--xxx-service",
             };
             format!("{opt} {}", addr_port(*addr, *port))
         }
@@ -120,15 +120,12 @@ impl Table {
             }
             Command::EditDest(k, d) => {
                 let e = self.services.iter_mut().find(|(x, _)| x.key == k).unwrap();
-                let old =
-                    e.1.iter_mut()
-                        .find(|x| x.socket_addr() == d.socket_addr())
-                        .unwrap();
+                let old = e.1.iter_mut().find(|x| x.addr == d.addr).unwrap();
                 *old = d;
             }
             Command::DeleteDest(k, d) => {
                 let e = self.services.iter_mut().find(|(x, _)| x.key == k).unwrap();
-                e.1.retain(|x| x.socket_addr() != d.socket_addr());
+                e.1.retain(|x| x.addr != d);
             }
             Command::Flush => self.services.clear(),
             _ => {}
@@ -138,29 +135,30 @@ impl Table {
     fn save(&self) -> String {
         let mut out = String::new();
         for (s, dests) in &self.services {
-            out += &format!("-A {} -s {}", svc_text(&s.key), s.scheduler);
+            let c = &s.config;
+            out += &format!("-A {} -s {}", svc_text(&s.key), c.scheduler);
             if s.is_persistent() {
-                out += &format!(" -p {}", s.timeout);
-                match s.netmask {
+                out += &format!(" -p {}", c.timeout);
+                match c.netmask {
                     Netmask::V4(m) if m.to_bits() != u32::MAX => out += &format!(" -M {m}"),
                     Netmask::V6Prefix(n) if n != 128 => out += &format!(" -M {n}"),
                     _ => {}
                 }
-                if let Some(pe) = &s.pe_name {
+                if let Some(pe) = &c.pe_name {
                     out += &format!(" --pe {pe}");
                 }
             }
-            if s.flags.0 & 4 != 0 {
+            if c.flags.contains(ServiceFlags::ONEPACKET) {
                 out += " -o";
             }
-            let sched = s.scheduler.name();
+            let sched = c.scheduler.name();
             let names: Vec<&str> = [
                 (8, "fallback", "flag-1"),
                 (0x10, "port", "flag-2"),
                 (0x20, "", "flag-3"),
             ]
             .iter()
-            .filter(|(bit, ..)| s.flags.0 & bit != 0)
+            .filter(|(bit, ..)| c.flags.bits() & bit != 0)
             .filter_map(|(_, suffix, plain)| match (sched, suffix.is_empty()) {
                 ("sh" | "mh", true) => None,
                 ("sh" | "mh", false) => Some(if sched == "sh" {
@@ -182,7 +180,8 @@ impl Table {
             }
             out += "\n";
             for d in dests {
-                let fwd = match d.forward {
+                let dc = &d.config;
+                let fwd = match dc.forward {
                     ForwardMethod::Masq => "-m",
                     ForwardMethod::Tunnel => "-i",
                     _ => "-g",
@@ -190,23 +189,23 @@ impl Table {
                 out += &format!(
                     "-a {} -r {} {fwd} -w {}",
                     svc_text(&s.key),
-                    addr_port(d.addr, d.port),
-                    d.weight
+                    addr_port(d.addr.ip(), d.addr.port()),
+                    dc.weight
                 );
-                if d.forward == ForwardMethod::Tunnel {
-                    let t = match d.tun_type {
+                if dc.forward == ForwardMethod::Tunnel {
+                    let t = match dc.tunnel.kind {
                         TunnelType::Gue => "gue",
                         TunnelType::Gre => "gre",
                         _ => "ipip",
                     };
                     out += &format!(" --tun-type {t}");
-                    if d.tun_type == TunnelType::Gue {
-                        out += &format!(" --tun-port {}", d.tun_port);
+                    if dc.tunnel.kind == TunnelType::Gue {
+                        out += &format!(" --tun-port {}", dc.tunnel.port);
                     }
-                    if d.tun_type != TunnelType::Ipip {
-                        out += match d.tun_flags.0 {
-                            1 => " --tun-csum",
-                            2 => " --tun-remcsum",
+                    if dc.tunnel.kind != TunnelType::Ipip {
+                        out += match dc.tunnel.flags {
+                            TunnelFlags::CSUM => " --tun-csum",
+                            TunnelFlags::REMCSUM => " --tun-remcsum",
                             _ => " --tun-nocsum",
                         };
                     }
@@ -3659,10 +3658,10 @@ fn typed_services() {
             port: 80
         }
     );
-    assert_eq!(s.scheduler.name(), "rr");
-    assert_eq!((s.flags.0, s.timeout), (1, 600));
-    assert_eq!(s.netmask, Netmask::V4("0.0.0.24".parse().unwrap()));
-    assert_eq!(s.pe_name, None);
+    assert_eq!(s.config.scheduler.name(), "rr");
+    assert_eq!((s.config.flags.bits(), s.config.timeout), (1, 600));
+    assert_eq!(s.config.netmask, Netmask::V4("0.0.0.24".parse().unwrap()));
+    assert_eq!(s.config.pe_name, None);
 
     // -E without -s resets to wlc; -o on UDP; -b replaces the scheduler bits.
     let Ok(Command::EditService(s)) = p(&[
@@ -3677,9 +3676,9 @@ fn typed_services() {
     ]) else {
         panic!()
     };
-    assert_eq!(s.scheduler.name(), "wlc");
-    assert_eq!(s.flags.0, 0x4 | 0x8 | 0x20);
-    assert_eq!(s.pe_name.as_deref(), Some("sip"));
+    assert_eq!(s.config.scheduler.name(), "wlc");
+    assert_eq!(s.config.flags.bits(), 0x4 | 0x8 | 0x20);
+    assert_eq!(s.config.pe_name.as_deref(), Some("sip"));
 
     // fwmark + -6 + -M (prefix, read with atoi at its position).
     let Ok(Command::AddService(s)) = p(&["-A", "-f", "4294967295", "-6", "-M", "64x", "-p"]) else {
@@ -3692,7 +3691,10 @@ fn typed_services() {
             family: Family::Inet6
         }
     );
-    assert_eq!((s.netmask, s.timeout), (Netmask::V6Prefix(64), 360));
+    assert_eq!(
+        (s.config.netmask, s.config.timeout),
+        (Netmask::V6Prefix(64), 360)
+    );
 
     // The scheduler is cut to 15 bytes, the PE name to 16.
     let Ok(Command::AddService(s)) = p(&[
@@ -3706,8 +3708,8 @@ fn typed_services() {
     ]) else {
         panic!()
     };
-    assert_eq!(s.scheduler.name(), "abcdefghijklmno");
-    assert_eq!(s.pe_name.as_deref(), Some("abcdefghijklmnop"));
+    assert_eq!(s.config.scheduler.name(), "abcdefghijklmno");
+    assert_eq!(s.config.pe_name.as_deref(), Some("abcdefghijklmnop"));
 
     assert_eq!(
         p(&["-D", "--sctp-service", "[::1]:5"]),
@@ -3744,26 +3746,34 @@ fn typed_destinations() {
     };
     assert_eq!(k, key);
     assert_eq!(
-        (d.addr, d.port, d.forward, d.weight),
-        (v4("10.0.0.1"), 8080, ForwardMethod::Masq, 0)
+        (
+            d.addr.ip(),
+            d.addr.port(),
+            d.config.forward,
+            d.config.weight
+        ),
+        (v4("10.0.0.1"), 8080, ForwardMethod::Masq, Weight::ZERO)
     );
-    assert_eq!((d.upper_threshold, d.lower_threshold), (9, 3));
+    assert_eq!((d.config.upper_threshold, d.config.lower_threshold), (9, 3));
 
     // -g (the default) and -i take the service port; -d keeps what -r said.
     let Ok(Command::EditDest(_, d)) = p(&["-e", "-t", "1.2.3.4:80", "-r", "10.0.0.1:8080"]) else {
         panic!()
     };
-    assert_eq!((d.port, d.forward), (80, ForwardMethod::Route));
+    assert_eq!(
+        (d.addr.port(), d.config.forward),
+        (80, ForwardMethod::Route)
+    );
     let Ok(Command::DeleteDest(_, d)) = p(&["-d", "-t", "1.2.3.4:80", "-r", "10.0.0.1:8080"])
     else {
         panic!()
     };
-    assert_eq!(d.port, 8080);
+    assert_eq!(d.port(), 8080);
     // -r before -t: the service port is not known yet.
     let Ok(Command::AddDest(_, d)) = p(&["-a", "-r", "10.0.0.1", "-t", "1.2.3.4:80", "-m"]) else {
         panic!()
     };
-    assert_eq!(d.port, 0);
+    assert_eq!(d.addr.port(), 0);
 
     let Ok(Command::AddDest(_, d)) = p(&[
         "-a",
@@ -3780,16 +3790,28 @@ fn typed_destinations() {
     ]) else {
         panic!()
     };
-    assert_eq!((d.addr, d.port), (v4("2001:db8::2"), 80));
+    assert_eq!((d.addr.ip(), d.addr.port()), (v4("2001:db8::2"), 80));
     assert_eq!(
-        (d.tun_type, d.tun_port, d.tun_flags.0),
-        (TunnelType::Gue, 6080, 1)
+        (
+            d.config.tunnel.kind,
+            d.config.tunnel.port,
+            d.config.tunnel.flags
+        ),
+        (TunnelType::Gue, 6080, TunnelFlags::CSUM)
     );
-    // Everything not given keeps Destination::new's defaults.
+    // -d names the destination by its address only.
     let Ok(Command::DeleteDest(_, d)) = p(&["-d", "-t", "1.2.3.4:80", "-r", "10.0.0.1:81"]) else {
         panic!()
     };
-    assert_eq!(d, Destination::new("10.0.0.1:81".parse().unwrap()));
+    assert_eq!(d, "10.0.0.1:81".parse::<std::net::SocketAddr>().unwrap());
+    // Everything not given keeps DestConfig's defaults (ipvsadm's for -a).
+    let Ok(Command::AddDest(_, d)) = p(&["-a", "-t", "1.2.3.4:80", "-r", "10.0.0.1:81"]) else {
+        panic!()
+    };
+    assert_eq!(
+        d,
+        DestSpec::new("10.0.0.1:80".parse().unwrap(), DestConfig::default())
+    );
 }
 
 #[test]

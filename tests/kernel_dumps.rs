@@ -5,7 +5,7 @@
 
 mod common;
 
-use rvsadm::{Destination, ForwardMethod, Ipvs, Operation, Scheduler, Service, ServiceKey};
+use rvsadm::{Change, DestConfig, ForwardMethod, Ipvs, Scheduler, Service, ServiceKey, Weight};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 #[test]
@@ -22,22 +22,21 @@ fn bulk_dumps_equal_single_dumps() {
     };
     let mut ops = Vec::new();
     for i in 0..600u32 {
-        ops.push(Operation::AddService(
+        ops.push(Change::AddService(
             Service::new(key(i)).with_scheduler(Scheduler::Rr),
         ));
         // Service 300 gets 400 destinations: far more than one message.
         let n = if i == 300 { 400 } else { i % 5 };
         for d in 0..n {
             let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::from(0xac10_0000 + d)), 8080);
-            ops.push(Operation::AddDestination(
+            ops.push(Change::add_destination(
                 key(i),
-                Destination::new(addr)
-                    .with_forward(ForwardMethod::Masq)
-                    .with_weight(d as i32),
+                addr,
+                DestConfig::new(ForwardMethod::Masq).with_weight(Weight::new(d).unwrap()),
             ));
         }
     }
-    for r in ipvs.apply(&ops).unwrap() {
+    for r in ipvs.apply_batch(&ops).unwrap() {
         r.unwrap();
     }
     let mut keys: Vec<ServiceKey> = (0..600).map(key).collect();
@@ -71,11 +70,11 @@ fn many_empty_dumps_are_not_lost() {
     let keys: Vec<ServiceKey> = (1..=3000u16)
         .map(|p| ServiceKey::udp(SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)), p)))
         .collect();
-    let ops: Vec<Operation> = keys
+    let ops: Vec<Change> = keys
         .iter()
-        .map(|k| Operation::AddService(Service::new(*k)))
+        .map(|k| Change::AddService(Service::new(*k)))
         .collect();
-    for r in ipvs.apply(&ops).unwrap() {
+    for r in ipvs.apply_batch(&ops).unwrap() {
         r.unwrap();
     }
     let all = ipvs.destinations_of(&keys).unwrap();
@@ -98,11 +97,11 @@ fn a_handle_keeps_its_namespace_from_other_threads() {
         .collect();
     let mut ops = Vec::new();
     for (i, k) in keys.iter().enumerate() {
-        ops.push(Operation::AddService(Service::new(*k)));
+        ops.push(Change::AddService(Service::new(*k)));
         let rs = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(10, 9, 1, (i % 250) as u8 + 1)), 80);
-        ops.push(Operation::AddDestination(*k, Destination::new(rs)));
+        ops.push(Change::add_destination(*k, rs, DestConfig::default()));
     }
-    for r in ipvs.apply(&ops).unwrap() {
+    for r in ipvs.apply_batch(&ops).unwrap() {
         r.unwrap();
     }
     std::thread::scope(|s| {
@@ -118,7 +117,7 @@ fn a_handle_keeps_its_namespace_from_other_threads() {
             for (i, d) in all.iter().enumerate() {
                 assert_eq!(d.len(), 1, "service {i}");
                 assert_eq!(
-                    d[0].addr,
+                    d[0].addr.ip(),
                     IpAddr::V4(Ipv4Addr::new(10, 9, 1, (i % 250) as u8 + 1))
                 );
             }
@@ -132,16 +131,23 @@ fn a_handle_keeps_its_namespace_from_other_threads() {
 /// Every kind of service and destination the fast path must either read
 /// whole or leave to netlink.
 fn varied_table(ipvs: &Ipvs) -> Vec<ServiceKey> {
-    use rvsadm::{Family, TunnelFlags, TunnelType};
+    use rvsadm::{DestSpec, Family, TunnelFlags, TunnelType};
     let v4 = |s: &str| s.parse::<SocketAddr>().unwrap();
     let tcp = |s: &str| ServiceKey::tcp(v4(s));
-    let plain =
-        |s: &str, f: ForwardMethod, w: i32| Destination::new(v4(s)).with_forward(f).with_weight(w);
-    let table: Vec<(ServiceKey, Vec<Destination>)> = vec![
+    let plain = |s: &str, f: ForwardMethod, w: u16| {
+        DestSpec::new(v4(s), DestConfig::new(f).with_weight(Weight::from(w)))
+    };
+    let with = |mut d: DestSpec, f: fn(DestConfig) -> DestConfig| {
+        d.config = f(d.config);
+        d
+    };
+    let table: Vec<(ServiceKey, Vec<DestSpec>)> = vec![
         (
             tcp("192.0.2.1:80"),
             vec![
-                plain("10.1.0.1:80", ForwardMethod::Masq, 3).with_thresholds(100, 10),
+                with(plain("10.1.0.1:80", ForwardMethod::Masq, 3), |c| {
+                    c.with_thresholds(100, 10)
+                }),
                 plain("10.1.0.2:80", ForwardMethod::Route, 0),
                 // Local: the kernel turns it into the local method.
                 plain("127.0.0.1:80", ForwardMethod::Masq, 7),
@@ -165,7 +171,9 @@ fn varied_table(ipvs: &Ipvs) -> Vec<ServiceKey> {
                 family: Family::Inet,
             },
             vec![
-                plain("10.1.0.5:0", ForwardMethod::Route, 5).with_thresholds(9, 3),
+                with(plain("10.1.0.5:0", ForwardMethod::Route, 5), |c| {
+                    c.with_thresholds(9, 3)
+                }),
                 plain("10.1.0.6:0", ForwardMethod::Masq, 6),
             ],
         ),
@@ -185,11 +193,9 @@ fn varied_table(ipvs: &Ipvs) -> Vec<ServiceKey> {
         (
             tcp("192.0.2.3:80"),
             vec![
-                plain("10.1.0.7:80", ForwardMethod::Tunnel, 1).with_tunnel(
-                    TunnelType::Gue,
-                    6080,
-                    TunnelFlags::CSUM,
-                ),
+                with(plain("10.1.0.7:80", ForwardMethod::Tunnel, 1), |c| {
+                    c.with_tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM)
+                }),
                 plain("10.1.0.8:80", ForwardMethod::Route, 1),
             ],
         ),
@@ -206,12 +212,12 @@ fn varied_table(ipvs: &Ipvs) -> Vec<ServiceKey> {
     ];
     let mut ops = Vec::new();
     for (k, ds) in &table {
-        ops.push(Operation::AddService(Service::new(*k)));
+        ops.push(Change::AddService(Service::new(*k)));
         for d in ds {
-            ops.push(Operation::AddDestination(*k, d.clone()));
+            ops.push(Change::AddDestination(*k, *d));
         }
     }
-    for (op, r) in ops.iter().zip(ipvs.apply(&ops).unwrap()) {
+    for (op, r) in ops.iter().zip(ipvs.apply_batch(&ops).unwrap()) {
         r.unwrap_or_else(|e| panic!("{op:?}: {e}"));
     }
     table.into_iter().map(|(k, _)| k).collect()
@@ -230,8 +236,11 @@ fn destinations_without_stats_are_the_dumps_without_stats() {
     let listener = std::net::TcpListener::bind("127.0.0.1:80").unwrap();
     let vip = ServiceKey::tcp("127.0.0.1:80".parse().unwrap());
     ipvs.add_service(&Service::new(vip)).unwrap();
-    ipvs.add_destination(&vip, &Destination::new("127.0.0.1:80".parse().unwrap()))
-        .unwrap();
+    ipvs.add_destination(
+        &vip,
+        &rvsadm::DestSpec::new("127.0.0.1:80".parse().unwrap(), DestConfig::default()),
+    )
+    .unwrap();
     let client = std::net::TcpStream::connect("127.0.0.1:80").unwrap();
     let (_served, _) = listener.accept().unwrap();
     keys.push(vip);
@@ -242,18 +251,18 @@ fn destinations_without_stats_are_the_dumps_without_stats() {
     assert_eq!(fast.len(), keys.len());
     for ((k, f), mut d) in keys.iter().zip(&fast).zip(full) {
         for d in &mut d {
-            d.stats = Default::default();
+            d.status.stats = Default::default();
         }
         assert_eq!(f, &d, "{k}");
     }
-    let conns = fast
-        .iter()
-        .flatten()
-        .map(|d| d.active_conns + d.inactive_conns)
-        .sum::<u32>();
+    let conns = fast.iter().flatten().map(|d| d.status.conns()).sum::<u64>();
     assert!(conns >= 1, "the local connection is counted: {fast:?}");
     // The tunnel and mixed-family services came whole too.
-    assert!(fast[6].iter().any(|d| d.tun_port == 6080), "{:?}", fast[6]);
+    assert!(
+        fast[6].iter().any(|d| d.config.tunnel.port == 6080),
+        "{:?}",
+        fast[6]
+    );
     assert_eq!(fast[7].len(), 2);
     drop(client);
 }

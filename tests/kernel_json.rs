@@ -334,9 +334,20 @@ fn bad_restore_documents_change_nothing() {
         ),
         (
             &format!(
-                r#"{{"schema_version":1,"services":[{good_svc},{{"family":"inet","protocol":"tcp","address":"192.0.2.2","port":80,"scheduler":"nosuch"}}]}}"#
+                r#"{{"schema_version":1,"services":[{good_svc},{{"family":"inet","protocol":"tcp","address":"192.0.2.2","port":80,"scheduler":"much-too-long-name"}}]}}"#
             ),
             "services[1].scheduler",
+        ),
+        (
+            // The kernel refuses a lower threshold above the upper one even
+            // when the upper one is 0 (none).
+            r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp","address":"192.0.2.1","port":80,"scheduler":"wlc","destinations":[{"family":"inet","address":"10.0.0.1","port":80,"forward":"masq","weight":1,"lower_threshold":5}]}]}"#,
+            "services[0].destinations[0].lower_threshold",
+        ),
+        (
+            // The other address family needs tunnel forwarding.
+            r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp","address":"192.0.2.1","port":80,"scheduler":"wlc","destinations":[{"family":"inet6","address":"2001:db8::1","port":80,"forward":"masq","weight":1}]}]}"#,
+            "services[0].destinations[0].address",
         ),
         (
             r#"{"schema_version":1,"services":[{"family":"inet","protocol":"tcp","address":"192.0.2.1","port":80,"scheduler":"wlc","destinations":[{"family":"inet","address":"10.0.0.1","port":80,"forward":"masq","weight":1},{"family":"inet","address":"10.0.0.2","port":80,"forward":"masq","weight":-3}]}]}"#,

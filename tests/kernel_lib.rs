@@ -4,8 +4,9 @@
 mod common;
 
 use rvsadm::{
-    Daemon, DaemonState, Destination, Error, Family, ForwardMethod, Ipvs, Netmask, Operation,
-    Protocol, Scheduler, Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType,
+    Change, Daemon, DaemonState, DestConfig, Destination, Error, Family, ForwardMethod, Ipvs,
+    Netmask, Protocol, Scheduler, Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags,
+    TunnelType, Weight,
 };
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -30,6 +31,16 @@ fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
 
+/// A destination at `s` with `c`, as the kernel reports a fresh one (no
+/// status).
+fn dest(s: &str, c: DestConfig) -> Destination {
+    Destination::new(sa(s), c)
+}
+
+fn weight(w: u32) -> Weight {
+    Weight::new(w).unwrap()
+}
+
 /// ipvsadm's stderr for a failing command, first line.
 fn ipvsadm_err(args: &[&str]) -> String {
     let o = common::ipvsadm(args);
@@ -41,22 +52,29 @@ fn ipvsadm_err(args: &[&str]) -> String {
         .to_string()
 }
 
-/// The table as the library sees it: services (HASHED flag cleared, stats
+/// The kernel's own flags are HASHED, and only there (never in the
+/// configuration); cleared here so that the rest compares with `==`.
+fn clear_kernel_flags(s: &mut Service) {
+    assert_eq!(
+        s.kernel_flags,
+        ServiceFlags::HASHED,
+        "kernel reports HASHED: {s:?}"
+    );
+    assert!(!s.config.flags.intersects(ServiceFlags::KERNEL), "{s:?}");
+    s.kernel_flags = ServiceFlags::empty();
+}
+
+/// The table as the library sees it: services (kernel flags cleared, stats
 /// zeroed) with destinations, sorted.
 fn table(ipvs: &Ipvs) -> Vec<Service> {
     let mut v = ipvs.services_with_destinations().unwrap();
     for s in &mut v {
-        assert!(
-            s.flags.contains(ServiceFlags::HASHED),
-            "kernel reports HASHED"
-        );
-        s.flags.remove(ServiceFlags::HASHED);
+        clear_kernel_flags(s);
         s.stats = Default::default();
         for d in &mut s.destinations {
-            d.stats = Default::default();
+            d.status.stats = Default::default();
         }
-        s.destinations
-            .sort_by_key(|d| format!("{:?}", d.socket_addr()));
+        s.destinations.sort_by_key(|d| format!("{:?}", d.addr));
     }
     v.sort_by_key(|s| format!("{:?}", s.key));
     v
@@ -64,8 +82,7 @@ fn table(ipvs: &Ipvs) -> Vec<Service> {
 
 fn sorted(mut v: Vec<Service>) -> Vec<Service> {
     for s in &mut v {
-        s.destinations
-            .sort_by_key(|d| format!("{:?}", d.socket_addr()));
+        s.destinations.sort_by_key(|d| format!("{:?}", d.addr));
     }
     v.sort_by_key(|s| format!("{:?}", s.key));
     v
@@ -133,7 +150,7 @@ fn services_written_are_read_back_and_survive_ipvsadm_save_restore() {
     // Each one on its own (GET_SERVICE doit).
     for s in &want {
         let mut got = ipvs.service(&s.key).unwrap();
-        got.flags.remove(ServiceFlags::HASHED);
+        clear_kernel_flags(&mut got);
         got.stats = Default::default();
         assert_eq!(&got, s);
     }
@@ -172,7 +189,7 @@ fn services_written_are_read_back_and_survive_ipvsadm_save_restore() {
     let big = Service::new(ServiceKey::fwmark(u32::MAX));
     ipvs.add_service(&big).unwrap();
     let mut got = ipvs.service(&big.key).unwrap();
-    got.flags.remove(ServiceFlags::HASHED);
+    clear_kernel_flags(&mut got);
     assert_eq!(got, big);
 }
 
@@ -225,17 +242,18 @@ fn services_added_by_ipvsadm_decode_as_expected() {
     };
     let want = sorted(vec![
         Service {
-            destinations: vec![Destination::new(sa("10.2.2.2:81"))
-                .with_forward(ForwardMethod::Masq)
-                .with_weight(4)
-                .with_thresholds(9, 3)],
+            destinations: vec![dest(
+                "10.2.2.2:81",
+                DestConfig::new(ForwardMethod::Masq)
+                    .with_weight(weight(4))
+                    .with_thresholds(9, 3),
+            )],
             ..Service::new(tcp).with_scheduler(Scheduler::Rr)
         },
         Service {
-            destinations: vec![Destination::new(sa("10.2.2.3:0")).with_tunnel(
-                TunnelType::Gre,
-                0,
-                TunnelFlags::CSUM,
+            destinations: vec![dest(
+                "10.2.2.3:0",
+                DestConfig::default().with_tunnel(TunnelType::Gre, 0, TunnelFlags::CSUM),
             )],
             ..Service::new(fw)
                 .with_scheduler(Scheduler::Mh)
@@ -284,30 +302,44 @@ fn destinations_every_attribute_round_trips() {
     let v6 = ServiceKey::tcp(sa("[2001:db8::80]:80"));
     ipvs.add_service(&Service::new(v4)).unwrap();
     ipvs.add_service(&Service::new(v6)).unwrap();
+    let tunnel = |kind, port, flags| DestConfig::default().with_tunnel(kind, port, flags);
     let d4 = vec![
-        Destination::new(sa("10.0.0.1:8080"))
-            .with_forward(ForwardMethod::Masq)
-            .with_weight(2_147_483_647)
-            .with_thresholds(1000, 10),
-        Destination::new(sa("10.0.0.2:80")).with_weight(0),
-        Destination::new(sa("10.0.0.3:80")).with_tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM),
-        Destination::new(sa("10.0.0.4:80")).with_tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM),
+        dest(
+            "10.0.0.1:8080",
+            DestConfig::new(ForwardMethod::Masq)
+                .with_weight(Weight::MAX)
+                .with_thresholds(1000, 10),
+        ),
+        dest(
+            "10.0.0.2:80",
+            DestConfig::default().with_weight(Weight::ZERO),
+        ),
+        dest(
+            "10.0.0.3:80",
+            tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM),
+        ),
+        dest(
+            "10.0.0.4:80",
+            tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM),
+        ),
         // Mixed family: an IPv6 real server behind an IPv4 service, tunnel.
-        Destination::new(sa("[2001:db8::99]:80")).with_tunnel(
-            TunnelType::Gre,
-            0,
-            TunnelFlags::REMCSUM,
+        dest(
+            "[2001:db8::99]:80",
+            tunnel(TunnelType::Gre, 0, TunnelFlags::REMCSUM),
         ),
     ];
     let d6 = vec![
-        Destination::new(sa("[2001:db8::2]:8443")).with_forward(ForwardMethod::Masq),
-        Destination::new(sa("10.9.0.1:80")).with_tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM),
+        dest("[2001:db8::2]:8443", DestConfig::new(ForwardMethod::Masq)),
+        dest(
+            "10.9.0.1:80",
+            tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM),
+        ),
     ];
     for d in &d4 {
-        ipvs.add_destination(&v4, d).unwrap();
+        ipvs.add_destination(&v4, &d.spec()).unwrap();
     }
     for d in &d6 {
-        ipvs.add_destination(&v6, d).unwrap();
+        ipvs.add_destination(&v6, &d.spec()).unwrap();
     }
     let want = sorted(vec![
         Service {
@@ -337,19 +369,22 @@ fn destinations_every_attribute_round_trips() {
     }
 
     // Edit every field of one, delete another.
-    let edited = Destination::new(sa("10.0.0.3:80"))
-        .with_tunnel(TunnelType::Gre, 0, TunnelFlags::CSUM)
-        .with_weight(9)
-        .with_thresholds(50, 5);
-    ipvs.edit_destination(&v4, &edited).unwrap();
-    ipvs.delete_destination(&v4, &d4[1]).unwrap();
+    let edited = dest(
+        "10.0.0.3:80",
+        tunnel(TunnelType::Gre, 0, TunnelFlags::CSUM)
+            .with_weight(weight(9))
+            .with_thresholds(50, 5),
+    );
+    ipvs.edit_destination(&v4, edited.addr, &edited.config)
+        .unwrap();
+    ipvs.delete_destination(&v4, d4[1].addr).unwrap();
     let mut got = ipvs.destinations(&v4).unwrap();
-    got.sort_by_key(|d| format!("{:?}", d.socket_addr()));
+    got.sort_by_key(|d| format!("{:?}", d.addr));
     for d in &mut got {
-        d.stats = Default::default();
+        d.status.stats = Default::default();
     }
     let mut want4 = vec![d4[0].clone(), edited, d4[3].clone(), d4[4].clone()];
-    want4.sort_by_key(|d| format!("{:?}", d.socket_addr()));
+    want4.sort_by_key(|d| format!("{:?}", d.addr));
     assert_eq!(got, want4);
     // Deleting the service takes its destinations along.
     ipvs.delete_service(&v4).unwrap();
@@ -399,7 +434,7 @@ fn stats_count_real_traffic_and_zero_clears_them() {
     let rs = std::net::UdpSocket::bind("127.0.0.1:9998").unwrap();
     ipvs.add_destination(
         &key,
-        &Destination::new(sa("127.0.0.1:9998")).with_forward(ForwardMethod::Masq),
+        &dest("127.0.0.1:9998", DestConfig::new(ForwardMethod::Masq)).spec(),
     )
     .unwrap();
     let c = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -426,8 +461,8 @@ fn stats_count_real_traffic_and_zero_clears_them() {
     assert_eq!(s.stats.conns, 1, "{:?}", s.stats);
     assert!(s.stats.inbytes >= 5 * 5, "{:?}", s.stats);
     let d = &ipvs.destinations(&key).unwrap()[0];
-    assert_eq!(d.stats.inpkts, 5, "{:?}", d.stats);
-    assert_eq!(d.active_conns + d.inactive_conns, 1, "{d:?}");
+    assert_eq!(d.status.stats.inpkts, 5, "{:?}", d.status.stats);
+    assert_eq!(d.status.conns(), 1, "{d:?}");
     // ipvsadm's --stats view agrees.
     let out = common::stdout_ok(&common::ipvsadm(&["-Ln", "--stats", "--exact"]));
     let line = out.lines().find(|l| l.starts_with("UDP")).unwrap();
@@ -582,8 +617,8 @@ fn kernel_rejections_map_to_variants_and_ipvsadm_text() {
     let ipvs = Ipvs::connect().unwrap();
     let key = ServiceKey::tcp(sa("192.0.2.10:80"));
     ipvs.add_service(&Service::new(key)).unwrap();
-    let rs = Destination::new(sa("10.0.0.1:80"));
-    ipvs.add_destination(&key, &rs).unwrap();
+    let rs = dest("10.0.0.1:80", DestConfig::default());
+    ipvs.add_destination(&key, &rs.spec()).unwrap();
     let missing = ServiceKey::tcp(sa("192.0.2.11:80"));
 
     type Check<'a> = (Result<(), Error>, fn(&Error) -> bool, &'a [&'a str]);
@@ -612,22 +647,22 @@ fn kernel_rejections_map_to_variants_and_ipvsadm_text() {
             &["-A", "-t", "192.0.2.12:80", "-s", "nosuch"],
         ),
         (
-            ipvs.add_destination(&key, &rs),
+            ipvs.add_destination(&key, &rs.spec()),
             |e| matches!(e, Error::DestinationExists { .. }),
             &["-a", "-t", "192.0.2.10:80", "-r", "10.0.0.1:80"],
         ),
         (
-            ipvs.add_destination(&missing, &rs),
+            ipvs.add_destination(&missing, &rs.spec()),
             |e| matches!(e, Error::NoSuchService { .. }),
             &["-a", "-t", "192.0.2.11:80", "-r", "10.0.0.1:80"],
         ),
         (
-            ipvs.edit_destination(&key, &Destination::new(sa("10.0.0.2:80"))),
+            ipvs.edit_destination(&key, sa("10.0.0.2:80"), &DestConfig::default()),
             |e| matches!(e, Error::NoSuchDestination { .. }),
             &["-e", "-t", "192.0.2.10:80", "-r", "10.0.0.2:80"],
         ),
         (
-            ipvs.delete_destination(&key, &Destination::new(sa("10.0.0.2:80"))),
+            ipvs.delete_destination(&key, sa("10.0.0.2:80")),
             |e| matches!(e, Error::NoSuchDestination { .. }),
             &["-d", "-t", "192.0.2.10:80", "-r", "10.0.0.2:80"],
         ),
@@ -635,7 +670,7 @@ fn kernel_rejections_map_to_variants_and_ipvsadm_text() {
             // Mixed family without tunnelling.
             ipvs.add_destination(
                 &key,
-                &Destination::new(sa("[2001:db8::5]:80")).with_forward(ForwardMethod::Masq),
+                &dest("[2001:db8::5]:80", DestConfig::new(ForwardMethod::Masq)).spec(),
             ),
             |e| matches!(e, Error::InvalidArgument { .. }),
             &[], // ipvsadm refuses this itself before asking the kernel
@@ -644,7 +679,7 @@ fn kernel_rejections_map_to_variants_and_ipvsadm_text() {
             // Lower threshold above the upper one.
             ipvs.add_destination(
                 &key,
-                &Destination::new(sa("10.0.0.3:80")).with_thresholds(0, 5),
+                &dest("10.0.0.3:80", DestConfig::default().with_thresholds(0, 5)).spec(),
             ),
             |e| matches!(e, Error::OutOfRange { .. }),
             &["-a", "-t", "192.0.2.10:80", "-r", "10.0.0.3:80", "-y", "5"],
@@ -653,11 +688,11 @@ fn kernel_rejections_map_to_variants_and_ipvsadm_text() {
             // GUE without a port.
             ipvs.add_destination(
                 &key,
-                &Destination::new(sa("10.0.0.4:80")).with_tunnel(
-                    TunnelType::Gue,
-                    0,
-                    TunnelFlags::NOCSUM,
-                ),
+                &dest(
+                    "10.0.0.4:80",
+                    DestConfig::default().with_tunnel(TunnelType::Gue, 0, TunnelFlags::NOCSUM),
+                )
+                .spec(),
             ),
             |e| matches!(e, Error::InvalidArgument { .. }),
             &[],
@@ -712,32 +747,34 @@ fn batch_of_5000_reports_exactly_the_failures() {
     let mut ops = Vec::new();
     let mut bad = std::collections::BTreeMap::new();
     for i in 0..2500 {
-        ops.push(Operation::AddService(
+        ops.push(Change::AddService(
             Service::new(key(i)).with_scheduler(Scheduler::Rr),
         ));
-        ops.push(Operation::AddDestination(
+        ops.push(Change::add_destination(
             key(i),
-            Destination::new(sa("192.168.0.1:80")).with_forward(ForwardMethod::Masq),
+            sa("192.168.0.1:80"),
+            DestConfig::new(ForwardMethod::Masq),
         ));
         if i % 500 == 250 {
             // A duplicate service, a destination for a missing service and
             // an unknown scheduler, in the middle of the batch.
             bad.insert(ops.len(), "service_exists");
-            ops.push(Operation::AddService(Service::new(key(i))));
+            ops.push(Change::AddService(Service::new(key(i))));
             bad.insert(ops.len(), "no_such_service");
-            ops.push(Operation::AddDestination(
+            ops.push(Change::add_destination(
                 key(100_000 + i),
-                Destination::new(sa("192.168.0.1:80")),
+                sa("192.168.0.1:80"),
+                DestConfig::default(),
             ));
             bad.insert(ops.len(), "scheduler_or_pe_not_found");
-            ops.push(Operation::AddService(
+            ops.push(Change::AddService(
                 Service::new(key(200_000 + i)).with_scheduler(Scheduler::Other("zz".into())),
             ));
         }
     }
     assert!(ops.len() >= 5000);
     let t0 = std::time::Instant::now();
-    let results = ipvs.apply(&ops).unwrap();
+    let results = ipvs.apply_batch(&ops).unwrap();
     eprintln!("{} ops applied in {:?}", ops.len(), t0.elapsed());
     assert_eq!(results.len(), ops.len());
     for (i, r) in results.iter().enumerate() {
@@ -753,11 +790,9 @@ fn batch_of_5000_reports_exactly_the_failures() {
     assert_eq!(save.lines().filter(|l| l.starts_with("-A ")).count(), 2500);
     assert_eq!(save.lines().filter(|l| l.starts_with("-a ")).count(), 2500);
     // Deleting them all in one batch, with one missing in the middle.
-    let mut del: Vec<Operation> = (0..2500)
-        .map(|i| Operation::DeleteService(key(i)))
-        .collect();
-    del.insert(1234, Operation::DeleteService(key(99_999)));
-    let r = ipvs.apply(&del).unwrap();
+    let mut del: Vec<Change> = (0..2500).map(|i| Change::DeleteService(key(i))).collect();
+    del.insert(1234, Change::DeleteService(key(99_999)));
+    let r = ipvs.apply_batch(&del).unwrap();
     for (i, r) in r.iter().enumerate() {
         if i == 1234 {
             assert!(matches!(r, Err(Error::NoSuchService { .. })), "{r:?}");
@@ -768,7 +803,7 @@ fn batch_of_5000_reports_exactly_the_failures() {
     assert!(ipvs.services().unwrap().is_empty());
     // The handle is still in step afterwards.
     assert_eq!(ipvs.info().unwrap().version, 0x010201);
-    assert!(ipvs.apply(&[]).unwrap().is_empty());
+    assert!(ipvs.apply_batch(&[]).unwrap().is_empty());
 }
 
 #[test]
@@ -789,7 +824,7 @@ fn two_threads_change_the_same_netns() {
                 let key = ServiceKey::tcp(std::net::SocketAddr::new(addr, 80));
                 let h: &Ipvs = if i % 2 == 0 { &shared } else { &own };
                 h.add_service(&Service::new(key)).unwrap();
-                h.add_destination(&key, &Destination::new(sa("192.168.1.1:80")))
+                h.add_destination(&key, &dest("192.168.1.1:80", DestConfig::default()).spec())
                     .unwrap();
                 // Listings interleave with the other thread's changes.
                 if i % 25 == 0 {

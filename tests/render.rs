@@ -12,8 +12,8 @@ use rvsadm::cli::compat::render::{
 };
 use rvsadm::cli::compat::sort::sort_services;
 use rvsadm::{
-    Daemon, DaemonState, Destination, Family, ForwardMethod, Info, Netmask, Protocol, Scheduler,
-    Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType,
+    Daemon, DaemonState, DestConfig, Destination, Family, ForwardMethod, Info, Netmask, Protocol,
+    Scheduler, Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, Weight,
 };
 use std::net::IpAddr;
 
@@ -51,21 +51,27 @@ fn svc(k: ServiceKey, sched: &str) -> Service {
     Service::new(k).with_scheduler(Scheduler::from_name(sched))
 }
 
-fn d(s: &str, f: ForwardMethod, w: i32) -> Destination {
-    Destination::new(s.parse().unwrap())
-        .with_forward(f)
-        .with_weight(w)
+fn d(s: &str, f: ForwardMethod, w: u32) -> Destination {
+    dc(s, DestConfig::new(f).with_weight(Weight::new(w).unwrap()))
+}
+
+fn dc(s: &str, c: DestConfig) -> Destination {
+    Destination::new(s.parse().unwrap(), c)
 }
 
 fn tun(s: &str, t: TunnelType, port: u16, flags: u16) -> Destination {
-    Destination::new(s.parse().unwrap()).with_tunnel(t, port, TunnelFlags(flags))
+    dc(s, tun_config(t, port, flags))
+}
+
+fn tun_config(t: TunnelType, port: u16, flags: u16) -> DestConfig {
+    DestConfig::default().with_tunnel(t, port, TunnelFlags::from_bits_retain(flags))
 }
 
 fn fwm(mark: u32, family: Family, sched: &str) -> Service {
     svc(ServiceKey::Fwmark { mark, family }, sched)
 }
 
-const SH_FLAGS: ServiceFlags = ServiceFlags(0x18);
+const SH_FLAGS: ServiceFlags = ServiceFlags::from_bits_retain(0x18);
 
 /// The table of `cap1.sh`, in kernel dump order.
 fn table() -> Vec<Service> {
@@ -76,7 +82,10 @@ fn table() -> Vec<Service> {
     let mut s = svc(key(Tcp, "192.168.1.1:80"), "rr");
     s.destinations = vec![
         d("1.2.3.5:80", Route, 2147483647),
-        tun("192.168.2.1:80", TunnelType::Ipip, 0, 0).with_thresholds(100, 50),
+        dc(
+            "192.168.2.1:80",
+            tun_config(TunnelType::Ipip, 0, 0).with_thresholds(100, 50),
+        ),
         d("10.0.0.1:8080", Masq, 0),
         d("10.0.0.2:80", Masq, 3),
     ];
@@ -92,15 +101,17 @@ fn table() -> Vec<Service> {
     )
     .with_persistence(10)
     .with_netmask(Netmask::V6Prefix(96));
-    s.destinations =
-        vec![d("[2001:db8:aaaa:bbbb:cccc:dddd:eeee:fff0]:65535", Masq, 1).with_thresholds(7, 3)];
+    s.destinations = vec![dc(
+        "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:fff0]:65535",
+        DestConfig::new(Masq).with_thresholds(7, 3),
+    )];
     v.push(s);
 
     v.push(svc(key(Tcp, "10.0.0.6:1"), "sh").with_flags(ServiceFlags::SCHED3));
     v.push(svc(key(Tcp, "10.0.0.6:2"), "rr").with_flags(ServiceFlags::SCHED_MASK));
     v.push(
         svc(key(Tcp, "10.0.0.6:3"), "mh")
-            .with_flags(ServiceFlags(0x28))
+            .with_flags(ServiceFlags::from_bits_retain(0x28))
             .with_persistence(5),
     );
 
@@ -506,14 +517,14 @@ fn traffic_table() -> Vec<Service> {
     let mut t = svc(key(Protocol::Tcp, "10.20.0.1:80"), "rr");
     t.stats = tcp_stats;
     let mut d1 = d("10.20.0.1:8080", ForwardMethod::Masq, 1);
-    d1.stats = tcp_stats;
-    d1.inactive_conns = 20;
+    d1.status.stats = tcp_stats;
+    d1.status.inactive_conns = 20;
     t.destinations = vec![d1];
     let mut u = svc(key(Protocol::Udp, "10.20.0.1:53"), "rr");
     u.stats = udp_stats;
     let mut d51 = d("10.20.0.51:53", ForwardMethod::Masq, 1);
-    d51.stats = udp_stats;
-    d51.inactive_conns = 1;
+    d51.status.stats = udp_stats;
+    d51.status.inactive_conns = 1;
     // Kernel order reversed on purpose: the listing sorts.
     u.destinations = vec![d51, d("10.20.0.50:53", ForwardMethod::Masq, 1)];
     vec![u, t]
@@ -580,7 +591,7 @@ fn large_counters_and_dest_truncation() {
     let mut s = svc(key(Protocol::Tcp, "10.0.0.1:80"), "rr");
     s.stats = big;
     let mut dd = d("10.0.0.2:80", ForwardMethod::Masq, 1);
-    dd.stats = big;
+    dd.status.stats = big;
     s.destinations = vec![dd];
     let line = |f: ListFormat, exact: bool, dc: DestCounters| {
         let o = ListOptions {

@@ -3,7 +3,9 @@
 //! argv → [`compat::args::parse`] (ipvsadm's rules) → one library call
 //! ([`compat::run`]) → ipvsadm's output ([`compat::render`]); with `--json`,
 //! the same parse and library calls render JSON documents ([`json`]).
+//! `rvsadm apply` ([`apply`]) is an extension with its own options.
 
+pub mod apply;
 pub mod compat;
 pub mod completions;
 pub mod json;
@@ -32,6 +34,12 @@ pub fn main(
                 2
             }
         };
+    }
+    if let Some(rest) = argv
+        .get(1..)
+        .filter(|r| r.first().is_some_and(|w| w == "apply"))
+    {
+        return apply::main(rest.get(1..).unwrap_or(&[]), stdin, out, err);
     }
     let (argv, flags) = json::extract(argv);
     if flags.json {

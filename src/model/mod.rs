@@ -13,9 +13,9 @@ mod service;
 mod state;
 mod stats;
 
+pub use change::Change;
 pub use conn::{ConnError, Connection, ConnectionTable, PROC_IP_VS_CONN, PROC_THREAD_IP_VS_CONN};
 pub use daemon::{Daemon, DaemonState};
-pub use change::Change;
 pub use dest::{
     DestConfig, DestSpec, DestStatus, Destination, ForwardMethod, Tunnel, TunnelFlags, TunnelType,
     Weight,

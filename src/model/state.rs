@@ -164,7 +164,9 @@ fn check_service(s: &ServiceSpec, path: &str) -> Result<()> {
                 format!("unknown tunnel type {n} (ipip, gue, gre)"),
             ));
         }
-        if c.forward == ForwardMethod::Tunnel && c.tunnel.kind == TunnelType::Gue && c.tunnel.port == 0
+        if c.forward == ForwardMethod::Tunnel
+            && c.tunnel.kind == TunnelType::Gue
+            && c.tunnel.port == 0
         {
             return Err(invalid(format!("{path}.tunnel.port"), "gue needs a port"));
         }

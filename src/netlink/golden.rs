@@ -1476,7 +1476,11 @@ fn add_destination_fwmark_ipv6() {
     let d = DestConfig::new(ForwardMethod::Masq);
     check(
         ADD_DEST_FWMARK6,
-        &change(Change::add_destination(fwmark6(), sa("[2001:db8::3]:80"), d)),
+        &change(Change::add_destination(
+            fwmark6(),
+            sa("[2001:db8::3]:80"),
+            d,
+        )),
     );
 }
 
@@ -1541,10 +1545,7 @@ fn daemons() {
     check(START_BACKUP6, &change(Change::StartDaemon(backup)));
     check(
         START_MASTER_MIN,
-        &change(Change::StartDaemon(Daemon::new(
-            DaemonState::Master,
-            "d0",
-        ))),
+        &change(Change::StartDaemon(Daemon::new(DaemonState::Master, "d0"))),
     );
     check(LIST_DAEMONS, &Request::list_daemons());
     check(
@@ -1591,7 +1592,10 @@ fn decode_get_service_reply() {
     assert_eq!(s.config.scheduler, Scheduler::Rr);
     assert_eq!(s.config.flags, ServiceFlags::empty());
     assert_eq!(s.kernel_flags, ServiceFlags::HASHED);
-    assert_eq!(s.config.netmask, Netmask::V4("255.255.255.255".parse().unwrap()));
+    assert_eq!(
+        s.config.netmask,
+        Netmask::V4("255.255.255.255".parse().unwrap())
+    );
     assert_eq!(s.config.timeout, 0);
     assert_eq!(s.config.pe_name, None);
     assert_eq!(s.stats, Stats::default());
@@ -1621,9 +1625,15 @@ fn decode_service_dump_reply() {
     let udp = &svcs[0];
     assert_eq!(udp.config.pe_name.as_deref(), Some("sip"));
     assert_eq!(udp.config.timeout, 600);
-    assert_eq!(udp.config.netmask, Netmask::V4("255.255.255.0".parse().unwrap()));
+    assert_eq!(
+        udp.config.netmask,
+        Netmask::V4("255.255.255.0".parse().unwrap())
+    );
     assert_eq!(udp.config.flags, ServiceFlags::PERSISTENT);
-    assert_eq!(udp.all_flags(), ServiceFlags::PERSISTENT | ServiceFlags::HASHED);
+    assert_eq!(
+        udp.all_flags(),
+        ServiceFlags::PERSISTENT | ServiceFlags::HASHED
+    );
     let v6 = &svcs[1];
     assert_eq!(svcs[2].config.scheduler, Scheduler::Rr);
     assert_eq!(v6.config.netmask, Netmask::V6Prefix(64));

@@ -66,6 +66,9 @@ pub struct Report {
     /// What a plan made from the table as re-read after applying still
     /// finds (see [`verify`]); empty steps mean it converged.
     pub remaining: Plan,
+    /// How many changes were sent to the kernel (0 when the table was
+    /// already the desired state).
+    pub sent: usize,
 }
 
 impl Report {
@@ -112,14 +115,25 @@ pub fn converge(
     desired.check()?;
     let live = ipvs.snapshot_without_stats()?;
     let planned = plan(desired, &live, &opts.plan)?;
-    let steps = outcomes(ipvs.apply_batch(&planned.changes())?);
+    let changes = planned.changes();
+    let steps = if changes.is_empty() {
+        Vec::new()
+    } else {
+        outcomes(ipvs.apply_batch(&changes)?)
+    };
     let pending = drain(ipvs, &planned, opts, progress);
+    let sent = changes.len()
+        + pending
+            .iter()
+            .filter(|o| !matches!(o, Outcome::Pending))
+            .count();
     let remaining = verify(ipvs, desired, &opts.plan, &live, &planned)?;
     Ok(Report {
         plan: planned,
         steps,
         pending,
         remaining,
+        sent,
     })
 }
 
@@ -174,8 +188,7 @@ fn drain(
                     .sum()
             })
         };
-        let (ready, busy): (Vec<usize>, Vec<usize>) =
-            waiting.iter().partition(|i| left_of(i) == 0);
+        let (ready, busy): (Vec<usize>, Vec<usize>) = waiting.iter().partition(|i| left_of(i) == 0);
         if !ready.is_empty() {
             let changes: Vec<Change> = ready
                 .iter()
@@ -243,15 +256,23 @@ pub fn verify(
                 Err(e) => return Err(e),
             }
         }
-        let present: Vec<ServiceKey> = keys.iter().filter(|k| fresh.contains_key(k)).copied().collect();
-        for (k, d) in present.iter().zip(ipvs.destinations_without_stats_of(&present)?) {
+        let present: Vec<ServiceKey> = keys
+            .iter()
+            .filter(|k| fresh.contains_key(k))
+            .copied()
+            .collect();
+        for (k, d) in present
+            .iter()
+            .zip(ipvs.destinations_without_stats_of(&present)?)
+        {
             if let Some(s) = fresh.get_mut(k) {
                 s.destinations = d;
             }
         }
         now.services.retain(|s| !touched.contains(&s.key));
         // Services new to the table go after the others, in key order.
-        now.services.extend(keys.iter().filter_map(|k| fresh.remove(k)));
+        now.services
+            .extend(keys.iter().filter_map(|k| fresh.remove(k)));
     }
     let steps = &planned.steps;
     if steps

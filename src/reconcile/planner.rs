@@ -3,7 +3,7 @@
 use super::{Action, Before, Options, Pending, Plan, Step};
 use crate::error::Result;
 use crate::model::{
-    Change, Daemon, DestConfig, DesiredState, Destination, ForwardMethod, Service, ServiceKey,
+    Change, Daemon, DesiredState, DestConfig, Destination, ForwardMethod, Service, ServiceKey,
     Snapshot, Timeouts, Weight,
 };
 use std::collections::{HashMap, HashSet};
@@ -34,11 +34,8 @@ pub fn plan(desired: &DesiredState, live: &Snapshot, opts: &Options) -> Result<P
                     None,
                 ));
                 for d in &s.destinations {
-                    p.first.push(step(
-                        Action::Add,
-                        Change::AddDestination(s.key, *d),
-                        None,
-                    ));
+                    p.first
+                        .push(step(Action::Add, Change::AddDestination(s.key, *d), None));
                 }
             }
             Some(l) => p.owned(s, l, opts),
@@ -201,7 +198,11 @@ impl Planner {
             }
         }
         let wanted: HashSet<SocketAddr> = want.destinations.iter().map(|d| d.addr).collect();
-        for l in live.destinations.iter().filter(|l| !wanted.contains(&l.addr)) {
+        for l in live
+            .destinations
+            .iter()
+            .filter(|l| !wanted.contains(&l.addr))
+        {
             let delete = Change::DeleteDestination(want.key, l.addr);
             if opts.drain && l.status.conns() > 0 {
                 self.drain(want.key, l);

@@ -10,11 +10,9 @@ use crate::model::{
 /// Apply `c` to `t` as the kernel would, or say why it refuses.
 pub(crate) fn apply(t: &mut Snapshot, c: &Change) -> Result<(), &'static str> {
     let mixed = |t: &Snapshot| {
-        t.services.iter().any(|s| {
-            s.destinations
-                .iter()
-                .any(|d| d.family() != s.key.family())
-        })
+        t.services
+            .iter()
+            .any(|s| s.destinations.iter().any(|d| d.family() != s.key.family()))
     };
     match c {
         Change::AddService(s) => {
@@ -42,11 +40,7 @@ pub(crate) fn apply(t: &mut Snapshot, c: &Change) -> Result<(), &'static str> {
         }
         Change::AddDestination(k, d) => {
             let daemons = !t.daemons.is_empty();
-            let s = t
-                .services
-                .iter_mut()
-                .find(|s| s.key == *k)
-                .ok_or("ESRCH")?;
+            let s = t.services.iter_mut().find(|s| s.key == *k).ok_or("ESRCH")?;
             if s.destinations.iter().any(|x| x.addr == d.addr) {
                 return Err("EEXIST");
             }
@@ -55,11 +49,7 @@ pub(crate) fn apply(t: &mut Snapshot, c: &Change) -> Result<(), &'static str> {
         }
         Change::EditDestination(k, d) => {
             let daemons = !t.daemons.is_empty();
-            let s = t
-                .services
-                .iter_mut()
-                .find(|s| s.key == *k)
-                .ok_or("ESRCH")?;
+            let s = t.services.iter_mut().find(|s| s.key == *k).ok_or("ESRCH")?;
             let fam = s.key.family();
             let live = s
                 .destinations
@@ -70,11 +60,7 @@ pub(crate) fn apply(t: &mut Snapshot, c: &Change) -> Result<(), &'static str> {
             live.config = d.config;
         }
         Change::DeleteDestination(k, a) => {
-            let s = t
-                .services
-                .iter_mut()
-                .find(|s| s.key == *k)
-                .ok_or("ESRCH")?;
+            let s = t.services.iter_mut().find(|s| s.key == *k).ok_or("ESRCH")?;
             let n = s.destinations.len();
             s.destinations.retain(|x| x.addr != *a);
             if s.destinations.len() == n {

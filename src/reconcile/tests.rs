@@ -41,7 +41,10 @@ fn live_svc(key: ServiceKey, config: ServiceConfig, dests: &[(&str, DestConfig, 
 
 fn want_svc(key: ServiceKey, config: ServiceConfig, dests: &[(&str, DestConfig)]) -> ServiceSpec {
     let mut s = ServiceSpec::new(key).with_config(config);
-    s.destinations = dests.iter().map(|(a, c)| DestSpec::new(sa(a), *c)).collect();
+    s.destinations = dests
+        .iter()
+        .map(|(a, c)| DestSpec::new(sa(a), *c))
+        .collect();
     s
 }
 
@@ -94,7 +97,11 @@ fn service_fields_are_edited_in_place() {
         .with_netmask(Netmask::V4("255.255.255.0".parse().unwrap()))
         .with_pe("sip");
     let p = plan(
-        &desired(vec![want_svc(web(), new.clone(), &[("10.0.0.1:80", masq(1))])]),
+        &desired(vec![want_svc(
+            web(),
+            new.clone(),
+            &[("10.0.0.1:80", masq(1))],
+        )]),
         &live,
         &Options::default(),
     )
@@ -188,7 +195,10 @@ fn an_identity_change_adds_the_new_then_deletes_the_old() {
     let p = plan(&want, &live, &Options::default()).unwrap();
     assert_eq!(
         actions(&p),
-        [(Action::Add, Object::Service), (Action::Add, Object::Destination)]
+        [
+            (Action::Add, Object::Service),
+            (Action::Add, Object::Destination)
+        ]
     );
     let p = plan(
         &want,
@@ -222,7 +232,11 @@ fn new_destinations_follow_their_service_and_raises_come_before_cuts() {
         want_svc(
             a,
             cfg(),
-            &[("10.0.0.1:80", masq(1)), ("10.0.0.2:80", masq(9)), ("10.0.0.3:80", masq(2))],
+            &[
+                ("10.0.0.1:80", masq(1)),
+                ("10.0.0.2:80", masq(9)),
+                ("10.0.0.3:80", masq(2)),
+            ],
         ),
         want_svc(b, cfg(), &[("10.0.1.1:80", masq(1))]),
     ]);
@@ -348,7 +362,10 @@ fn daemons_are_stopped_first_and_started_last() {
     want.services = vec![want_svc(
         v6,
         ServiceConfig::new(Family::Inet6),
-        &[("10.0.0.1:80", DestConfig::default().with_tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM))],
+        &[(
+            "10.0.0.1:80",
+            DestConfig::default().with_tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM),
+        )],
     )];
     let e = plan(&want, &live, &Options::default()).unwrap_err();
     assert_eq!(e.code(), "invalid_document");
@@ -363,7 +380,11 @@ fn invalid_desired_states_are_refused_before_anything() {
     let live = snap(vec![]);
     for (s, path) in [
         (
-            want_svc(web(), cfg(), &[("10.0.0.1:80", masq(1).with_thresholds(0, 5))]),
+            want_svc(
+                web(),
+                cfg(),
+                &[("10.0.0.1:80", masq(1).with_thresholds(0, 5))],
+            ),
             "services[0].destinations[0].lower_threshold",
         ),
         (
@@ -389,7 +410,10 @@ fn invalid_desired_states_are_refused_before_anything() {
         }
     }
     let e = plan(
-        &desired(vec![want_svc(web(), cfg(), &[]), want_svc(web(), cfg(), &[])]),
+        &desired(vec![
+            want_svc(web(), cfg(), &[]),
+            want_svc(web(), cfg(), &[]),
+        ]),
         &live,
         &Options::default(),
     )
@@ -419,9 +443,7 @@ fn any_dest_config() -> impl Strategy<Value = DestConfig> {
             0 => DestConfig::new(ForwardMethod::Masq),
             1 => DestConfig::new(ForwardMethod::Route),
             2 => DestConfig::new(ForwardMethod::Local),
-            _ if gue => {
-                DestConfig::default().with_tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM)
-            }
+            _ if gue => DestConfig::default().with_tunnel(TunnelType::Gue, 6080, TunnelFlags::CSUM),
             _ => DestConfig::default().with_tunnel(TunnelType::Ipip, 0, TunnelFlags::NOCSUM),
         };
         c.with_weight(w(weight)).with_thresholds(u * 10, u * 5)
@@ -430,9 +452,8 @@ fn any_dest_config() -> impl Strategy<Value = DestConfig> {
 
 fn any_service_config(fam: Family) -> impl Strategy<Value = ServiceConfig> {
     (0usize..3, any::<bool>(), 0u32..3).prop_map(move |(s, p, t)| {
-        let c = ServiceConfig::new(fam).with_scheduler(
-            [Scheduler::Wlc, Scheduler::Rr, Scheduler::Sh][s].clone(),
-        );
+        let c = ServiceConfig::new(fam)
+            .with_scheduler([Scheduler::Wlc, Scheduler::Rr, Scheduler::Sh][s].clone());
         if p {
             c.with_persistence(60 * (t + 1))
         } else {
@@ -443,7 +464,10 @@ fn any_service_config(fam: Family) -> impl Strategy<Value = ServiceConfig> {
 
 /// Up to 5 destinations among 6 addresses (two of the other family for
 /// IPv4 services and one for IPv6 ones: tunnels only, when `mixed`).
-fn any_dests(fam: Family, mixed: bool) -> impl Strategy<Value = Vec<(SocketAddr, DestConfig, u32)>> {
+fn any_dests(
+    fam: Family,
+    mixed: bool,
+) -> impl Strategy<Value = Vec<(SocketAddr, DestConfig, u32)>> {
     let addrs = [
         "10.1.0.1:80",
         "10.1.0.2:80",
@@ -469,7 +493,14 @@ fn any_dests(fam: Family, mixed: bool) -> impl Strategy<Value = Vec<(SocketAddr,
     })
 }
 
-fn any_table(mixed: bool) -> impl Strategy<Value = Vec<(ServiceKey, ServiceConfig, Vec<(SocketAddr, DestConfig, u32)>)>> {
+/// Services with their destinations and each destination's connections.
+type Table = Vec<(
+    ServiceKey,
+    ServiceConfig,
+    Vec<(SocketAddr, DestConfig, u32)>,
+)>;
+
+fn any_table(mixed: bool) -> impl Strategy<Value = Table> {
     proptest::sample::subsequence(keys(), 0..=6).prop_flat_map(move |ks| {
         ks.into_iter()
             .map(|k| {
@@ -484,7 +515,11 @@ fn any_daemons() -> impl Strategy<Value = Vec<Daemon>> {
     proptest::collection::vec((any::<bool>(), 0u32..3), 0..3).prop_map(|v| {
         let mut out: Vec<Daemon> = Vec::new();
         for (master, id) in v {
-            let state = if master { DaemonState::Master } else { DaemonState::Backup };
+            let state = if master {
+                DaemonState::Master
+            } else {
+                DaemonState::Backup
+            };
             if out.iter().all(|d| d.state != state) {
                 out.push(Daemon::new(state, "lo").with_sync_id(id));
             }
@@ -554,20 +589,35 @@ fn total_weight(t: &Snapshot, k: &ServiceKey) -> Option<u64> {
 
 /// The table `t` is `want` for every owned service, and `live` elsewhere
 /// (or pruned).
-fn check_converged(t: &Snapshot, live: &Snapshot, want: &DesiredState, opts: &Options) -> Result<(), TestCaseError> {
+fn check_converged(
+    t: &Snapshot,
+    live: &Snapshot,
+    want: &DesiredState,
+    opts: &Options,
+) -> Result<(), TestCaseError> {
     for s in &want.services {
         let got = t.service(&s.key);
         prop_assert!(got.is_some(), "{} missing", s.key);
         let got = got.unwrap();
         prop_assert_eq!(&got.config, &s.config);
-        let mut a: Vec<(SocketAddr, DestConfig)> = got.destinations.iter().map(|d| (d.addr, d.config)).collect();
-        let mut b: Vec<(SocketAddr, DestConfig)> = s.destinations.iter().map(|d| (d.addr, d.config)).collect();
+        let mut a: Vec<(SocketAddr, DestConfig)> = got
+            .destinations
+            .iter()
+            .map(|d| (d.addr, d.config))
+            .collect();
+        let mut b: Vec<(SocketAddr, DestConfig)> =
+            s.destinations.iter().map(|d| (d.addr, d.config)).collect();
         a.sort_by_key(|x| x.0);
         b.sort_by_key(|x| x.0);
         prop_assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(&b) {
             prop_assert_eq!(x.0, y.0);
-            prop_assert!(super::planner::same_dest_config(&y.1, &x.1), "{:?} vs {:?}", x, y);
+            prop_assert!(
+                super::planner::same_dest_config(&y.1, &x.1),
+                "{:?} vs {:?}",
+                x,
+                y
+            );
         }
     }
     let named: HashSet<ServiceKey> = want.services.iter().map(|s| s.key).collect();

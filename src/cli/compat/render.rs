@@ -281,7 +281,10 @@ fn csum_index(flags: u16) -> usize {
 /// `n/a` otherwise (also for tunnel types ipvsadm does not know).
 fn tun_info(d: &Destination) -> String {
     const FLAG: [&str; 3] = ["-c", "+c", "r+c"];
-    let flag = FLAG.get(csum_index(d.config.tunnel.flags.bits())).copied().unwrap_or("-c");
+    let flag = FLAG
+        .get(csum_index(d.config.tunnel.flags.bits()))
+        .copied()
+        .unwrap_or("-c");
     if d.config.forward != ForwardMethod::Tunnel {
         return "n/a".to_string();
     }
@@ -339,11 +342,12 @@ fn pe_name(svc: &Service) -> Option<&str> {
 /// ```
 /// use rvsadm::cli::compat::render::{ListOptions, Renderer};
 /// use rvsadm::cli::compat::names::NumericNames;
-/// use rvsadm::{Destination, ForwardMethod, Scheduler, Service, ServiceKey};
+/// use rvsadm::{DestConfig, Destination, ForwardMethod, Scheduler, Service, ServiceKey, Weight};
 /// let svc = Service {
-///     destinations: vec![Destination::new("10.0.0.2:80".parse().unwrap())
-///         .with_forward(ForwardMethod::Masq)
-///         .with_weight(3)],
+///     destinations: vec![Destination::new(
+///         "10.0.0.2:80".parse().unwrap(),
+///         DestConfig::new(ForwardMethod::Masq).with_weight(Weight::from(3u16)),
+///     )],
 ///     ..Service::new(ServiceKey::tcp("192.0.2.1:80".parse().unwrap()))
 ///         .with_scheduler(Scheduler::Rr)
 /// };
@@ -436,7 +440,12 @@ impl<'a> Renderer<'a> {
     /// A destination's `addrport` (the service's protocol selects the port
     /// name lookup), cut to 28 bytes unless IPv6 when `listing`.
     fn dest_name(&self, svc: &ServiceKey, d: &Destination, listing: bool) -> Vec<u8> {
-        let mut s = addrport(&d.addr.ip(), d.addr.port(), lookup_protocol(svc), self.resolver());
+        let mut s = addrport(
+            &d.addr.ip(),
+            d.addr.port(),
+            lookup_protocol(svc),
+            self.resolver(),
+        );
         if listing && !d.addr.is_ipv6() {
             s.truncate(28);
         }
@@ -507,7 +516,11 @@ impl<'a> Renderer<'a> {
                 w.write_all(&name)?;
                 write!(w, " {}", svc.config.scheduler.name())?;
                 if svc.config.flags.intersects(ServiceFlags::SCHED_MASK) {
-                    write!(w, " ({})", sched_flag_names(svc.config.flags, &svc.config.scheduler))?;
+                    write!(
+                        w,
+                        " ({})",
+                        sched_flag_names(svc.config.flags, &svc.config.scheduler)
+                    )?;
                 }
                 if svc.is_persistent() {
                     write!(w, " persistent {}", svc.config.timeout)?;
@@ -620,7 +633,11 @@ impl<'a> Renderer<'a> {
             w.write_all(b" -o")?;
         }
         if svc.config.flags.intersects(ServiceFlags::SCHED_MASK) {
-            write!(w, " -b {}", sched_flag_names(svc.config.flags, &svc.config.scheduler))?;
+            write!(
+                w,
+                " -b {}",
+                sched_flag_names(svc.config.flags, &svc.config.scheduler)
+            )?;
         }
         w.write_all(b"\n")
     }
@@ -647,7 +664,12 @@ impl<'a> Renderer<'a> {
         w.write_all(svc_name)?;
         w.write_all(b" -r ")?;
         w.write_all(&self.dest_name(&svc.key, d, false))?;
-        write!(w, " {} -w {}", fwd_switch(d.config.forward), d.config.weight)?;
+        write!(
+            w,
+            " {} -w {}",
+            fwd_switch(d.config.forward),
+            d.config.weight
+        )?;
         if d.config.forward == ForwardMethod::Tunnel {
             const CSUM: [&str; 3] = ["--tun-nocsum", "--tun-csum", "--tun-remcsum"];
             let csum = CSUM
@@ -656,7 +678,11 @@ impl<'a> Renderer<'a> {
                 .unwrap_or("--tun-nocsum");
             match d.config.tunnel.kind {
                 TunnelType::Ipip => w.write_all(b" --tun-type ipip")?,
-                TunnelType::Gue => write!(w, " --tun-type gue --tun-port {} {csum}", d.config.tunnel.port)?,
+                TunnelType::Gue => write!(
+                    w,
+                    " --tun-type gue --tun-port {} {csum}",
+                    d.config.tunnel.port
+                )?,
                 TunnelType::Gre => write!(w, " --tun-type gre {csum}")?,
                 TunnelType::Other(_) => {}
             }

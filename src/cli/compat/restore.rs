@@ -47,7 +47,9 @@ pub fn records(input: &[u8], argv0: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn argv_of(line: &[u8], argv0: &str) -> Option<Vec<String>> {
+/// The argv of one line (without its newline), `None` when it has no
+/// token.
+pub fn argv_of(line: &[u8], argv0: &str) -> Option<Vec<String>> {
     let toks = tokens_of(line);
     if toks.is_empty() {
         return None;

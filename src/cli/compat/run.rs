@@ -6,7 +6,7 @@
 //! initialisation, 255 when the kernel rejects a change.
 //!
 //! `-R` sends its lines through the library's pipelined batch
-//! ([`crate::Ipvs::apply`]): consecutive changes go to the kernel together,
+//! ([`crate::Ipvs::apply_batch`]): consecutive changes go to the kernel together,
 //! and their results are reported in input order, exactly as if each line
 //! had been run on its own.
 
@@ -15,7 +15,7 @@ use super::names::SystemNames;
 use super::render::{self, ConnOptions, DestCounters, ListFormat, ListOptions, Renderer};
 use super::restore;
 use super::sort;
-use crate::{Error, Ipvs, Change, Service};
+use crate::{Change, Error, Ipvs, Service};
 use std::io::{self, Read, Write};
 
 /// Exit status of ipvsadm's `return -1` (a kernel rejection, a popt error).

@@ -192,10 +192,10 @@ fn cmp_words(a: &[u32; 4], b: &[u32; 4]) -> i32 {
 /// IPv6, else the first word only), then the port.
 ///
 /// ```
-/// use rvsadm::Destination;
+/// use rvsadm::{DestConfig, Destination};
 /// use rvsadm::cli::compat::sort::cmp_dests;
-/// let a = Destination::new("10.0.0.1:80".parse().unwrap());
-/// let b = Destination::new("10.0.0.1:81".parse().unwrap());
+/// let a = Destination::new("10.0.0.1:80".parse().unwrap(), DestConfig::default());
+/// let b = Destination::new("10.0.0.1:81".parse().unwrap(), DestConfig::default());
 /// assert!(cmp_dests(&a, &b) < 0);
 /// ```
 pub fn cmp_dests(a: &Destination, b: &Destination) -> i32 {
@@ -238,7 +238,7 @@ pub fn to_ordering(r: i32) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Family, Protocol};
+    use crate::model::{DestConfig, Family, Protocol};
 
     fn tcp(s: &str) -> Service {
         Service::new(ServiceKey::tcp(s.parse().unwrap()))
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn dests_wrap_and_use_first_word_for_ipv4() {
-        let d = |s: &str| Destination::new(s.parse().unwrap());
+        let d = |s: &str| Destination::new(s.parse().unwrap(), DestConfig::default());
         let mut v = vec![
             d("10.0.0.2:80"),
             d("1.2.3.5:80"),
@@ -337,7 +337,7 @@ mod tests {
             d("10.0.0.1:8080"),
         ];
         sort_dests(&mut v);
-        let got: Vec<String> = v.iter().map(|x| x.socket_addr().to_string()).collect();
+        let got: Vec<String> = v.iter().map(|x| x.addr.to_string()).collect();
         assert_eq!(
             got,
             [
