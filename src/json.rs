@@ -339,7 +339,11 @@ fn err(path: impl Into<String>, message: impl Into<String>) -> DocError {
 pub fn parse_save(text: &str) -> Result<SaveDoc, DocError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let doc: SaveDoc = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+        // The document itself has no path ("." or "?" from the parser).
+        let path = match e.path().to_string() {
+            p if p == "." || p == "?" => String::new(),
+            p => p,
+        };
         err(path, e.into_inner().to_string())
     })?;
     if doc.schema_version != SCHEMA_VERSION {

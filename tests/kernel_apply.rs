@@ -48,25 +48,47 @@ fn apply(args: &[&str], input: &str) -> (i32, Value) {
     (code, doc)
 }
 
+thread_local! {
+    /// Apply documents waiting for schema validation.
+    static PENDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Queue a document for [`check_schemas`] (python starts slowly under the
+/// VM's CPU emulation: one run per test).
 fn validate(text: &str) {
+    let one_line = serde_json::from_str::<Value>(text)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| text.replace('\n', " "));
+    PENDING.with(|p| p.borrow_mut().push(one_line));
+}
+
+/// Validate every queued document against docs/schema/apply.schema.json;
+/// call at the end of each test.
+fn check_schemas() {
+    let docs = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    if docs.is_empty() {
+        return;
+    }
     let root = env!("CARGO_MANIFEST_DIR");
     let mut child = Command::new("python3")
         .arg(format!("{root}/scripts/validate-json"))
-        .arg(format!("{root}/docs/schema/apply.schema.json"))
+        .arg("--batch")
+        .arg(format!("{root}/docs/schema"))
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3 scripts/validate-json");
+    let input: String = docs.iter().map(|t| format!("apply\t{t}\n")).collect();
     child
         .stdin
         .take()
         .unwrap()
-        .write_all(text.as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
-        "apply document fails its schema:\n{}\n{text}",
+        "apply documents fail their schema:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -233,6 +255,7 @@ fn a_saved_table_applies_as_a_no_op() {
         "{doc}"
     );
     assert_eq!(state(), before);
+    check_schemas();
 }
 
 #[test]
@@ -332,6 +355,7 @@ fn each_field_is_edited_in_place() {
     }
     // The last case restored the start: ipvsadm agrees.
     assert_eq!(common::stdout_ok(&common::ipvsadm(&["-Sn"])), base);
+    check_schemas();
 }
 
 #[test]
@@ -377,6 +401,7 @@ fn identity_changes_add_the_new_before_removing_the_old() {
         common::stdout_ok(&common::ipvsadm(&["-Sn"])),
         "-A -u 192.0.2.1:80 -s rr\n-a -u 192.0.2.1:80 -r 10.0.0.1:8080 -m -w 1\n"
     );
+    check_schemas();
 }
 
 #[test]
@@ -424,6 +449,7 @@ fn state_after_apply_is_what_ipvsadm_restore_makes() {
     let mut theirs: Vec<&str> = theirs.lines().collect();
     theirs.sort();
     assert_eq!(ours, theirs);
+    check_schemas();
 }
 
 #[test]
@@ -496,6 +522,7 @@ fn dry_runs_and_bad_input_change_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown option --frobnicate"));
     assert_eq!(state(), before);
+    check_schemas();
 }
 
 #[test]
@@ -546,6 +573,7 @@ fn a_kernel_refusal_mid_plan_is_exit_3_with_the_rest_applied() {
             ch("add", "destination", "applied")
         ]
     );
+    check_schemas();
 }
 
 #[test]
@@ -603,6 +631,7 @@ fn timeouts_and_daemons() {
         (0, vec![ch("delete", "daemon", "applied")])
     );
     assert_eq!(common::stdout_ok(&common::ipvsadm(&["-L", "--daemon"])), "");
+    check_schemas();
 }
 
 /// A local service with one local destination and a real TCP connection
@@ -622,7 +651,7 @@ fn one_connection() -> (
     ipvsadm(&["-a", "-t", "127.0.0.1:80", "-r", "127.0.0.3:80", "-g"]);
     let l = common::stdout_ok(&common::ipvsadm(&["-Ln"]));
     assert!(
-        l.contains("127.0.0.1:80                 Local   1      1"),
+        l.contains("127.0.0.1:80                 Route   1      1"),
         "{l}"
     );
     (listener, client, served)
@@ -674,7 +703,7 @@ fn drains_wait_for_real_connections() {
     assert_eq!(doc["changes"][2]["connections"], 1);
     let l = common::stdout_ok(&common::ipvsadm(&["-Ln"]));
     assert!(
-        l.contains("127.0.0.1:80                 Local   0      1"),
+        l.contains("127.0.0.1:80                 Route   0      1"),
         "{l}"
     );
     assert!(!l.contains("127.0.0.3:80"), "{l}");
@@ -718,6 +747,7 @@ fn drains_wait_for_real_connections() {
         common::stdout_ok(&common::ipvsadm(&["-Sn"])),
         "-A -t 127.0.0.1:80 -s rr\n-a -t 127.0.0.1:80 -r 127.0.0.2:80 -g -w 1\n"
     );
+    check_schemas();
 }
 
 #[test]
@@ -756,4 +786,5 @@ fn without_drain_a_busy_destination_goes_at_once() {
             ch("delete", "service", "applied")
         ]
     );
+    check_schemas();
 }

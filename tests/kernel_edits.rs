@@ -1,0 +1,124 @@
+//! The library's safe partial edits against the real kernel (inside the
+//! VM): `set_weight`, `update_destination` and `update_service` change what
+//! they are asked to and keep the rest (checked with ipvsadm), unknown
+//! attributes sent back on an edit are accepted, and a snapshot plans
+//! nothing.
+
+mod common;
+
+use rvsadm::reconcile::{plan, Options};
+use rvsadm::{
+    Change, DestConfig, DestSpec, Error, ForwardMethod, Ipvs, Netmask, Scheduler, Service,
+    ServiceFlags, ServiceKey, UnknownAttr, Weight,
+};
+
+fn sa(s: &str) -> std::net::SocketAddr {
+    s.parse().unwrap()
+}
+
+/// ipvsadm's plain listing (method, weight) and its thresholds listing.
+fn listing() -> String {
+    common::stdout_ok(&common::ipvsadm(&["-Ln"]))
+        + &common::stdout_ok(&common::ipvsadm(&["-Ln", "--thresholds"]))
+}
+
+#[test]
+fn partial_edits_keep_what_they_do_not_touch() {
+    let Some(_ns) = common::kernel_netns("partial_edits_keep_what_they_do_not_touch") else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    let key = ServiceKey::tcp(sa("192.0.2.1:80"));
+    let svc = Service::new(key)
+        .with_scheduler(Scheduler::Sh)
+        .with_persistence(300)
+        .with_netmask(Netmask::V4("255.255.255.0".parse().unwrap()))
+        .with_flags(ServiceFlags::SCHED2);
+    ipvs.add_service(&svc).unwrap();
+    let rs = sa("10.0.0.1:80");
+    let cfg = DestConfig::new(ForwardMethod::Masq)
+        .with_weight(Weight::from(3u16))
+        .with_thresholds(100, 10);
+    ipvs.add_destination(&key, &DestSpec::new(rs, cfg)).unwrap();
+    let before = listing();
+    assert!(
+        before.contains("-> 10.0.0.1:80                 Masq    3      0          0")
+            && before.contains("-> 10.0.0.1:80                  100        10 "),
+        "{before}"
+    );
+
+    // Weight 0: still NAT, thresholds kept (a whole-entry edit with
+    // ipvsadm's defaults would make it DR and clear them).
+    ipvs.set_weight(&key, rs, Weight::ZERO).unwrap();
+    let got = ipvs.destinations(&key).unwrap();
+    assert_eq!(got[0].config, cfg.with_weight(Weight::ZERO));
+    assert_eq!(listing(), before.replace("Masq    3 ", "Masq    0 "));
+
+    let now = ipvs
+        .update_destination(&key, rs, |c| c.upper_threshold = 200)
+        .unwrap();
+    assert_eq!(now, cfg.with_weight(Weight::ZERO).with_thresholds(200, 10));
+    assert!(
+        listing().contains("Masq    0      200        10"),
+        "{}",
+        listing()
+    );
+
+    // A service edit keeps persistence, netmask and flags.
+    let c = ipvs
+        .update_service(&key, |c| c.scheduler = Scheduler::Mh)
+        .unwrap();
+    assert_eq!(c, svc.config.clone().with_scheduler(Scheduler::Mh));
+    let live = ipvs.service(&key).unwrap();
+    assert_eq!(live.config, c);
+    let saved = common::stdout_ok(&common::ipvsadm(&["-Sn"]));
+    assert!(
+        saved.starts_with("-A -t 192.0.2.1:80 -s mh -p 300 -M 255.255.255.0 -b mh-port\n"),
+        "{saved}"
+    );
+    // Nothing to change: nothing sent, same answer.
+    assert_eq!(ipvs.update_service(&key, |_| {}).unwrap(), c);
+
+    // A destination that is not there.
+    let e = ipvs
+        .update_destination(&key, sa("10.0.0.9:80"), |c| c.weight = Weight::ONE)
+        .unwrap_err();
+    assert!(matches!(e, Error::NoSuchDestination { .. }), "{e:?}");
+    let e = ipvs
+        .set_weight(&ServiceKey::tcp(sa("192.0.2.9:80")), rs, Weight::ONE)
+        .unwrap_err();
+    assert_eq!(e.code(), "no_such_destination");
+
+    // Attributes this crate does not know go back on an edit made from a
+    // read value; this kernel ignores types beyond its own, so the edit
+    // goes through.
+    let mut d = ipvs.destinations(&key).unwrap().remove(0);
+    d.unknown.push(UnknownAttr {
+        kind: 200,
+        payload: vec![1, 2, 3, 4],
+    });
+    let mut c = d.config;
+    c.weight = Weight::from(5u16);
+    ipvs.exec(&Change::edit_destination_from(key, &d, c))
+        .unwrap();
+    assert_eq!(ipvs.destinations(&key).unwrap()[0].config, c);
+    let mut s = ipvs.service(&key).unwrap();
+    s.unknown.push(UnknownAttr {
+        kind: 200,
+        payload: vec![9; 8],
+    });
+    ipvs.exec(&Change::edit_service_from(&s, s.config.clone()))
+        .unwrap();
+
+    // The snapshot, as a desired state, plans nothing; so does the one
+    // without counters.
+    for snap in [
+        ipvs.snapshot().unwrap(),
+        ipvs.snapshot_without_stats().unwrap(),
+    ] {
+        assert_eq!(snap.services.len(), 1);
+        assert_eq!(snap.services[0].destinations.len(), 1);
+        let p = plan(&snap.to_desired(), &snap, &Options::default()).unwrap();
+        assert!(p.is_empty(), "{p:?}");
+    }
+}
