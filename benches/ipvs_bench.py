@@ -24,6 +24,7 @@ reported, with the ratio rvsadm/ipvsadm. Output is a markdown table.
 import argparse
 import ctypes
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -61,32 +62,115 @@ def release_kept():
         os.close(KEPT.pop())
 
 
-def restore_text(n):
-    """N services x 4 dests: TCP, UDP, fwmark; every tenth service IPv6."""
-    lines = []
-    for i in range(n):
-        kind = i % 3
-        v6 = i % 10 == 9
-        if kind == 2:
-            svc = "-f %d" % (i + 1) + (" -6" if v6 else "")
+def service_of(i):
+    """Service i of the generated table: its service argument (`-t ADDR`,
+    `-u ADDR`, `-f MARK [-6]`) and the addresses of its 4 destinations.
+    TCP, UDP, fwmark in turn; every tenth service IPv6."""
+    kind = i % 3
+    v6 = i % 10 == 9
+    if kind == 2:
+        svc = "-f %d" % (i + 1) + (" -6" if v6 else "")
+    else:
+        flag = "-t" if kind == 0 else "-u"
+        if v6:
+            svc = "%s [2001:db8::%x:%x]:%d" % (flag, i >> 16, i & 0xFFFF, 80 + i % 7)
         else:
-            flag = "-t" if kind == 0 else "-u"
-            if v6:
-                svc = "%s [2001:db8::%x:%x]:%d" % (flag, i >> 16, i & 0xFFFF, 80 + i % 7)
-            else:
-                svc = "%s 10.%d.%d.%d:%d" % (flag, (i >> 16) & 255, (i >> 8) & 255, i & 255, 80 + i % 7)
-        lines.append("-A %s -s wlc" % svc)
-        for d in range(4):
-            if v6:
-                rs = "[2001:db8:1::%x:%x]:8080" % (i & 0xFFFF, d + 1)
-            else:
-                rs = "172.%d.%d.%d:8080" % (16 + d, (i >> 8) & 255, i & 255)
-            lines.append("-a %s -r %s -m -w %d" % (svc, rs, d + 1))
+            svc = "%s 10.%d.%d.%d:%d" % (flag, (i >> 16) & 255, (i >> 8) & 255, i & 255, 80 + i % 7)
+    dests = []
+    for d in range(4):
+        if v6:
+            dests.append("[2001:db8:1::%x:%x]:8080" % (i & 0xFFFF, d + 1))
+        else:
+            dests.append("172.%d.%d.%d:8080" % (16 + d, (i >> 8) & 255, i & 255))
+    return svc, dests
+
+
+def table(n):
+    """N services x 4 dests as [(service, scheduler, [(address, weight)])]:
+    scheduler wlc, masquerading, weights 1 to 4."""
+    out = []
+    for i in range(n):
+        svc, dests = service_of(i)
+        out.append((svc, "wlc", [(rs, d + 1) for d, rs in enumerate(dests)]))
+    return out
+
+
+def rules_text(services):
+    """ipvsadm rules (`-A` and `-a` lines, as `ipvsadm -S` writes them)."""
+    lines = []
+    for svc, sched, dests in services:
+        lines.append("-A %s -s %s" % (svc, sched))
+        for rs, w in dests:
+            lines.append("-a %s -r %s -m -w %d" % (svc, rs, w))
     return "\n".join(lines) + "\n"
 
 
+def restore_text(n):
+    """N services x 4 dests: TCP, UDP, fwmark; every tenth service IPv6."""
+    return rules_text(table(n))
+
+
+def changed_table(n):
+    """The reload's desired state: table(n) with 1% of its services (at
+    least 10) changed, C in all, picked by random.Random(n) among all N (so
+    every kind, TCP/UDP/fwmark and IPv4/IPv6, is among them):
+
+      40%  one destination's weight: in turn destination 1 raised 1 -> 5,
+           destination 4 cut 4 -> 2
+      30%  destination 4 replaced by another address (172.24.x.y:8080, or
+           [2001:db8:2::x:4]:8080 for IPv6), same weight 4
+      20%  scheduler wlc -> rr
+       5%  services removed (with their destinations)
+       5%  services added, services N, N+1, ... of the same generator
+           (4 destinations each), at the end of the file
+
+    Returns (services as table() gives them, {kind of change: count})."""
+    c = max(10, n // 100)
+    removed = added = max(1, c // 20)
+    sched = c // 5
+    replaced = c * 3 // 10
+    weight = c - removed - added - sched - replaced
+    picked = random.Random(n).sample(range(n), c - added)
+    kind = {}
+    for j, i in enumerate(picked):
+        if j < weight:
+            kind[i] = "weight-up" if j % 2 == 0 else "weight-down"
+        elif j < weight + replaced:
+            kind[i] = "replace"
+        elif j < weight + replaced + sched:
+            kind[i] = "scheduler"
+        else:
+            kind[i] = "remove"
+    out = []
+    for i, (svc, sch, dests) in enumerate(table(n)):
+        k = kind.get(i)
+        if k == "remove":
+            continue
+        dests = list(dests)
+        if k == "weight-up":
+            dests[0] = (dests[0][0], 5)
+        elif k == "weight-down":
+            dests[3] = (dests[3][0], 2)
+        elif k == "replace":
+            if "[" in dests[3][0]:
+                rs = "[2001:db8:2::%x:4]:8080" % (i & 0xFFFF)
+            else:
+                rs = "172.24.%d.%d:8080" % ((i >> 8) & 255, i & 255)
+            dests[3] = (rs, dests[3][1])
+        elif k == "scheduler":
+            sch = "rr"
+        out.append((svc, sch, dests))
+    for j in range(added):
+        svc, dests = service_of(n + j)
+        out.append((svc, "wlc", [(rs, d + 1) for d, rs in enumerate(dests)]))
+    counts = {"destination weight": weight, "destination replaced": replaced,
+              "scheduler": sched, "service removed": removed, "service added": added}
+    return out, counts
+
+
 def timed(argv, stdin_path=None):
-    """Run argv; return (wall seconds, peak RSS KiB, user s, system s, stderr).
+    """Run argv; return (wall seconds, peak RSS KiB, user s, system s, stderr,
+    exit status).
 
     Everything comes from GNU time (`/usr/bin/time -f '%e %M %U %S'`), which
     measures the program alone, from its fork to its exit: the wall time
@@ -112,7 +196,7 @@ def timed(argv, stdin_path=None):
             dt, rss, user, system = float(e), int(a), float(b), float(c)
         else:
             rest.append(line)
-    return dt, rss, user, system, "\n".join(rest)
+    return dt, rss, user, system, "\n".join(rest), p.returncode
 
 
 def flush():
@@ -156,7 +240,7 @@ def bench_tools(tools, path, reps, loader):
                 elif name == "-C":
                     flush()
                     load(path, loader)
-                dt, kb, us, sy, err = timed([tool] + args, stdin)
+                dt, kb, us, sy, err, _ = timed([tool] + args, stdin)
                 if err.strip():
                     print("warning: %s %s: %s" % (tool, name, err.strip()[:200]), file=sys.stderr)
                 samples[tool].setdefault(name, []).append((dt, kb, us, sy))
@@ -170,19 +254,182 @@ def bench_tools(tools, path, reps, loader):
     return res
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rvsadm", required=True)
-    ap.add_argument("--batch-example", required=True)
-    ap.add_argument("--sizes", default="1000,5000,10000")
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--workdir", default="/tmp")
-    a = ap.parse_args()
+def sorted_state():
+    """`ipvsadm -Sn` as sorted lines: the table, whatever order the kernel
+    lists it in."""
+    return sorted(state().decode().splitlines())
 
+
+def service_of_line(line):
+    """The service a line of `ipvsadm -Sn` is about: ("-t", "ADDR:PORT")."""
+    return tuple(line.split()[1:3])
+
+
+def services_in(lines):
+    """The services of `ipvsadm -Sn` lines."""
+    return {service_of_line(x) for x in lines if x.startswith("-A ")}
+
+
+# The reload rows: (name, argv with {rv} {changed} {json} {orig} filled in,
+# the state it must leave: "changed" = that of `ipvsadm -C; ipvsadm -R`
+# in the same repetition, "noprune" = that plus the original services the
+# file does not name, "original" = the table as loaded, None = not looked
+# at). Each starts from the original table, loaded untimed into a fresh
+# namespace; the tools take turns in this order within each repetition.
+RELOAD_OPS = [
+    ("`ipvsadm -C; ipvsadm -R < changed`",
+     ["sh", "-c", 'ipvsadm -C; ipvsadm -R < "$1"', "sh", "{changed}"], "changed"),
+    ("`rvsadm apply --prune changed`", ["{rv}", "apply", "--prune", "{changed}"], "changed"),
+    ("`rvsadm -C; rvsadm -R < changed`",
+     ["sh", "-c", '"$0" -C; "$0" -R < "$1"', "{rv}", "{changed}"], "changed"),
+    ("`rvsadm apply changed` (no --prune)", ["{rv}", "apply", "{changed}"], "noprune"),
+    ("`rvsadm apply --prune changed.json`", ["{rv}", "apply", "--prune", "{json}"], "changed"),
+    ("`rvsadm apply --prune original` (no-op)", ["{rv}", "apply", "--prune", "{orig}"],
+     "original"),
+    ("`rvsadm -Sn` (original table)", ["{rv}", "-Sn"], None),
+]
+FLUSH_ROW, APPLY_ROW, SN_ROW = RELOAD_OPS[0][0], RELOAD_OPS[1][0], RELOAD_OPS[-1][0]
+
+
+def plan_summary(rv, path, prune):
+    """The last line of `rvsadm apply --dry-run` against the loaded table."""
+    argv = [rv, "apply", "--dry-run"] + (["--prune"] if prune else []) + [path]
+    out = subprocess.run(argv, capture_output=True).stdout.decode()
+    return (out.strip().splitlines() or [""])[-1]
+
+
+def bench_reload(a, n):
+    """Reload of N services x 4 with 1% changed (changed_table()): returns
+    ({row: [(wall, rss, user, sys)] per repetition}, notes)."""
+    rv = a.rvsadm
+    files = {k: os.path.join(a.workdir, "reload-%d.%s" % (n, k))
+             for k in ("orig", "changed", "json")}
+    with open(files["orig"], "w") as f:
+        f.write(restore_text(n))
+    services, counts = changed_table(n)
+    with open(files["changed"], "w") as f:
+        f.write(rules_text(services))
+    # Untimed set-up: the JSON document of the changed table, the original
+    # table's state and the plans.
+    empty_netns()
+    load(files["changed"], rv)
+    with open(files["json"], "wb") as f:
+        subprocess.run([rv, "-S", "--json"], stdout=f, check=True)
+    empty_netns()
+    load(files["orig"], rv)
+    original = sorted_state()
+    plans = (plan_summary(rv, files["changed"], True), plan_summary(rv, files["changed"], False))
+    notes = []
+    samples = {name: [] for name, _, _ in RELOAD_OPS}
+    checks = {name: [0, 0] for name, _, want in RELOAD_OPS if want}
+    bad_exit = {}
+    changed_lines, removed = None, set()
+    print("reload N=%d: %d runs of %d rows" % (n, a.reps, len(RELOAD_OPS)), file=sys.stderr)
+    for r in range(a.reps):
+        ref = None
+        for name, argv, want in RELOAD_OPS:
+            empty_netns()
+            load(files["orig"], rv)
+            argv = [x.format(rv=rv, **files) for x in argv]
+            dt, kb, us, sy, err, rc = timed(argv)
+            if rc != 0:
+                bad_exit.setdefault(name, []).append(rc)
+            if err.strip():
+                print("warning: %s: %s" % (name, err.strip()[:200]), file=sys.stderr)
+            samples[name].append((dt, kb, us, sy))
+            if want is None:
+                continue
+            got = sorted_state()
+            if want == "changed" and ref is None:
+                ref = got
+                changed_lines = len(set(ref) ^ set(original))
+                removed = services_in(original) - services_in(ref)
+                continue
+            expect = {"changed": ref, "original": original,
+                      "noprune": sorted(set(ref) | {x for x in original
+                                                    if service_of_line(x) in removed})}[want]
+            checks[name][0] += got == expect
+            checks[name][1] += 1
+        print("reload N=%d run %d/%d: %s" % (
+            n, r + 1, a.reps, ", ".join("%s %.2f s" % (name.split("`")[1], samples[name][-1][0])
+                                       for name, _, _ in RELOAD_OPS)), file=sys.stderr)
+    notes.append("N=%d: the changed file changes %d services (%s); `ipvsadm -Sn` of the two "
+                 "tables differs in %d lines" % (
+                     n, sum(counts.values()),
+                     ", ".join("%s %d" % (k, v) for k, v in counts.items()), changed_lines or 0))
+    notes.append("N=%d: `rvsadm apply --dry-run --prune`: \"%s\"; without --prune: \"%s\""
+                 % (n, plans[0], plans[1]))
+    for name, (ok, total) in checks.items():
+        if name == FLUSH_ROW:
+            continue
+        what = {"changed": "that after `ipvsadm -C; ipvsadm -R`",
+                "noprune": "that after `ipvsadm -C; ipvsadm -R` plus the %d services "
+                           "the file does not name, as loaded" % len(removed),
+                "original": "the original table"}[dict((x, w) for x, _, w in RELOAD_OPS)[name]]
+        notes.append("N=%d: state after %s (sorted `ipvsadm -Sn` lines) vs %s: %s in %d of %d runs"
+                     % (n, name, what, "identical" if ok == total else "DIFFERENT", ok, total))
+    if changed_lines == 0:
+        notes.append("N=%d: WARNING: the changed table is the original one" % n)
+    for name, rcs in bad_exit.items():
+        notes.append("N=%d: WARNING: %s exited with %s" % (n, name, rcs))
+    for path in files.values():
+        os.unlink(path)
+    return samples, notes
+
+
+def write_reload(f, results, reps):
+    """The reload table: min/median/max wall time of the runs, with speed-up
+    against flush-and-restore and the ratio to `rvsadm -Sn`."""
+    f.write("| N services (x4 dests) | reload, 1%% changed | min s | median s | max s "
+            "| user / sys s | peak RSS KiB | `ipvsadm -C; -R` / this | this / `rvsadm -Sn` |\n")
+    f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+    notes = []
+    for n, samples, _ in results:
+        med = {k: statistics.median(x[0] for x in v) for k, v in samples.items()}
+        for name, runs in samples.items():
+            walls = [x[0] for x in runs]
+            f.write("| %d | %s | %.3f | %.3f | %.3f | %.2f / %.2f | %d | %.1fx | %.2fx |\n" % (
+                n, name, min(walls), med[name], max(walls),
+                statistics.median(x[2] for x in runs), statistics.median(x[3] for x in runs),
+                max(x[1] for x in runs), med[FLUSH_ROW] / med[name] if med[name] else 0,
+                med[name] / med[SN_ROW] if med[SN_ROW] else 0))
+        # Ratios within each repetition, where the rows ran moments apart.
+        fl, ap, sn = ([x[0] for x in samples[k]] for k in (FLUSH_ROW, APPLY_ROW, SN_ROW))
+        speed = [x / y for x, y in zip(fl, ap) if y]
+        floor = [y / z for y, z in zip(ap, sn) if z]
+        s_med, f_med = med[FLUSH_ROW] / med[APPLY_ROW], med[APPLY_ROW] / med[SN_ROW]
+        notes.append("N=%d targets: `rvsadm apply --prune` is %.1fx faster than `ipvsadm -C; "
+                     "ipvsadm -R` (per run %.1fx-%.1fx; target at least 20x: %s) and takes %.2fx "
+                     "the time of `rvsadm -Sn` (per run %.2fx-%.2fx; target at most 1.5x: %s)" % (
+                         n, s_med, min(speed), max(speed), "met" if s_med >= 20 else "MISSED",
+                         f_med, min(floor), max(floor), "met" if f_med <= 1.5 else "MISSED"))
+    f.write("\n")
+    for n, _, more in results:
+        for line in more:
+            f.write("- %s\n" % line)
+    for line in notes:
+        f.write("- %s\n" % line)
+    f.write("- each run starts from the original table, loaded untimed by `rvsadm -R` into a fresh "
+            "namespace (no destination trash); the rows take turns within each of %d repetitions; "
+            "wall time min / median / max of the runs, user and sys CPU medians, RSS the largest; "
+            "ratios are of medians\n" % reps)
+    f.write("- the `-C; -R` rows are one `sh -c` command under GNU time: its times are the "
+            "shell's and both children's together, the RSS the largest of them\n")
+
+
+def machine():
+    """What the VM is: kernel, CPUs, memory."""
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) // 1024
+    return "kernel %s, %d CPUs, %d MiB memory (MemTotal)" % (os.uname().release,
+                                                            os.cpu_count(), mem)
+
+
+def run_ops(a, sizes):
+    """The operations table (bench_tools): rows and notes."""
     rows = []
     notes = []
-    for n in [int(x) for x in a.sizes.split(",")]:
+    for n in sizes:
         fresh_netns()
         path = os.path.join(a.workdir, "restore-%d.txt" % n)
         with open(path, "w") as f:
@@ -201,7 +448,7 @@ def main():
         times, rss, users, systems = [], [], [], []
         for _ in range(a.reps):
             empty_netns()
-            dt, kb, us, sy, err = timed([a.batch_example, path])
+            dt, kb, us, sy, err, _ = timed([a.batch_example, path])
             if err.strip():
                 print("warning: batch: %s" % err.strip()[:200], file=sys.stderr)
             times.append(dt)
@@ -221,35 +468,70 @@ def main():
         os.unlink(path)
         release_kept()
 
+    return rows, notes
+
+
+def write_ops(f, rows, notes, reps):
+    """The operations table, ipvsadm against rvsadm."""
+    f.write("| N services (x4 dests) | operation | ipvsadm s | rvsadm s | rvsadm/ipvsadm | speed-up "
+            "| ipvsadm user/sys s | rvsadm user/sys s | ipvsadm RSS KiB | rvsadm RSS KiB |\n")
+    f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    for n, op, (ti, ri, ui, si), (tr, rr, ur, sr) in rows:
+        ratio = tr / ti if ti else 0.0
+        f.write("| %d | %s | %.3f | %.3f | %.3f | %.1fx | %.2f / %.2f | %.2f / %.2f | %d | %d |\n"
+                % (n, op, ti, tr, ratio, (1 / ratio) if ratio else 0, ui, si, ur, sr, ri, rr))
+    f.write("\n")
+    for line in notes:
+        f.write("- %s\n" % line)
+    # What the kernel leaves possible: rvsadm cannot take less wall
+    # time than the kernel spends on its behalf (sys), so ipvsadm's wall
+    # time over rvsadm's sys time bounds the speed-up of any client
+    # that makes the same kernel calls.
+    for n, op, (ti, ri, ui, si), (tr, rr, ur, sr) in rows:
+        if op in ("restore", "restore after -C", "-Ln", "-Sn") and sr > 0:
+            f.write("- N=%d %s: rvsadm's kernel time %.2f s of %.2f s wall; a client "
+                    "spending no time of its own would be at most %.1fx faster than ipvsadm\n"
+                    % (n, op, sr, tr, ti / sr))
+    ln = {n: rv[1] for n, op, _, rv in rows if op == "-Ln"}
+    for small, big in [(1000, 10000)]:
+        if small in ln and big in ln and ln[small]:
+            f.write("- `-Ln` peak RSS at N=%d / N=%d: %d / %d KiB = %.2fx\n"
+                    % (big, small, ln[big], ln[small], ln[big] / ln[small]))
+    f.write("- medians of %d runs (wall, user and system CPU); RSS is the largest of the runs; "
+            "`batch API` row compares examples/batch_restore with `ipvsadm -R`\n" % reps)
+    f.write("- user = CPU time in the program, sys = CPU time in the kernel on its behalf "
+            "(netlink and IPVS work); under CPU emulation only ratios within one run mean anything\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rvsadm", required=True)
+    ap.add_argument("--batch-example", required=True)
+    ap.add_argument("--sizes", default="1000,5000,10000")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--only", choices=["ops", "reload"],
+                    help="only the operations table, or only the reload table")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--workdir", default="/tmp")
+    a = ap.parse_args()
+    sizes = [int(x) for x in a.sizes.split(",")]
+
     with open(a.out, "w") as f:
-        f.write("| N services (x4 dests) | operation | ipvsadm s | rvsadm s | rvsadm/ipvsadm | speed-up "
-                "| ipvsadm user/sys s | rvsadm user/sys s | ipvsadm RSS KiB | rvsadm RSS KiB |\n")
-        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-        for n, op, (ti, ri, ui, si), (tr, rr, ur, sr) in rows:
-            ratio = tr / ti if ti else 0.0
-            f.write("| %d | %s | %.3f | %.3f | %.3f | %.1fx | %.2f / %.2f | %.2f / %.2f | %d | %d |\n"
-                    % (n, op, ti, tr, ratio, (1 / ratio) if ratio else 0, ui, si, ur, sr, ri, rr))
-        f.write("\n")
-        for line in notes:
-            f.write("- %s\n" % line)
-        # What the kernel leaves possible: rvsadm cannot take less wall
-        # time than the kernel spends on its behalf (sys), so ipvsadm's wall
-        # time over rvsadm's sys time bounds the speed-up of any client
-        # that makes the same kernel calls.
-        for n, op, (ti, ri, ui, si), (tr, rr, ur, sr) in rows:
-            if op in ("restore", "restore after -C", "-Ln", "-Sn") and sr > 0:
-                f.write("- N=%d %s: rvsadm's kernel time %.2f s of %.2f s wall; a client "
-                        "spending no time of its own would be at most %.1fx faster than ipvsadm\n"
-                        % (n, op, sr, tr, ti / sr))
-        ln = {n: rv[1] for n, op, _, rv in rows if op == "-Ln"}
-        for small, big in [(1000, 10000)]:
-            if small in ln and big in ln and ln[small]:
-                f.write("- `-Ln` peak RSS at N=%d / N=%d: %d / %d KiB = %.2fx\n"
-                        % (big, small, ln[big], ln[small], ln[big] / ln[small]))
-        f.write("- medians of %d runs (wall, user and system CPU); RSS is the largest of the runs; "
-                "`batch API` row compares examples/batch_restore with `ipvsadm -R`\n" % a.reps)
-        f.write("- user = CPU time in the program, sys = CPU time in the kernel on its behalf "
-                "(netlink and IPVS work); under CPU emulation only ratios within one run mean anything\n")
+        if a.only != "reload":
+            rows, notes = run_ops(a, sizes)
+            write_ops(f, rows, notes, a.reps)
+        if a.only != "ops":
+            results = []
+            for n in sizes:
+                fresh_netns()
+                samples, notes = bench_reload(a, n)
+                results.append((n, samples, notes))
+                flush()
+                release_kept()
+            if a.only != "reload":
+                f.write("\n")
+            write_reload(f, results, a.reps)
+        f.write("- machine: %s\n" % machine())
     sys.stdout.write(open(a.out).read())
 
 

@@ -24,8 +24,7 @@
 //! | 22 | `no_such_device` | [`Error::NoSuchDevice`] | `ENODEV`: unknown network interface |
 //! | 30 | `kernel` | [`Error::Kernel`] | any other errno from the kernel |
 //! | 40 | `io` | [`Error::Io`] | a socket system call failed |
-//! | 50 | `usage` | [`Error::Usage`] | the command line is not valid (`rvsadm`) |
-//! | 51 | `invalid_document` | [`Error::InvalidDocument`] | a `-R --json` document is not valid; nothing was applied |
+//! | 51 | `invalid_document` | [`Error::InvalidDocument`] | a desired state or document (`-R --json`, `apply`) is not valid; nothing was applied |
 //! | 52 | `conn_table` | [`Error::ConnTable`] | `/proc/net/ip_vs_conn` could not be read or parsed |
 //!
 //! Kernel errnos are mapped per request kind ([`Op`]), the way ipvsadm does:
@@ -222,15 +221,9 @@ pub enum Error {
     /// A socket system call failed.
     #[error("netlink socket error: {0}")]
     Io(#[from] io::Error),
-    /// The command line is not valid (the `rvsadm` binary; the message is
-    /// ipvsadm's).
-    #[error("{message}")]
-    Usage {
-        /// What ipvsadm would print.
-        message: String,
-    },
-    /// A JSON document given to `rvsadm -R --json` is not valid; nothing was
-    /// applied.
+    /// A desired state ([`crate::DesiredState::check`]) or a document read
+    /// for one (`rvsadm -R --json`, `rvsadm apply`) is not valid; nothing
+    /// was applied.
     #[error("{path}: {message}")]
     InvalidDocument {
         /// Where in the document (`services[3].destinations[0].weight`).
@@ -244,8 +237,9 @@ pub enum Error {
     ConnTable(#[from] crate::model::ConnError),
 }
 
-/// Every stable `(number, code)` pair, in number order. `docs/errors.md`
-/// documents each; a test keeps the two in step.
+/// Every stable `(number, code)` pair of the library, in number order.
+/// `docs/errors.md` documents each (with the command line's own, such as
+/// 50 `usage`); a test keeps them in step.
 pub const CODES: &[(u16, &str)] = &[
     (1, "ipvs_unavailable"),
     (2, "permission_denied"),
@@ -264,7 +258,6 @@ pub const CODES: &[(u16, &str)] = &[
     (22, "no_such_device"),
     (30, "kernel"),
     (40, "io"),
-    (50, "usage"),
     (51, "invalid_document"),
     (52, "conn_table"),
 ];
@@ -332,7 +325,6 @@ impl Error {
             Error::NoSuchDevice { .. } => "no_such_device",
             Error::Kernel { .. } => "kernel",
             Error::Io(_) => "io",
-            Error::Usage { .. } => "usage",
             Error::InvalidDocument { .. } => "invalid_document",
             Error::ConnTable(_) => "conn_table",
         }
@@ -358,7 +350,6 @@ impl Error {
             Error::NoSuchDevice { .. } => 22,
             Error::Kernel { .. } => 30,
             Error::Io(_) => 40,
-            Error::Usage { .. } => 50,
             Error::InvalidDocument { .. } => 51,
             Error::ConnTable(_) => 52,
         }
@@ -383,10 +374,7 @@ impl Error {
             | Error::OutOfRange { op }
             | Error::NoSuchDevice { op }
             | Error::Kernel { op, .. } => Some(*op),
-            Error::Io(_)
-            | Error::Usage { .. }
-            | Error::InvalidDocument { .. }
-            | Error::ConnTable(_) => None,
+            Error::Io(_) | Error::InvalidDocument { .. } | Error::ConnTable(_) => None,
         }
     }
 
@@ -409,7 +397,7 @@ impl Error {
             Error::NoSuchDevice { .. } => Some(ENODEV),
             Error::Kernel { errno, .. } => Some(*errno),
             Error::Io(e) => e.raw_os_error(),
-            Error::Usage { .. } | Error::InvalidDocument { .. } | Error::ConnTable(_) => None,
+            Error::InvalidDocument { .. } | Error::ConnTable(_) => None,
         }
     }
 
@@ -432,7 +420,6 @@ impl Error {
         use nix::libc::*;
         match self {
             Error::IpvsUnavailable => return libc_strerror(ENOPROTOOPT),
-            Error::Usage { message } => return message.clone(),
             Error::InvalidDocument { .. } => return self.to_string(),
             Error::ConnTable(crate::model::ConnError::Io { path, .. }) => {
                 return format!("cannot open file {path}")
@@ -518,9 +505,6 @@ mod tests {
             Error::NoSuchDevice { op },
             Error::Kernel { op, errno: 99 },
             Error::Io(io::Error::other("x")),
-            Error::Usage {
-                message: String::new(),
-            },
             Error::InvalidDocument {
                 path: String::new(),
                 message: String::new(),

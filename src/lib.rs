@@ -6,7 +6,11 @@
 //!
 //! Architecture:
 //! - [`model`]: plain values (services, destinations, daemons, stats ...);
-//! - [`Ipvs`]: the handle, one netlink socket for every operation;
+//! - [`Ipvs`]: the handle, one netlink socket for every operation, with
+//!   safe partial edits ([`Ipvs::set_weight`], [`Ipvs::update_destination`])
+//!   and pipelined batches ([`Ipvs::apply_batch`]);
+//! - [`reconcile`]: a desired state and a snapshot in, a plan of the fewest
+//!   changes out (pure), then applied, drained and verified;
 //! - `netlink` (private): the wire codec and the socket transport;
 //! - `sockopt` (private): the kernel's older `getsockopt` interface, the
 //!   cheap way to read IPv4 destinations without their counters;

@@ -15,7 +15,7 @@
 use super::compat::args::{self, Command};
 use super::compat::names::{addrport, NumericNames};
 use super::compat::restore;
-use super::json::report;
+use super::json::{report, report_usage};
 use crate::json::{self, DestinationDoc, ServiceDoc, SCHEMA_VERSION};
 use crate::reconcile::{
     self, Action, ApplyOptions, Before, Object, Options, Outcome, Pending, Plan, Step,
@@ -268,11 +268,7 @@ fn plural(n: usize, what: &str) -> String {
 fn refuse(err: &mut dyn Write, json_mode: bool, r: Refusal) -> i32 {
     match r {
         Refusal::Usage(m) if json_mode => {
-            let doc = json!({
-                "schema_version": SCHEMA_VERSION,
-                "error": {"code": "usage", "number": 50, "message": m},
-            });
-            let _ = writeln!(err, "{doc}");
+            report_usage(err, &m, EXIT_NOTHING_DONE);
         }
         Refusal::Usage(m) => {
             let _ = writeln!(err, "rvsadm apply: {m}");

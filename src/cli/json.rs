@@ -106,11 +106,27 @@ impl Out<'_> {
     }
 
     fn failure(&mut self, f: &Failure) -> i32 {
-        let e = Error::Usage {
-            message: f.stderr.trim_end().to_string(),
-        };
-        self.error(&e, f.exit_code)
+        report_usage(self.err, f.stderr.trim_end(), f.exit_code)
     }
+}
+
+/// Print a command-line usage error (code `usage`, [`super::USAGE`]) as
+/// one JSON object on `err`; returns `exit`.
+pub fn report_usage(err: &mut dyn Write, message: &str, exit: i32) -> i32 {
+    let (number, code) = super::USAGE;
+    let doc = ErrorDoc {
+        schema_version: SCHEMA_VERSION,
+        error: ErrorBody {
+            code,
+            number,
+            message: message.to_string(),
+            errno: None,
+            path: None,
+        },
+    };
+    let text = serde_json::to_string(&doc).unwrap_or_default();
+    let _ = writeln!(err, "{text}");
+    exit
 }
 
 /// Print `e` as one JSON object (`docs/schema/error.schema.json`) on `err`;

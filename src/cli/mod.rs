@@ -12,6 +12,13 @@ pub mod json;
 
 use std::io::{Read, Write};
 
+/// The stable `(number, code)` pairs only the command line has (the
+/// library's are [`crate::CODES`]); `docs/errors.md` lists both.
+pub const CLI_CODES: &[(u16, &str)] = &[(50, "usage")];
+
+/// Code and number of a command-line usage error.
+pub const USAGE: (u16, &str) = (50, "usage");
+
 /// Run the command line `argv` (argv\[0\] included) and return the exit
 /// status.
 pub fn main(
