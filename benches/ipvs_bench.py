@@ -19,6 +19,24 @@ operations the two tools take turns in every repetition:
 and the library's batch API directly (examples/batch_restore). Each is
 repeated REPS times; medians of wall time and the peak RSS of the child are
 reported, with the ratio rvsadm/ipvsadm. Output is a markdown table.
+
+Then the reload table (bench_reload()): the same table as the original,
+and a desired file with 1% of its services changed (changed_table()). Each
+row starts from the original table, loaded untimed into a fresh namespace,
+and the rows take turns within each repetition:
+
+  `ipvsadm -C; ipvsadm -R < changed`   flush and restore, one shell command
+  `rvsadm apply --prune changed`       the same end state, in place
+  `rvsadm -C; rvsadm -R < changed`     flush and restore with rvsadm
+  `rvsadm apply changed`               without --prune (removed services stay)
+  `rvsadm apply --prune changed.json`  the `rvsadm -S --json` document
+  `rvsadm apply --prune original`      nothing to change
+  `rvsadm -Sn`                         a snapshot: the floor of any apply
+
+After each, the sorted lines of `ipvsadm -Sn` are compared with those after
+the flush and restore. Wall time min / median / max are reported, with the
+speed-up against `ipvsadm -C; ipvsadm -R` and the ratio to `rvsadm -Sn`.
+`--only ops` or `--only reload` runs one of the two tables.
 """
 
 import argparse
@@ -380,7 +398,7 @@ def bench_reload(a, n):
 def write_reload(f, results, reps):
     """The reload table: min/median/max wall time of the runs, with speed-up
     against flush-and-restore and the ratio to `rvsadm -Sn`."""
-    f.write("| N services (x4 dests) | reload, 1%% changed | min s | median s | max s "
+    f.write("| N services (x4 dests) | reload, 1% changed | min s | median s | max s "
             "| user / sys s | peak RSS KiB | `ipvsadm -C; -R` / this | this / `rvsadm -Sn` |\n")
     f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
     notes = []

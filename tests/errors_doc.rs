@@ -11,7 +11,11 @@ fn docs_errors_table_matches_the_enum() {
             let number = cells.get(1)?.parse::<u16>().ok()?;
             // Code rows name the code in backticks (the exit-status table
             // of `apply` does not).
-            let code = cells.get(2)?.strip_prefix('`')?.strip_suffix('`')?.to_string();
+            let code = cells
+                .get(2)?
+                .strip_prefix('`')?
+                .strip_suffix('`')?
+                .to_string();
             Some((number, code))
         })
         .collect();

@@ -8,30 +8,10 @@ mod common;
 
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn rvsadm_path() -> String {
-    std::env::var("NEXTEST_BIN_EXE_rvsadm")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadm").to_string())
-}
-
-fn rvsadm_in(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(rvsadm_path())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running rvsadm");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use common::{check_schemas, rvsadm_in, rvsadm_path};
 
 /// `rvsadm apply --json ARGS -` with `input` on stdin: (exit, document),
 /// the document checked against docs/schema/apply.schema.json.
@@ -44,53 +24,8 @@ fn apply(args: &[&str], input: &str) -> (i32, Value) {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let doc: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("apply {args:?}: not JSON ({e}): {out:?}"));
-    validate(&text);
+    common::validate(&text, "apply");
     (code, doc)
-}
-
-thread_local! {
-    /// Apply documents waiting for schema validation.
-    static PENDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Queue a document for [`check_schemas`] (python starts slowly under the
-/// VM's CPU emulation: one run per test).
-fn validate(text: &str) {
-    let one_line = serde_json::from_str::<Value>(text)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| text.replace('\n', " "));
-    PENDING.with(|p| p.borrow_mut().push(one_line));
-}
-
-/// Validate every queued document against docs/schema/apply.schema.json;
-/// call at the end of each test.
-fn check_schemas() {
-    let docs = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-    if docs.is_empty() {
-        return;
-    }
-    let root = env!("CARGO_MANIFEST_DIR");
-    let mut child = Command::new("python3")
-        .arg(format!("{root}/scripts/validate-json"))
-        .arg("--batch")
-        .arg(format!("{root}/docs/schema"))
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 scripts/validate-json");
-    let input: String = docs.iter().map(|t| format!("apply\t{t}\n")).collect();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "apply documents fail their schema:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn ipvsadm(args: &[&str]) {
@@ -99,20 +34,7 @@ fn ipvsadm(args: &[&str]) {
 }
 
 fn ipvsadm_in(args: &[&str], stdin: &str) {
-    let mut child = Command::new("ipvsadm")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = common::run_in("ipvsadm", args, stdin);
     assert!(o.status.success(), "ipvsadm {args:?}: {o:?}");
 }
 
@@ -786,5 +708,93 @@ fn without_drain_a_busy_destination_goes_at_once() {
             ch("delete", "service", "applied")
         ]
     );
+    check_schemas();
+}
+
+#[test]
+fn daemons_make_way_for_destinations_of_the_other_family() {
+    let Some(_ns) = common::kernel_netns("daemons_make_way_for_destinations_of_the_other_family")
+    else {
+        return;
+    };
+    // A running daemon, and a desired state with a mixed-family tunnel
+    // destination and no daemon: the stop must come before the add.
+    ipvsadm(&["--start-daemon", "master", "--mcast-interface", "lo"]);
+    let mixed = r#"{"schema_version":1,"services":[{"family":"inet6","protocol":"tcp","address":"2001:db8::1","port":80,"scheduler":"wlc","destinations":[{"family":"inet","address":"10.0.0.1","port":80,"forward":"tunnel","weight":1}]}],"daemons":[]}"#;
+    let (code, doc) = apply(&[], mixed);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        changes(&doc),
+        [
+            ch("delete", "daemon", "applied"),
+            ch("add", "service", "applied"),
+            ch("add", "destination", "applied")
+        ]
+    );
+    // The other way: the destination goes before the daemon starts.
+    let daemon = r#"{"schema_version":1,"services":[{"family":"inet6","protocol":"tcp","address":"2001:db8::1","port":80,"scheduler":"wlc","destinations":[]}],"daemons":[{"state":"master","mcast_ifn":"lo","sync_id":0}]}"#;
+    let (code, doc) = apply(&[], daemon);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        changes(&doc),
+        [
+            ch("delete", "destination", "applied"),
+            ch("add", "daemon", "applied")
+        ]
+    );
+    assert!(common::stdout_ok(&common::ipvsadm(&["-L", "--daemon"])).contains("master sync daemon"));
+    check_schemas();
+}
+
+#[test]
+fn weight_raises_go_to_the_kernel_before_cuts() {
+    let Some(_ns) = common::kernel_netns("weight_raises_go_to_the_kernel_before_cuts") else {
+        return;
+    };
+    // Blue/green: every live server is replaced or cut to 0, the new ones
+    // come first, so the service always has weight.
+    ipvsadm(&["-A", "-t", "192.0.2.1:80"]);
+    ipvsadm(&[
+        "-a",
+        "-t",
+        "192.0.2.1:80",
+        "-r",
+        "10.0.0.1:80",
+        "-m",
+        "-w",
+        "5",
+    ]);
+    ipvsadm(&[
+        "-a",
+        "-t",
+        "192.0.2.1:80",
+        "-r",
+        "10.0.0.2:80",
+        "-m",
+        "-w",
+        "5",
+    ]);
+    let want = "-A -t 192.0.2.1:80 -s wlc\n\
+                -a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 0\n\
+                -a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 2\n\
+                -a -t 192.0.2.1:80 -r 10.0.0.4:80 -m -w 7\n";
+    let (code, doc) = apply(&["--format", "rules"], want);
+    assert_eq!(code, 0, "{doc}");
+    let got: Vec<(String, String)> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["action"].as_str().unwrap().to_string(),
+                c["destination"]["address"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(&got[..2], [s("add", "10.0.0.3"), s("add", "10.0.0.4")]);
+    let mut rest = got[2..].to_vec();
+    rest.sort();
+    assert_eq!(rest, [s("delete", "10.0.0.2"), s("edit", "10.0.0.1")]);
     check_schemas();
 }

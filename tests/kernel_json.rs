@@ -6,30 +6,10 @@
 mod common;
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
-fn rvsadm_path() -> String {
-    std::env::var("NEXTEST_BIN_EXE_rvsadm")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadm").to_string())
-}
+use std::process::{Command, Output};
 
-fn rvsadm_in(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(rvsadm_path())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running rvsadm");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use common::{check_schemas, rvsadm_in, rvsadm_path, validate};
 
 fn rvsadm(args: &[&str]) -> Output {
     rvsadm_in(args, "")
@@ -43,52 +23,6 @@ fn json_ok(args: &[&str], schema: &str) -> Value {
     let text = String::from_utf8(out.stdout).unwrap();
     validate(&text, schema);
     serde_json::from_str(&text).unwrap()
-}
-
-thread_local! {
-    /// Documents waiting for schema validation: (schema name, text).
-    static PENDING: std::cell::RefCell<Vec<(String, String)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Queue `text` for validation against `docs/schema/<schema>.schema.json`;
-/// [`check_schemas`] validates everything queued in one python run (python
-/// is slow to start under the VM's CPU emulation).
-fn validate(text: &str, schema: &str) {
-    let one_line: String = serde_json::from_str::<Value>(text)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| text.replace('\n', " "));
-    PENDING.with(|p| p.borrow_mut().push((schema.to_string(), one_line)));
-}
-
-/// Validate every queued document; call at the end of each test.
-fn check_schemas() {
-    let docs = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-    if docs.is_empty() {
-        return;
-    }
-    let root = env!("CARGO_MANIFEST_DIR");
-    let mut child = Command::new("python3")
-        .arg(format!("{root}/scripts/validate-json"))
-        .arg("--batch")
-        .arg(format!("{root}/docs/schema"))
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 scripts/validate-json");
-    let input: String = docs.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "schema validation failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The JSON error object of a failed run: validated, returns (code, exit).
