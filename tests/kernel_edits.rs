@@ -75,10 +75,9 @@ fn partial_edits_keep_what_they_do_not_touch() {
         .update_destination(&key, rs, |c| c.upper_threshold = 200)
         .unwrap();
     assert_eq!(now, cfg.with_weight(Weight::ZERO).with_thresholds(200, 10));
-    assert!(
-        listing().contains("Masq    0      200        10"),
-        "{}",
-        listing()
+    assert_eq!(
+        row("10.0.0.1:80"),
+        (strs(&["Masq", "0"]), strs(&["200", "10"]))
     );
 
     // A service edit keeps persistence, netmask and flags.
