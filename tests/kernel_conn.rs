@@ -423,7 +423,7 @@ fn conn_listing_matches_ipvsadm() {
             .collect();
         let undefined: Vec<bool> = rows.iter().map(|r| *r != Row::Defined).collect();
         assert_eq!(undefined, continuations, "{args:?}");
-        assert!(undefined.contains(&true) && undefined.contains(&false));
+        assert!(undefined.contains(&false), "{args:?}: no defined row");
 
         let mut got = Vec::new();
         write_proc_conns(&mut got, &proc_text, opts, &SystemNames).unwrap();
