@@ -113,12 +113,14 @@ fn traffic() -> Vec<Box<dyn std::any::Any>> {
 /// The proc text and ipvsadm's output for the same instant: retried until
 /// the file is the same before and after ipvsadm ran (expiry counters tick
 /// every second, each entry at its own moment). The flag is false if that
-/// never happened; then the caller compares with the expiry column masked.
-/// Under the VM's CPU emulation one ipvsadm run takes longer than the
-/// counters stay still, so a few tries are all that is worth spending.
+/// never happened in a few tries (under the VM's CPU emulation one ipvsadm
+/// run takes longer than the counters stay still); then the text is one
+/// whose entries were the same before and after, apart from their expiry
+/// counters (none came, went or changed state while ipvsadm read them), and
+/// the caller compares with the expiry column masked.
 fn snapshot(args: &[&str]) -> (Vec<u8>, Vec<u8>, bool) {
-    let mut last = None;
-    for _ in 0..3 {
+    let mut same_entries = None;
+    for attempt in 0..10 {
         let before = std::fs::read(ConnectionTable::path()).unwrap();
         let out = common::ipvsadm(args);
         assert!(out.status.success(), "ipvsadm {args:?}: {out:?}");
@@ -126,10 +128,30 @@ fn snapshot(args: &[&str]) -> (Vec<u8>, Vec<u8>, bool) {
         if before == after {
             return (before, out.stdout, true);
         }
-        last = Some((after, out.stdout));
+        if same_entries.is_none() && without_expiry(&before) == without_expiry(&after) {
+            same_entries = Some((after, out.stdout));
+        }
+        if attempt >= 2 {
+            if let Some((text, out)) = same_entries.take() {
+                return (text, out, false);
+            }
+        }
     }
-    let (text, out) = last.unwrap();
-    (text, out, false)
+    panic!("ipvsadm {args:?}: the connection entries changed during each of 10 runs");
+}
+
+/// The proc text's lines without their expiry field (the ninth word).
+fn without_expiry(text: &[u8]) -> Vec<Vec<String>> {
+    String::from_utf8_lossy(text)
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .enumerate()
+                .filter(|(k, _)| *k != 8)
+                .map(|(_, w)| w.to_string())
+                .collect()
+        })
+        .collect()
 }
 
 /// A row with its expiry field (the token after the protocol) blanked.
