@@ -49,6 +49,45 @@ fn help_and_version_work_without_ipvs() {
     );
 }
 
+/// `-v` stays ipvsadm's line, for scripts; `-v --json` tells which rvsadm
+/// this is as well. Neither needs IPVS, so this runs with or without it.
+#[test]
+fn version_line_and_version_document() {
+    const LINE: &str = "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)";
+    for args in [&["-v"][..], &["--version"], &["-v", "-n"]] {
+        let o = rvsadm(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            format!("{LINE}\n"),
+            "{args:?}"
+        );
+        assert!(o.stderr.is_empty(), "{args:?}");
+    }
+    let want = serde_json::json!({
+        "schema_version": 1,
+        "rvsadm": env!("CARGO_PKG_VERSION"),
+        "ipvsadm_compat": "1.31",
+        "ipvsadm_version": LINE,
+    });
+    for args in [
+        &["-v", "--json"][..],
+        &["--json", "-v"],
+        &["--version", "--json"],
+        &["--version", "--pretty"],
+    ] {
+        let o = rvsadm(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(o.stderr.is_empty(), "{args:?}");
+        let text = String::from_utf8(o.stdout).unwrap();
+        let pretty = args.contains(&"--pretty");
+        assert_eq!(text.lines().count() > 1, pretty, "{args:?}: {text}");
+        assert!(text.ends_with("}\n"), "{args:?}: {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v, want, "{args:?}");
+    }
+}
+
 #[test]
 fn kernel_commands_fail_like_ipvsadm_without_ipvs() {
     if !no_ipvs_here() {

@@ -113,12 +113,14 @@ fn traffic() -> Vec<Box<dyn std::any::Any>> {
 /// The proc text and ipvsadm's output for the same instant: retried until
 /// the file is the same before and after ipvsadm ran (expiry counters tick
 /// every second, each entry at its own moment). The flag is false if that
-/// never happened (ipvsadm can take most of a second under emulation, more
-/// with name lookups); then the caller compares with the expiry column
-/// masked.
+/// never happened in a few tries (under the VM's CPU emulation one ipvsadm
+/// run takes longer than the counters stay still); then the text is one
+/// whose entries were the same before and after, apart from their expiry
+/// counters (none came, went or changed state while ipvsadm read them), and
+/// the caller compares with the expiry column masked.
 fn snapshot(args: &[&str]) -> (Vec<u8>, Vec<u8>, bool) {
-    let mut last = None;
-    for _ in 0..10 {
+    let mut same_entries = None;
+    for attempt in 0..10 {
         let before = std::fs::read(ConnectionTable::path()).unwrap();
         let out = common::ipvsadm(args);
         assert!(out.status.success(), "ipvsadm {args:?}: {out:?}");
@@ -126,27 +128,229 @@ fn snapshot(args: &[&str]) -> (Vec<u8>, Vec<u8>, bool) {
         if before == after {
             return (before, out.stdout, true);
         }
-        last = Some((after, out.stdout));
+        if same_entries.is_none() && without_expiry(&before) == without_expiry(&after) {
+            same_entries = Some((after, out.stdout));
+        }
+        if attempt >= 2 {
+            if let Some((text, out)) = same_entries.take() {
+                return (text, out, false);
+            }
+        }
     }
-    let (text, out) = last.unwrap();
-    (text, out, false)
+    panic!("ipvsadm {args:?}: the connection entries changed during each of 10 runs");
 }
 
-/// Rows with their expiry field (the token after the protocol) blanked.
-fn mask_expiry(s: &str) -> String {
-    s.lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i < 2 {
-                return format!("{l}\n");
-            }
-            let Some((proto, rest)) = l.split_once(' ') else {
-                return format!("{l}\n");
-            };
-            let n = rest.find(' ').unwrap_or(rest.len());
-            format!("{proto} {}{}\n", "#".repeat(n), &rest[n..])
+/// The proc text's lines without their expiry field (the ninth word).
+fn without_expiry(text: &[u8]) -> Vec<Vec<String>> {
+    String::from_utf8_lossy(text)
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .enumerate()
+                .filter(|(k, _)| *k != 8)
+                .map(|(_, w)| w.to_string())
+                .collect()
         })
         .collect()
+}
+
+/// A row with its expiry field (the token after the protocol) blanked.
+fn mask_expiry(l: &str) -> String {
+    let Some((proto, rest)) = l.split_once(' ') else {
+        return l.to_string();
+    };
+    let n = rest.find(' ').unwrap_or(rest.len());
+    format!("{proto} {}{}", "#".repeat(n), &rest[n..])
+}
+
+/// What ipvsadm 1.31 prints for one piece of `/proc/net/ip_vs_conn`, as far
+/// as it is defined.
+#[derive(Debug, Clone, PartialEq)]
+enum Row {
+    /// Every printed field comes from this piece: the row must be exact.
+    Defined,
+    /// The row prints fields this piece did not set (they hold whatever the
+    /// stack held: an earlier line's values, other data, or what an
+    /// overflowing string wrote there). Only the row's existence is defined,
+    /// and its start when the piece set the protocol alone and it fit.
+    Undefined { prefix: Option<String> },
+}
+
+/// ipvsadm's `fgets` into a 256-byte buffer: pieces of at most 255 bytes,
+/// each ending after a newline if one comes first.
+fn fgets_pieces(text: &[u8]) -> Vec<&[u8]> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let limit = rest.len().min(255);
+        let end = rest[..limit]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(limit, |p| p + 1);
+        pieces.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    pieces
+}
+
+/// The conversions of ipvsadm's `sscanf(piece, "%s %s %hX %s %hX %s %hX
+/// %s %d %s %s", protocol, client, cport, virtual, vport, dest, dport,
+/// state, expires, pe_name, pe_data)`: each `%s` with the size of the array
+/// it is stored in (`char protocol[8]`, addresses `INET6_ADDRSTRLEN`,
+/// `state[16]`, PE name `IP_VS_PENAME_MAXLEN`, PE data
+/// `IP_VS_PEDATA_MAXLEN`), each number with its base.
+const CONVERSIONS: [Conv; 11] = [
+    Conv::Str(8),
+    Conv::Str(46),
+    Conv::Num(16),
+    Conv::Str(46),
+    Conv::Num(16),
+    Conv::Str(46),
+    Conv::Num(16),
+    Conv::Str(16),
+    Conv::Num(10),
+    Conv::Str(16),
+    Conv::Str(255),
+];
+
+#[derive(Clone, Copy)]
+enum Conv {
+    Str(usize),
+    Num(u32),
+}
+
+/// Which of ipvsadm's rows (one per piece after the header's) come from
+/// defined memory, by rule: `print_conn`'s variables are not initialised,
+/// and a row prints the protocol, the three addresses and ports, the state
+/// and the expiry (the first nine conversions; with `--persistent-conn` and
+/// all eleven set, the PE name and data too). So a row is defined if its
+/// piece sets at least the first nine, every string fits its array with
+/// its NUL, and the virtual address parses in the client's family (ipvsadm
+/// picks the family from the client and leaves the virtual address unset
+/// if it does not parse in it).
+fn ipvsadm_rows(text: &[u8]) -> Vec<Row> {
+    let c_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    fgets_pieces(text)
+        .into_iter()
+        .skip(1)
+        .map(|piece| {
+            let words: Vec<&[u8]> = piece.split(c_space).filter(|w| !w.is_empty()).collect();
+            let mut set = 0;
+            let mut clean = true;
+            for (conv, w) in CONVERSIONS.iter().zip(&words) {
+                match *conv {
+                    Conv::Str(size) => clean &= w.len() < size,
+                    Conv::Num(base) => {
+                        let digits = w.strip_prefix(b"-").unwrap_or(w);
+                        let whole = std::str::from_utf8(digits)
+                            .is_ok_and(|d| u64::from_str_radix(d, base).is_ok());
+                        if !whole {
+                            // sscanf would take a part of the word or stop:
+                            // not worth modelling for kernel text.
+                            clean = false;
+                            break;
+                        }
+                    }
+                }
+                set += 1;
+            }
+            let text = |w: &[u8]| String::from_utf8_lossy(w).into_owned();
+            let same_family = words.len() < 4 || {
+                let (c, v) = (text(words[1]), text(words[3]));
+                let v6 = |a: &str| a.parse::<std::net::Ipv6Addr>().is_ok();
+                let v4 = |a: &str| a.parse::<std::net::Ipv4Addr>().is_ok();
+                (!v6(&c) || v6(&v)) && (v6(&c) || !v4(&c) || v4(&v))
+            };
+            if set >= 9 && clean && same_family {
+                Row::Defined
+            } else {
+                let prefix = (clean && set >= 1).then(|| format!("{:<3} ", text(words[0])));
+                Row::Undefined { prefix }
+            }
+        })
+        .collect()
+}
+
+/// Compare rvsadm's `-c` output with ipvsadm's for the same proc text:
+/// the header and every defined row exactly (the expiry column masked if
+/// the snapshot was not `stable`), and for each undefined row that ipvsadm
+/// printed one (it may hold a newline of its own, so it is the text up to
+/// the next defined row) and that both start with what is defined.
+/// Returns ipvsadm's undefined rows.
+fn compare(got: &str, want: &str, rows: &[Row], stable: bool, what: &str) -> Vec<String> {
+    let same = |a: &str, b: &str| {
+        if stable {
+            a == b
+        } else {
+            mask_expiry(a) == mask_expiry(b)
+        }
+    };
+    let got: Vec<&str> = got.split_inclusive('\n').collect();
+    let want: Vec<&str> = want.split_inclusive('\n').collect();
+    assert_eq!(
+        got.len(),
+        rows.len() + 2,
+        "{what}: rvsadm prints a row per piece"
+    );
+    assert_eq!(got[..2], want[..2.min(want.len())], "{what}: header");
+    let mut undefined = Vec::new();
+    let mut j = 2;
+    let mut i = 0;
+    while i < rows.len() {
+        if rows[i] == Row::Defined {
+            let w = want.get(j).copied().unwrap_or_default();
+            assert!(
+                same(got[2 + i], w),
+                "{what}: row {i}\n  rvsadm:  {:?}\n  ipvsadm: {w:?}",
+                got[2 + i]
+            );
+            i += 1;
+            j += 1;
+            continue;
+        }
+        // A run of undefined rows, then the next defined one (if any).
+        let end = rows[i..]
+            .iter()
+            .position(|r| *r == Row::Defined)
+            .map_or(rows.len(), |k| i + k);
+        let next = (end < rows.len()).then(|| got[2 + end]);
+        let start = j;
+        while j < want.len() && (j < start + (end - i) || !next.is_some_and(|n| same(n, want[j]))) {
+            j += 1;
+        }
+        assert!(
+            j - start >= end - i,
+            "{what}: ipvsadm printed fewer rows than pieces at row {i}"
+        );
+        let region = &want[start..j];
+        for (k, row) in rows[i..end].iter().enumerate() {
+            let Row::Undefined { prefix: Some(p) } = row else {
+                continue;
+            };
+            assert!(
+                got[2 + i + k].starts_with(p.as_str()),
+                "{what}: rvsadm row {}",
+                i + k
+            );
+            // Line k of ipvsadm's run is row k only if no row of the run
+            // held a newline of its own.
+            if k == 0 || region.len() == end - i {
+                assert!(
+                    region[k].starts_with(p.as_str()),
+                    "{what}: ipvsadm row {}",
+                    i + k
+                );
+            }
+        }
+        undefined.push(region.concat());
+        i = end;
+    }
+    assert_eq!(
+        j,
+        want.len(),
+        "{what}: ipvsadm printed more rows than pieces"
+    );
+    undefined
 }
 
 #[test]
@@ -189,7 +393,37 @@ fn conn_listing_matches_ipvsadm() {
         "a kernel line longer than ipvsadm's buffer"
     );
 
-    // Compat rendering of the raw text is byte-identical to ipvsadm.
+    // The typed path (parser + row renderer) gives the same rows as the
+    // compat path for every line short enough for ipvsadm to read in one
+    // piece (longer ones are split by ipvsadm, checked below). This works
+    // on the text read right after the traffic, while every entry is there.
+    let short: String = text
+        .lines()
+        .filter(|l| l.len() < 255)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(short.lines().count() >= 10, "{short}");
+    for (numeric, persistent_conn) in [(true, false), (true, true), (false, false), (false, true)] {
+        let opts = ConnOptions {
+            numeric,
+            persistent_conn,
+        };
+        let mut compat = Vec::new();
+        write_proc_conns(&mut compat, short.as_bytes(), opts, &SystemNames).unwrap();
+        let mut typed = Vec::new();
+        write_conn_header(&mut typed, opts.persistent_conn).unwrap();
+        for c in ConnectionTable::parse(&short).unwrap() {
+            write_conn_row(&mut typed, &ConnRow::from(&c), opts, &SystemNames).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&typed),
+            String::from_utf8_lossy(&compat),
+            "typed rows, {opts:?}"
+        );
+    }
+
+    // Compat rendering of the raw text is byte-identical to ipvsadm's in
+    // every row ipvsadm prints from defined memory.
     for (args, opts) in [
         (vec!["-Lnc"], (true, false)),
         (vec!["-Lnc", "--persistent-conn"], (true, true)),
@@ -201,6 +435,18 @@ fn conn_listing_matches_ipvsadm() {
             persistent_conn: opts.1,
         };
         let (proc_text, want, stable) = snapshot(&args);
+        let rows = ipvsadm_rows(&proc_text);
+        // The rule finds the undefined rows where they are: the pieces
+        // that continue a line longer than 255 bytes, and only those.
+        let continuations: Vec<bool> = String::from_utf8_lossy(&proc_text)
+            .lines()
+            .skip(1)
+            .flat_map(|l| (0..=l.len() / 255).map(|k| k > 0))
+            .collect();
+        let undefined: Vec<bool> = rows.iter().map(|r| *r != Row::Defined).collect();
+        assert_eq!(undefined, continuations, "{args:?}");
+        assert!(undefined.contains(&false), "{args:?}: no defined row");
+
         let mut got = Vec::new();
         write_proc_conns(&mut got, &proc_text, opts, &SystemNames).unwrap();
         let (got_s, want_s) = (
@@ -208,37 +454,72 @@ fn conn_listing_matches_ipvsadm() {
             String::from_utf8_lossy(&want),
         );
         eprintln!("ipvsadm {args:?} (stable: {stable}):\n{want_s}");
-        if stable {
-            assert_eq!(got_s, want_s, "ipvsadm {args:?}");
-        } else {
-            assert_eq!(
-                mask_expiry(&got_s),
-                mask_expiry(&want_s),
-                "ipvsadm {args:?}"
-            );
+        let what = format!("ipvsadm {args:?}");
+        for row in compare(&got_s, &want_s, &rows, stable, &what) {
+            eprintln!("{what}: from undefined memory: {row:?}");
         }
+    }
+}
 
-        // The typed path (parser + row renderer) gives the same rows as the
-        // compat path for every line short enough for ipvsadm to read in
-        // one piece (longer ones are split by ipvsadm, checked above).
-        let proc_str = String::from_utf8(proc_text.clone()).unwrap();
-        let short: String = proc_str
-            .lines()
-            .filter(|l| l.len() < 255)
-            .map(|l| format!("{l}\n"))
-            .collect();
-        assert!(short.lines().count() >= 10, "{short}");
-        let mut compat = Vec::new();
-        write_proc_conns(&mut compat, short.as_bytes(), opts, &SystemNames).unwrap();
-        let mut typed = Vec::new();
-        write_conn_header(&mut typed, opts.persistent_conn).unwrap();
-        for c in ConnectionTable::parse(&short).unwrap() {
-            write_conn_row(&mut typed, &ConnRow::from(&c), opts, &SystemNames).unwrap();
-        }
-        assert_eq!(
-            String::from_utf8_lossy(&typed),
-            String::from_utf8_lossy(&compat),
-            "typed rows, {args:?}"
+/// The rule and the comparison on their own (no kernel): a table with a
+/// line split in two by ipvsadm's buffer, compared with ipvsadm outputs
+/// whose undefined row is garbage, even with a newline in it.
+#[test]
+fn undefined_rows_are_found_by_rule_and_skipped_whole() {
+    let long = format!(
+        "UDP fd00:0000:0000:0000:0000:0000:0000:0001 0000 fd00:0000:0000:0000:0000:0000:0000:0001 \
+         13C4 fd00:0000:0000:0000:0000:0000:0000:0051 13C4 NONE             59 sip {LONG_CALL_ID}"
+    );
+    let text = format!(
+        "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n\
+         TCP 0A140001 D864 0A140001 0050 0A140001 1F90 ESTABLISHED     898\n\
+         {long}\n\
+         UDP 0A140001 DD1F 0A140001 0035 0A140032 0035 UDP             216\n"
+    );
+    let rows = ipvsadm_rows(text.as_bytes());
+    assert_eq!(
+        rows,
+        [
+            Row::Defined,
+            Row::Defined,
+            Row::Undefined { prefix: None },
+            Row::Defined
+        ]
+    );
+    // A continuation whose first word fits `protocol`: that much is defined.
+    let split = format!("header\n{}TCP 0A14\n", &long[..255]);
+    assert_eq!(
+        ipvsadm_rows(split.as_bytes()),
+        [
+            Row::Defined,
+            Row::Undefined {
+                prefix: Some("TCP ".into())
+            }
+        ]
+    );
+
+    let opts = ConnOptions {
+        numeric: true,
+        persistent_conn: true,
+    };
+    let mut got = Vec::new();
+    write_proc_conns(&mut got, text.as_bytes(), opts, &SystemNames).unwrap();
+    let got = String::from_utf8(got).unwrap();
+    let lines: Vec<&str> = got.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 6);
+    for garbage in ["def01234n\u{1} ###### P\u{fffd}U [fd00::1]:0\n", "x\n\ny\n"] {
+        let want = format!(
+            "{}{}{}{}{garbage}{}",
+            lines[0], lines[1], lines[2], lines[3], lines[5]
         );
+        let found = compare(&got, &want, &rows, true, "test");
+        assert_eq!(found, [garbage.to_string()]);
+    }
+    // A defined row that differs, or a missing row, is a failure.
+    let changed = got.replace("ESTABLISHED", "ESTABLISHEX");
+    let missing = got.replace(lines[4], "");
+    for want in [changed, missing] {
+        let r = std::panic::catch_unwind(|| compare(&got, &want, &rows, true, "test"));
+        assert!(r.is_err(), "{want}");
     }
 }

@@ -482,3 +482,19 @@ fn library_kernel_variant_for_unmapped_errno() {
         "Operation not supported with specified address family"
     );
 }
+
+/// `-v --json` needs no IPVS, but its document is checked against its
+/// schema here, where the schema checker is sure to be installed.
+#[test]
+fn version_document_matches_its_schema() {
+    if !common::in_vm() {
+        eprintln!("SKIPPED version_document_matches_its_schema: runs inside the VM (scripts/vm)");
+        return;
+    }
+    for args in [&["-v", "--json"][..], &["--version", "--pretty"]] {
+        let v = json_ok(args, "version");
+        assert_eq!(v["rvsadm"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(v["ipvsadm_compat"], "1.31");
+    }
+    check_schemas();
+}

@@ -13,10 +13,14 @@
 //! - `-S` prints the whole configuration, services, destinations, timeouts
 //!   and sync daemons ([`crate::json::SaveDoc`]), and `-R` reads exactly that
 //!   back, validating the whole document before the first change;
+//! - `-v`/`--version` prints which rvsadm this is and which ipvsadm it
+//!   reproduces ([`VersionDoc`]; without `--json`, `-v` prints ipvsadm's
+//!   version line only, as scripts expect);
 //! - an error is one JSON object on stderr (`docs/schema/error.schema.json`)
 //!   with the stable code; exit codes stay ipvsadm's.
 
 use super::compat::args::{self, Command, Failure, Listing};
+use super::compat::help;
 use super::compat::run::Kernel;
 use super::compat::sort;
 use crate::json::{self, ConnectionsDoc, DaemonsDoc, TimeoutsDoc, SCHEMA_VERSION};
@@ -58,6 +62,45 @@ pub fn extract(argv: &[String]) -> (Vec<String>, Flags) {
         rest.push(a.clone());
     }
     (rest, flags)
+}
+
+/// `rvsadm -v --json` (`docs/schema/version.schema.json`): this rvsadm's
+/// version and the ipvsadm it stands in for. Needs no IPVS.
+///
+/// ```
+/// let doc = rvsadm::cli::json::VersionDoc::new();
+/// assert_eq!(doc.rvsadm, env!("CARGO_PKG_VERSION"));
+/// assert_eq!(doc.ipvsadm_compat, "1.31");
+/// assert!(doc.ipvsadm_version.starts_with("ipvsadm v1.31 "));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionDoc {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// This rvsadm's version (the crate's, `major.minor.patch`).
+    pub rvsadm: &'static str,
+    /// The ipvsadm release whose command line and output rvsadm reproduces.
+    pub ipvsadm_compat: &'static str,
+    /// The line `rvsadm -v` prints, as ipvsadm prints it (no newline).
+    pub ipvsadm_version: &'static str,
+}
+
+impl VersionDoc {
+    /// The document for this build.
+    pub fn new() -> Self {
+        VersionDoc {
+            schema_version: SCHEMA_VERSION,
+            rvsadm: env!("CARGO_PKG_VERSION"),
+            ipvsadm_compat: help::IPVSADM_RELEASE,
+            ipvsadm_version: help::VERSION.trim_end_matches('\n'),
+        }
+    }
+}
+
+impl Default for VersionDoc {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// A JSON error object (`docs/schema/error.schema.json`).
@@ -172,10 +215,11 @@ pub fn main(
     };
     let mut kernel = Kernel::default();
     match &cmd {
-        Command::Help(text) | Command::Version(text) => {
+        Command::Help(text) => {
             let _ = o.out.write_all(text.as_bytes());
             0
         }
+        Command::Version(_) => o.doc(&VersionDoc::new()),
         Command::List(spec) if spec.listing == Listing::Connections => {
             match ConnectionTable::read() {
                 Ok(connections) => o.doc(&ConnectionsDoc {

@@ -7,6 +7,9 @@
 /// The version line, with its newline (`-v` prints exactly this).
 pub const VERSION: &str = "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n";
 
+/// The ipvsadm release whose command line and output rvsadm reproduces.
+pub const IPVSADM_RELEASE: &str = "1.31";
+
 /// The usage text after the version line; `%s` is argv\[0\].
 const USAGE: &str = r#"Usage:
   %s -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]
@@ -111,6 +114,15 @@ pub fn usage(argv0: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn version_line_names_the_release() {
+        let line = super::VERSION;
+        let release = format!("ipvsadm v{} ", super::IPVSADM_RELEASE);
+        assert!(line.starts_with(&release), "{line}");
+        assert_eq!(line.matches('\n').count(), 1);
+        assert!(line.ends_with('\n'));
+    }
+
     #[test]
     fn argv0_is_substituted_everywhere() {
         let h = super::usage("A0");
