@@ -348,6 +348,9 @@ pub fn parse_rules(bytes: &[u8]) -> crate::Result<DesiredState> {
         message,
     };
     let mut services: Vec<ServiceSpec> = Vec::new();
+    // Where each service is in `services`: a table of 10,000 services
+    // must not be searched once per line.
+    let mut index: std::collections::HashMap<ServiceKey, usize> = Default::default();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let n = i + 1;
         let Some(argv) = restore::argv_of(line, "rvsadm") else {
@@ -355,12 +358,12 @@ pub fn parse_rules(bytes: &[u8]) -> crate::Result<DesiredState> {
         };
         match args::parse(&argv, true) {
             Ok(Command::AddService(s)) => {
-                if services.iter().any(|x| x.key == s.key) {
+                if index.insert(s.key, services.len()).is_some() {
                     return Err(bad(n, format!("service {} is listed twice", s.key)));
                 }
                 services.push(ServiceSpec::new(s.key).with_config(s.config));
             }
-            Ok(Command::AddDest(k, d)) => match services.iter_mut().find(|x| x.key == k) {
+            Ok(Command::AddDest(k, d)) => match index.get(&k).and_then(|&i| services.get_mut(i)) {
                 Some(s) => {
                     if s.destinations.iter().any(|x| x.addr == d.addr) {
                         return Err(bad(
@@ -881,6 +884,15 @@ fn dest_opts(a: &SocketAddr, c: &DestConfig) -> String {
     s
 }
 
+/// ipvsadm's word for a daemon's state (`master` for any but a backup).
+fn daemon_switch(d: &Daemon) -> &'static str {
+    if d.state == crate::DaemonState::Backup {
+        "backup"
+    } else {
+        "master"
+    }
+}
+
 /// The ipvsadm command line (without `ipvsadm`) that makes the same change.
 pub fn ipvsadm_command(c: &Change) -> String {
     match c {
@@ -902,14 +914,11 @@ pub fn ipvsadm_command(c: &Change) -> String {
         Change::Zero(None) => "-Z".into(),
         Change::SetTimeouts(t) => format!("--set {} {} {}", t.tcp, t.tcp_fin, t.udp),
         Change::StartDaemon(d) => {
-            let state = if d.state == crate::DaemonState::Backup {
-                "backup"
-            } else {
-                "master"
-            };
             let mut s = format!(
-                "--start-daemon {state} --mcast-interface {} --syncid {}",
-                d.mcast_ifn, d.sync_id
+                "--start-daemon {} --mcast-interface {} --syncid {}",
+                daemon_switch(d),
+                d.mcast_ifn,
+                d.sync_id
             );
             if let Some(g) = d.mcast_group {
                 s += &format!(" --mcast-group {g}");
@@ -925,14 +934,7 @@ pub fn ipvsadm_command(c: &Change) -> String {
             }
             s
         }
-        Change::StopDaemon(d) => {
-            let state = if d.state == crate::DaemonState::Backup {
-                "backup"
-            } else {
-                "master"
-            };
-            format!("--stop-daemon {state}")
-        }
+        Change::StopDaemon(d) => format!("--stop-daemon {}", daemon_switch(d)),
     }
 }
 

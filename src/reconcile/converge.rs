@@ -1,7 +1,8 @@
 //! Applying a plan: one pipelined batch, drains, and a re-read of what
 //! was touched.
 
-use super::{plan, Options, Plan};
+use super::planner::plan_checked;
+use super::{Options, Plan};
 use crate::error::{Error, Result};
 use crate::model::{Change, DesiredState, ServiceKey, Snapshot};
 use crate::Ipvs;
@@ -87,7 +88,7 @@ impl Report {
     }
 }
 
-/// Take the live table to `desired`: snapshot, [`plan`], send the plan as
+/// Take the live table to `desired`: snapshot, [`plan`](super::plan), send the plan as
 /// one pipelined batch ([`Ipvs::apply_batch`]), wait up to
 /// `opts.drain_wait` for draining destinations (calling `progress` at each
 /// look), delete those that emptied, then re-read what was touched and
@@ -114,7 +115,7 @@ pub fn converge(
 ) -> Result<Report> {
     desired.check()?;
     let live = ipvs.snapshot_without_stats()?;
-    let planned = plan(desired, &live, &opts.plan)?;
+    let planned = plan_checked(desired, &live, &opts.plan);
     let changes = planned.changes();
     let steps = if changes.is_empty() {
         Vec::new()
@@ -127,7 +128,7 @@ pub fn converge(
             .iter()
             .filter(|o| !matches!(o, Outcome::Pending))
             .count();
-    let remaining = verify(ipvs, desired, &opts.plan, &live, &planned)?;
+    let remaining = reread_and_plan(ipvs, desired, &opts.plan, &live, &planned)?;
     Ok(Report {
         plan: planned,
         steps,
@@ -237,6 +238,23 @@ pub fn verify(
     live: &Snapshot,
     planned: &Plan,
 ) -> Result<Plan> {
+    desired.check()?;
+    reread_and_plan(ipvs, desired, opts, live, planned)
+}
+
+/// [`verify`] for a desired state that passed [`DesiredState::check`].
+fn reread_and_plan(
+    ipvs: &Ipvs,
+    desired: &DesiredState,
+    opts: &Options,
+    live: &Snapshot,
+    planned: &Plan,
+) -> Result<Plan> {
+    // Nothing sent, nothing waiting: nothing to read again, and the same
+    // inputs give the same plan.
+    if planned.is_empty() {
+        return Ok(planned.clone());
+    }
     let mut touched: BTreeSet<ServiceKey> = planned
         .steps
         .iter()
@@ -287,5 +305,5 @@ pub fn verify(
     {
         now.daemons = ipvs.daemons()?;
     }
-    plan(desired, &now, opts)
+    Ok(plan_checked(desired, &now, opts))
 }

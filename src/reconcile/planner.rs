@@ -17,6 +17,11 @@ use std::net::SocketAddr;
 /// such as a scheduler name, fails when the plan is applied).
 pub fn plan(desired: &DesiredState, live: &Snapshot, opts: &Options) -> Result<Plan> {
     desired.check()?;
+    Ok(plan_checked(desired, live, opts))
+}
+
+/// [`plan`] for a desired state that passed [`DesiredState::check`].
+pub(crate) fn plan_checked(desired: &DesiredState, live: &Snapshot, opts: &Options) -> Plan {
     let mut p = Planner::default();
     if let Some(want) = &desired.daemons {
         p.daemons(want, &live.daemons);
@@ -56,11 +61,11 @@ pub fn plan(desired: &DesiredState, live: &Snapshot, opts: &Options) -> Result<P
         pending,
         notes,
     } = p;
-    Ok(Plan {
+    Plan {
         steps: [stops, first, then, last, starts].concat(),
         pending,
         notes,
-    })
+    }
 }
 
 /// Whether a live destination's configuration is the wanted one. Tunnel
