@@ -193,12 +193,24 @@ pub fn main(
         }
         Err(m) => return refuse(err, json_mode, Refusal::Usage(m)),
     };
+    // The table is read while the document is parsed (reading changes
+    // nothing; a bad document still wins, and its error is the one told).
+    let reader = std::thread::spawn(|| -> crate::Result<(Ipvs, crate::Snapshot)> {
+        let ipvs = Ipvs::connect()?;
+        let live = ipvs.snapshot_without_stats()?;
+        Ok((ipvs, live))
+    });
     let desired = match read_input(&a, stdin) {
         Ok(d) => d,
         Err(r) => return refuse(err, a.json, r),
     };
-    let ipvs = match Ipvs::connect() {
-        Ok(i) => i,
+    let read = reader.join().unwrap_or_else(|_| {
+        Err(Error::Io(std::io::Error::other(
+            "the thread reading the table stopped",
+        )))
+    });
+    let (ipvs, live) = match read {
+        Ok(r) => r,
         Err(e) => return refuse(err, a.json, Refusal::Error(e)),
     };
     let opts = ApplyOptions {
@@ -210,10 +222,7 @@ pub fn main(
         ..ApplyOptions::default()
     };
     if a.dry_run {
-        let plan = match ipvs
-            .snapshot_without_stats()
-            .and_then(|live| reconcile::plan(&desired, &live, &opts.plan))
-        {
+        let plan = match reconcile::plan(&desired, &live, &opts.plan) {
             Ok(p) => p,
             Err(e) => return refuse(err, a.json, Refusal::Error(e)),
         };
@@ -242,7 +251,7 @@ pub fn main(
             }
         }
     };
-    let report = match reconcile::converge(&ipvs, &desired, &opts, &mut progress) {
+    let report = match reconcile::converge_from(&ipvs, &desired, live, &opts, &mut progress) {
         Ok(r) => r,
         Err(e) => return refuse(err, a.json, Refusal::Error(e)),
     };

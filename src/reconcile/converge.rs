@@ -115,6 +115,44 @@ pub fn converge(
 ) -> Result<Report> {
     desired.check()?;
     let live = ipvs.snapshot_without_stats()?;
+    converge_checked(ipvs, desired, live, opts, progress)
+}
+
+/// [`converge`] from a snapshot the caller has read already
+/// ([`Ipvs::snapshot_without_stats`] or [`Ipvs::snapshot`]), for a caller
+/// that reads the table while it does something else (the command line
+/// reads it while it parses the desired state). The snapshot should be
+/// fresh: the plan is made against it, and a change someone made since is
+/// found only by the re-read of what was touched.
+///
+/// ```no_run
+/// # fn main() -> rvsadm::Result<()> {
+/// use rvsadm::reconcile::{converge_from, ApplyOptions};
+/// let ipvs = rvsadm::Ipvs::connect()?;
+/// let want = ipvs.snapshot()?.to_desired();
+/// let live = ipvs.snapshot_without_stats()?;
+/// let report = converge_from(&ipvs, &want, live, &ApplyOptions::default(), &mut |_| {})?;
+/// assert!(report.converged());
+/// # Ok(()) }
+/// ```
+pub fn converge_from(
+    ipvs: &Ipvs,
+    desired: &DesiredState,
+    live: Snapshot,
+    opts: &ApplyOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Report> {
+    desired.check()?;
+    converge_checked(ipvs, desired, live, opts, progress)
+}
+
+fn converge_checked(
+    ipvs: &Ipvs,
+    desired: &DesiredState,
+    live: Snapshot,
+    opts: &ApplyOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Report> {
     let planned = plan_checked(desired, &live, &opts.plan);
     let changes = planned.changes();
     let steps = if changes.is_empty() {
@@ -243,6 +281,11 @@ pub fn verify(
 }
 
 /// [`verify`] for a desired state that passed [`DesiredState::check`].
+///
+/// Only the services the plan touched are planned again: the others had
+/// no step, nothing was sent for them, and the same inputs give the same
+/// (empty) plan for them. So a re-read costs what was touched, not the
+/// table.
 fn reread_and_plan(
     ipvs: &Ipvs,
     desired: &DesiredState,
@@ -261,49 +304,53 @@ fn reread_and_plan(
         .filter_map(|s| s.change.service().copied())
         .collect();
     touched.extend(planned.pending.iter().map(|p| p.service));
-    let mut now = live.clone();
-    if !touched.is_empty() {
-        let keys: Vec<ServiceKey> = touched.iter().copied().collect();
-        let mut fresh = HashMap::new();
-        for k in &keys {
-            match ipvs.service(k) {
-                Ok(s) => {
-                    fresh.insert(*k, s);
-                }
-                Err(Error::NoSuchService { .. }) => {}
-                Err(e) => return Err(e),
-            }
+    let keys: Vec<ServiceKey> = touched.iter().copied().collect();
+    let mut fresh = Vec::with_capacity(keys.len());
+    for k in &keys {
+        match ipvs.service(k) {
+            Ok(s) => fresh.push(s),
+            Err(Error::NoSuchService { .. }) => {}
+            Err(e) => return Err(e),
         }
-        let present: Vec<ServiceKey> = keys
-            .iter()
-            .filter(|k| fresh.contains_key(k))
-            .copied()
-            .collect();
-        for (k, d) in present
-            .iter()
-            .zip(ipvs.destinations_without_stats_of(&present)?)
-        {
-            if let Some(s) = fresh.get_mut(k) {
-                s.destinations = d;
-            }
-        }
-        now.services.retain(|s| !touched.contains(&s.key));
-        // Services new to the table go after the others, in key order.
-        now.services
-            .extend(keys.iter().filter_map(|k| fresh.remove(k)));
+    }
+    let present: Vec<ServiceKey> = fresh.iter().map(|s| s.key).collect();
+    for (s, d) in fresh
+        .iter_mut()
+        .zip(ipvs.destinations_without_stats_of(&present)?)
+    {
+        s.destinations = d;
     }
     let steps = &planned.steps;
-    if steps
+    let timeouts = if steps
         .iter()
         .any(|s| matches!(s.change, Change::SetTimeouts(_)))
     {
-        now.timeouts = ipvs.timeouts()?;
-    }
-    if steps
+        ipvs.timeouts()?
+    } else {
+        live.timeouts
+    };
+    let daemons = if steps
         .iter()
         .any(|s| matches!(s.change, Change::StartDaemon(_) | Change::StopDaemon(_)))
     {
-        now.daemons = ipvs.daemons()?;
-    }
-    Ok(plan_checked(desired, &now, opts))
+        ipvs.daemons()?
+    } else {
+        live.daemons.clone()
+    };
+    let now = Snapshot {
+        services: fresh,
+        timeouts,
+        daemons,
+    };
+    let part = DesiredState {
+        services: desired
+            .services
+            .iter()
+            .filter(|s| touched.contains(&s.key))
+            .cloned()
+            .collect(),
+        timeouts: desired.timeouts,
+        daemons: desired.daemons.clone(),
+    };
+    Ok(plan_checked(&part, &now, opts))
 }

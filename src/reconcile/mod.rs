@@ -56,7 +56,7 @@ mod sim;
 #[cfg(test)]
 mod tests;
 
-pub use converge::{converge, verify, ApplyOptions, Outcome, Progress, Report};
+pub use converge::{converge, converge_from, verify, ApplyOptions, Outcome, Progress, Report};
 pub use planner::plan;
 
 use crate::model::{Change, Daemon, DestConfig, ServiceConfig, ServiceKey, Timeouts};

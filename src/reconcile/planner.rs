@@ -79,6 +79,32 @@ pub(crate) fn same_dest_config(want: &DestConfig, live: &DestConfig) -> bool {
         && (want.forward != ForwardMethod::Tunnel || want.tunnel == live.tunnel)
 }
 
+/// Destinations of one service by address: a search through a short list
+/// (the common case, and cheaper than hashing), a hash map for a long one.
+enum Lookup<'a, T> {
+    Few(&'a [T], fn(&T) -> SocketAddr),
+    Many(HashMap<SocketAddr, &'a T>),
+}
+
+impl<'a, T> Lookup<'a, T> {
+    const FEW: usize = 16;
+
+    fn new(items: &'a [T], addr: fn(&T) -> SocketAddr) -> Self {
+        if items.len() <= Self::FEW {
+            Lookup::Few(items, addr)
+        } else {
+            Lookup::Many(items.iter().map(|d| (addr(d), d)).collect())
+        }
+    }
+
+    fn get(&self, a: &SocketAddr) -> Option<&'a T> {
+        match self {
+            Lookup::Few(items, addr) => items.iter().find(|d| addr(d) == *a),
+            Lookup::Many(m) => m.get(a).copied(),
+        }
+    }
+}
+
 fn step(action: Action, change: Change, before: Option<Before>) -> Step {
     Step {
         action,
@@ -178,8 +204,7 @@ impl Planner {
                 Some(Before::Service(live.config.clone())),
             ));
         }
-        let live_dests: HashMap<SocketAddr, &Destination> =
-            live.destinations.iter().map(|d| (d.addr, d)).collect();
+        let live_dests = Lookup::new(&live.destinations, |d| d.addr);
         for d in &want.destinations {
             match live_dests.get(&d.addr) {
                 None => self.first.push(step(
@@ -202,11 +227,11 @@ impl Planner {
                 Some(_) => {}
             }
         }
-        let wanted: HashSet<SocketAddr> = want.destinations.iter().map(|d| d.addr).collect();
+        let wanted = Lookup::new(&want.destinations, |d| d.addr);
         for l in live
             .destinations
             .iter()
-            .filter(|l| !wanted.contains(&l.addr))
+            .filter(|l| wanted.get(&l.addr).is_none())
         {
             let delete = Change::DeleteDestination(want.key, l.addr);
             if opts.drain && l.status.conns() > 0 {
