@@ -395,6 +395,64 @@ def bench_reload(a, n):
     return samples, notes
 
 
+
+def kinds_files(n, workdir):
+    """Two desired files, each the original table with one kind of change:
+    20 services' scheduler wlc -> rr, or 40 destinations' weight 1 -> 5."""
+    lines = restore_text(n).splitlines()
+    out = {}
+    for kind, count, hit, edit in (
+            ("scheduler", 20, lambda l: l.startswith("-A") and l.endswith("-s wlc"),
+             lambda l: l[:-len("wlc")] + "rr"),
+            ("weight", 40, lambda l: l.startswith("-a") and l.endswith("-w 1"),
+             lambda l: l[:-1] + "5")):
+        done, text = 0, []
+        for l in lines:
+            if done < count and hit(l):
+                l, done = edit(l), done + 1
+            text.append(l)
+        path = os.path.join(workdir, "reload-%d.%s" % (n, kind))
+        with open(path, "w") as f:
+            f.write("\n".join(text) + "\n")
+        out[kind] = (path, done)
+    return out
+
+
+def bench_kinds(a, n):
+    """What one kind of change costs: `rvsadm apply --prune` of the original
+    table (nothing to do), of 20 scheduler edits, and of 40 weight edits,
+    in turns; returns notes with min / median / max wall time."""
+    rv = a.rvsadm
+    files = kinds_files(n, a.workdir)
+    orig = os.path.join(a.workdir, "reload-%d.noop" % n)
+    with open(orig, "w") as f:
+        f.write(restore_text(n))
+    rows = [("nothing to change", orig, 0)] + [
+        ("%d %s edits" % (c, k), p, c) for k, (p, c) in files.items()]
+    walls = {name: [] for name, _, _ in rows}
+    for _ in range(a.reps):
+        for name, path, _ in rows:
+            empty_netns()
+            load(orig, rv)
+            dt, _, _, _, err, rc = timed([rv, "apply", "--prune", path])
+            if rc != 0:
+                print("warning: apply of %s exited %d: %s" % (name, rc, err[:200]), file=sys.stderr)
+            walls[name].append(dt)
+    base = statistics.median(walls["nothing to change"])
+    notes = []
+    for name, path, count in rows:
+        w = walls[name]
+        extra = ""
+        if count:
+            extra = "; %.1f ms per change above nothing to change" % (
+                (statistics.median(w) - base) / count * 1000)
+        notes.append("N=%d by kind of change, `rvsadm apply --prune` of the original table with "
+                     "%s: min %.2f / median %.2f / max %.2f s over %d runs%s" % (
+                         n, name, min(w), statistics.median(w), max(w), len(w), extra))
+    for path in [orig] + [p for p, _ in files.values()]:
+        os.unlink(path)
+    return notes
+
 def write_reload(f, results, reps):
     """The reload table: min/median/max wall time of the runs, with speed-up
     against flush-and-restore and the ratio to `rvsadm -Sn`."""
@@ -543,6 +601,7 @@ def main():
             for n in sizes:
                 fresh_netns()
                 samples, notes = bench_reload(a, n)
+                notes += bench_kinds(a, n)
                 results.append((n, samples, notes))
                 flush()
                 release_kept()

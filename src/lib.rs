@@ -15,7 +15,9 @@
 //! - `sockopt` (private): the kernel's older `getsockopt` interface, the
 //!   cheap way to read IPv4 destinations without their counters;
 //! - [`error`]: one error enum with stable codes;
-//! - `cli` (feature `cli`, on by default): the `rvsadm` command line.
+//! - `cli` (feature `cli`, on by default): the `rvsadm` command line;
+//! - [`daemon`] (feature `daemon`, on by default): `rvsadmd`, the
+//!   health-check controller built on [`reconcile`].
 //!
 //! # Example
 //!
@@ -63,6 +65,9 @@ mod sockopt;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+
+#[cfg(feature = "daemon")]
+pub mod daemon;
 
 pub use error::{Error, Op, Result, CODES};
 pub use handle::Ipvs;

@@ -1,0 +1,433 @@
+//! The decisions, without I/O: check results, admin state and what the
+//! table holds in; the desired state of the owned services out (which
+//! [`crate::reconcile::plan`] turns into changes).
+
+use super::config::{Check, Config, Format, Manual, OnFailure, Virtual};
+use super::health::{Health, Outcome, State};
+use crate::model::{
+    Change, DesiredState, DestConfig, DestSpec, Service, ServiceKey, ServiceSpec, Snapshot, Weight,
+};
+use crate::reconcile::{Outcome as StepOutcome, Step};
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+
+/// A destination of a service.
+pub type DestKey = (ServiceKey, SocketAddr);
+
+/// What an operator set by hand and `rvsadmd` keeps (policy
+/// [`Manual::Adopt`]) until `rvsadmd ready`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Override {
+    /// A weight set by hand.
+    Weight(Weight),
+    /// Deleted by hand.
+    Deleted,
+}
+
+/// The admin state of a destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admin {
+    /// In service as its checks say.
+    Ready,
+    /// Weight 0 whatever its checks say (`rvsadmd drain`).
+    Drained,
+}
+
+/// Everything `rvsadmd` decides from.
+#[derive(Debug)]
+pub struct Engine {
+    /// The configuration in force.
+    pub config: Config,
+    /// The health of each distinct check.
+    pub health: HashMap<Check, Health>,
+    /// Drained destinations.
+    pub drained: BTreeSet<DestKey>,
+    /// Changes by hand being kept.
+    pub overrides: HashMap<DestKey, Override>,
+    /// What the kernel is believed to hold for each managed destination
+    /// (`None`: absent), from the last look or write.
+    expected: HashMap<DestKey, Option<Weight>>,
+    /// The last decision for each destination (policy `ignore` writes only
+    /// when it changes).
+    decided: HashMap<DestKey, Option<Weight>>,
+    /// Owned services seen in the table (a service gone since was deleted
+    /// by hand).
+    seen: BTreeSet<ServiceKey>,
+    /// Services deleted by hand, kept deleted under `adopt`.
+    deleted_services: BTreeSet<ServiceKey>,
+}
+
+/// One line of `rvsadmd status`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusRow {
+    /// `TCP 192.0.2.1:80`.
+    pub service: String,
+    /// `10.0.0.1:80`.
+    pub destination: String,
+    /// `up`, `down`, `unknown`; `fallback` for the fallback server.
+    pub health: String,
+    /// `ready`, `drained`.
+    pub admin: String,
+    /// A change by hand being kept: `weight N`, `deleted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_: Option<String>,
+    /// The weight in the table (`None`: not in it).
+    pub weight: Option<u32>,
+    /// The configured weight.
+    pub configured: u32,
+    /// The check (`tcp`, `http` ...).
+    pub check: String,
+    /// The newest result, in words.
+    pub last: Option<String>,
+    /// Its duration in milliseconds.
+    pub latency_ms: Option<f64>,
+    /// Since when the health is what it is (seconds since the epoch).
+    pub since: f64,
+}
+
+impl Engine {
+    /// An engine for `config`, knowing nothing yet.
+    pub fn new(config: Config) -> Self {
+        let mut e = Engine {
+            config,
+            health: HashMap::new(),
+            drained: BTreeSet::new(),
+            overrides: HashMap::new(),
+            expected: HashMap::new(),
+            decided: HashMap::new(),
+            seen: BTreeSet::new(),
+            deleted_services: BTreeSet::new(),
+        };
+        e.sync_checks();
+        e
+    }
+
+    /// The distinct checks of the configuration (one probe each, however
+    /// many destinations share it).
+    pub fn checks(&self) -> Vec<Check> {
+        let mut out: Vec<Check> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for v in &self.config.services {
+            for c in &v.checks {
+                if seen.insert(c.clone()) {
+                    out.push(c.clone());
+                }
+            }
+        }
+        out
+    }
+
+    fn sync_checks(&mut self) {
+        let keep: std::collections::HashSet<Check> = self.checks().into_iter().collect();
+        self.health.retain(|c, _| keep.contains(c));
+        for c in keep {
+            self.health.entry(c).or_default();
+        }
+    }
+
+    /// Take a new configuration (a reload): checks that did not change
+    /// keep their health, admin state and overrides of destinations still
+    /// configured stay.
+    pub fn reconfigure(&mut self, config: Config) {
+        self.config = config;
+        if self.config.format == Format::Ldirectord {
+            // ldirectord starts over on a reload: every real is judged
+            // again from the table and its next result.
+            self.health.clear();
+            self.decided.clear();
+        }
+        self.sync_checks();
+        let dests: BTreeSet<DestKey> = self.managed().collect();
+        self.drained.retain(|d| dests.contains(d));
+        self.overrides.retain(|d, _| dests.contains(d));
+        self.decided.retain(|d, _| dests.contains(d));
+    }
+
+    /// Every configured destination.
+    fn managed(&self) -> impl Iterator<Item = DestKey> + '_ {
+        self.config
+            .services
+            .iter()
+            .flat_map(|v| v.spec.destinations.iter().map(move |d| (v.key(), d.addr)))
+    }
+
+    /// Record a check result; returns whether a decision may have changed.
+    pub fn record(&mut self, check: &Check, o: Outcome) -> bool {
+        match self.health.get_mut(check) {
+            Some(h) => h.record(o, check.rise, check.fall),
+            None => false,
+        }
+    }
+
+    /// Compare the table with what was expected and take note of changes
+    /// made by hand (under `adopt`, as overrides). Call with the owned
+    /// services as read, before [`Engine::desired`].
+    pub fn observe(&mut self, live: &Snapshot) {
+        let by_key: HashMap<ServiceKey, &Service> =
+            live.services.iter().map(|s| (s.key, s)).collect();
+        for v in &self.config.services {
+            let key = v.key();
+            let Some(s) = by_key.get(&key) else {
+                if self.seen.remove(&key) && v.manual == Manual::Adopt {
+                    self.deleted_services.insert(key);
+                }
+                continue;
+            };
+            self.seen.insert(key);
+            for d in &v.spec.destinations {
+                let k = (key, d.addr);
+                let now = s
+                    .destinations
+                    .iter()
+                    .find(|x| x.addr == d.addr)
+                    .map(|x| x.config.weight);
+                match self.expected.get(&k) {
+                    None => {}
+                    Some(e) if *e == now => {}
+                    Some(_) if v.manual == Manual::Adopt => {
+                        self.overrides.insert(
+                            k,
+                            match now {
+                                Some(w) => Override::Weight(w),
+                                None => Override::Deleted,
+                            },
+                        );
+                    }
+                    Some(_) => {}
+                }
+                self.expected.insert(k, now);
+            }
+        }
+    }
+
+    /// Clear admin state and overrides of one destination (or of every
+    /// destination of the service with `dest` `None`): checks decide
+    /// again.
+    pub fn ready(&mut self, key: ServiceKey, dest: Option<SocketAddr>) {
+        let hit = |d: &DestKey| d.0 == key && dest.map_or(true, |a| a == d.1);
+        self.drained.retain(|d| !hit(d));
+        self.overrides.retain(|d, _| !hit(d));
+        self.deleted_services.remove(&key);
+    }
+
+    /// Drain a destination: weight 0 whatever its checks say.
+    pub fn drain(&mut self, key: ServiceKey, dest: SocketAddr) {
+        self.drained.insert((key, dest));
+    }
+
+    fn health_of(&self, c: &Check) -> Option<&Health> {
+        self.health.get(c)
+    }
+
+    /// What the checks and admin state want for one destination (`None`:
+    /// absent), before overrides and policy.
+    fn computed(
+        &self,
+        v: &Virtual,
+        d: &DestSpec,
+        c: &Check,
+        live: Option<Weight>,
+    ) -> Option<Weight> {
+        let k = (v.key(), d.addr);
+        let h = self.health_of(c);
+        let state = h.map_or(State::Unknown, |h| h.state);
+        let up_weight = h
+            .and_then(|h| h.weight)
+            .map(|w| Weight::new(w.min(Weight::MAX.get())).unwrap_or(d.config.weight))
+            .unwrap_or(d.config.weight);
+        if self.drained.contains(&k) {
+            return Some(Weight::ZERO);
+        }
+        match state {
+            State::Up => Some(up_weight),
+            State::Down => match v.on_failure {
+                OnFailure::Quiesce => Some(Weight::ZERO),
+                OnFailure::Remove => None,
+            },
+            // No result yet: what the table has stays (ldirectord: a real
+            // in it with a weight is up, at its configured weight); a
+            // destination not there, or at weight 0, is down until its
+            // first result.
+            State::Unknown => match (live, v.on_failure) {
+                (Some(w), _) if !w.is_zero() && self.config.format == Format::Ldirectord => {
+                    Some(up_weight)
+                }
+                (Some(w), _) if self.config.format == Format::Native => Some(w),
+                (_, OnFailure::Quiesce) => Some(Weight::ZERO),
+                (_, OnFailure::Remove) => None,
+            },
+        }
+    }
+
+    /// The desired state of the owned services, given the table as read
+    /// (`live`, the owned services). Also remembers the decisions (for
+    /// policy `ignore`).
+    pub fn desired(&mut self, live: &Snapshot) -> DesiredState {
+        let by_key: HashMap<ServiceKey, &Service> =
+            live.services.iter().map(|s| (s.key, s)).collect();
+        let mut services = Vec::new();
+        let mut decided = Vec::new();
+        for v in &self.config.services {
+            let key = v.key();
+            if self.deleted_services.contains(&key) {
+                continue;
+            }
+            let live_s = by_key.get(&key).copied();
+            let live_dest =
+                |a: &SocketAddr| live_s.and_then(|s| s.destinations.iter().find(|x| x.addr == *a));
+            let mut spec = ServiceSpec::new(key).with_config(v.spec.config.clone());
+            let mut any_up = false;
+            for (d, c) in v.spec.destinations.iter().zip(&v.checks) {
+                let k = (key, d.addr);
+                let live_w = live_dest(&d.addr).map(|x| x.config.weight);
+                let mut want = self.computed(v, d, c, live_w);
+                decided.push((k, want));
+                match v.manual {
+                    Manual::Adopt => match self.overrides.get(&k) {
+                        Some(Override::Weight(w)) => want = Some(*w),
+                        Some(Override::Deleted) => want = None,
+                        None => {}
+                    },
+                    Manual::Ignore => {
+                        if self.decided.get(&k) == Some(&want) {
+                            want = live_w;
+                        }
+                    }
+                    Manual::Revert => {}
+                }
+                if want.is_some_and(|w| !w.is_zero()) {
+                    any_up = true;
+                }
+                if let Some(w) = want {
+                    let mut cfg: DestConfig = d.config;
+                    cfg.weight = w;
+                    spec.destinations.push(DestSpec::new(d.addr, cfg));
+                }
+            }
+            if let Some(f) = v.fallback {
+                if !any_up {
+                    spec.destinations.push(f);
+                }
+            }
+            // Destinations someone else put in an owned service stay,
+            // unless the policy is to revert.
+            if v.keep_foreign {
+                if let Some(s) = live_s {
+                    for x in &s.destinations {
+                        let ours = v.spec.destinations.iter().any(|d| d.addr == x.addr)
+                            || v.fallback.is_some_and(|f| f.addr == x.addr);
+                        if !ours {
+                            spec.destinations.push(x.spec());
+                        }
+                    }
+                }
+            }
+            services.push(spec);
+        }
+        for (k, w) in decided {
+            self.decided.insert(k, w);
+        }
+        DesiredState {
+            services,
+            timeouts: None,
+            daemons: None,
+        }
+    }
+
+    /// Take note of what a batch did, so that the next look does not
+    /// take our own writes for changes by hand.
+    pub fn written(&mut self, steps: &[Step], outcomes: &[StepOutcome]) {
+        for (s, o) in steps.iter().zip(outcomes) {
+            if !matches!(o, StepOutcome::Applied) {
+                continue;
+            }
+            match &s.change {
+                Change::AddDestination(k, d) => {
+                    self.expected.insert((*k, d.addr), Some(d.config.weight));
+                }
+                Change::EditDestination(k, d) => {
+                    self.expected.insert((*k, d.addr), Some(d.config.weight));
+                }
+                Change::DeleteDestination(k, a) => {
+                    self.expected.insert((*k, *a), None);
+                }
+                Change::AddService(s) => {
+                    self.seen.insert(s.key);
+                }
+                Change::DeleteService(k) => {
+                    self.seen.remove(k);
+                    self.expected.retain(|d, _| d.0 != *k);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The status of every configured destination and fallback.
+    pub fn status(&self, live: &Snapshot) -> Vec<StatusRow> {
+        let by_key: HashMap<ServiceKey, &Service> =
+            live.services.iter().map(|s| (s.key, s)).collect();
+        let secs = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64())
+        };
+        let mut rows = Vec::new();
+        for v in &self.config.services {
+            let key = v.key();
+            let live_w = |a: &SocketAddr| {
+                by_key.get(&key).and_then(|s| {
+                    s.destinations
+                        .iter()
+                        .find(|x| x.addr == *a)
+                        .map(|x| x.config.weight.get())
+                })
+            };
+            for (d, c) in v.spec.destinations.iter().zip(&v.checks) {
+                let k = (key, d.addr);
+                let h = self.health_of(c);
+                rows.push(StatusRow {
+                    service: key.to_string(),
+                    destination: d.addr.to_string(),
+                    health: h.map_or(State::Unknown, |h| h.state).name().into(),
+                    admin: if self.drained.contains(&k) {
+                        "drained".into()
+                    } else {
+                        "ready".into()
+                    },
+                    override_: match self.overrides.get(&k) {
+                        Some(Override::Weight(w)) => Some(format!("weight {w}")),
+                        Some(Override::Deleted) => Some("deleted".into()),
+                        None if self.deleted_services.contains(&key) => {
+                            Some("service deleted".into())
+                        }
+                        None => None,
+                    },
+                    weight: live_w(&d.addr),
+                    configured: d.config.weight.get(),
+                    check: c.probe.kind().into(),
+                    last: h.and_then(|h| h.last.as_ref()).map(|o| o.reason.clone()),
+                    latency_ms: h
+                        .and_then(|h| h.last.as_ref())
+                        .map(|o| o.latency.as_secs_f64() * 1e3),
+                    since: h.map_or(0.0, |h| secs(h.since)),
+                });
+            }
+            if let Some(f) = v.fallback {
+                rows.push(StatusRow {
+                    service: key.to_string(),
+                    destination: f.addr.to_string(),
+                    health: "fallback".into(),
+                    admin: "ready".into(),
+                    override_: None,
+                    weight: live_w(&f.addr),
+                    configured: f.config.weight.get(),
+                    check: "-".into(),
+                    last: None,
+                    latency_ms: None,
+                    since: 0.0,
+                });
+            }
+        }
+        rows
+    }
+}

@@ -1,0 +1,490 @@
+//! `rvsadmd run`: checks in parallel, decisions in one place, every
+//! tick's changes to the kernel as one pipelined batch.
+
+use super::config::{Check, Config, OnStop};
+use super::control::{parse_dest, parse_service, Request};
+use super::engine::Engine;
+use super::health::Outcome;
+use super::probe;
+use super::state::AdminState;
+use crate::model::{Change, ServiceKey, Snapshot};
+use crate::reconcile::{self, Options, Outcome as StepOutcome};
+use crate::Ipvs;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, oneshot};
+
+/// How `rvsadmd run` was asked to run.
+pub struct RunOptions {
+    /// Reads the configuration (again on reload).
+    pub load: Box<dyn Fn() -> Result<Config, String> + Send>,
+    /// Overrides the configuration's state file.
+    pub state_file: Option<PathBuf>,
+    /// Overrides the configuration's control socket.
+    pub control_socket: Option<PathBuf>,
+    /// How often the table is read for changes made by hand.
+    pub poll: Duration,
+}
+
+/// Write one event as a JSON line on standard output.
+pub fn event(kind: &str, mut fields: Value) {
+    if let Value::Object(m) = &mut fields {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        m.insert("time".into(), json!((now * 1000.0).round() / 1000.0));
+        m.insert("event".into(), json!(kind));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{fields}");
+    let _ = out.flush();
+}
+
+enum Msg {
+    Result(Check, Outcome),
+    Control(Request, oneshot::Sender<Value>),
+}
+
+/// Run until SIGTERM or SIGINT. Errors: the configuration cannot be read,
+/// IPVS cannot be used, the control socket cannot be made.
+pub fn run(opts: RunOptions) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(main_loop(opts))
+}
+
+/// The owned services as the kernel has them (without counters).
+fn read_owned(ipvs: &Ipvs, owned: &BTreeSet<ServiceKey>) -> crate::Result<Snapshot> {
+    let mut services: Vec<_> = ipvs
+        .services()?
+        .into_iter()
+        .filter(|s| owned.contains(&s.key))
+        .collect();
+    let keys: Vec<ServiceKey> = services.iter().map(|s| s.key).collect();
+    for (s, d) in services
+        .iter_mut()
+        .zip(ipvs.destinations_without_stats_of(&keys)?)
+    {
+        s.destinations = d;
+    }
+    Ok(Snapshot {
+        services,
+        ..Snapshot::default()
+    })
+}
+
+fn owned_keys(cfg: &Config) -> BTreeSet<ServiceKey> {
+    cfg.services.iter().map(|v| v.key()).collect()
+}
+
+struct Daemon {
+    ipvs: Arc<Ipvs>,
+    engine: Engine,
+    state_file: Option<PathBuf>,
+    /// Services owned before a reload that the new configuration dropped:
+    /// deleted at the next sync.
+    dropped: BTreeSet<ServiceKey>,
+    last_live: Snapshot,
+}
+
+impl Daemon {
+    /// Read the owned services, decide, and send what differs as one
+    /// batch.
+    async fn sync(&mut self) {
+        let ipvs = self.ipvs.clone();
+        let mut owned = owned_keys(&self.engine.config);
+        owned.extend(self.dropped.iter().copied());
+        let read = tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await;
+        let live = match read {
+            Ok(Ok(l)) => l,
+            Ok(Err(e)) => {
+                event(
+                    "read_failed",
+                    json!({"error": e.to_string(), "code": e.code()}),
+                );
+                return;
+            }
+            Err(e) => {
+                event("read_failed", json!({"error": e.to_string()}));
+                return;
+            }
+        };
+        let before: Vec<_> = self.engine.overrides.clone().into_iter().collect();
+        self.engine.observe(&live);
+        for (k, o) in &self.engine.overrides {
+            if !before.iter().any(|(b, bo)| b == k && bo == o) {
+                event(
+                    "override",
+                    json!({"service": k.0.to_string(), "destination": k.1.to_string(),
+                           "kept": format!("{o:?}")}),
+                );
+            }
+        }
+        let desired = self.engine.desired(&live);
+        let mut plan = match reconcile::plan(&desired, &live, &Options::default()) {
+            Ok(p) => p,
+            Err(e) => {
+                event("plan_failed", json!({"error": e.to_string()}));
+                return;
+            }
+        };
+        for k in &self.dropped {
+            if live.service(k).is_some() {
+                plan.steps.push(reconcile::Step {
+                    action: reconcile::Action::Delete,
+                    change: Change::DeleteService(*k),
+                    before: None,
+                });
+            }
+        }
+        self.dropped.clear();
+        if plan.steps.is_empty() {
+            self.last_live = live;
+            return;
+        }
+        let changes = plan.changes();
+        let ipvs = self.ipvs.clone();
+        let started = Instant::now();
+        let sent = tokio::task::spawn_blocking(move || ipvs.apply_batch(&changes)).await;
+        let outcomes: Vec<StepOutcome> = match sent {
+            Ok(Ok(r)) => r
+                .into_iter()
+                .map(|r| match r {
+                    Ok(()) => StepOutcome::Applied,
+                    Err(e) => StepOutcome::Failed(e),
+                })
+                .collect(),
+            Ok(Err(e)) => {
+                event(
+                    "write_failed",
+                    json!({"error": e.to_string(), "changes": plan.steps.len()}),
+                );
+                return;
+            }
+            Err(e) => {
+                event("write_failed", json!({"error": e.to_string()}));
+                return;
+            }
+        };
+        let failed = outcomes
+            .iter()
+            .filter(|o| matches!(o, StepOutcome::Failed(_)))
+            .count();
+        for (s, o) in plan.steps.iter().zip(&outcomes) {
+            let what = crate::cli::apply::ipvsadm_command(&s.change);
+            match o {
+                StepOutcome::Failed(e) => event(
+                    "change_failed",
+                    json!({"change": what, "error": e.to_string(), "code": e.code(),
+                           "retry": "next sync"}),
+                ),
+                _ => event("change", json!({"change": what})),
+            }
+        }
+        event(
+            "batch",
+            json!({"changes": outcomes.len(), "failed": failed,
+                   "ms": started.elapsed().as_secs_f64() * 1e3}),
+        );
+        self.engine.written(&plan.steps, &outcomes);
+        self.last_live = live;
+    }
+
+    fn save_state(&self) {
+        let Some(path) = &self.state_file else {
+            return;
+        };
+        let st = AdminState::of(&self.engine);
+        if let Err(e) = st.save(path) {
+            event(
+                "state_not_saved",
+                json!({"file": path.display().to_string(), "error": e}),
+            );
+        }
+    }
+
+    fn control(&mut self, req: Request) -> (Value, bool) {
+        let known = |e: &Engine, k: &ServiceKey, d: Option<std::net::SocketAddr>| {
+            e.config.services.iter().any(|v| {
+                v.key() == *k && d.map_or(true, |a| v.spec.destinations.iter().any(|x| x.addr == a))
+            })
+        };
+        match req {
+            Request::Status => (
+                json!({"ok": true, "destinations": self.engine.status(&self.last_live)}),
+                false,
+            ),
+            Request::Drain {
+                service,
+                destination,
+            } => {
+                let (k, d) = match (parse_service(&service), parse_dest(&destination)) {
+                    (Ok(k), Ok(d)) => (k, d),
+                    (Err(e), _) | (_, Err(e)) => return (json!({"ok": false, "error": e}), false),
+                };
+                if !known(&self.engine, &k, Some(d)) {
+                    return (
+                        json!({"ok": false, "error": format!("{d} of {service} is not in the configuration")}),
+                        false,
+                    );
+                }
+                self.engine.drain(k, d);
+                event(
+                    "drain",
+                    json!({"service": k.to_string(), "destination": d.to_string()}),
+                );
+                self.save_state();
+                (json!({"ok": true}), true)
+            }
+            Request::Ready {
+                service,
+                destination,
+            } => {
+                let k = match parse_service(&service) {
+                    Ok(k) => k,
+                    Err(e) => return (json!({"ok": false, "error": e}), false),
+                };
+                let d = match destination.as_deref().map(parse_dest).transpose() {
+                    Ok(d) => d,
+                    Err(e) => return (json!({"ok": false, "error": e}), false),
+                };
+                if !known(&self.engine, &k, d) {
+                    return (
+                        json!({"ok": false, "error": format!("{service} {} is not in the configuration", destination.unwrap_or_default())}),
+                        false,
+                    );
+                }
+                self.engine.ready(k, d);
+                event(
+                    "ready",
+                    json!({"service": k.to_string(),
+                                      "destination": d.map(|d| d.to_string())}),
+                );
+                self.save_state();
+                (json!({"ok": true}), true)
+            }
+            Request::Reload => (json!({"ok": true}), true),
+        }
+    }
+
+    fn reload(&mut self, loaded: Result<Config, String>) -> Result<(), String> {
+        let cfg = loaded?;
+        let old = owned_keys(&self.engine.config);
+        let new = owned_keys(&cfg);
+        self.dropped.extend(old.difference(&new).copied());
+        self.engine.reconfigure(cfg);
+        Ok(())
+    }
+}
+
+/// Spread the checks' first starts over one interval each, then run each
+/// at its interval, never overlapping itself.
+fn spawn_checks(checks: Vec<Check>, tx: mpsc::Sender<Msg>) -> Vec<tokio::task::JoinHandle<()>> {
+    let checks: Vec<Check> = checks
+        .into_iter()
+        .filter(|c| c.probe != super::config::Probe::Unchecked)
+        .collect();
+    let n = checks.len().max(1) as u32;
+    checks
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let tx = tx.clone();
+            let offset = c.interval.mul_f64(f64::from(i as u32 % n) / f64::from(n));
+            tokio::spawn(async move {
+                let mut next = tokio::time::Instant::now() + offset;
+                loop {
+                    tokio::time::sleep_until(next).await;
+                    let o = probe::run(&c.probe, c.timeout).await;
+                    if tx.send(Msg::Result(c.clone(), o)).await.is_err() {
+                        return;
+                    }
+                    next += c.interval;
+                    let now = tokio::time::Instant::now();
+                    if next < now {
+                        // A probe longer than the interval: start again at
+                        // once, and keep the spread from now on.
+                        next = now;
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+async fn main_loop(opts: RunOptions) -> Result<(), String> {
+    let cfg = (opts.load)()?;
+    let state_file = opts.state_file.clone().or_else(|| cfg.state_file.clone());
+    let control_socket = opts
+        .control_socket
+        .clone()
+        .or_else(|| cfg.control_socket.clone());
+    for note in &cfg.notes {
+        event("note", json!({"note": note}));
+    }
+    let ipvs = Arc::new(Ipvs::connect().map_err(|e| e.to_string())?);
+    let mut engine = Engine::new(cfg);
+    if let Some(p) = &state_file {
+        match AdminState::load(p) {
+            Ok(Some(st)) => st.restore(&mut engine),
+            Ok(None) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut d = Daemon {
+        ipvs: ipvs.clone(),
+        engine,
+        state_file,
+        dropped: BTreeSet::new(),
+        last_live: Snapshot::default(),
+    };
+    let (tx, mut rx) = mpsc::channel::<Msg>(4096);
+    if let Some(path) = &control_socket {
+        let _ = std::fs::remove_file(path);
+        let l = tokio::net::UnixListener::bind(path)
+            .map_err(|e| format!("cannot listen on {}: {e}", path.display()))?;
+        use std::os::unix::fs::PermissionsExt;
+        // Root only: draining a server is an admin act.
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let (r, mut w) = s.into_split();
+                    let mut line = String::new();
+                    let mut r = BufReader::new(r);
+                    let answer = match r.read_line(&mut line).await {
+                        Ok(_) => match serde_json::from_str::<Request>(&line) {
+                            Ok(req) => {
+                                let (otx, orx) = oneshot::channel();
+                                if tx.send(Msg::Control(req, otx)).await.is_err() {
+                                    json!({"ok": false, "error": "rvsadmd is stopping"})
+                                } else {
+                                    orx.await.unwrap_or_else(
+                                        |_| json!({"ok": false, "error": "no answer"}),
+                                    )
+                                }
+                            }
+                            Err(e) => json!({"ok": false, "error": format!("bad request: {e}")}),
+                        },
+                        Err(e) => json!({"ok": false, "error": e.to_string()}),
+                    };
+                    let _ = w.write_all(format!("{answer}\n").as_bytes()).await;
+                });
+            }
+        });
+    }
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+
+    // The table as it is: destinations already there keep their weight
+    // until their first result.
+    d.sync().await;
+    let mut tasks = spawn_checks(d.engine.checks(), tx.clone());
+    event(
+        "started",
+        json!({"services": d.engine.config.services.len(), "checks": tasks.len()}),
+    );
+    let mut poll = tokio::time::interval(opts.poll);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut dirty = false;
+    loop {
+        // Gather what arrives together (results of one tick) into one
+        // batch: wait briefly after the first change.
+        let flush = tokio::time::sleep(if dirty {
+            Duration::from_millis(20)
+        } else {
+            Duration::from_secs(3600)
+        });
+        tokio::select! {
+            m = rx.recv() => match m {
+                Some(Msg::Result(c, o)) => {
+                    let reason = o.reason.clone();
+                    if d.engine.record(&c, o) {
+                        dirty = true;
+                        let st = d.engine.health.get(&c).map(|h| h.state.name()).unwrap_or("unknown");
+                        for v in &d.engine.config.services {
+                            for (x, vc) in v.spec.destinations.iter().zip(&v.checks) {
+                                if *vc == c {
+                                    event("health", json!({"service": v.key().to_string(),
+                                        "destination": x.addr.to_string(), "health": st,
+                                        "check": c.probe.kind(), "reason": reason}));
+                                }
+                            }
+                        }
+                    }
+                }
+                Some(Msg::Control(req, answer)) => {
+                    let reload = matches!(req, Request::Reload);
+                    let (v, changed) = d.control(req);
+                    if reload {
+                        match d.reload((opts.load)()) {
+                            Ok(()) => {
+                                for t in tasks.drain(..) { t.abort(); }
+                                tasks = spawn_checks(d.engine.checks(), tx.clone());
+                                event("reloaded", json!({"services": d.engine.config.services.len()}));
+                                dirty = true;
+                                let _ = answer.send(v);
+                            }
+                            Err(e) => {
+                                event("reload_refused", json!({"error": e}));
+                                let _ = answer.send(json!({"ok": false, "error": e}));
+                            }
+                        }
+                    } else {
+                        if changed { d.sync().await; }
+                        let _ = answer.send(v);
+                    }
+                }
+                None => break,
+            },
+            _ = flush, if dirty => {
+                dirty = false;
+                d.sync().await;
+            }
+            _ = poll.tick() => { d.sync().await; }
+            _ = hup.recv() => {
+                match d.reload((opts.load)()) {
+                    Ok(()) => {
+                        for t in tasks.drain(..) { t.abort(); }
+                        tasks = spawn_checks(d.engine.checks(), tx.clone());
+                        event("reloaded", json!({"services": d.engine.config.services.len()}));
+                        dirty = true;
+                    }
+                    Err(e) => event("reload_refused", json!({"error": e})),
+                }
+            }
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+        }
+    }
+    for t in tasks {
+        t.abort();
+    }
+    d.save_state();
+    if d.engine.config.on_stop == OnStop::Remove {
+        let keys: Vec<ServiceKey> = owned_keys(&d.engine.config).into_iter().collect();
+        let changes: Vec<Change> = keys.iter().map(|k| Change::DeleteService(*k)).collect();
+        let n = ipvs
+            .apply_batch(&changes)
+            .map(|r| r.iter().filter(|x| x.is_ok()).count())
+            .unwrap_or(0);
+        event("stopped", json!({"removed_services": n}));
+    } else {
+        event("stopped", json!({"removed_services": 0}));
+    }
+    if let Some(p) = &control_socket {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(())
+}

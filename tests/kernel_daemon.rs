@@ -1,0 +1,403 @@
+//! `rvsadmd` against the real kernel (inside the VM): real back ends (TCP
+//! and HTTP servers on their own addresses in the test's namespace),
+//! failures and recoveries, a fallback, a server that never answers, drains
+//! across a restart, a change by hand, a refused reload. ipvsadm reads the
+//! table.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn rvsadmd_path() -> String {
+    std::env::var("NEXTEST_BIN_EXE_rvsadmd")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
+}
+
+/// How a back end answers.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// `HTTP/1.0 200 OK`, body `healthy`.
+    Ok,
+    /// Accepts, then never answers.
+    Hang,
+}
+
+/// A server on `addr` until dropped.
+struct Backend {
+    stop: Arc<AtomicBool>,
+    addr: String,
+}
+
+impl Backend {
+    fn start(addr: &str, mode: Mode) -> Backend {
+        let l = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+        l.set_nonblocking(true).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !s.load(Ordering::SeqCst) {
+                match l.accept() {
+                    Ok((mut c, _)) => {
+                        if mode == Mode::Hang {
+                            held.push(c);
+                            continue;
+                        }
+                        let _ = c.set_nonblocking(false);
+                        let _ = c.set_read_timeout(Some(Duration::from_secs(2)));
+                        let mut b = [0u8; 2048];
+                        let _ = c.read(&mut b);
+                        let _ =
+                            c.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 8\r\n\r\nhealthy\n");
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Backend {
+            stop,
+            addr: addr.to_string(),
+        }
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wait until the port refuses connections.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && TcpStream::connect(&self.addr).is_ok() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn add_addrs(addrs: &[&str]) {
+    for a in addrs {
+        let o = common::run("ip", &["addr", "add", &format!("{a}/32"), "dev", "lo"]);
+        assert!(o.status.success(), "ip addr add {a}: {o:?}");
+    }
+}
+
+/// A running `rvsadmd run`; stopped (SIGTERM) when dropped.
+struct Daemon {
+    child: Option<Child>,
+    socket: PathBuf,
+    log: PathBuf,
+}
+
+impl Daemon {
+    fn start(dir: &Path, flag: &str, config: &Path) -> Daemon {
+        let socket = dir.join("ctl.sock");
+        let log = dir.join(format!("events-{}.log", std::process::id()));
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        let err = out.try_clone().unwrap();
+        let child = Command::new(rvsadmd_path())
+            .args(["run", flag])
+            .arg(config)
+            .arg("--control-socket")
+            .arg(&socket)
+            .arg("--state-file")
+            .arg(dir.join("state.json"))
+            .args(["--poll", "1s"])
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("starting rvsadmd");
+        let d = Daemon {
+            child: Some(child),
+            socket,
+            log,
+        };
+        d.wait_for(|| d.socket.exists(), "the control socket");
+        d
+    }
+
+    fn events(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn wait_for(&self, mut f: impl FnMut() -> bool, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if f() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "timed out waiting for {what}; table:\n{}\nevents:\n{}",
+            table(),
+            self.events()
+        );
+    }
+
+    fn ctl(&self, args: &[&str]) -> std::process::Output {
+        let mut a: Vec<String> = vec![args[0].to_string(), "--control-socket".into()];
+        a.push(self.socket.display().to_string());
+        a.extend(args[1..].iter().map(|s| s.to_string()));
+        Command::new(rvsadmd_path()).args(&a).output().unwrap()
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(c.id() as i32),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `ipvsadm -Sn`.
+fn table() -> String {
+    common::stdout_ok(&common::ipvsadm(&["-Sn"]))
+}
+
+/// The weight of `dest` in the table (`None`: not there).
+fn weight(dest: &str) -> Option<u32> {
+    table().lines().find_map(|l| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        let i = w.iter().position(|x| *x == "-r")?;
+        if w.get(i + 1) != Some(&dest) {
+            return None;
+        }
+        let j = w.iter().position(|x| *x == "-w")?;
+        w.get(j + 1)?.parse().ok()
+    })
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rvsadmd-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const TWO_HTTP: &str = r#"
+[defaults]
+check = { type = "http", path = "/health", expect = "healthy", interval = "300ms", timeout = "1s", fall = 2 }
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+scheduler = "wlc"
+fallback = { address = "10.0.0.9", port = 80, forward = "masq", weight = 1 }
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 8080
+forward = "masq"
+weight = 3
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 8080
+forward = "masq"
+weight = 5
+"#;
+
+#[test]
+fn failures_recoveries_and_the_fallback() {
+    let Some(_ns) = common::kernel_netns("failures_recoveries_and_the_fallback") else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("fail");
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(&cfg, TWO_HTTP).unwrap();
+    let a = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(3) && weight("10.0.0.2:8080") == Some(5),
+        "both destinations up",
+    );
+    assert_eq!(
+        weight("10.0.0.9:80"),
+        None,
+        "no fallback while a server is up"
+    );
+    assert!(
+        table().contains("-A -t 192.0.2.10:80 -s wlc"),
+        "{}",
+        table()
+    );
+    drop(b);
+    d.wait_for(|| weight("10.0.0.2:8080") == Some(0), "10.0.0.2 quiesced");
+    assert_eq!(weight("10.0.0.1:8080"), Some(3));
+    drop(a);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(0) && weight("10.0.0.9:80") == Some(1),
+        "all down: the fallback in",
+    );
+    let _b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    d.wait_for(
+        || weight("10.0.0.2:8080") == Some(5) && weight("10.0.0.9:80").is_none(),
+        "10.0.0.2 back at its weight, the fallback out",
+    );
+    let ev = d.events();
+    assert!(ev.contains("\"event\":\"batch\""), "{ev}");
+    assert!(ev.contains("\"health\":\"down\""), "{ev}");
+}
+
+#[test]
+fn a_server_that_never_answers_delays_no_other_check() {
+    let Some(_ns) = common::kernel_netns("a_server_that_never_answers_delays_no_other_check")
+    else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("hang");
+    let cfg = dir.join("rvsadmd.toml");
+    // The hanging server's check waits 20 s before it gives up.
+    std::fs::write(
+        &cfg,
+        TWO_HTTP
+            .replace("timeout = \"1s\", fall = 2", "timeout = \"20s\", fall = 1")
+            .replace("interval = \"300ms\"", "interval = \"500ms\""),
+    )
+    .unwrap();
+    let _hang = Backend::start("10.0.0.1:8080", Mode::Hang);
+    let b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(|| weight("10.0.0.2:8080") == Some(5), "10.0.0.2 up");
+    let t = Instant::now();
+    drop(b);
+    d.wait_for(|| weight("10.0.0.2:8080") == Some(0), "10.0.0.2 down");
+    assert!(
+        t.elapsed() < Duration::from_secs(15),
+        "10.0.0.2 took {:?}: the hanging check held it up",
+        t.elapsed()
+    );
+    // The hanging one has no result yet: it was not in the table, so it
+    // came in at weight 0 and stays there.
+    assert_eq!(weight("10.0.0.1:8080"), Some(0));
+}
+
+#[test]
+fn drains_survive_a_restart_and_hand_made_weights_are_kept() {
+    let Some(_ns) = common::kernel_netns("drains_survive_a_restart_and_hand_made_weights_are_kept")
+    else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("drain");
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(&cfg, TWO_HTTP).unwrap();
+    let _a = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let _b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let mut d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(|| weight("10.0.0.2:8080") == Some(5), "up");
+    let o = d.ctl(&["drain", "tcp:192.0.2.10:80", "10.0.0.2:8080"]);
+    assert!(o.status.success(), "{o:?}");
+    d.wait_for(|| weight("10.0.0.2:8080") == Some(0), "drained");
+    let o = d.ctl(&["drain", "tcp:192.0.2.10:80", "10.0.0.7:8080"]);
+    assert!(!o.status.success(), "a destination not configured: {o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not in the configuration"),
+        "{o:?}"
+    );
+    // A weight set by hand is kept.
+    let o = common::ipvsadm(&[
+        "-e",
+        "-t",
+        "192.0.2.10:80",
+        "-r",
+        "10.0.0.1:8080",
+        "-m",
+        "-w",
+        "9",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(weight("10.0.0.1:8080"), Some(9), "{}", d.events());
+    let st = d.ctl(&["status", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
+    let row = |a: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["destination"] == a)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row("10.0.0.1:8080")["override_"], "weight 9", "{rows}");
+    assert_eq!(row("10.0.0.2:8080")["admin"], "drained", "{rows}");
+    assert_eq!(row("10.0.0.2:8080")["health"], "up", "{rows}");
+    // Restart: the table is left as it is, the drain and the override stay.
+    d.stop();
+    assert_eq!(weight("10.0.0.2:8080"), Some(0));
+    let d = Daemon::start(&dir, "--config", &cfg);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(weight("10.0.0.2:8080"), Some(0), "{}", d.events());
+    assert_eq!(weight("10.0.0.1:8080"), Some(9), "{}", d.events());
+    let o = d.ctl(&["ready", "tcp:192.0.2.10:80"]);
+    assert!(o.status.success(), "{o:?}");
+    d.wait_for(
+        || weight("10.0.0.2:8080") == Some(5) && weight("10.0.0.1:8080") == Some(3),
+        "back under the checks",
+    );
+}
+
+#[test]
+fn an_invalid_reload_is_refused_and_a_valid_one_changes_only_the_difference() {
+    let Some(_ns) = common::kernel_netns(
+        "an_invalid_reload_is_refused_and_a_valid_one_changes_only_the_difference",
+    ) else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("reload");
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(&cfg, TWO_HTTP).unwrap();
+    let _a = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let _b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(|| weight("10.0.0.2:8080") == Some(5), "up");
+    let before = table();
+    std::fs::write(&cfg, TWO_HTTP.replace("weight = 5", "weight = \"five\"")).unwrap();
+    let o = d.ctl(&["reload"]);
+    assert!(!o.status.success(), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("rvsadmd.toml:"),
+        "{o:?}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(table(), before);
+    // A valid one: the weight changes, a new service comes, nothing else.
+    let mut text = TWO_HTTP.replace("weight = 5", "weight = 6");
+    text.push_str("\n[[services]]\nprotocol = \"udp\"\naddress = \"192.0.2.10\"\nport = 53\ncheck = { type = \"on\" }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 53\nforward = \"masq\"\n");
+    std::fs::write(&cfg, text).unwrap();
+    let o = d.ctl(&["reload"]);
+    assert!(o.status.success(), "{o:?}");
+    d.wait_for(
+        || weight("10.0.0.2:8080") == Some(6) && weight("10.0.0.1:53") == Some(1),
+        "the new weight and the new service",
+    );
+    assert_eq!(weight("10.0.0.1:8080"), Some(3));
+    let o = common::run(
+        &rvsadmd_path(),
+        &["check", "--config", cfg.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{o:?}");
+}
