@@ -949,3 +949,15 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
         assert_eq!(a.on_stop, b.on_stop);
     }
 }
+
+#[cfg(test)]
+mod example {
+    #[test]
+    fn the_example_configuration_reads() {
+        let text = include_str!("../../contrib/rvsadmd.toml");
+        let cfg = super::parse(std::path::Path::new("contrib/rvsadmd.toml"), text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.services.len(), 2);
+        assert!(cfg.services[0].fallback.is_some());
+    }
+}

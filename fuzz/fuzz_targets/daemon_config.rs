@@ -1,0 +1,23 @@
+//! Fuzz both rvsadmd configuration readers (rvsadmd.toml, ldirectord.cf):
+//! any text gives a configuration or an error with a line, never a
+//! panic; a configuration read from either prints as native TOML that
+//! reads back.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rvsadm::daemon::{ldirectord, native};
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let f = Path::new("fuzz");
+    for cfg in [native::parse(f, text), ldirectord::parse(f, text)]
+        .into_iter()
+        .flatten()
+    {
+        let again = native::parse(f, &native::to_toml(&cfg));
+        assert!(again.is_ok(), "{:?}", again.err());
+    }
+});
