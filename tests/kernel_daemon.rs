@@ -6,83 +6,14 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use common::backend::{add_addrs, Backend, Mode};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn rvsadmd_path() -> String {
     std::env::var("NEXTEST_BIN_EXE_rvsadmd")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
-}
-
-/// How a back end answers.
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    /// `HTTP/1.0 200 OK`, body `healthy`.
-    Ok,
-    /// Accepts, then never answers.
-    Hang,
-}
-
-/// A server on `addr` until dropped.
-struct Backend {
-    stop: Arc<AtomicBool>,
-    addr: String,
-}
-
-impl Backend {
-    fn start(addr: &str, mode: Mode) -> Backend {
-        let l = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
-        l.set_nonblocking(true).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let s = stop.clone();
-        std::thread::spawn(move || {
-            let mut held = Vec::new();
-            while !s.load(Ordering::SeqCst) {
-                match l.accept() {
-                    Ok((mut c, _)) => {
-                        if mode == Mode::Hang {
-                            held.push(c);
-                            continue;
-                        }
-                        let _ = c.set_nonblocking(false);
-                        let _ = c.set_read_timeout(Some(Duration::from_secs(2)));
-                        let mut b = [0u8; 2048];
-                        let _ = c.read(&mut b);
-                        let _ =
-                            c.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 8\r\n\r\nhealthy\n");
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
-                }
-            }
-        });
-        Backend {
-            stop,
-            addr: addr.to_string(),
-        }
-    }
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wait until the port refuses connections.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && TcpStream::connect(&self.addr).is_ok() {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-fn add_addrs(addrs: &[&str]) {
-    for a in addrs {
-        let o = common::run("ip", &["addr", "add", &format!("{a}/32"), "dev", "lo"]);
-        assert!(o.status.success(), "ip addr add {a}: {o:?}");
-    }
 }
 
 /// A running `rvsadmd run`; stopped (SIGTERM) when dropped.
@@ -341,7 +272,7 @@ fn drains_survive_a_restart_and_hand_made_weights_are_kept() {
             .cloned()
             .unwrap()
     };
-    assert_eq!(row("10.0.0.1:8080")["override_"], "weight 9", "{rows}");
+    assert_eq!(row("10.0.0.1:8080")["override"], "weight 9", "{rows}");
     assert_eq!(row("10.0.0.2:8080")["admin"], "drained", "{rows}");
     assert_eq!(row("10.0.0.2:8080")["health"], "up", "{rows}");
     // Restart: the table is left as it is, the drain and the override stay.

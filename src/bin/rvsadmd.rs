@@ -172,7 +172,7 @@ fn status(m: &ArgMatches) -> ExitCode {
     for r in v["destinations"].as_array().unwrap_or(&empty) {
         let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
         let mut admin = s("admin");
-        if let Some(o) = r["override_"].as_str() {
+        if let Some(o) = r["override"].as_str() {
             admin = format!("{admin} (by hand: {o})");
         }
         let weight = match r["weight"].as_u64() {

@@ -69,7 +69,7 @@ pub struct StatusRow {
     /// `ready`, `drained`.
     pub admin: String,
     /// A change by hand being kept: `weight N`, `deleted`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<String>,
     /// The weight in the table (`None`: not in it).
     pub weight: Option<u32>,
@@ -276,12 +276,19 @@ impl Engine {
             let live_dest =
                 |a: &SocketAddr| live_s.and_then(|s| s.destinations.iter().find(|x| x.addr == *a));
             let mut spec = ServiceSpec::new(key).with_config(v.spec.config.clone());
+            // Up by what is put in the table, and by the checks alone
+            // (under `ignore` the fallback follows the checks, as in
+            // ldirectord: a real drained by hand does not bring it in).
             let mut any_up = false;
+            let mut any_up_checked = false;
             for (d, c) in v.spec.destinations.iter().zip(&v.checks) {
                 let k = (key, d.addr);
                 let live_w = live_dest(&d.addr).map(|x| x.config.weight);
                 let mut want = self.computed(v, d, c, live_w);
                 decided.push((k, want));
+                if want.is_some_and(|w| !w.is_zero()) {
+                    any_up_checked = true;
+                }
                 match v.manual {
                     Manual::Adopt => match self.overrides.get(&k) {
                         Some(Override::Weight(w)) => want = Some(*w),
@@ -303,6 +310,9 @@ impl Engine {
                     cfg.weight = w;
                     spec.destinations.push(DestSpec::new(d.addr, cfg));
                 }
+            }
+            if v.manual == Manual::Ignore {
+                any_up = any_up_checked;
             }
             if let Some(f) = v.fallback {
                 if !any_up {
@@ -429,5 +439,167 @@ impl Engine {
             }
         }
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Destination;
+    use std::time::Duration;
+
+    const CFG: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+fallback = { address = "10.0.0.9", port = 80, forward = "masq" }
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 3
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+weight = 5
+"#;
+
+    fn engine(text: &str) -> Engine {
+        Engine::new(super::super::native::parse(std::path::Path::new("t.toml"), text).unwrap())
+    }
+
+    fn result(e: &mut Engine, i: usize, ok: bool) {
+        let c = e.config.services[0].checks[i].clone();
+        e.record(
+            &c,
+            Outcome {
+                ok,
+                weight: None,
+                latency: Duration::ZERO,
+                reason: String::new(),
+            },
+        );
+    }
+
+    /// The table holding what `d` wants (as if the plan had been applied).
+    fn table_of(d: &DesiredState) -> Snapshot {
+        Snapshot {
+            services: d
+                .services
+                .iter()
+                .map(|s| {
+                    let mut l = Service::new(s.key).with_config(s.config.clone());
+                    l.destinations = s
+                        .destinations
+                        .iter()
+                        .map(|x| Destination::new(x.addr, x.config))
+                        .collect();
+                    l
+                })
+                .collect(),
+            ..Snapshot::default()
+        }
+    }
+
+    fn weights(d: &DesiredState) -> Vec<(String, u32)> {
+        d.services[0]
+            .destinations
+            .iter()
+            .map(|x| (x.addr.to_string(), x.config.weight.get()))
+            .collect()
+    }
+
+    fn w(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+        list.iter().map(|(a, w)| (a.to_string(), *w)).collect()
+    }
+
+    /// One sync as `run` does it: look, decide, "apply".
+    fn sync(e: &mut Engine, live: &mut Snapshot) -> DesiredState {
+        e.observe(live);
+        let d = e.desired(live);
+        *live = table_of(&d);
+        // What was written is what is expected now.
+        for s in &live.services {
+            for x in &s.destinations {
+                e.expected.insert((s.key, x.addr), Some(x.config.weight));
+            }
+        }
+        e.seen.extend(live.services.iter().map(|s| s.key));
+        d
+    }
+
+    #[test]
+    fn health_drains_and_the_fallback() {
+        let mut e = engine(CFG);
+        let mut live = Snapshot::default();
+        // No result yet: in at weight 0, fallback in.
+        let d = sync(&mut e, &mut live);
+        assert_eq!(
+            weights(&d),
+            w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+        );
+        result(&mut e, 0, true);
+        result(&mut e, 1, true);
+        let d = sync(&mut e, &mut live);
+        assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
+        let key = e.config.services[0].key();
+        e.drain(key, "10.0.0.2:80".parse().unwrap());
+        result(&mut e, 0, false);
+        let d = sync(&mut e, &mut live);
+        assert_eq!(
+            weights(&d),
+            w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+        );
+        e.ready(key, None);
+        let d = sync(&mut e, &mut live);
+        assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 5)]));
+    }
+
+    #[test]
+    fn a_restart_keeps_weights_until_the_first_result() {
+        let mut e = engine(CFG);
+        let mut live = Snapshot::default();
+        result(&mut e, 0, true);
+        result(&mut e, 1, true);
+        sync(&mut e, &mut live);
+        let mut fresh = engine(CFG);
+        let d = sync(&mut fresh, &mut live);
+        assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
+    }
+
+    #[test]
+    fn hand_made_changes_under_each_policy() {
+        for (policy, want_after_hand, want_after_transition) in
+            [("adopt", 9, 9), ("revert", 3, 0), ("ignore", 9, 0)]
+        {
+            let mut e = engine(&CFG.replace(
+                "port = 80\nfallback",
+                &format!("port = 80\nmanual = \"{policy}\"\nfallback"),
+            ));
+            let mut live = Snapshot::default();
+            result(&mut e, 0, true);
+            result(&mut e, 1, true);
+            sync(&mut e, &mut live);
+            // By hand: 10.0.0.1 to weight 9.
+            live.services[0].destinations[0].config.weight = Weight::new(9).unwrap();
+            let d = sync(&mut e, &mut live);
+            assert_eq!(weights(&d)[0].1, want_after_hand, "{policy}");
+            // Then its check fails.
+            result(&mut e, 0, false);
+            let d = sync(&mut e, &mut live);
+            assert_eq!(weights(&d)[0].1, want_after_transition, "{policy}");
+        }
+        // Adopt: a deletion by hand is not undone.
+        let mut e = engine(CFG);
+        let mut live = Snapshot::default();
+        result(&mut e, 0, true);
+        result(&mut e, 1, true);
+        sync(&mut e, &mut live);
+        live.services[0].destinations.remove(0);
+        let d = sync(&mut e, &mut live);
+        assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
+        assert_eq!(e.overrides.values().next(), Some(&Override::Deleted));
     }
 }

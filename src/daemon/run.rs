@@ -398,19 +398,23 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let mut poll = tokio::time::interval(opts.poll);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = false;
+    // When the changes gathered so far are sent: 20 ms after the first
+    // one (results arriving together go in one batch, and a steady stream
+    // of results cannot put the write off).
+    let mut flush_at = tokio::time::Instant::now();
     loop {
-        // Gather what arrives together (results of one tick) into one
-        // batch: wait briefly after the first change.
-        let flush = tokio::time::sleep(if dirty {
-            Duration::from_millis(20)
-        } else {
-            Duration::from_secs(3600)
-        });
+        if !dirty {
+            flush_at = tokio::time::Instant::now() + Duration::from_secs(3600);
+        }
+        let flush = tokio::time::sleep_until(flush_at);
         tokio::select! {
             m = rx.recv() => match m {
                 Some(Msg::Result(c, o)) => {
                     let reason = o.reason.clone();
                     if d.engine.record(&c, o) {
+                        if !dirty {
+                            flush_at = tokio::time::Instant::now() + Duration::from_millis(20);
+                        }
                         dirty = true;
                         let st = d.engine.health.get(&c).map(|h| h.state.name()).unwrap_or("unknown");
                         for v in &d.engine.config.services {
@@ -433,7 +437,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                                 for t in tasks.drain(..) { t.abort(); }
                                 tasks = spawn_checks(d.engine.checks(), tx.clone());
                                 event("reloaded", json!({"services": d.engine.config.services.len()}));
-                                dirty = true;
+                                d.sync().await;
                                 let _ = answer.send(v);
                             }
                             Err(e) => {
@@ -459,7 +463,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                         for t in tasks.drain(..) { t.abort(); }
                         tasks = spawn_checks(d.engine.checks(), tx.clone());
                         event("reloaded", json!({"services": d.engine.config.services.len()}));
-                        dirty = true;
+                        d.sync().await;
                     }
                     Err(e) => event("reload_refused", json!({"error": e})),
                 }

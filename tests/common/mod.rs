@@ -6,6 +6,8 @@
 //! a missing IPVS or a failed namespace setup is a test failure.
 #![allow(dead_code)]
 
+pub mod backend;
+
 use std::process::{Command, Output};
 
 /// Whether we run inside the project's IPVS VM.

@@ -1,0 +1,228 @@
+//! `rvsadmd --ldirectord` against Debian's ldirectord, the oracle (inside
+//! the VM): the same `ldirectord.cf` and the same scenario (servers failing
+//! and recovering, the fallback, a drain by hand, stop) must leave the same
+//! table after every step. Each daemon runs the scenario in a fresh network
+//! namespace of its own; the table is read once it has been still for a
+//! while.
+
+mod common;
+
+use common::backend::{add_addrs, Backend, Mode};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn rvsadmd_path() -> String {
+    std::env::var("NEXTEST_BIN_EXE_rvsadmd")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
+}
+
+/// `ipvsadm -Sn`, lines sorted (the order of destinations is the order they
+/// were added in, which the two daemons need not share).
+fn table() -> Vec<String> {
+    let mut l: Vec<String> = common::stdout_ok(&common::ipvsadm(&["-Sn"]))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    l.sort();
+    l
+}
+
+/// Wait until the table has not changed for `still` (at most 60 s).
+fn settled(still: Duration) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = table();
+    let mut since = Instant::now();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        let now = table();
+        if now != last {
+            last = now;
+            since = Instant::now();
+        } else if since.elapsed() >= still {
+            return last;
+        }
+    }
+    panic!("the table never settled: {last:?}");
+}
+
+#[derive(Clone, Copy)]
+enum Who {
+    Ldirectord,
+    Rvsadmd,
+}
+
+fn start(who: Who, dir: &Path, cf: &Path) -> Child {
+    let log = std::fs::File::create(dir.join(match who {
+        Who::Ldirectord => "ldirectord.log",
+        Who::Rvsadmd => "rvsadmd.log",
+    }))
+    .unwrap();
+    let err = log.try_clone().unwrap();
+    let mut c = match who {
+        // -d: in the foreground, no pid file, every ipvsadm call logged.
+        Who::Ldirectord => {
+            let mut c = Command::new("/usr/sbin/ldirectord");
+            c.arg("-d").arg(cf).arg("start").env("PERLIO", "perlio");
+            c
+        }
+        Who::Rvsadmd => {
+            let mut c = Command::new(rvsadmd_path());
+            c.arg("run")
+                .arg("--ldirectord")
+                .arg(cf)
+                .arg("--control-socket")
+                .arg(dir.join("ctl.sock"))
+                .arg("--state-file")
+                .arg(dir.join("state.json"))
+                .args(["--poll", "1s"]);
+            c
+        }
+    };
+    c.current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(err)
+        .spawn()
+        .expect("starting the daemon")
+}
+
+fn stop(mut c: Child) {
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(c.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = c.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = c.kill();
+    panic!("the daemon did not stop within 60 s of SIGTERM");
+}
+
+/// The scenario, run by `who` in the current namespace: the table after
+/// each step, named.
+fn scenario(who: Who, cf_text: &str, name: &str) -> Vec<(String, Vec<String>)> {
+    let dir = std::env::temp_dir().join(format!(
+        "ld-{name}-{}-{}",
+        matches!(who, Who::Rvsadmd),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cf: PathBuf = dir.join("test.cf");
+    std::fs::write(&cf, cf_text).unwrap();
+    add_addrs(&["10.0.0.1", "10.0.0.2", "10.0.0.9"]);
+    // Already in the table before the daemon starts: a service it owns
+    // with a real it does not name, and a service it does not own.
+    for args in [
+        &["-A", "-t", "192.0.2.20:80", "-s", "rr"][..],
+        &["-a", "-t", "192.0.2.20:80", "-r", "10.0.0.5:80", "-m"],
+        &["-A", "-t", "192.0.2.99:80", "-s", "wlc"],
+    ] {
+        let o = common::ipvsadm(args);
+        assert!(o.status.success(), "{o:?}");
+    }
+    let still = Duration::from_secs(4);
+    let mut out = Vec::new();
+    let a = Backend::start("10.0.0.1:80", Mode::Ok);
+    let b = Backend::start("10.0.0.2:80", Mode::Ok);
+    let d = start(who, &dir, &cf);
+    // Wait for the daemon's first writes before judging "settled".
+    let t = Instant::now();
+    while !table().iter().any(|l| l.contains("192.0.2.10:80"))
+        && t.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    out.push(("started, both up".to_string(), settled(still)));
+    drop(b);
+    out.push(("10.0.0.2 down".to_string(), settled(still)));
+    drop(a);
+    out.push(("both down".to_string(), settled(still)));
+    let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+    out.push(("10.0.0.1 back".to_string(), settled(still)));
+    let o = common::ipvsadm(&[
+        "-e",
+        "-t",
+        "192.0.2.10:80",
+        "-r",
+        "10.0.0.1:80",
+        "-m",
+        "-w",
+        "0",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    out.push(("10.0.0.1 drained by hand".to_string(), settled(still)));
+    stop(d);
+    out.push(("stopped".to_string(), settled(Duration::from_secs(1))));
+    let logs = std::fs::read_to_string(dir.join(match who {
+        Who::Ldirectord => "ldirectord.log",
+        Who::Rvsadmd => "rvsadmd.log",
+    }))
+    .unwrap_or_default();
+    if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
+        eprintln!("{logs}");
+    }
+    out
+}
+
+fn compare(name: &str, cf: &str) {
+    // Each daemon in its own namespace, one after the other.
+    let oracle = {
+        let Some(_ns) = common::kernel_netns(name) else {
+            return;
+        };
+        scenario(Who::Ldirectord, cf, name)
+    };
+    let Some(_ns) = common::kernel_netns(name) else {
+        return;
+    };
+    let ours = scenario(Who::Rvsadmd, cf, name);
+    for ((step, want), (_, got)) in oracle.iter().zip(&ours) {
+        assert_eq!(
+            got, want,
+            "{name}, after \"{step}\": rvsadmd's table (left) differs from ldirectord's (right)\nall of ldirectord's: {oracle:#?}\nall of rvsadmd's: {ours:#?}"
+        );
+    }
+}
+
+#[test]
+fn quiescent_http_checks_with_a_fallback() {
+    compare(
+        "quiescent_http_checks_with_a_fallback",
+        "checktimeout=2\ncheckinterval=1\nquiescent=yes\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq 3\n\
+\treal=10.0.0.2:80 masq 5\n\
+\tfallback=10.0.0.9:80 masq\n\
+\tservice=http\n\
+\trequest=\"health\"\n\
+\treceive=\"healthy\"\n\
+\tscheduler=wlc\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.2:80 masq\n\
+\tchecktype=connect\n",
+    );
+}
+
+#[test]
+fn removing_connect_checks_gate_and_persistence() {
+    compare(
+        "removing_connect_checks_gate_and_persistence",
+        "checktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq 2\n\
+\treal=10.0.0.2:80 masq\n\
+\tchecktype=connect\n\
+\tpersistent=300\n\
+\tnetmask=255.255.255.0\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.2:80 gate 4\n\
+\tchecktype=on\n\
+\tfallback=10.0.0.9:80\n",
+    );
+}
