@@ -178,6 +178,22 @@ fn compare(name: &str, cf: &str) {
         };
         scenario(Who::Ldirectord, cf, name)
     };
+    // The oracle really ran: its table changed along the scenario, and it
+    // held the service while it ran.
+    let distinct: std::collections::BTreeSet<&Vec<String>> =
+        oracle.iter().map(|(_, t)| t).collect();
+    assert!(
+        distinct.len() >= 3,
+        "{name}: ldirectord's table hardly changed (did it run?): {oracle:#?}"
+    );
+    assert!(
+        oracle[0]
+            .1
+            .iter()
+            .any(|l| l.contains("-a -t 192.0.2.10:80 -r 10.0.0.1:80")),
+        "{name}: ldirectord did not build the table: {oracle:#?}"
+    );
+    eprintln!("{name}: ldirectord's tables: {oracle:#?}");
     let Some(_ns) = common::kernel_netns(name) else {
         return;
     };
