@@ -44,7 +44,9 @@ pub enum Request {
 ///
 /// ```
 /// use rvsadm::daemon::control::parse_service;
-/// assert_eq!(parse_service("tcp:192.0.2.1:80").unwrap().to_string(), "TCP  192.0.2.1:80");
+/// use rvsadm::ServiceKey;
+/// let k = parse_service("tcp:192.0.2.1:80").unwrap();
+/// assert_eq!(k, ServiceKey::tcp("192.0.2.1:80".parse().unwrap()));
 /// assert!(parse_service("tcp:nowhere").is_err());
 /// ```
 pub fn parse_service(s: &str) -> Result<ServiceKey, String> {

@@ -164,6 +164,20 @@ fn number(v: &str) -> Option<u64> {
     digits.parse().ok().filter(|n| *n > 0)
 }
 
+fn here(file: &Path, line: usize) -> Location {
+    Location {
+        file: file.to_path_buf(),
+        line,
+    }
+}
+
+fn fault(file: &Path, line: usize, message: String) -> ConfigError {
+    ConfigError {
+        at: here(file, line),
+        message,
+    }
+}
+
 /// Read an `ldirectord.cf` from its text; `file` names it in errors.
 ///
 /// ```
@@ -179,14 +193,7 @@ fn number(v: &str) -> Option<u64> {
 /// assert!(parse(std::path::Path::new("ld.cf"), "virtual=192.0.2.10:80\n    real=10.0.0.1:80\n").is_err());
 /// ```
 pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
-    let at = |line: usize| Location {
-        file: file.to_path_buf(),
-        line,
-    };
-    let bad = |line: usize, m: String| ConfigError {
-        at: at(line),
-        message: m,
-    };
+    let (at, bad) = (|line| here(file, line), |line, m| fault(file, line, m));
     let mut g = Globals::default();
     let mut notes = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
@@ -309,14 +316,7 @@ fn virtual_of(
     file: &Path,
     notes: &mut Vec<String>,
 ) -> Result<Virtual, ConfigError> {
-    let at = |line: usize| Location {
-        file: file.to_path_buf(),
-        line,
-    };
-    let bad = |line: usize, m: String| ConfigError {
-        at: at(line),
-        message: m,
-    };
+    let (at, bad) = (|line| here(file, line), |line, m| fault(file, line, m));
     const KNOWN: &[&str] = &[
         "real",
         "real6",

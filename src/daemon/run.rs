@@ -319,6 +319,35 @@ fn spawn_checks(checks: Vec<Check>, tx: mpsc::Sender<Msg>) -> Vec<tokio::task::J
         .collect()
 }
 
+/// Read the configuration again: refused whole when invalid (the old one
+/// stays); else the checks start over on the new set (health carried by
+/// the engine) and the difference is applied at once.
+async fn reload_now(
+    d: &mut Daemon,
+    opts: &RunOptions,
+    tasks: &mut Vec<tokio::task::JoinHandle<()>>,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<(), String> {
+    match d.reload((opts.load)()) {
+        Ok(()) => {
+            for t in tasks.drain(..) {
+                t.abort();
+            }
+            *tasks = spawn_checks(d.engine.checks(), tx.clone());
+            event(
+                "reloaded",
+                json!({"services": d.engine.config.services.len()}),
+            );
+            d.sync().await;
+            Ok(())
+        }
+        Err(e) => {
+            event("reload_refused", json!({"error": e}));
+            Err(e)
+        }
+    }
+}
+
 async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let cfg = (opts.load)()?;
     let state_file = opts.state_file.clone().or_else(|| cfg.state_file.clone());
@@ -432,19 +461,11 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                     let reload = matches!(req, Request::Reload);
                     let (v, changed) = d.control(req);
                     if reload {
-                        match d.reload((opts.load)()) {
-                            Ok(()) => {
-                                for t in tasks.drain(..) { t.abort(); }
-                                tasks = spawn_checks(d.engine.checks(), tx.clone());
-                                event("reloaded", json!({"services": d.engine.config.services.len()}));
-                                d.sync().await;
-                                let _ = answer.send(v);
-                            }
-                            Err(e) => {
-                                event("reload_refused", json!({"error": e}));
-                                let _ = answer.send(json!({"ok": false, "error": e}));
-                            }
-                        }
+                        let r = reload_now(&mut d, &opts, &mut tasks, &tx).await;
+                        let _ = answer.send(match r {
+                            Ok(()) => v,
+                            Err(e) => json!({"ok": false, "error": e}),
+                        });
                     } else {
                         if changed { d.sync().await; }
                         let _ = answer.send(v);
@@ -458,15 +479,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             }
             _ = poll.tick() => { d.sync().await; }
             _ = hup.recv() => {
-                match d.reload((opts.load)()) {
-                    Ok(()) => {
-                        for t in tasks.drain(..) { t.abort(); }
-                        tasks = spawn_checks(d.engine.checks(), tx.clone());
-                        event("reloaded", json!({"services": d.engine.config.services.len()}));
-                        d.sync().await;
-                    }
-                    Err(e) => event("reload_refused", json!({"error": e})),
-                }
+                let _ = reload_now(&mut d, &opts, &mut tasks, &tx).await;
             }
             _ = term.recv() => break,
             _ = int.recv() => break,
