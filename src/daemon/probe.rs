@@ -252,8 +252,28 @@ mod tests {
         let up = run(&Probe::Tcp { target }, Duration::from_secs(2)).await;
         assert!(up.ok, "{up:?}");
         drop(l);
-        let down = run(&Probe::Tcp { target }, Duration::from_secs(2)).await;
+        // A port bound but not listening (held, so no other test can take
+        // it meanwhile): connections are refused.
+        use nix::sys::socket::{
+            bind, getsockname, socket, AddressFamily, SockFlag, SockType, SockaddrIn,
+        };
+        let fd = socket(
+            AddressFamily::Inet,
+            SockType::Stream,
+            SockFlag::empty(),
+            None,
+        )
+        .unwrap();
+        bind(
+            std::os::fd::AsRawFd::as_raw_fd(&fd),
+            &SockaddrIn::new(127, 0, 0, 1, 0),
+        )
+        .unwrap();
+        let held: SockaddrIn = getsockname(std::os::fd::AsRawFd::as_raw_fd(&fd)).unwrap();
+        let closed = std::net::SocketAddr::from(([127, 0, 0, 1], held.port()));
+        let down = run(&Probe::Tcp { target: closed }, Duration::from_secs(2)).await;
         assert!(!down.ok, "{down:?}");
+        drop(fd);
     }
 
     #[tokio::test]
