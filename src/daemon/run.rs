@@ -194,7 +194,15 @@ impl Daemon {
                    "ms": started.elapsed().as_secs_f64() * 1e3}),
         );
         self.engine.written(&plan.steps, &outcomes);
-        self.last_live = live;
+        // What status shows: the table after the batch.
+        let ipvs = self.ipvs.clone();
+        let mut owned = owned_keys(&self.engine.config);
+        owned.extend(self.dropped.iter().copied());
+        self.last_live = match tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await
+        {
+            Ok(Ok(after)) => after,
+            _ => live,
+        };
     }
 
     fn save_state(&self) {
@@ -459,6 +467,10 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                 }
                 Some(Msg::Control(req, answer)) => {
                     let reload = matches!(req, Request::Reload);
+                    if matches!(req, Request::Status) {
+                        // The weights shown are the table's as of now.
+                        d.sync().await;
+                    }
                     let (v, changed) = d.control(req);
                     if reload {
                         let r = reload_now(&mut d, &opts, &mut tasks, &tx).await;
