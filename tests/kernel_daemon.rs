@@ -332,3 +332,118 @@ fn an_invalid_reload_is_refused_and_a_valid_one_changes_only_the_difference() {
     );
     assert!(o.status.success(), "{o:?}");
 }
+
+#[test]
+fn exec_weights_policies_and_a_drain_across_a_reload() {
+    let Some(_ns) = common::kernel_netns("exec_weights_policies_and_a_drain_across_a_reload")
+    else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2", "10.0.0.3"]);
+    let dir = tempdir("exec");
+    let code = dir.join("code");
+    std::fs::write(&code, "0").unwrap();
+    let cfg = dir.join("rvsadmd.toml");
+    let text = format!(
+        r#"
+[defaults]
+check = {{ type = "on", interval = "300ms" }}
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+check = {{ type = "exec", argv = ["/bin/sh", "-c", "exit $(cat {code})"], interval = "300ms", timeout = "2s" }}
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 4
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.11"
+port = 80
+manual = "revert"
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+weight = 2
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.12"
+port = 80
+manual = "ignore"
+[[services.destinations]]
+address = "10.0.0.3"
+port = 80
+forward = "masq"
+weight = 3
+"#,
+        code = code.display()
+    );
+    std::fs::write(&cfg, &text).unwrap();
+    let d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(
+        || weight("10.0.0.1:80") == Some(4),
+        "exec 0: the configured weight",
+    );
+    std::fs::write(&code, "9").unwrap();
+    d.wait_for(|| weight("10.0.0.1:80") == Some(7), "exec 9: weight 7");
+    std::fs::write(&code, "1").unwrap();
+    d.wait_for(|| weight("10.0.0.1:80") == Some(0), "exec 1: down");
+    std::fs::write(&code, "0").unwrap();
+    d.wait_for(|| weight("10.0.0.1:80") == Some(4), "exec 0 again");
+    // Changes by hand: reverted under revert, left under ignore.
+    d.wait_for(
+        || weight("10.0.0.2:80") == Some(2) && weight("10.0.0.3:80") == Some(3),
+        "the other services up",
+    );
+    for (svc, rs, w) in [
+        ("192.0.2.11:80", "10.0.0.2:80", "8"),
+        ("192.0.2.12:80", "10.0.0.3:80", "8"),
+    ] {
+        let o = common::ipvsadm(&["-e", "-t", svc, "-r", rs, "-m", "-w", w]);
+        assert!(o.status.success(), "{o:?}");
+    }
+    d.wait_for(
+        || weight("10.0.0.2:80") == Some(2),
+        "revert: the weight put back",
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        weight("10.0.0.3:80"),
+        Some(8),
+        "ignore: left alone\n{}",
+        d.events()
+    );
+    // A drain survives a reload (SIGHUP) of a changed configuration.
+    let o = d.ctl(&["drain", "tcp:192.0.2.10:80", "10.0.0.1:80"]);
+    assert!(o.status.success(), "{o:?}");
+    d.wait_for(|| weight("10.0.0.1:80") == Some(0), "drained");
+    std::fs::write(&cfg, text.replace("weight = 2", "weight = 6")).unwrap();
+    let pid = d.child.as_ref().map(|c| c.id()).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .unwrap();
+    d.wait_for(
+        || weight("10.0.0.2:80") == Some(6),
+        "reloaded: the new weight",
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        weight("10.0.0.1:80"),
+        Some(0),
+        "the drain stays\n{}",
+        d.events()
+    );
+    assert!(
+        d.events().contains("\"event\":\"reloaded\""),
+        "{}",
+        d.events()
+    );
+}
