@@ -447,3 +447,114 @@ weight = 3
         d.events()
     );
 }
+
+/// `openssl s_server -www` on `addr` with a self-signed certificate for
+/// `name`; killed when dropped.
+struct TlsServer(Child);
+
+impl TlsServer {
+    fn start(dir: &Path, addr: &str, name: &str) -> TlsServer {
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        if !cert.exists() {
+            let o = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                ])
+                .arg(format!("/CN={name}"))
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .output()
+                .expect("openssl req");
+            assert!(o.status.success(), "{o:?}");
+        }
+        let c = Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept", addr, "-cert"])
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "openssl s_server did not start on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        TlsServer(c)
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn https_checks_with_and_without_verification() {
+    let Some(_ns) = common::kernel_netns("https_checks_with_and_without_verification") else {
+        return;
+    };
+    add_addrs(&["10.0.0.1"]);
+    let dir = tempdir("tls");
+    let cfg = dir.join("rvsadmd.toml");
+    // The same self-signed server behind two services: one trusts any
+    // certificate, one verifies it against the system's trust store.
+    let svc = |vip: &str, verify: bool| {
+        format!(
+            "[[services]]\nprotocol = \"tcp\"\naddress = \"{vip}\"\nport = 443\n\
+check = {{ type = \"https\", host = \"rs.example\", path = \"/\", verify = {verify}, interval = \"300ms\", timeout = \"3s\" }}\n\
+[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 8443\nforward = \"masq\"\nweight = 3\n"
+        )
+    };
+    std::fs::write(&cfg, svc("192.0.2.10", false) + &svc("192.0.2.11", true)).unwrap();
+    let server = TlsServer::start(&dir, "10.0.0.1:8443", "rs.example");
+    let d = Daemon::start(&dir, "--config", &cfg);
+    let of = |vip: &str| {
+        table().lines().find_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w.get(2) == Some(&format!("{vip}:443").as_str()) && w.first() == Some(&"-a"))
+                .then(|| {
+                    w.get(w.iter().position(|x| *x == "-w")? + 1)?
+                        .parse::<u32>()
+                        .ok()
+                })
+                .flatten()
+        })
+    };
+    d.wait_for(
+        || of("192.0.2.10") == Some(3) && of("192.0.2.11") == Some(0),
+        "up without verification, down with it",
+    );
+    let st = d.ctl(&["status", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
+    let verified = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["service"]
+                .as_str()
+                .is_some_and(|s| s.contains("192.0.2.11"))
+        })
+        .cloned()
+        .unwrap();
+    assert!(
+        verified["last"].as_str().unwrap_or("").contains("TLS"),
+        "{rows}"
+    );
+    assert_eq!(verified["check"], "https", "{rows}");
+    drop(server);
+    d.wait_for(
+        || of("192.0.2.10") == Some(0),
+        "down once the server is gone",
+    );
+}

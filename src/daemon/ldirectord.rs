@@ -22,7 +22,7 @@
 //!   the table exactly while no real of its service is up.
 //!
 //! What rvsadmd does not do is an error naming the line (checks other
-//! than connect, HTTP negotiate, external, on and off; `fork = yes`;
+//! than connect, HTTP and HTTPS negotiate, external, on and off; `fork = yes`;
 //! `maintenancedir`; `fallbackcommand`; `callback`; `execute`); what has
 //! no effect on the table (`logfile`, `emailalert` ...) is listed in
 //! [`Config::notes`].
@@ -672,7 +672,7 @@ fn virtual_of(
             }
             "negotiate" => match service.as_str() {
                 "none" => (Probe::Up, negotiatetimeout),
-                "http" => {
+                "http" | "https" => {
                     if let Some(r) = recv {
                         regex::Regex::new(r).map_err(|e| bad(check_line, format!("receive is not a regular expression rvsadmd reads: {e}")))?;
                     }
@@ -682,8 +682,12 @@ fn virtual_of(
                     (
                         Probe::Http(HttpProbe {
                             target,
-                            tls: false,
-                            verify: true,
+                            tls: service == "https",
+                            // ldirectord turns host name checks off; with
+                            // no name to check, a chain check would only
+                            // refuse self-signed real servers. (Without
+                            // TLS the field means nothing.)
+                            verify: service != "https",
                             method: method.clone(),
                             path: req.to_string(),
                             host: virtualhost.clone(),
@@ -695,7 +699,7 @@ fn virtual_of(
                 }
                 other => {
                     return Err(bad(check_line, format!(
-                        "negotiate checks of service {other} are not supported by rvsadmd (http, none; or checktype connect, external, on, off)"
+                        "negotiate checks of service {other} are not supported by rvsadmd (http, https, none; or checktype connect, external, on, off)"
                     )))
                 }
             },

@@ -6,7 +6,8 @@
 //! The pipeline, one module each:
 //! - [`config`]: the model both formats are read into; [`native`] reads
 //!   `rvsadmd.toml`, [`ldirectord`] reads `ldirectord.cf`;
-//! - [`probe`]: one check (TCP connect, HTTP, a program), bounded by its
+//! - [`probe`]: one check (TCP connect, HTTP or HTTPS ([`tls`]), a
+//!   program), bounded by its
 //!   timeout; [`health`]: results to up or down with rise and fall;
 //! - [`engine`]: health, drains and changes by hand to the desired state
 //!   of the owned services (pure);
@@ -24,3 +25,4 @@ pub mod native;
 pub mod probe;
 pub mod run;
 pub mod state;
+pub mod tls;

@@ -498,16 +498,13 @@ fn check_of(c: &CheckDoc, dest: SocketAddr, service: &str) -> Result<Check, Stri
             only(&[])?;
             Probe::Tcp { target }
         }
-        "https" => {
-            return Err(
-                "https checks are not available in this version of rvsadmd; use `http` or `tcp`"
-                    .into(),
-            )
-        }
-        "http" => {
+        "http" | "https" => {
             only(&[
                 "method", "path", "host", "status", "expect", "regex", "verify",
             ])?;
+            if kind == "http" && c.verify.is_some() {
+                return Err("`verify` applies to https checks".into());
+            }
             if c.expect.is_some() && c.regex.is_some() {
                 return Err("give `expect` (text) or `regex`, not both".into());
             }

@@ -109,29 +109,47 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 async fn http(h: &HttpProbe) -> Result<(), String> {
-    if h.tls {
-        // The configuration readers refuse https until TLS is built in.
-        return Err("https is not supported by this version".into());
-    }
-    let mut s = TcpStream::connect(h.target)
+    let tcp = TcpStream::connect(h.target)
         .await
         .map_err(|e| format!("connect: {e}"))?;
+    let buf = if h.tls {
+        let config = super::tls::config(h.verify)?;
+        let name = super::tls::server_name(h.host.as_deref(), h.target.ip())?;
+        let s = tokio_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
+            .await
+            .map_err(|e| format!("TLS: {e}"))?;
+        exchange(s, h).await?
+    } else {
+        exchange(tcp, h).await?
+    };
+    judge(h, &buf)
+}
+
+/// Send the request and read the response, up to [`MAX_RESPONSE`] bytes
+/// or the end. A TLS server that closes without `close_notify` (many do)
+/// has still answered.
+async fn exchange<S>(mut s: S, h: &HttpProbe) -> Result<Vec<u8>, String>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
     s.write_all(http_request(h).as_bytes())
         .await
         .map_err(|e| format!("send: {e}"))?;
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 8192];
     while buf.len() < MAX_RESPONSE {
-        let n = s
-            .read(&mut chunk)
-            .await
-            .map_err(|e| format!("receive: {e}"))?;
+        let n = match s.read(&mut chunk).await {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !buf.is_empty() => 0,
+            Err(e) => return Err(format!("receive: {e}")),
+        };
         if n == 0 {
             break;
         }
         buf.extend_from_slice(&chunk[..n.min(MAX_RESPONSE - buf.len())]);
     }
-    judge(h, &buf)
+    Ok(buf)
 }
 
 /// Run a program: exit 0 up, 1 down, 2-255 up with weight code - 2; a
