@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""The health-check benchmark (run inside the VM by `benches/run --only
+daemon`): rvsadmd against keepalived 2.2.7's checker and ldirectord, the
+same TCP checks of the same destinations in the same VM boot.
+
+Each scale is N destinations (10 per service) checked by TCP connect every
+INTERVAL seconds. All destinations are addresses on `lo` of a fresh network
+namespace, served by one back end (examples/accept_close: accept and close,
+every accept recorded with its time and address), so the back end, not the
+checker, is what every figure is read from:
+
+- checks done per second in a window of W seconds, against N / INTERVAL;
+- CPU seconds per 1,000 checks: the user + system time of the checker's
+  processes (its session) over the window, per 1,000 checks done;
+- lateness: for each destination, the gaps between successive checks
+  minus INTERVAL (0 when early); p50 / p99 / max over all;
+- failure to kernel: 10 destinations' addresses are removed (a connect then
+  fails at once), one at a time; the time until `rvsadm -Sn` shows weight
+  0, median / max;
+- all fail: every address removed at once; the time until the whole table
+  is at weight 0 (rvsadmd also reports the largest batch it wrote).
+
+ldirectord checks serially (one process, one check at a time): at the
+scale of the table it is run on, its cycle is the median gap.
+"""
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ipvs_bench import fresh_netns  # noqa: E402
+
+
+def addr(i):
+    return "10.1.%d.%d" % (i // 250, i % 250 + 1)
+
+
+def vip(s):
+    return "198.18.%d.%d" % (s // 250, s % 250 + 1)
+
+
+def add_addrs(n, op="add"):
+    lines = "".join("addr %s %s/32 dev lo\n" % (op, addr(i)) for i in range(n))
+    subprocess.run(["ip", "-batch", "-"], input=lines.encode(), check=True)
+
+
+def rvsadmd_conf(n, interval):
+    out = ["[defaults]",
+           'check = { type = "tcp", interval = "%ds", timeout = "1s", rise = 1, fall = 1 }' % interval,
+           'on_failure = "quiesce"', ""]
+    for s in range(n // 10):
+        out += ["[[services]]", 'protocol = "tcp"', 'address = "%s"' % vip(s), "port = 80",
+                'scheduler = "wlc"', ""]
+        for d in range(10):
+            out += ["[[services.destinations]]", 'address = "%s"' % addr(s * 10 + d), "port = 80",
+                    'forward = "masq"', "weight = 1", ""]
+    return "\n".join(out)
+
+
+def keepalived_conf(n, interval):
+    out = ["global_defs {", "    router_id bench", "}"]
+    for s in range(n // 10):
+        out += ["virtual_server %s 80 {" % vip(s), "    delay_loop %d" % interval,
+                "    lb_algo wlc", "    lb_kind NAT", "    protocol TCP"]
+        for d in range(10):
+            out += ["    real_server %s 80 {" % addr(s * 10 + d), "        weight 1",
+                    "        inhibit_on_failure",
+                    "        TCP_CHECK {", "            connect_timeout 1", "            retry 0",
+                    "        }", "    }"]
+        out += ["}"]
+    return "\n".join(out) + "\n"
+
+
+def ldirectord_conf(n, interval):
+    out = ["checktimeout=1", "checkinterval=%d" % interval, "quiescent=yes", "cleanstop=no"]
+    for s in range(n // 10):
+        out += ["virtual=%s:80" % vip(s)]
+        out += ["\treal=%s:80 masq 1" % addr(s * 10 + d) for d in range(10)]
+        out += ["\tchecktype=connect", "\tscheduler=wlc"]
+    return "\n".join(out) + "\n"
+
+
+def table_weights():
+    """{destination address: weight} from `ipvsadm -Sn`."""
+    out = subprocess.run(["ipvsadm", "-Sn"], capture_output=True, check=True).stdout.decode()
+    w = {}
+    for line in out.splitlines():
+        f = line.split()
+        if f and f[0] == "-a" and "-r" in f and "-w" in f:
+            w[f[f.index("-r") + 1].split(":")[0]] = int(f[f.index("-w") + 1])
+    return w
+
+
+def session_cpu(sid):
+    """User + system seconds of every process in session `sid`."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % p) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        if int(fields[3]) == sid:  # field 6: session
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def start_tool(tool, a, conf_path, workdir):
+    log = open(os.path.join(workdir, "%s.log" % tool), "w")
+    if tool == "rvsadmd":
+        argv = [a.rvsadmd, "run", "--config", conf_path, "--control-socket",
+                os.path.join(workdir, "ctl.sock"), "--state-file",
+                os.path.join(workdir, "state.json"), "--poll", "5s"]
+    elif tool == "keepalived":
+        argv = ["keepalived", "-n", "-l", "-C", "-f", conf_path, "-p",
+                os.path.join(workdir, "k.pid"), "-c", os.path.join(workdir, "kc.pid")]
+    else:
+        argv = ["/usr/sbin/ldirectord", "-d", conf_path, "start"]
+    env = dict(os.environ, PERLIO="perlio")
+    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
+                            start_new_session=True, env=env), log
+
+
+def stop_tool(p):
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        p.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+
+
+def read_accepts(path, t0, t1):
+    """{address: [times]} of the accepts between t0 and t1."""
+    per = {}
+    with open(path) as f:
+        for line in f:
+            t, ip = line.split()
+            t = float(t)
+            if t0 <= t < t1 and ip.startswith("10.1."):
+                per.setdefault(ip, []).append(t)
+    return per
+
+
+def pct(xs, q):
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def wait_for(cond, timeout, step=0.2):
+    t = time.time()
+    while time.time() - t < timeout:
+        if cond():
+            return time.time() - t
+        time.sleep(step)
+    return None
+
+
+def run_one(a, tool, n, interval, window):
+    workdir = os.path.join(a.workdir, "dbench-%s-%d" % (tool, n))
+    os.makedirs(workdir, exist_ok=True)
+    fresh_netns()
+    add_addrs(n)
+    acc_log = os.path.join(workdir, "accepts.txt")
+    backend = subprocess.Popen([a.backend, "80", acc_log, "2"])
+    time.sleep(1)
+    conf = {"rvsadmd": rvsadmd_conf, "keepalived": keepalived_conf,
+            "ldirectord": ldirectord_conf}[tool](n, interval)
+    conf_path = os.path.join(workdir, {"rvsadmd": "rvsadmd.toml", "keepalived": "keepalived.conf",
+                                       "ldirectord": "ldirectord.cf"}[tool])
+    with open(conf_path, "w") as f:
+        f.write(conf)
+    r = {"tool": tool, "n": n, "interval": interval}
+    t_start = time.time()
+    p, log = start_tool(tool, a, conf_path, workdir)
+    up = wait_for(lambda: sum(1 for w in table_weights().values() if w > 0) == n, a.startup, 1.0)
+    r["startup_s"] = up
+    if up is None:
+        r["error"] = "not all %d destinations up after %d s" % (n, a.startup)
+        stop_tool(p)
+        backend.send_signal(signal.SIGTERM)
+        backend.wait()
+        return r
+    time.sleep(min(5, interval * 2))  # settle
+    cpu0, t0 = session_cpu(p.pid), time.time()
+    time.sleep(window)
+    cpu1, t1 = session_cpu(p.pid), time.time()
+    # Failures, one at a time.
+    fail = []
+    for i in range(10):
+        ip = addr(i * (n // 10))
+        subprocess.run(["ip", "addr", "del", ip + "/32", "dev", "lo"], check=True)
+        t = time.time()
+        dt = wait_for(lambda: table_weights().get(ip) == 0, interval * 3 + 10, 0.05)
+        fail.append(dt if dt is not None else float("inf"))
+        subprocess.run(["ip", "addr", "add", ip + "/32", "dev", "lo"], check=True)
+        wait_for(lambda: table_weights().get(ip, 0) > 0, interval * 3 + 10, 0.2)
+    # Everything at once.
+    add_addrs(n, "del")
+    t = time.time()
+    r["all_fail_s"] = wait_for(lambda: all(w == 0 for w in table_weights().values()),
+                               interval * 3 + 60, 0.2)
+    stop_tool(p)
+    log.close()
+    backend.send_signal(signal.SIGTERM)
+    backend.wait()
+    per = read_accepts(acc_log, t0, t1)
+    done = sum(len(v) for v in per.values())
+    late = []
+    gaps = []
+    for ts in per.values():
+        ts.sort()
+        for x, y in zip(ts, ts[1:]):
+            gaps.append(y - x)
+            late.append(max(0.0, y - x - interval))
+    span = t1 - t0
+    r.update({
+        "window_s": round(span, 1),
+        "checks_per_s": done / span,
+        "configured_per_s": n / interval,
+        "cpu_s": cpu1 - cpu0,
+        "cpu_per_1000": (cpu1 - cpu0) / (done / 1000) if done else float("nan"),
+        "late_p50": pct(late, 0.5), "late_p99": pct(late, 0.99), "late_max": max(late or [0]),
+        "gap_median": statistics.median(gaps) if gaps else float("nan"),
+        "fail_median": statistics.median(fail), "fail_max": max(fail),
+        "checked_dests": len(per),
+    })
+    if tool == "rvsadmd":
+        biggest = 0
+        with open(os.path.join(workdir, "rvsadmd.log")) as f:
+            for line in f:
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                if e.get("event") == "batch":
+                    biggest = max(biggest, e.get("changes", 0))
+        r["largest_batch"] = biggest
+    r["total_s"] = time.time() - t_start
+    return r
+
+
+def fmt(x, spec="%.2f"):
+    if x is None:
+        return "-"
+    if isinstance(x, float) and (x != x or x == float("inf")):
+        return "-"
+    return spec % x
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rvsadmd", required=True)
+    ap.add_argument("--backend", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--workdir", default="/tmp")
+    ap.add_argument("--scales", default="1000:1,10000:10",
+                    help="N:INTERVAL pairs (destinations, seconds)")
+    ap.add_argument("--ldirectord-max", type=int, default=100,
+                    help="the largest N ldirectord is run on (it checks serially and forks "
+                         "ipvsadm three times per change)")
+    ap.add_argument("--startup", type=int, default=600)
+    a = ap.parse_args()
+    results = []
+    for pair in a.scales.split(","):
+        n, interval = (int(x) for x in pair.split(":"))
+        window = max(30, interval * 4)
+        tools = ["rvsadmd", "keepalived"] + (["ldirectord"] if n <= a.ldirectord_max else [])
+        for tool in tools:
+            print("daemon bench: %s, %d destinations every %d s" % (tool, n, interval),
+                  file=sys.stderr)
+            r = run_one(a, tool, n, interval, window)
+            print(json.dumps(r), file=sys.stderr)
+            results.append(r)
+        if n > a.ldirectord_max and a.ldirectord_max >= 10:
+            m = a.ldirectord_max
+            print("daemon bench: ldirectord, %d destinations every %d s" % (m, interval),
+                  file=sys.stderr)
+            r = run_one(a, "ldirectord", m, interval, max(30, interval * 4))
+            print(json.dumps(r), file=sys.stderr)
+            results.append(r)
+    with open(a.out, "w") as f:
+        f.write("| checker | destinations, interval | checks/s done / configured | CPU s per 1,000 checks "
+                "| lateness p50 / p99 / max s | median gap s | failure to weight 0, median / max s "
+                "| all fail to weight 0 s | start-up s |\n")
+        f.write("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+        for r in results:
+            if "error" in r:
+                f.write("| %s | %d, %d s | %s | | | | | | |\n" % (r["tool"], r["n"], r["interval"], r["error"]))
+                continue
+            f.write("| %s | %d, %d s | %.0f / %.0f | %.3f | %s / %s / %s | %s | %s / %s | %s | %s |\n" % (
+                r["tool"], r["n"], r["interval"], r["checks_per_s"], r["configured_per_s"],
+                r["cpu_per_1000"], fmt(r["late_p50"]), fmt(r["late_p99"]), fmt(r["late_max"]),
+                fmt(r["gap_median"]), fmt(r["fail_median"]), fmt(r["fail_max"]),
+                fmt(r.get("all_fail_s"), "%.1f"), fmt(r.get("startup_s"), "%.0f")))
+        f.write("\n")
+        for r in results:
+            if r.get("largest_batch") is not None:
+                f.write("- rvsadmd, %d destinations: the largest batch it wrote held %d changes\n"
+                        % (r["n"], r["largest_batch"]))
+        f.write("- raw results: %s\n" % json.dumps(results))
+    sys.stdout.write(open(a.out).read())
+
+
+if __name__ == "__main__":
+    main()

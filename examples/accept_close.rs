@@ -1,0 +1,100 @@
+//! A back end for the health-check benchmark (`benches/daemon_bench.py`):
+//! accepts TCP connections on `0.0.0.0:PORT` (every address on `lo` of the
+//! namespace) and closes them at once, and records, per accepted
+//! connection, the time and the local address it was made to. Cheap
+//! enough not to be the limit: a blocking accept loop per thread.
+//!
+//! `accept_close PORT OUT_FILE [THREADS]`: runs until SIGTERM or SIGINT,
+//! then writes `SECONDS_SINCE_EPOCH ADDRESS` lines to OUT_FILE.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: nix::libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: accept_close PORT OUT_FILE [THREADS]");
+        std::process::exit(2);
+    }
+    let port: u16 = args[1].parse().expect("PORT");
+    let out = args[2].clone();
+    let threads: usize = args.get(3).and_then(|t| t.parse().ok()).unwrap_or(2);
+    let handler = nix::sys::signal::SigHandler::Handler(on_signal);
+    // SAFETY: the handler only stores to an atomic.
+    unsafe {
+        for s in [nix::sys::signal::Signal::SIGTERM, nix::sys::signal::Signal::SIGINT] {
+            let _ = nix::sys::signal::sigaction(
+                s,
+                &nix::sys::signal::SigAction::new(
+                    handler,
+                    nix::sys::signal::SaFlags::empty(),
+                    nix::sys::signal::SigSet::empty(),
+                ),
+            );
+        }
+    }
+    let l = Arc::new(TcpListener::bind(("0.0.0.0", port)).expect("bind"));
+    l.set_nonblocking(false).ok();
+    let log: Arc<Mutex<Vec<(f64, std::net::IpAddr)>>> = Arc::new(Mutex::new(Vec::new()));
+    let mut hs = Vec::new();
+    for _ in 0..threads {
+        let (l, log) = (l.clone(), log.clone());
+        hs.push(std::thread::spawn(move || {
+            let mut mine = Vec::with_capacity(1 << 16);
+            while !STOP.load(Ordering::SeqCst) {
+                match l.accept() {
+                    Ok((s, _)) => {
+                        let t = SystemTime::now()
+                            .duration_since(UNIX_EPOCH)
+                            .map_or(0.0, |d| d.as_secs_f64());
+                        if let Ok(a) = s.local_addr() {
+                            mine.push((t, a.ip()));
+                        }
+                        drop(s);
+                    }
+                    Err(_) => {
+                        if STOP.load(Ordering::SeqCst) {
+                            break;
+                        }
+                    }
+                }
+                if mine.len() >= 4096 {
+                    if let Ok(mut g) = log.lock() {
+                        g.append(&mut mine);
+                    }
+                }
+            }
+            if let Ok(mut g) = log.lock() {
+                g.append(&mut mine);
+            }
+        }));
+    }
+    // The accept calls are interrupted by the signal (no SA_RESTART).
+    while !STOP.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Wake any thread still in accept().
+    for _ in 0..threads {
+        let _ = std::net::TcpStream::connect(("127.0.0.1", port));
+    }
+    for h in hs {
+        let _ = h.join();
+    }
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&out).expect("OUT_FILE"));
+    let all = match log.lock() {
+        Ok(mut g) => std::mem::take(&mut *g),
+        Err(_) => Vec::new(),
+    };
+    for (t, a) in &all {
+        let _ = writeln!(f, "{t:.6} {a}");
+    }
+}
