@@ -275,19 +275,22 @@ def main():
                     help="the largest N ldirectord is run on (it checks serially and forks "
                          "ipvsadm three times per change)")
     ap.add_argument("--startup", type=int, default=600)
+    ap.add_argument("--tools", default="rvsadmd,keepalived,ldirectord")
     a = ap.parse_args()
     results = []
     for pair in a.scales.split(","):
         n, interval = (int(x) for x in pair.split(":"))
         window = max(30, interval * 4)
-        tools = ["rvsadmd", "keepalived"] + (["ldirectord"] if n <= a.ldirectord_max else [])
+        want = a.tools.split(",")
+        tools = [t for t in ["rvsadmd", "keepalived"] if t in want] + (
+            ["ldirectord"] if n <= a.ldirectord_max and "ldirectord" in want else [])
         for tool in tools:
             print("daemon bench: %s, %d destinations every %d s" % (tool, n, interval),
                   file=sys.stderr)
             r = run_one(a, tool, n, interval, window)
             print(json.dumps(r), file=sys.stderr)
             results.append(r)
-        if n > a.ldirectord_max and a.ldirectord_max >= 10:
+        if n > a.ldirectord_max and a.ldirectord_max >= 10 and "ldirectord" in want:
             m = a.ldirectord_max
             print("daemon bench: ldirectord, %d destinations every %d s" % (m, interval),
                   file=sys.stderr)

@@ -31,7 +31,10 @@ fn main() {
     let handler = nix::sys::signal::SigHandler::Handler(on_signal);
     // SAFETY: the handler only stores to an atomic.
     unsafe {
-        for s in [nix::sys::signal::Signal::SIGTERM, nix::sys::signal::Signal::SIGINT] {
+        for s in [
+            nix::sys::signal::Signal::SIGTERM,
+            nix::sys::signal::Signal::SIGINT,
+        ] {
             let _ = nix::sys::signal::sigaction(
                 s,
                 &nix::sys::signal::SigAction::new(

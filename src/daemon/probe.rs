@@ -21,7 +21,12 @@ pub async fn run(probe: &Probe, timeout: Duration) -> Outcome {
         Probe::Unchecked => (true, None, "not checked".to_string()),
         Probe::Tcp { target } => {
             match tokio::time::timeout(timeout, TcpStream::connect(target)).await {
-                Ok(Ok(_)) => (true, None, "connected".into()),
+                Ok(Ok(s)) => {
+                    // Close with a reset: no FIN exchange, no TIME_WAIT
+                    // socket per check left on either side.
+                    let _ = s.set_zero_linger();
+                    (true, None, "connected".into())
+                }
                 Ok(Err(e)) => (false, None, format!("connect: {e}")),
                 Err(_) => (false, None, "connect timed out".into()),
             }
