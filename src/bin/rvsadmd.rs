@@ -237,15 +237,15 @@ fn main() -> ExitCode {
                     Err(e) => return fail(format!("--poll: {e}")),
                 };
             let load = load(s);
-            // The configuration's own paths, unless the command line says.
-            let probe = match load() {
+            let config = match load() {
                 Ok(c) => c,
                 Err(e) => return fail(e),
             };
+            // The configuration's own paths, unless the command line says.
             let state_file = s
                 .get_one::<String>("state-file")
                 .map(PathBuf::from)
-                .or(probe.state_file.clone())
+                .or(config.state_file.clone())
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE));
             if let Some(dir) = state_file.parent() {
                 let _ = std::fs::create_dir_all(dir);
@@ -253,9 +253,10 @@ fn main() -> ExitCode {
             let control_socket = s
                 .get_one::<String>("control-socket")
                 .map(PathBuf::from)
-                .or(probe.control_socket.clone())
+                .or(config.control_socket.clone())
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
             match run(RunOptions {
+                config,
                 load,
                 state_file: Some(state_file),
                 control_socket: Some(control_socket),

@@ -40,6 +40,8 @@ pub struct Engine {
     pub config: Config,
     /// The health of each distinct check.
     pub health: HashMap<Check, Health>,
+    /// The destinations each distinct check decides for.
+    users: HashMap<Check, Vec<DestKey>>,
     /// Drained destinations.
     pub drained: BTreeSet<DestKey>,
     /// Changes by hand being kept.
@@ -91,6 +93,7 @@ impl Engine {
         let mut e = Engine {
             config,
             health: HashMap::new(),
+            users: HashMap::new(),
             drained: BTreeSet::new(),
             overrides: HashMap::new(),
             expected: HashMap::new(),
@@ -118,11 +121,23 @@ impl Engine {
     }
 
     fn sync_checks(&mut self) {
-        let keep: std::collections::HashSet<Check> = self.checks().into_iter().collect();
-        self.health.retain(|c, _| keep.contains(c));
-        for c in keep {
-            self.health.entry(c).or_default();
+        let mut users: HashMap<Check, Vec<DestKey>> = HashMap::new();
+        for v in &self.config.services {
+            for (d, c) in v.spec.destinations.iter().zip(&v.checks) {
+                users.entry(c.clone()).or_default().push((v.key(), d.addr));
+            }
         }
+        self.health.retain(|c, _| users.contains_key(c));
+        for c in users.keys() {
+            self.health.entry(c.clone()).or_default();
+        }
+        self.users = users;
+    }
+
+    /// The destinations `check` decides for (several when services share
+    /// a real server checked the same way).
+    pub fn destinations_of(&self, check: &Check) -> &[DestKey] {
+        self.users.get(check).map_or(&[], Vec::as_slice)
     }
 
     /// Take a new configuration (a reload): checks that did not change
@@ -137,6 +152,12 @@ impl Engine {
             self.decided.clear();
         }
         self.sync_checks();
+        self.forget_unconfigured();
+    }
+
+    /// Drop drains, overrides and decisions of destinations the
+    /// configuration no longer names.
+    pub fn forget_unconfigured(&mut self) {
         let dests: BTreeSet<DestKey> = self.managed().collect();
         self.drained.retain(|d| dests.contains(d));
         self.overrides.retain(|d, _| dests.contains(d));
@@ -215,10 +236,6 @@ impl Engine {
         self.drained.insert((key, dest));
     }
 
-    fn health_of(&self, c: &Check) -> Option<&Health> {
-        self.health.get(c)
-    }
-
     /// What the checks and admin state want for one destination (`None`:
     /// absent), before overrides and policy.
     fn computed(
@@ -229,7 +246,7 @@ impl Engine {
         live: Option<Weight>,
     ) -> Option<Weight> {
         let k = (v.key(), d.addr);
-        let h = self.health_of(c);
+        let h = self.health.get(c);
         let state = h.map_or(State::Unknown, |h| h.state);
         let up_weight = h
             .and_then(|h| h.weight)
@@ -394,7 +411,7 @@ impl Engine {
             };
             for (d, c) in v.spec.destinations.iter().zip(&v.checks) {
                 let k = (key, d.addr);
-                let h = self.health_of(c);
+                let h = self.health.get(c);
                 rows.push(StatusRow {
                     service: key.to_string(),
                     destination: d.addr.to_string(),

@@ -765,13 +765,9 @@ fn virtual_of(
     // The fallback: the virtual's own, else the global one of its family
     // (not for a fwmark virtual).
     let fallback = match get("fallback").or(get("fallback6")) {
-        Some(i) => {
-            Some(fallback_of(i.line, &i.value, s.v6, key, vport).map_err(|m| bad(i.line, m))?)
-        }
+        Some(i) => Some(fallback_of(&i.value, s.v6, key, vport).map_err(|m| bad(i.line, m))?),
         None if !fwmark => match if s.v6 { &g.fallback6 } else { &g.fallback } {
-            Some((line, v)) => {
-                Some(fallback_of(*line, v, s.v6, key, vport).map_err(|m| bad(*line, m))?)
-            }
+            Some((line, v)) => Some(fallback_of(v, s.v6, key, vport).map_err(|m| bad(*line, m))?),
             None => None,
         },
         None => None,
@@ -929,13 +925,7 @@ fn reals_of(i: &Item, v6: bool, key: ServiceKey, vport: u16) -> Result<Vec<RealL
         .collect())
 }
 
-fn fallback_of(
-    _line: usize,
-    v: &str,
-    v6: bool,
-    key: ServiceKey,
-    vport: u16,
-) -> Result<DestSpec, String> {
+fn fallback_of(v: &str, v6: bool, key: ServiceKey, vport: u16) -> Result<DestSpec, String> {
     let mut w = v.split_whitespace();
     let addr = w
         .next()

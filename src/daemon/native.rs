@@ -245,14 +245,27 @@ impl DestToml {
     }
 }
 
-/// 1-based line of byte offset `at` in `text`.
-pub(crate) fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()
-        .iter()
-        .take(at)
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// Where the lines of a text start, to turn byte offsets into 1-based
+/// line numbers without scanning the text once per service.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Lines(starts)
+    }
+
+    /// The 1-based line of byte offset `at`.
+    fn of(&self, at: usize) -> usize {
+        self.0.partition_point(|&start| start <= at)
+    }
 }
 
 /// Read `rvsadmd.toml` from its text; `file` names it in errors.
@@ -277,13 +290,14 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         line,
     };
     let doc: FileDoc = toml::from_str(text).map_err(|e| ConfigError {
-        at: at(e.span().map_or(0, |s| line_of(text, s.start))),
+        at: at(e.span().map_or(0, |s| Lines::new(text).of(s.start))),
         message: e.message().trim_end().to_string(),
     })?;
     let defaults = &doc.defaults;
+    let lines = Lines::new(text);
     let mut services = Vec::with_capacity(doc.services.len());
     for (i, s) in doc.services.iter().enumerate() {
-        let line = line_of(text, s.span().start);
+        let line = lines.of(s.span().start);
         let s = s.get_ref();
         let path = format!("services[{i}]");
         let bad = |line: usize, message: String| ConfigError {
@@ -316,7 +330,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         let svc_check = defaults.check.merged(&s.check);
         let mut checks = Vec::with_capacity(s.destinations.len());
         for (j, d) in s.destinations.iter().enumerate() {
-            let dline = line_of(text, d.span().start);
+            let dline = lines.of(d.span().start);
             let dd = d.get_ref();
             let c = svc_check.merged(&dd.check);
             let target = SocketAddr::new(dd.address, dd.port);
@@ -593,12 +607,6 @@ pub(crate) fn exec_env(service: &str, target: SocketAddr) -> Vec<(String, String
         ("RVSADMD_ADDRESS".into(), target.ip().to_string()),
         ("RVSADMD_PORT".into(), target.port().to_string()),
     ]
-}
-
-/// The configured destination with its check, for callers that walk
-/// both.
-pub fn destinations(v: &Virtual) -> impl Iterator<Item = (&DestSpec, &Check)> {
-    v.spec.destinations.iter().zip(&v.checks)
 }
 
 /// A TOML basic string.
@@ -885,6 +893,15 @@ check = { type = "tcp", port = 81, path = "/x" }
         let e = p("[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\ncheck = { type = \"smtp\" }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n").unwrap_err();
         assert!(e.message.contains("unknown check type `smtp`"), "{e}");
         assert_eq!(e.at.line, 6);
+    }
+
+    #[test]
+    fn offsets_to_lines() {
+        let l = Lines::new("a\nbc\n\nd");
+        assert_eq!(
+            [0, 1, 2, 3, 4, 5, 6].map(|i| l.of(i)),
+            [1, 1, 2, 2, 2, 3, 4]
+        );
     }
 
     #[test]

@@ -21,7 +21,9 @@ use tokio::sync::{mpsc, oneshot};
 
 /// How `rvsadmd run` was asked to run.
 pub struct RunOptions {
-    /// Reads the configuration (again on reload).
+    /// The configuration to start with.
+    pub config: Config,
+    /// Reads the configuration again (on reload).
     pub load: Box<dyn Fn() -> Result<Config, String> + Send>,
     /// Overrides the configuration's state file.
     pub state_file: Option<PathBuf>,
@@ -91,18 +93,22 @@ struct Daemon {
     /// Services owned before a reload that the new configuration dropped:
     /// deleted at the next sync.
     dropped: BTreeSet<ServiceKey>,
-    last_live: Snapshot,
 }
 
 impl Daemon {
-    /// Read the owned services, decide, and send what differs as one
-    /// batch.
-    async fn sync(&mut self) {
+    /// The owned services (and those a reload dropped) as the kernel has
+    /// them now, read off the runtime's thread.
+    async fn read_now(&self) -> Result<crate::Result<Snapshot>, tokio::task::JoinError> {
         let ipvs = self.ipvs.clone();
         let mut owned = owned_keys(&self.engine.config);
         owned.extend(self.dropped.iter().copied());
-        let read = tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await;
-        let live = match read {
+        tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await
+    }
+
+    /// Read the owned services, decide, and send what differs as one
+    /// batch.
+    async fn sync(&mut self) {
+        let live = match self.read_now().await {
             Ok(Ok(l)) => l,
             Ok(Err(e)) => {
                 event(
@@ -146,7 +152,6 @@ impl Daemon {
         }
         self.dropped.clear();
         if plan.steps.is_empty() {
-            self.last_live = live;
             return;
         }
         let changes = plan.changes();
@@ -154,13 +159,7 @@ impl Daemon {
         let started = Instant::now();
         let sent = tokio::task::spawn_blocking(move || ipvs.apply_batch(&changes)).await;
         let outcomes: Vec<StepOutcome> = match sent {
-            Ok(Ok(r)) => r
-                .into_iter()
-                .map(|r| match r {
-                    Ok(()) => StepOutcome::Applied,
-                    Err(e) => StepOutcome::Failed(e),
-                })
-                .collect(),
+            Ok(Ok(r)) => r.into_iter().map(StepOutcome::from).collect(),
             Ok(Err(e)) => {
                 event(
                     "write_failed",
@@ -194,15 +193,6 @@ impl Daemon {
                    "ms": started.elapsed().as_secs_f64() * 1e3}),
         );
         self.engine.written(&plan.steps, &outcomes);
-        // What status shows: the table after the batch.
-        let ipvs = self.ipvs.clone();
-        let mut owned = owned_keys(&self.engine.config);
-        owned.extend(self.dropped.iter().copied());
-        self.last_live = match tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await
-        {
-            Ok(Ok(after)) => after,
-            _ => live,
-        };
     }
 
     fn save_state(&self) {
@@ -225,10 +215,8 @@ impl Daemon {
             })
         };
         match req {
-            Request::Status => (
-                json!({"ok": true, "destinations": self.engine.status(&self.last_live)}),
-                false,
-            ),
+            // Answered by `status`, which reads the table.
+            Request::Status => (json!({"ok": true}), false),
             Request::Drain {
                 service,
                 destination,
@@ -282,6 +270,17 @@ impl Daemon {
         }
     }
 
+    /// `rvsadmd status`: decide first, then show the table as it is after
+    /// that.
+    async fn status(&mut self) -> Value {
+        self.sync().await;
+        match self.read_now().await {
+            Ok(Ok(live)) => json!({"ok": true, "destinations": self.engine.status(&live)}),
+            Ok(Err(e)) => json!({"ok": false, "error": e.to_string()}),
+            Err(e) => json!({"ok": false, "error": e.to_string()}),
+        }
+    }
+
     fn reload(&mut self, loaded: Result<Config, String>) -> Result<(), String> {
         let cfg = loaded?;
         let old = owned_keys(&self.engine.config);
@@ -332,11 +331,11 @@ fn spawn_checks(checks: Vec<Check>, tx: mpsc::Sender<Msg>) -> Vec<tokio::task::J
 /// the engine) and the difference is applied at once.
 async fn reload_now(
     d: &mut Daemon,
-    opts: &RunOptions,
+    load: &dyn Fn() -> Result<Config, String>,
     tasks: &mut Vec<tokio::task::JoinHandle<()>>,
     tx: &mpsc::Sender<Msg>,
 ) -> Result<(), String> {
-    match d.reload((opts.load)()) {
+    match d.reload(load()) {
         Ok(()) => {
             for t in tasks.drain(..) {
                 t.abort();
@@ -357,12 +356,15 @@ async fn reload_now(
 }
 
 async fn main_loop(opts: RunOptions) -> Result<(), String> {
-    let cfg = (opts.load)()?;
-    let state_file = opts.state_file.clone().or_else(|| cfg.state_file.clone());
-    let control_socket = opts
-        .control_socket
-        .clone()
-        .or_else(|| cfg.control_socket.clone());
+    let RunOptions {
+        config: cfg,
+        load,
+        state_file,
+        control_socket,
+        poll,
+    } = opts;
+    let state_file = state_file.or_else(|| cfg.state_file.clone());
+    let control_socket = control_socket.or_else(|| cfg.control_socket.clone());
     for note in &cfg.notes {
         event("note", json!({"note": note}));
     }
@@ -380,7 +382,6 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         engine,
         state_file,
         dropped: BTreeSet::new(),
-        last_live: Snapshot::default(),
     };
     let (tx, mut rx) = mpsc::channel::<Msg>(4096);
     if let Some(path) = &control_socket {
@@ -432,7 +433,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         "started",
         json!({"services": d.engine.config.services.len(), "checks": tasks.len()}),
     );
-    let mut poll = tokio::time::interval(opts.poll);
+    let mut poll = tokio::time::interval(poll);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = false;
     // When the changes gathered so far are sent: 20 ms after the first
@@ -454,26 +455,22 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                         }
                         dirty = true;
                         let st = d.engine.health.get(&c).map(|h| h.state.name()).unwrap_or("unknown");
-                        for v in &d.engine.config.services {
-                            for (x, vc) in v.spec.destinations.iter().zip(&v.checks) {
-                                if *vc == c {
-                                    event("health", json!({"service": v.key().to_string(),
-                                        "destination": x.addr.to_string(), "health": st,
-                                        "check": c.probe.kind(), "reason": reason}));
-                                }
-                            }
+                        for (k, a) in d.engine.destinations_of(&c) {
+                            event("health", json!({"service": k.to_string(),
+                                "destination": a.to_string(), "health": st,
+                                "check": c.probe.kind(), "reason": reason}));
                         }
                     }
                 }
                 Some(Msg::Control(req, answer)) => {
                     let reload = matches!(req, Request::Reload);
                     if matches!(req, Request::Status) {
-                        // The weights shown are the table's as of now.
-                        d.sync().await;
+                        let _ = answer.send(d.status().await);
+                        continue;
                     }
                     let (v, changed) = d.control(req);
                     if reload {
-                        let r = reload_now(&mut d, &opts, &mut tasks, &tx).await;
+                        let r = reload_now(&mut d, &*load, &mut tasks, &tx).await;
                         let _ = answer.send(match r {
                             Ok(()) => v,
                             Err(e) => json!({"ok": false, "error": e}),
@@ -491,7 +488,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             }
             _ = poll.tick() => { d.sync().await; }
             _ = hup.recv() => {
-                let _ = reload_now(&mut d, &opts, &mut tasks, &tx).await;
+                let _ = reload_now(&mut d, &*load, &mut tasks, &tx).await;
             }
             _ = term.recv() => break,
             _ = int.recv() => break,

@@ -87,7 +87,7 @@ impl AdminState {
     }
 
     /// Put this state into `e` (entries for destinations no longer
-    /// configured are dropped by the next reconfiguration).
+    /// configured are dropped).
     pub fn restore(&self, e: &mut Engine) {
         for x in &self.drained {
             if let (Ok(k), Ok(d)) = (parse_service(&x.service), parse_dest(&x.destination)) {
@@ -103,8 +103,7 @@ impl AdminState {
                 e.overrides.insert((k, d), o);
             }
         }
-        let cfg = e.config.clone();
-        e.reconfigure(cfg);
+        e.forget_unconfigured();
     }
 
     /// Read the state file; `Ok(None)` when there is none yet.

@@ -176,14 +176,18 @@ fn converge_checked(
     })
 }
 
-fn outcomes(results: Vec<Result<()>>) -> Vec<Outcome> {
-    results
-        .into_iter()
-        .map(|r| match r {
+impl From<Result<()>> for Outcome {
+    /// The outcome of one result of [`Ipvs::apply_batch`].
+    fn from(r: Result<()>) -> Self {
+        match r {
             Ok(()) => Outcome::Applied,
             Err(e) => Outcome::Failed(e),
-        })
-        .collect()
+        }
+    }
+}
+
+fn outcomes(results: Vec<Result<()>>) -> Vec<Outcome> {
+    results.into_iter().map(Outcome::from).collect()
 }
 
 /// Wait for the plan's pending removals and send each once its
