@@ -827,21 +827,18 @@ fn reals_of(i: &Item, v6: bool, key: ServiceKey, vport: u16) -> Result<Vec<RealL
             service_port(p, "").ok_or_else(|| format!("invalid port `{p}` for real server"))?
         }
     };
-    let mut words = rest.split_whitespace().peekable();
-    let fwd = words
-        .next()
-        .and_then(forward_of)
-        .ok_or("forward method must be gate, masq or ipip")?;
+    let rest = rest.trim_start();
+    let (fwd_word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let fwd = forward_of(fwd_word).ok_or("forward method must be gate, masq or ipip")?;
     let mut weight = Weight::ONE;
     let (mut upper, mut lower) = (0u32, 0u32);
     let mut strings: Vec<String> = Vec::new();
-    let rest_text: Vec<&str> = words.collect();
-    let rest_joined = rest_text.join(" ");
     // Quoted request/receive, then the words.
     let mut plain = String::new();
     let mut in_q = false;
     let mut cur = String::new();
-    for ch in rest_joined.chars() {
+    // Quoted strings keep their spaces as written.
+    for ch in after.chars() {
         match (in_q, ch) {
             (false, '"') => in_q = true,
             (true, '"') => {
@@ -1008,6 +1005,13 @@ mod tests {
         assert_eq!(f.addr, "127.0.0.1:80".parse().unwrap());
         assert_eq!(f.config.forward, ForwardMethod::Masq);
         assert_eq!(f.config.weight.get(), 1);
+        let c = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80  masq  2  \"/a\", \"two  spaces\"\n")
+            .unwrap();
+        let Probe::Http(h) = &c.services[0].checks[0].probe else {
+            panic!()
+        };
+        assert_eq!(h.expect, Some(Expect::Regex("two  spaces".into())));
+        assert_eq!(c.services[0].spec.destinations[0].config.weight.get(), 2);
         let c = p("virtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n").unwrap();
         assert_eq!(c.services[0].checks[0].probe, Probe::Up); // service none
         let c = p(
