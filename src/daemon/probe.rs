@@ -3,7 +3,7 @@
 
 use super::config::{Expect, HttpProbe, Probe};
 use super::health::Outcome;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -11,16 +11,19 @@ use tokio::net::TcpStream;
 /// headers and the start of the body.
 const MAX_RESPONSE: usize = 64 * 1024;
 
-/// Run `probe` once, taking at most `timeout`.
-pub async fn run(probe: &Probe, timeout: Duration) -> Outcome {
-    let start = Instant::now();
+/// Run `probe` once, started at `start` (its scheduled time), taking at
+/// most `timeout` from then. The latency is counted from `start` too: one
+/// clock read per probe (a check start made late by a busy director
+/// shows in it).
+pub async fn run(probe: &Probe, start: tokio::time::Instant, timeout: Duration) -> Outcome {
+    let deadline = start + timeout;
     let (ok, weight, reason) = match probe {
         Probe::Up => (true, None, "checktype on".to_string()),
         Probe::Down => (false, None, "checktype off".to_string()),
         // Never scheduled (see `run`); a result here changes nothing.
         Probe::Unchecked => (true, None, "not checked".to_string()),
         Probe::Tcp { target } => {
-            match tokio::time::timeout(timeout, TcpStream::connect(target)).await {
+            match tokio::time::timeout_at(deadline, TcpStream::connect(target)).await {
                 Ok(Ok(s)) => {
                     // Close with a reset: no FIN exchange, no TIME_WAIT
                     // socket per check left on either side.
@@ -31,13 +34,13 @@ pub async fn run(probe: &Probe, timeout: Duration) -> Outcome {
                 Err(_) => (false, None, "connect timed out".into()),
             }
         }
-        Probe::Http(h) => match tokio::time::timeout(timeout, http(h)).await {
+        Probe::Http(h) => match tokio::time::timeout_at(deadline, http(h)).await {
             Ok(Ok(())) => (true, None, "response as expected".into()),
             Ok(Err(m)) => (false, None, m),
             Err(_) => (false, None, "timed out".into()),
         },
         Probe::Exec { argv, env, dynamic } => {
-            let (ok, w, why) = exec(argv, env, timeout).await;
+            let (ok, w, why) = exec(argv, env, deadline).await;
             if *dynamic || w.is_none() {
                 (ok, w, why)
             } else {
@@ -48,7 +51,7 @@ pub async fn run(probe: &Probe, timeout: Duration) -> Outcome {
     Outcome {
         ok,
         weight,
-        latency: start.elapsed(),
+        latency: tokio::time::Instant::now().saturating_duration_since(start),
         reason,
     }
 }
@@ -163,7 +166,7 @@ where
 async fn exec(
     argv: &[String],
     env: &[(String, String)],
-    timeout: Duration,
+    deadline: tokio::time::Instant,
 ) -> (bool, Option<u32>, String) {
     let Some((prog, args)) = argv.split_first() else {
         return (false, None, "no program".into());
@@ -180,7 +183,7 @@ async fn exec(
         Ok(c) => c,
         Err(e) => return (false, None, format!("cannot run {prog}: {e}")),
     };
-    match tokio::time::timeout(timeout, child.wait()).await {
+    match tokio::time::timeout_at(deadline, child.wait()).await {
         Ok(Ok(status)) => match status.code() {
             Some(0) => (true, None, "exit 0".into()),
             Some(1) => (false, None, "exit 1".into()),
@@ -252,27 +255,37 @@ mod tests {
     #[tokio::test]
     async fn exec_exit_codes_and_timeouts() {
         let sh = |s: &str| vec!["/bin/sh".to_string(), "-c".into(), s.to_string()];
-        let t = Duration::from_secs(5);
-        assert!(exec(&sh("exit 0"), &[], t).await.0);
-        assert!(!exec(&sh("exit 1"), &[], t).await.0);
+        let in_5s = || tokio::time::Instant::now() + Duration::from_secs(5);
+        assert!(exec(&sh("exit 0"), &[], in_5s()).await.0);
+        assert!(!exec(&sh("exit 1"), &[], in_5s()).await.0);
         assert_eq!(
-            exec(&sh("exit 7"), &[], t).await,
+            exec(&sh("exit 7"), &[], in_5s()).await,
             (true, Some(5), "exit 7".into())
         );
         let env = [("RVSADMD_PORT".to_string(), "81".to_string())];
-        assert!(exec(&sh("test \"$RVSADMD_PORT\" = 81"), &env, t).await.0);
-        let start = Instant::now();
-        let r = exec(&sh("sleep 30 & sleep 30"), &[], Duration::from_millis(200)).await;
+        assert!(
+            exec(&sh("test \"$RVSADMD_PORT\" = 81"), &env, in_5s())
+                .await
+                .0
+        );
+        let start = std::time::Instant::now();
+        let soon = tokio::time::Instant::now() + Duration::from_millis(200);
+        let r = exec(&sh("sleep 30 & sleep 30"), &[], soon).await;
         assert_eq!(r, (false, None, "timed out".into()));
         assert!(start.elapsed() < Duration::from_secs(10));
-        assert!(!exec(&["/nonexistent/x".to_string()], &[], t).await.0);
+        assert!(!exec(&["/nonexistent/x".to_string()], &[], in_5s()).await.0);
     }
 
     #[tokio::test]
     async fn tcp_connects_or_not() {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let target = l.local_addr().unwrap();
-        let up = run(&Probe::Tcp { target }, Duration::from_secs(2)).await;
+        let up = run(
+            &Probe::Tcp { target },
+            tokio::time::Instant::now(),
+            Duration::from_secs(2),
+        )
+        .await;
         assert!(up.ok, "{up:?}");
         drop(l);
         // A port bound but not listening (held, so no other test can take
@@ -294,7 +307,12 @@ mod tests {
         .unwrap();
         let held: SockaddrIn = getsockname(std::os::fd::AsRawFd::as_raw_fd(&fd)).unwrap();
         let closed = std::net::SocketAddr::from(([127, 0, 0, 1], held.port()));
-        let down = run(&Probe::Tcp { target: closed }, Duration::from_secs(2)).await;
+        let down = run(
+            &Probe::Tcp { target: closed },
+            tokio::time::Instant::now(),
+            Duration::from_secs(2),
+        )
+        .await;
         assert!(!down.ok, "{down:?}");
         drop(fd);
     }
@@ -319,10 +337,20 @@ mod tests {
         let mut p = probe(Some(Expect::Text("healthy".into())));
         p.target = target;
         p.path = "/ok".into();
-        let o = run(&Probe::Http(p.clone()), Duration::from_secs(2)).await;
+        let o = run(
+            &Probe::Http(p.clone()),
+            tokio::time::Instant::now(),
+            Duration::from_secs(2),
+        )
+        .await;
         assert!(o.ok, "{o:?}");
         p.path = "/missing".into();
-        let o = run(&Probe::Http(p), Duration::from_secs(2)).await;
+        let o = run(
+            &Probe::Http(p),
+            tokio::time::Instant::now(),
+            Duration::from_secs(2),
+        )
+        .await;
         assert!(!o.ok && o.reason == "status 404", "{o:?}");
     }
 }

@@ -93,6 +93,10 @@ struct Daemon {
     /// Services owned before a reload that the new configuration dropped:
     /// deleted at the next sync.
     dropped: BTreeSet<ServiceKey>,
+    /// The owned services as last read, kept in step with our own writes
+    /// (`None`: read before the next decision). Decisions on check
+    /// results use it; a look for changes made by hand reads the table.
+    table: Option<Snapshot>,
 }
 
 impl Daemon {
@@ -105,25 +109,37 @@ impl Daemon {
         tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await
     }
 
-    /// Read the owned services, decide, and send what differs as one
-    /// batch.
-    async fn sync(&mut self) {
-        let live = match self.read_now().await {
-            Ok(Ok(l)) => l,
-            Ok(Err(e)) => {
-                event(
-                    "read_failed",
-                    json!({"error": e.to_string(), "code": e.code()}),
-                );
-                return;
-            }
-            Err(e) => {
-                event("read_failed", json!({"error": e.to_string()}));
-                return;
-            }
+    /// Decide and send what differs as one batch. With `look`, or when
+    /// no copy is kept, the owned services are read first and changes
+    /// made by hand taken note of; else the kept copy is decided from.
+    async fn sync(&mut self, look: bool) {
+        let live = match self.table.take() {
+            Some(t) if !look => t,
+            _ => match self.read_now().await {
+                Ok(Ok(l)) => {
+                    self.observe(&l);
+                    l
+                }
+                Ok(Err(e)) => {
+                    event(
+                        "read_failed",
+                        json!({"error": e.to_string(), "code": e.code()}),
+                    );
+                    return;
+                }
+                Err(e) => {
+                    event("read_failed", json!({"error": e.to_string()}));
+                    return;
+                }
+            },
         };
+        self.decide(live).await;
+    }
+
+    /// Take note of changes made by hand in the table as read.
+    fn observe(&mut self, live: &Snapshot) {
         let before: Vec<_> = self.engine.overrides.clone().into_iter().collect();
-        self.engine.observe(&live);
+        self.engine.observe(live);
         for (k, o) in &self.engine.overrides {
             if !before.iter().any(|(b, bo)| b == k && bo == o) {
                 event(
@@ -133,6 +149,11 @@ impl Daemon {
                 );
             }
         }
+    }
+
+    /// Plan the desired state against `live`, send it, and keep `live`
+    /// in step with what the kernel accepted.
+    async fn decide(&mut self, mut live: Snapshot) {
         let desired = self.engine.desired(&live);
         let mut plan = match reconcile::plan(&desired, &live, &Options::default()) {
             Ok(p) => p,
@@ -152,6 +173,7 @@ impl Daemon {
         }
         self.dropped.clear();
         if plan.steps.is_empty() {
+            self.table = Some(live);
             return;
         }
         let changes = plan.changes();
@@ -176,6 +198,14 @@ impl Daemon {
             .iter()
             .filter(|o| matches!(o, StepOutcome::Failed(_)))
             .count();
+        // A refused change means the table is not what we thought: read
+        // it again before the next decision.
+        if failed == 0 {
+            for s in &plan.steps {
+                live.record(&s.change);
+            }
+            self.table = Some(live);
+        }
         for (s, o) in plan.steps.iter().zip(&outcomes) {
             let what = crate::cli::apply::ipvsadm_command(&s.change);
             match o {
@@ -273,7 +303,7 @@ impl Daemon {
     /// `rvsadmd status`: decide first, then show the table as it is after
     /// that.
     async fn status(&mut self) -> Value {
-        self.sync().await;
+        self.sync(true).await;
         match self.read_now().await {
             Ok(Ok(live)) => json!({"ok": true, "destinations": self.engine.status(&live)}),
             Ok(Err(e)) => json!({"ok": false, "error": e.to_string()}),
@@ -287,43 +317,69 @@ impl Daemon {
         let new = owned_keys(&cfg);
         self.dropped.extend(old.difference(&new).copied());
         self.engine.reconfigure(cfg);
+        self.table = None;
         Ok(())
     }
 }
 
 /// Spread the checks' first starts over one interval each, then run each
 /// at its interval, never overlapping itself.
+///
+/// Starts are gathered in slots (10 ms, or a twentieth of a shorter
+/// interval): checks of one interval whose starts fall in one slot wake
+/// the runtime once, not once each, and their deadlines are computed
+/// from the slot, without reading the clock.
 fn spawn_checks(checks: Vec<Check>, tx: mpsc::Sender<Msg>) -> Vec<tokio::task::JoinHandle<()>> {
     let checks: Vec<Check> = checks
         .into_iter()
         .filter(|c| c.probe != super::config::Probe::Unchecked)
         .collect();
     let n = checks.len().max(1) as u32;
+    let epoch = tokio::time::Instant::now();
     checks
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let tx = tx.clone();
-            let offset = c.interval.mul_f64(f64::from(i as u32 % n) / f64::from(n));
+            let offset = slotted(
+                c.interval.mul_f64(f64::from(i as u32 % n) / f64::from(n)),
+                slot_of(c.interval),
+            );
             tokio::spawn(async move {
-                let mut next = tokio::time::Instant::now() + offset;
+                let mut next = epoch + offset;
                 loop {
                     tokio::time::sleep_until(next).await;
-                    let o = probe::run(&c.probe, c.timeout).await;
+                    let o = probe::run(&c.probe, next, c.timeout).await;
+                    // The probe read the clock when it ended: its start
+                    // plus its latency is now.
+                    let ended = next + o.latency;
                     if tx.send(Msg::Result(c.clone(), o)).await.is_err() {
                         return;
                     }
                     next += c.interval;
-                    let now = tokio::time::Instant::now();
-                    if next < now {
+                    if next < ended {
                         // A probe longer than the interval: start again at
                         // once, and keep the spread from now on.
-                        next = now;
+                        next = ended;
                     }
                 }
             })
         })
         .collect()
+}
+
+/// The slot check starts are gathered in, for checks at `interval`.
+fn slot_of(interval: Duration) -> Duration {
+    Duration::from_millis(10).min(interval / 20)
+}
+
+/// `offset` rounded down to a whole number of slots.
+fn slotted(offset: Duration, slot: Duration) -> Duration {
+    if slot.is_zero() {
+        return offset;
+    }
+    let k = offset.as_nanos() / slot.as_nanos();
+    slot * u32::try_from(k).unwrap_or(u32::MAX)
 }
 
 /// Read the configuration again: refused whole when invalid (the old one
@@ -345,7 +401,7 @@ async fn reload_now(
                 "reloaded",
                 json!({"services": d.engine.config.services.len()}),
             );
-            d.sync().await;
+            d.sync(true).await;
             Ok(())
         }
         Err(e) => {
@@ -382,6 +438,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         engine,
         state_file,
         dropped: BTreeSet::new(),
+        table: None,
     };
     let (tx, mut rx) = mpsc::channel::<Msg>(4096);
     if let Some(path) = &control_socket {
@@ -427,7 +484,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
 
     // The table as it is: destinations already there keep their weight
     // until their first result.
-    d.sync().await;
+    d.sync(true).await;
     let mut tasks = spawn_checks(d.engine.checks(), tx.clone());
     event(
         "started",
@@ -476,7 +533,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                             Err(e) => json!({"ok": false, "error": e}),
                         });
                     } else {
-                        if changed { d.sync().await; }
+                        if changed { d.sync(true).await; }
                         let _ = answer.send(v);
                     }
                 }
@@ -484,9 +541,9 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             },
             _ = flush, if dirty => {
                 dirty = false;
-                d.sync().await;
+                d.sync(false).await;
             }
-            _ = poll.tick() => { d.sync().await; }
+            _ = poll.tick() => { d.sync(true).await; }
             _ = hup.recv() => {
                 let _ = reload_now(&mut d, &*load, &mut tasks, &tx).await;
             }
@@ -513,4 +570,19 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         let _ = std::fs::remove_file(p);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starts_are_gathered_in_slots() {
+        let ms = Duration::from_millis;
+        assert_eq!(slot_of(ms(1000)), ms(10));
+        assert_eq!(slot_of(ms(100)), ms(5));
+        assert_eq!(slotted(ms(1234), ms(10)), ms(1230));
+        assert_eq!(slotted(ms(9), ms(10)), ms(0));
+        assert_eq!(slotted(ms(7), Duration::ZERO), ms(7));
+    }
 }

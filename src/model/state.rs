@@ -1,8 +1,8 @@
 //! Whole tables: a desired state, and a snapshot of the live one.
 
 use super::{
-    Daemon, DaemonState, Family, ForwardMethod, Netmask, Protocol, Service, ServiceKey,
-    ServiceSpec, Timeouts, TunnelType,
+    Change, Daemon, DaemonState, Destination, Family, ForwardMethod, Netmask, Protocol, Service,
+    ServiceFlags, ServiceKey, ServiceSpec, Stats, Timeouts, TunnelType,
 };
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -261,5 +261,97 @@ impl Snapshot {
     /// The service with this key.
     pub fn service(&self, key: &ServiceKey) -> Option<&Service> {
         self.services.iter().find(|s| s.key == *key)
+    }
+
+    /// Bring the snapshot in step with a change the kernel has accepted,
+    /// without reading the table again: a controller that keeps its own
+    /// copy calls this for every change that succeeded. Configuration
+    /// follows the change; a new object's counters and status start at
+    /// zero, and [`Change::Zero`] zeroes counters (rates too, though the
+    /// kernel's estimator keeps its averages); connection counts are not
+    /// modelled. A change that cannot have been accepted for this
+    /// snapshot (an edit of a service it does not hold) leaves it as it
+    /// is; so does a change made by someone else meanwhile, which only a
+    /// read shows.
+    ///
+    /// ```
+    /// use rvsadm::{Change, DestConfig, ForwardMethod, Service, ServiceKey, Snapshot};
+    /// let key = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+    /// let mut t = Snapshot::default();
+    /// t.record(&Change::AddService(Service::new(key)));
+    /// t.record(&Change::add_destination(key, "10.0.0.1:80".parse().unwrap(),
+    ///                                   DestConfig::new(ForwardMethod::Masq)));
+    /// assert_eq!(t.service(&key).unwrap().destinations.len(), 1);
+    /// t.record(&Change::DeleteService(key));
+    /// assert!(t.services.is_empty());
+    /// ```
+    pub fn record(&mut self, change: &Change) {
+        let find = |t: &Snapshot, k: &ServiceKey| t.services.iter().position(|s| s.key == *k);
+        match change {
+            Change::AddService(s) => {
+                if find(self, &s.key).is_none() {
+                    let mut n = Service::new(s.key).with_config(s.config.clone());
+                    n.kernel_flags = ServiceFlags::HASHED;
+                    self.services.push(n);
+                }
+            }
+            Change::EditService(s) => {
+                if let Some(i) = find(self, &s.key) {
+                    self.services[i].config = s.config.clone();
+                    self.services[i].unknown = s.unknown.clone();
+                }
+            }
+            Change::DeleteService(k) => self.services.retain(|s| s.key != *k),
+            Change::Flush => self.services.clear(),
+            Change::AddDestination(k, d) => {
+                if let Some(i) = find(self, k) {
+                    let dests = &mut self.services[i].destinations;
+                    if !dests.iter().any(|x| x.addr == d.addr) {
+                        dests.push(Destination::new(d.addr, d.config));
+                    }
+                }
+            }
+            Change::EditDestination(k, d) => {
+                if let Some(i) = find(self, k) {
+                    if let Some(x) = self.services[i]
+                        .destinations
+                        .iter_mut()
+                        .find(|x| x.addr == d.addr)
+                    {
+                        x.config = d.config;
+                        x.unknown = d.unknown.clone();
+                    }
+                }
+            }
+            Change::DeleteDestination(k, a) => {
+                if let Some(i) = find(self, k) {
+                    self.services[i].destinations.retain(|x| x.addr != *a);
+                }
+            }
+            Change::Zero(k) => {
+                for s in &mut self.services {
+                    if k.map_or(true, |k| k == s.key) {
+                        s.stats = Stats::default();
+                        for d in &mut s.destinations {
+                            d.status.stats = Stats::default();
+                        }
+                    }
+                }
+            }
+            Change::SetTimeouts(t) => {
+                let keep = |new: u32, old: u32| if new == 0 { old } else { new };
+                self.timeouts = Timeouts {
+                    tcp: keep(t.tcp, self.timeouts.tcp),
+                    tcp_fin: keep(t.tcp_fin, self.timeouts.tcp_fin),
+                    udp: keep(t.udp, self.timeouts.udp),
+                };
+            }
+            Change::StartDaemon(d) => {
+                if !self.daemons.iter().any(|x| x.state == d.state) {
+                    self.daemons.push(d.clone());
+                }
+            }
+            Change::StopDaemon(d) => self.daemons.retain(|x| x.state != d.state),
+        }
     }
 }

@@ -634,6 +634,21 @@ fn check_converged(
     Ok(())
 }
 
+/// The configuration of a table, in its order.
+fn configs(t: &Snapshot) -> Vec<(Service, Vec<(SocketAddr, DestConfig)>)> {
+    t.services
+        .iter()
+        .map(|s| {
+            let mut bare = Service::new(s.key).with_config(s.config.clone());
+            bare.kernel_flags = s.kernel_flags;
+            (
+                bare,
+                s.destinations.iter().map(|d| (d.addr, d.config)).collect(),
+            )
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -658,9 +673,13 @@ proptest! {
             .map(|s| s.key)
             .collect();
         let mut t = live.clone();
+        // A copy kept in step by `Snapshot::record` alone.
+        let mut kept = live.clone();
         for s in &p.steps {
             let r = sim::apply(&mut t, &s.change);
             prop_assert!(r.is_ok(), "{:?} refused: {:?}\nplan {:#?}", s.change, r, p.steps);
+            kept.record(&s.change);
+            prop_assert_eq!(configs(&kept), configs(&t), "after {:?}", s.change);
             for k in &guarded {
                 prop_assert!(total_weight(&t, k).unwrap_or(0) > 0, "{} at weight 0 after {:?}", k, s.change);
             }
