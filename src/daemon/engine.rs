@@ -57,6 +57,9 @@ pub struct Engine {
     seen: BTreeSet<ServiceKey>,
     /// Services deleted by hand, kept deleted under `adopt`.
     deleted_services: BTreeSet<ServiceKey>,
+    /// Services whose destinations' health changed since the last
+    /// [`Engine::take_changed`].
+    changed: BTreeSet<ServiceKey>,
 }
 
 /// One line of `rvsadmd status`.
@@ -100,6 +103,7 @@ impl Engine {
             decided: HashMap::new(),
             seen: BTreeSet::new(),
             deleted_services: BTreeSet::new(),
+            changed: BTreeSet::new(),
         };
         e.sync_checks();
         e
@@ -172,12 +176,25 @@ impl Engine {
             .flat_map(|v| v.spec.destinations.iter().map(move |d| (v.key(), d.addr)))
     }
 
-    /// Record a check result; returns whether a decision may have changed.
+    /// Record a check result; returns whether a decision may have changed
+    /// (the services it changed are then in [`Engine::take_changed`]).
     pub fn record(&mut self, check: &Check, o: Outcome) -> bool {
-        match self.health.get_mut(check) {
+        let changed = match self.health.get_mut(check) {
             Some(h) => h.record(o, check.rise, check.fall),
             None => false,
+        };
+        if changed {
+            if let Some(users) = self.users.get(check) {
+                self.changed.extend(users.iter().map(|d| d.0));
+            }
         }
+        changed
+    }
+
+    /// The services whose destinations' health changed since the last
+    /// call: what a decision on check results alone has to look at.
+    pub fn take_changed(&mut self) -> BTreeSet<ServiceKey> {
+        std::mem::take(&mut self.changed)
     }
 
     /// Compare the table with what was expected and take note of changes
@@ -277,16 +294,21 @@ impl Engine {
     }
 
     /// The desired state of the owned services, given the table as read
-    /// (`live`, the owned services). Also remembers the decisions (for
-    /// policy `ignore`).
-    pub fn desired(&mut self, live: &Snapshot) -> DesiredState {
+    /// (`live`, the owned services); of those in `only` when it is given
+    /// (planned without pruning, the others are left as they are). Also
+    /// remembers the decisions (for policy `ignore`).
+    pub fn desired(
+        &mut self,
+        live: &Snapshot,
+        only: Option<&BTreeSet<ServiceKey>>,
+    ) -> DesiredState {
         let by_key: HashMap<ServiceKey, &Service> =
             live.services.iter().map(|s| (s.key, s)).collect();
         let mut services = Vec::new();
         let mut decided = Vec::new();
         for v in &self.config.services {
             let key = v.key();
-            if self.deleted_services.contains(&key) {
+            if self.deleted_services.contains(&key) || only.is_some_and(|o| !o.contains(&key)) {
                 continue;
             }
             let live_s = by_key.get(&key).copied();
@@ -535,7 +557,7 @@ weight = 5
     /// One sync as `run` does it: look, decide, "apply".
     fn sync(e: &mut Engine, live: &mut Snapshot) -> DesiredState {
         e.observe(live);
-        let d = e.desired(live);
+        let d = e.desired(live, None);
         *live = table_of(&d);
         // What was written is what is expected now.
         for s in &live.services {
@@ -572,6 +594,27 @@ weight = 5
         e.ready(key, None);
         let d = sync(&mut e, &mut live);
         assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 5)]));
+    }
+
+    #[test]
+    fn a_result_marks_only_the_services_it_changed() {
+        let two = format!(
+            "{CFG}\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.2\"\nport = 80\n\
+             [[services.destinations]]\naddress = \"10.0.0.7\"\nport = 80\nforward = \"masq\"\n"
+        );
+        let mut e = engine(&two);
+        let mut live = Snapshot::default();
+        sync(&mut e, &mut live);
+        assert!(e.take_changed().is_empty(), "no result yet");
+        result(&mut e, 0, true);
+        result(&mut e, 0, true); // no change: nothing new marked
+        let changed = e.take_changed();
+        let first = e.config.services[0].key();
+        assert_eq!(changed.into_iter().collect::<Vec<_>>(), vec![first]);
+        let d = e.desired(&live, Some(&[first].into_iter().collect()));
+        assert_eq!(d.services.len(), 1);
+        assert_eq!(d.services[0].key, first);
+        assert!(e.take_changed().is_empty());
     }
 
     #[test]

@@ -113,12 +113,14 @@ impl Daemon {
     /// no copy is kept, the owned services are read first and changes
     /// made by hand taken note of; else the kept copy is decided from.
     async fn sync(&mut self, look: bool) {
-        let live = match self.table.take() {
-            Some(t) if !look => t,
+        // Health changed for these services; a full decision covers them.
+        let changed = self.engine.take_changed();
+        let (live, only) = match self.table.take() {
+            Some(t) if !look => (t, Some(changed)),
             _ => match self.read_now().await {
                 Ok(Ok(l)) => {
                     self.observe(&l);
-                    l
+                    (l, None)
                 }
                 Ok(Err(e)) => {
                     event(
@@ -133,7 +135,7 @@ impl Daemon {
                 }
             },
         };
-        self.decide(live).await;
+        self.decide(live, only.as_ref()).await;
     }
 
     /// Take note of changes made by hand in the table as read.
@@ -151,10 +153,11 @@ impl Daemon {
         }
     }
 
-    /// Plan the desired state against `live`, send it, and keep `live`
-    /// in step with what the kernel accepted.
-    async fn decide(&mut self, mut live: Snapshot) {
-        let desired = self.engine.desired(&live);
+    /// Plan the desired state (of the services in `only`, or of all)
+    /// against `live`, send it, and keep `live` in step with what the
+    /// kernel accepted.
+    async fn decide(&mut self, mut live: Snapshot, only: Option<&BTreeSet<ServiceKey>>) {
+        let desired = self.engine.desired(&live, only);
         let mut plan = match reconcile::plan(&desired, &live, &Options::default()) {
             Ok(p) => p,
             Err(e) => {
