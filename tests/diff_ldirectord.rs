@@ -103,9 +103,21 @@ fn stop(mut c: Child) {
     panic!("the daemon did not stop within 60 s of SIGTERM");
 }
 
+/// Steps some scenarios add before the stop.
+#[derive(Clone, Copy, Default)]
+struct Extra<'a> {
+    /// The service whose 10.0.0.1:80 (masq) is drained by hand, when not
+    /// 192.0.2.10:80.
+    drain_in: Option<&'a str>,
+    /// Delete this owned service by hand (`ipvsadm -D -t`).
+    delete_by_hand: Option<&'a str>,
+    /// Rewrite the configuration to this and send SIGHUP.
+    reload: Option<&'a str>,
+}
+
 /// The scenario, run by `who` in the current namespace: the table after
 /// each step, named.
-fn scenario(who: Who, cf_text: &str, name: &str) -> Vec<(String, Vec<String>)> {
+fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, Vec<String>)> {
     let dir = std::env::temp_dir().join(format!(
         "ld-{name}-{}-{}",
         matches!(who, Who::Rvsadmd),
@@ -148,15 +160,30 @@ fn scenario(who: Who, cf_text: &str, name: &str) -> Vec<(String, Vec<String>)> {
     let o = common::ipvsadm(&[
         "-e",
         "-t",
-        "192.0.2.10:80",
+        extra.drain_in.unwrap_or("192.0.2.10:80"),
         "-r",
         "10.0.0.1:80",
         "-m",
         "-w",
         "0",
     ]);
-    assert!(o.status.success(), "{o:?}");
+    assert!(o.status.success(), "{o:?}\ntable: {:#?}", table());
     out.push(("10.0.0.1 drained by hand".to_string(), settled(still)));
+    if let Some(vip) = extra.delete_by_hand {
+        let o = common::ipvsadm(&["-D", "-t", vip]);
+        assert!(o.status.success(), "{o:?}");
+        out.push((format!("{vip} deleted by hand"), settled(still)));
+    }
+    if let Some(text) = extra.reload {
+        std::fs::write(&cf, text).unwrap();
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(d.id() as i32),
+            nix::sys::signal::Signal::SIGHUP,
+        );
+        // Both read the file again at once; settle on the next checks.
+        std::thread::sleep(Duration::from_secs(1));
+        out.push(("reloaded".to_string(), settled(still)));
+    }
     stop(d);
     out.push(("stopped".to_string(), settled(Duration::from_secs(1))));
     let logs = std::fs::read_to_string(dir.join(match who {
@@ -171,12 +198,16 @@ fn scenario(who: Who, cf_text: &str, name: &str) -> Vec<(String, Vec<String>)> {
 }
 
 fn compare(name: &str, cf: &str) {
+    compare_with(name, cf, Extra::default());
+}
+
+fn compare_with(name: &str, cf: &str, extra: Extra) {
     // Each daemon in its own namespace, one after the other.
     let oracle = {
         let Some(_ns) = common::kernel_netns(name) else {
             return;
         };
-        scenario(Who::Ldirectord, cf, name)
+        scenario(Who::Ldirectord, cf, name, extra)
     };
     // The oracle really ran: its table changed along the scenario, and it
     // held the service while it ran.
@@ -190,14 +221,14 @@ fn compare(name: &str, cf: &str) {
         oracle[0]
             .1
             .iter()
-            .any(|l| l.contains("-a -t 192.0.2.10:80 -r 10.0.0.1:80")),
+            .any(|l| l.starts_with("-a -t 192.0.2.") && l.contains(" -r 10.0.0.1:80")),
         "{name}: ldirectord did not build the table: {oracle:#?}"
     );
     eprintln!("{name}: ldirectord's tables: {oracle:#?}");
     let Some(_ns) = common::kernel_netns(name) else {
         return;
     };
-    let ours = scenario(Who::Rvsadmd, cf, name);
+    let ours = scenario(Who::Rvsadmd, cf, name, extra);
     for ((step, want), (_, got)) in oracle.iter().zip(&ours) {
         assert_eq!(
             got, want,
@@ -240,5 +271,46 @@ virtual=192.0.2.20:80\n\
 \treal=10.0.0.2:80 gate 4\n\
 \tchecktype=on\n\
 \tfallback=10.0.0.9:80\n",
+    );
+}
+
+#[test]
+fn not_quiescent_gate_ports_a_deletion_by_hand_and_a_reload() {
+    compare_with(
+        "not_quiescent_gate_ports_a_deletion_by_hand_and_a_reload",
+        "checktimeout=2\ncheckinterval=1\nquiescent=no\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:8080 gate 2\n\
+\treal=10.0.0.2:80 gate\n\
+\tchecktype=connect\n\
+\tscheduler=rr\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.2:80 masq\n\
+\treal=10.0.0.1:80 masq 2\n\
+\tchecktype=connect\n\
+virtual=192.0.2.30:80\n\
+\treal=10.0.0.1:80 masq\n\
+\tchecktype=on\n",
+        Extra {
+            // 192.0.2.10's reals are gate (and 10.0.0.1's port is 8080).
+            drain_in: Some("192.0.2.20:80"),
+            delete_by_hand: Some("192.0.2.30:80"),
+            // A weight changed, a virtual gone, one new.
+            reload: Some(
+                "checktimeout=2\ncheckinterval=1\nquiescent=no\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:8080 gate 2\n\
+\treal=10.0.0.2:80 gate\n\
+\tchecktype=connect\n\
+\tscheduler=rr\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.2:80 masq\n\
+\treal=10.0.0.1:80 masq 3\n\
+\tchecktype=connect\n\
+virtual=192.0.2.40:80\n\
+\treal=10.0.0.1:80 masq\n\
+\tchecktype=connect\n",
+            ),
+        },
     );
 }

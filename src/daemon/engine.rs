@@ -166,6 +166,19 @@ impl Engine {
         self.drained.retain(|d| dests.contains(d));
         self.overrides.retain(|d, _| dests.contains(d));
         self.decided.retain(|d, _| dests.contains(d));
+        let services: BTreeSet<ServiceKey> =
+            self.config.services.iter().map(Virtual::key).collect();
+        self.deleted_services.retain(|k| services.contains(k));
+    }
+
+    /// Services deleted by hand and kept deleted until `rvsadmd ready`.
+    pub fn deleted_services(&self) -> &BTreeSet<ServiceKey> {
+        &self.deleted_services
+    }
+
+    /// Keep a service deleted (by hand, restored from the state file).
+    pub fn keep_deleted(&mut self, key: ServiceKey) {
+        self.deleted_services.insert(key);
     }
 
     /// Every configured destination.
@@ -206,7 +219,9 @@ impl Engine {
         for v in &self.config.services {
             let key = v.key();
             let Some(s) = by_key.get(&key) else {
-                if self.seen.remove(&key) && v.manual == Manual::Adopt {
+                // Deleted by hand: kept deleted (adopt), or not looked at
+                // (ignore) until `rvsadmd ready`; put back under revert.
+                if self.seen.remove(&key) && v.manual != Manual::Revert {
                     self.deleted_services.insert(key);
                 }
                 continue;

@@ -138,18 +138,32 @@ impl Daemon {
         self.decide(live, only.as_ref()).await;
     }
 
-    /// Take note of changes made by hand in the table as read.
+    /// Take note of changes made by hand in the table as read (and save
+    /// them in the state file, so that a restart keeps them too).
     fn observe(&mut self, live: &Snapshot) {
         let before: Vec<_> = self.engine.overrides.clone().into_iter().collect();
+        let deleted_before = self.engine.deleted_services().clone();
         self.engine.observe(live);
+        let mut new = false;
         for (k, o) in &self.engine.overrides {
             if !before.iter().any(|(b, bo)| b == k && bo == o) {
+                new = true;
                 event(
                     "override",
                     json!({"service": k.0.to_string(), "destination": k.1.to_string(),
                            "kept": format!("{o:?}")}),
                 );
             }
+        }
+        for k in self.engine.deleted_services().difference(&deleted_before) {
+            new = true;
+            event(
+                "override",
+                json!({"service": k.to_string(), "kept": "deleted by hand"}),
+            );
+        }
+        if new {
+            self.save_state();
         }
     }
 

@@ -56,6 +56,9 @@ pub struct AdminState {
     /// Weights set by hand (`weight`) or deletions by hand (no weight).
     #[serde(default)]
     overrides: Vec<Entry>,
+    /// Services deleted by hand, kept deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    deleted_services: Vec<String>,
 }
 
 impl AdminState {
@@ -83,6 +86,7 @@ impl AdminState {
         AdminState {
             drained: e.drained.iter().map(|k| entry(k, None)).collect(),
             overrides,
+            deleted_services: e.deleted_services().iter().map(service_id).collect(),
         }
     }
 
@@ -101,6 +105,11 @@ impl AdminState {
                     None => Override::Deleted,
                 };
                 e.overrides.insert((k, d), o);
+            }
+        }
+        for x in &self.deleted_services {
+            if let Ok(k) = parse_service(x) {
+                e.keep_deleted(k);
             }
         }
         e.forget_unconfigured();
