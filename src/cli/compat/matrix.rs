@@ -14,7 +14,7 @@
 //! | `1` | at most one of the `1` columns |
 //! | ` ` | optional |
 
-use super::args::Failure;
+use super::failure::Failure;
 
 /// The option columns, in the order ipvsadm checks them. The names are the
 /// ones its messages use (also for `multiple '%s' options specified`).
