@@ -5,6 +5,7 @@
 pub mod args;
 pub mod failure;
 pub mod help;
+pub mod libc;
 pub mod matrix;
 pub mod names;
 pub mod render;

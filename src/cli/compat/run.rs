@@ -400,7 +400,8 @@ fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
     })
 }
 
-const CONN_FILE: &str = "/proc/net/ip_vs_conn";
+/// ipvsadm reads the table of the process's namespace.
+const CONN_FILE: &str = crate::model::PROC_IP_VS_CONN;
 
 fn list_connections(spec: &ListSpec, io: &mut Io<'_>) -> Outcome {
     let text = match std::fs::read(CONN_FILE) {
