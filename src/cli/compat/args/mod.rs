@@ -19,8 +19,8 @@
 //! 1. No argument at all: list everything, like `-L`.
 //! 2. The first option must be a command, else the "Try ..." hint (exit
 //!    255). `-h` and `-v` answer at once.
-//! 3. Every further option is applied in argv order ([`OPTIONS`] is the popt
-//!    table); its value is checked right away, a second command is
+//! 3. Every further option is applied in argv order ([`OPTIONS`] holds the
+//!    popt table); its value is checked right away, a second command is
 //!    ``invalid option `X'``, a repeated option is `multiple '%s' options
 //!    specified`, a popt error is `WORD: reason` (exit 255).
 //! 4. Then the `--set` values, `unexpected argument`, the scheduler flags,
@@ -29,10 +29,16 @@
 //!
 //! # Extending
 //!
-//! A new option is an [`Opt`] variant, its [`OPTIONS`] row, a column of the
-//! command/option matrix if commands check it, an arm in `State::apply`,
-//! and a line of the `-h` text; ipvsadm rejects unknown options, so no valid
-//! ipvsadm command line changes meaning.
+//! A new option is an [`Opt`] variant and its [`OPTIONS`] row (names,
+//! value, the command it starts or the matrix column it sets, help,
+//! completion hint): the tokenizer, the "multiple options" and matrix
+//! checks, `--completions` and the manual page's test follow from the row.
+//! What the value means is an arm in `State::apply`; a new matrix column is
+//! an [`super::matrix::OptCol`] with its row of which commands take it. An
+//! rvsadm extension is a row of [`Scope::Extension`]: ipvsadm rejects
+//! unknown options, so no valid ipvsadm command line changes meaning. The
+//! `-h` text is ipvsadm's, byte for byte; a test checks it against the
+//! rows.
 //!
 //! # Deliberate difference
 //!
@@ -45,7 +51,7 @@
 //! | file | what |
 //! |---|---|
 //! | `command.rs` | the typed result ([`Command`], [`ListSpec`], [`Listing`]) |
-//! | `table.rs` | the popt option table ([`OPTIONS`]) |
+//! | `table.rs` | the option table ([`OPTIONS`]): ipvsadm's popt rows and the extensions |
 //! | `tokenizer.rs` | popt's option reader ([`Tokenizer`]) |
 //! | `state.rs` | ipvsadm's option semantics and the checks after the walk |
 //! | this file | [`parse`], the flow above |
@@ -59,14 +65,15 @@ mod tokenizer;
 
 pub use super::failure::Failure;
 pub use command::{Command, ListSpec, Listing};
-pub use table::{ArgKind, Opt, OptSpec, OPTIONS};
+pub use table::{
+    extension_flag, ipvsadm_options, long_name, ArgKind, Hint, Opt, OptSpec, Scope, OPTIONS,
+};
 pub use tokenizer::{Blame, Event, PoptError, Tokenizer};
 
 use super::help;
 use super::matrix::Cmd;
 use crate::{DaemonState, Timeouts};
 use state::{number, State};
-use table::command_of;
 
 /// Parse an ipvsadm command line (`argv[0]` included).
 ///
@@ -98,7 +105,7 @@ pub fn parse(argv: &[String], in_restore: bool) -> Result<Command, Failure> {
     let cmd = match first.spec.id {
         Opt::Help => return Ok(Command::Help(help::usage(argv0))),
         Opt::Version => return Ok(Command::Version(help::version())),
-        id => command_of(id).ok_or_else(|| Failure::tryhelp(argv0))?,
+        _ => first.spec.starts.ok_or_else(|| Failure::tryhelp(argv0))?,
     };
     let mut state = State::new(cmd);
     match (cmd, first.value.unwrap_or("")) {
@@ -114,10 +121,10 @@ pub fn parse(argv: &[String], in_restore: bool) -> Result<Command, Failure> {
     // The other options, in argv order.
     for ev in tok.by_ref() {
         let ev = ev.map_err(|(e, word)| Failure::popt(word, e.text()))?;
-        if command_of(ev.spec.id).is_some() || matches!(ev.spec.id, Opt::Help | Opt::Version) {
+        if ev.spec.starts.is_some() || matches!(ev.spec.id, Opt::Help | Opt::Version) {
             return Err(Failure::fail(format!("invalid option `{}'", ev.word)));
         }
-        state.apply(ev.spec.id, ev.value)?;
+        state.apply(ev.spec, ev.value)?;
     }
 
     // Positional words: the --set values, then nothing may be left.

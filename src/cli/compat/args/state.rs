@@ -2,7 +2,7 @@
 //! structure, the checks after the option walk, and the typed command.
 
 use super::command::{Command, ListSpec, Listing};
-use super::table::Opt;
+use super::table::{Opt, OptSpec};
 use crate::cli::compat::failure::Failure;
 use crate::cli::compat::matrix::{self, Cmd, OptCol, OptSet};
 use crate::cli::compat::resolve::{self, parse_service, string_to_number};
@@ -112,7 +112,6 @@ impl State {
     }
 
     fn service_address(&mut self, protocol: Protocol, v: &str) -> Result<(), Failure> {
-        self.set(OptCol::ServiceAddress)?;
         self.protocol = Some(protocol);
         let hp = parse_service(v, self.protocol)
             .ok_or_else(|| Failure::fail("illegal virtual server address[:port] specified"))?;
@@ -127,15 +126,19 @@ impl State {
         Ok(())
     }
 
-    /// Apply one option (not a command) with its value.
-    pub(super) fn apply(&mut self, id: Opt, value: Option<&str>) -> Result<(), Failure> {
+    /// Apply one option (not a command) with its value: its matrix column
+    /// is marked given (once only), then the value is read.
+    pub(super) fn apply(&mut self, spec: &OptSpec, value: Option<&str>) -> Result<(), Failure> {
+        if let Some(c) = spec.column {
+            self.set(c)?;
+        }
+        let id = spec.id;
         let v = value.unwrap_or("");
         match id {
             Opt::TcpService => self.service_address(Protocol::Tcp, v)?,
             Opt::UdpService => self.service_address(Protocol::Udp, v)?,
             Opt::SctpService => self.service_address(Protocol::Sctp, v)?,
             Opt::FwmarkService => {
-                self.set(OptCol::ServiceAddress)?;
                 let m = string_to_number(v, 1, i64::from(u32::MAX)).ok_or_else(|| {
                     Failure::fail(format!("invalid fwmark value `{v}' specified"))
                 })?;
@@ -151,15 +154,12 @@ impl State {
                 self.netmask = Netmask::V6Prefix(128);
             }
             Opt::Scheduler => {
-                self.set(OptCol::Scheduler)?;
                 self.sched = truncated(v, 15);
             }
             Opt::Pe => {
-                self.set(OptCol::Pe)?;
                 self.pe = truncated(v, 16);
             }
             Opt::Persistent => {
-                self.set(OptCol::Persistent)?;
                 self.flags.insert(ServiceFlags::PERSISTENT);
                 self.timeout = match value {
                     None => DEFAULT_PERSISTENT_TIMEOUT,
@@ -175,7 +175,6 @@ impl State {
                 };
             }
             Opt::Netmask => {
-                self.set(OptCol::Netmask)?;
                 if self.family == Family::Inet6 {
                     let n = resolve::atoi(v);
                     if !(1..=128).contains(&n) {
@@ -192,14 +191,12 @@ impl State {
                 }
             }
             Opt::RealServer => {
-                self.set(OptCol::RealServer)?;
                 let hp = parse_service(v, self.protocol)
                     .ok_or_else(|| Failure::fail("illegal real server address[:port] specified"))?;
                 self.dest_addr = hp.addr;
                 self.dest_port = hp.port.unwrap_or(self.port);
             }
             Opt::Gatewaying | Opt::Ipip | Opt::Masquerading => {
-                self.set(OptCol::ForwardingMethod)?;
                 self.forward = match id {
                     Opt::Gatewaying => ForwardMethod::Route,
                     Opt::Ipip => ForwardMethod::Tunnel,
@@ -207,56 +204,47 @@ impl State {
                 };
             }
             Opt::Weight => {
-                self.set(OptCol::Weight)?;
                 let n = number(v, 0, i64::from(i32::MAX), "illegal weight specified")?;
                 self.weight = Weight::try_from(n).unwrap_or(Weight::ZERO);
             }
             Opt::UThreshold => {
-                self.set(OptCol::UThreshold)?;
                 let n = number(v, 0, i64::from(i32::MAX), "illegal u_threshold specified")?;
                 self.u_threshold = u32::try_from(n).unwrap_or(0);
             }
             Opt::LThreshold => {
-                self.set(OptCol::LThreshold)?;
                 let n = number(v, 0, i64::from(i32::MAX), "illegal l_threshold specified")?;
                 self.l_threshold = u32::try_from(n).unwrap_or(0);
             }
-            Opt::Numeric => self.set(OptCol::Numeric)?,
-            Opt::Connection => self.set(OptCol::Connection)?,
-            Opt::Timeout => self.set(OptCol::Timeout)?,
-            Opt::Daemon => self.set(OptCol::Daemon)?,
-            Opt::Stats => self.set(OptCol::Stats)?,
-            Opt::Rate => self.set(OptCol::Rate)?,
-            Opt::Thresholds => self.set(OptCol::Thresholds)?,
-            Opt::PersistentConn => self.set(OptCol::PersistentConn)?,
-            Opt::NoSort => self.set(OptCol::NoSort)?,
-            Opt::Exact => self.set(OptCol::Exact)?,
-            Opt::TunInfo => self.set(OptCol::TunInfo)?,
+            Opt::Numeric => {}
+            Opt::Connection => {}
+            Opt::Timeout => {}
+            Opt::Daemon => {}
+            Opt::Stats => {}
+            Opt::Rate => {}
+            Opt::Thresholds => {}
+            Opt::PersistentConn => {}
+            Opt::NoSort => {}
+            Opt::Exact => {}
+            Opt::TunInfo => {}
             Opt::Sort => {}
             Opt::Ops => {
-                self.set(OptCol::Ops)?;
                 self.flags.insert(ServiceFlags::ONEPACKET);
             }
             Opt::SchedFlags => {
-                self.set(OptCol::SchedFlags)?;
                 self.sched_flags = truncated(v, 127);
             }
             Opt::McastInterface => {
-                self.set(OptCol::McastInterface)?;
                 self.ifname = truncated(v, 15);
             }
             Opt::SyncId => {
-                self.set(OptCol::SyncId)?;
                 let n = number(v, 0, 255, "illegal syncid specified")?;
                 self.syncid = u32::try_from(n).unwrap_or(0);
             }
             Opt::SyncMaxlen => {
-                self.set(OptCol::SyncMaxlen)?;
                 let n = number(v, 1, 65507, "illegal sync-maxlen specified")?;
                 self.sync_maxlen = u16::try_from(n).unwrap_or(0);
             }
             Opt::McastGroup => {
-                self.set(OptCol::McastGroup)?;
                 self.mcast_group = Some(if v.contains(':') {
                     match resolve::inet_pton6(v) {
                         Some(a) if a.is_multicast() => IpAddr::V6(a),
@@ -270,17 +258,14 @@ impl State {
                 });
             }
             Opt::McastPort => {
-                self.set(OptCol::McastPort)?;
                 let n = number(v, 1, 65535, "illegal mcast-port specified")?;
                 self.mcast_port = u16::try_from(n).unwrap_or(0);
             }
             Opt::McastTtl => {
-                self.set(OptCol::McastTtl)?;
                 let n = number(v, 1, 255, "illegal mcast-ttl specified")?;
                 self.mcast_ttl = u8::try_from(n).unwrap_or(0);
             }
             Opt::TunType => {
-                self.set(OptCol::TunType)?;
                 self.tun_type = match v {
                     "ipip" => TunnelType::Ipip,
                     "gue" => TunnelType::Gue,
@@ -289,20 +274,16 @@ impl State {
                 };
             }
             Opt::TunPort => {
-                self.set(OptCol::TunPort)?;
                 let n = number(v, 1, 65535, "illegal tunnel port specified")?;
                 self.tun_port = u16::try_from(n).unwrap_or(0);
             }
             Opt::TunNocsum => {
-                self.set(OptCol::TunNocsum)?;
                 self.tun_flags |= TunnelFlags::NOCSUM;
             }
             Opt::TunCsum => {
-                self.set(OptCol::TunCsum)?;
                 self.tun_flags |= TunnelFlags::CSUM;
             }
             Opt::TunRemcsum => {
-                self.set(OptCol::TunRemcsum)?;
                 self.tun_flags |= TunnelFlags::REMCSUM;
             }
             // Commands are handled by the caller.
@@ -322,6 +303,8 @@ impl State {
             | Opt::Save
             | Opt::StartDaemon
             | Opt::StopDaemon => {}
+            // Extensions never reach the ipvsadm parser.
+            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply => {}
         }
         Ok(())
     }

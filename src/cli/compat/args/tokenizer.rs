@@ -1,7 +1,7 @@
-//! popt's option reader: argv words in, options of [`super::OPTIONS`] with
+//! popt's option reader: argv words in, ipvsadm's rows of [`super::OPTIONS`] with
 //! their values out, in order.
 
-use super::table::{ArgKind, OptSpec, OPTIONS};
+use super::table::{ipvsadm_options, ArgKind, OptSpec};
 
 /// A popt error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                     continue;
                 };
                 let after = rest.get(c.len_utf8()..).unwrap_or("");
-                let Some(spec) = OPTIONS.iter().find(|o| o.short == Some(c)) else {
+                let Some(spec) = ipvsadm_options().find(|o| o.short == Some(c)) else {
                     self.cluster = None;
                     return Some(Err((PoptError::Unknown, word)));
                 };
@@ -155,7 +155,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                 Some((n, v)) => (n, Some(v)),
                 None => (long, None),
             };
-            let Some(spec) = OPTIONS.iter().find(|o| o.long == Some(name)) else {
+            let Some(spec) = ipvsadm_options().find(|o| o.long == Some(name)) else {
                 return Some(Err((PoptError::Unknown, word)));
             };
             let value = match (spec.arg, inline) {
