@@ -5,6 +5,8 @@
 //! flags), the payload, then zero padding to a 4-byte boundary. Integers are
 //! in host order unless stated otherwise.
 
+use crate::error::{Error, Op};
+
 /// `NLA_F_NESTED`.
 pub(crate) const NLA_F_NESTED: u16 = 0x8000;
 /// `NLA_F_NET_BYTEORDER`.
@@ -110,6 +112,17 @@ impl DecodeError {
     pub(crate) fn new(s: impl Into<String>) -> Self {
         DecodeError(s.into())
     }
+
+    /// The library's error for a reply to `op` that could not be read: the
+    /// one place a decode error becomes [`Error::MalformedReply`].
+    pub(crate) fn malformed(self, op: Op) -> Error {
+        Error::MalformedReply { op, reason: self.0 }
+    }
+}
+
+/// `map_err` for a decode step of a reply to `op`.
+pub(crate) fn malformed(op: Op) -> impl Fn(DecodeError) -> Error {
+    move |e| e.malformed(op)
 }
 
 /// One decoded attribute.
