@@ -13,12 +13,12 @@ pub mod json;
 use compat::args::{extension_flag, long_name, Opt};
 use std::io::{Read, Write};
 
-/// The stable `(number, code)` pairs only the command line has (the
-/// library's are [`crate::CODES`]); `docs/errors.md` lists both.
-pub const CLI_CODES: &[(u16, &str)] = &[(50, "usage")];
-
 /// Code and number of a command-line usage error.
 pub const USAGE: (u16, &str) = (50, "usage");
+
+/// The stable `(number, code)` pairs only the command line has (the
+/// library's are [`crate::CODES`]); `docs/errors.md` lists both.
+pub const CLI_CODES: &[(u16, &str)] = &[USAGE];
 
 /// Run the command line `argv` (argv\[0\] included) and return the exit
 /// status.
