@@ -71,8 +71,8 @@ impl AttrWriter {
         self.bytes(ty, &v.to_ne_bytes());
     }
 
-    /// A host-order `u64` attribute.
-    #[allow(dead_code)]
+    /// A host-order `u64` attribute (the kernel's 64-bit counters).
+    #[cfg(test)]
     pub(crate) fn u64(&mut self, ty: u16, v: u64) {
         self.bytes(ty, &v.to_ne_bytes());
     }

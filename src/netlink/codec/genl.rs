@@ -7,10 +7,6 @@ use crate::netlink::attr::{align4, AttrWriter, Attrs, DecodeError};
 /// `NLM_F_REQUEST`.
 pub(crate) const NLM_F_REQUEST: u16 = 0x1;
 
-/// `NLM_F_MULTI`.
-#[allow(dead_code)]
-pub(crate) const NLM_F_MULTI: u16 = 0x2;
-
 /// `NLM_F_ACK`.
 pub(crate) const NLM_F_ACK: u16 = 0x4;
 
@@ -63,7 +59,9 @@ pub(crate) const IPVS_GENL_NAME: &str = "IPVS";
 /// `IPVS_GENL_VERSION`.
 pub(crate) const IPVS_GENL_VERSION: u8 = 1;
 
-/// A complete netlink + genl request.
+/// A complete netlink + genl request (the tests' framing of one message;
+/// the transport appends to its own buffers with [`append_frame`]).
+#[cfg(test)]
 pub(crate) fn frame(
     nl_type: u16,
     flags: u16,
@@ -118,9 +116,6 @@ pub(crate) fn add_frame_flags(out: &mut [u8], at: usize, flags: u16) {
 pub(crate) struct NlMsg<'a> {
     /// `nlmsg_type`.
     pub(crate) ty: u16,
-    /// `nlmsg_flags`.
-    #[allow(dead_code)]
-    pub(crate) flags: u16,
     /// `nlmsg_seq`.
     pub(crate) seq: u32,
     /// `nlmsg_pid`.
@@ -180,7 +175,6 @@ impl<'a> Iterator for NlMsgs<'a> {
         };
         let len = u32::from_ne_bytes([hdr[0], hdr[1], hdr[2], hdr[3]]) as usize;
         let ty = u16::from_ne_bytes([hdr[4], hdr[5]]);
-        let flags = u16::from_ne_bytes([hdr[6], hdr[7]]);
         let seq = u32::from_ne_bytes([hdr[8], hdr[9], hdr[10], hdr[11]]);
         let pid = u32::from_ne_bytes([hdr[12], hdr[13], hdr[14], hdr[15]]);
         let payload = match (len >= NLMSG_HDRLEN)
@@ -193,7 +187,6 @@ impl<'a> Iterator for NlMsgs<'a> {
         self.rest = self.rest.get(align4(len)..).unwrap_or_default();
         Some(Ok(NlMsg {
             ty,
-            flags,
             seq,
             pid,
             payload,

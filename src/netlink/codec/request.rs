@@ -3,7 +3,6 @@
 
 use super::daemon::{put_daemon_del, put_daemon_new};
 use super::dest::put_dest;
-use super::genl::{frame, request_flags, IPVS_GENL_VERSION};
 use super::service::{put_service, put_service_key, SvcFields};
 use super::timeouts::put_timeouts;
 use crate::error::Op;
@@ -63,25 +62,6 @@ impl Request {
             dump: false,
             attrs,
         }
-    }
-
-    /// `nlmsg_flags` for this request.
-    pub(crate) fn flags(&self) -> u16 {
-        request_flags(self.dump)
-    }
-
-    /// The complete message.
-    #[allow(dead_code)]
-    pub(crate) fn to_bytes(&self, family: u16, seq: u32, pid: u32) -> Vec<u8> {
-        frame(
-            family,
-            self.flags(),
-            seq,
-            pid,
-            self.cmd,
-            IPVS_GENL_VERSION,
-            &self.attrs,
-        )
     }
 
     /// `GET_INFO`.

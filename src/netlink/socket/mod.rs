@@ -148,7 +148,7 @@ impl Transport {
     }
 
     /// The resolved IPVS family id.
-    #[allow(dead_code)]
+    #[cfg(test)]
     pub(crate) fn family(&self) -> u16 {
         self.family
     }

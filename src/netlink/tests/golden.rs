@@ -17,7 +17,15 @@ use std::net::IpAddr;
 #[track_caller]
 fn check(golden: &[u8], req: &Request) {
     let family = u16::from_ne_bytes([golden[4], golden[5]]);
-    let mut ours = req.to_bytes(family, 0, 0);
+    let mut ours = codec::frame(
+        family,
+        codec::request_flags(req.dump),
+        0,
+        0,
+        req.cmd,
+        codec::IPVS_GENL_VERSION,
+        &req.attrs,
+    );
     let mut theirs = golden.to_vec();
     ours[8..16].fill(0);
     theirs[8..16].fill(0);
