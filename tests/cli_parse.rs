@@ -18,8 +18,8 @@ mod common;
 use rvsadm::cli::compat::args::{parse, Command, Failure, ListSpec, Listing};
 use rvsadm::cli::compat::restore;
 use rvsadm::{
-    Daemon, DaemonState, DestConfig, DestSpec, Family, ForwardMethod, Netmask, Protocol, Service,
-    ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, Weight,
+    Change, Daemon, DaemonState, DestConfig, DestSpec, Family, ForwardMethod, Netmask, Protocol,
+    Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, Weight,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -148,8 +148,8 @@ fn addr_port(a: IpAddr, port: u16) -> String {
 impl Table {
     fn apply(&mut self, c: Command) {
         match c {
-            Command::AddService(s) => self.services.push((s, Vec::new())),
-            Command::EditService(s) => {
+            Command::Change(Change::AddService(s)) => self.services.push((s, Vec::new())),
+            Command::Change(Change::EditService(s)) => {
                 let e = self
                     .services
                     .iter_mut()
@@ -157,21 +157,21 @@ impl Table {
                     .unwrap();
                 e.0 = s;
             }
-            Command::DeleteService(k) => self.services.retain(|(x, _)| x.key != k),
-            Command::AddDest(k, d) => {
+            Command::Change(Change::DeleteService(k)) => self.services.retain(|(x, _)| x.key != k),
+            Command::Change(Change::AddDestination(k, d)) => {
                 let e = self.services.iter_mut().find(|(x, _)| x.key == k).unwrap();
                 e.1.push(d);
             }
-            Command::EditDest(k, d) => {
+            Command::Change(Change::EditDestination(k, d)) => {
                 let e = self.services.iter_mut().find(|(x, _)| x.key == k).unwrap();
                 let old = e.1.iter_mut().find(|x| x.addr == d.addr).unwrap();
-                *old = d;
+                *old = DestSpec::new(d.addr, d.config);
             }
-            Command::DeleteDest(k, d) => {
+            Command::Change(Change::DeleteDestination(k, d)) => {
                 let e = self.services.iter_mut().find(|(x, _)| x.key == k).unwrap();
                 e.1.retain(|x| x.addr != d);
             }
-            Command::Flush => self.services.clear(),
+            Command::Change(Change::Flush) => self.services.clear(),
             _ => {}
         }
     }
@@ -409,7 +409,7 @@ fn v4(s: &str) -> IpAddr {
 
 #[test]
 fn typed_services() {
-    let Ok(Command::AddService(s)) = p(&[
+    let Ok(Command::Change(Change::AddService(s))) = p(&[
         "-A",
         "-t",
         "1.2.3.4:80",
@@ -436,7 +436,7 @@ fn typed_services() {
     assert_eq!(s.config.pe_name, None);
 
     // -E without -s resets to wlc; -o on UDP; -b replaces the scheduler bits.
-    let Ok(Command::EditService(s)) = p(&[
+    let Ok(Command::Change(Change::EditService(s))) = p(&[
         "-E",
         "-u",
         "1.2.3.4:53",
@@ -453,7 +453,9 @@ fn typed_services() {
     assert_eq!(s.config.pe_name.as_deref(), Some("sip"));
 
     // fwmark + -6 + -M (prefix, read with atoi at its position).
-    let Ok(Command::AddService(s)) = p(&["-A", "-f", "4294967295", "-6", "-M", "64x", "-p"]) else {
+    let Ok(Command::Change(Change::AddService(s))) =
+        p(&["-A", "-f", "4294967295", "-6", "-M", "64x", "-p"])
+    else {
         panic!()
     };
     assert_eq!(
@@ -469,7 +471,7 @@ fn typed_services() {
     );
 
     // The scheduler is cut to 15 bytes, the PE name to 16.
-    let Ok(Command::AddService(s)) = p(&[
+    let Ok(Command::Change(Change::AddService(s))) = p(&[
         "-A",
         "-t",
         "1.2.3.4:80",
@@ -485,11 +487,11 @@ fn typed_services() {
 
     assert_eq!(
         p(&["-D", "--sctp-service", "[::1]:5"]),
-        Ok(Command::DeleteService(ServiceKey::Addr {
+        Ok(Command::Change(Change::DeleteService(ServiceKey::Addr {
             protocol: Protocol::Sctp,
             addr: v4("::1"),
             port: 5
-        }))
+        })))
     );
 }
 
@@ -500,7 +502,7 @@ fn typed_destinations() {
         addr: v4("1.2.3.4"),
         port: 80,
     };
-    let Ok(Command::AddDest(k, d)) = p(&[
+    let Ok(Command::Change(Change::AddDestination(k, d))) = p(&[
         "-a",
         "-t",
         "1.2.3.4:80",
@@ -529,25 +531,30 @@ fn typed_destinations() {
     assert_eq!((d.config.upper_threshold, d.config.lower_threshold), (9, 3));
 
     // -g (the default) and -i take the service port; -d keeps what -r said.
-    let Ok(Command::EditDest(_, d)) = p(&["-e", "-t", "1.2.3.4:80", "-r", "10.0.0.1:8080"]) else {
+    let Ok(Command::Change(Change::EditDestination(_, d))) =
+        p(&["-e", "-t", "1.2.3.4:80", "-r", "10.0.0.1:8080"])
+    else {
         panic!()
     };
     assert_eq!(
         (d.addr.port(), d.config.forward),
         (80, ForwardMethod::Route)
     );
-    let Ok(Command::DeleteDest(_, d)) = p(&["-d", "-t", "1.2.3.4:80", "-r", "10.0.0.1:8080"])
+    let Ok(Command::Change(Change::DeleteDestination(_, d))) =
+        p(&["-d", "-t", "1.2.3.4:80", "-r", "10.0.0.1:8080"])
     else {
         panic!()
     };
     assert_eq!(d.port(), 8080);
     // -r before -t: the service port is not known yet.
-    let Ok(Command::AddDest(_, d)) = p(&["-a", "-r", "10.0.0.1", "-t", "1.2.3.4:80", "-m"]) else {
+    let Ok(Command::Change(Change::AddDestination(_, d))) =
+        p(&["-a", "-r", "10.0.0.1", "-t", "1.2.3.4:80", "-m"])
+    else {
         panic!()
     };
     assert_eq!(d.addr.port(), 0);
 
-    let Ok(Command::AddDest(_, d)) = p(&[
+    let Ok(Command::Change(Change::AddDestination(_, d))) = p(&[
         "-a",
         "-t",
         "1.2.3.4:80",
@@ -572,12 +579,16 @@ fn typed_destinations() {
         (TunnelType::Gue, 6080, TunnelFlags::CSUM)
     );
     // -d names the destination by its address only.
-    let Ok(Command::DeleteDest(_, d)) = p(&["-d", "-t", "1.2.3.4:80", "-r", "10.0.0.1:81"]) else {
+    let Ok(Command::Change(Change::DeleteDestination(_, d))) =
+        p(&["-d", "-t", "1.2.3.4:80", "-r", "10.0.0.1:81"])
+    else {
         panic!()
     };
     assert_eq!(d, "10.0.0.1:81".parse::<std::net::SocketAddr>().unwrap());
     // Everything not given keeps DestConfig's defaults (ipvsadm's for -a).
-    let Ok(Command::AddDest(_, d)) = p(&["-a", "-t", "1.2.3.4:80", "-r", "10.0.0.1:81"]) else {
+    let Ok(Command::Change(Change::AddDestination(_, d))) =
+        p(&["-a", "-t", "1.2.3.4:80", "-r", "10.0.0.1:81"])
+    else {
         panic!()
     };
     assert_eq!(
@@ -624,7 +635,7 @@ fn typed_list_and_others() {
             family: Family::Inet6
         })
     );
-    assert_eq!(p(&["-C"]), Ok(Command::Flush));
+    assert_eq!(p(&["-C"]), Ok(Command::Change(Change::Flush)));
     assert_eq!(p(&["-S", "-n"]), Ok(Command::Save { numeric: true }));
     assert_eq!(p(&["--save"]), Ok(Command::Save { numeric: false }));
     assert_eq!(p(&["-R"]), Ok(Command::Restore));
@@ -632,22 +643,25 @@ fn typed_list_and_others() {
         parse(&argv("ipvsadm", &["-R"]), true),
         Err(Failure::tryhelp("ipvsadm"))
     );
-    assert_eq!(p(&["-Z"]), Ok(Command::Zero(None)));
-    assert_eq!(p(&["-Z", "-t", "0.0.0.0:0"]), Ok(Command::Zero(None)));
+    assert_eq!(p(&["-Z"]), Ok(Command::Change(Change::Zero(None))));
+    assert_eq!(
+        p(&["-Z", "-t", "0.0.0.0:0"]),
+        Ok(Command::Change(Change::Zero(None)))
+    );
     assert_eq!(
         p(&["--zero", "-f", "3"]),
-        Ok(Command::Zero(Some(ServiceKey::Fwmark {
+        Ok(Command::Change(Change::Zero(Some(ServiceKey::Fwmark {
             mark: 3,
             family: Family::Inet
-        })))
+        }))))
     );
     assert_eq!(
         p(&["--set", "10", "+20", " 30"]),
-        Ok(Command::SetTimeouts(Timeouts {
+        Ok(Command::Change(Change::SetTimeouts(Timeouts {
             tcp: 10,
             tcp_fin: 20,
             udp: 30
-        }))
+        })))
     );
 }
 
@@ -675,19 +689,19 @@ fn typed_daemons() {
             "--mcast-ttl",
             "4",
         ]),
-        Ok(Command::StartDaemon(want))
+        Ok(Command::Change(Change::StartDaemon(want)))
     );
     let mut want = Daemon::new(DaemonState::Backup, "eth0");
     want.mcast_group = Some(v4("ff02::5"));
     assert_eq!(
         p(&["--start-daemon=backup", "--mcast-group", "ff02::5"]),
-        Ok(Command::StartDaemon(want))
+        Ok(Command::Change(Change::StartDaemon(want)))
     );
     assert_eq!(
         p(&["--stop-daemon", "backup", "--syncid", "3"]),
-        Ok(Command::StopDaemon(
+        Ok(Command::Change(Change::StopDaemon(
             Daemon::new(DaemonState::Backup, "").with_sync_id(3)
-        ))
+        )))
     );
 }
 

@@ -1,7 +1,6 @@
 //! The typed result of a parse: what ipvsadm was asked to do.
 
-use crate::{Daemon, DestSpec, Service, ServiceKey, Timeouts};
-use std::net::SocketAddr;
+use crate::{Change, ServiceKey};
 
 /// Which listing `-L` produces.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -55,32 +54,27 @@ pub enum Command {
     Version(String),
     /// `-L` (or no argument).
     List(ListSpec),
-    /// `-A`; the scheduler is never empty (`wlc` by default).
-    AddService(Service),
-    /// `-E`; every attribute is meant to be sent, so what is not given is
-    /// reset (scheduler `wlc`, no persistence, default netmask ...).
-    EditService(Service),
-    /// `-D`.
-    DeleteService(ServiceKey),
-    /// `-C`.
-    Flush,
-    /// `-a`.
-    AddDest(ServiceKey, DestSpec),
-    /// `-e`; every attribute is sent, so what is not given is reset
-    /// (direct routing, weight 1, no thresholds), as ipvsadm does.
-    EditDest(ServiceKey, DestSpec),
-    /// `-d`.
-    DeleteDest(ServiceKey, SocketAddr),
-    /// `-Z`: one service, or all (`None`; also when the given service has
-    /// address 0 and port 0, which ipvsadm sends as "zero all").
-    Zero(Option<ServiceKey>),
-    /// `--set tcp tcpfin udp` (0 keeps the current value).
-    SetTimeouts(Timeouts),
-    /// `--start-daemon`; the interface defaults to `eth0`.
-    StartDaemon(Daemon),
-    /// `--stop-daemon`; only state and sync id are meaningful (the
-    /// interface is empty, as ipvsadm sends it).
-    StopDaemon(Daemon),
+    /// A change to the table, as the library runs it ([`Change`]):
+    /// - `-A`: [`Change::AddService`]; the scheduler is never empty (`wlc`
+    ///   by default);
+    /// - `-E`: [`Change::EditService`]; every attribute is meant to be sent,
+    ///   so what is not given is reset (scheduler `wlc`, no persistence,
+    ///   default netmask ...);
+    /// - `-D`, `-C`, `-a`, `-d`: [`Change::DeleteService`], [`Change::Flush`],
+    ///   [`Change::AddDestination`], [`Change::DeleteDestination`];
+    /// - `-e`: [`Change::EditDestination`]; every attribute is sent, so what
+    ///   is not given is reset (direct routing, weight 1, no thresholds), as
+    ///   ipvsadm does;
+    /// - `-Z`: [`Change::Zero`], one service or all (`None`; also when the
+    ///   given service has address 0 and port 0, which ipvsadm sends as
+    ///   "zero all");
+    /// - `--set tcp tcpfin udp`: [`Change::SetTimeouts`] (0 keeps the current
+    ///   value);
+    /// - `--start-daemon`: [`Change::StartDaemon`]; the interface defaults to
+    ///   `eth0`;
+    /// - `--stop-daemon`: [`Change::StopDaemon`]; only state and sync id are
+    ///   meaningful (the interface is empty, as ipvsadm sends it).
+    Change(Change),
     /// `-S`.
     Save {
         /// `-n`.

@@ -7,9 +7,9 @@ use crate::cli::compat::failure::Failure;
 use crate::cli::compat::matrix::{self, Cmd, OptCol, OptSet};
 use crate::cli::compat::resolve::{self, parse_service, string_to_number};
 use crate::{
-    Daemon, DaemonState, DestConfig, DestSpec, Family, ForwardMethod, Netmask, Protocol, Scheduler,
-    Service, ServiceConfig, ServiceFlags, ServiceKey, Timeouts, Tunnel, TunnelFlags, TunnelType,
-    Weight, DEFAULT_PERSISTENT_TIMEOUT,
+    Change, Daemon, DaemonState, DestConfig, DestSpec, Destination, Family, ForwardMethod, Netmask,
+    Protocol, Scheduler, Service, ServiceConfig, ServiceFlags, ServiceKey, Timeouts, Tunnel,
+    TunnelFlags, TunnelType, Weight, DEFAULT_PERSISTENT_TIMEOUT,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -439,13 +439,13 @@ impl State {
                     ));
                 }
                 if self.cmd == Cmd::AddService {
-                    Command::AddService(self.service())
+                    Command::Change(Change::AddService(self.service()))
                 } else {
-                    Command::EditService(self.service())
+                    Command::Change(Change::EditService(self.service()))
                 }
             }
-            Cmd::DeleteService => Command::DeleteService(self.key()),
-            Cmd::Flush => Command::Flush,
+            Cmd::DeleteService => Command::Change(Change::DeleteService(self.key())),
+            Cmd::Flush => Command::Change(Change::Flush),
             Cmd::AddServer | Cmd::EditServer => {
                 if self.fwmark == 0
                     && matches!(self.forward, ForwardMethod::Tunnel | ForwardMethod::Route)
@@ -470,13 +470,19 @@ impl State {
                     return Err(Failure::fail("Tunnel options conflict with forward method"));
                 }
                 matrix::check_tunnel(self.tun_type.to_raw(), given)?;
+                let d = self.destination();
                 if self.cmd == Cmd::AddServer {
-                    Command::AddDest(self.key(), self.destination())
+                    Command::Change(Change::AddDestination(self.key(), d))
                 } else {
-                    Command::EditDest(self.key(), self.destination())
+                    Command::Change(Change::EditDestination(
+                        self.key(),
+                        Destination::new(d.addr, d.config),
+                    ))
                 }
             }
-            Cmd::DeleteServer => Command::DeleteDest(self.key(), self.dest_addr()),
+            Cmd::DeleteServer => {
+                Command::Change(Change::DeleteDestination(self.key(), self.dest_addr()))
+            }
             Cmd::List => {
                 let has = |c| given.has(c);
                 if (given.any(&[OptCol::Connection, OptCol::Timeout, OptCol::Daemon])
@@ -510,14 +516,14 @@ impl State {
                     syncid: has(OptCol::SyncId).then_some(self.syncid),
                 })
             }
-            Cmd::Set => Command::SetTimeouts(timeouts),
+            Cmd::Set => Command::Change(Change::SetTimeouts(timeouts)),
             Cmd::StartDaemon => {
                 if self.ifname.is_empty() {
                     self.ifname = "eth0".to_string();
                 }
-                Command::StartDaemon(self.daemon())
+                Command::Change(Change::StartDaemon(self.daemon()))
             }
-            Cmd::StopDaemon => Command::StopDaemon(self.daemon()),
+            Cmd::StopDaemon => Command::Change(Change::StopDaemon(self.daemon())),
             Cmd::Restore => {
                 if in_restore {
                     return Err(Failure::tryhelp(argv0));
@@ -530,7 +536,9 @@ impl State {
             Cmd::Zero => {
                 let key = self.key();
                 let everything = self.fwmark == 0 && self.port == 0 && self.addr.is_unspecified();
-                Command::Zero((given.has(OptCol::ServiceAddress) && !everything).then_some(key))
+                Command::Change(Change::Zero(
+                    (given.has(OptCol::ServiceAddress) && !everything).then_some(key),
+                ))
             }
         })
     }
