@@ -34,7 +34,7 @@
 //! completion hint): the tokenizer, the "multiple options" and matrix
 //! checks, `--completions` and the manual page's test follow from the row.
 //! What the value means is an arm in `State::apply`; a new matrix column is
-//! an [`super::matrix::OptCol`] and its character in each command's row. An
+//! an [`super::matrix::OptCol`] and its row of [`super::matrix::COLUMNS`]. An
 //! rvsadm extension is a row of [`Scope::Extension`]: ipvsadm rejects
 //! unknown options, so no valid ipvsadm command line changes meaning. The
 //! `-h` text is ipvsadm's, byte for byte; a test checks it against the
