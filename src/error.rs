@@ -237,30 +237,52 @@ pub enum Error {
     ConnTable(#[from] crate::model::ConnError),
 }
 
-/// Every stable `(number, code)` pair of the library, in number order.
-/// `docs/errors.md` documents each (with the command line's own, such as
-/// 50 `usage`); a test keeps them in step.
-pub const CODES: &[(u16, &str)] = &[
-    (1, "ipvs_unavailable"),
-    (2, "permission_denied"),
-    (3, "timeout"),
-    (4, "malformed_reply"),
-    (5, "unconfirmed"),
-    (10, "service_exists"),
-    (11, "no_such_service"),
-    (12, "scheduler_or_pe_not_found"),
-    (13, "destination_exists"),
-    (14, "no_such_destination"),
-    (15, "daemon_running"),
-    (16, "no_daemon_running"),
-    (20, "invalid_argument"),
-    (21, "out_of_range"),
-    (22, "no_such_device"),
-    (30, "kernel"),
-    (40, "io"),
-    (51, "invalid_document"),
-    (52, "conn_table"),
-];
+/// The one table of stable codes: each variant with its number and code.
+/// It makes [`CODES`], [`Error::code`] and [`Error::number`]; the module
+/// table above and `docs/errors.md` are checked against it by tests.
+macro_rules! stable_codes {
+    ($($variant:ident => $number:literal, $code:literal;)*) => {
+        /// Every stable `(number, code)` pair of the library, in number order.
+        /// `docs/errors.md` documents each (with the command line's own, such as
+        /// 50 `usage`); a test keeps them in step.
+        pub const CODES: &[(u16, &str)] = &[$(($number, $code)),*];
+
+        /// The variant names of [`CODES`], in the same order.
+        #[cfg(test)]
+        const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
+
+        impl Error {
+            /// This error's `(number, code)`.
+            fn stable(&self) -> (u16, &'static str) {
+                match self {
+                    $(Error::$variant { .. } => ($number, $code),)*
+                }
+            }
+        }
+    };
+}
+
+stable_codes! {
+    IpvsUnavailable => 1, "ipvs_unavailable";
+    PermissionDenied => 2, "permission_denied";
+    Timeout => 3, "timeout";
+    MalformedReply => 4, "malformed_reply";
+    Unconfirmed => 5, "unconfirmed";
+    ServiceExists => 10, "service_exists";
+    NoSuchService => 11, "no_such_service";
+    SchedulerOrPeNotFound => 12, "scheduler_or_pe_not_found";
+    DestinationExists => 13, "destination_exists";
+    NoSuchDestination => 14, "no_such_destination";
+    DaemonRunning => 15, "daemon_running";
+    NoDaemonRunning => 16, "no_daemon_running";
+    InvalidArgument => 20, "invalid_argument";
+    OutOfRange => 21, "out_of_range";
+    NoSuchDevice => 22, "no_such_device";
+    Kernel => 30, "kernel";
+    Io => 40, "io";
+    InvalidDocument => 51, "invalid_document";
+    ConnTable => 52, "conn_table";
+}
 
 /// Result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -307,52 +329,12 @@ impl Error {
 
     /// The stable snake_case code (see the module table).
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::IpvsUnavailable => "ipvs_unavailable",
-            Error::PermissionDenied { .. } => "permission_denied",
-            Error::Timeout { .. } => "timeout",
-            Error::MalformedReply { .. } => "malformed_reply",
-            Error::Unconfirmed { .. } => "unconfirmed",
-            Error::ServiceExists { .. } => "service_exists",
-            Error::NoSuchService { .. } => "no_such_service",
-            Error::SchedulerOrPeNotFound { .. } => "scheduler_or_pe_not_found",
-            Error::DestinationExists { .. } => "destination_exists",
-            Error::NoSuchDestination { .. } => "no_such_destination",
-            Error::DaemonRunning { .. } => "daemon_running",
-            Error::NoDaemonRunning { .. } => "no_daemon_running",
-            Error::InvalidArgument { .. } => "invalid_argument",
-            Error::OutOfRange { .. } => "out_of_range",
-            Error::NoSuchDevice { .. } => "no_such_device",
-            Error::Kernel { .. } => "kernel",
-            Error::Io(_) => "io",
-            Error::InvalidDocument { .. } => "invalid_document",
-            Error::ConnTable(_) => "conn_table",
-        }
+        self.stable().1
     }
 
     /// The stable number (see the module table).
     pub fn number(&self) -> u16 {
-        match self {
-            Error::IpvsUnavailable => 1,
-            Error::PermissionDenied { .. } => 2,
-            Error::Timeout { .. } => 3,
-            Error::MalformedReply { .. } => 4,
-            Error::Unconfirmed { .. } => 5,
-            Error::ServiceExists { .. } => 10,
-            Error::NoSuchService { .. } => 11,
-            Error::SchedulerOrPeNotFound { .. } => 12,
-            Error::DestinationExists { .. } => 13,
-            Error::NoSuchDestination { .. } => 14,
-            Error::DaemonRunning { .. } => 15,
-            Error::NoDaemonRunning { .. } => 16,
-            Error::InvalidArgument { .. } => 20,
-            Error::OutOfRange { .. } => 21,
-            Error::NoSuchDevice { .. } => 22,
-            Error::Kernel { .. } => 30,
-            Error::Io(_) => 40,
-            Error::InvalidDocument { .. } => 51,
-            Error::ConnTable(_) => 52,
-        }
+        self.stable().0
     }
 
     /// The request kind, when the error came from one.
@@ -473,6 +455,30 @@ fn ipvsadm_text(op: Op, errno: i32) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn module_table_is_the_code_table() {
+        let rows: Vec<(u16, String, String)> = include_str!("error.rs")
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.strip_prefix("//! |")?.split('|').map(str::trim).collect();
+                let number = cells.first()?.parse().ok()?;
+                let code = cells.get(1)?.trim_matches('`').to_string();
+                let variant = cells
+                    .get(2)?
+                    .strip_prefix("[`Error::")?
+                    .strip_suffix("`]")?
+                    .to_string();
+                Some((number, code, variant))
+            })
+            .collect();
+        let want: Vec<(u16, String, String)> = CODES
+            .iter()
+            .zip(VARIANTS)
+            .map(|((n, c), v)| (*n, c.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(rows, want, "the module table and stable_codes! disagree");
+    }
+
     use super::*;
     use nix::libc::*;
 

@@ -8,6 +8,7 @@ use crate::model::{
     Change, Daemon, DestConfig, DestSpec, Destination, Info, Service, ServiceConfig, ServiceKey,
     Snapshot, Stats, Timeouts, Weight,
 };
+use crate::netlink::attr::{malformed, DecodeError};
 use crate::netlink::codec::{self, Request};
 use crate::netlink::socket::{Transport, DEFAULT_TIMEOUT};
 use crate::sockopt::Sockopt;
@@ -135,10 +136,6 @@ pub(crate) fn drop_repeats_by<T>(v: &mut Vec<T>, key_of: impl Fn(&T) -> ServiceK
     }
 }
 
-fn malformed(op: Op) -> impl Fn(crate::netlink::attr::DecodeError) -> Error {
-    move |e| Error::MalformedReply { op, reason: e.0 }
-}
-
 impl Ipvs {
     /// Open the netlink socket and resolve the `IPVS` family.
     ///
@@ -172,7 +169,7 @@ impl Ipvs {
     fn read_one<T>(
         &self,
         req: &Request,
-        decode: fn(&[u8]) -> std::result::Result<T, crate::netlink::attr::DecodeError>,
+        decode: fn(&[u8]) -> std::result::Result<T, DecodeError>,
         missing: impl Fn() -> Error,
     ) -> Result<T> {
         self.read(|t| {
@@ -200,10 +197,7 @@ impl Ipvs {
     pub fn info(&self) -> Result<Info> {
         let op = Op::GetInfo;
         self.read_one(&Request::get_info(), codec::decode_info, || {
-            Error::MalformedReply {
-                op,
-                reason: "no info in the reply".into(),
-            }
+            DecodeError::new("no info in the reply").malformed(op)
         })
     }
 
@@ -373,15 +367,11 @@ impl Ipvs {
     /// The destinations of a service (a `GET_DEST` dump). The kernel returns
     /// an empty list for a service that does not exist.
     pub fn destinations(&self, key: &ServiceKey) -> Result<Vec<Destination>> {
-        let op = Op::ListDests;
         let fam = key.family();
         self.read(|t| {
-            let mut out = Vec::new();
-            t.request(&Request::list_dests(key), &mut |_, a| {
-                out.push(codec::decode_dest_msg(a, fam).map_err(malformed(op))?);
-                Ok(())
-            })?;
-            Ok(out)
+            t.dump_all(&Request::list_dests(key), |a| {
+                codec::decode_dest_msg(a, fam)
+            })
         })
     }
 
@@ -537,10 +527,7 @@ impl Ipvs {
     pub fn timeouts(&self) -> Result<Timeouts> {
         let op = Op::GetTimeouts;
         self.read_one(&Request::get_timeouts(), codec::decode_timeouts, || {
-            Error::MalformedReply {
-                op,
-                reason: "no timeouts in the reply".into(),
-            }
+            DecodeError::new("no timeouts in the reply").malformed(op)
         })
     }
 
@@ -551,15 +538,7 @@ impl Ipvs {
 
     /// The running sync daemons (at most one master and one backup).
     pub fn daemons(&self) -> Result<Vec<Daemon>> {
-        let op = Op::ListDaemons;
-        self.read(|t| {
-            let mut out = Vec::new();
-            t.request(&Request::list_daemons(), &mut |_, a| {
-                out.push(codec::decode_daemon_msg(a).map_err(malformed(op))?);
-                Ok(())
-            })?;
-            Ok(out)
-        })
+        self.read(|t| t.dump_all(&Request::list_daemons(), codec::decode_daemon_msg))
     }
 
     /// Start a sync daemon; `None` fields take the kernel's defaults.

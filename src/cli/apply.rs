@@ -366,13 +366,13 @@ pub fn parse_rules(bytes: &[u8]) -> crate::Result<DesiredState> {
             continue;
         };
         match args::parse(&argv, true) {
-            Ok(Command::AddService(s)) => {
+            Ok(Command::Change(Change::AddService(s))) => {
                 if index.insert(s.key, services.len()).is_some() {
                     return Err(bad(n, format!("service {} is listed twice", s.key)));
                 }
                 services.push(ServiceSpec::new(s.key).with_config(s.config));
             }
-            Ok(Command::AddDest(k, d)) => match index.get(&k).and_then(|&i| services.get_mut(i)) {
+            Ok(Command::Change(Change::AddDestination(k, d))) => match index.get(&k).and_then(|&i| services.get_mut(i)) {
                 Some(s) => {
                     if s.destinations.iter().any(|x| x.addr == d.addr) {
                         return Err(bad(
@@ -1185,15 +1185,17 @@ mod tests {
             args::parse(&v, false).unwrap()
         };
         match argv(&Change::AddService(svc.clone())) {
-            Command::AddService(s) => assert_eq!(s.config, svc.config),
+            Command::Change(Change::AddService(s)) => assert_eq!(s.config, svc.config),
             c => panic!("{c:?}"),
         }
         match argv(&Change::add_destination(key, a, dest)) {
-            Command::AddDest(k, d) => assert_eq!((k, d.addr, d.config), (key, a, dest)),
+            Command::Change(Change::AddDestination(k, d)) => {
+                assert_eq!((k, d.addr, d.config), (key, a, dest))
+            }
             c => panic!("{c:?}"),
         }
         match argv(&Change::DeleteDestination(key, a)) {
-            Command::DeleteDest(k, x) => assert_eq!((k, x), (key, a)),
+            Command::Change(Change::DeleteDestination(k, x)) => assert_eq!((k, x), (key, a)),
             c => panic!("{c:?}"),
         }
     }

@@ -19,7 +19,7 @@
 //! - an error is one JSON object on stderr (`docs/schema/error.schema.json`)
 //!   with the stable code; exit codes stay ipvsadm's.
 
-use super::compat::args::{self, Command, Failure, Listing};
+use super::compat::args::{self, Command, Failure, Listing, Opt};
 use super::compat::help;
 use super::compat::run::Kernel;
 use super::compat::sort;
@@ -37,25 +37,26 @@ pub struct Flags {
     pub pretty: bool,
 }
 
-/// Take `--json` and `--pretty` out of `argv` (whole words before `--`).
+/// Take `--json` and `--pretty` (their rows of [`args::OPTIONS`]) out of
+/// `argv` (whole words before `--`).
 pub fn extract(argv: &[String]) -> (Vec<String>, Flags) {
     let mut flags = Flags::default();
     let mut rest = Vec::with_capacity(argv.len());
     let mut options_done = false;
     for (i, a) in argv.iter().enumerate() {
         if i > 0 && !options_done {
-            match a.as_str() {
-                "--json" => {
+            match args::extension_flag(a) {
+                Some(Opt::Json) => {
                     flags.json = true;
                     continue;
                 }
-                "--pretty" => {
+                Some(Opt::Pretty) => {
                     // Indented JSON; implies --json.
                     flags.pretty = true;
                     flags.json = true;
                     continue;
                 }
-                "--" => options_done = true,
+                _ if a == "--" => options_done = true,
                 _ => {}
             }
         }

@@ -10,14 +10,15 @@ pub mod compat;
 pub mod completions;
 pub mod json;
 
+use compat::args::{extension_flag, long_name, Opt};
 use std::io::{Read, Write};
-
-/// The stable `(number, code)` pairs only the command line has (the
-/// library's are [`crate::CODES`]); `docs/errors.md` lists both.
-pub const CLI_CODES: &[(u16, &str)] = &[(50, "usage")];
 
 /// Code and number of a command-line usage error.
 pub const USAGE: (u16, &str) = (50, "usage");
+
+/// The stable `(number, code)` pairs only the command line has (the
+/// library's are [`crate::CODES`]); `docs/errors.md` lists both.
+pub const CLI_CODES: &[(u16, &str)] = &[USAGE];
 
 /// Run the command line `argv` (argv\[0\] included) and return the exit
 /// status.
@@ -44,7 +45,7 @@ pub fn main(
     }
     if let Some(rest) = argv
         .get(1..)
-        .filter(|r| r.first().is_some_and(|w| w == "apply"))
+        .filter(|r| r.first().is_some_and(|w| w == long_name(Opt::Apply)))
     {
         return apply::main(rest.get(1..).unwrap_or(&[]), stdin, out, err);
     }
@@ -68,8 +69,11 @@ pub fn main(
 /// `rvsadm --completions SHELL` (an extension: ipvsadm rejects it).
 fn completions_request(argv: &[String]) -> Option<&str> {
     match argv {
-        [_, flag, shell] if flag == "--completions" => Some(shell),
-        [_, flag] => flag.strip_prefix("--completions="),
+        [_, flag, shell] if extension_flag(flag) == Some(Opt::Completions) => Some(shell),
+        [_, flag] => flag
+            .strip_prefix("--")?
+            .strip_prefix(long_name(Opt::Completions))?
+            .strip_prefix('='),
         _ => None,
     }
 }

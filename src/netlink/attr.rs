@@ -5,6 +5,8 @@
 //! flags), the payload, then zero padding to a 4-byte boundary. Integers are
 //! in host order unless stated otherwise.
 
+use crate::error::{Error, Op};
+
 /// `NLA_F_NESTED`.
 pub(crate) const NLA_F_NESTED: u16 = 0x8000;
 /// `NLA_F_NET_BYTEORDER`.
@@ -69,8 +71,8 @@ impl AttrWriter {
         self.bytes(ty, &v.to_ne_bytes());
     }
 
-    /// A host-order `u64` attribute.
-    #[allow(dead_code)]
+    /// A host-order `u64` attribute (the kernel's 64-bit counters).
+    #[cfg(test)]
     pub(crate) fn u64(&mut self, ty: u16, v: u64) {
         self.bytes(ty, &v.to_ne_bytes());
     }
@@ -110,6 +112,17 @@ impl DecodeError {
     pub(crate) fn new(s: impl Into<String>) -> Self {
         DecodeError(s.into())
     }
+
+    /// The library's error for a reply to `op` that could not be read: the
+    /// one place a decode error becomes [`Error::MalformedReply`].
+    pub(crate) fn malformed(self, op: Op) -> Error {
+        Error::MalformedReply { op, reason: self.0 }
+    }
+}
+
+/// `map_err` for a decode step of a reply to `op`.
+pub(crate) fn malformed(op: Op) -> impl Fn(DecodeError) -> Error {
+    move |e| e.malformed(op)
 }
 
 /// One decoded attribute.

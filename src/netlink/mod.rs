@@ -1,6 +1,8 @@
 //! The IPVS generic-netlink wire layer: attribute encoding and decoding
 //! ([`attr`]), translation between the typed model and attributes
-//! ([`codec`]), and the socket transport ([`socket`]).
+//! ([`codec`]: framing, requests, one file per IPVS object), and the socket
+//! transport ([`socket`]: opening, namespaces, the request state machine,
+//! batches). Golden bytes and property tests are in `tests/`.
 //!
 //! Nothing here is public API; the [`crate::Ipvs`] handle sits on top.
 
@@ -44,6 +46,4 @@ pub fn fuzz_decode(b: &[u8]) {
 }
 
 #[cfg(test)]
-mod golden;
-#[cfg(test)]
-mod proptests;
+mod tests;

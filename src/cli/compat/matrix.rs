@@ -4,8 +4,10 @@
 //! requires, allows or forbids, walking the option columns in a fixed order
 //! and reporting the first problem. The same check, with "tunnel type" in
 //! the messages, decides which tunnel options fit a tunnel type. Both tables
-//! are data here ([`MATRIX`], [`TUNNEL_TABLE`]), one row per command or type,
-//! one character per column:
+//! are data here: [`COLUMNS`] holds, for each option column, one character
+//! per command (which commands accept the option; the rows of
+//! `args::OPTIONS` name the column each option sets), and [`TUNNEL_TABLE`]
+//! one row per tunnel type, one character per tunnel column:
 //!
 //! | char | meaning |
 //! |---|---|
@@ -14,7 +16,7 @@
 //! | `1` | at most one of the `1` columns |
 //! | ` ` | optional |
 
-use super::args::Failure;
+use super::failure::Failure;
 
 /// The option columns, in the order ipvsadm checks them. The names are the
 /// ones its messages use (also for `multiple '%s' options specified`).
@@ -60,42 +62,48 @@ pub enum OptCol {
 /// Number of option columns.
 pub const NUM_COLS: usize = 34;
 
-/// Every column with its message name, in check order.
-pub const COLUMNS: [(OptCol, &str); NUM_COLS] = [
-    (OptCol::Numeric, "numeric"),
-    (OptCol::Connection, "connection"),
-    (OptCol::ServiceAddress, "service-address"),
-    (OptCol::Scheduler, "scheduler"),
-    (OptCol::Persistent, "persistent"),
-    (OptCol::Netmask, "netmask"),
-    (OptCol::RealServer, "real-server"),
-    (OptCol::ForwardingMethod, "forwarding-method"),
-    (OptCol::Weight, "weight"),
-    (OptCol::UThreshold, "u-threshold"),
-    (OptCol::LThreshold, "l-threshold"),
-    (OptCol::McastInterface, "mcast-interface"),
-    (OptCol::Timeout, "timeout"),
-    (OptCol::Daemon, "daemon"),
-    (OptCol::Stats, "stats"),
-    (OptCol::Rate, "rate"),
-    (OptCol::Thresholds, "thresholds"),
-    (OptCol::PersistentConn, "persistent-conn"),
-    (OptCol::NoSort, "nosort"),
-    (OptCol::SyncId, "syncid"),
-    (OptCol::Exact, "exact"),
-    (OptCol::Ops, "ops"),
-    (OptCol::Pe, "pe"),
-    (OptCol::SchedFlags, "sched-flags"),
-    (OptCol::McastGroup, "mcast-group"),
-    (OptCol::McastPort, "mcast-port"),
-    (OptCol::McastTtl, "mcast-ttl"),
-    (OptCol::SyncMaxlen, "sync-maxlen"),
-    (OptCol::TunInfo, "tun-info"),
-    (OptCol::TunType, "tun-type"),
-    (OptCol::TunPort, "tun-port"),
-    (OptCol::TunNocsum, "tun-nocsum"),
-    (OptCol::TunCsum, "tun-csum"),
-    (OptCol::TunRemcsum, "tun-remcsum"),
+/// Every column, in check order: the name ipvsadm's messages use, and what
+/// each command says of it, one character per command in [`COMMANDS`]
+/// order (`A E D C L a d e set start stop R S Z`).
+pub const COLUMNS: [(OptCol, &str, &[u8; NUM_CMDS]); NUM_COLS] = [
+    (OptCol::Numeric, "numeric", b"xxxx xxxxxxx x"),
+    (OptCol::Connection, "connection", b"xxxx1xxxxxxxxx"),
+    (OptCol::ServiceAddress, "service-address", b"+++x1+++xxxxx "),
+    (OptCol::Scheduler, "scheduler", b"  xxxxxxxxxxxx"),
+    (OptCol::Persistent, "persistent", b"  xxxxxxxxxxxx"),
+    (OptCol::Netmask, "netmask", b"  xxxxxxxxxxxx"),
+    (OptCol::RealServer, "real-server", b"xxxxx+++xxxxxx"),
+    (
+        OptCol::ForwardingMethod,
+        "forwarding-method",
+        b"xxxxx x xxxxxx",
+    ),
+    (OptCol::Weight, "weight", b"xxxxx x xxxxxx"),
+    (OptCol::UThreshold, "u-threshold", b"xxxxx x xxxxxx"),
+    (OptCol::LThreshold, "l-threshold", b"xxxxx x xxxxxx"),
+    (OptCol::McastInterface, "mcast-interface", b"xxxxxxxxx xxxx"),
+    (OptCol::Timeout, "timeout", b"xxxx1xxxxxxxxx"),
+    (OptCol::Daemon, "daemon", b"xxxx1xxxxxxxxx"),
+    (OptCol::Stats, "stats", b"xxxx xxxxxxxxx"),
+    (OptCol::Rate, "rate", b"xxxx xxxxxxxxx"),
+    (OptCol::Thresholds, "thresholds", b"xxxx xxxxxxxxx"),
+    (OptCol::PersistentConn, "persistent-conn", b"xxxx xxxxxxxxx"),
+    (OptCol::NoSort, "nosort", b"xxxx xxxxxxxxx"),
+    (OptCol::SyncId, "syncid", b"xxxx xxxx  xxx"),
+    (OptCol::Exact, "exact", b"xxxx xxxxxxxxx"),
+    (OptCol::Ops, "ops", b"  xxxxxxxxxxxx"),
+    (OptCol::Pe, "pe", b"  xxxxxxxxxxxx"),
+    (OptCol::SchedFlags, "sched-flags", b"  xxxxxxxxxxxx"),
+    (OptCol::McastGroup, "mcast-group", b"xxxxxxxxx xxxx"),
+    (OptCol::McastPort, "mcast-port", b"xxxxxxxxx xxxx"),
+    (OptCol::McastTtl, "mcast-ttl", b"xxxxxxxxx xxxx"),
+    (OptCol::SyncMaxlen, "sync-maxlen", b"xxxxxxxxx xxxx"),
+    (OptCol::TunInfo, "tun-info", b"xxxx xxxxxxxxx"),
+    (OptCol::TunType, "tun-type", b"xxxxx x xxxxxx"),
+    (OptCol::TunPort, "tun-port", b"xxxxx x xxxxxx"),
+    (OptCol::TunNocsum, "tun-nocsum", b"xxxxx x xxxxxx"),
+    (OptCol::TunCsum, "tun-csum", b"xxxxx x xxxxxx"),
+    (OptCol::TunRemcsum, "tun-remcsum", b"xxxxx x xxxxxx"),
 ];
 
 impl OptCol {
@@ -106,7 +114,7 @@ impl OptCol {
 
     /// The name ipvsadm's messages use.
     pub fn name(self) -> &'static str {
-        COLUMNS.get(self.index()).map_or("", |(_, n)| n)
+        COLUMNS.get(self.index()).map_or("", |(_, n, _)| n)
     }
 }
 
@@ -150,61 +158,25 @@ pub enum Cmd {
     Zero,
 }
 
-/// Every command with its message name and matrix row (columns in
-/// [`COLUMNS`] order).
-pub const MATRIX: [(Cmd, &str, &[u8; NUM_COLS]); 14] = [
-    //                                  0         1         2         3
-    //                                  0123456789012345678901234567890123
-    (
-        Cmd::AddService,
-        "add-service",
-        b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
-    ),
-    (
-        Cmd::EditService,
-        "edit-service",
-        b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
-    ),
-    (
-        Cmd::DeleteService,
-        "delete-service",
-        b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    ),
-    (Cmd::Flush, "flush", b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-    (Cmd::List, "list", b" 11xxxxxxxxx11       xxxxxxx xxxxx"),
-    (
-        Cmd::AddServer,
-        "add-server",
-        b"xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
-    ),
-    (
-        Cmd::DeleteServer,
-        "delete-server",
-        b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    ),
-    (
-        Cmd::EditServer,
-        "edit-server",
-        b"xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
-    ),
-    (Cmd::Set, "set", b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-    (
-        Cmd::StartDaemon,
-        "start-daemon",
-        b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxx",
-    ),
-    (
-        Cmd::StopDaemon,
-        "stop-daemon",
-        b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx",
-    ),
-    (
-        Cmd::Restore,
-        "restore",
-        b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    ),
-    (Cmd::Save, "save", b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-    (Cmd::Zero, "zero", b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+/// Number of commands.
+pub const NUM_CMDS: usize = 14;
+
+/// Every command with its message name, in ipvsadm's table order.
+pub const COMMANDS: [(Cmd, &str); NUM_CMDS] = [
+    (Cmd::AddService, "add-service"),
+    (Cmd::EditService, "edit-service"),
+    (Cmd::DeleteService, "delete-service"),
+    (Cmd::Flush, "flush"),
+    (Cmd::List, "list"),
+    (Cmd::AddServer, "add-server"),
+    (Cmd::DeleteServer, "delete-server"),
+    (Cmd::EditServer, "edit-server"),
+    (Cmd::Set, "set"),
+    (Cmd::StartDaemon, "start-daemon"),
+    (Cmd::StopDaemon, "stop-daemon"),
+    (Cmd::Restore, "restore"),
+    (Cmd::Save, "save"),
+    (Cmd::Zero, "zero"),
 ];
 
 /// The tunnel columns of [`TUNNEL_TABLE`].
@@ -221,13 +193,14 @@ pub const TUNNEL_TABLE: [(&str, &[u8; 4]); 3] =
     [("ipip", b"xxxx"), ("gue", b"+111"), ("gre", b"x11x")];
 
 impl Cmd {
-    fn row(self) -> Option<&'static (Cmd, &'static str, &'static [u8; NUM_COLS])> {
-        MATRIX.iter().find(|(c, _, _)| *c == self)
+    /// Row index (ipvsadm's table order).
+    pub const fn index(self) -> usize {
+        self as usize
     }
 
     /// The name ipvsadm's messages use.
     pub fn name(self) -> &'static str {
-        self.row().map_or("", |(_, n, _)| n)
+        COMMANDS.get(self.index()).map_or("", |(_, n)| n)
     }
 }
 
@@ -263,11 +236,15 @@ fn check_row(row: &[u8], cols: &[OptCol], given: OptSet, what: &str) -> Result<(
 
 /// ipvsadm's `generic_opt_check` for a command.
 pub fn check_command(cmd: Cmd, given: OptSet) -> Result<(), Failure> {
-    let Some((_, name, row)) = cmd.row() else {
+    let Some(row) = COLUMNS
+        .iter()
+        .map(|(_, _, accepts)| accepts.get(cmd.index()).copied())
+        .collect::<Option<Vec<u8>>>()
+    else {
         return Ok(());
     };
-    let cols: Vec<OptCol> = COLUMNS.iter().map(|(c, _)| *c).collect();
-    check_row(&row[..], &cols, given, &format!("'{name}' command"))
+    let cols: Vec<OptCol> = COLUMNS.iter().map(|(c, _, _)| *c).collect();
+    check_row(&row, &cols, given, &format!("'{}' command", cmd.name()))
 }
 
 /// The tunnel-type check (`tunnel_opt_check`); `tun_type` is the kernel
@@ -290,11 +267,11 @@ mod tests {
 
     #[test]
     fn columns_in_order() {
-        for (i, (c, _)) in COLUMNS.iter().enumerate() {
+        for (i, (c, _, _)) in COLUMNS.iter().enumerate() {
             assert_eq!(c.index(), i);
         }
-        for (i, (c, _, _)) in MATRIX.iter().enumerate() {
-            assert_eq!(*c as usize, i);
+        for (i, (c, _)) in COMMANDS.iter().enumerate() {
+            assert_eq!(c.index(), i);
         }
     }
 

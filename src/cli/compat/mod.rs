@@ -1,9 +1,11 @@
 //! ipvsadm 1.31 compatible command line: parse argv into a typed command
-//! ([`args`], [`matrix`], [`resolve`], [`restore`], [`help`]), run it, and
+//! ([`args`], [`failure`], [`matrix`], [`resolve`], [`restore`], [`help`]), run it, and
 //! print exactly what ipvsadm prints ([`render`], [`sort`], [`names`]).
 
 pub mod args;
+pub mod failure;
 pub mod help;
+pub mod libc;
 pub mod matrix;
 pub mod names;
 pub mod render;

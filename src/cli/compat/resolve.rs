@@ -3,7 +3,8 @@
 //!
 //! ipvsadm reads numbers with `strtol` and addresses with `inet_aton`,
 //! `inet_pton`, `gethostbyname` and `getservbyname`. Their quirks are part of
-//! the command line ipvsadm accepts, so they are reproduced here:
+//! the command line ipvsadm accepts, so they are reproduced (the C library's
+//! readers in [`super::libc`], re-exported here):
 //!
 //! - [`string_to_number`]: leading white space and a `+` are accepted,
 //!   `080` is 80, trailing text is not;
@@ -16,74 +17,10 @@
 //!
 //! [`parse_service`] combines them into ipvsadm's `host[:port]` reader.
 
+pub use super::libc::{atoi, inet_aton, inet_pton4, inet_pton6, strtol_full};
 use crate::Protocol;
 use std::ffi::CString;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-/// C's `isspace` in the "C" locale.
-fn c_isspace(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// `strtol(s, &end, 10)` on the longest prefix: `None` when no digit was
-/// read; otherwise the value (saturated to the `i64` range, with a flag that
-/// is `true` on overflow, C's `ERANGE`) and the number of bytes consumed.
-fn strtol_prefix(s: &str) -> Option<(i64, bool, usize)> {
-    let b = s.as_bytes();
-    let mut i = b.iter().take_while(|&&c| c_isspace(c)).count();
-    let mut negative = false;
-    if let Some(&c) = b.get(i) {
-        if c == b'+' || c == b'-' {
-            negative = c == b'-';
-            i += 1;
-        }
-    }
-    let start = i;
-    // Accumulate as a negative number: the i64 range is asymmetric.
-    let mut acc: i64 = 0;
-    let mut overflow = false;
-    while let Some(&c) = b.get(i) {
-        if !c.is_ascii_digit() {
-            break;
-        }
-        let d = i64::from(c - b'0');
-        match acc.checked_mul(10).and_then(|v| v.checked_sub(d)) {
-            Some(v) => acc = v,
-            None => overflow = true,
-        }
-        i += 1;
-    }
-    if i == start {
-        return None;
-    }
-    let value = if overflow {
-        if negative {
-            i64::MIN
-        } else {
-            i64::MAX
-        }
-    } else if negative {
-        acc
-    } else {
-        match acc.checked_neg() {
-            Some(v) => v,
-            None => {
-                overflow = true;
-                i64::MAX
-            }
-        }
-    };
-    Some((value, overflow, i))
-}
-
-/// `strtol(s, &end, 10)` that must consume the whole string without
-/// overflow. Leading white space and a sign are accepted.
-pub fn strtol_full(s: &str) -> Option<i64> {
-    match strtol_prefix(s) {
-        Some((v, false, n)) if n == s.len() => Some(v),
-        _ => None,
-    }
-}
+use std::net::{IpAddr, Ipv4Addr};
 
 /// ipvsadm's `string_to_number`: [`strtol_full`] and `min <= n <= max`.
 ///
@@ -95,104 +32,6 @@ pub fn strtol_full(s: &str) -> Option<i64> {
 /// ```
 pub fn string_to_number(s: &str, min: i64, max: i64) -> Option<i64> {
     strtol_full(s).filter(|n| (min..=max).contains(n))
-}
-
-/// C's `atoi` as glibc implements it: `(int) strtol(s, NULL, 10)`. A number
-/// prefix is enough, no digits give 0, and the saturated `long` wraps to
-/// 32 bits (`4294967360` is 64).
-pub fn atoi(s: &str) -> i32 {
-    match strtol_prefix(s) {
-        // Truncation to int is the point here.
-        Some((v, _, _)) => v as i32,
-        None => 0,
-    }
-}
-
-/// `strtoul(s, &end, 0)` for a string that starts with a digit: the value
-/// (`None` on overflow of 64 bits) and the bytes consumed.
-fn strtoul_c_literal(s: &[u8]) -> (Option<u64>, usize) {
-    let (radix, mut i) = match s {
-        [b'0', b'x' | b'X', h, ..] if h.is_ascii_hexdigit() => (16, 2),
-        [b'0', ..] => (8, 0),
-        _ => (10, 0),
-    };
-    let mut acc: Option<u64> = Some(0);
-    while let Some(&c) = s.get(i) {
-        let Some(d) = char::from(c).to_digit(radix) else {
-            break;
-        };
-        acc = acc
-            .and_then(|a| a.checked_mul(u64::from(radix)))
-            .and_then(|a| a.checked_add(u64::from(d)));
-        i += 1;
-    }
-    (acc, i)
-}
-
-/// glibc's `inet_aton`: one to four parts separated by dots, each a C
-/// integer literal (decimal, `0` octal or `0x` hex); the last part fills the
-/// remaining bytes. The text may end at white space, after which anything
-/// is ignored.
-///
-/// ```
-/// use rvsadm::cli::compat::resolve::inet_aton;
-/// use std::net::Ipv4Addr;
-/// assert_eq!(inet_aton("1.2.3"), Some(Ipv4Addr::new(1, 2, 0, 3)));
-/// assert_eq!(inet_aton("0x01020304"), Some(Ipv4Addr::new(1, 2, 3, 4)));
-/// assert_eq!(inet_aton("010.1.1.1 junk"), Some(Ipv4Addr::new(8, 1, 1, 1)));
-/// assert_eq!(inet_aton("09.1.1.1"), None);
-/// ```
-pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
-    let b = s.as_bytes();
-    let mut parts: Vec<u64> = Vec::with_capacity(4);
-    let mut i = 0;
-    loop {
-        if !b.get(i)?.is_ascii_digit() {
-            return None;
-        }
-        let (value, used) = strtoul_c_literal(b.get(i..)?);
-        let value = value.filter(|v| *v <= 0xffff_ffff)?;
-        i += used;
-        match b.get(i) {
-            Some(b'.') => {
-                if parts.len() >= 3 || value > 0xff {
-                    return None;
-                }
-                parts.push(value);
-                i += 1;
-            }
-            None => {
-                parts.push(value);
-                break;
-            }
-            Some(&c) if c_isspace(c) => {
-                parts.push(value);
-                break;
-            }
-            Some(_) => return None,
-        }
-    }
-    let last = *parts.last()?;
-    let head = parts.len() - 1;
-    let room: u32 = 8 * (4 - head as u32);
-    if room < 32 && last >> room != 0 {
-        return None;
-    }
-    let mut v: u32 = 0;
-    for (k, p) in parts.iter().take(head).enumerate() {
-        v |= (*p as u32) << (24 - 8 * k as u32);
-    }
-    Some(Ipv4Addr::from(v | last as u32))
-}
-
-/// `inet_pton(AF_INET, ..)`: strict dotted quad.
-pub fn inet_pton4(s: &str) -> Option<Ipv4Addr> {
-    s.parse().ok()
-}
-
-/// `inet_pton(AF_INET6, ..)`: no brackets, no scope.
-pub fn inet_pton6(s: &str) -> Option<Ipv6Addr> {
-    s.parse().ok()
 }
 
 /// Forward lookup of an IPv4 address by name, `gethostbyname` style: the

@@ -156,24 +156,14 @@ fn rejected(io: &mut Io<'_>, e: &Error) -> i32 {
 /// The library operation of a changing command (`None` for help, version,
 /// listings, save and restore).
 pub fn operation(cmd: &Command) -> Option<Change> {
-    Some(match cmd {
-        Command::AddService(s) => Change::AddService(s.clone()),
-        Command::EditService(s) => Change::EditService(s.clone()),
-        Command::DeleteService(k) => Change::DeleteService(*k),
-        Command::Flush => Change::Flush,
-        Command::AddDest(k, d) => Change::AddDestination(*k, *d),
-        Command::EditDest(k, d) => Change::edit_destination(*k, d.addr, d.config),
-        Command::DeleteDest(k, a) => Change::DeleteDestination(*k, *a),
-        Command::Zero(k) => Change::Zero(*k),
-        Command::SetTimeouts(t) => Change::SetTimeouts(*t),
-        Command::StartDaemon(d) => Change::StartDaemon(d.clone()),
-        Command::StopDaemon(d) => Change::StopDaemon(d.clone()),
+    match cmd {
+        Command::Change(c) => Some(c.clone()),
         Command::Help(_)
         | Command::Version(_)
         | Command::List(_)
         | Command::Save { .. }
-        | Command::Restore => return None,
-    })
+        | Command::Restore => None,
+    }
 }
 
 /// The listing options for the compat renderer.
@@ -400,7 +390,8 @@ fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
     })
 }
 
-const CONN_FILE: &str = "/proc/net/ip_vs_conn";
+/// ipvsadm reads the table of the process's namespace.
+const CONN_FILE: &str = crate::model::PROC_IP_VS_CONN;
 
 fn list_connections(spec: &ListSpec, io: &mut Io<'_>) -> Outcome {
     let text = match std::fs::read(CONN_FILE) {

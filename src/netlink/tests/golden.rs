@@ -9,15 +9,23 @@
 //! (0x20) is reused when framing our message; the sequence number and port
 //! id (bytes 8..16) are per-socket and not compared.
 
-use super::codec::{self, NlMsgs, Request};
 use crate::model::*;
+use crate::netlink::codec::{self, NlMsgs, Request};
 use std::net::IpAddr;
 
 /// Compare our request with ipvsadm's, bytes 8..16 (seq, pid) excluded.
 #[track_caller]
 fn check(golden: &[u8], req: &Request) {
     let family = u16::from_ne_bytes([golden[4], golden[5]]);
-    let mut ours = req.to_bytes(family, 0, 0);
+    let mut ours = codec::frame(
+        family,
+        codec::request_flags(req.dump),
+        0,
+        0,
+        req.cmd,
+        codec::IPVS_GENL_VERSION,
+        &req.attrs,
+    );
     let mut theirs = golden.to_vec();
     ours[8..16].fill(0);
     theirs[8..16].fill(0);
@@ -1720,7 +1728,7 @@ fn error_reply_carries_errno_and_our_request() {
 fn unknown_attributes_are_skipped() {
     // A service nest with an unknown attribute (type 99) in the middle.
     // (The kernel lists services in its hash order, kept as is.)
-    let mut w = super::attr::AttrWriter::new();
+    let mut w = crate::netlink::attr::AttrWriter::new();
     let n = w.begin_nest(1);
     w.u16(1, 2);
     w.u32(99, 0xdead_beef);

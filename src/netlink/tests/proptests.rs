@@ -2,9 +2,9 @@
 //! and daemons (IPv4, IPv6, mixed families, tunnels, 64-bit counters), and
 //! arbitrary bytes through every decoder without a panic.
 
-use super::attr::{AttrWriter, Attrs};
-use super::codec::{self, SvcFields};
 use crate::model::*;
+use crate::netlink::attr::{AttrWriter, Attrs};
+use crate::netlink::codec::{self, SvcFields};
 use proptest::prelude::*;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -366,5 +366,5 @@ proptest! {
 
 /// Run `b` through every decoder.
 fn decode_everything(b: &[u8]) {
-    super::fuzz_decode(b);
+    crate::netlink::fuzz_decode(b);
 }
