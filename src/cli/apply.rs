@@ -73,6 +73,68 @@ document, IPVS not usable); 3 some changes failed, the rest applied; 4 all
 applied but drains still pending.
 ";
 
+/// What a flag of `rvsadm apply` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagValue {
+    /// Nothing.
+    None,
+    /// An optional `=VALUE` (`--drain[=SECONDS]`).
+    Optional,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+}
+
+/// A flag of `rvsadm apply`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    /// Its long name, without `--`.
+    pub long: &'static str,
+    /// Its value.
+    pub value: FlagValue,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+/// The flags [`parse`] takes (besides `-h`/`--help`), for the shell
+/// completions; a test checks them against the parser and the help text.
+pub const FLAGS: &[Flag] = &[
+    Flag {
+        long: "dry-run",
+        value: FlagValue::None,
+        help: "print the plan, change nothing",
+    },
+    Flag {
+        long: "json",
+        value: FlagValue::None,
+        help: "the plan or result as JSON",
+    },
+    Flag {
+        long: "pretty",
+        value: FlagValue::None,
+        help: "indented JSON (implies --json)",
+    },
+    Flag {
+        long: "prune",
+        value: FlagValue::None,
+        help: "also delete the services FILE does not name",
+    },
+    Flag {
+        long: "allow-empty",
+        value: FlagValue::None,
+        help: "with --prune, let a FILE without services delete all",
+    },
+    Flag {
+        long: "drain",
+        value: FlagValue::Optional,
+        help: "remove destinations gracefully, waiting up to SECONDS",
+    },
+    Flag {
+        long: "format",
+        value: FlagValue::OneOf(&["json", "rules"]),
+        help: "the input format",
+    },
+];
+
 /// The input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -1126,6 +1188,23 @@ mod tests {
             (Some(DEFAULT_DRAIN), true, "-")
         );
         assert_eq!(parse(&words("--help")).unwrap(), None);
+        // Every flag the completions offer is one the parser takes and the
+        // help text describes.
+        for f in FLAGS {
+            let mut w = vec![format!("--{}", f.long)];
+            match f.value {
+                FlagValue::None => {}
+                FlagValue::Optional => w[0].push_str("=5"),
+                FlagValue::OneOf(v) => w.extend(v.iter().take(1).map(|x| x.to_string())),
+            }
+            w.push("f.json".into());
+            assert!(parse(&w).is_ok_and(|a| a.is_some()), "{w:?}");
+            assert!(
+                HELP.contains(&format!("--{}", f.long)),
+                "--{} not in the help",
+                f.long
+            );
+        }
         for bad in [
             "",
             "a b",

@@ -54,6 +54,33 @@ pub fn command() -> Command {
         };
         cmd = cmd.arg(arg);
     }
+    cmd.subcommand(apply())
+}
+
+/// `rvsadm apply`'s flags and FILE.
+fn apply() -> Command {
+    use super::apply::{FlagValue, FLAGS};
+    let about = OPTIONS
+        .iter()
+        .find(|o| o.scope == Scope::Subcommand && o.long == Some("apply"))
+        .and_then(|o| o.help)
+        .unwrap_or_default();
+    let mut cmd = Command::new("apply").about(about).arg(
+        Arg::new("FILE")
+            .value_hint(ValueHint::FilePath)
+            .help("the desired state (- for standard input)"),
+    );
+    for f in FLAGS {
+        let arg = Arg::new(f.long).long(f.long).help(f.help);
+        cmd = cmd.arg(match f.value {
+            FlagValue::None => arg.action(ArgAction::SetTrue),
+            FlagValue::Optional => arg
+                .num_args(0..=1)
+                .require_equals(true)
+                .value_hint(ValueHint::Other),
+            FlagValue::OneOf(words) => arg.num_args(1).value_parser(words.to_vec()),
+        });
+    }
     cmd
 }
 
@@ -84,6 +111,10 @@ mod tests {
                 }
             }
             assert!(text.contains("wlc"), "{shell}: scheduler names");
+            assert!(
+                text.contains("apply") && text.contains("dry-run"),
+                "{shell}: apply"
+            );
         }
         assert!(script("tcsh").is_none());
     }
