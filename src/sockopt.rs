@@ -4,7 +4,9 @@
 //!
 //! A netlink `GET_DEST` dump costs the kernel a request skb, the generic
 //! netlink lock, a one-page reply skb and a second one for `NLMSG_DONE`;
-//! these two calls copy a few structs. They see less, though:
+//! these two calls copy a few structs (and one `GET_SERVICES` call gives the
+//! destination count of every IPv4 service at once, [`DestCounts`]). They
+//! see less, though:
 //! - only IPv4 services, and only their IPv4 destinations: a destination of
 //!   another family is skipped silently, which shows as fewer entries than the
 //!   service's `num_dests`;
@@ -24,6 +26,10 @@ use std::os::fd::{AsRawFd, OwnedFd};
 
 /// `IP_VS_BASE_CTL` (64 + 1024 + 64).
 const BASE_CTL: libc::c_int = 1152;
+/// `IP_VS_SO_GET_INFO`.
+const GET_INFO: libc::c_int = BASE_CTL + 1;
+/// `IP_VS_SO_GET_SERVICES`.
+const GET_SERVICES: libc::c_int = BASE_CTL + 2;
 /// `IP_VS_SO_GET_SERVICE`.
 const GET_SERVICE: libc::c_int = BASE_CTL + 3;
 /// `IP_VS_SO_GET_DESTS`.
@@ -40,6 +46,23 @@ mod svc {
     pub const NUM_DESTS: usize = 44;
     /// `sizeof(struct ip_vs_service_entry)`.
     pub const SIZE: usize = 104;
+}
+
+/// `struct ip_vs_getinfo`.
+mod info {
+    /// `num_services`: the namespace's IPv4 services (the only ones this
+    /// interface shows; checked in the VM's kernel).
+    pub const NUM_SERVICES: usize = 8;
+    pub const SIZE: usize = 12;
+}
+
+/// `struct ip_vs_get_services`.
+mod get_services {
+    /// `num_services`: how many entries the caller has room for.
+    pub const NUM_SERVICES: usize = 0;
+    /// `entrytable`, and the struct's size without it (the entries hold
+    /// 64-bit counters: aligned to 8 on the 64-bit ABIs).
+    pub const TABLE: usize = 8;
 }
 
 /// `struct ip_vs_get_dests`.
@@ -67,6 +90,10 @@ mod dest {
 /// The most destinations one service's answer is sized for (about 100 MB
 /// of room); a larger count from the kernel goes to netlink.
 const MAX_DESTS: usize = 1 << 20;
+
+/// The most services a [`DestCounts`] is asked for (about 100 MB of room,
+/// as for destinations); a larger table is counted service by service.
+const MAX_SERVICES: usize = 1 << 20;
 
 /// `IP_VS_CONN_F_FWD_MASK`.
 const FWD_MASK: u32 = 7;
@@ -141,19 +168,36 @@ impl Sockopt {
     /// `getsockopt` of `opt` with `self.buf` in and out, whose length the
     /// kernel checks exactly.
     fn get(&mut self, opt: libc::c_int) -> Result<(), Errno> {
-        let mut len = libc::socklen_t::try_from(self.buf.len()).map_err(|_| Errno::E2BIG)?;
-        // SAFETY: the pointer and length describe `self.buf`, which lives
-        // through the call; the kernel writes at most `len` bytes.
-        let rc = unsafe {
-            libc::getsockopt(
-                self.fd.as_raw_fd(),
-                libc::IPPROTO_IP,
-                opt,
-                self.buf.as_mut_ptr().cast(),
-                &mut len,
-            )
-        };
-        Errno::result(rc).map(drop)
+        call(&self.fd, opt, &mut self.buf)
+    }
+
+    /// The kernel's count of destinations (all families) of every IPv4
+    /// service, in one `GET_SERVICES` call (after a `GET_INFO` for its
+    /// size), or `Ok(None)` when the answer may not hold them all (the
+    /// table grew past the room asked for in between), or when the
+    /// table has more than `most` IPv4 services (`GET_INFO`'s count, of
+    /// IPv4 services only): for reading a few services of a large table,
+    /// counting each is cheaper. The
+    /// answer's buffer (104 bytes a service) is freed before returning.
+    pub(crate) fn dest_counts(&mut self, most: usize) -> Result<Option<DestCounts>, Errno> {
+        self.buf.clear();
+        self.buf.resize(info::SIZE, 0);
+        self.get(GET_INFO)?;
+        let n = ne_u32(&self.buf, info::NUM_SERVICES) as usize;
+        if n > MAX_SERVICES || n > most {
+            return Ok(None);
+        }
+        // Room for a few services added since; entries the kernel does not
+        // fill stay zero, and no service has protocol 0 and mark 0.
+        let room = n + n / 8 + 8;
+        let mut buf = vec![0u8; get_services::TABLE + room * svc::SIZE];
+        let room32 = u32::try_from(room).map_err(|_| Errno::E2BIG)?;
+        put(&mut buf, get_services::NUM_SERVICES, &room32.to_ne_bytes());
+        call(&self.fd, GET_SERVICES, &mut buf)?;
+        Ok(parse_services(
+            buf.get(get_services::TABLE..).unwrap_or(&[]),
+            room,
+        ))
     }
 
     /// The destinations of `key` with everything but their counters and
@@ -177,21 +221,40 @@ impl Sockopt {
             Err(Errno::ESRCH) => return Ok(Some(Vec::new())),
             r => r?,
         }
-        let n = ne_u32(&self.buf, svc::NUM_DESTS) as usize;
+        let n = ne_u32(&self.buf, svc::NUM_DESTS);
         if n == 0 {
             return Ok(Some(Vec::new()));
         }
+        self.destinations_counted(key, n)
+    }
+
+    /// Like [`Sockopt::destinations`], with the service's count of
+    /// destinations `n` known already (from [`DestCounts`]): one call. The
+    /// answer has room for one more, so that a destination of the service's
+    /// family added since the count shows (as more than `n`); one removed
+    /// since, or one of the other family, shows as fewer. Either is not
+    /// whole, `Ok(None)`.
+    pub(crate) fn destinations_counted(
+        &mut self,
+        key: &ServiceKey,
+        n: u32,
+    ) -> Result<Option<Vec<Destination>>, Errno> {
+        let n = n as usize;
         if n > MAX_DESTS {
             // Not believable: leave it to netlink's bounded reads rather
             // than allocate for it.
             return Ok(None);
         }
-        // Then room for exactly that many. Entries the kernel does not fill
+        // Room for one more than that. Entries the kernel does not fill
         // stay zero, and no destination has the address 0.0.0.0.
-        self.buf.truncate(get_dests::NUM_DESTS);
-        self.buf.resize(get_dests::TABLE + n * dest::SIZE, 0);
-        let room = u32::try_from(n).map_err(|_| Errno::E2BIG)?;
-        put(&mut self.buf, get_dests::NUM_DESTS, &room.to_ne_bytes());
+        let room = n + 1;
+        self.buf.clear();
+        self.buf.resize(get_dests::TABLE + room * dest::SIZE, 0);
+        if put_key(&mut self.buf, key).is_none() {
+            return Ok(None);
+        }
+        let room32 = u32::try_from(room).map_err(|_| Errno::E2BIG)?;
+        put(&mut self.buf, get_dests::NUM_DESTS, &room32.to_ne_bytes());
         match self.get(GET_DESTS) {
             Err(Errno::ESRCH) => return Ok(Some(Vec::new())),
             r => r?,
@@ -203,13 +266,80 @@ impl Sockopt {
     }
 }
 
-/// The entries of a `GET_DESTS` answer (`table`, room for `n` made
-/// zero beforehand), or `None` unless they are whole: `n` entries (fewer
-/// means the kernel skipped destinations of the other family) and none a
-/// tunnel (its type, port and flags are not in the entry).
+/// `getsockopt(IPPROTO_IP, opt)` with `buf` in and out, whose length the
+/// kernel checks exactly.
+fn call(fd: &OwnedFd, opt: libc::c_int, buf: &mut [u8]) -> Result<(), Errno> {
+    let mut len = libc::socklen_t::try_from(buf.len()).map_err(|_| Errno::E2BIG)?;
+    // SAFETY: the pointer and length describe `buf`, which lives through
+    // the call; the kernel writes at most `len` bytes.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_IP,
+            opt,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    Errno::result(rc).map(drop)
+}
+
+/// The kernel's count of destinations of every IPv4 service at one moment
+/// (one `GET_SERVICES` answer), looked up by service key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DestCounts(Vec<(ServiceKey, u32)>);
+
+impl DestCounts {
+    /// The count of `key`'s destinations, `None` for a service that the
+    /// answer does not list (not IPv4, or not there at the time).
+    pub(crate) fn get(&self, key: &ServiceKey) -> Option<u32> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(key))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, n)| *n)
+    }
+}
+
+/// The entries of a `GET_SERVICES` answer (`table`, room for `room` made
+/// zero beforehand), or `None` if it filled every entry (there may be more
+/// than it had room for).
+fn parse_services(table: &[u8], room: usize) -> Option<DestCounts> {
+    let mut out = Vec::new();
+    for e in table.chunks_exact(svc::SIZE).take(room) {
+        let protocol = u16::from_ne_bytes(bytes(e, svc::PROTOCOL));
+        let mark = ne_u32(e, svc::FWMARK);
+        let key = if mark != 0 {
+            ServiceKey::Fwmark {
+                mark,
+                family: Family::Inet,
+            }
+        } else if protocol != 0 {
+            ServiceKey::Addr {
+                protocol: crate::Protocol::from_raw(protocol),
+                addr: IpAddr::V4(Ipv4Addr::from(bytes::<4>(e, svc::ADDR))),
+                port: u16::from_be_bytes(bytes(e, svc::PORT)),
+            }
+        } else {
+            break;
+        };
+        out.push((key, ne_u32(e, svc::NUM_DESTS)));
+    }
+    if out.len() >= room {
+        return None;
+    }
+    out.sort_unstable_by_key(|a| a.0);
+    Some(DestCounts(out))
+}
+
+/// The entries of a `GET_DESTS` answer (`table`, its room made zero
+/// beforehand), or `None` unless they are whole: exactly `n` entries (fewer
+/// means the kernel skipped destinations of the other family, or some went
+/// since the count; more, that some came) and none a tunnel (its type, port
+/// and flags are not in the entry).
 fn parse_dests(table: &[u8], n: usize) -> Option<Vec<Destination>> {
     let mut out = Vec::with_capacity(n.min(table.len() / dest::SIZE));
-    for e in table.chunks_exact(dest::SIZE).take(n) {
+    for e in table.chunks_exact(dest::SIZE) {
         let addr = Ipv4Addr::from(bytes::<4>(e, dest::ADDR));
         if addr.is_unspecified() {
             break;
@@ -274,6 +404,21 @@ mod tests {
 
     #[repr(C)]
     #[allow(dead_code)]
+    struct GetInfo {
+        version: u32,
+        size: u32,
+        num_services: u32,
+    }
+
+    #[repr(C)]
+    #[allow(dead_code)]
+    struct GetServices {
+        num_services: u32,
+        entrytable: [ServiceEntry; 0],
+    }
+
+    #[repr(C)]
+    #[allow(dead_code)]
     struct GetDests {
         protocol: u16,
         addr: u32,
@@ -319,6 +464,15 @@ mod tests {
             num_dests: svc::NUM_DESTS,
         });
         assert_eq!(size_of::<ServiceEntry>(), svc::SIZE);
+        assert_offsets!(GetInfo {
+            num_services: info::NUM_SERVICES,
+        });
+        assert_eq!(size_of::<GetInfo>(), info::SIZE);
+        assert_offsets!(GetServices {
+            num_services: get_services::NUM_SERVICES,
+            entrytable: get_services::TABLE,
+        });
+        assert_eq!(size_of::<GetServices>(), get_services::TABLE);
         // The get_dests head names the service as the service entry does.
         assert_offsets!(GetDests {
             protocol: svc::PROTOCOL,
@@ -432,6 +586,27 @@ mod tests {
         }
 
         let mut s = Sockopt::open().unwrap();
+        // GET_INFO counts the IPv4 services (4 of the 5).
+        assert_eq!(
+            s.dest_counts(3).unwrap(),
+            None,
+            "4 services, at most 3 asked"
+        );
+        assert!(s.dest_counts(4).unwrap().is_some());
+        let counts = s.dest_counts(usize::MAX).unwrap().expect("all counted");
+        assert_eq!(counts.0.len(), 4, "{counts:?}");
+        assert_eq!(counts.get(&plain), Some(2));
+        assert_eq!(counts.get(&mixed), Some(2));
+        assert_eq!(counts.get(&tunnel), Some(1));
+        assert_eq!(counts.get(&fwm), Some(1));
+        assert_eq!(counts.get(&v6), None);
+        let whole = vec![two.clone(), one.clone()];
+        assert_eq!(s.destinations_counted(&plain, 2).unwrap(), Some(whole));
+        // A count out of date either way is not whole.
+        assert_eq!(s.destinations_counted(&plain, 1).unwrap(), None);
+        assert_eq!(s.destinations_counted(&plain, 3).unwrap(), None);
+        assert_eq!(s.destinations_counted(&mixed, 2).unwrap(), None);
+        assert_eq!(s.destinations_counted(&tunnel, 1).unwrap(), None);
         let got = s.destinations(&plain).unwrap().expect("answered");
         // The kernel lists the newest first.
         assert_eq!(got, vec![two.clone(), one]);
@@ -474,7 +649,79 @@ mod tests {
         assert_eq!(parse_dests(&e[..dest::SIZE], 1), None);
     }
 
+    #[test]
+    fn service_entries_are_read_in_the_kernels_byte_orders() {
+        let entry = |protocol: u16, addr: [u8; 4], port: u16, mark: u32, dests: u32| {
+            let mut e = vec![0u8; svc::SIZE];
+            put(&mut e, svc::PROTOCOL, &protocol.to_ne_bytes());
+            put(&mut e, svc::ADDR, &addr);
+            put(&mut e, svc::PORT, &port.to_be_bytes());
+            put(&mut e, svc::FWMARK, &mark.to_ne_bytes());
+            put(&mut e, svc::NUM_DESTS, &dests.to_ne_bytes());
+            e
+        };
+        let mut t = entry(17, [192, 0, 2, 9], 53, 0, 4);
+        // A fwmark service: the kernel keeps a protocol (TCP) beside it.
+        t.extend(entry(6, [0; 4], 0, 77, 0));
+        t.extend(entry(132, [192, 0, 2, 1], 9, 0, 2));
+        t.resize(5 * svc::SIZE, 0);
+        let c = parse_services(&t, 5).unwrap();
+        let udp = ServiceKey::udp("192.0.2.9:53".parse().unwrap());
+        let fwm = ServiceKey::Fwmark {
+            mark: 77,
+            family: Family::Inet,
+        };
+        let sctp = ServiceKey::Addr {
+            protocol: crate::Protocol::Sctp,
+            addr: "192.0.2.1".parse().unwrap(),
+            port: 9,
+        };
+        assert_eq!(c.get(&udp), Some(4));
+        assert_eq!(c.get(&fwm), Some(0));
+        assert_eq!(c.get(&sctp), Some(2));
+        assert_eq!(
+            c.get(&ServiceKey::tcp("192.0.2.9:53".parse().unwrap())),
+            None
+        );
+        assert_eq!(c.0.len(), 3);
+        // Every entry filled: there may be more than the room.
+        assert_eq!(parse_services(&t[..3 * svc::SIZE], 3), None);
+        assert_eq!(parse_services(&[], 0), None);
+        assert_eq!(parse_services(&[0; svc::SIZE], 1), Some(DestCounts(vec![])));
+    }
+
+    #[test]
+    fn a_count_out_of_date_is_not_whole() {
+        let entry = |last: u8| {
+            let mut e = vec![0u8; dest::SIZE];
+            put(&mut e, dest::ADDR, &[10, 0, 0, last]);
+            put(&mut e, dest::PORT, &80u16.to_be_bytes());
+            e
+        };
+        // Counted 2, room for 3: all 3 filled means one came since.
+        let mut t = entry(1);
+        t.extend(entry(2));
+        t.extend(entry(3));
+        assert_eq!(parse_dests(&t, 2), None);
+        assert_eq!(parse_dests(&t, 3).map(|d| d.len()), Some(3));
+        // One filled: one went since (or is of the other family).
+        let mut t = entry(1);
+        t.resize(3 * dest::SIZE, 0);
+        assert_eq!(parse_dests(&t, 2), None);
+        assert_eq!(parse_dests(&t, 1).map(|d| d.len()), Some(1));
+    }
+
     proptest::proptest! {
+        #[test]
+        fn any_services_answer_parses_without_panic(
+            table in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..700),
+            room in 0usize..8,
+        ) {
+            if let Some(c) = parse_services(&table, room) {
+                proptest::prop_assert!(c.0.len() < room);
+            }
+        }
+
         #[test]
         fn any_answer_parses_without_panic(
             table in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),

@@ -266,3 +266,105 @@ fn destinations_without_stats_are_the_dumps_without_stats() {
     assert_eq!(fast[7].len(), 2);
     drop(client);
 }
+
+/// Many services of every kind (TCP, UDP, SCTP, fwmark, IPv6; empty ones,
+/// tunnel destinations, IPv6 tunnel destinations behind IPv4 services)
+/// beside [`varied_table`]: enough that the fast path counts every
+/// service's destinations in one call.
+fn many_services(ipvs: &Ipvs, n: u32) -> Vec<ServiceKey> {
+    use rvsadm::{Family, Protocol, TunnelFlags, TunnelType};
+    let v4 = |i: u32| IpAddr::V4(Ipv4Addr::from(0x0a02_0000 + i));
+    let mut keys = Vec::new();
+    let mut ops = Vec::new();
+    for i in 0..n {
+        let key = match i % 10 {
+            0..=3 => ServiceKey::tcp(SocketAddr::new(v4(i), 80)),
+            4 | 5 => ServiceKey::udp(SocketAddr::new(v4(i), 53)),
+            6 => ServiceKey::Addr {
+                protocol: Protocol::Sctp,
+                addr: v4(i),
+                port: 9,
+            },
+            7 => ServiceKey::Fwmark {
+                mark: 1000 + i,
+                family: Family::Inet,
+            },
+            8 => ServiceKey::Fwmark {
+                mark: 1000 + i,
+                family: Family::Inet6,
+            },
+            _ => ServiceKey::tcp(SocketAddr::new(
+                format!("2001:db8:7::{i:x}").parse().unwrap(),
+                443,
+            )),
+        };
+        keys.push(key);
+        ops.push(Change::AddService(Service::new(key)));
+        let v6 = key.family() == rvsadm::Family::Inet6;
+        for d in 0..(i % 6) {
+            let addr = if v6 {
+                SocketAddr::new(format!("2001:db8:8::{i:x}:{d}").parse().unwrap(), 80)
+            } else {
+                SocketAddr::new(IpAddr::V4(Ipv4Addr::from(0xac20_0000 + i * 8 + d)), 8080)
+            };
+            let f = [
+                ForwardMethod::Masq,
+                ForwardMethod::Route,
+                ForwardMethod::Tunnel,
+            ][d as usize % 3];
+            let mut c = DestConfig::new(f)
+                .with_weight(Weight::from((i + d) as u16 % 7))
+                .with_thresholds(i % 3 * 10, i % 3);
+            if f == ForwardMethod::Tunnel && i % 4 == 1 {
+                c = c.with_tunnel(TunnelType::Gue, 6000 + d as u16, TunnelFlags::CSUM);
+            }
+            ops.push(Change::add_destination(key, addr, c));
+        }
+        // Now and then an IPv6 tunnel destination behind an IPv4 service.
+        if !v6 && i % 25 == 3 {
+            let addr = SocketAddr::new(format!("2001:db8:9::{i:x}").parse().unwrap(), 80);
+            ops.push(Change::add_destination(
+                key,
+                addr,
+                DestConfig::new(ForwardMethod::Tunnel),
+            ));
+        }
+    }
+    for (op, r) in ops.iter().zip(ipvs.apply_batch(&ops).unwrap()) {
+        r.unwrap_or_else(|e| panic!("{op:?}: {e}"));
+    }
+    keys
+}
+
+#[test]
+fn counted_at_once_the_fast_path_answers_as_netlink_and_ipvsadm() {
+    let Some(_ns) =
+        common::kernel_netns("counted_at_once_the_fast_path_answers_as_netlink_and_ipvsadm")
+    else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    let mut keys = varied_table(&ipvs);
+    keys.extend(many_services(&ipvs, 600));
+    keys.push(ServiceKey::tcp("192.0.2.99:1".parse().unwrap()));
+    let strip = |mut all: Vec<Vec<rvsadm::Destination>>| {
+        for d in all.iter_mut().flatten() {
+            d.status.stats = Default::default();
+        }
+        all
+    };
+    let full = strip(ipvs.destinations_of(&keys).unwrap());
+    assert!(full.iter().filter(|d| d.is_empty()).count() > 50);
+    // All keys: counted in one call, read, counted again.
+    assert_eq!(ipvs.destinations_without_stats_of(&keys).unwrap(), full);
+    // A few keys of a larger table: counted service by service.
+    let few: Vec<ServiceKey> = keys.iter().step_by(50).copied().collect();
+    let want: Vec<_> = full.iter().step_by(50).cloned().collect();
+    assert_eq!(ipvs.destinations_without_stats_of(&few).unwrap(), want);
+    // The listings count once for all their parts: as ipvsadm lists.
+    for args in [["-Sn"], ["-Ln"]] {
+        let ours = common::stdout_ok(&common::run(&common::rvsadm_path(), &args));
+        let theirs = common::stdout_ok(&common::ipvsadm(&args));
+        assert_eq!(ours, theirs, "{args:?}");
+    }
+}

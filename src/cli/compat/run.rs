@@ -337,6 +337,9 @@ fn for_each_with_dests(
     io: &mut Io<'_>,
     mut emit: impl FnMut(&mut Io<'_>, &Service) -> io::Result<()>,
 ) -> Outcome {
+    // Without counters, every IPv4 service's count of destinations in one
+    // call, for all the chunks (see `destinations_without_stats_counted`).
+    let counts = if with_stats { None } else { ipvs.dest_counts() };
     let mut services = services.into_iter().peekable();
     while services.peek().is_some() {
         let mut chunk: Vec<Service> = services
@@ -348,7 +351,7 @@ fn for_each_with_dests(
         let dests = if with_stats {
             ipvs.destinations_of(&keys)
         } else {
-            ipvs.destinations_without_stats_of(&keys)
+            ipvs.destinations_without_stats_counted(&keys, counts.as_ref())
         };
         match dests {
             Ok(all) => {
