@@ -25,6 +25,10 @@ struct Daemon {
 
 impl Daemon {
     fn start(dir: &Path, flag: &str, config: &Path) -> Daemon {
+        Daemon::start_env(dir, flag, config, &[])
+    }
+
+    fn start_env(dir: &Path, flag: &str, config: &Path, env: &[(&str, &Path)]) -> Daemon {
         let socket = dir.join("ctl.sock");
         let log = dir.join(format!("events-{}.log", std::process::id()));
         let out = std::fs::OpenOptions::new()
@@ -41,6 +45,7 @@ impl Daemon {
             .arg("--state-file")
             .arg(dir.join("state.json"))
             .args(["--poll", "1s"])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -557,4 +562,39 @@ check = {{ type = \"https\", host = \"rs.example\", path = \"/\", verify = {veri
         || of("192.0.2.10") == Some(0),
         "down once the server is gone",
     );
+}
+
+#[test]
+fn systemd_hears_ready_after_the_first_sync_then_reloading_and_stopping() {
+    let Some(_ns) = common::kernel_netns("systemd_hears_ready") else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("notify");
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(&cfg, TWO_HTTP).unwrap();
+    let sock = dir.join("notify.sock");
+    let l = std::os::unix::net::UnixDatagram::bind(&sock).unwrap();
+    l.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let next = || {
+        let mut buf = [0u8; 512];
+        let n = l.recv(&mut buf).expect("a notification within 30 s");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let _a = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let mut d = Daemon::start_env(&dir, "--config", &cfg, &[("NOTIFY_SOCKET", &sock)]);
+    assert_eq!(next(), "READY=1");
+    // Ready means the service is in the table already.
+    assert!(
+        table().contains("-A -t 192.0.2.10:80 -s wlc"),
+        "{}",
+        table()
+    );
+    let pid = nix::unistd::Pid::from_raw(d.child.as_ref().unwrap().id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGHUP).unwrap();
+    let r = next();
+    assert!(r.starts_with("RELOADING=1\nMONOTONIC_USEC="), "{r}");
+    assert_eq!(next(), "READY=1");
+    d.stop();
+    assert_eq!(next(), "STOPPING=1");
 }

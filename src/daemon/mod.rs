@@ -14,7 +14,7 @@
 //! - [`run`]: the loop: checks in parallel, the desired state planned
 //!   against the table by [`crate::reconcile::plan`] and sent as one
 //!   pipelined batch; [`control`]: the control socket; [`state`]: the
-//!   admin state file.
+//!   admin state file; [`notify`]: systemd's readiness messages.
 
 pub mod config;
 pub mod control;
@@ -22,6 +22,7 @@ pub mod engine;
 pub mod health;
 pub mod ldirectord;
 pub mod native;
+pub mod notify;
 pub mod probe;
 pub mod run;
 pub mod state;

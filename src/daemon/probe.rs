@@ -103,13 +103,31 @@ pub fn judge(h: &HttpProbe, response: &[u8]) -> Result<(), String> {
     let body = String::from_utf8_lossy(body);
     let found = match expect {
         Expect::Text(t) => body.contains(t.as_str()),
-        Expect::Regex(r) => regex::Regex::new(r).is_ok_and(|re| re.is_match(&body)),
+        Expect::Regex(r) => compiled(r).is_some_and(|re| re.is_match(&body)),
     };
     if found {
         Ok(())
     } else {
         Err(format!("status {code}, body does not match"))
     }
+}
+
+/// `pattern` compiled once for the life of the process (the patterns are
+/// the configuration's, checked when it is read; a few at most).
+fn compiled(pattern: &str) -> Option<std::sync::Arc<regex::Regex>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<regex::Regex>>>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(re) = cache.get(pattern) {
+        return Some(re.clone());
+    }
+    let re = Arc::new(regex::Regex::new(pattern).ok()?);
+    cache.insert(pattern.to_string(), re.clone());
+    Some(re)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -174,6 +192,8 @@ async fn exec(
     let mut cmd = tokio::process::Command::new(prog);
     cmd.args(args)
         .envs(env.iter().map(|(k, v)| (k, v)))
+        // systemd's socket is rvsadmd's to speak on, not a check's.
+        .env_remove("NOTIFY_SOCKET")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -408,6 +408,18 @@ async fn reload_now(
     tasks: &mut Vec<tokio::task::JoinHandle<()>>,
     tx: &mpsc::Sender<Msg>,
 ) -> Result<(), String> {
+    super::notify::reloading();
+    let r = reload_config(d, load, tasks, tx).await;
+    super::notify::notify("READY=1");
+    r
+}
+
+async fn reload_config(
+    d: &mut Daemon,
+    load: &dyn Fn() -> Result<Config, String>,
+    tasks: &mut Vec<tokio::task::JoinHandle<()>>,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<(), String> {
     match d.reload(load()) {
         Ok(()) => {
             for t in tasks.drain(..) {
@@ -507,6 +519,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         "started",
         json!({"services": d.engine.config.services.len(), "checks": tasks.len()}),
     );
+    super::notify::notify("READY=1");
     let mut poll = tokio::time::interval(poll);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = false;
@@ -568,6 +581,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             _ = int.recv() => break,
         }
     }
+    super::notify::notify("STOPPING=1");
     for t in tasks {
         t.abort();
     }
