@@ -289,12 +289,12 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         file: file.to_path_buf(),
         line,
     };
+    let lines = Lines::new(text);
     let doc: FileDoc = toml::from_str(text).map_err(|e| ConfigError {
-        at: at(e.span().map_or(0, |s| Lines::new(text).of(s.start))),
+        at: at(e.span().map_or(0, |s| lines.of(s.start))),
         message: e.message().trim_end().to_string(),
     })?;
     let defaults = &doc.defaults;
-    let lines = Lines::new(text);
     let mut services = Vec::with_capacity(doc.services.len());
     for (i, s) in doc.services.iter().enumerate() {
         let line = lines.of(s.span().start);

@@ -141,12 +141,12 @@ impl Daemon {
     /// Take note of changes made by hand in the table as read (and save
     /// them in the state file, so that a restart keeps them too).
     fn observe(&mut self, live: &Snapshot) {
-        let before: Vec<_> = self.engine.overrides.clone().into_iter().collect();
+        let before = self.engine.overrides.clone();
         let deleted_before = self.engine.deleted_services().clone();
         self.engine.observe(live);
         let mut new = false;
         for (k, o) in &self.engine.overrides {
-            if !before.iter().any(|(b, bo)| b == k && bo == o) {
+            if before.get(k) != Some(o) {
                 new = true;
                 event(
                     "override",
@@ -321,6 +321,11 @@ impl Daemon {
     /// that.
     async fn status(&mut self) -> Value {
         self.sync(true).await;
+        // The table just read, with the writes the kernel accepted since;
+        // read again only when that sync could not keep it.
+        if let Some(live) = &self.table {
+            return json!({"ok": true, "destinations": self.engine.status(live)});
+        }
         match self.read_now().await {
             Ok(Ok(live)) => json!({"ok": true, "destinations": self.engine.status(&live)}),
             Ok(Err(e)) => json!({"ok": false, "error": e.to_string()}),
