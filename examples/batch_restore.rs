@@ -5,8 +5,8 @@
 //! the kernel as one [`rvsadm::Ipvs::apply_batch`] call. Prints how many operations
 //! failed. Used by `benches/run` to time the batch API directly.
 
-use rvsadm::cli::compat::{args, restore, run};
 use rvsadm::{Change, Ipvs};
+use rvsadm_cli::compat::{args, restore, run};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: batch_restore FILE")?;

@@ -15,12 +15,12 @@
 
 mod common;
 
-use rvsadm::cli::compat::args::{parse, Command, Failure, ListSpec, Listing};
-use rvsadm::cli::compat::restore;
 use rvsadm::{
     Change, Daemon, DaemonState, DestConfig, DestSpec, Family, ForwardMethod, Netmask, Protocol,
     Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, Weight,
 };
+use rvsadm_cli::compat::args::{parse, Command, Failure, ListSpec, Listing};
+use rvsadm_cli::compat::restore;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::io::Write;
@@ -715,7 +715,7 @@ fn help_and_version() {
     ));
     assert_eq!(
         p(&["--help"]).ok(),
-        Some(Command::Help(rvsadm::cli::compat::help::usage("ipvsadm")))
+        Some(Command::Help(rvsadm_cli::compat::help::usage("ipvsadm")))
     );
     let v = "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n".to_string();
     assert_eq!(p(&["-vL"]), Ok(Command::Version(v.clone())));

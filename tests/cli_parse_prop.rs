@@ -4,8 +4,8 @@
 //! with coverage guidance; this runs on stable in every `cargo test`.
 
 use proptest::prelude::*;
-use rvsadm::cli::compat::args::{parse, Command};
-use rvsadm::cli::compat::restore;
+use rvsadm_cli::compat::args::{parse, Command};
+use rvsadm_cli::compat::restore;
 
 /// Words that mean something to ipvsadm, plus fragments that stress the
 /// tokenizer and the address/number readers.

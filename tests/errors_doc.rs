@@ -21,7 +21,7 @@ fn docs_errors_table_matches_the_enum() {
         .collect();
     let mut want: Vec<(u16, String)> = rvsadm::CODES
         .iter()
-        .chain(rvsadm::cli::CLI_CODES)
+        .chain(rvsadm_cli::CLI_CODES)
         .map(|(n, c)| (*n, c.to_string()))
         .collect();
     want.sort();

@@ -5,11 +5,11 @@
 
 mod common;
 
-use rvsadm::cli::compat::names::SystemNames;
-use rvsadm::cli::compat::render::{
+use rvsadm::ConnectionTable;
+use rvsadm_cli::compat::names::SystemNames;
+use rvsadm_cli::compat::render::{
     write_conn_header, write_conn_row, write_proc_conns, ConnOptions, ConnRow,
 };
-use rvsadm::ConnectionTable;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::Duration;

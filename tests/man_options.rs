@@ -1,6 +1,6 @@
 //! man/rvsadm.8 documents every option of the option table.
 
-use rvsadm::cli::compat::args::{Scope, OPTIONS};
+use rvsadm_cli::compat::args::{Scope, OPTIONS};
 
 /// `text` as roff writes it in bold: `\fB...\fR` with `-` escaped.
 fn bold(text: &str) -> String {

@@ -6,15 +6,15 @@
 //! non-numeric listings). The table below is the same table, in the order
 //! the kernel dumps it (`Ln_nosort.out`), so sorting is checked too.
 
-use rvsadm::cli::compat::names::{service_name, Resolver};
-use rvsadm::cli::compat::render::{
-    write_daemons, write_timeouts, write_version, DestCounters, ListFormat, ListOptions, Renderer,
-};
-use rvsadm::cli::compat::sort::sort_services;
 use rvsadm::{
     Daemon, DaemonState, DestConfig, Destination, Family, ForwardMethod, Info, Netmask, Protocol,
     Scheduler, Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags, TunnelType, Weight,
 };
+use rvsadm_cli::compat::names::{service_name, Resolver};
+use rvsadm_cli::compat::render::{
+    write_daemons, write_timeouts, write_version, DestCounters, ListFormat, ListOptions, Renderer,
+};
+use rvsadm_cli::compat::sort::sort_services;
 use std::net::IpAddr;
 
 /// Host names of a hosts file given to ipvsadm in the VM; port names from

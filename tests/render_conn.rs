@@ -8,11 +8,11 @@
 //! `/proc` so ipvsadm read them (odd fields, lines of 255+ bytes, blank
 //! lines, a missing header ...), with ipvsadm's output and exit status.
 
-use rvsadm::cli::compat::names::{service_name, Resolver};
-use rvsadm::cli::compat::render::{
+use rvsadm::{ConnectionTable, Protocol};
+use rvsadm_cli::compat::names::{service_name, Resolver};
+use rvsadm_cli::compat::render::{
     write_conn_header, write_conn_row, write_proc_conns, ConnListError, ConnOptions, ConnRow,
 };
-use rvsadm::{ConnectionTable, Protocol};
 use std::net::IpAddr;
 
 /// No host names (the VM's netns had none for these addresses); port

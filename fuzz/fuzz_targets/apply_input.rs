@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadm::cli::apply::parse_rules;
+use rvsadm_cli::apply::parse_rules;
 use rvsadm::reconcile::{plan, Options};
 use rvsadm::{DestConfig, Destination, ForwardMethod, Service, ServiceKey, Snapshot};
 

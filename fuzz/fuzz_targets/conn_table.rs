@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadm::cli::compat::names::NumericNames;
-use rvsadm::cli::compat::render::{write_proc_conns, ConnOptions};
+use rvsadm_cli::compat::names::NumericNames;
+use rvsadm_cli::compat::render::{write_proc_conns, ConnOptions};
 
 fuzz_target!(|data: &[u8]| {
     let _ = rvsadm::ConnectionTable::parse(&String::from_utf8_lossy(data));

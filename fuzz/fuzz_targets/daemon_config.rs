@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadm::daemon::{ldirectord, native};
+use rvsadmd::{ldirectord, native};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadm::cli::compat::{args::parse, restore};
+use rvsadm_cli::compat::{args::parse, restore};
 
 fuzz_target!(|data: &[u8]| {
     let all = restore::records(data, "ipvsadm");

@@ -22,7 +22,7 @@ fn main() {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut err = std::io::stderr().lock();
     let mut stdin = std::io::stdin().lock();
-    let code = rvsadm::cli::main(&argv, &mut stdin, &mut out, &mut err);
+    let code = rvsadm_cli::main(&argv, &mut stdin, &mut out, &mut err);
     drop(out);
     std::process::exit(code);
 }

@@ -1,0 +1,263 @@
+//! What `rvsadmd` runs: the services it owns, how each destination is
+//! checked, and what happens on failure. Both configuration formats (the
+//! native TOML file and `ldirectord.cf`) are read into this one model.
+
+use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where something was written: file and line, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The configuration file.
+    pub file: PathBuf,
+    /// 1-based line; 0 when not known.
+    pub line: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file.display())
+        } else {
+            write!(f, "{}:{}", self.file.display(), self.line)
+        }
+    }
+}
+
+/// A configuration that could not be read: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Where.
+    pub at: Location,
+    /// What, and where possible what to write instead.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The services `rvsadmd` owns, in file order.
+    pub services: Vec<Virtual>,
+    /// What to do with the owned services on stop.
+    pub on_stop: OnStop,
+    /// Where the admin state (drains) is kept across restarts; `None`:
+    /// not kept.
+    pub state_file: Option<PathBuf>,
+    /// The control socket of `rvsadmd status|drain|ready|reload`.
+    pub control_socket: Option<PathBuf>,
+    /// Which format this came from.
+    pub format: Format,
+    /// What was read but has no effect in rvsadmd (told, never silently
+    /// skipped): `file:line: what`.
+    pub notes: Vec<String>,
+}
+
+/// The configuration formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `rvsadmd.toml`.
+    Native,
+    /// `ldirectord.cf`, read by ldirectord's rules.
+    Ldirectord,
+}
+
+/// What `rvsadmd` does with its services when it stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnStop {
+    /// Leave the table as it is (native default).
+    Keep,
+    /// Delete the owned services (ldirectord's `cleanstop = yes`).
+    Remove,
+}
+
+/// A destination that fails its check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnFailure {
+    /// Weight 0: established connections go on (the default; ldirectord's
+    /// `quiescent = yes`).
+    Quiesce,
+    /// Delete it from the table (`quiescent = no`).
+    Remove,
+}
+
+/// What `rvsadmd` does about a change someone made by hand to a
+/// destination it manages (IPVS sends no notification: the table is
+/// polled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manual {
+    /// Keep what the operator set (a weight, a deletion) and show it as an
+    /// override until `rvsadmd ready` clears it (the default).
+    Adopt,
+    /// Put back what the checks say.
+    Revert,
+    /// Do not look: write only when a check result changes what is wanted.
+    Ignore,
+}
+
+/// One owned virtual service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Virtual {
+    /// The service and its destinations at their configured weights.
+    pub spec: ServiceSpec,
+    /// How each destination is checked, one per `spec.destinations`.
+    pub checks: Vec<Check>,
+    /// The server put in while no destination is up, and taken out
+    /// again when one is.
+    pub fallback: Option<DestSpec>,
+    /// What a failing destination becomes.
+    pub on_failure: OnFailure,
+    /// What a change by hand becomes.
+    pub manual: Manual,
+    /// Destinations in the table that the configuration does not name:
+    /// kept (`true`) or removed.
+    pub keep_foreign: bool,
+    /// Where the service was written.
+    pub at: Location,
+}
+
+impl Virtual {
+    /// The service's key.
+    pub fn key(&self) -> ServiceKey {
+        self.spec.key
+    }
+}
+
+/// How one destination is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Check {
+    /// What is probed.
+    pub probe: Probe,
+    /// Time between the starts of two probes.
+    pub interval: Duration,
+    /// How long one probe may take.
+    pub timeout: Duration,
+    /// Successes in a row that make a failed destination up again.
+    pub rise: u32,
+    /// Failures in a row that make a healthy destination down.
+    pub fall: u32,
+}
+
+/// What a check does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Probe {
+    /// A TCP connection is accepted (then closed).
+    Tcp {
+        /// Where to connect.
+        target: SocketAddr,
+    },
+    /// An HTTP request is answered as expected.
+    Http(HttpProbe),
+    /// A program exits 0 (up), 1 (down) or, with `dynamic`, 2-255 (up,
+    /// weight = code - 2; without `dynamic` any code but 0 is down).
+    Exec {
+        /// The program and its arguments (no shell).
+        argv: Vec<String>,
+        /// Environment variables added for it (the addresses).
+        env: Vec<(String, String)>,
+        /// Exit codes 2-255 set the weight (keepalived's `misc_dynamic`).
+        dynamic: bool,
+    },
+    /// Always up (ldirectord's `checktype = on`).
+    Up,
+    /// Always down (native `type = "off"`).
+    Down,
+    /// Never checked: the table keeps what it has (ldirectord's
+    /// `checktype = off`).
+    Unchecked,
+}
+
+/// An HTTP or HTTPS check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HttpProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// HTTPS instead of HTTP.
+    pub tls: bool,
+    /// With `tls`: verify the server's certificate and name.
+    pub verify: bool,
+    /// `GET`, `HEAD` ...
+    pub method: String,
+    /// The request target, starting with `/`.
+    pub path: String,
+    /// The `Host` header (and TLS server name); `None`: the address.
+    pub host: Option<String>,
+    /// Status codes that count as up, as inclusive ranges.
+    pub status: Vec<(u16, u16)>,
+    /// What the body must contain.
+    pub expect: Option<Expect>,
+}
+
+/// What a response body must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expect {
+    /// This text, anywhere.
+    Text(String),
+    /// A match of this regular expression (Rust `regex` syntax, close to
+    /// Perl's for what health checks use).
+    Regex(String),
+}
+
+impl Probe {
+    /// A short word for status output: `tcp`, `http`, `https`, `exec`,
+    /// `on`, `off`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Probe::Tcp { .. } => "tcp",
+            Probe::Http(h) if h.tls => "https",
+            Probe::Http(_) => "http",
+            Probe::Exec { .. } => "exec",
+            Probe::Up => "on",
+            Probe::Down => "off",
+            Probe::Unchecked => "none",
+        }
+    }
+}
+
+/// Parse a duration: seconds as a number (`2`, `0.5`), or a number with
+/// a unit (`500ms`, `2s`, `1m`).
+///
+/// ```
+/// use crate::config::parse_duration;
+/// assert_eq!(parse_duration("500ms").unwrap().as_millis(), 500);
+/// assert_eq!(parse_duration("2").unwrap().as_secs(), 2);
+/// assert!(parse_duration("-1s").is_err());
+/// ```
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let scale = match unit.trim() {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        u => return Err(format!("unknown unit `{u}` in `{s}` (ms, s, m, h)")),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (2, 0.5, 500ms, 2s, 1m)"))?;
+    seconds(v * scale).ok_or_else(|| format!("`{s}` is out of range"))
+}
+
+/// Seconds as a [`Duration`]; `None` for a negative, infinite or huge
+/// value.
+pub fn seconds(v: f64) -> Option<Duration> {
+    if v.is_finite() && (0.0..=1.0e9).contains(&v) {
+        Some(Duration::from_secs_f64(v))
+    } else {
+        None
+    }
+}

@@ -1,0 +1,30 @@
+//! `rvsadmd`, the health-check controller (feature `daemon`): it checks
+//! each destination of the services it owns and keeps their weights in
+//! the kernel's table what the checks, the admin state and the policies
+//! say.
+//!
+//! The pipeline, one module each:
+//! - [`config`]: the model both formats are read into; [`native`] reads
+//!   `rvsadmd.toml`, [`ldirectord`] reads `ldirectord.cf`;
+//! - [`probe`]: one check (TCP connect, HTTP or HTTPS ([`tls`]), a
+//!   program), bounded by its
+//!   timeout; [`health`]: results to up or down with rise and fall;
+//! - [`engine`]: health, drains and changes by hand to the desired state
+//!   of the owned services (pure);
+//! - [`run`]: the loop: checks in parallel, the desired state planned
+//!   against the table by [`rvsadm::reconcile::plan`] and sent as one
+//!   pipelined batch; [`control`]: the control socket; [`state`]: the
+//!   admin state file; [`notify`]: systemd's readiness messages.
+
+pub mod cli;
+pub mod config;
+pub mod control;
+pub mod engine;
+pub mod health;
+pub mod ldirectord;
+pub mod native;
+pub mod notify;
+pub mod probe;
+pub mod run;
+pub mod state;
+pub mod tls;
