@@ -69,7 +69,7 @@ pub fn extract(argv: &[String]) -> (Vec<String>, Flags) {
 /// version and the ipvsadm it stands in for. Needs no IPVS.
 ///
 /// ```
-/// let doc = rvsadm::cli::json::VersionDoc::new();
+/// let doc = rvsadm_cli::json::VersionDoc::new();
 /// assert_eq!(doc.rvsadm, env!("CARGO_PKG_VERSION"));
 /// assert_eq!(doc.ipvsadm_compat, "1.31");
 /// assert!(doc.ipvsadm_version.starts_with("ipvsadm v1.31 "));

@@ -43,7 +43,7 @@ pub enum Request {
 /// (`-t 192.0.2.1:80` as two words joined by a space).
 ///
 /// ```
-/// use crate::control::parse_service;
+/// use rvsadmd::control::parse_service;
 /// use rvsadm::ServiceKey;
 /// let k = parse_service("tcp:192.0.2.1:80").unwrap();
 /// assert_eq!(k, ServiceKey::tcp("192.0.2.1:80".parse().unwrap()));

@@ -13,7 +13,7 @@ use std::path::Path;
 /// `fwmark:5:inet6`); [`parse_service`] reads it back.
 ///
 /// ```
-/// use rvsadm::{control::parse_service, state::service_id};
+/// use rvsadmd::{control::parse_service, state::service_id};
 /// let k = rvsadm::ServiceKey::udp("[2001:db8::1]:53".parse().unwrap());
 /// assert_eq!(service_id(&k), "udp:[2001:db8::1]:53");
 /// assert_eq!(parse_service(&service_id(&k)).unwrap(), k);

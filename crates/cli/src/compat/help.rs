@@ -102,7 +102,7 @@ pub fn version() -> String {
 /// What `-h` prints: the version line, then the usage with `argv0`.
 ///
 /// ```
-/// let h = rvsadm::cli::compat::help::usage("/sbin/ipvsadm");
+/// let h = rvsadm_cli::compat::help::usage("/sbin/ipvsadm");
 /// assert!(h.contains("\n  /sbin/ipvsadm -C\n"));
 /// ```
 pub fn usage(argv0: &str) -> String {

@@ -166,7 +166,7 @@ fn strtoul_c_literal(s: &[u8]) -> (Option<u64>, usize) {
 /// is ignored.
 ///
 /// ```
-/// use rvsadm::cli::compat::libc::inet_aton;
+/// use rvsadm_cli::compat::libc::inet_aton;
 /// use std::net::Ipv4Addr;
 /// assert_eq!(inet_aton("1.2.3"), Some(Ipv4Addr::new(1, 2, 0, 3)));
 /// assert_eq!(inet_aton("0x01020304"), Some(Ipv4Addr::new(1, 2, 3, 4)));

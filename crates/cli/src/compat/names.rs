@@ -177,7 +177,7 @@ pub const ADDRPORT_MAX: usize = 59;
 /// whose ports stay numeric). With `numeric` nothing is resolved.
 ///
 /// ```
-/// use rvsadm::cli::compat::names::{addrport, NumericNames};
+/// use rvsadm_cli::compat::names::{addrport, NumericNames};
 /// let s = addrport(&"2001:db8::1".parse().unwrap(), 443, None, &NumericNames);
 /// assert_eq!(s, b"[2001:db8::1]:443");
 /// ```

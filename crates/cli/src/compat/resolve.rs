@@ -25,7 +25,7 @@ use std::net::{IpAddr, Ipv4Addr};
 /// ipvsadm's `string_to_number`: [`strtol_full`] and `min <= n <= max`.
 ///
 /// ```
-/// use rvsadm::cli::compat::resolve::string_to_number;
+/// use rvsadm_cli::compat::resolve::string_to_number;
 /// assert_eq!(string_to_number(" +080", 0, 65535), Some(80));
 /// assert_eq!(string_to_number("80 ", 0, 65535), None);
 /// assert_eq!(string_to_number("", 0, 65535), None);

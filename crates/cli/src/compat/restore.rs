@@ -16,7 +16,7 @@
 //! - records without tokens are skipped.
 //!
 //! ```
-//! use rvsadm::cli::compat::restore::records;
+//! use rvsadm_cli::compat::restore::records;
 //! let r = records(b"ipvsadm -A -t 1.2.3.4:80\r\n\n-a\t-t 1.2.3.4:80 -r 10.0.0.1", "ipvsadm");
 //! assert_eq!(r.len(), 2);
 //! assert_eq!(r[0], ["ipvsadm", "-A", "-t", "1.2.3.4:80"]);

@@ -27,7 +27,7 @@ use std::net::IpAddr;
 /// with a C-style comparator returning `<0`, `0` or `>0`.
 ///
 /// ```
-/// use rvsadm::cli::compat::sort::merge_sort_by;
+/// use rvsadm_cli::compat::sort::merge_sort_by;
 /// let mut v = vec![3, 1, 2];
 /// merge_sort_by(&mut v, |a, b| a - b);
 /// assert_eq!(v, [1, 2, 3]);
@@ -143,7 +143,7 @@ fn svc_fields(key: &ServiceKey) -> (u32, u16, u16, [u32; 4], u16) {
 ///
 /// ```
 /// use rvsadm::{Service, ServiceKey};
-/// use rvsadm::cli::compat::sort::cmp_services;
+/// use rvsadm_cli::compat::sort::cmp_services;
 /// let a = Service::new(ServiceKey::tcp("192.168.1.1:80".parse().unwrap()));
 /// let b = Service::new(ServiceKey::tcp("1.2.3.4:80".parse().unwrap()));
 /// assert!(cmp_services(&a, &b) < 0); // the wrap-around quirk
@@ -193,7 +193,7 @@ fn cmp_words(a: &[u32; 4], b: &[u32; 4]) -> i32 {
 ///
 /// ```
 /// use rvsadm::{DestConfig, Destination};
-/// use rvsadm::cli::compat::sort::cmp_dests;
+/// use rvsadm_cli::compat::sort::cmp_dests;
 /// let a = Destination::new("10.0.0.1:80".parse().unwrap(), DestConfig::default());
 /// let b = Destination::new("10.0.0.1:81".parse().unwrap(), DestConfig::default());
 /// assert!(cmp_dests(&a, &b) < 0);

@@ -81,7 +81,7 @@ use state::{number, State};
 /// "Try ..." hint.
 ///
 /// ```
-/// use rvsadm::cli::compat::args::{parse, Command, Failure};
+/// use rvsadm_cli::compat::args::{parse, Command, Failure};
 /// let argv = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
 /// assert!(matches!(parse(&argv("ipvsadm -Ln"), false), Ok(Command::List(_))));
 /// assert_eq!(

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 /// K/M/G/T (truncating division) unless `exact`.
 ///
 /// ```
-/// use rvsadm::cli::compat::render::largenum;
+/// use rvsadm_cli::compat::render::largenum;
 /// assert_eq!(largenum(123_456_789, false), "  123456K");
 /// assert_eq!(largenum(150_000_000_000_000, false), "     150T");
 /// assert_eq!(largenum(123_456_789_012, true), " 123456789012");

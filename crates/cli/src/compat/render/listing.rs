@@ -34,7 +34,7 @@ impl ListFormat {
     /// The layout ipvsadm picks for this combination of flags.
     ///
     /// ```
-    /// use rvsadm::cli::compat::render::ListFormat;
+    /// use rvsadm_cli::compat::render::ListFormat;
     /// assert_eq!(ListFormat::select(false, true, true, false, false), ListFormat::Rate);
     /// assert_eq!(ListFormat::select(false, false, false, false, false), ListFormat::Default);
     /// ```
@@ -78,7 +78,7 @@ impl DestCounters {
     /// A destination counter (not a byte counter) as it is shown.
     ///
     /// ```
-    /// use rvsadm::cli::compat::render::DestCounters;
+    /// use rvsadm_cli::compat::render::DestCounters;
     /// assert_eq!(DestCounters::Ipvsadm.apply(150_000_000_000), 3_971_111_936);
     /// assert_eq!(DestCounters::Full.apply(150_000_000_000), 150_000_000_000);
     /// ```
@@ -125,7 +125,7 @@ pub struct ListOptions {
 /// ```
 /// let mut out = Vec::new();
 /// let info = rvsadm::Info { version: 0x010201, conn_tab_size: 4096 };
-/// rvsadm::cli::compat::render::write_version(&mut out, &info).unwrap();
+/// rvsadm_cli::compat::render::write_version(&mut out, &info).unwrap();
 /// assert_eq!(out, b"IP Virtual Server version 1.2.1 (size=4096)\n");
 /// ```
 pub fn write_version<W: Write + ?Sized>(w: &mut W, info: &Info) -> io::Result<()> {
@@ -263,8 +263,8 @@ fn pe_name(svc: &Service) -> Option<&str> {
 /// Renders services and destinations for one set of [`ListOptions`].
 ///
 /// ```
-/// use rvsadm::cli::compat::render::{ListOptions, Renderer};
-/// use rvsadm::cli::compat::names::NumericNames;
+/// use rvsadm_cli::compat::render::{ListOptions, Renderer};
+/// use rvsadm_cli::compat::names::NumericNames;
 /// use rvsadm::{DestConfig, Destination, ForwardMethod, Scheduler, Service, ServiceKey, Weight};
 /// let svc = Service {
 ///     destinations: vec![Destination::new(

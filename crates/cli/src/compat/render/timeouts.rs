@@ -8,7 +8,7 @@ use std::io::{self, Write};
 /// ```
 /// let mut out = Vec::new();
 /// let t = rvsadm::Timeouts { tcp: 900, tcp_fin: 120, udp: 300 };
-/// rvsadm::cli::compat::render::write_timeouts(&mut out, &t).unwrap();
+/// rvsadm_cli::compat::render::write_timeouts(&mut out, &t).unwrap();
 /// assert_eq!(out, b"Timeout (tcp tcpfin udp): 900 120 300\n");
 /// ```
 pub fn write_timeouts<W: Write + ?Sized>(w: &mut W, t: &Timeouts) -> io::Result<()> {
