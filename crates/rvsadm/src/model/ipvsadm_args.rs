@@ -23,6 +23,12 @@ impl Change {
     ///     "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 1"
     /// );
     /// assert_eq!(Change::DeleteService(key).ipvsadm_args(), "-D -t 192.0.2.1:80");
+    /// let v6 = ServiceKey::udp("[2001:db8::1]:53".parse().unwrap());
+    /// let rs = "[2001:db8::2]:53".parse().unwrap();
+    /// assert_eq!(
+    ///     Change::DeleteDestination(v6, rs).ipvsadm_args(),
+    ///     "-d -u [2001:db8::1]:53 -r [2001:db8::2]:53"
+    /// );
     /// ```
     pub fn ipvsadm_args(&self) -> String {
         match self {
@@ -50,12 +56,10 @@ impl Change {
     }
 }
 
-/// `192.0.2.1:80`, `[2001:db8::1]:80`.
-fn addr_port(ip: &IpAddr, port: u16) -> String {
-    match ip {
-        IpAddr::V4(a) => format!("{a}:{port}"),
-        IpAddr::V6(a) => format!("[{a}]:{port}"),
-    }
+/// `192.0.2.1:80`, `[2001:db8::1]:80`: std's form of a socket address (a
+/// new one has no IPv6 scope, so none is printed).
+fn addr_port(ip: &IpAddr, port: u16) -> SocketAddr {
+    SocketAddr::new(*ip, port)
 }
 
 /// The service as ipvsadm options: `-t 192.0.2.1:80`, `-f 7 -6`.
