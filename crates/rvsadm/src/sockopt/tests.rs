@@ -2,8 +2,8 @@
 //! the answers' parsing.
 
 use super::layout::*;
-use crate::model::{DestConfig, Family, ForwardMethod, Weight};
 use super::*;
+use crate::model::{DestConfig, Family, ForwardMethod, Weight};
 use std::mem::{offset_of, size_of};
 
 /// `struct ip_vs_stats_user`, for its size and alignment.
