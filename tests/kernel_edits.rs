@@ -138,3 +138,78 @@ fn partial_edits_keep_what_they_do_not_touch() {
         assert!(p.is_empty(), "{p:?}");
     }
 }
+
+#[test]
+fn snapshot_of_reads_only_the_services_asked_for() {
+    let Some(_ns) = common::kernel_netns("snapshot_of_reads_only_the_services_asked_for") else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    // 20 IPv4 services (enough for the getsockopt path's count of every
+    // service at once), one IPv6 and one fwmark, each with destinations;
+    // one destination tunnelled (read by netlink).
+    let mut keys = Vec::new();
+    for i in 0..20u16 {
+        let key = ServiceKey::tcp(sa(&format!("192.0.2.1:{}", 1000 + i)));
+        ipvs.add_service(&Service::new(key)).unwrap();
+        for j in 1..=2u16 {
+            let d = DestSpec::new(
+                sa(&format!("10.0.{i}.{j}:80")),
+                DestConfig::new(ForwardMethod::Masq).with_weight(Weight::from(j)),
+            );
+            ipvs.add_destination(&key, &d).unwrap();
+        }
+        keys.push(key);
+    }
+    let v6 = ServiceKey::tcp(sa("[2001:db8::1]:80"));
+    ipvs.add_service(&Service::new(v6)).unwrap();
+    let d = DestSpec::new(
+        sa("[2001:db8::10]:80"),
+        DestConfig::new(ForwardMethod::Masq),
+    );
+    ipvs.add_destination(&v6, &d).unwrap();
+    let mark = ServiceKey::fwmark(7);
+    ipvs.add_service(&Service::new(mark)).unwrap();
+    let d = DestSpec::new(sa("10.9.0.1:0"), DestConfig::new(ForwardMethod::Tunnel));
+    ipvs.add_destination(&mark, &d).unwrap();
+
+    let whole = ipvs.snapshot_without_stats().unwrap();
+    let of = |k: &ServiceKey| whole.services.iter().find(|s| s.key == *k).unwrap().clone();
+
+    // Missing keys are left out, repeats come once, the order is the keys'.
+    let missing = ServiceKey::tcp(sa("192.0.2.9:80"));
+    let ask = [mark, missing, v6, keys[3], mark, keys[0]];
+    let snap = ipvs.snapshot_of(&ask).unwrap();
+    let got: Vec<ServiceKey> = snap.services.iter().map(|s| s.key).collect();
+    assert_eq!(got, [mark, v6, keys[3], keys[0]]);
+    for s in &snap.services {
+        let want = of(&s.key);
+        assert_eq!(s.config, want.config, "{}", s.key);
+        assert_eq!(s.destinations, want.destinations, "{}", s.key);
+        assert!(!s.destinations.is_empty(), "{}", s.key);
+    }
+    // Neither timeouts nor daemons are read.
+    assert_eq!(snap.timeouts, rvsadm::Timeouts::default());
+    assert!(snap.daemons.is_empty());
+
+    // Many keys: the same as the whole table, service by service.
+    let mut all = keys.clone();
+    all.extend([v6, mark]);
+    let snap = ipvs.snapshot_of(&all).unwrap();
+    assert_eq!(snap.services.len(), all.len());
+    for s in &snap.services {
+        assert_eq!(s.destinations, of(&s.key).destinations, "{}", s.key);
+    }
+
+    // No key, or only missing ones: an empty snapshot, no error.
+    assert!(ipvs.snapshot_of(&[]).unwrap().services.is_empty());
+    assert!(ipvs.snapshot_of(&[missing]).unwrap().services.is_empty());
+
+    // As a desired state for those services only, it plans nothing.
+    let part = rvsadm::DesiredState {
+        services: snap.services.iter().map(Service::spec).collect(),
+        ..Default::default()
+    };
+    let p = plan(&part, &snap, &Options::default()).unwrap();
+    assert!(p.is_empty(), "{p:?}");
+}

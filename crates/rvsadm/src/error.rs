@@ -234,7 +234,32 @@ pub enum Error {
     /// The connection table (`/proc/net/ip_vs_conn`) could not be read or
     /// parsed.
     #[error("connection table: {0}")]
-    ConnTable(#[from] crate::model::ConnError),
+    ConnTable(#[from] ConnError),
+}
+
+/// Errors reading or parsing the connection table.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnError {
+    /// The file could not be read (no IPVS in this kernel, no permission ...).
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// A line does not have the kernel's format.
+    #[error("line {line}: {reason}: {text:?}")]
+    Line {
+        /// 1-based line number (the header is line 1).
+        line: usize,
+        /// What is wrong.
+        reason: &'static str,
+        /// The offending line.
+        text: String,
+    },
 }
 
 /// The one table of stable codes: each variant with its number and code.
@@ -403,7 +428,7 @@ impl Error {
         match self {
             Error::IpvsUnavailable => return libc_strerror(ENOPROTOOPT),
             Error::InvalidDocument { .. } => return self.to_string(),
-            Error::ConnTable(crate::model::ConnError::Io { path, .. }) => {
+            Error::ConnTable(ConnError::Io { path, .. }) => {
                 return format!("cannot open file {path}")
             }
             Error::ConnTable(e) => return e.to_string(),
@@ -515,7 +540,7 @@ mod tests {
                 path: String::new(),
                 message: String::new(),
             },
-            Error::ConnTable(crate::model::ConnError::Line {
+            Error::ConnTable(ConnError::Line {
                 line: 1,
                 reason: "x",
                 text: String::new(),

@@ -6,7 +6,11 @@
 //! a health-check controller.
 //!
 //! Architecture:
-//! - [`model`]: plain values (services, destinations, daemons, stats ...);
+//! - [`error`]: one error enum with stable codes (the bottom layer: it
+//!   imports nothing else of the crate);
+//! - [`model`]: plain values (services, destinations, daemons, stats ...),
+//!   no I/O;
+//! - [`conn`]: the reader of the connection table (`/proc/net/ip_vs_conn`);
 //! - [`Ipvs`]: the handle, one netlink socket for every operation, with
 //!   safe partial edits ([`Ipvs::set_weight`], [`Ipvs::update_destination`])
 //!   and pipelined batches ([`Ipvs::apply_batch`]);
@@ -15,7 +19,7 @@
 //! - `netlink` (private): the wire codec and the socket transport;
 //! - `sockopt` (private): the kernel's older `getsockopt` interface, the
 //!   cheap way to read IPv4 destinations without their counters;
-//! - [`error`]: one error enum with stable codes;
+//! - [`json`]: the documents of `--json` output and input.
 //!
 //! The `rvsadm` command line (crate `rvsadm-cli`) and the `rvsadmd`
 //! health-check controller (crate `rvsadmd`) are built on this crate's
@@ -56,6 +60,7 @@
 
 #![warn(missing_docs)]
 
+pub mod conn;
 pub mod error;
 mod handle;
 pub mod json;
@@ -64,7 +69,8 @@ mod netlink;
 pub mod reconcile;
 mod sockopt;
 
-pub use error::{Error, Op, Result, CODES};
+pub use conn::{ConnectionTable, PROC_IP_VS_CONN, PROC_THREAD_IP_VS_CONN};
+pub use error::{ConnError, Error, Op, Result, CODES};
 pub use handle::{DestinationReader, Ipvs};
 
 pub use model::*;

@@ -387,7 +387,7 @@ fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
 }
 
 /// ipvsadm reads the table of the process's namespace.
-const CONN_FILE: &str = rvsadm::model::PROC_IP_VS_CONN;
+const CONN_FILE: &str = rvsadm::conn::PROC_IP_VS_CONN;
 
 fn list_connections(spec: &ListSpec, io: &mut Io<'_>) -> Outcome {
     let text = match std::fs::read(CONN_FILE) {

@@ -4,13 +4,15 @@
 //! [`Ipvs::destinations_without_stats_of`]).
 //!
 //! `listing.rs`: a listing of the whole table, a part at a time
-//! ([`Ipvs::services_as`], [`DestinationReader`]); `without_stats.rs`: the
-//! `getsockopt` path of reads without counters.
+//! ([`Ipvs::services_as`], [`DestinationReader`]); `snapshot.rs`: the
+//! table, or some of its services, at one moment ([`Ipvs::snapshot`],
+//! [`Ipvs::snapshot_without_stats`], [`Ipvs::snapshot_of`]);
+//! `without_stats.rs`: the `getsockopt` path of reads without counters.
 
 use crate::error::{Error, Op, Result};
 use crate::model::{
     Change, Daemon, DestConfig, DestSpec, Destination, Info, Service, ServiceConfig, ServiceKey,
-    Snapshot, Timeouts, Weight,
+    Timeouts, Weight,
 };
 use crate::netlink::attr::{malformed, DecodeError};
 use crate::netlink::codec::{self, Request};
@@ -20,6 +22,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 mod listing;
+mod snapshot;
 mod without_stats;
 
 use listing::drop_repeats_by;
@@ -457,48 +460,6 @@ impl Ipvs {
     /// does).
     pub fn stop_daemon(&self, d: &Daemon) -> Result<()> {
         self.exec(&Change::StopDaemon(d.clone()))
-    }
-
-    /// The whole live table: every service with its destinations
-    /// (configuration and status), the timeouts and the sync daemons.
-    /// See [`Snapshot`] for what "at one moment" can mean without
-    /// transactions; [`Snapshot::to_desired`] turns it into a desired
-    /// state.
-    ///
-    /// ```no_run
-    /// # fn main() -> rvsadm::Result<()> {
-    /// let ipvs = rvsadm::Ipvs::connect()?;
-    /// let snap = ipvs.snapshot()?;
-    /// let plan = rvsadm::reconcile::plan(&snap.to_desired(), &snap, &Default::default())?;
-    /// assert!(plan.is_empty());
-    /// # Ok(()) }
-    /// ```
-    pub fn snapshot(&self) -> Result<Snapshot> {
-        Ok(Snapshot {
-            services: self.services_with_destinations()?,
-            timeouts: self.timeouts()?,
-            daemons: self.daemons()?,
-        })
-    }
-
-    /// Like [`Ipvs::snapshot`], without counters and rates (the
-    /// connection counts are there): what [`crate::reconcile::converge`]
-    /// reads. Destinations come by the cheaper path of
-    /// [`Ipvs::destinations_without_stats_of`].
-    pub fn snapshot_without_stats(&self) -> Result<Snapshot> {
-        let mut services = self.services()?;
-        let keys: Vec<ServiceKey> = services.iter().map(|s| s.key).collect();
-        for (s, d) in services
-            .iter_mut()
-            .zip(self.destinations_without_stats_of(&keys)?)
-        {
-            s.destinations = d;
-        }
-        Ok(Snapshot {
-            services,
-            timeouts: self.timeouts()?,
-            daemons: self.daemons()?,
-        })
     }
 
     /// Send many changes at once, pipelined: many requests per `sendmsg`,

@@ -1,8 +1,11 @@
 //! The typed IPVS model: plain Rust values for everything the kernel's
 //! `IPVS` generic-netlink family knows about.
 //!
-//! These types carry no netlink machinery; the `netlink` module
-//! translates them to and from wire attributes. All of them serialize with
+//! These types carry no netlink machinery and do no I/O; the `netlink`
+//! module translates them to and from wire attributes, and [`crate::conn`]
+//! reads [`Connection`]s from `/proc`. Of the crate's modules, the model
+//! uses only [`crate::error`] (a desired state's check returns an
+//! [`Error`](crate::Error), a [`Change`] names its [`Op`](crate::Op)). All of them serialize with
 //! serde (the `--json` output of the `rvsadm` binary is built from them).
 
 mod change;
@@ -15,7 +18,7 @@ mod state;
 mod stats;
 
 pub use change::Change;
-pub use conn::{ConnError, Connection, ConnectionTable, PROC_IP_VS_CONN, PROC_THREAD_IP_VS_CONN};
+pub use conn::Connection;
 pub use daemon::{Daemon, DaemonState};
 pub use dest::{
     DestConfig, DestSpec, DestStatus, Destination, ForwardMethod, Tunnel, TunnelFlags, TunnelType,

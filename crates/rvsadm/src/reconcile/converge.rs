@@ -309,23 +309,9 @@ fn reread_and_plan(
         .collect();
     touched.extend(planned.pending.iter().map(|p| p.service));
     let keys: Vec<ServiceKey> = touched.iter().copied().collect();
-    let mut fresh = Vec::with_capacity(keys.len());
-    for k in &keys {
-        match ipvs.service(k) {
-            Ok(s) => fresh.push(s),
-            Err(Error::NoSuchService { .. }) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let present: Vec<ServiceKey> = fresh.iter().map(|s| s.key).collect();
-    for (s, d) in fresh
-        .iter_mut()
-        .zip(ipvs.destinations_without_stats_of(&present)?)
-    {
-        s.destinations = d;
-    }
+    let mut now = ipvs.snapshot_of(&keys)?;
     let steps = &planned.steps;
-    let timeouts = if steps
+    now.timeouts = if steps
         .iter()
         .any(|s| matches!(s.change, Change::SetTimeouts(_)))
     {
@@ -333,18 +319,13 @@ fn reread_and_plan(
     } else {
         live.timeouts
     };
-    let daemons = if steps
+    now.daemons = if steps
         .iter()
         .any(|s| matches!(s.change, Change::StartDaemon(_) | Change::StopDaemon(_)))
     {
         ipvs.daemons()?
     } else {
         live.daemons.clone()
-    };
-    let now = Snapshot {
-        services: fresh,
-        timeouts,
-        daemons,
     };
     let part = DesiredState {
         services: desired

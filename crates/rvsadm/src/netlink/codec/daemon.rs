@@ -2,7 +2,7 @@
 //! `DAEMON` nest of start and stop requests, and the decoding of a daemon
 //! reply.
 
-use super::request::cmd_attr;
+use super::command::cmd_attr;
 use super::values::find_nest;
 use crate::model::{Daemon, DaemonState};
 use crate::netlink::attr::{AttrWriter, DecodeError};

@@ -1,7 +1,7 @@
 //! The destination object: its attributes (`IPVS_DEST_ATTR_*`), the
 //! `DEST` nest of a request, and the decoding of a destination reply.
 
-use super::request::cmd_attr;
+use super::command::cmd_attr;
 use super::stats::decode_stats;
 use super::values::{addr16, find_nest, inet_addr, ip_from, put_kept};
 use crate::model::{

@@ -9,12 +9,14 @@
 //!
 //! One file per concern, constants beside the object they describe (in the
 //! manner of netlink-packet-route): [`genl`] (netlink and generic netlink
-//! framing, the family controller), [`request`] (IPVS commands, top-level
-//! attributes, the request of each read and change), [`service`],
+//! framing, the family controller), [`command`] (IPVS command numbers and
+//! top-level attributes, a leaf), [`request`] (the request of each read
+//! and change), [`service`],
 //! [`dest`], [`daemon`], [`stats`], [`info`], [`timeouts`] (each object's
 //! attributes, encoding and decoding) and [`values`] (addresses and other
 //! values several objects share).
 
+pub(crate) mod command;
 pub(crate) mod daemon;
 pub(crate) mod dest;
 pub(crate) mod genl;

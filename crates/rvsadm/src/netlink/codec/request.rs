@@ -1,6 +1,7 @@
-//! IPVS requests: the genl commands, the top-level attributes, and the
-//! request for each read and each [`Change`].
+//! IPVS requests: the request for each read and each [`Change`] (the
+//! command numbers and top-level attributes are in [`super::command`]).
 
+use super::command::cmd;
 use super::daemon::{put_daemon_del, put_daemon_new};
 use super::dest::put_dest;
 use super::service::{put_service, put_service_key, SvcFields};
@@ -8,36 +9,6 @@ use super::timeouts::put_timeouts;
 use crate::error::Op;
 use crate::model::{Change, DestConfig, ServiceKey};
 use crate::netlink::attr::AttrWriter;
-
-/// IPVS generic-netlink commands (`IPVS_CMD_*`).
-pub(crate) mod cmd {
-    pub(crate) const NEW_SERVICE: u8 = 1;
-    pub(crate) const SET_SERVICE: u8 = 2;
-    pub(crate) const DEL_SERVICE: u8 = 3;
-    pub(crate) const GET_SERVICE: u8 = 4;
-    pub(crate) const NEW_DEST: u8 = 5;
-    pub(crate) const SET_DEST: u8 = 6;
-    pub(crate) const DEL_DEST: u8 = 7;
-    pub(crate) const GET_DEST: u8 = 8;
-    pub(crate) const NEW_DAEMON: u8 = 9;
-    pub(crate) const DEL_DAEMON: u8 = 10;
-    pub(crate) const GET_DAEMON: u8 = 11;
-    pub(crate) const SET_CONFIG: u8 = 12;
-    pub(crate) const GET_CONFIG: u8 = 13;
-    pub(crate) const GET_INFO: u8 = 15;
-    pub(crate) const ZERO: u8 = 16;
-    pub(crate) const FLUSH: u8 = 17;
-}
-
-/// Top-level attributes (`IPVS_CMD_ATTR_*`).
-pub(super) mod cmd_attr {
-    pub(crate) const SERVICE: u16 = 1;
-    pub(crate) const DEST: u16 = 2;
-    pub(crate) const DAEMON: u16 = 3;
-    pub(crate) const TIMEOUT_TCP: u16 = 4;
-    pub(crate) const TIMEOUT_TCP_FIN: u16 = 5;
-    pub(crate) const TIMEOUT_UDP: u16 = 6;
-}
 
 /// One IPVS request: its kind, genl command, whether it is a dump, and its
 /// attributes.

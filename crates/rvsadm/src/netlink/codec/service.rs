@@ -1,7 +1,7 @@
 //! The service object: its attributes (`IPVS_SVC_ATTR_*`), the `SERVICE`
 //! nest of a request, and the decoding of a service reply.
 
-use super::request::cmd_attr;
+use super::command::cmd_attr;
 use super::stats::decode_stats;
 use super::values::{addr16, find_nest, inet_addr, ip_from, put_kept};
 use crate::model::{

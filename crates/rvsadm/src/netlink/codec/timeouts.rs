@@ -1,7 +1,7 @@
 //! The protocol timeouts: the top-level `TIMEOUT_*` attributes of
 //! `SET_CONFIG` and of `GET_CONFIG`'s reply.
 
-use super::request::cmd_attr;
+use super::command::cmd_attr;
 use crate::model::Timeouts;
 use crate::netlink::attr::{AttrWriter, Attrs, DecodeError};
 
