@@ -30,6 +30,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
+mod change;
+
+pub use change::{
+    ChangeDoc, ChangeErrorDoc, ChangeResult, ConfigDoc, DestConfigDoc, DestinationKeyDoc,
+    ServiceConfigDoc, ServiceKeyDoc,
+};
+
 /// The version of the JSON documents' schema.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -193,20 +200,16 @@ pub struct SaveDoc {
 impl DestinationDoc {
     /// The configuration part of a destination's document (no counters).
     pub fn of_spec(d: &DestSpec) -> Self {
-        let c = &d.config;
+        let c = DestConfigDoc::from(&d.config);
         DestinationDoc {
             family: d.family(),
             address: d.addr.ip(),
             port: d.addr.port(),
             forward: c.forward,
-            weight: i64::from(c.weight.get()),
+            weight: c.weight,
             upper_threshold: c.upper_threshold,
             lower_threshold: c.lower_threshold,
-            tunnel: Some(TunnelDoc {
-                tun_type: c.tunnel.kind,
-                port: c.tunnel.port,
-                flags: tunnel_flag_names(c.tunnel.flags),
-            }),
+            tunnel: c.tunnel,
             active_conns: None,
             inactive_conns: None,
             persistent_conns: None,

@@ -1,163 +1,181 @@
 //! The JSON rendering of what `rvsadm apply` shows
-//! (`docs/schema/apply.schema.json`).
+//! (`docs/schema/apply.schema.json`): one [`ChangeDoc`] (the library's
+//! document of a change) per line, the notes and a summary.
 
 use super::report::{Line, Shown};
-use rvsadm::json::{DestinationDoc, ServiceDoc, SCHEMA_VERSION};
-use rvsadm::reconcile::{Action, Before};
-use rvsadm::{Change, DestConfig, ServiceConfig, ServiceKey, ServiceSpec, Timeouts};
-use serde_json::{json, Map, Value};
-use std::net::SocketAddr;
+use rvsadm::json::{ChangeDoc, ChangeResult, SCHEMA_VERSION};
+use rvsadm::reconcile::Action;
+use serde::Serialize;
 
-fn key_value(k: &ServiceKey) -> Value {
-    let doc = ServiceDoc::of_spec(&ServiceSpec::new(*k));
-    let mut m = Map::new();
-    m.insert("family".into(), json!(doc.family));
-    if let Some(p) = doc.protocol {
-        m.insert("protocol".into(), json!(p));
-    }
-    if let Some(a) = doc.address {
-        m.insert("address".into(), json!(a));
-    }
-    if let Some(p) = doc.port {
-        m.insert("port".into(), json!(p));
-    }
-    if let Some(f) = doc.fwmark {
-        m.insert("fwmark".into(), json!(f));
-    }
-    Value::Object(m)
+/// `rvsadm apply --json`.
+#[derive(Debug, Serialize)]
+pub(super) struct ApplyDoc<'a> {
+    schema_version: u32,
+    dry_run: bool,
+    changes: Vec<&'a ChangeDoc>,
+    notes: &'a [String],
+    summary: Summary,
+    converged: bool,
 }
 
-/// A service configuration as the save document spells it (no key, no
-/// destinations).
-fn svc_cfg_value(k: &ServiceKey, c: &ServiceConfig) -> Value {
-    let doc = ServiceDoc::of_spec(&ServiceSpec::new(*k).with_config(c.clone()));
-    let mut v = serde_json::to_value(&doc).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        for f in [
-            "family",
-            "protocol",
-            "address",
-            "port",
-            "fwmark",
-            "destinations",
-        ] {
-            m.remove(f);
-        }
-    }
-    v
+/// How many changes of each action and result; `sent`: requests sent.
+#[derive(Debug, Serialize)]
+struct Summary {
+    add: usize,
+    edit: usize,
+    delete: usize,
+    drain: usize,
+    failed: usize,
+    pending: usize,
+    sent: usize,
 }
 
-fn dest_cfg_value(a: &SocketAddr, c: &DestConfig) -> Value {
-    let doc = DestinationDoc::of_spec(&rvsadm::DestSpec::new(*a, *c));
-    let mut v = serde_json::to_value(&doc).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        for f in ["family", "address", "port"] {
-            m.remove(f);
+impl<'a> ApplyDoc<'a> {
+    pub(super) fn of(s: &'a Shown) -> Self {
+        let action = |a: Action| s.count(|l: &Line| l.action == a);
+        let result = |r: ChangeResult| s.count(|l: &Line| l.result() == r);
+        ApplyDoc {
+            schema_version: SCHEMA_VERSION,
+            dry_run: s.dry_run,
+            changes: s.lines.iter().map(|l| &l.doc).collect(),
+            notes: &s.notes,
+            summary: Summary {
+                add: action(Action::Add),
+                edit: action(Action::Edit),
+                delete: action(Action::Delete),
+                drain: action(Action::Drain),
+                failed: result(ChangeResult::Failed),
+                pending: result(ChangeResult::Pending),
+                sent: s.sent,
+            },
+            converged: s.converged,
         }
     }
-    v
+
+    /// The document as text, one line or indented. Its keys are sorted (as
+    /// `serde_json`'s maps keep them), as they always were.
+    pub(super) fn text(&self, pretty: bool) -> serde_json::Result<String> {
+        let v = serde_json::to_value(self)?;
+        if pretty {
+            serde_json::to_string_pretty(&v)
+        } else {
+            serde_json::to_string(&v)
+        }
+    }
 }
 
-fn dest_key_value(a: &SocketAddr) -> Value {
-    json!({
-        "family": rvsadm::Family::of(&a.ip()),
-        "address": a.ip(),
-        "port": a.port(),
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rvsadm::reconcile::{self, Options};
+    use rvsadm::{
+        DestConfig, Destination, ForwardMethod, Scheduler, Service, ServiceKey, Snapshot, Timeouts,
+        Weight,
+    };
+    use serde_json::{json, Value};
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
 
-fn timeouts_value(t: &Timeouts) -> Value {
-    json!({"tcp": t.tcp, "tcp_fin": t.tcp_fin, "udp": t.udp})
-}
+    /// Check `doc` against `docs/schema/apply.schema.json` with
+    /// `scripts/validate-json`, if python's jsonschema is at hand.
+    fn validate(doc: &Value) {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let python = Command::new("python3")
+            .args(["-c", "import jsonschema"])
+            .status();
+        if !python.is_ok_and(|s| s.success()) {
+            eprintln!("no python3 with jsonschema: the document is not checked");
+            return;
+        }
+        let mut child = Command::new("python3")
+            .arg(format!("{root}/scripts/validate-json"))
+            .arg(format!("{root}/docs/schema/apply.schema.json"))
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(doc.to_string().as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 
-fn line_value(l: &Line) -> Value {
-    let mut m = Map::new();
-    m.insert("action".into(), json!(l.action.name()));
-    m.insert("object".into(), json!(l.object.name()));
-    match &l.change {
-        Change::AddService(s) | Change::EditService(s) => {
-            m.insert("service".into(), key_value(&s.key));
-            m.insert("after".into(), svc_cfg_value(&s.key, &s.config));
+    #[test]
+    fn a_plan_is_a_valid_document() {
+        let key = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+        let masq = DestConfig::new(ForwardMethod::Masq);
+        let mut live = Service::new(key).with_scheduler(Scheduler::Rr);
+        for (a, w) in [("10.0.0.1:80", 1u16), ("10.0.0.2:80", 1)] {
+            live.destinations.push(Destination::new(
+                a.parse().unwrap(),
+                masq.with_weight(Weight::from(w)),
+            ));
         }
-        Change::DeleteService(k) | Change::Zero(Some(k)) => {
-            m.insert("service".into(), key_value(k));
-        }
-        Change::AddDestination(k, d) => {
-            m.insert("service".into(), key_value(k));
-            m.insert("destination".into(), dest_key_value(&d.addr));
-            m.insert("after".into(), dest_cfg_value(&d.addr, &d.config));
-        }
-        Change::EditDestination(k, d) => {
-            m.insert("service".into(), key_value(k));
-            m.insert("destination".into(), dest_key_value(&d.addr));
-            m.insert("after".into(), dest_cfg_value(&d.addr, &d.config));
-        }
-        Change::DeleteDestination(k, a) => {
-            m.insert("service".into(), key_value(k));
-            m.insert("destination".into(), dest_key_value(a));
-        }
-        Change::SetTimeouts(t) => {
-            m.insert("after".into(), timeouts_value(t));
-        }
-        Change::StartDaemon(d) | Change::StopDaemon(d) => {
-            m.insert(
-                "daemon".into(),
-                serde_json::to_value(d).unwrap_or(Value::Null),
-            );
-        }
-        // Flush, zero all, and any change a later library adds: the
-        // action, object and ipvsadm fields below say it.
-        _ => {}
+        let live = Snapshot {
+            services: vec![live],
+            timeouts: Timeouts::default(),
+            daemons: vec![],
+        };
+        let mut want = live.to_desired();
+        want.services[0].config.scheduler = Scheduler::Wlc;
+        want.services[0].destinations[0].config.weight = Weight::from(5u16);
+        want.services[0].destinations.remove(1);
+        let extra = ServiceKey::udp("192.0.2.2:53".parse().unwrap());
+        want.services.push(rvsadm::ServiceSpec::new(extra));
+        let plan = reconcile::plan(&want, &live, &Options::default()).unwrap();
+        let shown = Shown::planned(&plan);
+        let doc: Value = serde_json::from_str(&ApplyDoc::of(&shown).text(false).unwrap()).unwrap();
+        assert_eq!(doc["dry_run"], true);
+        assert_eq!(doc["converged"], false);
+        assert_eq!(
+            doc["summary"],
+            json!({"add": 1, "edit": 2, "delete": 1, "drain": 0, "failed": 0,
+                   "pending": 0, "sent": 0})
+        );
+        let ipvsadm: Vec<&str> = doc["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["ipvsadm"].as_str().unwrap())
+            .collect();
+        assert!(
+            ipvsadm.contains(&"-E -t 192.0.2.1:80 -s wlc"),
+            "{ipvsadm:?}"
+        );
+        assert!(
+            ipvsadm.contains(&"-d -t 192.0.2.1:80 -r 10.0.0.2:80"),
+            "{ipvsadm:?}"
+        );
+        // The keys come sorted, as the hand-built document had them.
+        let text = ApplyDoc::of(&shown).text(false).unwrap();
+        assert!(text.starts_with(r#"{"changes":[{"action":"#), "{text}");
+        assert!(ApplyDoc::of(&shown).text(true).unwrap().contains("\n  "));
+        validate(&doc);
+        let empty = Shown::planned(
+            &reconcile::plan(&live.to_desired(), &live, &Options::default()).unwrap(),
+        );
+        validate(&serde_json::to_value(ApplyDoc::of(&empty)).unwrap());
     }
-    let key = l.change.service().copied();
-    match (&l.before, key) {
-        (Some(Before::Service(c)), Some(k)) => {
-            m.insert("before".into(), svc_cfg_value(&k, c));
-        }
-        (Some(Before::Destination(c)), _) => {
-            if let Change::EditDestination(_, d) = &l.change {
-                m.insert("before".into(), dest_cfg_value(&d.addr, c));
-            } else if let Change::DeleteDestination(_, a) = &l.change {
-                m.insert("before".into(), dest_cfg_value(a, c));
-            }
-        }
-        (Some(Before::Timeouts(t)), _) => {
-            m.insert("before".into(), timeouts_value(t));
-        }
-        (Some(Before::Daemon(d)), _) => {
-            m.insert(
-                "before".into(),
-                serde_json::to_value(d).unwrap_or(Value::Null),
-            );
-        }
-        _ => {}
-    }
-    if let Some(n) = l.conns {
-        m.insert("connections".into(), json!(n));
-    }
-    m.insert("ipvsadm".into(), json!(l.change.ipvsadm_args()));
-    m.insert("result".into(), json!(l.result));
-    if let Some(e) = &l.error {
-        m.insert("error".into(), e.clone());
-    }
-    Value::Object(m)
-}
 
-pub(super) fn json_doc(s: &Shown) -> Value {
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "dry_run": s.dry_run,
-        "changes": s.lines.iter().map(line_value).collect::<Vec<_>>(),
-        "notes": s.notes,
-        "summary": {
-            "add": s.count(|l| l.action == Action::Add),
-            "edit": s.count(|l| l.action == Action::Edit),
-            "delete": s.count(|l| l.action == Action::Delete),
-            "drain": s.count(|l| l.action == Action::Drain),
-            "failed": s.count(|l| l.result == "failed"),
-            "pending": s.count(|l| l.result == "pending"),
-            "sent": s.sent,
-        },
-        "converged": s.converged,
-    })
+    /// The library's checked-in documents of every kind of change (which
+    /// its tests compare with what it makes) are valid changes.
+    #[test]
+    fn every_kind_of_change_is_a_valid_change() {
+        let changes: Value =
+            serde_json::from_str(include_str!("../../../rvsadm/src/json/change_docs.json"))
+                .unwrap();
+        validate(&json!({
+            "schema_version": 1, "dry_run": false, "changes": changes, "notes": ["a note"],
+            "summary": {"add": 0, "edit": 0, "delete": 0, "drain": 0, "failed": 0,
+                        "pending": 0, "sent": 0},
+            "converged": false,
+        }));
+    }
 }

@@ -1,22 +1,31 @@
 //! What `rvsadm apply` shows: one line per change (a step of the plan or a
 //! removal waiting for its connections), with its result.
 
-use rvsadm::reconcile::{self, Action, Before, Object, Outcome, Pending, Plan, Step};
+use rvsadm::json::{ChangeDoc, ChangeResult};
+use rvsadm::reconcile::{self, Action, Before, Outcome, Pending, Plan, Step};
 use rvsadm::{Change, Error};
-use serde_json::{json, Map, Value};
 
 /// One line of the output: a step or a pending removal, with its result.
 pub(super) struct Line {
+    /// Its document (what `--json` prints for it; its result and error
+    /// are the text's too).
+    pub(super) doc: ChangeDoc,
     pub(super) action: Action,
-    pub(super) object: Object,
     pub(super) change: Change,
     pub(super) before: Option<Before>,
-    /// `planned`, `applied`, `failed`, `pending`.
-    pub(super) result: &'static str,
-    pub(super) error: Option<Value>,
-    pub(super) error_text: Option<String>,
     /// Connections a pending removal waits for.
     pub(super) conns: Option<u64>,
+}
+
+impl Line {
+    pub(super) fn result(&self) -> ChangeResult {
+        self.doc.result
+    }
+
+    /// The message of the error that failed it.
+    pub(super) fn error_text(&self) -> Option<&str> {
+        self.doc.error.as_ref().map(|e| e.message.as_str())
+    }
 }
 
 pub(super) struct Shown {
@@ -30,43 +39,29 @@ pub(super) struct Shown {
     pub(super) sent: usize,
 }
 
-fn error_value(e: &Error) -> Value {
-    let mut m = Map::new();
-    m.insert("code".into(), json!(e.code()));
-    m.insert("number".into(), json!(e.number()));
-    m.insert("message".into(), json!(e.to_string()));
-    if let Some(n) = e.errno() {
-        m.insert("errno".into(), json!(n));
+fn failed_with(doc: ChangeDoc, e: Option<&Error>) -> ChangeDoc {
+    match e {
+        Some(e) => doc.with_error(e),
+        None => doc,
     }
-    Value::Object(m)
 }
 
-fn line_of_step(s: &Step, result: &'static str, e: Option<&Error>) -> Line {
+fn line_of_step(s: &Step, result: ChangeResult, e: Option<&Error>) -> Line {
     Line {
+        doc: failed_with(ChangeDoc::of_step(s, result), e),
         action: s.action,
-        object: s.object(),
         change: s.change.clone(),
         before: s.before.clone(),
-        result,
-        error: e.map(error_value),
-        error_text: e.map(Error::to_string),
         conns: None,
     }
 }
 
-fn line_of_pending(p: &Pending, result: &'static str, e: Option<&Error>) -> Line {
-    let object = match p.change {
-        Change::DeleteService(_) => Object::Service,
-        _ => Object::Destination,
-    };
+fn line_of_pending(p: &Pending, result: ChangeResult, e: Option<&Error>) -> Line {
     Line {
+        doc: failed_with(ChangeDoc::of_pending(p, result), e),
         action: Action::Delete,
-        object,
         change: p.change.clone(),
         before: None,
-        result,
-        error: e.map(error_value),
-        error_text: e.map(Error::to_string),
         conns: Some(p.conns),
     }
 }
@@ -76,12 +71,12 @@ impl Shown {
         let mut lines: Vec<Line> = plan
             .steps
             .iter()
-            .map(|s| line_of_step(s, "planned", None))
+            .map(|s| line_of_step(s, ChangeResult::Planned, None))
             .collect();
         lines.extend(
             plan.pending
                 .iter()
-                .map(|p| line_of_pending(p, "planned", None)),
+                .map(|p| line_of_pending(p, ChangeResult::Planned, None)),
         );
         Shown {
             lines,
@@ -94,11 +89,11 @@ impl Shown {
     }
 
     pub(super) fn applied(r: &reconcile::Report) -> Self {
-        fn result(o: &Outcome) -> (&'static str, Option<&Error>) {
+        fn result(o: &Outcome) -> (ChangeResult, Option<&Error>) {
             match o {
-                Outcome::Applied => ("applied", None),
-                Outcome::Failed(e) => ("failed", Some(e)),
-                Outcome::Pending => ("pending", None),
+                Outcome::Applied => (ChangeResult::Applied, None),
+                Outcome::Failed(e) => (ChangeResult::Failed, Some(e)),
+                Outcome::Pending => (ChangeResult::Pending, None),
             }
         }
         let mut lines: Vec<Line> = r

@@ -3,7 +3,7 @@
 
 use super::args::{parse, HELP};
 use super::input::read_input;
-use super::json::json_doc;
+use super::json::ApplyDoc;
 use super::report::Shown;
 use super::text::{plural, write_text};
 use super::{
@@ -131,13 +131,7 @@ fn finish(
     code: i32,
 ) -> i32 {
     let r = if a.json {
-        let doc = json_doc(shown);
-        let text = if a.pretty {
-            serde_json::to_string_pretty(&doc)
-        } else {
-            serde_json::to_string(&doc)
-        }
-        .unwrap_or_default();
+        let text = ApplyDoc::of(shown).text(a.pretty).unwrap_or_default();
         writeln!(out, "{text}")
     } else {
         write_text(out, shown)

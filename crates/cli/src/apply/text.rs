@@ -1,6 +1,7 @@
 //! The text rendering of what `rvsadm apply` shows.
 
 use super::report::{Line, Shown};
+use rvsadm::json::ChangeResult::{Failed, Pending, Planned};
 use rvsadm::reconcile::{Action, Before};
 use rvsadm::{Change, Daemon, DestConfig, ForwardMethod, ServiceConfig, ServiceFlags, ServiceKey};
 use std::io::Write;
@@ -15,16 +16,16 @@ pub(super) fn plural(n: usize, what: &str) -> String {
 
 pub(super) fn write_text(out: &mut dyn Write, s: &Shown) -> std::io::Result<()> {
     for l in &s.lines {
-        let mark = if l.result == "pending" || (l.conns.is_some() && l.result == "planned") {
+        let mark = if l.result() == Pending || (l.conns.is_some() && l.result() == Planned) {
             '-'
         } else {
             l.action.mark()
         };
         write!(out, "{mark} {}", describe(l))?;
         write!(out, "  [ipvsadm {}]", l.change.ipvsadm_args())?;
-        match (l.result, &l.error_text) {
-            ("failed", Some(e)) => write!(out, "  FAILED: {e}")?,
-            ("pending", _) => write!(out, "  (pending: connections left)")?,
+        match (l.result(), l.error_text()) {
+            (Failed, Some(e)) => write!(out, "  FAILED: {e}")?,
+            (Pending, _) => write!(out, "  (pending: connections left)")?,
             _ => {}
         }
         writeln!(out)?;
@@ -36,8 +37,8 @@ pub(super) fn write_text(out: &mut dyn Write, s: &Shown) -> std::io::Result<()> 
     let edit = s.count(|l| l.action == Action::Edit);
     let del = s.count(|l| l.action == Action::Delete);
     let drain = s.count(|l| l.action == Action::Drain);
-    let failed = s.count(|l| l.result == "failed");
-    let pending = s.count(|l| l.result == "pending" || (s.dry_run && l.conns.is_some()));
+    let failed = s.count(|l| l.result() == Failed);
+    let pending = s.count(|l| l.result() == Pending || (s.dry_run && l.conns.is_some()));
     if s.lines.is_empty() {
         return writeln!(out, "No changes: the table is the desired state.");
     }
