@@ -349,16 +349,11 @@ impl State {
         let mut any = false;
         for item in self.sched_flags.split(',').filter(|s| !s.is_empty()) {
             any = true;
-            let (bit, needs) = match item {
-                "flag-1" => (ServiceFlags::SCHED1, None),
-                "flag-2" => (ServiceFlags::SCHED2, None),
-                "flag-3" => (ServiceFlags::SCHED3, None),
-                "sh-fallback" => (ServiceFlags::SCHED1, Some("sh")),
-                "sh-port" => (ServiceFlags::SCHED2, Some("sh")),
-                "mh-fallback" => (ServiceFlags::SCHED1, Some("mh")),
-                "mh-port" => (ServiceFlags::SCHED2, Some("mh")),
-                _ => return Err(Failure::fail(format!("invalid scheduler flag `{item}'"))),
-            };
+            let (bit, needs) = ServiceFlags::SCHED_FLAG_NAMES
+                .iter()
+                .find(|(_, name, _)| *name == item)
+                .map(|(bit, _, owner)| (*bit, *owner))
+                .ok_or_else(|| Failure::fail(format!("invalid scheduler flag `{item}'")))?;
             if needs.is_some_and(|n| n != sched) {
                 return Err(Failure::fail(format!(
                     "incompatible scheduler flag `{item}'"
