@@ -45,9 +45,12 @@ pub(super) fn read_input(a: &ApplyArgs, stdin: &mut dyn Read) -> Result<DesiredS
                     })
                 })?
         }
-        Format::Rules => parse_rules(&bytes).map_err(Refusal::Error)?,
+        // `validate` above has checked the document's values
+        // (`DesiredState::check`); rules are checked here, once.
+        Format::Rules => parse_rules(&bytes)
+            .and_then(|d| d.check().map(|()| d))
+            .map_err(Refusal::Error)?,
     };
-    desired.check().map_err(Refusal::Error)?;
     if a.prune && desired.services.is_empty() && !a.allow_empty {
         return Err(Refusal::Usage(
             "the desired state names no service: with --prune that deletes every service; add --allow-empty if that is what you mean".into(),
