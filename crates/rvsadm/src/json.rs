@@ -30,6 +30,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
+mod change;
+
+pub use change::{
+    ChangeDoc, ChangeErrorDoc, ChangeResult, ConfigDoc, DestConfigDoc, DestinationKeyDoc,
+    ServiceConfigDoc, ServiceKeyDoc,
+};
+
 /// The version of the JSON documents' schema.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -193,20 +200,16 @@ pub struct SaveDoc {
 impl DestinationDoc {
     /// The configuration part of a destination's document (no counters).
     pub fn of_spec(d: &DestSpec) -> Self {
-        let c = &d.config;
+        let c = DestConfigDoc::from(&d.config);
         DestinationDoc {
             family: d.family(),
             address: d.addr.ip(),
             port: d.addr.port(),
             forward: c.forward,
-            weight: i64::from(c.weight.get()),
+            weight: c.weight,
             upper_threshold: c.upper_threshold,
             lower_threshold: c.lower_threshold,
-            tunnel: Some(TunnelDoc {
-                tun_type: c.tunnel.kind,
-                port: c.tunnel.port,
-                flags: tunnel_flag_names(c.tunnel.flags),
-            }),
+            tunnel: c.tunnel,
             active_conns: None,
             inactive_conns: None,
             persistent_conns: None,
@@ -358,20 +361,27 @@ pub fn parse_save(text: &str) -> Result<SaveDoc, DocError> {
     Ok(doc)
 }
 
+/// A scheduler flag's bit by its name, if `sched` takes that name.
+fn sched_flag(name: &str, sched: &Scheduler) -> Option<ServiceFlags> {
+    ServiceFlags::SCHED_FLAG_NAMES
+        .iter()
+        .find(|(_, n, owner)| *n == name && !owner.is_some_and(|o| o != sched.name()))
+        .map(|(bit, _, _)| *bit)
+}
+
 fn parse_flags(names: &[String], sched: &Scheduler, path: &str) -> Result<ServiceFlags, DocError> {
     let mut f = ServiceFlags::empty();
     for (i, n) in names.iter().enumerate() {
-        let bit = match (n.as_str(), sched) {
-            ("persistent", _) => ServiceFlags::PERSISTENT,
-            ("hashed", _) => ServiceFlags::HASHED,
-            ("ops", _) => ServiceFlags::ONEPACKET,
-            ("flag-1", _) => ServiceFlags::SCHED1,
-            ("flag-2", _) => ServiceFlags::SCHED2,
-            ("flag-3", _) => ServiceFlags::SCHED3,
-            ("sh-fallback", Scheduler::Sh) | ("mh-fallback", Scheduler::Mh) => ServiceFlags::SCHED1,
-            ("sh-port", Scheduler::Sh) | ("mh-port", Scheduler::Mh) => ServiceFlags::SCHED2,
-            (other, _) => match other.strip_prefix("0x").map(|h| u32::from_str_radix(h, 16)) {
-                Some(Ok(v)) => ServiceFlags::from_bits_retain(v),
+        let bit = match n.as_str() {
+            "persistent" => ServiceFlags::PERSISTENT,
+            "hashed" => ServiceFlags::HASHED,
+            "ops" => ServiceFlags::ONEPACKET,
+            other => match (
+                sched_flag(other, sched),
+                other.strip_prefix("0x").map(|h| u32::from_str_radix(h, 16)),
+            ) {
+                (Some(bit), _) => bit,
+                (None, Some(Ok(v))) => ServiceFlags::from_bits_retain(v),
                 _ => {
                     return Err(err(
                         format!("{path}.flags[{i}]"),
@@ -649,6 +659,25 @@ mod tests {
             parse_save(r#"{"schema_version":2}"#).unwrap_err().path,
             "schema_version"
         );
+    }
+
+    #[test]
+    fn scheduler_flag_names_read_back() {
+        for sched in [Scheduler::Sh, Scheduler::Mh, Scheduler::Rr] {
+            for bits in 0..8u32 {
+                let f = ServiceFlags::from_bits_retain(bits << 3) | ServiceFlags::ONEPACKET;
+                let names = f.names(&sched);
+                assert_eq!(parse_flags(&names, &sched, "s").unwrap(), f, "{names:?}");
+            }
+        }
+        let sh = ServiceFlags::SCHED1 | ServiceFlags::SCHED2 | ServiceFlags::SCHED3;
+        assert_eq!(
+            sh.names(&Scheduler::Sh),
+            ["sh-fallback", "sh-port", "flag-3"]
+        );
+        assert_eq!(sh.names(&Scheduler::Wlc), ["flag-1", "flag-2", "flag-3"]);
+        let port = vec!["sh-port".to_string()];
+        assert!(parse_flags(&port, &Scheduler::Mh, "s").is_err());
     }
 
     #[test]

@@ -318,22 +318,51 @@ impl ServiceFlags {
     /// they are reported but cannot be configured.
     pub const KERNEL: Self = Self::HASHED;
 
-    /// Names of the set flags, scheduler flags named for `sched` as ipvsadm
-    /// does (`sh-fallback`, `mh-port`, otherwise `flag-1`..`flag-3`).
-    /// Bits without a name are reported as `0x..`.
-    pub fn names(self, sched: &Scheduler) -> Vec<String> {
-        let (f1, f2) = match sched {
-            Scheduler::Sh => ("sh-fallback", "sh-port"),
-            Scheduler::Mh => ("mh-fallback", "mh-port"),
-            _ => ("flag-1", "flag-2"),
+    /// ipvsadm's names of the scheduler flags (`-b`): the bit, its name,
+    /// and the scheduler the name belongs to (`None`: any scheduler). The
+    /// one table that every reader and writer of these names uses; each
+    /// scheduler's names are in bit order.
+    pub const SCHED_FLAG_NAMES: &'static [(Self, &'static str, Option<&'static str>)] = &[
+        (Self::SCHED1, "flag-1", None),
+        (Self::SCHED2, "flag-2", None),
+        (Self::SCHED3, "flag-3", None),
+        (Self::SCHED1, "sh-fallback", Some("sh")),
+        (Self::SCHED2, "sh-port", Some("sh")),
+        (Self::SCHED1, "mh-fallback", Some("mh")),
+        (Self::SCHED2, "mh-port", Some("mh")),
+    ];
+
+    /// The name of the scheduler flag `bit` for `sched`: the scheduler's
+    /// own (`sh-port`), else the generic one (`flag-2`); `None` for a bit
+    /// that is not one scheduler flag.
+    pub fn sched_flag_name(bit: Self, sched: &Scheduler) -> Option<&'static str> {
+        let with = |owner: Option<&str>| {
+            Self::SCHED_FLAG_NAMES
+                .iter()
+                .find(|(b, _, o)| *b == bit && *o == owner)
+                .map(|(_, n, _)| *n)
         };
+        with(Some(sched.name())).or_else(|| with(None))
+    }
+
+    /// Names of the set flags, scheduler flags named for `sched` as ipvsadm
+    /// does (`sh-fallback`, `mh-port`, otherwise `flag-1`..`flag-3`; see
+    /// [`Self::SCHED_FLAG_NAMES`]). Bits without a name are reported as
+    /// `0x..`.
+    pub fn names(self, sched: &Scheduler) -> Vec<String> {
+        let sched_name = |bit| Self::sched_flag_name(bit, sched).unwrap_or_default();
+        let (f1, f2, f3) = (
+            sched_name(Self::SCHED1),
+            sched_name(Self::SCHED2),
+            sched_name(Self::SCHED3),
+        );
         let table: [(Self, &str); 6] = [
             (Self::PERSISTENT, "persistent"),
             (Self::HASHED, "hashed"),
             (Self::ONEPACKET, "ops"),
             (Self::SCHED1, f1),
             (Self::SCHED2, f2),
-            (Self::SCHED3, "flag-3"),
+            (Self::SCHED3, f3),
         ];
         let mut out: Vec<String> = table
             .iter()

@@ -215,24 +215,60 @@ impl State {
                 let n = number(v, 0, i64::from(i32::MAX), "illegal l_threshold specified")?;
                 self.l_threshold = u32::try_from(n).unwrap_or(0);
             }
-            Opt::Numeric => {}
-            Opt::Connection => {}
-            Opt::Timeout => {}
-            Opt::Daemon => {}
-            Opt::Stats => {}
-            Opt::Rate => {}
-            Opt::Thresholds => {}
-            Opt::PersistentConn => {}
-            Opt::NoSort => {}
-            Opt::Exact => {}
-            Opt::TunInfo => {}
-            Opt::Sort => {}
+            // Listing options: only their column is marked.
+            Opt::Numeric
+            | Opt::Connection
+            | Opt::Timeout
+            | Opt::Daemon
+            | Opt::Stats
+            | Opt::Rate
+            | Opt::Thresholds
+            | Opt::PersistentConn
+            | Opt::NoSort
+            | Opt::Exact
+            | Opt::TunInfo
+            | Opt::Sort => {}
             Opt::Ops => {
                 self.flags.insert(ServiceFlags::ONEPACKET);
             }
             Opt::SchedFlags => {
                 self.sched_flags = truncated(v, 127);
             }
+            Opt::McastInterface
+            | Opt::SyncId
+            | Opt::SyncMaxlen
+            | Opt::McastGroup
+            | Opt::McastPort
+            | Opt::McastTtl => self.daemon_option(id, v)?,
+            Opt::TunType | Opt::TunPort | Opt::TunNocsum | Opt::TunCsum | Opt::TunRemcsum => {
+                self.tunnel_option(id, v)?
+            }
+            // Commands are handled by the caller.
+            Opt::AddService
+            | Opt::EditService
+            | Opt::DeleteService
+            | Opt::Clear
+            | Opt::List
+            | Opt::Zero
+            | Opt::AddServer
+            | Opt::EditServer
+            | Opt::DeleteServer
+            | Opt::Set
+            | Opt::Help
+            | Opt::Version
+            | Opt::Restore
+            | Opt::Save
+            | Opt::StartDaemon
+            | Opt::StopDaemon => {}
+            // Extensions never reach the ipvsadm parser.
+            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply => {}
+        }
+        Ok(())
+    }
+
+    /// A sync daemon's option (`--mcast-interface` ...) with its value.
+    fn daemon_option(&mut self, id: Opt, v: &str) -> Result<(), Failure> {
+        match id {
             Opt::McastInterface => {
                 self.ifname = truncated(v, 15);
             }
@@ -265,6 +301,14 @@ impl State {
                 let n = number(v, 1, 255, "illegal mcast-ttl specified")?;
                 self.mcast_ttl = u8::try_from(n).unwrap_or(0);
             }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A tunnel option (`--tun-type` ...) with its value.
+    fn tunnel_option(&mut self, id: Opt, v: &str) -> Result<(), Failure> {
+        match id {
             Opt::TunType => {
                 self.tun_type = match v {
                     "ipip" => TunnelType::Ipip,
@@ -286,25 +330,7 @@ impl State {
             Opt::TunRemcsum => {
                 self.tun_flags |= TunnelFlags::REMCSUM;
             }
-            // Commands are handled by the caller.
-            Opt::AddService
-            | Opt::EditService
-            | Opt::DeleteService
-            | Opt::Clear
-            | Opt::List
-            | Opt::Zero
-            | Opt::AddServer
-            | Opt::EditServer
-            | Opt::DeleteServer
-            | Opt::Set
-            | Opt::Help
-            | Opt::Version
-            | Opt::Restore
-            | Opt::Save
-            | Opt::StartDaemon
-            | Opt::StopDaemon => {}
-            // Extensions never reach the ipvsadm parser.
-            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply => {}
+            _ => {}
         }
         Ok(())
     }
@@ -323,16 +349,11 @@ impl State {
         let mut any = false;
         for item in self.sched_flags.split(',').filter(|s| !s.is_empty()) {
             any = true;
-            let (bit, needs) = match item {
-                "flag-1" => (ServiceFlags::SCHED1, None),
-                "flag-2" => (ServiceFlags::SCHED2, None),
-                "flag-3" => (ServiceFlags::SCHED3, None),
-                "sh-fallback" => (ServiceFlags::SCHED1, Some("sh")),
-                "sh-port" => (ServiceFlags::SCHED2, Some("sh")),
-                "mh-fallback" => (ServiceFlags::SCHED1, Some("mh")),
-                "mh-port" => (ServiceFlags::SCHED2, Some("mh")),
-                _ => return Err(Failure::fail(format!("invalid scheduler flag `{item}'"))),
-            };
+            let (bit, needs) = ServiceFlags::SCHED_FLAG_NAMES
+                .iter()
+                .find(|(_, name, _)| *name == item)
+                .map(|(bit, _, owner)| (*bit, *owner))
+                .ok_or_else(|| Failure::fail(format!("invalid scheduler flag `{item}'")))?;
             if needs.is_some_and(|n| n != sched) {
                 return Err(Failure::fail(format!(
                     "incompatible scheduler flag `{item}'"

@@ -223,23 +223,14 @@ fn tun_info(d: &Destination) -> String {
 /// `print_sched_flags` prints them: `sh`/`mh` know only their two flags (so
 /// flag-3 alone prints nothing), other schedulers print `flag-1..3`.
 pub fn sched_flag_names(flags: ServiceFlags, sched: &Scheduler) -> String {
-    let (f1, f2, f3) = match sched {
-        Scheduler::Sh => ("sh-fallback", "sh-port", None),
-        Scheduler::Mh => ("mh-fallback", "mh-port", None),
-        _ => ("flag-1", "flag-2", Some("flag-3")),
-    };
-    let mut names: Vec<&str> = Vec::new();
-    if flags.intersects(ServiceFlags::SCHED1) {
-        names.push(f1);
-    }
-    if flags.intersects(ServiceFlags::SCHED2) {
-        names.push(f2);
-    }
-    if let Some(f3) = f3 {
-        if flags.intersects(ServiceFlags::SCHED3) {
-            names.push(f3);
-        }
-    }
+    // A scheduler with names of its own prints only those.
+    let table = ServiceFlags::SCHED_FLAG_NAMES;
+    let owner = Some(sched.name()).filter(|s| table.iter().any(|(_, _, o)| *o == Some(s)));
+    let names: Vec<&str> = table
+        .iter()
+        .filter(|(bit, _, o)| *o == owner && flags.intersects(*bit))
+        .map(|(_, name, _)| *name)
+        .collect();
     names.join(",")
 }
 
@@ -534,6 +525,15 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
+    // The `-S` lines are not `rvsadm::Change::ipvsadm_args` (the library's
+    // numeric spelling of a change, which `rvsadm apply` and rvsadmd print),
+    // and cannot be without changing a byte of ipvsadm's output: `-S`
+    // resolves names unless `-n`, writes `(null)` for a forwarding method
+    // ipvsadm has no switch for, drops thresholds, always writes a tunnel's
+    // checksum switch (`--tun-nocsum` too) and, for `sh`/`mh`, leaves out
+    // flag-3; a change must be a command that reads back as itself, so it
+    // writes `-g`, `-x`/`-y`, no `--tun-nocsum` and every flag. Both take
+    // the scheduler flags' names from `ServiceFlags::SCHED_FLAG_NAMES`.
     /// The `-S` line of a service (`-A ...`), without destinations.
     pub fn write_save_service_line<W: Write + ?Sized>(
         &self,
