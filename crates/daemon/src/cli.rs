@@ -49,14 +49,14 @@ fn service_arg() -> Arg {
     Arg::new("service")
         .required(true)
         .value_name("SERVICE")
-        .value_parser(|s: &str| control::parse_service(s))
+        .value_parser(|s: &str| crate::service::parse(s))
         .help("tcp:ADDR:PORT, udp:..., sctp:..., fwmark:N[:inet6], as `status` prints it")
 }
 
 fn destination_arg() -> Arg {
     Arg::new("destination")
         .value_name("DESTINATION")
-        .value_parser(|s: &str| control::parse_dest(s))
+        .value_parser(|s: &str| crate::service::parse_dest(s))
         .help("ADDR:PORT (IPv6 as [ADDR]:PORT)")
 }
 
@@ -191,7 +191,7 @@ fn socket_of(m: &ArgMatches) -> PathBuf {
 /// The SERVICE argument, as the daemon reads it.
 fn service_of(m: &ArgMatches) -> Option<String> {
     m.get_one::<ServiceKey>("service")
-        .map(crate::state::service_id)
+        .map(crate::service::format)
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -220,6 +220,13 @@ fn status(m: &ArgMatches) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    println!("{}", status_table(&v["destinations"]));
+    ExitCode::SUCCESS
+}
+
+/// The table `rvsadmd status` prints from the rows of the daemon's answer;
+/// its SERVICE cells are in the form `drain` and `ready` take.
+fn status_table(rows: &serde_json::Value) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::NOTHING);
     t.set_header([
@@ -234,7 +241,7 @@ fn status(m: &ArgMatches) -> ExitCode {
         "SINCE",
     ]);
     let empty = Vec::new();
-    for r in v["destinations"].as_array().unwrap_or(&empty) {
+    for r in rows.as_array().unwrap_or(&empty) {
         let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
         let mut admin = s("admin");
         if let Some(o) = r["override"].as_str() {
@@ -267,8 +274,7 @@ fn status(m: &ArgMatches) -> ExitCode {
             since,
         ]);
     }
-    println!("{t}");
-    ExitCode::SUCCESS
+    t
 }
 
 /// A command-line error as clap wrote it, with the usage of the command
@@ -399,5 +405,61 @@ pub fn main() -> ExitCode {
             completions(s.get_one::<String>("shell").map_or("bash", |s| s.as_str()))
         }
         _ => fail("unknown command (see rvsadmd --help)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use rvsadm::model::Snapshot;
+
+    #[test]
+    fn every_service_cell_of_status_is_taken_by_drain() {
+        let cfg = native::parse(
+            Path::new("t.toml"),
+            r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+[[services]]
+protocol = "udp"
+address = "2001:db8::1"
+port = 53
+[[services.destinations]]
+address = "2001:db8::10"
+port = 53
+[[services]]
+fwmark = 7
+family = "inet6"
+[[services.destinations]]
+address = "2001:db8::11"
+port = 0
+"#,
+        )
+        .unwrap();
+        let keys: Vec<ServiceKey> = cfg.services.iter().map(|v| v.key()).collect();
+        let e = Engine::new(cfg);
+        let rows = serde_json::to_value(e.status(&Snapshot::default())).unwrap();
+        let table = status_table(&rows).to_string();
+        let mut lines = table.lines();
+        assert!(lines.next().unwrap().trim_start().starts_with("SERVICE"));
+        let mut seen = Vec::new();
+        for line in lines {
+            let cell = line.split_whitespace().next().unwrap();
+            let k = crate::service::parse(cell).unwrap();
+            // As the command line reads it for `drain SERVICE DEST`.
+            let m = command()
+                .try_get_matches_from(["rvsadmd", "drain", cell, "10.0.0.1:80"])
+                .unwrap();
+            let (_, sub) = m.subcommand().unwrap();
+            assert_eq!(sub.get_one::<ServiceKey>("service"), Some(&k));
+            seen.push(k);
+        }
+        assert_eq!(seen, keys, "{table}");
     }
 }

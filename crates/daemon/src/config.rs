@@ -228,7 +228,7 @@ impl Probe {
 /// a unit (`500ms`, `2s`, `1m`).
 ///
 /// ```
-/// use crate::config::parse_duration;
+/// use rvsadmd::config::parse_duration;
 /// assert_eq!(parse_duration("500ms").unwrap().as_millis(), 500);
 /// assert_eq!(parse_duration("2").unwrap().as_secs(), 2);
 /// assert!(parse_duration("-1s").is_err());

@@ -76,7 +76,7 @@ impl Health {
     /// weight of an up target).
     ///
     /// ```
-    /// use crate::health::{Health, Outcome, State};
+    /// use rvsadmd::health::{Health, Outcome, State};
     /// let ok = |ok| Outcome { ok, weight: None, latency: Default::default(), reason: String::new() };
     /// let mut h = Health::default();
     /// assert!(h.record(ok(true), 2, 2));           // first result: up

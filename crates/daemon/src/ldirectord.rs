@@ -181,7 +181,7 @@ fn fault(file: &Path, line: usize, message: String) -> ConfigError {
 /// Read an `ldirectord.cf` from its text; `file` names it in errors.
 ///
 /// ```
-/// use crate::ldirectord::parse;
+/// use rvsadmd::ldirectord::parse;
 /// let cfg = parse(std::path::Path::new("ld.cf"), "\
 /// checkinterval=2
 /// virtual=192.0.2.10:80

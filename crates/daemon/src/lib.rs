@@ -14,7 +14,8 @@
 //! - [`run`]: the loop: checks in parallel, the desired state planned
 //!   against the table by [`rvsadm::reconcile::plan`] and sent as one
 //!   pipelined batch; [`control`]: the control socket; [`state`]: the
-//!   admin state file; [`notify`]: systemd's readiness messages.
+//!   admin state file; [`notify`]: systemd's readiness messages;
+//!   [`service`]: the one text form of a service.
 
 pub mod cli;
 pub mod config;
@@ -26,5 +27,6 @@ pub mod native;
 pub mod notify;
 pub mod probe;
 pub mod run;
+pub mod service;
 pub mod state;
 pub mod tls;

@@ -271,7 +271,7 @@ impl Lines {
 /// Read `rvsadmd.toml` from its text; `file` names it in errors.
 ///
 /// ```
-/// use crate::native::parse;
+/// use rvsadmd::native::parse;
 /// let cfg = parse(std::path::Path::new("x.toml"), r#"
 /// [[services]]
 /// protocol = "tcp"

@@ -10,7 +10,7 @@ use std::os::unix::net::UnixDatagram;
 ///
 /// ```
 /// // Without NOTIFY_SOCKET (as under a plain shell), nothing happens.
-/// crate::notify::notify("READY=1");
+/// rvsadmd::notify::notify("READY=1");
 /// ```
 pub fn notify(state: &str) {
     let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {

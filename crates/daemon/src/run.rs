@@ -2,10 +2,11 @@
 //! tick's changes to the kernel as one pipelined batch.
 
 use super::config::{Check, Config, OnStop};
-use super::control::{parse_dest, parse_service, Request};
+use super::control::Request;
 use super::engine::Engine;
 use super::health::Outcome;
 use super::probe;
+use super::service::{self, parse as parse_service, parse_dest};
 use super::state::AdminState;
 use rvsadm::model::{Change, ServiceKey, Snapshot};
 use rvsadm::reconcile::{self, Options, Outcome as StepOutcome};
@@ -150,7 +151,7 @@ impl Daemon {
                 new = true;
                 event(
                     "override",
-                    json!({"service": k.0.to_string(), "destination": k.1.to_string(),
+                    json!({"service": service::format(&k.0), "destination": k.1.to_string(),
                            "kept": format!("{o:?}")}),
                 );
             }
@@ -159,7 +160,7 @@ impl Daemon {
             new = true;
             event(
                 "override",
-                json!({"service": k.to_string(), "kept": "deleted by hand"}),
+                json!({"service": service::format(k), "kept": "deleted by hand"}),
             );
         }
         if new {
@@ -281,7 +282,7 @@ impl Daemon {
                 self.engine.drain(k, d);
                 event(
                     "drain",
-                    json!({"service": k.to_string(), "destination": d.to_string()}),
+                    json!({"service": service::format(&k), "destination": d.to_string()}),
                 );
                 self.save_state();
                 (json!({"ok": true}), true)
@@ -307,7 +308,7 @@ impl Daemon {
                 self.engine.ready(k, d);
                 event(
                     "ready",
-                    json!({"service": k.to_string(),
+                    json!({"service": service::format(&k),
                                       "destination": d.map(|d| d.to_string())}),
                 );
                 self.save_state();
@@ -548,7 +549,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                         dirty = true;
                         let st = d.engine.health.get(&c).map(|h| h.state.name()).unwrap_or("unknown");
                         for (k, a) in d.engine.destinations_of(&c) {
-                            event("health", json!({"service": k.to_string(),
+                            event("health", json!({"service": service::format(k),
                                 "destination": a.to_string(), "health": st,
                                 "check": c.probe.kind(), "reason": reason}));
                         }

@@ -1,43 +1,11 @@
 //! The admin state file: drains and changes by hand being kept, so that a
 //! restart does not undo them.
 
-use super::control::{parse_dest, parse_service};
 use super::engine::{Engine, Override};
-use rvsadm::model::{Family, ServiceKey, Weight};
+use crate::service::{self, parse as parse_service, parse_dest};
+use rvsadm::model::{ServiceKey, Weight};
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 use std::path::Path;
-
-/// A service as the control commands and the state file name it
-/// (`tcp:192.0.2.1:80`, `udp:[2001:db8::1]:53`, `fwmark:5`,
-/// `fwmark:5:inet6`); [`parse_service`] reads it back.
-///
-/// ```
-/// use rvsadm::{control::parse_service, state::service_id};
-/// let k = rvsadm::ServiceKey::udp("[2001:db8::1]:53".parse().unwrap());
-/// assert_eq!(service_id(&k), "udp:[2001:db8::1]:53");
-/// assert_eq!(parse_service(&service_id(&k)).unwrap(), k);
-/// ```
-pub fn service_id(k: &ServiceKey) -> String {
-    match k {
-        ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => {
-            let p = protocol.name().unwrap_or("?").to_ascii_lowercase();
-            match addr {
-                IpAddr::V6(a) => format!("{p}:[{a}]:{port}"),
-                IpAddr::V4(a) => format!("{p}:{a}:{port}"),
-            }
-        }
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet6,
-        } => format!("fwmark:{mark}:inet6"),
-        ServiceKey::Fwmark { mark, .. } => format!("fwmark:{mark}"),
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +33,7 @@ impl AdminState {
     /// The admin state of `e`.
     pub fn of(e: &Engine) -> Self {
         let entry = |k: &(ServiceKey, std::net::SocketAddr), weight| Entry {
-            service: service_id(&k.0),
+            service: service::format(&k.0),
             destination: k.1.to_string(),
             weight,
         };
@@ -86,7 +54,7 @@ impl AdminState {
         AdminState {
             drained: e.drained.iter().map(|k| entry(k, None)).collect(),
             overrides,
-            deleted_services: e.deleted_services().iter().map(service_id).collect(),
+            deleted_services: e.deleted_services().iter().map(service::format).collect(),
         }
     }
 
