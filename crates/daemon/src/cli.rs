@@ -213,6 +213,16 @@ fn status(m: &ArgMatches) -> ExitCode {
         Ok(v) => return fail(v["error"].as_str().unwrap_or("refused")),
         Err(e) => return fail(e),
     };
+    // State-file entries the daemon set aside: said on standard error,
+    // so that the rows (and --json) stay what they are.
+    for r in v["rejected"].as_array().into_iter().flatten() {
+        eprintln!(
+            "rvsadmd: state file entry set aside (not used): {} {}: {}",
+            r["list"].as_str().unwrap_or("?"),
+            r["entry"],
+            r["reason"].as_str().unwrap_or("")
+        );
+    }
     if m.get_flag("json") {
         println!(
             "{}",

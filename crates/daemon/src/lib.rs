@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod control;
 pub mod engine;
+pub mod events;
 pub mod health;
 pub mod ldirectord;
 pub mod native;

@@ -5,6 +5,8 @@
 //! ...}` (destination optional: the whole service), `{"command":"reload"}`.
 //! Answers: `{"ok":true, ...}` or `{"ok":false,"error":"..."}`.
 
+pub mod server;
+
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::Path;
