@@ -4,7 +4,7 @@
 //!
 //! A service is `tcp:192.0.2.1:80`, `udp:[2001:db8::1]:53`,
 //! `sctp:192.0.2.1:9`, `fwmark:7` or `fwmark:7:inet6`; a destination is
-//! `ADDR:PORT` (IPv6 as `[ADDR]:PORT`). [`format`] writes a service,
+//! `ADDR:PORT` (IPv6 as `[ADDR]:PORT`). [`format()`] writes a service,
 //! [`parse`] reads it back (and, for what people type, ipvsadm's
 //! `-t ADDR:PORT`, `-u`, `--sctp-service` and `-f N` too).
 
@@ -40,7 +40,7 @@ pub fn format(k: &ServiceKey) -> String {
     }
 }
 
-/// Read a service written by [`format`]; for what people type or copy,
+/// Read a service written by [`format()`]; for what people type or copy,
 /// also as ipvsadm's switches name it (`-t 192.0.2.1:80`, one word with a
 /// space) and as earlier versions printed it in `status` and events
 /// (`TCP 192.0.2.1:80`, `fwmark 7 ipv6`).
