@@ -15,7 +15,10 @@ pub fn command() -> Command {
     let mut cmd = Command::new("rvsadm")
         .about("administer Linux IPVS; a drop-in for ipvsadm 1.31")
         .disable_help_flag(true)
-        .disable_version_flag(true);
+        .disable_version_flag(true)
+        // clap's `help` feature (for rvsadmd) would add a `help` command
+        // that rvsadm does not have.
+        .disable_help_subcommand(true);
     for spec in OPTIONS.iter().filter(|o| o.scope != Scope::Subcommand) {
         let id = match (spec.long, spec.short) {
             (Some(l), _) => l.to_string(),

@@ -6,8 +6,11 @@ use crate::control::{self, Request};
 use crate::run::{run, RunOptions};
 use crate::{ldirectord, native};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use rvsadm::model::ServiceKey;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 const DEFAULT_SOCKET: &str = "/run/rvsadmd.sock";
 const DEFAULT_STATE: &str = "/var/lib/rvsadmd/state.json";
@@ -42,10 +45,32 @@ fn socket_arg() -> Arg {
         ))
 }
 
-fn cli() -> Command {
+fn service_arg() -> Arg {
+    Arg::new("service")
+        .required(true)
+        .value_name("SERVICE")
+        .value_parser(|s: &str| crate::service::parse(s))
+        .help("tcp:ADDR:PORT, udp:..., sctp:..., fwmark:N[:inet6], as `status` prints it")
+}
+
+fn destination_arg() -> Arg {
+    Arg::new("destination")
+        .value_name("DESTINATION")
+        .value_parser(|s: &str| crate::service::parse_dest(s))
+        .help("ADDR:PORT (IPv6 as [ADDR]:PORT)")
+}
+
+/// The shells `rvsadmd completions` writes a script for.
+const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "elvish", "powershell"];
+
+/// The definition of `rvsadmd`'s command line: it drives the parser, the
+/// help (`--help`, `help SUB`), the shell completions, and a test keeps
+/// `man/rvsadmd.8` in step with it.
+pub fn command() -> Command {
     Command::new("rvsadmd")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Health-check controller for Linux IPVS: checks real servers and keeps their weights in the table")
+        .after_help("`rvsadmd help COMMAND` or `rvsadmd COMMAND --help` for one command; man rvsadmd for everything.")
         .subcommand_required(true)
         .subcommand(
             config_args(Command::new("run").about("run in the foreground (SIGTERM stops, SIGHUP reloads)"))
@@ -61,6 +86,7 @@ fn cli() -> Command {
                         .long("poll")
                         .value_name("DURATION")
                         .default_value("2s")
+                        .value_parser(parse_poll)
                         .help("how often the table is read for changes made by hand"),
                 ),
         )
@@ -77,15 +103,15 @@ fn cli() -> Command {
             Command::new("drain")
                 .about("weight 0 for a destination whatever its checks say (kept across restarts)")
                 .arg(socket_arg())
-                .arg(Arg::new("service").required(true).help("tcp:ADDR:PORT, udp:..., sctp:..., fwmark:N"))
-                .arg(Arg::new("destination").required(true).help("ADDR:PORT")),
+                .arg(service_arg())
+                .arg(destination_arg().required(true)),
         )
         .subcommand(
             Command::new("ready")
                 .about("back under its checks: clears a drain and a change by hand being kept")
                 .arg(socket_arg())
-                .arg(Arg::new("service").required(true))
-                .arg(Arg::new("destination").help("ADDR:PORT; absent: every destination of the service")),
+                .arg(service_arg())
+                .arg(destination_arg().help("ADDR:PORT; absent: every destination of the service")),
         )
         .subcommand(
             Command::new("reload")
@@ -97,6 +123,39 @@ fn cli() -> Command {
                 .about("print the native configuration equivalent to an ldirectord.cf")
                 .arg(Arg::new("file").required(true).value_name("FILE")),
         )
+        .subcommand(
+            Command::new("completions")
+                .about("print a completion script for a shell")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_name("SHELL")
+                        .value_parser(SHELLS)
+                        .help("the shell to complete for"),
+                ),
+        )
+}
+
+/// Write the completion script for `shell` (one of [`SHELLS`]).
+fn completions(shell: &str) -> ExitCode {
+    use clap_complete::Shell;
+    let shell = match shell {
+        "bash" => Shell::Bash,
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        "elvish" => Shell::Elvish,
+        _ => Shell::PowerShell,
+    };
+    clap_complete::generate(shell, &mut command(), "rvsadmd", &mut std::io::stdout());
+    ExitCode::SUCCESS
+}
+
+/// `--poll`: a duration above 0.
+fn parse_poll(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        p if p.is_zero() => Err("must be above 0".into()),
+        p => Ok(p),
+    }
 }
 
 fn load(m: &ArgMatches) -> Box<dyn Fn() -> Result<Config, String> + Send> {
@@ -129,6 +188,12 @@ fn socket_of(m: &ArgMatches) -> PathBuf {
     )
 }
 
+/// The SERVICE argument, as the daemon reads it.
+fn service_of(m: &ArgMatches) -> Option<String> {
+    m.get_one::<ServiceKey>("service")
+        .map(crate::service::format)
+}
+
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("rvsadmd: {msg}");
     ExitCode::from(1)
@@ -148,6 +213,16 @@ fn status(m: &ArgMatches) -> ExitCode {
         Ok(v) => return fail(v["error"].as_str().unwrap_or("refused")),
         Err(e) => return fail(e),
     };
+    // State-file entries the daemon set aside: said on standard error,
+    // so that the rows (and --json) stay what they are.
+    for r in v["rejected"].as_array().into_iter().flatten() {
+        eprintln!(
+            "rvsadmd: state file entry set aside (not used): {} {}: {}",
+            r["list"].as_str().unwrap_or("?"),
+            r["entry"],
+            r["reason"].as_str().unwrap_or("")
+        );
+    }
     if m.get_flag("json") {
         println!(
             "{}",
@@ -155,6 +230,13 @@ fn status(m: &ArgMatches) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    println!("{}", status_table(&v["destinations"]));
+    ExitCode::SUCCESS
+}
+
+/// The table `rvsadmd status` prints from the rows of the daemon's answer;
+/// its SERVICE cells are in the form `drain` and `ready` take.
+fn status_table(rows: &serde_json::Value) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::NOTHING);
     t.set_header([
@@ -169,7 +251,7 @@ fn status(m: &ArgMatches) -> ExitCode {
         "SINCE",
     ]);
     let empty = Vec::new();
-    for r in v["destinations"].as_array().unwrap_or(&empty) {
+    for r in rows.as_array().unwrap_or(&empty) {
         let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
         let mut admin = s("admin");
         if let Some(o) = r["override"].as_str() {
@@ -202,17 +284,47 @@ fn status(m: &ArgMatches) -> ExitCode {
             since,
         ]);
     }
-    println!("{t}");
-    ExitCode::SUCCESS
+    t
+}
+
+/// A command-line error as clap wrote it, with the usage of the command
+/// it is about when clap left it out (a value that does not read).
+fn with_usage(text: String, args: &[std::ffi::OsString]) -> String {
+    if text.contains("Usage:") {
+        return text;
+    }
+    let mut cmd = command();
+    cmd.build();
+    let sub = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| cmd.find_subcommand(a).is_some())
+        .map(str::to_string);
+    let usage = match sub.and_then(|s| cmd.find_subcommand_mut(&s)) {
+        Some(c) => c.render_usage(),
+        None => cmd.render_usage(),
+    };
+    let more = "\nFor more information";
+    match text.find(more) {
+        Some(i) => format!("{}\n{usage}\n{}", &text[..i], &text[i..]),
+        None => format!("{text}\n{usage}\n"),
+    }
 }
 
 /// Run `rvsadmd` with the process's arguments and return its exit status.
 pub fn main() -> ExitCode {
-    let m = match cli().try_get_matches() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let m = match command().try_get_matches_from(&args) {
         Ok(m) => m,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help, help, --version.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprint!("{}", with_usage(e.render().to_string(), &args));
+            return ExitCode::from(2);
         }
     };
     match m.subcommand() {
@@ -231,12 +343,10 @@ pub fn main() -> ExitCode {
             Err(e) => fail(e),
         },
         Some(("run", s)) => {
-            let poll =
-                match parse_duration(s.get_one::<String>("poll").map_or("2s", |p| p.as_str())) {
-                    Ok(p) if !p.is_zero() => p,
-                    Ok(_) => return fail("--poll must be above 0"),
-                    Err(e) => return fail(format!("--poll: {e}")),
-                };
+            let poll = s
+                .get_one::<Duration>("poll")
+                .copied()
+                .unwrap_or(Duration::from_secs(2));
             let load = load(s);
             let config = match load() {
                 Ok(c) => c,
@@ -268,23 +378,28 @@ pub fn main() -> ExitCode {
             }
         }
         Some(("status", s)) => status(s),
-        Some(("drain", s)) => ask(
-            s,
-            Request::Drain {
-                service: s.get_one::<String>("service").cloned().unwrap_or_default(),
-                destination: s
-                    .get_one::<String>("destination")
-                    .cloned()
-                    .unwrap_or_default(),
-            },
-        ),
-        Some(("ready", s)) => ask(
-            s,
-            Request::Ready {
-                service: s.get_one::<String>("service").cloned().unwrap_or_default(),
-                destination: s.get_one::<String>("destination").cloned(),
-            },
-        ),
+        Some(("drain", s)) => match (service_of(s), s.get_one::<SocketAddr>("destination")) {
+            (Some(service), Some(d)) => ask(
+                s,
+                Request::Drain {
+                    service,
+                    destination: d.to_string(),
+                },
+            ),
+            _ => fail("drain: SERVICE and DESTINATION are wanted (see rvsadmd drain --help)"),
+        },
+        Some(("ready", s)) => match service_of(s) {
+            Some(service) => ask(
+                s,
+                Request::Ready {
+                    service,
+                    destination: s
+                        .get_one::<SocketAddr>("destination")
+                        .map(|d| d.to_string()),
+                },
+            ),
+            None => fail("ready: SERVICE is wanted (see rvsadmd ready --help)"),
+        },
         Some(("reload", s)) => ask(s, Request::Reload),
         Some(("import-ldirectord", s)) => {
             let f = PathBuf::from(s.get_one::<String>("file").cloned().unwrap_or_default());
@@ -296,6 +411,65 @@ pub fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Some(("completions", s)) => {
+            completions(s.get_one::<String>("shell").map_or("bash", |s| s.as_str()))
+        }
         _ => fail("unknown command (see rvsadmd --help)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use rvsadm::model::Snapshot;
+
+    #[test]
+    fn every_service_cell_of_status_is_taken_by_drain() {
+        let cfg = native::parse(
+            Path::new("t.toml"),
+            r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+[[services]]
+protocol = "udp"
+address = "2001:db8::1"
+port = 53
+[[services.destinations]]
+address = "2001:db8::10"
+port = 53
+[[services]]
+fwmark = 7
+family = "inet6"
+[[services.destinations]]
+address = "2001:db8::11"
+port = 0
+"#,
+        )
+        .unwrap();
+        let keys: Vec<ServiceKey> = cfg.services.iter().map(|v| v.key()).collect();
+        let e = Engine::new(cfg);
+        let rows = serde_json::to_value(e.status(&Snapshot::default())).unwrap();
+        let table = status_table(&rows).to_string();
+        let mut lines = table.lines();
+        assert!(lines.next().unwrap().trim_start().starts_with("SERVICE"));
+        let mut seen = Vec::new();
+        for line in lines {
+            let cell = line.split_whitespace().next().unwrap();
+            let k = crate::service::parse(cell).unwrap();
+            // As the command line reads it for `drain SERVICE DEST`.
+            let m = command()
+                .try_get_matches_from(["rvsadmd", "drain", cell, "10.0.0.1:80"])
+                .unwrap();
+            let (_, sub) = m.subcommand().unwrap();
+            assert_eq!(sub.get_one::<ServiceKey>("service"), Some(&k));
+            seen.push(k);
+        }
+        assert_eq!(seen, keys, "{table}");
     }
 }

@@ -65,7 +65,8 @@ pub struct Engine {
 /// One line of `rvsadmd status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StatusRow {
-    /// `TCP 192.0.2.1:80`.
+    /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
+    /// `rvsadmd drain` and `ready` take).
     pub service: String,
     /// `10.0.0.1:80`.
     pub destination: String,
@@ -450,7 +451,7 @@ impl Engine {
                 let k = (key, d.addr);
                 let h = self.health.get(c);
                 rows.push(StatusRow {
-                    service: key.to_string(),
+                    service: crate::service::format(&key),
                     destination: d.addr.to_string(),
                     health: h.map_or(State::Unknown, |h| h.state).name().into(),
                     admin: if self.drained.contains(&k) {
@@ -478,7 +479,7 @@ impl Engine {
             }
             if let Some(f) = v.fallback {
                 rows.push(StatusRow {
-                    service: key.to_string(),
+                    service: crate::service::format(&key),
                     destination: f.addr.to_string(),
                     health: "fallback".into(),
                     admin: "ready".into(),

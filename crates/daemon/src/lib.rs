@@ -14,17 +14,20 @@
 //! - [`run`]: the loop: checks in parallel, the desired state planned
 //!   against the table by [`rvsadm::reconcile::plan`] and sent as one
 //!   pipelined batch; [`control`]: the control socket; [`state`]: the
-//!   admin state file; [`notify`]: systemd's readiness messages.
+//!   admin state file; [`notify`]: systemd's readiness messages;
+//!   [`service`]: the one text form of a service.
 
 pub mod cli;
 pub mod config;
 pub mod control;
 pub mod engine;
+pub mod events;
 pub mod health;
 pub mod ldirectord;
 pub mod native;
 pub mod notify;
 pub mod probe;
 pub mod run;
+pub mod service;
 pub mod state;
 pub mod tls;

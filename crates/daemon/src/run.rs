@@ -2,22 +2,24 @@
 //! tick's changes to the kernel as one pipelined batch.
 
 use super::config::{Check, Config, OnStop};
-use super::control::{parse_dest, parse_service, Request};
+use super::control::server::{self, Asked};
+use super::control::Request;
 use super::engine::Engine;
+use super::events::Event;
 use super::health::Outcome;
 use super::probe;
+use super::service::{self, parse as parse_service, parse_dest};
 use super::state::AdminState;
+use super::state::Rejected;
 use rvsadm::model::{Change, ServiceKey, Snapshot};
 use rvsadm::reconcile::{self, Options, Outcome as StepOutcome};
 use rvsadm::Ipvs;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 /// How `rvsadmd run` was asked to run.
 pub struct RunOptions {
@@ -33,23 +35,9 @@ pub struct RunOptions {
     pub poll: Duration,
 }
 
-/// Write one event as a JSON line on standard output.
-pub fn event(kind: &str, mut fields: Value) {
-    if let Value::Object(m) = &mut fields {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64());
-        m.insert("time".into(), json!((now * 1000.0).round() / 1000.0));
-        m.insert("event".into(), json!(kind));
-    }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{fields}");
-    let _ = out.flush();
-}
-
 enum Msg {
     Result(Check, Outcome),
-    Control(Request, oneshot::Sender<Value>),
+    Control(Asked),
 }
 
 /// Run until SIGTERM or SIGINT. Errors: the configuration cannot be read,
@@ -97,6 +85,9 @@ struct Daemon {
     /// (`None`: read before the next decision). Decisions on check
     /// results use it; a look for changes made by hand reads the table.
     table: Option<Snapshot>,
+    /// State-file entries that did not read: reported, written back
+    /// untouched.
+    rejected: Vec<Rejected>,
 }
 
 impl Daemon {
@@ -123,14 +114,19 @@ impl Daemon {
                     (l, None)
                 }
                 Ok(Err(e)) => {
-                    event(
-                        "read_failed",
-                        json!({"error": e.to_string(), "code": e.code()}),
-                    );
+                    Event::ReadFailed {
+                        error: e.to_string(),
+                        code: Some(e.code()),
+                    }
+                    .emit();
                     return;
                 }
                 Err(e) => {
-                    event("read_failed", json!({"error": e.to_string()}));
+                    Event::ReadFailed {
+                        error: e.to_string(),
+                        code: None,
+                    }
+                    .emit();
                     return;
                 }
             },
@@ -148,19 +144,22 @@ impl Daemon {
         for (k, o) in &self.engine.overrides {
             if before.get(k) != Some(o) {
                 new = true;
-                event(
-                    "override",
-                    json!({"service": k.0.to_string(), "destination": k.1.to_string(),
-                           "kept": format!("{o:?}")}),
-                );
+                Event::Override {
+                    service: service::format(&k.0),
+                    destination: Some(k.1.to_string()),
+                    kept: format!("{o:?}"),
+                }
+                .emit();
             }
         }
         for k in self.engine.deleted_services().difference(&deleted_before) {
             new = true;
-            event(
-                "override",
-                json!({"service": k.to_string(), "kept": "deleted by hand"}),
-            );
+            Event::Override {
+                service: service::format(k),
+                destination: None,
+                kept: "deleted by hand".into(),
+            }
+            .emit();
         }
         if new {
             self.save_state();
@@ -175,7 +174,10 @@ impl Daemon {
         let mut plan = match reconcile::plan(&desired, &live, &Options::default()) {
             Ok(p) => p,
             Err(e) => {
-                event("plan_failed", json!({"error": e.to_string()}));
+                Event::PlanFailed {
+                    error: e.to_string(),
+                }
+                .emit();
                 return;
             }
         };
@@ -200,14 +202,19 @@ impl Daemon {
         let outcomes: Vec<StepOutcome> = match sent {
             Ok(Ok(r)) => r.into_iter().map(StepOutcome::from).collect(),
             Ok(Err(e)) => {
-                event(
-                    "write_failed",
-                    json!({"error": e.to_string(), "changes": plan.steps.len()}),
-                );
+                Event::WriteFailed {
+                    error: e.to_string(),
+                    changes: Some(plan.steps.len()),
+                }
+                .emit();
                 return;
             }
             Err(e) => {
-                event("write_failed", json!({"error": e.to_string()}));
+                Event::WriteFailed {
+                    error: e.to_string(),
+                    changes: None,
+                }
+                .emit();
                 return;
             }
         };
@@ -226,19 +233,22 @@ impl Daemon {
         for (s, o) in plan.steps.iter().zip(&outcomes) {
             let what = s.change.ipvsadm_args();
             match o {
-                StepOutcome::Failed(e) => event(
-                    "change_failed",
-                    json!({"change": what, "error": e.to_string(), "code": e.code(),
-                           "retry": "next sync"}),
-                ),
-                _ => event("change", json!({"change": what})),
+                StepOutcome::Failed(e) => Event::ChangeFailed {
+                    change: what,
+                    error: e.to_string(),
+                    code: e.code(),
+                    retry: "next sync",
+                },
+                _ => Event::Change { change: what },
             }
+            .emit();
         }
-        event(
-            "batch",
-            json!({"changes": outcomes.len(), "failed": failed,
-                   "ms": started.elapsed().as_secs_f64() * 1e3}),
-        );
+        Event::Batch {
+            changes: outcomes.len(),
+            failed,
+            ms: started.elapsed().as_secs_f64() * 1e3,
+        }
+        .emit();
         self.engine.written(&plan.steps, &outcomes);
     }
 
@@ -246,12 +256,14 @@ impl Daemon {
         let Some(path) = &self.state_file else {
             return;
         };
-        let st = AdminState::of(&self.engine);
+        let mut st = AdminState::of(&self.engine);
+        st.rejected.clone_from(&self.rejected);
         if let Err(e) = st.save(path) {
-            event(
-                "state_not_saved",
-                json!({"file": path.display().to_string(), "error": e}),
-            );
+            Event::StateNotSaved {
+                file: path.display().to_string(),
+                error: e,
+            }
+            .emit();
         }
     }
 
@@ -279,10 +291,11 @@ impl Daemon {
                     );
                 }
                 self.engine.drain(k, d);
-                event(
-                    "drain",
-                    json!({"service": k.to_string(), "destination": d.to_string()}),
-                );
+                Event::Drain {
+                    service: service::format(&k),
+                    destination: d.to_string(),
+                }
+                .emit();
                 self.save_state();
                 (json!({"ok": true}), true)
             }
@@ -305,11 +318,11 @@ impl Daemon {
                     );
                 }
                 self.engine.ready(k, d);
-                event(
-                    "ready",
-                    json!({"service": k.to_string(),
-                                      "destination": d.map(|d| d.to_string())}),
-                );
+                Event::Ready {
+                    service: service::format(&k),
+                    destination: d.map(|d| d.to_string()),
+                }
+                .emit();
                 self.save_state();
                 (json!({"ok": true}), true)
             }
@@ -324,13 +337,23 @@ impl Daemon {
         // The table just read, with the writes the kernel accepted since;
         // read again only when that sync could not keep it.
         if let Some(live) = &self.table {
-            return json!({"ok": true, "destinations": self.engine.status(live)});
+            return self.status_of(live);
         }
         match self.read_now().await {
-            Ok(Ok(live)) => json!({"ok": true, "destinations": self.engine.status(&live)}),
+            Ok(Ok(live)) => self.status_of(&live),
             Ok(Err(e)) => json!({"ok": false, "error": e.to_string()}),
             Err(e) => json!({"ok": false, "error": e.to_string()}),
         }
+    }
+
+    /// The answer to `status` from `live`: the rows, and the state-file
+    /// entries set aside (when there are).
+    fn status_of(&self, live: &Snapshot) -> Value {
+        let mut v = json!({"ok": true, "destinations": self.engine.status(live)});
+        if !self.rejected.is_empty() {
+            v["rejected"] = json!(self.rejected);
+        }
+        v
     }
 
     fn reload(&mut self, loaded: Result<Config, String>) -> Result<(), String> {
@@ -431,15 +454,15 @@ async fn reload_config(
                 t.abort();
             }
             *tasks = spawn_checks(d.engine.checks(), tx.clone());
-            event(
-                "reloaded",
-                json!({"services": d.engine.config.services.len()}),
-            );
+            Event::Reloaded {
+                services: d.engine.config.services.len(),
+            }
+            .emit();
             d.sync(true).await;
             Ok(())
         }
         Err(e) => {
-            event("reload_refused", json!({"error": e}));
+            Event::ReloadRefused { error: e.clone() }.emit();
             Err(e)
         }
     }
@@ -456,15 +479,22 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let state_file = state_file.or_else(|| cfg.state_file.clone());
     let control_socket = control_socket.or_else(|| cfg.control_socket.clone());
     for note in &cfg.notes {
-        event("note", json!({"note": note}));
+        Event::Note { note: note.clone() }.emit();
     }
     let ipvs = Arc::new(Ipvs::connect().map_err(|e| e.to_string())?);
     let mut engine = Engine::new(cfg);
+    let mut rejected = Vec::new();
     if let Some(p) = &state_file {
-        match AdminState::load(p) {
-            Ok(Some(st)) => st.restore(&mut engine),
-            Ok(None) => {}
-            Err(e) => return Err(e),
+        if let Some(st) = AdminState::load(p)? {
+            st.restore(&mut engine);
+            for r in &st.rejected {
+                Event::StateEntryRejected {
+                    file: p.display().to_string(),
+                    rejected: r.clone(),
+                }
+                .emit();
+            }
+            rejected = st.rejected;
         }
     }
     let mut d = Daemon {
@@ -473,6 +503,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         state_file,
         dropped: BTreeSet::new(),
         table: None,
+        rejected,
     };
     let (tx, mut rx) = mpsc::channel::<Msg>(4096);
     if let Some(path) = &control_socket {
@@ -482,32 +513,14 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         use std::os::unix::fs::PermissionsExt;
         // Root only: draining a server is an admin act.
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        let (ctx, mut crx) = mpsc::channel::<Asked>(64);
+        tokio::spawn(server::serve(l, ctx));
         let tx = tx.clone();
         tokio::spawn(async move {
-            while let Ok((s, _)) = l.accept().await {
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    let (r, mut w) = s.into_split();
-                    let mut line = String::new();
-                    let mut r = BufReader::new(r);
-                    let answer = match r.read_line(&mut line).await {
-                        Ok(_) => match serde_json::from_str::<Request>(&line) {
-                            Ok(req) => {
-                                let (otx, orx) = oneshot::channel();
-                                if tx.send(Msg::Control(req, otx)).await.is_err() {
-                                    json!({"ok": false, "error": "rvsadmd is stopping"})
-                                } else {
-                                    orx.await.unwrap_or_else(
-                                        |_| json!({"ok": false, "error": "no answer"}),
-                                    )
-                                }
-                            }
-                            Err(e) => json!({"ok": false, "error": format!("bad request: {e}")}),
-                        },
-                        Err(e) => json!({"ok": false, "error": e.to_string()}),
-                    };
-                    let _ = w.write_all(format!("{answer}\n").as_bytes()).await;
-                });
+            while let Some(a) = crx.recv().await {
+                if tx.send(Msg::Control(a)).await.is_err() {
+                    return;
+                }
             }
         });
     }
@@ -520,10 +533,11 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     // until their first result.
     d.sync(true).await;
     let mut tasks = spawn_checks(d.engine.checks(), tx.clone());
-    event(
-        "started",
-        json!({"services": d.engine.config.services.len(), "checks": tasks.len()}),
-    );
+    Event::Started {
+        services: d.engine.config.services.len(),
+        checks: tasks.len(),
+    }
+    .emit();
     super::notify::notify("READY=1");
     let mut poll = tokio::time::interval(poll);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -548,13 +562,18 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                         dirty = true;
                         let st = d.engine.health.get(&c).map(|h| h.state.name()).unwrap_or("unknown");
                         for (k, a) in d.engine.destinations_of(&c) {
-                            event("health", json!({"service": k.to_string(),
-                                "destination": a.to_string(), "health": st,
-                                "check": c.probe.kind(), "reason": reason}));
+                            Event::Health {
+                                service: service::format(k),
+                                destination: a.to_string(),
+                                health: st,
+                                check: c.probe.kind(),
+                                reason: reason.clone(),
+                            }
+                            .emit();
                         }
                     }
                 }
-                Some(Msg::Control(req, answer)) => {
+                Some(Msg::Control((req, answer))) => {
                     let reload = matches!(req, Request::Reload);
                     if matches!(req, Request::Status) {
                         let _ = answer.send(d.status().await);
@@ -594,13 +613,39 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     if d.engine.config.on_stop == OnStop::Remove {
         let keys: Vec<ServiceKey> = owned_keys(&d.engine.config).into_iter().collect();
         let changes: Vec<Change> = keys.iter().map(|k| Change::DeleteService(*k)).collect();
-        let n = ipvs
-            .apply_batch(&changes)
-            .map(|r| r.iter().filter(|x| x.is_ok()).count())
-            .unwrap_or(0);
-        event("stopped", json!({"removed_services": n}));
+        let n = match ipvs.apply_batch(&changes) {
+            Ok(r) => {
+                for (c, x) in changes.iter().zip(&r) {
+                    if let Err(e) = x {
+                        Event::ChangeFailed {
+                            change: c.ipvsadm_args(),
+                            error: e.to_string(),
+                            code: e.code(),
+                            retry: "none: rvsadmd stops",
+                        }
+                        .emit();
+                    }
+                }
+                r.iter().filter(|x| x.is_ok()).count()
+            }
+            Err(e) => {
+                Event::StopRemoveFailed {
+                    error: e.to_string(),
+                    services: changes.len(),
+                }
+                .emit();
+                0
+            }
+        };
+        Event::Stopped {
+            removed_services: n,
+        }
+        .emit();
     } else {
-        event("stopped", json!({"removed_services": 0}));
+        Event::Stopped {
+            removed_services: 0,
+        }
+        .emit();
     }
     if let Some(p) = &control_socket {
         let _ = std::fs::remove_file(p);

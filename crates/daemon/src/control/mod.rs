@@ -1,0 +1,79 @@
+//! The control socket: one JSON request per connection, one JSON answer.
+//!
+//! Requests: `{"command":"status"}`, `{"command":"drain","service":
+//! "tcp:192.0.2.1:80","destination":"10.0.0.1:80"}`, `{"command":"ready",
+//! ...}` (destination optional: the whole service), `{"command":"reload"}`.
+//! Answers: `{"ok":true, ...}` or `{"ok":false,"error":"..."}`.
+
+pub mod server;
+
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// A request to a running `rvsadmd`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Request {
+    /// The status of every destination.
+    Status,
+    /// Weight 0 for a destination whatever its checks say; kept across
+    /// restarts and reloads.
+    Drain {
+        /// `tcp:ADDR:PORT`, `udp:...`, `sctp:...` or `fwmark:N[:inet6]`
+        /// (read by [`crate::service::parse`]).
+        service: String,
+        /// `ADDR:PORT`.
+        destination: String,
+    },
+    /// Back under its checks: clears a drain and any change by hand kept.
+    Ready {
+        /// As for `drain`.
+        service: String,
+        /// As for `drain`; absent: every destination of the service.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<String>,
+    },
+    /// Read the configuration again (as SIGHUP does).
+    Reload,
+}
+
+/// Send one request to the daemon listening on `socket` and return its
+/// answer.
+pub fn call(socket: &Path, req: &Request) -> Result<serde_json::Value, String> {
+    let mut s = std::os::unix::net::UnixStream::connect(socket).map_err(|e| {
+        format!(
+            "cannot reach rvsadmd at {}: {e} (is it running, with this control socket?)",
+            socket.display()
+        )
+    })?;
+    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut text = serde_json::to_string(req).map_err(|e| e.to_string())?;
+    text.push('\n');
+    s.write_all(text.as_bytes())
+        .map_err(|e| format!("sending to {}: {e}", socket.display()))?;
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    let mut answer = String::new();
+    s.read_to_string(&mut answer)
+        .map_err(|e| format!("reading from {}: {e}", socket.display()))?;
+    serde_json::from_str(&answer).map_err(|e| format!("unreadable answer from rvsadmd: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_read_back() {
+        let r: Request =
+            serde_json::from_str(r#"{"command":"ready","service":"tcp:1.2.3.4:80"}"#).unwrap();
+        assert_eq!(
+            r,
+            Request::Ready {
+                service: "tcp:1.2.3.4:80".into(),
+                destination: None
+            }
+        );
+        assert!(serde_json::from_str::<Request>(r#"{"command":"flush"}"#).is_err());
+    }
+}

@@ -1,0 +1,229 @@
+//! What `rvsadmd run` reports: one typed [`Event`] per happening, written
+//! as one JSON line on standard output with its name (`"event"`) and a
+//! `"time"` (seconds since the epoch, to the millisecond).
+//!
+//! A new event is a new variant here (its fields are its JSON keys), a
+//! line in man/rvsadmd.8's list, and a test if something reads it.
+
+use crate::state::Rejected;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// One event of `rvsadmd run`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A remark on the configuration read (a directive without effect...).
+    Note {
+        /// The remark.
+        note: String,
+    },
+    /// The checks are running.
+    Started {
+        /// Services owned.
+        services: usize,
+        /// Distinct checks started.
+        checks: usize,
+    },
+    /// A destination's health changed.
+    Health {
+        /// The service ([`crate::service::format`]).
+        service: String,
+        /// `ADDR:PORT`.
+        destination: String,
+        /// `up`, `down`, `unknown`.
+        health: &'static str,
+        /// The check's kind (`tcp`, `http` ...).
+        check: &'static str,
+        /// The result that changed it, in words.
+        reason: String,
+    },
+    /// A change made by hand, now kept.
+    Override {
+        /// The service.
+        service: String,
+        /// The destination; absent when the service was deleted by hand.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        destination: Option<String>,
+        /// What is kept.
+        kept: String,
+    },
+    /// `rvsadmd drain`.
+    Drain {
+        /// The service.
+        service: String,
+        /// The destination.
+        destination: String,
+    },
+    /// `rvsadmd ready` (no destination: the whole service).
+    Ready {
+        /// The service.
+        service: String,
+        /// The destination, or `null`.
+        destination: Option<String>,
+    },
+    /// One change the kernel accepted (as ipvsadm arguments).
+    Change {
+        /// The change.
+        change: String,
+    },
+    /// One change the kernel refused.
+    ChangeFailed {
+        /// The change.
+        change: String,
+        /// The kernel's error.
+        error: String,
+        /// Its stable code.
+        code: &'static str,
+        /// When it is tried again.
+        retry: &'static str,
+    },
+    /// A batch of changes was sent.
+    Batch {
+        /// Changes sent.
+        changes: usize,
+        /// Changes refused.
+        failed: usize,
+        /// How long the batch took.
+        ms: f64,
+    },
+    /// The table could not be read.
+    ReadFailed {
+        /// Why.
+        error: String,
+        /// The stable code, when the library gave one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'static str>,
+    },
+    /// No plan could be made.
+    PlanFailed {
+        /// Why.
+        error: String,
+    },
+    /// A batch could not be sent at all.
+    WriteFailed {
+        /// Why.
+        error: String,
+        /// The changes it held, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        changes: Option<usize>,
+    },
+    /// The state file could not be written.
+    StateNotSaved {
+        /// The file.
+        file: String,
+        /// Why.
+        error: String,
+    },
+    /// An entry of the state file did not read: not used, kept aside in
+    /// the file.
+    StateEntryRejected {
+        /// The file.
+        file: String,
+        /// The entry, its list and why.
+        #[serde(flatten)]
+        rejected: Rejected,
+    },
+    /// A connection to the control socket could not be accepted (the
+    /// socket goes on listening).
+    ControlAcceptFailed {
+        /// Why.
+        error: String,
+    },
+    /// The configuration was read again.
+    Reloaded {
+        /// Services owned now.
+        services: usize,
+    },
+    /// A new configuration was refused; the old one stays.
+    ReloadRefused {
+        /// Why.
+        error: String,
+    },
+    /// `on_stop = "remove"`: the owned services could not be deleted.
+    StopRemoveFailed {
+        /// Why.
+        error: String,
+        /// Services it was to delete.
+        services: usize,
+    },
+    /// rvsadmd stops.
+    Stopped {
+        /// Services deleted at stop (`on_stop = "remove"`).
+        removed_services: usize,
+    },
+}
+
+impl Event {
+    /// The event as its JSON line's object, with `time` (seconds since
+    /// the epoch) added.
+    pub fn to_json(&self, now: f64) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or_else(|e| json!({"error": e.to_string()}));
+        if let Value::Object(m) = &mut v {
+            m.insert("time".into(), json!((now * 1000.0).round() / 1000.0));
+        }
+        v
+    }
+
+    /// Write the event as one JSON line on standard output.
+    pub fn emit(&self) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", self.to_json(now));
+        let _ = out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_their_keys() {
+        let v = Event::Ready {
+            service: "tcp:192.0.2.1:80".into(),
+            destination: None,
+        }
+        .to_json(12.3456);
+        assert_eq!(
+            v.to_string(),
+            r#"{"destination":null,"event":"ready","service":"tcp:192.0.2.1:80","time":12.346}"#
+        );
+        let v = Event::Override {
+            service: "fwmark:7".into(),
+            destination: None,
+            kept: "deleted by hand".into(),
+        }
+        .to_json(1.0);
+        assert_eq!(
+            v.to_string(),
+            r#"{"event":"override","kept":"deleted by hand","service":"fwmark:7","time":1.0}"#
+        );
+        let v = Event::Stopped {
+            removed_services: 0,
+        }
+        .to_json(1.0);
+        assert_eq!(v["event"], "stopped");
+        let v = Event::ReadFailed {
+            error: "x".into(),
+            code: None,
+        }
+        .to_json(1.0);
+        assert!(v.get("code").is_none(), "{v}");
+        let v = Event::StateEntryRejected {
+            file: "s.json".into(),
+            rejected: Rejected {
+                list: "overrides".into(),
+                entry: json!({"weight": 3000000000u64}),
+                reason: "too big".into(),
+            },
+        }
+        .to_json(1.0);
+        assert_eq!(v["event"], "state_entry_rejected");
+        assert_eq!(v["list"], "overrides");
+        assert_eq!(v["entry"]["weight"], 3000000000u64);
+    }
+}
