@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadmd::{ldirectord, native};
+use rvsadmd::config::{ldirectord, native};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,10 +1,9 @@
 //! `rvsadmd` command line: its definition (clap) and what each
 //! subcommand does.
 
-use crate::config::{parse_duration, Config};
+use crate::config::{ldirectord, native, parse_duration, Config};
 use crate::control::{self, Request};
 use crate::run::{run, RunOptions};
-use crate::{ldirectord, native};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use rvsadm::model::ServiceKey;
 use std::net::SocketAddr;

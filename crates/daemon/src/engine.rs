@@ -522,7 +522,7 @@ weight = 5
 "#;
 
     fn engine(text: &str) -> Engine {
-        Engine::new(super::super::native::parse(std::path::Path::new("t.toml"), text).unwrap())
+        Engine::new(crate::config::native::parse(std::path::Path::new("t.toml"), text).unwrap())
     }
 
     fn result(e: &mut Engine, i: usize, ok: bool) {

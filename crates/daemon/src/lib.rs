@@ -4,8 +4,9 @@
 //! say.
 //!
 //! The pipeline, one module each:
-//! - [`config`]: the model both formats are read into; [`native`] reads
-//!   `rvsadmd.toml`, [`ldirectord`] reads `ldirectord.cf`;
+//! - [`config`]: the model every format is read into, one reader each
+//!   ([`config::native`] reads `rvsadmd.toml`, [`config::ldirectord`]
+//!   reads `ldirectord.cf`);
 //! - [`probe`]: one check (TCP connect, HTTP or HTTPS ([`tls`]), a
 //!   program), bounded by its
 //!   timeout; [`health`]: results to up or down with rise and fall;
@@ -23,8 +24,6 @@ pub mod control;
 pub mod engine;
 pub mod events;
 pub mod health;
-pub mod ldirectord;
-pub mod native;
 pub mod notify;
 pub mod probe;
 pub mod run;

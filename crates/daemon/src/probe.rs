@@ -103,31 +103,13 @@ pub fn judge(h: &HttpProbe, response: &[u8]) -> Result<(), String> {
     let body = String::from_utf8_lossy(body);
     let found = match expect {
         Expect::Text(t) => body.contains(t.as_str()),
-        Expect::Regex(r) => compiled(r).is_some_and(|re| re.is_match(&body)),
+        Expect::Regex(r) => r.is_match(&body),
     };
     if found {
         Ok(())
     } else {
         Err(format!("status {code}, body does not match"))
     }
-}
-
-/// `pattern` compiled once for the life of the process (the patterns are
-/// the configuration's, checked when it is read; a few at most).
-fn compiled(pattern: &str) -> Option<std::sync::Arc<regex::Regex>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<regex::Regex>>>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(re) = cache.get(pattern) {
-        return Some(re.clone());
-    }
-    let re = Arc::new(regex::Regex::new(pattern).ok()?);
-    cache.insert(pattern.to_string(), re.clone());
-    Some(re)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -255,7 +237,9 @@ mod tests {
         );
         assert!(judge(&p, b"SSH-2.0-OpenSSH\r\n").is_err());
         assert!(judge(&p, b"").is_err());
-        let r = probe(Some(Expect::Regex("^up [0-9]+$".into())));
+        let r = probe(Some(Expect::Regex(
+            crate::config::Pattern::new("^up [0-9]+$").unwrap(),
+        )));
         assert_eq!(judge(&r, b"HTTP/1.0 204 x\n\nup 12"), Ok(()));
         assert!(judge(&r, b"HTTP/1.0 204 x\n\nup x").is_err());
         assert_eq!(judge(&probe(None), b"HTTP/1.1 299 x\r\n\r\n"), Ok(()));

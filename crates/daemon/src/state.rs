@@ -225,7 +225,7 @@ mod tests {
     use crate::config::Config;
 
     fn engine() -> Engine {
-        let cfg: Config = crate::native::parse(
+        let cfg: Config = crate::config::native::parse(
             Path::new("t.toml"),
             "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\n\
              [[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n\

@@ -1,11 +1,24 @@
 //! What `rvsadmd` runs: the services it owns, how each destination is
-//! checked, and what happens on failure. Both configuration formats (the
-//! native TOML file and `ldirectord.cf`) are read into this one model.
+//! checked, and what happens on failure. Every configuration format is
+//! read into this one model, by a reader of its own:
+//!
+//! - [`native`] reads (and writes) `rvsadmd.toml`;
+//! - [`ldirectord`] reads `ldirectord.cf` by ldirectord's rules;
+//! - `validate` holds what every reader checks the same way (the whole
+//!   configuration as one desired state; check patterns compiled once).
+//!
+//! A reader uses this model and `validate`, never another reader.
+
+pub mod ldirectord;
+pub mod native;
+mod validate;
 
 use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where something was written: file and line, for messages.
@@ -15,6 +28,16 @@ pub struct Location {
     pub file: PathBuf,
     /// 1-based line; 0 when not known.
     pub line: usize,
+}
+
+impl Location {
+    /// Line `line` of `file`.
+    pub fn new(file: &Path, line: usize) -> Self {
+        Location {
+            file: file.to_path_buf(),
+            line,
+        }
+    }
 }
 
 impl fmt::Display for Location {
@@ -34,6 +57,16 @@ pub struct ConfigError {
     pub at: Location,
     /// What, and where possible what to write instead.
     pub message: String,
+}
+
+impl ConfigError {
+    /// `message` about line `line` of `file`.
+    pub fn new(file: &Path, line: usize, message: String) -> Self {
+        ConfigError {
+            at: Location::new(file, line),
+            message,
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -205,7 +238,58 @@ pub enum Expect {
     Text(String),
     /// A match of this regular expression (Rust `regex` syntax, close to
     /// Perl's for what health checks use).
-    Regex(String),
+    Regex(Pattern),
+}
+
+/// A regular expression compiled when the configuration is read. Two
+/// patterns are equal (and hash and print) as their text; clones share
+/// one compiled expression.
+///
+/// ```
+/// use rvsadmd::config::Pattern;
+/// let p = Pattern::new("^up [0-9]+$").unwrap();
+/// assert!(p.is_match("up 12") && !p.is_match("down"));
+/// assert_eq!(p, Pattern::new("^up [0-9]+$").unwrap());
+/// assert!(Pattern::new("(").is_err());
+/// ```
+#[derive(Clone)]
+pub struct Pattern(Arc<regex::Regex>);
+
+impl Pattern {
+    /// `text` compiled.
+    pub fn new(text: &str) -> Result<Self, regex::Error> {
+        regex::Regex::new(text).map(|re| Pattern(Arc::new(re)))
+    }
+
+    /// The text it was compiled from.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// Whether `haystack` holds a match.
+    pub fn is_match(&self, haystack: &str) -> bool {
+        self.0.is_match(haystack)
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Pattern {}
+
+impl Hash for Pattern {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl Probe {

@@ -1,0 +1,300 @@
+//! How the reals of a virtual section are checked: `checktype`,
+//! `service`, `request`/`receive` and the timing directives, global and
+//! the section's own.
+
+use super::global::Globals;
+use super::lines::Section;
+use super::service::{is_udp, port_of};
+use super::words::{number, service_of_port, service_port, unquote};
+use crate::config::validate::Patterns;
+use crate::config::{Check, ConfigError, Expect, HttpProbe, Location, Probe};
+use rvsadm::model::ServiceKey;
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::time::Duration;
+
+/// A section's timing: each timeout falls back on the other, then on the
+/// global ones.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Timing {
+    /// Seconds (5 unless told).
+    checktimeout: u64,
+    /// Seconds (30 unless told).
+    negotiatetimeout: u64,
+    /// The global `checkinterval` (10 s unless told).
+    interval: Duration,
+    /// Failures in a row that make a real down (1 unless told).
+    failurecount: u32,
+}
+
+impl Timing {
+    /// The timing of section `s` under globals `g` (a `checkinterval` of
+    /// its own is ignored, as by ldirectord without fork: told in
+    /// `notes`).
+    pub(super) fn of(
+        s: &Section,
+        g: &Globals,
+        file: &Path,
+        notes: &mut Vec<String>,
+    ) -> Result<Self, ConfigError> {
+        let v_num = |k: &str| -> Result<Option<u64>, ConfigError> {
+            match s.get(k) {
+                Some(i) => number(&i.value).map(Some).ok_or_else(|| {
+                    ConfigError::new(
+                        file,
+                        i.line,
+                        format!("{k}: `{}` is not a number above 0", i.value),
+                    )
+                }),
+                None => Ok(None),
+            }
+        };
+        let (vct, vnt) = (v_num("checktimeout")?, v_num("negotiatetimeout")?);
+        if let Some(i) = s.get("checkinterval") {
+            notes.push(format!("{}: checkinterval in a virtual is ignored (as by ldirectord without fork); the global one counts", Location::new(file, i.line)));
+        }
+        Ok(Timing {
+            checktimeout: vct
+                .or(vnt)
+                .or(g.checktimeout)
+                .or(g.negotiatetimeout)
+                .unwrap_or(5),
+            negotiatetimeout: vnt
+                .or(vct)
+                .or(g.negotiatetimeout)
+                .or(g.checktimeout)
+                .unwrap_or(30),
+            interval: Duration::from_secs(g.checkinterval.unwrap_or(10)),
+            failurecount: match v_num("failurecount")? {
+                Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
+                None => g.failurecount.unwrap_or(1),
+            },
+        })
+    }
+}
+
+/// What a section says about checking its reals, read once; each real
+/// then gets its [`Check`] from it.
+pub(super) struct CheckPlan<'a> {
+    file: &'a Path,
+    key: ServiceKey,
+    timing: Timing,
+    /// `negotiate` unless told.
+    checktype: String,
+    /// The protocol a negotiate check speaks (guessed from the port
+    /// unless told; `none` for a fwmark).
+    service: String,
+    /// The section's `request`, starting with `/`.
+    pub(super) request: String,
+    /// The section's `receive`.
+    pub(super) receive: Option<String>,
+    method: String,
+    virtualhost: Option<String>,
+    checkport: Option<u16>,
+    checkcommand: Option<String>,
+    /// Where errors about the check point: `checktype`, else the section.
+    check_line: usize,
+}
+
+impl<'a> CheckPlan<'a> {
+    /// The check directives of section `s` of service `key`.
+    pub(super) fn of(
+        s: &Section,
+        key: ServiceKey,
+        fwmark: bool,
+        timing: Timing,
+        file: &'a Path,
+    ) -> Result<Self, ConfigError> {
+        let bad = |line: usize, m: &str| ConfigError::new(file, line, m.to_string());
+        let quoted = |k: &str| -> Result<Option<String>, ConfigError> {
+            match s.get(k) {
+                Some(i) => unquote(&i.value)
+                    .filter(|r| !r.is_empty())
+                    .map(|r| Some(r.to_string()))
+                    .ok_or_else(|| {
+                        bad(
+                            i.line,
+                            &format!("{k} must be a non-empty \"quoted\" string"),
+                        )
+                    }),
+                None => Ok(None),
+            }
+        };
+        let service = match s.get("service") {
+            Some(i) => i.value.split_whitespace().next().unwrap_or("").to_string(),
+            None if fwmark => "none".into(),
+            None => service_of_port(port_of(key)).into(),
+        };
+        let request = quoted("request")?.map_or_else(|| "/".into(), |r| rooted(&r));
+        let receive = quoted("receive")?;
+        let method = match s.get("httpmethod") {
+            Some(i) => match i.value.to_ascii_uppercase().as_str() {
+                m @ ("GET" | "HEAD") => m.to_string(),
+                _ => return Err(bad(i.line, "httpmethod must be GET or HEAD")),
+            },
+            None => "GET".into(),
+        };
+        let checkport = match s.get("checkport") {
+            Some(i) => Some(
+                i.value
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| bad(i.line, "checkport must be 1 to 65535"))?,
+            ),
+            None => None,
+        };
+        let unquoted = |k: &str| {
+            s.get(k)
+                .map(|i| unquote(&i.value).unwrap_or(&i.value).to_string())
+        };
+        Ok(CheckPlan {
+            file,
+            key,
+            timing,
+            checktype: s
+                .get("checktype")
+                .map_or("negotiate".to_string(), |i| i.value.clone()),
+            service,
+            request,
+            receive,
+            method,
+            virtualhost: unquoted("virtualhost"),
+            checkport,
+            checkcommand: unquoted("checkcommand"),
+            check_line: s.line_of("checktype"),
+        })
+    }
+
+    fn bad(&self, message: String) -> ConfigError {
+        ConfigError::new(self.file, self.check_line, message)
+    }
+
+    /// The check of the real written `real` (its port is the one
+    /// checked), with the request and receive it uses.
+    pub(super) fn check(
+        &self,
+        real: SocketAddr,
+        req: &str,
+        recv: Option<&str>,
+        patterns: &mut Patterns,
+    ) -> Result<Check, ConfigError> {
+        let t = &self.timing;
+        let cport = self
+            .checkport
+            .or((real.port() > 0).then_some(real.port()))
+            .or_else(|| service_port(&self.service, "tcp"))
+            .unwrap_or(0);
+        let target = SocketAddr::new(real.ip(), cport);
+        let (probe, timeout) = match self.checktype.as_str() {
+            "connect" => {
+                if is_udp(self.key) {
+                    return Err(self.bad("checktype connect on a udp virtual is a ping in ldirectord, which rvsadmd does not run".into()));
+                }
+                (Probe::Tcp { target }, t.checktimeout)
+            }
+            "negotiate" => (self.negotiate(target, req, recv, patterns)?, t.negotiatetimeout),
+            "external" => (self.external(real), t.checktimeout),
+            "on" => (Probe::Up, t.checktimeout),
+            "off" => (Probe::Unchecked, t.checktimeout),
+            other => {
+                return Err(self.bad(format!(
+                    "checktype {other} is not supported by rvsadmd (connect, negotiate, external, on, off)"
+                )))
+            }
+        };
+        Ok(Check {
+            probe,
+            interval: t.interval,
+            timeout: Duration::from_secs(timeout),
+            rise: 1,
+            fall: t.failurecount.max(1),
+        })
+    }
+
+    /// A negotiate check: HTTP or HTTPS, or none (always up).
+    fn negotiate(
+        &self,
+        target: SocketAddr,
+        req: &str,
+        recv: Option<&str>,
+        patterns: &mut Patterns,
+    ) -> Result<Probe, ConfigError> {
+        match self.service.as_str() {
+            "none" => Ok(Probe::Up),
+            "http" | "https" => {
+                let expect = match recv {
+                    Some(r) => Some(Expect::Regex(patterns.compile(r).map_err(|e| {
+                        self.bad(format!(
+                            "receive is not a regular expression rvsadmd reads: {e}"
+                        ))
+                    })?)),
+                    None => None,
+                };
+                if req.contains("://") {
+                    return Err(self.bad(
+                        "a request with a full URL is not supported by rvsadmd".into(),
+                    ));
+                }
+                Ok(Probe::Http(HttpProbe {
+                    target,
+                    tls: self.service == "https",
+                    // ldirectord turns host name checks off; with no name
+                    // to check, a chain check would only refuse
+                    // self-signed real servers. (Without TLS the field
+                    // means nothing.)
+                    verify: self.service != "https",
+                    method: self.method.clone(),
+                    path: req.to_string(),
+                    host: self.virtualhost.clone(),
+                    status: vec![(200, 299)],
+                    expect,
+                }))
+            }
+            other => Err(self.bad(format!(
+                "negotiate checks of service {other} are not supported by rvsadmd (http, https, none; or checktype connect, external, on, off)"
+            ))),
+        }
+    }
+
+    /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's
+    /// arguments), exit 0 is up.
+    fn external(&self, real: SocketAddr) -> Probe {
+        let cmd = self
+            .checkcommand
+            .clone()
+            .unwrap_or_else(|| "/bin/true".into());
+        let rip = match real.ip() {
+            IpAddr::V6(a) => format!("[{a}]"),
+            a => a.to_string(),
+        };
+        let vip = match self.key {
+            ServiceKey::Addr {
+                addr: IpAddr::V6(a),
+                ..
+            } => format!("[{a}]"),
+            ServiceKey::Addr { addr, .. } => addr.to_string(),
+            ServiceKey::Fwmark { mark, .. } => mark.to_string(),
+        };
+        Probe::Exec {
+            argv: vec![
+                cmd,
+                vip,
+                port_of(self.key).to_string(),
+                rip,
+                real.port().to_string(),
+            ],
+            env: Vec::new(),
+            dynamic: false,
+        }
+    }
+}
+
+/// A request path as ldirectord sends it: starting with `/`.
+pub(super) fn rooted(r: &str) -> String {
+    if r.starts_with('/') {
+        r.to_string()
+    } else {
+        format!("/{r}")
+    }
+}

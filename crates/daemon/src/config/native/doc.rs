@@ -1,0 +1,213 @@
+//! The document `rvsadmd.toml` is read into (serde, spans kept for line
+//! numbers), before it is turned into the model; how a `check` table
+//! inherits from `[defaults]` and its service.
+
+use rvsadm::json::{DestinationDoc, TunnelDoc};
+use rvsadm::model::{Family, ForwardMethod, Protocol};
+use serde::Deserialize;
+use std::net::IpAddr;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileDoc {
+    #[serde(default)]
+    pub(super) daemon: DaemonDoc,
+    #[serde(default)]
+    pub(super) defaults: DefaultsDoc,
+    #[serde(default)]
+    pub(super) services: Vec<Spanned<ServiceToml>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DaemonDoc {
+    pub(super) state_file: Option<String>,
+    pub(super) control_socket: Option<String>,
+    pub(super) on_stop: Option<OnStopDoc>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum OnStopDoc {
+    Keep,
+    Remove,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum OnFailureDoc {
+    Quiesce,
+    Remove,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum ManualDoc {
+    Adopt,
+    Revert,
+    Ignore,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum ForeignDoc {
+    Keep,
+    Remove,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DefaultsDoc {
+    #[serde(default)]
+    pub(super) check: CheckDoc,
+    pub(super) on_failure: Option<OnFailureDoc>,
+    pub(super) manual: Option<ManualDoc>,
+}
+
+/// A number of seconds or a text with a unit.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+pub(super) enum DurationDoc {
+    Seconds(f64),
+    Text(String),
+}
+
+/// A status code or a range `"200-299"`.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+pub(super) enum StatusDoc {
+    Code(i64),
+    Text(String),
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CheckDoc {
+    #[serde(rename = "type")]
+    pub(super) kind: Option<String>,
+    pub(super) interval: Option<DurationDoc>,
+    pub(super) timeout: Option<DurationDoc>,
+    pub(super) rise: Option<i64>,
+    pub(super) fall: Option<i64>,
+    /// Probe this port instead of the destination's.
+    pub(super) port: Option<u16>,
+    pub(super) method: Option<String>,
+    pub(super) path: Option<String>,
+    pub(super) host: Option<String>,
+    pub(super) status: Option<Vec<StatusDoc>>,
+    pub(super) expect: Option<String>,
+    pub(super) regex: Option<String>,
+    pub(super) verify: Option<bool>,
+    pub(super) argv: Option<Vec<String>>,
+}
+
+impl CheckDoc {
+    pub(super) fn with_kind(mut self, kind: Option<String>) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// `self` with the fields `over` sets replaced. When `over` names
+    /// another type of check, only the timing (interval, timeout, rise,
+    /// fall) is inherited.
+    pub(super) fn merged(&self, over: &CheckDoc) -> CheckDoc {
+        fn pick<T: Clone>(a: &Option<T>, b: &Option<T>) -> Option<T> {
+            b.clone().or_else(|| a.clone())
+        }
+        if over.kind.is_some() && over.kind != self.kind {
+            let timing = CheckDoc {
+                interval: self.interval.clone(),
+                timeout: self.timeout.clone(),
+                rise: self.rise,
+                fall: self.fall,
+                ..CheckDoc::default()
+            };
+            return timing
+                .merged(&CheckDoc {
+                    kind: None,
+                    ..over.clone()
+                })
+                .with_kind(over.kind.clone());
+        }
+        CheckDoc {
+            kind: pick(&self.kind, &over.kind),
+            interval: pick(&self.interval, &over.interval),
+            timeout: pick(&self.timeout, &over.timeout),
+            rise: pick(&self.rise, &over.rise),
+            fall: pick(&self.fall, &over.fall),
+            port: pick(&self.port, &over.port),
+            method: pick(&self.method, &over.method),
+            path: pick(&self.path, &over.path),
+            host: pick(&self.host, &over.host),
+            status: pick(&self.status, &over.status),
+            expect: pick(&self.expect, &over.expect),
+            regex: pick(&self.regex, &over.regex),
+            verify: pick(&self.verify, &over.verify),
+            argv: pick(&self.argv, &over.argv),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ServiceToml {
+    pub(super) family: Option<Family>,
+    pub(super) protocol: Option<Protocol>,
+    pub(super) address: Option<IpAddr>,
+    pub(super) port: Option<u16>,
+    pub(super) fwmark: Option<u32>,
+    pub(super) scheduler: Option<String>,
+    #[serde(default)]
+    pub(super) flags: Vec<String>,
+    #[serde(default)]
+    pub(super) timeout: u32,
+    pub(super) netmask: Option<std::net::Ipv4Addr>,
+    pub(super) prefix_length: Option<u32>,
+    pub(super) pe_name: Option<String>,
+    #[serde(default)]
+    pub(super) check: CheckDoc,
+    pub(super) on_failure: Option<OnFailureDoc>,
+    pub(super) manual: Option<ManualDoc>,
+    /// Destinations in the table the file does not name: `keep` (the
+    /// default, but for `manual = "revert"`) or `remove`.
+    pub(super) foreign: Option<ForeignDoc>,
+    pub(super) fallback: Option<DestToml>,
+    #[serde(default)]
+    pub(super) destinations: Vec<Spanned<DestToml>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DestToml {
+    pub(super) address: IpAddr,
+    pub(super) port: u16,
+    pub(super) forward: Option<ForwardMethod>,
+    pub(super) weight: Option<i64>,
+    #[serde(default)]
+    pub(super) upper_threshold: u32,
+    #[serde(default)]
+    pub(super) lower_threshold: u32,
+    pub(super) tunnel: Option<TunnelDoc>,
+    #[serde(default)]
+    pub(super) check: CheckDoc,
+}
+
+impl DestToml {
+    pub(super) fn doc(&self) -> DestinationDoc {
+        DestinationDoc {
+            family: Family::of(&self.address),
+            address: self.address,
+            port: self.port,
+            forward: self.forward.unwrap_or(ForwardMethod::Route),
+            weight: self.weight.unwrap_or(1),
+            upper_threshold: self.upper_threshold,
+            lower_threshold: self.lower_threshold,
+            tunnel: self.tunnel.clone(),
+            active_conns: None,
+            inactive_conns: None,
+            persistent_conns: None,
+            stats: None,
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The native configuration, `rvsadmd.toml`.
+//!
+//! Services and destinations have the fields of the desired-state document
+//! of `rvsadm apply` (`rvsadm -S --json`), with the family taken from the
+//! address; each may add a `check`, and a service `on_failure`, `manual`
+//! and `fallback`. A `check` table is merged field by field: `[defaults]`,
+//! then the service's, then the destination's.
+//!
+//! ```toml
+//! [daemon]
+//! state_file = "/var/lib/rvsadmd/state.json"
+//! control_socket = "/run/rvsadmd.sock"
+//! on_stop = "keep"                 # or "remove"
+//!
+//! [defaults]
+//! check = { type = "tcp", interval = "2s", timeout = "1s", rise = 2, fall = 3 }
+//!
+//! [[services]]
+//! protocol = "tcp"
+//! address = "192.0.2.10"
+//! port = 80
+//! scheduler = "wlc"
+//! check = { type = "http", path = "/health", status = ["200-299"], expect = "OK" }
+//! fallback = { address = "127.0.0.1", port = 80, forward = "masq" }
+//!
+//! [[services.destinations]]
+//! address = "10.0.0.1"
+//! port = 80
+//! forward = "masq"
+//! weight = 10
+//! ```
+
+mod check;
+mod doc;
+mod lines;
+mod service;
+mod write;
+
+pub use write::to_toml;
+
+use super::validate::{check_whole, Patterns};
+use super::{Config, ConfigError, Format, OnStop};
+use doc::{FileDoc, OnStopDoc};
+use lines::Lines;
+use service::{virtual_of, Source};
+use std::path::Path;
+
+/// Read `rvsadmd.toml` from its text; `file` names it in errors.
+///
+/// ```
+/// use rvsadmd::config::native::parse;
+/// let cfg = parse(std::path::Path::new("x.toml"), r#"
+/// [[services]]
+/// protocol = "tcp"
+/// address = "192.0.2.10"
+/// port = 80
+/// [[services.destinations]]
+/// address = "10.0.0.1"
+/// port = 80
+/// "#).unwrap();
+/// assert_eq!(cfg.services[0].spec.destinations.len(), 1);
+/// assert!(parse(std::path::Path::new("x.toml"), "[[services]]\nport = 80\n").is_err());
+/// ```
+pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
+    let lines = Lines::new(text);
+    let doc: FileDoc = toml::from_str(text).map_err(|e| {
+        ConfigError::new(
+            file,
+            e.span().map_or(0, |s| lines.of(s.start)),
+            e.message().trim_end().to_string(),
+        )
+    })?;
+    let from = Source {
+        file,
+        lines: &lines,
+        defaults: &doc.defaults,
+    };
+    let mut patterns = Patterns::default();
+    let services = doc
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| virtual_of(&from, i, s, &mut patterns))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cfg = Config {
+        services,
+        on_stop: match doc.daemon.on_stop {
+            Some(OnStopDoc::Remove) => OnStop::Remove,
+            _ => OnStop::Keep,
+        },
+        state_file: doc.daemon.state_file.map(Into::into),
+        control_socket: doc.daemon.control_socket.map(Into::into),
+        format: Format::Native,
+        notes: Vec::new(),
+    };
+    check_whole(&cfg)?;
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Manual, OnFailure, Probe};
+
+    fn p(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("t.toml"), text)
+    }
+
+    const BASE: &str = r#"
+[defaults]
+check = { interval = "2s", timeout = 1, fall = 3 }
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+check = { type = "http", path = "/h", status = [200, "300-302"], expect = "OK" }
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 10
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+check = { type = "tcp", port = 81, path = "/x" }
+"#;
+
+    #[test]
+    fn checks_merge_defaults_service_and_destination() {
+        let e = p(BASE).unwrap_err();
+        assert_eq!(e.at.line, 17, "{e}"); // the destination's table
+        assert!(
+            e.message.contains("`path` does not apply to a tcp check"),
+            "{e}"
+        );
+        let cfg = p(&BASE.replace(", path = \"/x\"", "")).unwrap();
+        let v = &cfg.services[0];
+        assert_eq!(v.spec.destinations[0].config.weight.get(), 10);
+        let Probe::Http(h) = &v.checks[0].probe else {
+            panic!("{:?}", v.checks[0])
+        };
+        assert_eq!(h.status, vec![(200, 200), (300, 302)]);
+        assert_eq!(h.path, "/h");
+        assert_eq!(v.checks[0].fall, 3);
+        assert_eq!(v.checks[0].interval.as_secs(), 2);
+        assert_eq!(
+            v.checks[1].probe,
+            Probe::Tcp {
+                target: "10.0.0.2:81".parse().unwrap()
+            }
+        );
+        assert_eq!(v.manual, Manual::Adopt);
+        assert_eq!(v.on_failure, OnFailure::Quiesce);
+    }
+
+    #[test]
+    fn mistakes_name_their_line() {
+        let e = p(
+            "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nweigth = 3\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.at.line, 5, "{e}");
+        assert!(e.message.contains("weigth"), "{e}");
+        let e = p("[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\n").unwrap_err();
+        assert_eq!(e.at.line, 5, "{e}");
+        assert!(e.message.contains("duplicate service"), "{e}");
+        let e = p("[[services]]\nfwmark = 0\n").unwrap_err();
+        assert!(e.message.contains("fwmark"), "{e}");
+        let e = p("[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\ncheck = { type = \"smtp\" }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n").unwrap_err();
+        assert!(e.message.contains("unknown check type `smtp`"), "{e}");
+        assert_eq!(e.at.line, 6);
+    }
+
+    #[test]
+    fn a_fallback_among_the_destinations_is_refused() {
+        let t = "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nfallback = { address = \"10.0.0.1\", port = 80 }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n";
+        let e = p(t).unwrap_err();
+        assert!(e.message.contains("fallback 10.0.0.1:80"), "{e}");
+        assert!(e.message.contains("duplicate destination"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod example {
+    #[test]
+    fn the_example_configuration_reads() {
+        let text = include_str!("../../../../../contrib/rvsadmd.toml");
+        let cfg = super::parse(std::path::Path::new("contrib/rvsadmd.toml"), text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.services.len(), 2);
+        assert!(cfg.services[0].fallback.is_some());
+    }
+}

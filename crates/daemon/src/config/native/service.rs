@@ -1,0 +1,121 @@
+//! One `[[services]]` table: its service and destinations, their checks,
+//! its fallback and policies.
+
+use super::check::check_of;
+use super::doc::{DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceToml};
+use super::lines::Lines;
+use crate::config::validate::Patterns;
+use crate::config::{Check, ConfigError, Location, Manual, OnFailure, Virtual};
+use rvsadm::json::ServiceDoc;
+use rvsadm::model::{Family, ServiceSpec};
+use std::net::SocketAddr;
+use std::path::Path;
+use toml::Spanned;
+
+/// Where the tables being read come from: the file (for messages), its
+/// line starts, and its `[defaults]`.
+pub(super) struct Source<'a> {
+    pub(super) file: &'a Path,
+    pub(super) lines: &'a Lines,
+    pub(super) defaults: &'a DefaultsDoc,
+}
+
+impl Source<'_> {
+    fn bad(&self, line: usize, message: String) -> ConfigError {
+        ConfigError::new(self.file, line, message)
+    }
+}
+
+/// The service of the `i`th `[[services]]` table.
+pub(super) fn virtual_of(
+    from: &Source<'_>,
+    i: usize,
+    table: &Spanned<ServiceToml>,
+    patterns: &mut Patterns,
+) -> Result<Virtual, ConfigError> {
+    let line = from.lines.of(table.span().start);
+    let s = table.get_ref();
+    let path = format!("services[{i}]");
+    let spec = spec_of(s, &path).map_err(|m| from.bad(line, m))?;
+    let checks = checks_of(from, s, &spec, &path, patterns)?;
+    let fallback = match &s.fallback {
+        Some(f) => Some(
+            f.doc()
+                .to_spec(&format!("{path}.fallback"))
+                .map_err(|e| from.bad(line, e.to_string()))?,
+        ),
+        None => None,
+    };
+    let manual = s.manual.or(from.defaults.manual);
+    Ok(Virtual {
+        spec,
+        checks,
+        fallback,
+        on_failure: match s.on_failure.or(from.defaults.on_failure) {
+            Some(OnFailureDoc::Remove) => OnFailure::Remove,
+            _ => OnFailure::Quiesce,
+        },
+        manual: match manual {
+            Some(ManualDoc::Revert) => Manual::Revert,
+            Some(ManualDoc::Ignore) => Manual::Ignore,
+            _ => Manual::Adopt,
+        },
+        keep_foreign: match s.foreign {
+            Some(ForeignDoc::Keep) => true,
+            Some(ForeignDoc::Remove) => false,
+            None => !matches!(manual, Some(ManualDoc::Revert)),
+        },
+        at: Location::new(from.file, line),
+    })
+}
+
+/// The service and its destinations, read as `rvsadm apply` reads them
+/// (the family taken from the address, scheduler `wlc` unless given).
+fn spec_of(s: &ServiceToml, path: &str) -> Result<ServiceSpec, String> {
+    let family = match (s.family, s.address) {
+        (Some(f), _) => f,
+        (None, Some(a)) => Family::of(&a),
+        (None, None) => Family::Inet,
+    };
+    let doc = ServiceDoc {
+        family,
+        protocol: s.protocol,
+        address: s.address,
+        port: s.port,
+        fwmark: s.fwmark,
+        scheduler: s.scheduler.clone().unwrap_or_else(|| "wlc".into()),
+        flags: s.flags.clone(),
+        timeout: s.timeout,
+        netmask: s.netmask,
+        prefix_length: s.prefix_length,
+        pe_name: s.pe_name.clone(),
+        stats: None,
+        destinations: s.destinations.iter().map(|d| d.get_ref().doc()).collect(),
+    };
+    doc.to_spec(path).map_err(|e| e.to_string())
+}
+
+/// Each destination's check: `[defaults]`, the service's and its own
+/// `check` merged; an error names the destination's line.
+fn checks_of(
+    from: &Source<'_>,
+    s: &ServiceToml,
+    spec: &ServiceSpec,
+    path: &str,
+    patterns: &mut Patterns,
+) -> Result<Vec<Check>, ConfigError> {
+    let svc_check = from.defaults.check.merged(&s.check);
+    let service = spec.key.to_string();
+    let mut checks = Vec::with_capacity(s.destinations.len());
+    for (j, d) in s.destinations.iter().enumerate() {
+        let dline = from.lines.of(d.span().start);
+        let dd = d.get_ref();
+        let c = svc_check.merged(&dd.check);
+        let target = SocketAddr::new(dd.address, dd.port);
+        checks.push(
+            check_of(&c, target, &service, patterns)
+                .map_err(|m| from.bad(dline, format!("{path}.destinations[{j}].check: {m}")))?,
+        );
+    }
+    Ok(checks)
+}

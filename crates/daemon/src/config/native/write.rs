@@ -1,0 +1,274 @@
+//! `rvsadmd.toml` written from a configuration (`rvsadmd
+//! import-ldirectord`): what [`parse`](super::parse) reads back to the
+//! same services, checks and policies.
+
+use crate::config::{Check, Config, Expect, Format, Manual, OnFailure, OnStop, Probe, Virtual};
+use rvsadm::json::ServiceDoc;
+use rvsadm::model::{DestSpec, Family, ForwardMethod};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// A TOML basic string.
+fn q(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn secs(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("\"{}s\"", d.as_secs())
+    } else {
+        format!("\"{}ms\"", d.as_millis())
+    }
+}
+
+fn forward_name(f: ForwardMethod) -> &'static str {
+    match f {
+        ForwardMethod::Masq => "masq",
+        ForwardMethod::Local => "local",
+        ForwardMethod::Tunnel => "tunnel",
+        ForwardMethod::Route => "route",
+        ForwardMethod::Bypass => "bypass",
+        _ => "route",
+    }
+}
+
+fn dest_fields(d: &DestSpec) -> Vec<String> {
+    let mut f = vec![
+        format!("address = {}", q(&d.addr.ip().to_string())),
+        format!("port = {}", d.addr.port()),
+        format!("forward = {}", q(forward_name(d.config.forward))),
+        format!("weight = {}", d.config.weight),
+    ];
+    if d.config.upper_threshold != 0 {
+        f.push(format!("upper_threshold = {}", d.config.upper_threshold));
+    }
+    if d.config.lower_threshold != 0 {
+        f.push(format!("lower_threshold = {}", d.config.lower_threshold));
+    }
+    f
+}
+
+fn check_fields(c: &Check, dest: SocketAddr) -> Vec<String> {
+    let mut f = Vec::new();
+    let port = |f: &mut Vec<String>, t: SocketAddr| {
+        if t.port() != dest.port() {
+            f.push(format!("port = {}", t.port()));
+        }
+    };
+    match &c.probe {
+        Probe::Tcp { target } => {
+            f.push("type = \"tcp\"".into());
+            port(&mut f, *target);
+        }
+        Probe::Http(h) => {
+            f.push(format!(
+                "type = {}",
+                q(if h.tls { "https" } else { "http" })
+            ));
+            port(&mut f, h.target);
+            f.push(format!("method = {}", q(&h.method)));
+            f.push(format!("path = {}", q(&h.path)));
+            if let Some(host) = &h.host {
+                f.push(format!("host = {}", q(host)));
+            }
+            let st: Vec<String> = h
+                .status
+                .iter()
+                .map(|(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        q(&format!("{a}-{b}"))
+                    }
+                })
+                .collect();
+            f.push(format!("status = [{}]", st.join(", ")));
+            match &h.expect {
+                Some(Expect::Text(t)) => f.push(format!("expect = {}", q(t))),
+                Some(Expect::Regex(r)) => f.push(format!("regex = {}", q(r.as_str()))),
+                None => {}
+            }
+            if h.tls {
+                f.push(format!("verify = {}", h.verify));
+            }
+        }
+        Probe::Exec { argv, .. } => {
+            f.push("type = \"exec\"".into());
+            let a: Vec<String> = argv.iter().map(|x| q(x)).collect();
+            f.push(format!("argv = [{}]", a.join(", ")));
+        }
+        Probe::Up => f.push("type = \"on\"".into()),
+        Probe::Down => f.push("type = \"off\"".into()),
+        Probe::Unchecked => f.push("type = \"none\"".into()),
+    }
+    f.push(format!("interval = {}", secs(c.interval)));
+    f.push(format!("timeout = {}", secs(c.timeout)));
+    f.push(format!("rise = {}", c.rise));
+    f.push(format!("fall = {}", c.fall));
+    f
+}
+
+/// The native configuration of `cfg`, as TOML text that
+/// [`parse`](super::parse) reads back to the same services, checks and
+/// policies (`rvsadmd import-ldirectord`).
+pub fn to_toml(cfg: &Config) -> String {
+    let mut out = String::new();
+    out.push_str("# rvsadmd configuration");
+    if cfg.format == Format::Ldirectord {
+        out.push_str(" (imported from an ldirectord.cf)");
+    }
+    out.push_str("\n\n[daemon]\n");
+    out.push_str(match cfg.on_stop {
+        OnStop::Keep => "on_stop = \"keep\"\n",
+        OnStop::Remove => "on_stop = \"remove\"\n",
+    });
+    if let Some(p) = &cfg.state_file {
+        out.push_str(&format!("state_file = {}\n", q(&p.display().to_string())));
+    }
+    if let Some(p) = &cfg.control_socket {
+        out.push_str(&format!(
+            "control_socket = {}\n",
+            q(&p.display().to_string())
+        ));
+    }
+    for v in &cfg.services {
+        service_toml(v, &mut out);
+    }
+    out
+}
+
+/// One `[[services]]` table, its destinations and their checks.
+fn service_toml(v: &Virtual, out: &mut String) {
+    let d = ServiceDoc::of_spec(&v.spec);
+    out.push_str("\n[[services]]\n");
+    match (d.fwmark, d.protocol, d.address, d.port) {
+        (Some(m), ..) => {
+            out.push_str(&format!("fwmark = {m}\n"));
+            if d.family == Family::Inet6 {
+                out.push_str("family = \"inet6\"\n");
+            }
+        }
+        (None, Some(p), Some(a), Some(port)) => {
+            let name = p.name().unwrap_or("tcp").to_ascii_lowercase();
+            out.push_str(&format!(
+                "protocol = {}\naddress = {}\nport = {port}\n",
+                q(&name),
+                q(&a.to_string())
+            ));
+        }
+        _ => {}
+    }
+    service_fields(&d, out);
+    policy_fields(v, out);
+    for (dest, c) in v.spec.destinations.iter().zip(&v.checks) {
+        out.push_str("\n[[services.destinations]]\n");
+        for line in dest_fields(dest) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "check = {{ {} }}\n",
+            check_fields(c, dest.addr).join(", ")
+        ));
+    }
+}
+
+/// A service's scheduler, flags, persistence and persistence engine
+/// (what differs from the defaults).
+fn service_fields(d: &ServiceDoc, out: &mut String) {
+    out.push_str(&format!("scheduler = {}\n", q(&d.scheduler)));
+    let flags: Vec<String> = d
+        .flags
+        .iter()
+        .filter(|f| f.as_str() != "hashed")
+        .map(|f| q(f))
+        .collect();
+    if !flags.is_empty() {
+        out.push_str(&format!("flags = [{}]\n", flags.join(", ")));
+    }
+    if d.timeout != 0 {
+        out.push_str(&format!("timeout = {}\n", d.timeout));
+    }
+    if let Some(n) = d.netmask.filter(|n| !n.is_broadcast()) {
+        out.push_str(&format!("netmask = {}\n", q(&n.to_string())));
+    }
+    if let Some(p) = d.prefix_length.filter(|p| *p != 128) {
+        out.push_str(&format!("prefix_length = {p}\n"));
+    }
+    if let Some(pe) = &d.pe_name {
+        out.push_str(&format!("pe_name = {}\n", q(pe)));
+    }
+}
+
+/// A service's `on_failure`, `manual`, `foreign` and `fallback`.
+fn policy_fields(v: &Virtual, out: &mut String) {
+    out.push_str(match v.on_failure {
+        OnFailure::Quiesce => "on_failure = \"quiesce\"\n",
+        OnFailure::Remove => "on_failure = \"remove\"\n",
+    });
+    out.push_str(match v.manual {
+        Manual::Adopt => "manual = \"adopt\"\n",
+        Manual::Revert => "manual = \"revert\"\n",
+        Manual::Ignore => "manual = \"ignore\"\n",
+    });
+    out.push_str(if v.keep_foreign {
+        "foreign = \"keep\"\n"
+    } else {
+        "foreign = \"remove\"\n"
+    });
+    if let Some(f) = &v.fallback {
+        out.push_str(&format!("fallback = {{ {} }}\n", dest_fields(f).join(", ")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ldirectord, native::parse};
+    use std::path::Path;
+
+    #[test]
+    fn imported_configurations_read_back_the_same() {
+        let ld = "checktimeout=3\ncheckinterval=2\nquiescent=yes\nfallback=127.0.0.1:80 masq\n\
+virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq 2 \"/ok\", \"fi\\.ne\"\n    real=10.0.0.2:81 gate\n    persistent=300\n    netmask=255.255.255.0\n    virtualhost=\"www.example.com\"\n\
+virtual=7\n    real=10.0.0.3:0 ipip u:10 l:2\n    checktype=external\n    checkcommand=\"/usr/local/bin/probe\"\n\
+virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=connect\n";
+        let a = ldirectord::parse(Path::new("ld.cf"), ld).unwrap();
+        let text = to_toml(&a);
+        let b = parse(Path::new("x.toml"), &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(a.services.len(), b.services.len());
+        for (x, y) in a.services.iter().zip(&b.services) {
+            assert_eq!(x.spec, y.spec, "{text}");
+            assert_eq!(x.fallback, y.fallback, "{text}");
+            assert_eq!(x.on_failure, y.on_failure);
+            assert_eq!((x.manual, x.keep_foreign), (y.manual, y.keep_foreign));
+            for (c, d) in x.checks.iter().zip(&y.checks) {
+                match (&c.probe, &d.probe) {
+                    // The environment of an exec check is rvsadmd's own.
+                    (Probe::Exec { argv: a1, .. }, Probe::Exec { argv: a2, .. }) => {
+                        assert_eq!(a1, a2)
+                    }
+                    (p, q) => assert_eq!(p, q, "{text}"),
+                }
+                assert_eq!(
+                    (c.interval, c.timeout, c.rise, c.fall),
+                    (d.interval, d.timeout, d.rise, d.fall)
+                );
+            }
+        }
+        assert_eq!(a.on_stop, b.on_stop);
+    }
+}
