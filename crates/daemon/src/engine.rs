@@ -62,33 +62,34 @@ pub struct Engine {
     changed: BTreeSet<ServiceKey>,
 }
 
-/// One line of `rvsadmd status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One line of `rvsadmd status`. Its fields are in the order of their
+/// JSON keys (alphabetical: see [`crate::control::answer`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatusRow {
-    /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
-    /// `rvsadmd drain` and `ready` take).
-    pub service: String,
+    /// `ready`, `drained`.
+    pub admin: String,
+    /// The check (`tcp`, `http` ...).
+    pub check: String,
+    /// The configured weight.
+    pub configured: u32,
     /// `10.0.0.1:80`.
     pub destination: String,
     /// `up`, `down`, `unknown`; `fallback` for the fallback server.
     pub health: String,
-    /// `ready`, `drained`.
-    pub admin: String,
-    /// A change by hand being kept: `weight N`, `deleted`.
-    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
-    pub override_: Option<String>,
-    /// The weight in the table (`None`: not in it).
-    pub weight: Option<u32>,
-    /// The configured weight.
-    pub configured: u32,
-    /// The check (`tcp`, `http` ...).
-    pub check: String,
     /// The newest result, in words.
     pub last: Option<String>,
     /// Its duration in milliseconds.
     pub latency_ms: Option<f64>,
+    /// A change by hand being kept: `weight N`, `deleted`.
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub override_: Option<String>,
+    /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
+    /// `rvsadmd drain` and `ready` take).
+    pub service: String,
     /// Since when the health is what it is (seconds since the epoch).
     pub since: f64,
+    /// The weight in the table (`None`: not in it).
+    pub weight: Option<u32>,
 }
 
 impl Engine {

@@ -2,8 +2,9 @@
 //! tick's changes to the kernel as one pipelined batch.
 
 use super::config::{Check, Config, OnStop};
+use super::control::answer::Status;
 use super::control::server::{self, Asked};
-use super::control::Request;
+use super::control::{Answer, Request};
 use super::engine::Engine;
 use super::events::Event;
 use super::health::Outcome;
@@ -14,7 +15,6 @@ use super::state::Rejected;
 use rvsadm::model::{Change, ServiceKey, Snapshot};
 use rvsadm::reconcile::{self, Options, Outcome as StepOutcome};
 use rvsadm::Ipvs;
-use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -267,7 +267,7 @@ impl Daemon {
         }
     }
 
-    fn control(&mut self, req: Request) -> (Value, bool) {
+    fn control(&mut self, req: Request) -> (Answer, bool) {
         let known = |e: &Engine, k: &ServiceKey, d: Option<std::net::SocketAddr>| {
             e.config.services.iter().any(|v| {
                 v.key() == *k && d.map_or(true, |a| v.spec.destinations.iter().any(|x| x.addr == a))
@@ -275,18 +275,18 @@ impl Daemon {
         };
         match req {
             // Answered by `status`, which reads the table.
-            Request::Status => (json!({"ok": true}), false),
+            Request::Status => (Answer::Done, false),
             Request::Drain {
                 service,
                 destination,
             } => {
                 let (k, d) = match (parse_service(&service), parse_dest(&destination)) {
                     (Ok(k), Ok(d)) => (k, d),
-                    (Err(e), _) | (_, Err(e)) => return (json!({"ok": false, "error": e}), false),
+                    (Err(e), _) | (_, Err(e)) => return (Answer::Refused(e), false),
                 };
                 if !known(&self.engine, &k, Some(d)) {
                     return (
-                        json!({"ok": false, "error": format!("{d} of {service} is not in the configuration")}),
+                        Answer::Refused(format!("{d} of {service} is not in the configuration")),
                         false,
                     );
                 }
@@ -297,7 +297,7 @@ impl Daemon {
                 }
                 .emit();
                 self.save_state();
-                (json!({"ok": true}), true)
+                (Answer::Done, true)
             }
             Request::Ready {
                 service,
@@ -305,15 +305,18 @@ impl Daemon {
             } => {
                 let k = match parse_service(&service) {
                     Ok(k) => k,
-                    Err(e) => return (json!({"ok": false, "error": e}), false),
+                    Err(e) => return (Answer::Refused(e), false),
                 };
                 let d = match destination.as_deref().map(parse_dest).transpose() {
                     Ok(d) => d,
-                    Err(e) => return (json!({"ok": false, "error": e}), false),
+                    Err(e) => return (Answer::Refused(e), false),
                 };
                 if !known(&self.engine, &k, d) {
                     return (
-                        json!({"ok": false, "error": format!("{service} {} is not in the configuration", destination.unwrap_or_default())}),
+                        Answer::Refused(format!(
+                            "{service} {} is not in the configuration",
+                            destination.unwrap_or_default()
+                        )),
                         false,
                     );
                 }
@@ -324,15 +327,15 @@ impl Daemon {
                 }
                 .emit();
                 self.save_state();
-                (json!({"ok": true}), true)
+                (Answer::Done, true)
             }
-            Request::Reload => (json!({"ok": true}), true),
+            Request::Reload => (Answer::Done, true),
         }
     }
 
     /// `rvsadmd status`: decide first, then show the table as it is after
     /// that.
-    async fn status(&mut self) -> Value {
+    async fn status(&mut self) -> Answer {
         self.sync(true).await;
         // The table just read, with the writes the kernel accepted since;
         // read again only when that sync could not keep it.
@@ -341,19 +344,18 @@ impl Daemon {
         }
         match self.read_now().await {
             Ok(Ok(live)) => self.status_of(&live),
-            Ok(Err(e)) => json!({"ok": false, "error": e.to_string()}),
-            Err(e) => json!({"ok": false, "error": e.to_string()}),
+            Ok(Err(e)) => Answer::Refused(e.to_string()),
+            Err(e) => Answer::Refused(e.to_string()),
         }
     }
 
     /// The answer to `status` from `live`: the rows, and the state-file
     /// entries set aside (when there are).
-    fn status_of(&self, live: &Snapshot) -> Value {
-        let mut v = json!({"ok": true, "destinations": self.engine.status(live)});
-        if !self.rejected.is_empty() {
-            v["rejected"] = json!(self.rejected);
-        }
-        v
+    fn status_of(&self, live: &Snapshot) -> Answer {
+        Answer::Status(Status {
+            destinations: self.engine.status(live),
+            rejected: self.rejected.clone(),
+        })
     }
 
     fn reload(&mut self, loaded: Result<Config, String>) -> Result<(), String> {
@@ -584,7 +586,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                         let r = reload_now(&mut d, &*load, &mut tasks, &tx).await;
                         let _ = answer.send(match r {
                             Ok(()) => v,
-                            Err(e) => json!({"ok": false, "error": e}),
+                            Err(e) => Answer::Refused(e),
                         });
                     } else {
                         if changed { d.sync(true).await; }

@@ -3,9 +3,12 @@
 //! Requests: `{"command":"status"}`, `{"command":"drain","service":
 //! "tcp:192.0.2.1:80","destination":"10.0.0.1:80"}`, `{"command":"ready",
 //! ...}` (destination optional: the whole service), `{"command":"reload"}`.
-//! Answers: `{"ok":true, ...}` or `{"ok":false,"error":"..."}`.
+//! Answers ([`Answer`]): `{"ok":true, ...}` or `{"error":"...","ok":false}`.
 
+pub mod answer;
 pub mod server;
+
+pub use answer::Answer;
 
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -40,7 +43,7 @@ pub enum Request {
 
 /// Send one request to the daemon listening on `socket` and return its
 /// answer.
-pub fn call(socket: &Path, req: &Request) -> Result<serde_json::Value, String> {
+pub fn call(socket: &Path, req: &Request) -> Result<Answer, String> {
     let mut s = std::os::unix::net::UnixStream::connect(socket).map_err(|e| {
         format!(
             "cannot reach rvsadmd at {}: {e} (is it running, with this control socket?)",
