@@ -4,7 +4,7 @@
 use crate::config::{parse_duration, Config};
 use crate::control::{self, Answer, Request};
 use crate::engine::StatusRow;
-use crate::run::{run, RunOptions};
+use crate::run::{run, Loader, RunOptions};
 use crate::{ldirectord, native};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use rvsadm::model::ServiceKey;
@@ -159,7 +159,7 @@ fn parse_poll(s: &str) -> Result<Duration, String> {
     }
 }
 
-fn load(m: &ArgMatches) -> Box<dyn Fn() -> Result<Config, String> + Send> {
+fn load(m: &ArgMatches) -> Loader {
     if let Some(f) = m.get_one::<String>("config") {
         let f = PathBuf::from(f);
         Box::new(move || read(&f, native::parse))
