@@ -1,7 +1,7 @@
 //! The engine's decisions over a few syncs.
 
 use super::*;
-use crate::health::Outcome;
+use crate::health::{Outcome, State};
 use rvsadm::model::Destination;
 use rvsadm::model::{DesiredState, Service};
 use std::time::Duration;
@@ -183,4 +183,162 @@ fn hand_made_changes_under_each_policy() {
     let d = sync(&mut e, &mut live);
     assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
     assert_eq!(e.overrides.values().next(), Some(&Override::Deleted));
+}
+
+const SHARED: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.2"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+"#;
+
+fn ok() -> Outcome {
+    Outcome {
+        ok: true,
+        weight: None,
+        latency: Duration::ZERO,
+        reason: String::new(),
+    }
+}
+
+#[test]
+fn a_check_has_an_id_that_a_reload_keeps_while_it_is_the_same() {
+    let mut e = engine(SHARED);
+    let ids: Vec<CheckId> = e.checks().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "10.0.0.1:80 is checked once for both services"
+    );
+    let (s1, s2) = (e.config.services[0].key(), e.config.services[1].key());
+    let rs1: SocketAddr = "10.0.0.1:80".parse().unwrap();
+    assert_eq!(e.check(ids[0]).unwrap().users, vec![(s1, rs1), (s2, rs1)]);
+    assert!(e.record(ids[0], ok()));
+    assert_eq!(
+        e.take_changed().into_iter().collect::<Vec<_>>(),
+        vec![s1, s2]
+    );
+    // The same checks less 10.0.0.2: the first keeps its id and health;
+    // a late result of the one removed finds nothing.
+    let cut = SHARED.replace(
+        "[[services.destinations]]\naddress = \"10.0.0.2\"\nport = 80\nforward = \"masq\"\n",
+        "",
+    );
+    e.reconfigure(crate::native::parse(std::path::Path::new("t.toml"), &cut).unwrap());
+    let after: Vec<CheckId> = e.checks().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(after, vec![ids[0]]);
+    assert_eq!(e.check(ids[0]).unwrap().health.state, State::Up);
+    assert!(!e.record(ids[1], ok()));
+    assert!(e.check(ids[1]).is_none());
+    // A check configured otherwise is another check, from unknown.
+    let slower = cut.replace(
+        "port = 80\n[[",
+        "port = 80\ncheck = { interval = \"9s\" }\n[[",
+    );
+    e.reconfigure(crate::native::parse(std::path::Path::new("t.toml"), &slower).unwrap());
+    let (id, c) = e.checks().into_iter().next().unwrap();
+    assert_ne!(id, ids[0]);
+    assert_eq!(c.interval, Duration::from_secs(9));
+    assert_eq!(e.check(id).unwrap().health.state, State::Unknown);
+}
+
+#[test]
+fn the_table_as_known_follows_accepted_writes_and_goes_stale_on_a_refusal() {
+    let mut e = engine(CFG);
+    assert!(e.kernel.fresh().is_none(), "never read");
+    e.observe(Snapshot::default());
+    assert!(e.kernel.fresh().is_some());
+    let d = e.desired(None);
+    let plan = rvsadm::reconcile::plan(&d, e.kernel.table(), &Default::default()).unwrap();
+    let applied: Vec<StepOutcome> = plan.steps.iter().map(|_| StepOutcome::Applied).collect();
+    e.written(&plan.steps, &applied);
+    assert!(e.kernel.fresh().is_some());
+    assert_eq!(weights(&table_d(&e)), weights(&d));
+    // A refused change: the table is read before the next decision, the
+    // accepted ones are known.
+    result(&mut e, 0, true);
+    let d = e.desired(None);
+    let plan = rvsadm::reconcile::plan(&d, e.kernel.table(), &Default::default()).unwrap();
+    let refused: Vec<StepOutcome> = plan
+        .steps
+        .iter()
+        .map(|_| StepOutcome::Failed(rvsadm::Error::IpvsUnavailable))
+        .collect();
+    e.written(&plan.steps, &refused);
+    assert!(e.kernel.fresh().is_none());
+    assert_eq!(
+        weights(&table_d(&e)),
+        w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+    );
+    // A reload reads again too.
+    e.observe(e.kernel.table().clone());
+    e.reconfigure(e.config.clone());
+    assert!(e.kernel.fresh().is_none());
+}
+
+/// The table as known, as a desired state (to compare weights).
+fn table_d(e: &Engine) -> DesiredState {
+    DesiredState {
+        services: e
+            .kernel
+            .table()
+            .services
+            .iter()
+            .map(|s| {
+                let mut spec = rvsadm::model::ServiceSpec::new(s.key);
+                spec.destinations = s.destinations.iter().map(|x| x.spec()).collect();
+                spec
+            })
+            .collect(),
+        timeouts: None,
+        daemons: None,
+    }
+}
+
+#[test]
+fn a_destination_taken_over_by_a_reload_is_no_change_by_hand() {
+    // 10.0.0.5 is someone else's, at weight 7, until a reload names it.
+    let mut e = engine(CFG);
+    let mut live = Snapshot::default();
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    sync(&mut e, &mut live);
+    let cfg = live.services[0].destinations[0].config;
+    live.services[0]
+        .destinations
+        .push(Destination::new("10.0.0.5:80".parse().unwrap(), cfg));
+    live.services[0].destinations[2].config.weight = Weight::new(7).unwrap();
+    sync(&mut e, &mut live);
+    let named = CFG.replace(
+        "weight = 5\n",
+        "weight = 5\n[[services.destinations]]\naddress = \"10.0.0.5\"\nport = 80\nforward = \"masq\"\n",
+    );
+    e.reconfigure(crate::native::parse(std::path::Path::new("t.toml"), &named).unwrap());
+    let d = sync(&mut e, &mut live);
+    assert!(e.overrides.is_empty(), "{:?}", e.overrides);
+    // No result yet: the weight in the table stays.
+    assert!(
+        weights(&d).contains(&("10.0.0.5:80".to_string(), 7)),
+        "{d:?}"
+    );
+    // A change by hand since the last look is one.
+    live.services[0].destinations[0].config.weight = Weight::new(2).unwrap();
+    sync(&mut e, &mut live);
+    assert_eq!(e.overrides.len(), 1, "{:?}", e.overrides);
 }
