@@ -1,7 +1,7 @@
 //! `rvsadmd run`: checks in parallel, decisions in one place, every
 //! tick's changes to the kernel as one pipelined batch.
 //!
-//! The rooms: this file holds the [`Daemon`] and its loop (what wakes it:
+//! The rooms: this file holds the `Daemon` and its loop (what wakes it:
 //! a check result, a control request, the flush of gathered results, the
 //! poll of the table, a signal); `sync.rs` reads the table, takes note of
 //! changes made by hand and sends what differs; `answer.rs` answers the
