@@ -79,4 +79,30 @@ mod tests {
         );
         assert!(serde_json::from_str::<Request>(r#"{"command":"flush"}"#).is_err());
     }
+
+    #[test]
+    fn call_reads_the_answer_typed() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-call-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("s.sock");
+        let l = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let server = std::thread::spawn(move || {
+            for line in [r#"{"error":"x is not in the configuration","ok":false}"#, "{"] {
+                let (mut c, _) = l.accept().unwrap();
+                let mut req = String::new();
+                c.read_to_string(&mut req).unwrap();
+                assert_eq!(req, "{\"command\":\"reload\"}\n");
+                c.write_all(line.as_bytes()).unwrap();
+            }
+        });
+        assert_eq!(
+            call(&socket, &Request::Reload),
+            Ok(Answer::Refused("x is not in the configuration".into()))
+        );
+        let e = call(&socket, &Request::Reload).unwrap_err();
+        assert!(e.contains("unreadable answer"), "{e}");
+        server.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
