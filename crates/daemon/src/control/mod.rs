@@ -88,7 +88,10 @@ mod tests {
         let socket = dir.join("s.sock");
         let l = std::os::unix::net::UnixListener::bind(&socket).unwrap();
         let server = std::thread::spawn(move || {
-            for line in [r#"{"error":"x is not in the configuration","ok":false}"#, "{"] {
+            for line in [
+                r#"{"error":"x is not in the configuration","ok":false}"#,
+                "{",
+            ] {
                 let (mut c, _) = l.accept().unwrap();
                 let mut req = String::new();
                 c.read_to_string(&mut req).unwrap();
