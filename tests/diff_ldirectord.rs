@@ -29,7 +29,13 @@ fn table() -> Vec<String> {
 }
 
 /// Wait until the table has not changed for `still` (at most 60 s).
-fn settled(still: Duration) -> Vec<String> {
+///
+/// With `want` (the oracle's table for the same step), wait until the
+/// table is `want` and has held it for `still`; a table that never gets
+/// there is returned once it has settled, for the comparison to show. So a
+/// slow machine makes rvsadmd's step slower, not different: only the
+/// table it settles on is compared, never how soon.
+fn settled(still: Duration, want: Option<&Vec<String>>) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut last = table();
     let mut since = Instant::now();
@@ -39,9 +45,12 @@ fn settled(still: Duration) -> Vec<String> {
         if now != last {
             last = now;
             since = Instant::now();
-        } else if since.elapsed() >= still {
+        } else if since.elapsed() >= still && want.map_or(true, |w| *w == last) {
             return last;
         }
+    }
+    if want.is_some() && since.elapsed() >= still {
+        return last;
     }
     panic!("the table never settled: {last:?}");
 }
@@ -117,7 +126,30 @@ struct Extra<'a> {
 
 /// The scenario, run by `who` in the current namespace: the table after
 /// each step, named.
-fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, Vec<String>)> {
+/// The tables of a scenario, step by step; rvsadmd's run is given the
+/// oracle's, to wait for each (see [`settled`]).
+struct Steps<'a> {
+    out: Vec<(String, Vec<String>)>,
+    oracle: Option<&'a [(String, Vec<String>)]>,
+}
+
+impl Steps<'_> {
+    fn record(&mut self, step: impl Into<String>, still: Duration) {
+        let want = self
+            .oracle
+            .and_then(|o| o.get(self.out.len()))
+            .map(|(_, t)| t);
+        self.out.push((step.into(), settled(still, want)));
+    }
+}
+
+fn scenario(
+    who: Who,
+    cf_text: &str,
+    name: &str,
+    extra: Extra,
+    oracle: Option<&[(String, Vec<String>)]>,
+) -> Vec<(String, Vec<String>)> {
     let dir = std::env::temp_dir().join(format!(
         "ld-{name}-{}-{}",
         matches!(who, Who::Rvsadmd),
@@ -139,7 +171,10 @@ fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, V
         assert!(o.status.success(), "{o:?}");
     }
     let still = Duration::from_secs(4);
-    let mut out = Vec::new();
+    let mut out = Steps {
+        out: Vec::new(),
+        oracle,
+    };
     let a = Backend::start("10.0.0.1:80", Mode::Ok);
     let b = Backend::start("10.0.0.2:80", Mode::Ok);
     let d = start(who, &dir, &cf);
@@ -150,13 +185,13 @@ fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, V
     {
         std::thread::sleep(Duration::from_millis(200));
     }
-    out.push(("started, both up".to_string(), settled(still)));
+    out.record("started, both up", still);
     drop(b);
-    out.push(("10.0.0.2 down".to_string(), settled(still)));
+    out.record("10.0.0.2 down", still);
     drop(a);
-    out.push(("both down".to_string(), settled(still)));
+    out.record("both down", still);
     let _a = Backend::start("10.0.0.1:80", Mode::Ok);
-    out.push(("10.0.0.1 back".to_string(), settled(still)));
+    out.record("10.0.0.1 back", still);
     let o = common::ipvsadm(&[
         "-e",
         "-t",
@@ -168,11 +203,11 @@ fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, V
         "0",
     ]);
     assert!(o.status.success(), "{o:?}\ntable: {:#?}", table());
-    out.push(("10.0.0.1 drained by hand".to_string(), settled(still)));
+    out.record("10.0.0.1 drained by hand", still);
     if let Some(vip) = extra.delete_by_hand {
         let o = common::ipvsadm(&["-D", "-t", vip]);
         assert!(o.status.success(), "{o:?}");
-        out.push((format!("{vip} deleted by hand"), settled(still)));
+        out.record(format!("{vip} deleted by hand"), still);
     }
     if let Some(text) = extra.reload {
         std::fs::write(&cf, text).unwrap();
@@ -182,10 +217,10 @@ fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, V
         );
         // Both read the file again at once; settle on the next checks.
         std::thread::sleep(Duration::from_secs(1));
-        out.push(("reloaded".to_string(), settled(still)));
+        out.record("reloaded", still);
     }
     stop(d);
-    out.push(("stopped".to_string(), settled(Duration::from_secs(1))));
+    out.record("stopped", Duration::from_secs(1));
     let logs = std::fs::read_to_string(dir.join(match who {
         Who::Ldirectord => "ldirectord.log",
         Who::Rvsadmd => "rvsadmd.log",
@@ -194,7 +229,7 @@ fn scenario(who: Who, cf_text: &str, name: &str, extra: Extra) -> Vec<(String, V
     if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
         eprintln!("{logs}");
     }
-    out
+    out.out
 }
 
 fn compare(name: &str, cf: &str) {
@@ -207,7 +242,7 @@ fn compare_with(name: &str, cf: &str, extra: Extra) {
         let Some(_ns) = common::kernel_netns(name) else {
             return;
         };
-        scenario(Who::Ldirectord, cf, name, extra)
+        scenario(Who::Ldirectord, cf, name, extra, None)
     };
     // The oracle really ran: its table changed along the scenario, and it
     // held the service while it ran.
@@ -228,7 +263,7 @@ fn compare_with(name: &str, cf: &str, extra: Extra) {
     let Some(_ns) = common::kernel_netns(name) else {
         return;
     };
-    let ours = scenario(Who::Rvsadmd, cf, name, extra);
+    let ours = scenario(Who::Rvsadmd, cf, name, extra, Some(&oracle));
     for ((step, want), (_, got)) in oracle.iter().zip(&ours) {
         assert_eq!(
             got, want,
