@@ -2,8 +2,9 @@
 //! subcommand does.
 
 use crate::config::{ldirectord, native, parse_duration, Config};
-use crate::control::{self, Request};
-use crate::run::{run, RunOptions};
+use crate::control::{self, Answer, Request};
+use crate::engine::StatusRow;
+use crate::run::{run, Loader, RunOptions};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use rvsadm::model::ServiceKey;
 use std::net::SocketAddr;
@@ -157,7 +158,7 @@ fn parse_poll(s: &str) -> Result<Duration, String> {
     }
 }
 
-fn load(m: &ArgMatches) -> Box<dyn Fn() -> Result<Config, String> + Send> {
+fn load(m: &ArgMatches) -> Loader {
     if let Some(f) = m.get_one::<String>("config") {
         let f = PathBuf::from(f);
         Box::new(move || read(&f, native::parse))
@@ -200,42 +201,41 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 
 fn ask(m: &ArgMatches, req: Request) -> ExitCode {
     match control::call(&socket_of(m), &req) {
-        Ok(v) if v["ok"] == true => ExitCode::SUCCESS,
-        Ok(v) => fail(v["error"].as_str().unwrap_or("refused")),
+        Ok(Answer::Refused(e)) => fail(e),
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
 }
 
 fn status(m: &ArgMatches) -> ExitCode {
-    let v = match control::call(&socket_of(m), &Request::Status) {
-        Ok(v) if v["ok"] == true => v,
-        Ok(v) => return fail(v["error"].as_str().unwrap_or("refused")),
+    let st = match control::call(&socket_of(m), &Request::Status) {
+        Ok(Answer::Status(st)) => st,
+        Ok(Answer::Refused(e)) => return fail(e),
+        Ok(Answer::Done) => return fail("rvsadmd answered `status` without its rows"),
         Err(e) => return fail(e),
     };
     // State-file entries the daemon set aside: said on standard error,
     // so that the rows (and --json) stay what they are.
-    for r in v["rejected"].as_array().into_iter().flatten() {
+    for r in &st.rejected {
         eprintln!(
             "rvsadmd: state file entry set aside (not used): {} {}: {}",
-            r["list"].as_str().unwrap_or("?"),
-            r["entry"],
-            r["reason"].as_str().unwrap_or("")
+            r.list, r.entry, r.reason
         );
     }
     if m.get_flag("json") {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v["destinations"]).unwrap_or_default()
-        );
+        match serde_json::to_string_pretty(&st.destinations) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return fail(format!("cannot write the rows as JSON: {e}")),
+        }
         return ExitCode::SUCCESS;
     }
-    println!("{}", status_table(&v["destinations"]));
+    println!("{}", status_table(&st.destinations));
     ExitCode::SUCCESS
 }
 
 /// The table `rvsadmd status` prints from the rows of the daemon's answer;
 /// its SERVICE cells are in the form `drain` and `ready` take.
-fn status_table(rows: &serde_json::Value) -> comfy_table::Table {
+fn status_table(rows: &[StatusRow]) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::NOTHING);
     t.set_header([
@@ -249,37 +249,32 @@ fn status_table(rows: &serde_json::Value) -> comfy_table::Table {
         "MS",
         "SINCE",
     ]);
-    let empty = Vec::new();
-    for r in rows.as_array().unwrap_or(&empty) {
-        let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
-        let mut admin = s("admin");
-        if let Some(o) = r["override"].as_str() {
-            admin = format!("{admin} (by hand: {o})");
-        }
-        let weight = match r["weight"].as_u64() {
-            Some(w) => format!("{w}/{}", r["configured"]),
-            None => format!("-/{}", r["configured"]),
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    for r in rows {
+        let admin = match &r.override_ {
+            Some(o) => format!("{} (by hand: {o})", r.admin),
+            None => r.admin.clone(),
         };
-        let since = r["since"]
-            .as_f64()
-            .filter(|s| *s > 0.0)
-            .map_or(String::new(), |s| {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64());
-                format!("{:.0}s ago", (now - s).max(0.0))
-            });
+        let weight = match r.weight {
+            Some(w) => format!("{w}/{}", r.configured),
+            None => format!("-/{}", r.configured),
+        };
+        let since = if r.since > 0.0 {
+            format!("{:.0}s ago", (now - r.since).max(0.0))
+        } else {
+            String::new()
+        };
         t.add_row([
-            s("service"),
-            s("destination"),
-            s("health"),
+            r.service.clone(),
+            r.destination.clone(),
+            r.health.clone(),
             admin,
             weight,
-            s("check"),
-            s("last"),
-            r["latency_ms"]
-                .as_f64()
-                .map_or(String::new(), |l| format!("{l:.1}")),
+            r.check.clone(),
+            r.last.clone().unwrap_or_default(),
+            r.latency_ms.map_or(String::new(), |l| format!("{l:.1}")),
             since,
         ]);
     }
@@ -453,8 +448,7 @@ port = 0
         .unwrap();
         let keys: Vec<ServiceKey> = cfg.services.iter().map(|v| v.key()).collect();
         let e = Engine::new(cfg);
-        let rows = serde_json::to_value(e.status(&Snapshot::default())).unwrap();
-        let table = status_table(&rows).to_string();
+        let table = status_table(&e.status(&Snapshot::default())).to_string();
         let mut lines = table.lines();
         assert!(lines.next().unwrap().trim_start().starts_with("SERVICE"));
         let mut seen = Vec::new();

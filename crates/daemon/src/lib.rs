@@ -11,10 +11,12 @@
 //!   program), bounded by its
 //!   timeout; [`health`]: results to up or down with rise and fall;
 //! - [`engine`]: health, drains and changes by hand to the desired state
-//!   of the owned services (pure);
+//!   of the owned services (pure), with the one mirror of the kernel
+//!   table ([`engine::Mirror`]);
 //! - [`run`]: the loop: checks in parallel, the desired state planned
 //!   against the table by [`rvsadm::reconcile::plan`] and sent as one
-//!   pipelined batch; [`control`]: the control socket; [`state`]: the
+//!   pipelined batch; [`control`]: the control socket (typed requests and
+//!   answers); [`state`]: the
 //!   admin state file; [`notify`]: systemd's readiness messages;
 //!   [`service`]: the one text form of a service.
 

@@ -3,9 +3,12 @@
 //! Requests: `{"command":"status"}`, `{"command":"drain","service":
 //! "tcp:192.0.2.1:80","destination":"10.0.0.1:80"}`, `{"command":"ready",
 //! ...}` (destination optional: the whole service), `{"command":"reload"}`.
-//! Answers: `{"ok":true, ...}` or `{"ok":false,"error":"..."}`.
+//! Answers ([`Answer`]): `{"ok":true, ...}` or `{"error":"...","ok":false}`.
 
+pub mod answer;
 pub mod server;
+
+pub use answer::Answer;
 
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -40,7 +43,7 @@ pub enum Request {
 
 /// Send one request to the daemon listening on `socket` and return its
 /// answer.
-pub fn call(socket: &Path, req: &Request) -> Result<serde_json::Value, String> {
+pub fn call(socket: &Path, req: &Request) -> Result<Answer, String> {
     let mut s = std::os::unix::net::UnixStream::connect(socket).map_err(|e| {
         format!(
             "cannot reach rvsadmd at {}: {e} (is it running, with this control socket?)",
@@ -75,5 +78,34 @@ mod tests {
             }
         );
         assert!(serde_json::from_str::<Request>(r#"{"command":"flush"}"#).is_err());
+    }
+
+    #[test]
+    fn call_reads_the_answer_typed() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-call-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("s.sock");
+        let l = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let server = std::thread::spawn(move || {
+            for line in [
+                r#"{"error":"x is not in the configuration","ok":false}"#,
+                "{",
+            ] {
+                let (mut c, _) = l.accept().unwrap();
+                let mut req = String::new();
+                c.read_to_string(&mut req).unwrap();
+                assert_eq!(req, "{\"command\":\"reload\"}\n");
+                c.write_all(line.as_bytes()).unwrap();
+            }
+        });
+        assert_eq!(
+            call(&socket, &Request::Reload),
+            Ok(Answer::Refused("x is not in the configuration".into()))
+        );
+        let e = call(&socket, &Request::Reload).unwrap_err();
+        assert!(e.contains("unreadable answer"), "{e}");
+        server.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

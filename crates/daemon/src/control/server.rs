@@ -7,9 +7,8 @@
 //! a request line longer than [`MAX_REQUEST`] is answered with an error and
 //! the connection closed, unread further.
 
-use super::Request;
+use super::{Answer, Request};
 use crate::events::Event;
-use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
@@ -19,7 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 pub const MAX_REQUEST: u64 = 64 * 1024;
 
 /// A request and where its answer goes.
-pub type Asked = (Request, oneshot::Sender<Value>);
+pub type Asked = (Request, oneshot::Sender<Answer>);
 
 /// Accept connections on `listener` until the run loop stops listening
 /// (`to_loop` closed).
@@ -45,7 +44,9 @@ pub async fn serve(listener: UnixListener, to_loop: mpsc::Sender<Asked>) {
         tokio::spawn(async move {
             let (r, mut w) = s.into_split();
             let answer = answer(BufReader::new(r), &to_loop).await;
-            let _ = w.write_all(format!("{answer}\n").as_bytes()).await;
+            let _ = w
+                .write_all(format!("{}\n", answer.to_line()).as_bytes())
+                .await;
         });
     }
 }
@@ -54,21 +55,21 @@ pub async fn serve(listener: UnixListener, to_loop: mpsc::Sender<Asked>) {
 async fn answer<R: tokio::io::AsyncRead + Unpin>(
     r: BufReader<R>,
     to_loop: &mpsc::Sender<Asked>,
-) -> Value {
+) -> Answer {
     let line = match read_line(r).await {
         Ok(l) => l,
-        Err(e) => return json!({"ok": false, "error": e}),
+        Err(e) => return Answer::Refused(e),
     };
     let req = match serde_json::from_str::<Request>(&line) {
         Ok(req) => req,
-        Err(e) => return json!({"ok": false, "error": format!("bad request: {e}")}),
+        Err(e) => return Answer::Refused(format!("bad request: {e}")),
     };
     let (otx, orx) = oneshot::channel();
     if to_loop.send((req, otx)).await.is_err() {
-        return json!({"ok": false, "error": "rvsadmd is stopping"});
+        return Answer::Refused("rvsadmd is stopping".into());
     }
     orx.await
-        .unwrap_or_else(|_| json!({"ok": false, "error": "no answer"}))
+        .unwrap_or_else(|_| Answer::Refused("no answer".into()))
 }
 
 /// One line of at most [`MAX_REQUEST`] bytes.
@@ -104,10 +105,15 @@ mod tests {
             let (tx, _rx) = mpsc::channel::<Asked>(1);
             let long = vec![b'x'; MAX_REQUEST as usize + 10];
             let v = answer(BufReader::new(&long[..]), &tx).await;
-            assert_eq!(v["ok"], false);
-            assert!(v["error"].as_str().unwrap().contains("longer than"), "{v}");
+            assert!(
+                matches!(&v, Answer::Refused(e) if e.contains("longer than")),
+                "{v:?}"
+            );
             let v = answer(BufReader::new(&b"{\"command\":\"flush\"}\n"[..]), &tx).await;
-            assert!(v["error"].as_str().unwrap().contains("bad request"), "{v}");
+            assert!(
+                matches!(&v, Answer::Refused(e) if e.contains("bad request")),
+                "{v:?}"
+            );
         });
     }
 
@@ -118,11 +124,11 @@ mod tests {
             tokio::spawn(async move {
                 if let Some((req, back)) = rx.recv().await {
                     assert_eq!(req, Request::Reload);
-                    let _ = back.send(json!({"ok": true}));
+                    let _ = back.send(Answer::Done);
                 }
             });
             let v = answer(BufReader::new(&b"{\"command\":\"reload\"}\n"[..]), &tx).await;
-            assert_eq!(v, json!({"ok": true}));
+            assert_eq!(v, Answer::Done);
         });
     }
 }

@@ -1,0 +1,145 @@
+//! The desired state of the owned services: what the checks, the admin
+//! state, the changes by hand kept and the policies want.
+
+use super::{DestKey, Engine, Override};
+use crate::config::{Format, Manual, OnFailure, Virtual};
+use crate::health::State;
+use rvsadm::model::{DesiredState, DestConfig, DestSpec, Service, ServiceKey, ServiceSpec, Weight};
+use std::collections::BTreeSet;
+
+impl Engine {
+    /// The desired state of the owned services, given the table as known
+    /// ([`Engine::kernel`]); of those in `only` when it is given (planned
+    /// without pruning, the others are left as they are). Also remembers
+    /// the decisions (for policy `ignore`).
+    pub fn desired(&mut self, only: Option<&BTreeSet<ServiceKey>>) -> DesiredState {
+        let mut services = Vec::new();
+        let mut decided = Vec::new();
+        for v in &self.config.services {
+            let key = v.key();
+            if self.deleted_services.contains(&key) || only.is_some_and(|o| !o.contains(&key)) {
+                continue;
+            }
+            services.push(self.service_desired(v, &mut decided));
+        }
+        self.decided.extend(decided);
+        DesiredState {
+            services,
+            timeouts: None,
+            daemons: None,
+        }
+    }
+
+    /// The desired state of one service; its destinations' decisions
+    /// (before overrides and policy) are added to `decided`.
+    fn service_desired(
+        &self,
+        v: &Virtual,
+        decided: &mut Vec<(DestKey, Option<Weight>)>,
+    ) -> ServiceSpec {
+        let key = v.key();
+        let live = self.kernel.table().service(&key);
+        let mut spec = ServiceSpec::new(key).with_config(v.spec.config.clone());
+        // Up by what is put in the table, and by the checks alone (under
+        // `ignore` the fallback follows the checks, as in ldirectord: a
+        // real drained by hand does not bring it in).
+        let mut any_up = false;
+        let mut any_up_checked = false;
+        for d in &v.spec.destinations {
+            let k = (key, d.addr);
+            let live_w = live
+                .and_then(|s| s.destinations.iter().find(|x| x.addr == d.addr))
+                .map(|x| x.config.weight);
+            let computed = self.computed(v, d, live_w);
+            decided.push((k, computed));
+            any_up_checked |= computed.is_some_and(|w| !w.is_zero());
+            let want = self.kept(v.manual, &k, computed, live_w);
+            any_up |= want.is_some_and(|w| !w.is_zero());
+            if let Some(w) = want {
+                let mut cfg: DestConfig = d.config;
+                cfg.weight = w;
+                spec.destinations.push(DestSpec::new(d.addr, cfg));
+            }
+        }
+        if v.manual == Manual::Ignore {
+            any_up = any_up_checked;
+        }
+        if let Some(f) = v.fallback {
+            if !any_up {
+                spec.destinations.push(f);
+            }
+        }
+        if v.keep_foreign {
+            if let Some(s) = live {
+                spec.destinations.extend(foreign(v, s));
+            }
+        }
+        spec
+    }
+
+    /// What the policy on changes by hand makes of a decision.
+    fn kept(
+        &self,
+        manual: Manual,
+        k: &DestKey,
+        computed: Option<Weight>,
+        live: Option<Weight>,
+    ) -> Option<Weight> {
+        match manual {
+            Manual::Adopt => match self.overrides.get(k) {
+                Some(Override::Weight(w)) => Some(*w),
+                Some(Override::Deleted) => None,
+                None => computed,
+            },
+            // Written only when the decision changes.
+            Manual::Ignore if self.decided.get(k) == Some(&computed) => live,
+            Manual::Ignore | Manual::Revert => computed,
+        }
+    }
+
+    /// What the checks and admin state want for one destination (`None`:
+    /// absent), before overrides and policy.
+    fn computed(&self, v: &Virtual, d: &DestSpec, live: Option<Weight>) -> Option<Weight> {
+        let k = (v.key(), d.addr);
+        let h = self.checks.of_dest(&k).map(|c| &c.health);
+        let state = h.map_or(State::Unknown, |h| h.state);
+        let up_weight = h
+            .and_then(|h| h.weight)
+            .map(|w| Weight::new(w.min(Weight::MAX.get())).unwrap_or(d.config.weight))
+            .unwrap_or(d.config.weight);
+        if self.drained.contains(&k) {
+            return Some(Weight::ZERO);
+        }
+        match state {
+            State::Up => Some(up_weight),
+            State::Down => match v.on_failure {
+                OnFailure::Quiesce => Some(Weight::ZERO),
+                OnFailure::Remove => None,
+            },
+            // No result yet: what the table has stays (ldirectord: a real
+            // in it with a weight is up, at its configured weight); a
+            // destination not there, or at weight 0, is down until its
+            // first result.
+            State::Unknown => match (live, v.on_failure) {
+                (Some(w), _) if !w.is_zero() && self.config.format == Format::Ldirectord => {
+                    Some(up_weight)
+                }
+                (Some(w), _) if self.config.format == Format::Native => Some(w),
+                (_, OnFailure::Quiesce) => Some(Weight::ZERO),
+                (_, OnFailure::Remove) => None,
+            },
+        }
+    }
+}
+
+/// Destinations someone else put in an owned service (kept unless the
+/// policy is to revert).
+fn foreign<'a>(v: &'a Virtual, s: &'a Service) -> impl Iterator<Item = DestSpec> + 'a {
+    s.destinations
+        .iter()
+        .filter(move |x| {
+            !(v.spec.destinations.iter().any(|d| d.addr == x.addr)
+                || v.fallback.is_some_and(|f| f.addr == x.addr))
+        })
+        .map(|x| x.spec())
+}

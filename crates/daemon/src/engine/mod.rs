@@ -1,0 +1,237 @@
+//! The decisions, without I/O: check results, admin state and what the
+//! table holds in; the desired state of the owned services out (which
+//! [`rvsadm::reconcile::plan`] turns into changes).
+//!
+//! - [`checks`]: the distinct checks, each under a [`CheckId`], with its
+//!   health; each destination's check;
+//! - [`mirror`]: the one copy of the kernel's table kept in step with
+//!   the daemon's own writes;
+//! - `decide.rs`: the desired state; `status.rs`: the rows of `status`.
+
+pub mod checks;
+mod decide;
+pub mod mirror;
+mod status;
+
+pub use checks::{CheckId, Checked};
+pub use mirror::Mirror;
+pub use status::StatusRow;
+
+use crate::config::{Check, Config, Format, Manual, Virtual};
+use crate::health::Outcome;
+use checks::Checks;
+use rvsadm::model::{ServiceKey, Snapshot, Weight};
+use rvsadm::reconcile::{Outcome as StepOutcome, Step};
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+
+/// A destination of a service.
+pub type DestKey = (ServiceKey, SocketAddr);
+
+/// What an operator set by hand and `rvsadmd` keeps (policy
+/// [`Manual::Adopt`]) until `rvsadmd ready`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Override {
+    /// A weight set by hand.
+    Weight(Weight),
+    /// Deleted by hand.
+    Deleted,
+}
+
+/// The admin state of a destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admin {
+    /// In service as its checks say.
+    Ready,
+    /// Weight 0 whatever its checks say (`rvsadmd drain`).
+    Drained,
+}
+
+/// Everything `rvsadmd` decides from.
+#[derive(Debug)]
+pub struct Engine {
+    /// The configuration in force.
+    pub config: Config,
+    /// The distinct checks and their health.
+    checks: Checks,
+    /// Drained destinations.
+    pub drained: BTreeSet<DestKey>,
+    /// Changes by hand being kept.
+    pub overrides: HashMap<DestKey, Override>,
+    /// The owned services as the kernel holds them, as far as known.
+    pub kernel: Mirror,
+    /// The last decision for each destination (policy `ignore` writes only
+    /// when it changes).
+    decided: HashMap<DestKey, Option<Weight>>,
+    /// Services deleted by hand, kept deleted under `adopt`.
+    deleted_services: BTreeSet<ServiceKey>,
+    /// Services whose destinations' health changed since the last
+    /// [`Engine::take_changed`].
+    changed: BTreeSet<ServiceKey>,
+}
+
+impl Engine {
+    /// An engine for `config`, knowing nothing yet.
+    pub fn new(config: Config) -> Self {
+        let mut checks = Checks::default();
+        checks.configure(&config);
+        Engine {
+            config,
+            checks,
+            drained: BTreeSet::new(),
+            overrides: HashMap::new(),
+            kernel: Mirror::default(),
+            decided: HashMap::new(),
+            deleted_services: BTreeSet::new(),
+            changed: BTreeSet::new(),
+        }
+    }
+
+    /// The distinct checks of the configuration (one probe each, however
+    /// many destinations share it), in the order of their first use.
+    pub fn checks(&self) -> Vec<(CheckId, Check)> {
+        self.checks
+            .list()
+            .map(|(id, c)| (id, c.check.clone()))
+            .collect()
+    }
+
+    /// The check `id`: its health and the destinations it decides for
+    /// (`None`: a reload removed it).
+    pub fn check(&self, id: CheckId) -> Option<&Checked> {
+        self.checks.get(id)
+    }
+
+    /// Take a new configuration (a reload): checks that did not change
+    /// keep their health, admin state and overrides of destinations still
+    /// configured stay; the table is read again before the next decision.
+    pub fn reconfigure(&mut self, config: Config) {
+        self.config = config;
+        self.checks.configure(&self.config);
+        if self.config.format == Format::Ldirectord {
+            // ldirectord starts over on a reload: every real is judged
+            // again from the table and its next result.
+            self.checks.reset_health();
+            self.decided.clear();
+        }
+        self.forget_unconfigured();
+        self.kernel.stale();
+    }
+
+    /// Drop drains, overrides and decisions of destinations the
+    /// configuration no longer names.
+    pub fn forget_unconfigured(&mut self) {
+        let dests: BTreeSet<DestKey> = self.managed().collect();
+        self.drained.retain(|d| dests.contains(d));
+        self.overrides.retain(|d, _| dests.contains(d));
+        self.decided.retain(|d, _| dests.contains(d));
+        let services: BTreeSet<ServiceKey> =
+            self.config.services.iter().map(Virtual::key).collect();
+        self.deleted_services.retain(|k| services.contains(k));
+    }
+
+    /// Services deleted by hand and kept deleted until `rvsadmd ready`.
+    pub fn deleted_services(&self) -> &BTreeSet<ServiceKey> {
+        &self.deleted_services
+    }
+
+    /// Keep a service deleted (by hand, restored from the state file).
+    pub fn keep_deleted(&mut self, key: ServiceKey) {
+        self.deleted_services.insert(key);
+    }
+
+    /// Every configured destination.
+    fn managed(&self) -> impl Iterator<Item = DestKey> + '_ {
+        self.config
+            .services
+            .iter()
+            .flat_map(|v| v.spec.destinations.iter().map(move |d| (v.key(), d.addr)))
+    }
+
+    /// Record a result of check `id`; returns whether a decision may have
+    /// changed (the services it changed are then in
+    /// [`Engine::take_changed`]).
+    pub fn record(&mut self, id: CheckId, o: Outcome) -> bool {
+        match self.checks.record(id, o) {
+            Some(users) => {
+                self.changed.extend(users.iter().map(|d| d.0));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The services whose destinations' health changed since the last
+    /// call: what a decision on check results alone has to look at.
+    pub fn take_changed(&mut self) -> BTreeSet<ServiceKey> {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// Take the owned services as just read: compared with the table as
+    /// known, a difference is a change made by hand (under `adopt`, kept
+    /// as an override; a service gone is kept deleted but under
+    /// `revert`). The read is then the table decided from.
+    pub fn observe(&mut self, live: Snapshot) {
+        for v in &self.config.services {
+            let key = v.key();
+            let Some(s) = live.service(&key) else {
+                // Deleted by hand: kept deleted (adopt), or not looked at
+                // (ignore) until `rvsadmd ready`; put back under revert.
+                if self.kernel.holds(&key) && v.manual != Manual::Revert {
+                    self.deleted_services.insert(key);
+                }
+                continue;
+            };
+            if v.manual != Manual::Adopt {
+                continue;
+            }
+            for d in &v.spec.destinations {
+                let k = (key, d.addr);
+                let now = s
+                    .destinations
+                    .iter()
+                    .find(|x| x.addr == d.addr)
+                    .map(|x| x.config.weight);
+                match self.kernel.weight(&k) {
+                    Some(known) if known != now => {
+                        let kept = now.map_or(Override::Deleted, Override::Weight);
+                        self.overrides.insert(k, kept);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.kernel.replace(live);
+    }
+
+    /// Clear admin state and overrides of one destination (or of every
+    /// destination of the service with `dest` `None`): checks decide
+    /// again.
+    pub fn ready(&mut self, key: ServiceKey, dest: Option<SocketAddr>) {
+        let hit = |d: &DestKey| d.0 == key && dest.map_or(true, |a| a == d.1);
+        self.drained.retain(|d| !hit(d));
+        self.overrides.retain(|d, _| !hit(d));
+        self.deleted_services.remove(&key);
+    }
+
+    /// Drain a destination: weight 0 whatever its checks say.
+    pub fn drain(&mut self, key: ServiceKey, dest: SocketAddr) {
+        self.drained.insert((key, dest));
+    }
+
+    /// Take note of what a batch did: the changes the kernel accepted go
+    /// into the table as known (so that the next look does not take them
+    /// for changes by hand); after a refusal it is read again before the
+    /// next decision.
+    pub fn written(&mut self, steps: &[Step], outcomes: &[StepOutcome]) {
+        for (s, o) in steps.iter().zip(outcomes) {
+            match o {
+                StepOutcome::Applied => self.kernel.record(&s.change),
+                _ => self.kernel.stale(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

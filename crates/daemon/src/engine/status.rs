@@ -1,0 +1,120 @@
+//! The rows of `rvsadmd status`.
+
+use super::{Engine, Override};
+use crate::config::Virtual;
+use crate::health::State;
+use crate::service;
+use rvsadm::model::{DestSpec, Service, Snapshot};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One line of `rvsadmd status`. Its fields are in the order of their
+/// JSON keys (alphabetical: see [`crate::control::answer`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StatusRow {
+    /// `ready`, `drained`.
+    pub admin: String,
+    /// The check (`tcp`, `http` ...).
+    pub check: String,
+    /// The configured weight.
+    pub configured: u32,
+    /// `10.0.0.1:80`.
+    pub destination: String,
+    /// `up`, `down`, `unknown`; `fallback` for the fallback server.
+    pub health: String,
+    /// The newest result, in words.
+    pub last: Option<String>,
+    /// Its duration in milliseconds.
+    pub latency_ms: Option<f64>,
+    /// A change by hand being kept: `weight N`, `deleted`.
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub override_: Option<String>,
+    /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
+    /// `rvsadmd drain` and `ready` take).
+    pub service: String,
+    /// Since when the health is what it is (seconds since the epoch).
+    pub since: f64,
+    /// The weight in the table (`None`: not in it).
+    pub weight: Option<u32>,
+}
+
+impl Engine {
+    /// The status of every configured destination and fallback, with the
+    /// weights of `live`.
+    pub fn status(&self, live: &Snapshot) -> Vec<StatusRow> {
+        let mut rows = Vec::new();
+        for v in &self.config.services {
+            let live_s = live.service(&v.key());
+            for d in &v.spec.destinations {
+                rows.push(self.row(v, d, live_s));
+            }
+            if let Some(f) = &v.fallback {
+                rows.push(fallback_row(v, f, live_s));
+            }
+        }
+        rows
+    }
+
+    /// The row of a configured destination.
+    fn row(&self, v: &Virtual, d: &DestSpec, live: Option<&Service>) -> StatusRow {
+        let key = v.key();
+        let k = (key, d.addr);
+        let checked = self.checks.of_dest(&k);
+        let h = checked.map(|c| &c.health);
+        let last = h.and_then(|h| h.last.as_ref());
+        StatusRow {
+            admin: if self.drained.contains(&k) {
+                "drained"
+            } else {
+                "ready"
+            }
+            .into(),
+            check: checked.map_or("none", |c| c.check.probe.kind()).into(),
+            configured: d.config.weight.get(),
+            destination: d.addr.to_string(),
+            health: h.map_or(State::Unknown, |h| h.state).name().into(),
+            last: last.map(|o| o.reason.clone()),
+            latency_ms: last.map(|o| o.latency.as_secs_f64() * 1e3),
+            override_: match self.overrides.get(&k) {
+                Some(Override::Weight(w)) => Some(format!("weight {w}")),
+                Some(Override::Deleted) => Some("deleted".into()),
+                None if self.deleted_services.contains(&key) => Some("service deleted".into()),
+                None => None,
+            },
+            service: service::format(&key),
+            since: h.map_or(0.0, |h| secs(h.since)),
+            weight: weight_in(live, d),
+        }
+    }
+}
+
+/// The row of a service's fallback server.
+fn fallback_row(v: &Virtual, f: &DestSpec, live: Option<&Service>) -> StatusRow {
+    StatusRow {
+        admin: "ready".into(),
+        check: "-".into(),
+        configured: f.config.weight.get(),
+        destination: f.addr.to_string(),
+        health: "fallback".into(),
+        last: None,
+        latency_ms: None,
+        override_: None,
+        service: service::format(&v.key()),
+        since: 0.0,
+        weight: weight_in(live, f),
+    }
+}
+
+/// The weight of `d` in the service as the table has it.
+fn weight_in(live: Option<&Service>, d: &DestSpec) -> Option<u32> {
+    live?
+        .destinations
+        .iter()
+        .find(|x| x.addr == d.addr)
+        .map(|x| x.config.weight.get())
+}
+
+/// Seconds since the epoch.
+fn secs(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}

@@ -1,0 +1,344 @@
+//! The engine's decisions over a few syncs.
+
+use super::*;
+use crate::health::{Outcome, State};
+use rvsadm::model::Destination;
+use rvsadm::model::{DesiredState, Service};
+use std::time::Duration;
+
+const CFG: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+fallback = { address = "10.0.0.9", port = 80, forward = "masq" }
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 3
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+weight = 5
+"#;
+
+fn engine(text: &str) -> Engine {
+    Engine::new(crate::config::native::parse(std::path::Path::new("t.toml"), text).unwrap())
+}
+
+/// A result of the check of the first service's `i`th destination.
+fn result(e: &mut Engine, i: usize, ok: bool) {
+    let v = &e.config.services[0];
+    let dest = (v.key(), v.spec.destinations[i].addr);
+    let id = e
+        .checks()
+        .into_iter()
+        .map(|(id, _)| id)
+        .find(|id| e.check(*id).is_some_and(|c| c.users.contains(&dest)))
+        .unwrap();
+    e.record(
+        id,
+        Outcome {
+            ok,
+            weight: None,
+            latency: Duration::ZERO,
+            reason: String::new(),
+        },
+    );
+}
+
+/// The table holding what `d` wants (as if the plan had been applied).
+fn table_of(d: &DesiredState) -> Snapshot {
+    Snapshot {
+        services: d
+            .services
+            .iter()
+            .map(|s| {
+                let mut l = Service::new(s.key).with_config(s.config.clone());
+                l.destinations = s
+                    .destinations
+                    .iter()
+                    .map(|x| Destination::new(x.addr, x.config))
+                    .collect();
+                l
+            })
+            .collect(),
+        ..Snapshot::default()
+    }
+}
+
+fn weights(d: &DesiredState) -> Vec<(String, u32)> {
+    d.services[0]
+        .destinations
+        .iter()
+        .map(|x| (x.addr.to_string(), x.config.weight.get()))
+        .collect()
+}
+
+fn w(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+    list.iter().map(|(a, w)| (a.to_string(), *w)).collect()
+}
+
+/// One sync as `run` does it: look, decide, "apply".
+fn sync(e: &mut Engine, live: &mut Snapshot) -> DesiredState {
+    e.observe(live.clone());
+    let d = e.desired(None);
+    *live = table_of(&d);
+    // What was written is the table as known now.
+    e.kernel.replace(live.clone());
+    d
+}
+
+#[test]
+fn health_drains_and_the_fallback() {
+    let mut e = engine(CFG);
+    let mut live = Snapshot::default();
+    // No result yet: in at weight 0, fallback in.
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+    );
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
+    let key = e.config.services[0].key();
+    e.drain(key, "10.0.0.2:80".parse().unwrap());
+    result(&mut e, 0, false);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+    );
+    e.ready(key, None);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 5)]));
+}
+
+#[test]
+fn a_result_marks_only_the_services_it_changed() {
+    let two = format!(
+        "{CFG}\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.2\"\nport = 80\n\
+         [[services.destinations]]\naddress = \"10.0.0.7\"\nport = 80\nforward = \"masq\"\n"
+    );
+    let mut e = engine(&two);
+    let mut live = Snapshot::default();
+    sync(&mut e, &mut live);
+    assert!(e.take_changed().is_empty(), "no result yet");
+    result(&mut e, 0, true);
+    result(&mut e, 0, true); // no change: nothing new marked
+    let changed = e.take_changed();
+    let first = e.config.services[0].key();
+    assert_eq!(changed.into_iter().collect::<Vec<_>>(), vec![first]);
+    let d = e.desired(Some(&[first].into_iter().collect()));
+    assert_eq!(d.services.len(), 1);
+    assert_eq!(d.services[0].key, first);
+    assert!(e.take_changed().is_empty());
+}
+
+#[test]
+fn a_restart_keeps_weights_until_the_first_result() {
+    let mut e = engine(CFG);
+    let mut live = Snapshot::default();
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    sync(&mut e, &mut live);
+    let mut fresh = engine(CFG);
+    let d = sync(&mut fresh, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
+}
+
+#[test]
+fn hand_made_changes_under_each_policy() {
+    for (policy, want_after_hand, want_after_transition) in
+        [("adopt", 9, 9), ("revert", 3, 0), ("ignore", 9, 0)]
+    {
+        let mut e = engine(&CFG.replace(
+            "port = 80\nfallback",
+            &format!("port = 80\nmanual = \"{policy}\"\nfallback"),
+        ));
+        let mut live = Snapshot::default();
+        result(&mut e, 0, true);
+        result(&mut e, 1, true);
+        sync(&mut e, &mut live);
+        // By hand: 10.0.0.1 to weight 9.
+        live.services[0].destinations[0].config.weight = Weight::new(9).unwrap();
+        let d = sync(&mut e, &mut live);
+        assert_eq!(weights(&d)[0].1, want_after_hand, "{policy}");
+        // Then its check fails.
+        result(&mut e, 0, false);
+        let d = sync(&mut e, &mut live);
+        assert_eq!(weights(&d)[0].1, want_after_transition, "{policy}");
+    }
+    // Adopt: a deletion by hand is not undone.
+    let mut e = engine(CFG);
+    let mut live = Snapshot::default();
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    sync(&mut e, &mut live);
+    live.services[0].destinations.remove(0);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
+    assert_eq!(e.overrides.values().next(), Some(&Override::Deleted));
+}
+
+const SHARED: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.2"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+"#;
+
+fn ok() -> Outcome {
+    Outcome {
+        ok: true,
+        weight: None,
+        latency: Duration::ZERO,
+        reason: String::new(),
+    }
+}
+
+#[test]
+fn a_check_has_an_id_that_a_reload_keeps_while_it_is_the_same() {
+    let mut e = engine(SHARED);
+    let ids: Vec<CheckId> = e.checks().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "10.0.0.1:80 is checked once for both services"
+    );
+    let (s1, s2) = (e.config.services[0].key(), e.config.services[1].key());
+    let rs1: SocketAddr = "10.0.0.1:80".parse().unwrap();
+    assert_eq!(e.check(ids[0]).unwrap().users, vec![(s1, rs1), (s2, rs1)]);
+    assert!(e.record(ids[0], ok()));
+    assert_eq!(
+        e.take_changed().into_iter().collect::<Vec<_>>(),
+        vec![s1, s2]
+    );
+    // The same checks less 10.0.0.2: the first keeps its id and health;
+    // a late result of the one removed finds nothing.
+    let cut = SHARED.replace(
+        "[[services.destinations]]\naddress = \"10.0.0.2\"\nport = 80\nforward = \"masq\"\n",
+        "",
+    );
+    e.reconfigure(crate::config::native::parse(std::path::Path::new("t.toml"), &cut).unwrap());
+    let after: Vec<CheckId> = e.checks().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(after, vec![ids[0]]);
+    assert_eq!(e.check(ids[0]).unwrap().health.state, State::Up);
+    assert!(!e.record(ids[1], ok()));
+    assert!(e.check(ids[1]).is_none());
+    // A check configured otherwise is another check, from unknown.
+    let slower = cut.replace(
+        "port = 80\n[[",
+        "port = 80\ncheck = { interval = \"9s\" }\n[[",
+    );
+    e.reconfigure(crate::config::native::parse(std::path::Path::new("t.toml"), &slower).unwrap());
+    let (id, c) = e.checks().into_iter().next().unwrap();
+    assert_ne!(id, ids[0]);
+    assert_eq!(c.interval, Duration::from_secs(9));
+    assert_eq!(e.check(id).unwrap().health.state, State::Unknown);
+}
+
+#[test]
+fn the_table_as_known_follows_accepted_writes_and_goes_stale_on_a_refusal() {
+    let mut e = engine(CFG);
+    assert!(e.kernel.fresh().is_none(), "never read");
+    e.observe(Snapshot::default());
+    assert!(e.kernel.fresh().is_some());
+    let d = e.desired(None);
+    let plan = rvsadm::reconcile::plan(&d, e.kernel.table(), &Default::default()).unwrap();
+    let applied: Vec<StepOutcome> = plan.steps.iter().map(|_| StepOutcome::Applied).collect();
+    e.written(&plan.steps, &applied);
+    assert!(e.kernel.fresh().is_some());
+    assert_eq!(weights(&table_d(&e)), weights(&d));
+    // A refused change: the table is read before the next decision, the
+    // accepted ones are known.
+    result(&mut e, 0, true);
+    let d = e.desired(None);
+    let plan = rvsadm::reconcile::plan(&d, e.kernel.table(), &Default::default()).unwrap();
+    let refused: Vec<StepOutcome> = plan
+        .steps
+        .iter()
+        .map(|_| StepOutcome::Failed(rvsadm::Error::IpvsUnavailable))
+        .collect();
+    e.written(&plan.steps, &refused);
+    assert!(e.kernel.fresh().is_none());
+    assert_eq!(
+        weights(&table_d(&e)),
+        w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+    );
+    // A reload reads again too.
+    e.observe(e.kernel.table().clone());
+    e.reconfigure(e.config.clone());
+    assert!(e.kernel.fresh().is_none());
+}
+
+/// The table as known, as a desired state (to compare weights).
+fn table_d(e: &Engine) -> DesiredState {
+    DesiredState {
+        services: e
+            .kernel
+            .table()
+            .services
+            .iter()
+            .map(|s| {
+                let mut spec = rvsadm::model::ServiceSpec::new(s.key);
+                spec.destinations = s.destinations.iter().map(|x| x.spec()).collect();
+                spec
+            })
+            .collect(),
+        timeouts: None,
+        daemons: None,
+    }
+}
+
+#[test]
+fn a_destination_taken_over_by_a_reload_is_no_change_by_hand() {
+    // 10.0.0.5 is someone else's, at weight 7, until a reload names it.
+    let mut e = engine(CFG);
+    let mut live = Snapshot::default();
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    sync(&mut e, &mut live);
+    let cfg = live.services[0].destinations[0].config;
+    live.services[0]
+        .destinations
+        .push(Destination::new("10.0.0.5:80".parse().unwrap(), cfg));
+    live.services[0].destinations[2].config.weight = Weight::new(7).unwrap();
+    sync(&mut e, &mut live);
+    let named = CFG.replace(
+        "weight = 5\n",
+        "weight = 5\n[[services.destinations]]\naddress = \"10.0.0.5\"\nport = 80\nforward = \"masq\"\n",
+    );
+    e.reconfigure(crate::config::native::parse(std::path::Path::new("t.toml"), &named).unwrap());
+    let d = sync(&mut e, &mut live);
+    assert!(e.overrides.is_empty(), "{:?}", e.overrides);
+    // No result yet: the weight in the table stays.
+    assert!(
+        weights(&d).contains(&("10.0.0.5:80".to_string(), 7)),
+        "{d:?}"
+    );
+    // A change by hand since the last look is one.
+    live.services[0].destinations[0].config.weight = Weight::new(2).unwrap();
+    sync(&mut e, &mut live);
+    assert_eq!(e.overrides.len(), 1, "{:?}", e.overrides);
+}

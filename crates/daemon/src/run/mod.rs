@@ -1,0 +1,224 @@
+//! `rvsadmd run`: checks in parallel, decisions in one place, every
+//! tick's changes to the kernel as one pipelined batch.
+//!
+//! The rooms: this file holds the `Daemon` and its loop (what wakes it:
+//! a check result, a control request, the flush of gathered results, the
+//! poll of the table, a signal); `sync.rs` reads the table, takes note of
+//! changes made by hand and sends what differs; `answer.rs` answers the
+//! control requests; `schedule.rs` starts the checks in their slots;
+//! `reload.rs` reads the configuration again; `admin.rs` keeps the admin
+//! state file; `stop.rs` stops.
+
+mod admin;
+mod answer;
+mod reload;
+mod schedule;
+mod stop;
+mod sync;
+
+use crate::config::Config;
+use crate::control::server::Asked;
+use crate::engine::{CheckId, Engine};
+use crate::events::Event;
+use crate::health::Outcome;
+use crate::state::Rejected;
+use crate::{notify, service};
+use rvsadm::model::ServiceKey;
+use rvsadm::Ipvs;
+use schedule::Schedule;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{signal, Signal, SignalKind};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// How `rvsadmd run` was asked to run.
+pub struct RunOptions {
+    /// The configuration to start with.
+    pub config: Config,
+    /// Reads the configuration again (on reload).
+    pub load: Loader,
+    /// Overrides the configuration's state file.
+    pub state_file: Option<PathBuf>,
+    /// Overrides the configuration's control socket.
+    pub control_socket: Option<PathBuf>,
+    /// How often the table is read for changes made by hand.
+    pub poll: Duration,
+}
+
+/// Reads the configuration (again).
+pub type Loader = Box<dyn Fn() -> Result<Config, String> + Send>;
+
+/// What wakes the loop from another task.
+enum Msg {
+    /// A check's result.
+    Result(CheckId, Outcome),
+    /// A control request, with where its answer goes.
+    Control(Asked),
+}
+
+/// Run until SIGTERM or SIGINT. Errors: the configuration cannot be read,
+/// IPVS cannot be used, the control socket cannot be made.
+pub fn run(opts: RunOptions) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(main_loop(opts))
+}
+
+/// The daemon: the decisions and what it needs to act on them.
+struct Daemon {
+    ipvs: Arc<Ipvs>,
+    engine: Engine,
+    /// Reads the configuration again.
+    load: Loader,
+    /// The running checks.
+    schedule: Schedule,
+    state_file: Option<PathBuf>,
+    /// Services owned before a reload that the new configuration dropped:
+    /// deleted at the next sync.
+    dropped: BTreeSet<ServiceKey>,
+    /// State-file entries that did not read: reported, written back
+    /// untouched.
+    rejected: Vec<Rejected>,
+}
+
+impl Daemon {
+    /// Take a check's result; returns whether a decision may have changed
+    /// (the health changed: said as one event per destination).
+    fn on_result(&mut self, id: CheckId, o: Outcome) -> bool {
+        let reason = o.reason.clone();
+        if !self.engine.record(id, o) {
+            return false;
+        }
+        if let Some(c) = self.engine.check(id) {
+            for (k, a) in &c.users {
+                Event::Health {
+                    service: service::format(k),
+                    destination: a.to_string(),
+                    health: c.health.state.name(),
+                    check: c.check.probe.kind(),
+                    reason: reason.clone(),
+                }
+                .emit();
+            }
+        }
+        true
+    }
+}
+
+/// When the check results gathered so far are decided on: 20 ms after
+/// the first one (results arriving together go in one batch, and a steady
+/// stream of results cannot put the write off).
+#[derive(Default)]
+struct Flush(Option<Instant>);
+
+impl Flush {
+    /// A result changed something: decide soon.
+    fn arm(&mut self) {
+        self.0
+            .get_or_insert_with(|| Instant::now() + Duration::from_millis(20));
+    }
+
+    /// When to decide (far away when nothing waits).
+    fn at(&self) -> Instant {
+        self.0
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600))
+    }
+}
+
+/// SIGHUP (reload), SIGTERM and SIGINT (stop).
+struct Signals {
+    hup: Signal,
+    term: Signal,
+    int: Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Self, String> {
+        let on = |k| signal(k).map_err(|e| e.to_string());
+        Ok(Signals {
+            hup: on(SignalKind::hangup())?,
+            term: on(SignalKind::terminate())?,
+            int: on(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// Listen on the control socket (root only: draining a server is an
+/// admin act); requests go to the loop.
+fn listen(path: &Path, to_loop: mpsc::Sender<Msg>) -> Result<(), String> {
+    let _ = std::fs::remove_file(path);
+    let l = tokio::net::UnixListener::bind(path)
+        .map_err(|e| format!("cannot listen on {}: {e}", path.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    let (ctx, mut crx) = mpsc::channel::<Asked>(64);
+    tokio::spawn(crate::control::server::serve(l, ctx));
+    tokio::spawn(async move {
+        while let Some(a) = crx.recv().await {
+            if to_loop.send(Msg::Control(a)).await.is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}
+
+async fn main_loop(opts: RunOptions) -> Result<(), String> {
+    let socket = opts
+        .control_socket
+        .clone()
+        .or_else(|| opts.config.control_socket.clone());
+    let poll_every = opts.poll;
+    let (tx, mut rx) = mpsc::channel::<Msg>(4096);
+    let mut d = Daemon::start(opts, tx.clone())?;
+    if let Some(path) = &socket {
+        listen(path, tx)?;
+    }
+    let mut sig = Signals::new()?;
+    // The table as it is: destinations already there keep their weight
+    // until their first result.
+    d.sync(true).await;
+    d.schedule.restart(d.engine.checks());
+    Event::Started {
+        services: d.engine.config.services.len(),
+        checks: d.schedule.len(),
+    }
+    .emit();
+    notify::notify("READY=1");
+    let mut poll = tokio::time::interval(poll_every);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut flush = Flush::default();
+    loop {
+        let flush_at = tokio::time::sleep_until(flush.at());
+        tokio::select! {
+            m = rx.recv() => match m {
+                Some(Msg::Result(id, o)) => {
+                    if d.on_result(id, o) {
+                        flush.arm();
+                    }
+                }
+                Some(Msg::Control((req, back))) => {
+                    let _ = back.send(d.answer(req).await);
+                }
+                None => break,
+            },
+            _ = flush_at, if flush.0.is_some() => {
+                flush.0 = None;
+                d.sync(false).await;
+            }
+            _ = poll.tick() => d.sync(true).await,
+            _ = sig.hup.recv() => {
+                let _ = d.reload().await;
+            }
+            _ = sig.term.recv() => break,
+            _ = sig.int.recv() => break,
+        }
+    }
+    d.stop(socket.as_deref());
+    Ok(())
+}

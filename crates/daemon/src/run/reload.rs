@@ -1,0 +1,39 @@
+//! Reading the configuration again (SIGHUP, `rvsadmd reload`).
+
+use super::sync::owned_keys;
+use super::Daemon;
+use crate::events::Event;
+use crate::notify;
+
+impl Daemon {
+    /// Read the configuration again: refused whole when invalid (the old
+    /// one stays); else the checks start over on the new set (health
+    /// carried by the engine) and the difference is applied at once.
+    pub(super) async fn reload(&mut self) -> Result<(), String> {
+        notify::reloading();
+        let r = self.reload_config().await;
+        notify::notify("READY=1");
+        r
+    }
+
+    async fn reload_config(&mut self) -> Result<(), String> {
+        let cfg = match (self.load)() {
+            Ok(cfg) => cfg,
+            Err(e) => {
+                Event::ReloadRefused { error: e.clone() }.emit();
+                return Err(e);
+            }
+        };
+        let old = owned_keys(&self.engine.config);
+        let new = owned_keys(&cfg);
+        self.dropped.extend(old.difference(&new).copied());
+        self.engine.reconfigure(cfg);
+        self.schedule.restart(self.engine.checks());
+        Event::Reloaded {
+            services: self.engine.config.services.len(),
+        }
+        .emit();
+        self.sync(true).await;
+        Ok(())
+    }
+}
