@@ -83,17 +83,17 @@ impl Flag {
         }
     }
 
-    const fn value(mut self, value: FlagValue) -> Flag {
+    const fn with_value(mut self, value: FlagValue) -> Flag {
         self.value = value;
         self
     }
 
-    const fn long_help(mut self, text: &'static str) -> Flag {
+    const fn with_long_help(mut self, text: &'static str) -> Flag {
         self.long_help = Some(text);
         self
     }
 
-    const fn short(mut self, c: char) -> Flag {
+    const fn with_short(mut self, c: char) -> Flag {
         self.short = Some(c);
         self
     }
@@ -126,7 +126,7 @@ pub const FILE_HELP: &str = "the desired state (- for standard input)";
 pub const FLAGS: &[Flag] = &[
     Flag::new(FlagId::DryRun, "dry-run", "print the plan, change nothing"),
     Flag::new(FlagId::Json, "json", "the plan or result as JSON")
-        .long_help("the plan or result as one JSON object on stdout"),
+        .with_long_help("the plan or result as one JSON object on stdout"),
     Flag::new(FlagId::Pretty, "pretty", "indented JSON (implies --json)"),
     Flag::new(
         FlagId::Prune,
@@ -143,16 +143,16 @@ pub const FLAGS: &[Flag] = &[
         "drain",
         "remove destinations gracefully, waiting up to SECONDS",
     )
-    .value(FlagValue::Optional("SECONDS"))
-    .long_help(
+    .with_value(FlagValue::Optional("SECONDS"))
+    .with_long_help(
         "remove destinations gracefully: weight 0 first, delete\n\
          once their connections end, waiting up to SECONDS\n\
          (default 60; 0: do not wait, a later apply finishes)",
     ),
     Flag::new(FlagId::Format, "format", "the input format")
-        .value(FlagValue::OneOf(&["json", "rules"]))
-        .long_help("the input format (default: told by content)"),
-    Flag::new(FlagId::Help, "help", "this text").short('h'),
+        .with_value(FlagValue::OneOf(&["json", "rules"]))
+        .with_long_help("the input format (default: told by content)"),
+    Flag::new(FlagId::Help, "help", "this text").with_short('h'),
 ];
 
 /// The flag the command-line word `word` names exactly (`--prune`, `-h`),
