@@ -7,6 +7,7 @@ mod common;
 
 use serde_json::Value;
 
+use rvsadm_cli::compat::messages::ipvsadm_message;
 use std::process::{Command, Output};
 
 use common::{check_schemas, rvsadm_in, rvsadm_path, validate};
@@ -478,7 +479,7 @@ fn library_kernel_variant_for_unmapped_errno() {
     assert_eq!(e.number(), 30);
     assert_eq!(e.errno(), Some(97));
     assert_eq!(
-        e.ipvsadm_message(),
+        ipvsadm_message(&e),
         "Operation not supported with specified address family"
     );
 }

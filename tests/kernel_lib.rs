@@ -1,5 +1,7 @@
 //! The library against the real kernel (inside the VM), with ipvsadm 1.31
-//! as the oracle. Every test runs in a fresh network namespace.
+//! as the oracle: its errors, worded as ipvsadm would by the command line's
+//! table (`rvsadm_cli::compat::messages`), are ipvsadm's messages for the
+//! same failures. Every test runs in a fresh network namespace.
 
 mod common;
 
@@ -8,6 +10,7 @@ use rvsadm::{
     Netmask, Protocol, Scheduler, Service, ServiceFlags, ServiceKey, Timeouts, TunnelFlags,
     TunnelType, Weight,
 };
+use rvsadm_cli::compat::messages::ipvsadm_message;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -408,7 +411,7 @@ fn flush_and_zero() {
     let e = ipvs.zero(Some(&missing)).unwrap_err();
     assert!(matches!(e, Error::NoSuchService { .. }), "{e:?}");
     assert_eq!(
-        e.ipvsadm_message(),
+        ipvsadm_message(&e),
         ipvsadm_err(&["-Z", "-t", "192.0.2.200:80"])
     );
     for s in ipvs.services().unwrap() {
@@ -574,7 +577,7 @@ fn daemons_start_list_stop() {
     let e = ipvs.start_daemon(&master).unwrap_err();
     assert!(matches!(e, Error::DaemonRunning { .. }), "{e:?}");
     assert_eq!(
-        e.ipvsadm_message(),
+        ipvsadm_message(&e),
         ipvsadm_err(&["--start-daemon", "master", "--mcast-interface", "sync0"])
     );
     // Stop both, as ipvsadm does it (no interface, sync id 0).
@@ -588,7 +591,7 @@ fn daemons_start_list_stop() {
         .unwrap_err();
     assert!(matches!(e, Error::NoDaemonRunning { .. }), "{e:?}");
     assert_eq!(
-        e.ipvsadm_message(),
+        ipvsadm_message(&e),
         ipvsadm_err(&["--stop-daemon", "master"])
     );
     // Started by ipvsadm, read by us.
@@ -714,14 +717,14 @@ fn kernel_rejections_map_to_variants_and_ipvsadm_text() {
         assert!(e.errno().is_some(), "check {i}");
         assert!(!e.to_string().is_empty());
         if !args.is_empty() {
-            assert_eq!(e.ipvsadm_message(), ipvsadm_err(args), "check {i} {args:?}");
+            assert_eq!(ipvsadm_message(&e), ipvsadm_err(args), "check {i} {args:?}");
         }
     }
     // GET_SERVICE on a missing service.
     let e = ipvs.service(&missing).unwrap_err();
     assert!(matches!(e, Error::NoSuchService { .. }), "{e:?}");
     assert_eq!(
-        e.ipvsadm_message(),
+        ipvsadm_message(&e),
         ipvsadm_err(&["-L", "-n", "-t", "192.0.2.11:80"])
     );
     // A destination dump of a missing service is empty, not an error.

@@ -1,16 +1,24 @@
-//! man/rvsadm.8 documents every option of the option table.
+//! man/rvsadm.8 documents every option of the option table, and its APPLY
+//! section exactly the flags of `rvsadm apply`'s table (the one definition
+//! its parser, `--help` and completions are made from).
 
+use rvsadm_cli::apply::{Flag, FlagValue, FLAGS};
 use rvsadm_cli::compat::args::{Scope, OPTIONS};
+use std::collections::BTreeSet;
 
 /// `text` as roff writes it in bold: `\fB...\fR` with `-` escaped.
 fn bold(text: &str) -> String {
     format!("\\fB{}\\fR", text.replace('-', "\\-"))
 }
 
+fn man() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/man/rvsadm.8"))
+        .expect("man/rvsadm.8")
+}
+
 #[test]
 fn man_page_documents_every_option() {
-    let man = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/man/rvsadm.8"))
-        .expect("man/rvsadm.8");
+    let man = man();
     let mut missing = Vec::new();
     for spec in OPTIONS {
         if let Some(l) = spec.long {
@@ -33,5 +41,97 @@ fn man_page_documents_every_option() {
         missing.is_empty(),
         "man/rvsadm.8 lacks {}",
         missing.join(", ")
+    );
+}
+
+/// `text` in roff with `-` escaped.
+fn roff(text: &str) -> String {
+    text.replace('-', "\\-")
+}
+
+/// How the APPLY section heads a flag's entry: `\fB\-\-drain\fR[=\fIseconds\fR]`,
+/// `\fB\-\-format\fR \fBjson\fR|\fBrules\fR`, `\fB\-h\fR, \fB\-\-help\fR`.
+fn heading(f: &Flag) -> String {
+    let short = f
+        .short
+        .map(|c| format!("{}, ", bold(&format!("-{c}"))))
+        .unwrap_or_default();
+    let value = match f.value {
+        FlagValue::None => String::new(),
+        FlagValue::Optional(name) => format!("[=\\fI{}\\fR]", name.to_lowercase()),
+        FlagValue::OneOf(words) => {
+            let words: Vec<String> = words.iter().map(|w| bold(w)).collect();
+            format!(" {}", words.join("|"))
+        }
+    };
+    format!("{short}{}{value}", bold(&format!("--{}", f.long)))
+}
+
+/// How the SYNOPSIS names a flag: `[\-\-drain[=\fIseconds\fR]]`, `[\-h]`.
+fn synopsis_item(f: &Flag) -> String {
+    let name = match (f.short, f.value) {
+        (Some(c), _) => format!("-{c}"),
+        (None, FlagValue::None) => format!("--{}", f.long),
+        (None, FlagValue::Optional(name)) => {
+            return format!(
+                "[{}[=\\fI{}\\fR]]",
+                roff(&format!("--{}", f.long)),
+                name.to_lowercase()
+            )
+        }
+        (None, FlagValue::OneOf(words)) => format!("--{} {}", f.long, words.join("|")),
+    };
+    format!("[{}]", roff(&name))
+}
+
+/// The lines after each `.TP` of the APPLY section (the entries' headings).
+fn apply_headings(man: &str) -> Vec<String> {
+    let start = man.find("\n.SH APPLY\n").expect("an APPLY section");
+    let section = &man[start + 1..];
+    let section = &section[..section[1..].find("\n.SH ").map_or(section.len(), |i| i + 1)];
+    let lines: Vec<&str> = section.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[0] == ".TP")
+        .map(|w| w[1].to_string())
+        .collect()
+}
+
+#[test]
+fn man_page_apply_section_is_the_flag_table() {
+    let man = man();
+    let headings = apply_headings(&man);
+    // Every long option an entry is headed by, against the table's.
+    let mut named = BTreeSet::new();
+    for h in &headings {
+        for (i, _) in h.match_indices("\\fB\\-\\-") {
+            let rest = &h[i + "\\fB\\-\\-".len()..];
+            if let Some(end) = rest.find("\\fR") {
+                named.insert(rest[..end].replace("\\-", "-"));
+            }
+        }
+    }
+    let table: BTreeSet<String> = FLAGS.iter().map(|f| f.long.to_string()).collect();
+    assert_eq!(
+        named, table,
+        "apply's options: man/rvsadm.8 APPLY (left) against apply's FLAGS (right)"
+    );
+    // Each is headed with its value as the table has it.
+    for f in FLAGS {
+        let want = heading(f);
+        assert!(
+            headings.iter().any(|h| h.contains(&want)),
+            "man/rvsadm.8 APPLY has no entry headed {want}"
+        );
+    }
+    // The SYNOPSIS line lists every flag, in the table's order.
+    let items: Vec<String> = FLAGS.iter().map(synopsis_item).collect();
+    let synopsis = format!(
+        "\\fBrvsadm apply\\fR {} \\fIfile\\fR|\\-\n",
+        items.join(" ")
+    );
+    assert!(
+        man.contains(&synopsis),
+        "man/rvsadm.8's SYNOPSIS lacks {synopsis}"
     );
 }

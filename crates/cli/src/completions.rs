@@ -60,9 +60,9 @@ pub fn command() -> Command {
     cmd.subcommand(apply())
 }
 
-/// `rvsadm apply`'s flags and FILE.
+/// `rvsadm apply`'s flags (its table, [`super::apply::FLAGS`]) and FILE.
 fn apply() -> Command {
-    use super::apply::{FlagValue, FLAGS};
+    use super::apply::{FlagId, FlagValue, FILE_HELP, FLAGS};
     let about = OPTIONS
         .iter()
         .find(|o| o.scope == Scope::Subcommand && o.long == Some("apply"))
@@ -71,13 +71,15 @@ fn apply() -> Command {
     let mut cmd = Command::new("apply").about(about).arg(
         Arg::new("FILE")
             .value_hint(ValueHint::FilePath)
-            .help("the desired state (- for standard input)"),
+            .help(FILE_HELP),
     );
-    for f in FLAGS {
+    // `-h`/`--help` is left to clap, which does not offer a subcommand's
+    // help flag: the scripts stay as they were.
+    for f in FLAGS.iter().filter(|f| f.id != FlagId::Help) {
         let arg = Arg::new(f.long).long(f.long).help(f.help);
         cmd = cmd.arg(match f.value {
             FlagValue::None => arg.action(ArgAction::SetTrue),
-            FlagValue::Optional => arg
+            FlagValue::Optional(_) => arg
                 .num_args(0..=1)
                 .require_equals(true)
                 .value_hint(ValueHint::Other),

@@ -21,6 +21,7 @@
 
 use super::compat::args::{self, Command, Failure, Listing, Opt};
 use super::compat::help;
+use super::compat::messages::ipvsadm_message;
 use super::compat::run::Kernel;
 use super::compat::sort;
 use rvsadm::json::{self, ConnectionsDoc, DaemonsDoc, TimeoutsDoc, SCHEMA_VERSION};
@@ -179,7 +180,7 @@ pub fn report(err: &mut dyn Write, e: &Error, exit: i32) -> i32 {
     {
         let (message, path) = match e {
             Error::InvalidDocument { path, message } => (message.clone(), Some(path.clone())),
-            other => (other.ipvsadm_message(), None),
+            other => (ipvsadm_message(other), None),
         };
         let doc = ErrorDoc {
             schema_version: SCHEMA_VERSION,

@@ -27,18 +27,42 @@
 //! | 51 | `invalid_document` | [`Error::InvalidDocument`] | a desired state or document (`-R --json`, `apply`) is not valid; nothing was applied |
 //! | 52 | `conn_table` | [`Error::ConnTable`] | `/proc/net/ip_vs_conn` could not be read or parsed |
 //!
-//! Kernel errnos are mapped per request kind ([`Op`]), the way ipvsadm does:
-//! `EEXIST` is "service exists" when adding a service but "destination
-//! exists" when adding a destination. [`Error::ipvsadm_message`] gives the
-//! exact text ipvsadm 1.31 prints for the same failure.
+//! Kernel errnos are mapped per request kind ([`Op`]): `EEXIST` is
+//! [`Error::ServiceExists`] when adding a service but
+//! [`Error::DestinationExists`] when adding a destination; an errno with no
+//! meaning of its own for the request is [`Error::Kernel`].
+//!
+//! An error's `Display` says what went wrong, and what to do about it, in
+//! the library's words; the request kind and the errno are typed data
+//! ([`Error::op`], [`Error::errno`]) for a program that words its own
+//! messages. (The `rvsadm` command line does that: the exact texts ipvsadm
+//! 1.31 prints are its own table, not the library's.)
+//!
+//! ```
+//! use rvsadm::{Error, Op};
+//!
+//! let e = Error::from_kernel(Op::AddDest, 17); // EEXIST
+//! assert_eq!(e.code(), "destination_exists");
+//! assert_eq!((e.op(), e.errno()), (Some(Op::AddDest), Some(17)));
+//! assert_eq!(
+//!     e.to_string(),
+//!     "add destination: the destination already exists in this service: edit it instead"
+//! );
+//! ```
 
 use std::fmt;
 use std::io;
 use std::time::Duration;
 
-/// Which kind of request an error came from; it selects ipvsadm's message
-/// for a kernel errno (`EEXIST` on a service is "Service already exists", on a
-/// destination "Destination already exists").
+/// Which kind of request an error came from; with the errno it selects the
+/// variant ([`Error::from_kernel`]: `EEXIST` adding a service is
+/// [`Error::ServiceExists`], adding a destination
+/// [`Error::DestinationExists`]).
+///
+/// ```
+/// use rvsadm::Op;
+/// assert_eq!(Op::EditDest.to_string(), "edit destination");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     /// Add a service.
@@ -312,10 +336,11 @@ stable_codes! {
 /// Result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// libc's `strerror` text for an errno (what ipvsadm prints as a fallback).
+/// libc's `strerror` text for an errno (in the `Display` of
+/// [`Error::Kernel`]).
 fn libc_strerror(errno: i32) -> String {
     let s = io::Error::from_raw_os_error(errno).to_string();
-    // std appends " (os error N)"; ipvsadm prints only the libc text.
+    // std appends " (os error N)"; the variant shows the errno itself.
     match s.rfind(" (os error ") {
         Some(i) => s[..i].to_string(),
         None => s,
@@ -323,7 +348,17 @@ fn libc_strerror(errno: i32) -> String {
 }
 
 impl Error {
-    /// Map a kernel errno (positive) for a request kind to a variant.
+    /// Map a kernel errno (positive) for a request kind to a variant; an
+    /// errno with no meaning of its own for the request is
+    /// [`Error::Kernel`].
+    ///
+    /// ```
+    /// use rvsadm::{Error, Op};
+    /// let e = Error::from_kernel(Op::DelDest, 2); // ENOENT
+    /// assert!(matches!(e, Error::NoSuchDestination { op: Op::DelDest }));
+    /// let e = Error::from_kernel(Op::Flush, 3); // ESRCH
+    /// assert_eq!(e.to_string(), "flush: the kernel rejected the request: No such process (errno 3)");
+    /// ```
     pub fn from_kernel(op: Op, errno: i32) -> Error {
         use nix::libc::*;
         match (errno, op) {
@@ -406,75 +441,6 @@ impl Error {
             Error::Io(e) => e.raw_os_error(),
             Error::InvalidDocument { .. } | Error::ConnTable(_) => None,
         }
-    }
-
-    /// Exactly the text ipvsadm 1.31 prints for this failure (its
-    /// `ipvs_strerror` table for the request kind and errno, falling back to
-    /// libc's `strerror`).
-    ///
-    /// Failures that are not a kernel errno (timeouts, undecodable replies,
-    /// socket errors) are reported by ipvsadm's library as `EINVAL`, so they
-    /// give that text; a missing IPVS family gives "Protocol not available".
-    ///
-    /// ```
-    /// use rvsadm::{Error, Op};
-    /// assert_eq!(Error::from_kernel(Op::AddService, 17).ipvsadm_message(), "Service already exists");
-    /// assert_eq!(Error::from_kernel(Op::AddDest, 3).ipvsadm_message(), "Service not defined");
-    /// assert_eq!(Error::from_kernel(Op::Flush, 3).ipvsadm_message(), "No such process");
-    /// assert_eq!(Error::from_kernel(Op::AddDest, 34).ipvsadm_message(), "Numerical result out of range");
-    /// ```
-    pub fn ipvsadm_message(&self) -> String {
-        use nix::libc::*;
-        match self {
-            Error::IpvsUnavailable => return libc_strerror(ENOPROTOOPT),
-            Error::InvalidDocument { .. } => return self.to_string(),
-            Error::ConnTable(ConnError::Io { path, .. }) => {
-                return format!("cannot open file {path}")
-            }
-            Error::ConnTable(e) => return e.to_string(),
-            _ => {}
-        }
-        let (op, errno) = match (self.op(), self.errno()) {
-            (Some(op), Some(errno)) if !matches!(self, Error::Io(_)) => (op, errno),
-            _ => (Op::Connect, EINVAL),
-        };
-        ipvsadm_text(op, errno)
-    }
-}
-
-/// ipvsadm's `ipvs_strerror` for a request kind and errno.
-fn ipvsadm_text(op: Op, errno: i32) -> String {
-    use nix::libc::*;
-    // Which libipvs function ipvsadm has "current" for each request kind:
-    // flush, the service dump and getinfo leave it at the init function, so
-    // only the "any function" rows apply to them.
-    let specific: Option<&'static str> = match (op, errno) {
-        (Op::AddService, EEXIST) => Some("Service already exists"),
-        (Op::AddService | Op::EditService, ENOENT) => {
-            Some("Scheduler or persistence engine not found")
-        }
-        (Op::EditService | Op::DelService | Op::Zero | Op::ListDests | Op::GetService, ESRCH) => {
-            Some("No such service")
-        }
-        (Op::AddDest | Op::EditDest | Op::DelDest, ESRCH) => Some("Service not defined"),
-        (Op::AddDest, EEXIST) => Some("Destination already exists"),
-        (Op::EditDest | Op::DelDest, ENOENT) => Some("No such destination"),
-        (Op::StartDaemon, EEXIST) => Some("Daemon has already run"),
-        (Op::StopDaemon, ESRCH) => Some("No daemon is running"),
-        (_, EPERM) => Some("Permission denied (you must be root)"),
-        (_, EINVAL) => {
-            Some("Invalid operation.  Possibly wrong module version, address not unicast, ...")
-        }
-        (_, ENOPROTOOPT) => Some("Protocol not available"),
-        (_, ENOMEM) => Some("Memory allocation problem"),
-        (_, EOPNOTSUPP) => Some("Operation not supported with IPv6"),
-        (_, EAFNOSUPPORT) => Some("Operation not supported with specified address family"),
-        (_, EMSGSIZE) => Some("Module is wrong version"),
-        _ => None,
-    };
-    match specific {
-        Some(s) => s.to_string(),
-        None => libc_strerror(errno),
     }
 }
 
@@ -587,62 +553,6 @@ mod tests {
         assert_eq!(
             Error::from_kernel(Op::StartDaemon, ENODEV).code(),
             "no_such_device"
-        );
-    }
-
-    #[test]
-    fn ipvsadm_texts() {
-        let t = |op, e| Error::from_kernel(op, e).ipvsadm_message();
-        assert_eq!(t(Op::AddService, EEXIST), "Service already exists");
-        assert_eq!(
-            t(Op::EditService, ENOENT),
-            "Scheduler or persistence engine not found"
-        );
-        assert_eq!(t(Op::DelService, ESRCH), "No such service");
-        assert_eq!(t(Op::Zero, ESRCH), "No such service");
-        assert_eq!(t(Op::GetService, ESRCH), "No such service");
-        assert_eq!(t(Op::ListDests, ESRCH), "No such service");
-        assert_eq!(t(Op::ListServices, ESRCH), "No such process");
-        assert_eq!(t(Op::Flush, ESRCH), "No such process");
-        assert_eq!(t(Op::EditDest, ESRCH), "Service not defined");
-        assert_eq!(t(Op::AddDest, EEXIST), "Destination already exists");
-        assert_eq!(t(Op::DelDest, ENOENT), "No such destination");
-        assert_eq!(t(Op::AddDest, ENOENT), "No such file or directory");
-        assert_eq!(t(Op::StartDaemon, EEXIST), "Daemon has already run");
-        assert_eq!(t(Op::StopDaemon, ESRCH), "No daemon is running");
-        assert_eq!(
-            t(Op::AddService, EPERM),
-            "Permission denied (you must be root)"
-        );
-        assert_eq!(
-            t(Op::AddDest, EINVAL),
-            "Invalid operation.  Possibly wrong module version, address not unicast, ..."
-        );
-        assert_eq!(t(Op::AddDest, ERANGE), "Numerical result out of range");
-        assert_eq!(t(Op::StartDaemon, ENODEV), "No such device");
-        assert_eq!(t(Op::AddService, EEXIST), "Service already exists");
-        assert_eq!(
-            t(Op::Flush, EAFNOSUPPORT),
-            "Operation not supported with specified address family"
-        );
-        assert_eq!(t(Op::Flush, EMSGSIZE), "Module is wrong version");
-        assert_eq!(t(Op::Flush, ENOMEM), "Memory allocation problem");
-        assert_eq!(
-            t(Op::Flush, EOPNOTSUPP),
-            "Operation not supported with IPv6"
-        );
-        assert_eq!(t(Op::Flush, ENOPROTOOPT), "Protocol not available");
-        assert_eq!(
-            Error::IpvsUnavailable.ipvsadm_message(),
-            "Protocol not available"
-        );
-        assert_eq!(
-            Error::Timeout {
-                op: Op::Flush,
-                after: Duration::from_secs(1)
-            }
-            .ipvsadm_message(),
-            "Invalid operation.  Possibly wrong module version, address not unicast, ..."
         );
     }
 

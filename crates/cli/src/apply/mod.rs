@@ -12,20 +12,23 @@
 //! rest applied) or the table did not end as planned; 4 converged but for
 //! drains still pending.
 //!
-//! The rooms: `args` (the command line: [`FLAGS`], [`parse`], the help),
+//! The rooms: `flags` (the one table of the command line's flags:
+//! [`FLAGS`]), `args` (its parser, [`parse`], and its [`help`]),
 //! `input` (the desired state from a file: [`detect`], [`parse_rules`]),
 //! `run` (read, plan, apply, exit status: [`main`]), `report` (what is
 //! shown: one line per change), `text` and `json` (the two renderings of
 //! it).
 
 mod args;
+mod flags;
 mod input;
 mod json;
 mod report;
 mod run;
 mod text;
 
-pub use args::{parse, ApplyArgs, Flag, FlagValue, Format, FLAGS};
+pub use args::{help, parse, wants_json, ApplyArgs, Format};
+pub use flags::{flag_named, Flag, FlagId, FlagValue, FILE_HELP, FLAGS};
 pub use input::{detect, parse_rules};
 pub use run::main;
 

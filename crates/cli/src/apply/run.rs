@@ -1,7 +1,7 @@
 //! The flow of `rvsadm apply`: parse, read the input and the table, plan
 //! (and, unless `--dry-run`, apply), show, and the exit status.
 
-use super::args::{parse, HELP};
+use super::args::{help, parse, wants_json};
 use super::input::read_input;
 use super::json::ApplyDoc;
 use super::report::Shown;
@@ -23,11 +23,11 @@ pub fn main(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let json_mode = words.iter().any(|w| w == "--json" || w == "--pretty");
+    let json_mode = wants_json(words);
     let a = match parse(words) {
         Ok(Some(a)) => a,
         Ok(None) => {
-            let _ = out.write_all(HELP.as_bytes());
+            let _ = out.write_all(help().as_bytes());
             return EXIT_OK;
         }
         Err(m) => return refuse(err, json_mode, Refusal::Usage(m)),

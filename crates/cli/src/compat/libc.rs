@@ -17,9 +17,27 @@
 //! - [`inet_aton`]: `1.2.3` is `1.2.0.3`, `0x01020304` and `16909060` are
 //!   `1.2.3.4`, `010` is octal, and anything after white space is ignored;
 //! - [`pton4`]/[`inet_pton4`] and [`pton6`]/[`inet_pton6`]: `inet_pton`;
-//! - [`fgets_chunks`]: a 256-byte `fgets` buffer.
+//! - [`fgets_chunks`]: a 256-byte `fgets` buffer;
+//! - [`strerror`]: the text of an errno, ipvsadm's last resort for a
+//!   message ([`super::messages`]).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// glibc's `strerror` text for a positive `errno` (`"No such process"`
+/// for 3), as ipvsadm prints it for an errno it has no text of its own for.
+///
+/// ```
+/// use rvsadm_cli::compat::libc::strerror;
+/// assert_eq!(strerror(34), "Numerical result out of range");
+/// ```
+pub fn strerror(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    // std's text is the C library's with " (os error N)" appended.
+    match text.rfind(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
 
 /// C's `isspace` in the "C" locale.
 pub fn isspace(b: u8) -> bool {

@@ -11,6 +11,7 @@
 //! had been run on its own.
 
 use super::args::{self, Command, Failure, ListSpec, Listing};
+use super::messages::ipvsadm_message;
 use super::names::SystemNames;
 use super::render::{self, ConnOptions, DestCounters, ListFormat, ListOptions, Renderer};
 use super::restore;
@@ -72,10 +73,7 @@ impl Kernel {
 
 /// ipvsadm's message when IPVS cannot be initialised (exit 2).
 pub fn init_failure(e: Error) -> Failure {
-    let reason = match &e {
-        Error::IpvsUnavailable => "Protocol not available".to_string(),
-        other => other.ipvsadm_message(),
-    };
+    let reason = ipvsadm_message(&e);
     Failure::fail(format!(
         "Can't initialize ipvs: {reason}\nAre you sure that IP Virtual Server is built in the kernel or as module?"
     ))
@@ -149,7 +147,7 @@ fn execute(
 
 /// A kernel rejection of a change: ipvsadm's message, exit 255.
 fn rejected(io: &mut Io<'_>, e: &Error) -> i32 {
-    let _ = writeln!(io.err, "{}", e.ipvsadm_message());
+    let _ = writeln!(io.err, "{}", ipvsadm_message(e));
     EXIT_REJECTED
 }
 
@@ -188,7 +186,7 @@ fn list_options(spec: &ListSpec) -> ListOptions {
 /// A failed listing: the message (unless ipvsadm is silent), exit 1.
 fn list_failed(io: &mut Io<'_>, e: Option<&Error>) -> Outcome {
     if let Some(e) = e {
-        let _ = writeln!(io.err, "{}", e.ipvsadm_message());
+        let _ = writeln!(io.err, "{}", ipvsadm_message(e));
     }
     Outcome::Exit(1)
 }
@@ -502,12 +500,12 @@ fn flush_batch(
         match ipvs.apply_batch(&ops) {
             Ok(r) => r
                 .into_iter()
-                .map(|x| x.map_err(|e| e.ipvsadm_message()))
+                .map(|x| x.map_err(|e| ipvsadm_message(&e)))
                 .collect(),
             // The batch as a whole failed (socket error): every line
             // reports it, as each would have on its own.
             Err(e) => {
-                let msg = e.ipvsadm_message();
+                let msg = ipvsadm_message(&e);
                 ops.iter().map(|_| Err(msg.clone())).collect()
             }
         }
