@@ -2,6 +2,8 @@
 //! checked, and what happens on failure. Both configuration formats (the
 //! native TOML file and `ldirectord.cf`) are read into this one model.
 
+pub mod keepalived;
+
 use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
 use std::fmt;
 use std::net::SocketAddr;
