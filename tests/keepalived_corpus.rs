@@ -31,7 +31,9 @@ fn named<'a>(statements: &'a [Statement], keyword: &str) -> Vec<&'a Statement> {
 }
 
 fn block(s: &Statement) -> &[Statement] {
-    s.block.as_deref().unwrap_or_else(|| panic!("{} at {} has no block", s.keyword, s.at))
+    s.block
+        .as_deref()
+        .unwrap_or_else(|| panic!("{} at {} has no block", s.keyword, s.at))
 }
 
 fn corpus() -> Vec<PathBuf> {
@@ -66,7 +68,10 @@ fn every_file_is_listed_in_sources() {
     let sources = std::fs::read_to_string(dir().join("SOURCES.md")).unwrap();
     for path in corpus() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(sources.contains(&format!("`{name}`")), "{name} is not in SOURCES.md");
+        assert!(
+            sources.contains(&format!("`{name}`")),
+            "{name} is not in SOURCES.md"
+        );
     }
 }
 
@@ -84,7 +89,11 @@ fn virtual_servers_counted_by_hand() {
         ("31-linuxgateway-vrrp.conf", 0),
     ];
     for (name, n) in counts {
-        assert_eq!(named(&doc(name).statements, "virtual_server").len(), n, "{name}");
+        assert_eq!(
+            named(&doc(name).statements, "virtual_server").len(),
+            n,
+            "{name}"
+        );
     }
 }
 
@@ -100,7 +109,10 @@ fn real_servers_and_their_lines() {
     let vs = named(&d.statements, "virtual_server")[0];
     assert_eq!(vs.args, ["118.144.83.99", "80"]);
     assert_eq!(vs.at.line, 60);
-    let rs: Vec<usize> = named(block(vs), "real_server").iter().map(|r| r.at.line).collect();
+    let rs: Vec<usize> = named(block(vs), "real_server")
+        .iter()
+        .map(|r| r.at.line)
+        .collect();
     assert_eq!(rs, [67, 75]);
 }
 
@@ -120,9 +132,15 @@ fn conditional_lines_follow_the_config_id() {
     let script = |id: &str| -> Vec<String> {
         let d = read_as("17-conditional-conf.conf", id);
         let vs = named(&d.statements, "vrrp_script")[0];
-        named(block(vs), "script").iter().map(|s| s.args.join(" ")).collect()
+        named(block(vs), "script")
+            .iter()
+            .map(|s| s.args.join(" "))
+            .collect()
     };
-    assert_eq!(script("high"), ["/etc/keepalived/scripts/check_high_VI_0.sh"]);
+    assert_eq!(
+        script("high"),
+        ["/etc/keepalived/scripts/check_high_VI_0.sh"]
+    );
     assert_eq!(script("low"), ["/etc/keepalived/scripts/check_low_VI_0.sh"]);
     assert!(script("other").is_empty());
     let d = read_as("17-conditional-conf.conf", "high");

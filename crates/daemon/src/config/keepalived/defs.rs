@@ -39,7 +39,12 @@ pub struct Context<'a> {
     pub instance: &'a str,
     /// The state of `${_RANDOM}`'s generator.
     pub random: &'a mut u64,
+    /// Substitutions left for the whole file (with its includes).
+    pub budget: &'a mut usize,
 }
+
+/// Substitutions in a whole configuration before the reader gives up.
+pub const MAX_TOTAL_SUBSTITUTIONS: usize = 200_000;
 
 /// The result of substituting a line.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -244,6 +249,12 @@ impl Defs {
                      (keepalived's limit): shorten the definition or check that it does not refer to itself"
                 ));
             }
+            *ctx.budget = ctx.budget.checked_sub(1).ok_or_else(|| {
+                format!(
+                    "more than {MAX_TOTAL_SUBSTITUTIONS} substitutions in the configuration: \
+                     check for definitions or ~SEQ ranges that expand too much"
+                )
+            })?;
             if count > MAX_SUBSTITUTIONS {
                 return Err(format!(
                     "substituting ${name} never ends: a definition refers to itself; change it"
@@ -288,6 +299,7 @@ mod tests {
             pwd: "/etc/keepalived",
             instance: "lb1",
             random: &mut seed,
+            budget: &mut 10,
         };
         let mut l = line.to_string();
         let s = defs.substitute(&mut l, &mut ctx).unwrap();
@@ -369,10 +381,12 @@ mod tests {
         let mut d = Defs::default();
         d.set("A", "x$A".into(), false);
         let mut seed = 1;
+        let mut budget = MAX_TOTAL_SUBSTITUTIONS;
         let mut ctx = Context {
             pwd: "/",
             instance: "i",
             random: &mut seed,
+            budget: &mut budget,
         };
         assert!(d
             .substitute(&mut "$A".to_string(), &mut ctx)
@@ -383,6 +397,22 @@ mod tests {
             .substitute(&mut "$A".to_string(), &mut ctx)
             .unwrap_err()
             .contains("never ends"));
+    }
+
+    #[test]
+    fn the_budget_of_the_whole_file_runs_out() {
+        let mut d = Defs::default();
+        d.set("A", "a".into(), false);
+        let (mut seed, mut budget) = (1, 3);
+        let mut ctx = Context {
+            pwd: "/",
+            instance: "i",
+            random: &mut seed,
+            budget: &mut budget,
+        };
+        assert!(d.substitute(&mut "$A $A $A".to_string(), &mut ctx).is_ok());
+        let e = d.substitute(&mut "$A".to_string(), &mut ctx).unwrap_err();
+        assert!(e.contains("more than 200000 substitutions"), "{e}");
     }
 
     #[test]

@@ -23,10 +23,22 @@ pub struct Matches {
     pub braces: bool,
 }
 
+/// Brace alternatives of one pattern beyond which the reader gives up
+/// (each brace group multiplies them).
+pub const MAX_ALTERNATIVES: usize = 1024;
+
 /// Expand `pattern`, relative ones from `base`.
-pub fn expand(files: &dyn Files, base: &Path, pattern: &str) -> Matches {
+///
+/// # Errors
+/// The braces make more than [`MAX_ALTERNATIVES`] patterns.
+pub fn expand(files: &dyn Files, base: &Path, pattern: &str) -> Result<Matches, String> {
     let mut out = Matches::default();
-    let alternatives = braces(pattern);
+    let mut alternatives = Vec::new();
+    if !braces(pattern, &mut alternatives) {
+        return Err(format!(
+            "`{pattern}` expands to more than {MAX_ALTERNATIVES} names: write fewer brace alternatives"
+        ));
+    }
     out.braces = alternatives.len() > 1 || alternatives.first().is_some_and(|a| a != pattern);
     for alt in alternatives {
         let mut found = Vec::new();
@@ -41,7 +53,7 @@ pub fn expand(files: &dyn Files, base: &Path, pattern: &str) -> Matches {
         found.sort();
         out.paths.extend(found);
     }
-    out
+    Ok(out)
 }
 
 fn walk(
@@ -108,10 +120,11 @@ fn unescape(part: &str) -> String {
     out
 }
 
-/// The csh brace alternatives of `pattern`, outermost first, in written
-/// order; a `{` without its `}` is an ordinary character (glibc retries
-/// without `GLOB_BRACE`).
-pub fn braces(pattern: &str) -> Vec<String> {
+/// Add the csh brace alternatives of `pattern` to `out`, outermost first,
+/// in written order; a `{` without its `}` is an ordinary character
+/// (glibc retries without `GLOB_BRACE`). `false` when they would pass
+/// [`MAX_ALTERNATIVES`].
+pub fn braces(pattern: &str, out: &mut Vec<String>) -> bool {
     let bytes = pattern.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -122,7 +135,8 @@ pub fn braces(pattern: &str) -> Vec<String> {
         }
     }
     if i >= bytes.len() {
-        return vec![pattern.to_string()];
+        out.push(pattern.to_string());
+        return out.len() <= MAX_ALTERNATIVES;
     }
     let open = i;
     let mut depth = 0usize;
@@ -146,18 +160,17 @@ pub fn braces(pattern: &str) -> Vec<String> {
         j += 1;
     }
     let Some(close) = close else {
-        return vec![pattern.to_string()];
+        out.push(pattern.to_string());
+        return out.len() <= MAX_ALTERNATIVES;
     };
     let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
     let mut cuts = vec![open];
     cuts.extend(commas);
     cuts.push(close);
-    let mut out = Vec::new();
-    for w in cuts.windows(2) {
+    cuts.windows(2).all(|w| {
         let alt = &pattern[w[0] + 1..w[1]];
-        out.extend(braces(&format!("{head}{alt}{tail}")));
-    }
-    out
+        braces(&format!("{head}{alt}{tail}"), out)
+    })
 }
 
 /// fnmatch(3) without flags but `FNM_PERIOD`: `*`, `?`, `[...]` (`!` or
@@ -237,15 +250,26 @@ mod tests {
     use super::super::fs::Memory;
     use super::*;
 
+    fn alts(p: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        assert!(braces(p, &mut out));
+        out
+    }
+
+    #[test]
+    fn too_many_alternatives_are_refused() {
+        let fs = Memory::new();
+        let e = expand(&fs, Path::new("/"), &"{a,b}".repeat(11)).unwrap_err();
+        assert!(e.contains("more than 1024"), "{e}");
+        assert!(expand(&fs, Path::new("/"), &"{a,b}".repeat(10)).is_ok());
+    }
+
     #[test]
     fn braces_expand_in_written_order_and_nest() {
-        assert_eq!(braces("a{b,c}d"), ["abd", "acd"]);
-        assert_eq!(
-            braces("{x/{,cat,dog},bar}"),
-            ["x/", "x/cat", "x/dog", "bar"]
-        );
-        assert_eq!(braces("a{b"), ["a{b"]);
-        assert_eq!(braces("a\\{b,c}"), ["a\\{b,c}"]);
+        assert_eq!(alts("a{b,c}d"), ["abd", "acd"]);
+        assert_eq!(alts("{x/{,cat,dog},bar}"), ["x/", "x/cat", "x/dog", "bar"]);
+        assert_eq!(alts("a{b"), ["a{b"]);
+        assert_eq!(alts("a\\{b,c}"), ["a\\{b,c}"]);
     }
 
     #[test]
@@ -271,7 +295,7 @@ mod tests {
             .with("/k/conf.d/a.conf", "")
             .with("/k/conf.d/z.txt", "")
             .with("/k/other/c.conf", "");
-        let m = expand(&fs, Path::new("/k"), "{other,conf.d}/*.conf");
+        let m = expand(&fs, Path::new("/k"), "{other,conf.d}/*.conf").unwrap();
         let names: Vec<_> = m.paths.iter().map(|(p, _)| p.to_str().unwrap()).collect();
         assert_eq!(
             names,
@@ -283,13 +307,13 @@ mod tests {
     #[test]
     fn missing_names_and_directories_are_told() {
         let fs = Memory::new().with("/k/a.conf", "");
-        let m = expand(&fs, Path::new("/k"), "nope.conf");
+        let m = expand(&fs, Path::new("/k"), "nope.conf").unwrap();
         assert!(m.paths.is_empty() && m.missing && !m.wildcards);
-        let m = expand(&fs, Path::new("/k"), "/nodir/*.conf");
+        let m = expand(&fs, Path::new("/k"), "/nodir/*.conf").unwrap();
         assert!(m.paths.is_empty() && m.missing && m.wildcards);
-        let m = expand(&fs, Path::new("/k"), "*.none");
+        let m = expand(&fs, Path::new("/k"), "*.none").unwrap();
         assert!(m.paths.is_empty() && !m.missing && m.wildcards);
-        let m = expand(&fs, Path::new("/"), "k");
+        let m = expand(&fs, Path::new("/"), "k").unwrap();
         assert_eq!(m.paths, [(PathBuf::from("/k"), true)]);
     }
 }

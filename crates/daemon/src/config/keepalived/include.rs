@@ -129,15 +129,16 @@ impl IncludeCheck {
             return Ok(());
         }
         for (i, word) in options.iter().enumerate() {
-            let (op, name) =
-                match word.as_bytes().first() {
-                    Some(b'+') => (Some(true), &word[1..]),
-                    Some(b'-') => (Some(false), &word[1..]),
-                    _ if i > 0 => return Err(format!(
+            let (op, name) = match word.as_bytes().first() {
+                Some(b'+') => (Some(true), &word[1..]),
+                Some(b'-') => (Some(false), &word[1..]),
+                _ if i > 0 => {
+                    return Err(format!(
                         "duplicate include_check `{word}`: only the first may be without + or -"
-                    )),
-                    _ => (None, word.as_str()),
-                };
+                    ))
+                }
+                _ => (None, word.as_str()),
+            };
             let check = match name {
                 "read" | "readable" => Check::Readable,
                 "match" => Check::Match,
@@ -189,8 +190,11 @@ fn problem(check: Check, message: String) -> Problem {
 /// Expand `pattern` from `base` and open what it matches, as keepalived
 /// does: directories and files that are not regular, or executable, or
 /// unreadable, are skipped.
-pub fn open(files: &dyn Files, base: &Path, pattern: &str) -> Opened {
-    let m = glob::expand(files, base, pattern);
+///
+/// # Errors
+/// A pattern with too many brace alternatives.
+pub fn open(files: &dyn Files, base: &Path, pattern: &str) -> Result<Opened, String> {
+    let m = glob::expand(files, base, pattern)?;
     let mut out = Opened::default();
     if m.paths.is_empty() {
         if m.missing {
@@ -203,7 +207,7 @@ pub fn open(files: &dyn Files, base: &Path, pattern: &str) -> Opened {
                 format!("no file matches `{pattern}`"),
             ));
         }
-        return out;
+        return Ok(out);
     }
     if m.missing {
         out.problems.push(problem(
@@ -231,7 +235,7 @@ pub fn open(files: &dyn Files, base: &Path, pattern: &str) -> Opened {
             )),
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -290,26 +294,26 @@ mod tests {
         let fs = Memory::new()
             .with("/k/a.conf", "x")
             .with("/k/d/b.conf", "y");
-        let o = open(&fs, Path::new("/k"), "a.conf");
+        let o = open(&fs, Path::new("/k"), "a.conf").unwrap();
         assert_eq!(o.files, [(PathBuf::from("/k/a.conf"), b"x".to_vec())]);
         assert!(o.problems.is_empty());
         assert_eq!(
-            open(&fs, Path::new("/k"), "nope").problems[0].check,
+            open(&fs, Path::new("/k"), "nope").unwrap().problems[0].check,
             Check::Match
         );
         assert_eq!(
-            open(&fs, Path::new("/k"), "*.none").problems[0].check,
+            open(&fs, Path::new("/k"), "*.none").unwrap().problems[0].check,
             Check::Wildcard
         );
         assert_eq!(
-            open(&fs, Path::new("/k"), "{a,c}.conf").problems[0].check,
+            open(&fs, Path::new("/k"), "{a,c}.conf").unwrap().problems[0].check,
             Check::Brace
         );
         assert_eq!(
-            open(&fs, Path::new("/k"), "{b,c}.conf").problems[0].check,
+            open(&fs, Path::new("/k"), "{b,c}.conf").unwrap().problems[0].check,
             Check::Brace
         );
-        let o = open(&fs, Path::new("/k"), "*");
+        let o = open(&fs, Path::new("/k"), "*").unwrap();
         assert_eq!(o.files.len(), 1);
         assert_eq!(o.problems[0].check, Check::Readable);
         assert!(o.problems[0].message.contains("directory"));

@@ -5,7 +5,7 @@
 //! too), `~SEQ` lines, substitution, `include`, and every `{` and `}` on a
 //! line of its own.
 
-use super::defs::{parse_definition, Context, Defs};
+use super::defs::{self, parse_definition, Context, Defs};
 use super::include::{self, IncludeCheck};
 use super::lines;
 use super::seq::{self, Seq};
@@ -57,6 +57,7 @@ pub struct Reader<'a> {
     defining: Option<String>,
     check: IncludeCheck,
     random: u64,
+    budget: usize,
     expanded: usize,
     /// Every file read, in order.
     pub read: Vec<PathBuf>,
@@ -93,6 +94,7 @@ impl<'a> Reader<'a> {
             defining: None,
             check: options.include_check,
             random: options.random_seed | 1,
+            budget: defs::MAX_TOTAL_SUBSTITUTIONS,
             expanded: 0,
             read: Vec::new(),
             notes: Vec::new(),
@@ -107,7 +109,7 @@ impl<'a> Reader<'a> {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let opened = include::open(files, &base, &escape(&name));
+        let opened = include::open(files, &base, &escape(&name)).map_err(|m| err(&at, m))?;
         if let Some(p) = opened.problems.first() {
             return Err(err(
                 &at,
@@ -365,6 +367,7 @@ impl<'a> Reader<'a> {
             pwd: &pwd,
             instance: &self.options.config_id,
             random: &mut self.random,
+            budget: &mut self.budget,
         };
         let sub = self
             .defs
@@ -404,6 +407,7 @@ impl<'a> Reader<'a> {
             pwd: &pwd,
             instance: &self.options.config_id,
             random: &mut self.random,
+            budget: &mut self.budget,
         };
         let sub = self
             .defs
@@ -431,7 +435,7 @@ impl<'a> Reader<'a> {
             .stack
             .last()
             .map_or_else(|| PathBuf::from("."), |o| o.dir.clone());
-        let opened = include::open(self.files, &dir, pattern);
+        let opened = include::open(self.files, &dir, pattern).map_err(|m| err(at, m))?;
         for p in opened.problems {
             if checks.has(p.check) {
                 return Err(err(
