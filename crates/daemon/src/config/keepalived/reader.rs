@@ -216,6 +216,12 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let raw = raw.trim_end_matches(['\r', '\n']);
+            if raw.len() > defs::MAX_LINE {
+                return Err(err(&at, format!(
+                    "line longer than {} characters: keepalived reads it as several lines; split it",
+                    defs::MAX_LINE
+                )));
+            }
             if raw.contains('\0') {
                 return Err(err(&at, "a NUL byte in the line: remove it"));
             }

@@ -404,6 +404,14 @@ fn a_missing_main_file_is_an_error() {
 }
 
 #[test]
+fn lines_longer_than_keepalived_reads_are_errors() {
+    let ok = format!("a {}\n", "x".repeat(1021));
+    assert_eq!(doc(&ok).statements[0].args[0].len(), 1021);
+    let long = format!("a\nb {}\n", "x".repeat(1022));
+    assert!(error(&long).starts_with(&format!("{MAIN}:2: line longer than 1023 characters")));
+}
+
+#[test]
 fn not_utf8_names_the_line() {
     let fs = Memory::new().with(MAIN, b"a\nb\n\xff\n".to_vec());
     assert_eq!(doc_with(&fs, &opts()).unwrap_err().at.line, 3);
