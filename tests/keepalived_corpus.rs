@@ -54,7 +54,7 @@ fn every_collected_file_reads() {
     for path in &files {
         match read(path, &options("lb1")) {
             Ok(doc) => {
-                assert_eq!(doc.files, [path.clone()]);
+                assert_eq!(doc.files, std::slice::from_ref(path));
                 assert!(!doc.statements.is_empty(), "{}", path.display());
             }
             Err(e) => failures.push(e.to_string()),
