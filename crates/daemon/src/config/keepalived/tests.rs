@@ -470,3 +470,22 @@ fn on_disk_pwd_is_the_physical_directory() {
     assert_eq!(d.statements[0].args, [real.to_string_lossy().into_owned()]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_default_config_id_is_the_host_name_up_to_its_first_dot() {
+    let host = nix::sys::utsname::uname()
+        .unwrap()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    let id = Options::default().config_id;
+    assert_eq!(id, host.split('.').next().unwrap());
+    assert!(!id.contains('.'));
+    assert_eq!(Options::default().include_check, IncludeCheck::default());
+}
+
+#[test]
+fn lines_starting_with_a_tilde_are_kept_as_written() {
+    let d = doc("$X=1\n~other $X\n");
+    assert_eq!(flat(&d.statements), "~other $X");
+}
