@@ -13,6 +13,8 @@ pub mod ldirectord;
 pub mod native;
 mod validate;
 
+pub mod keepalived;
+
 use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
 use std::fmt;
 use std::hash::{Hash, Hasher};

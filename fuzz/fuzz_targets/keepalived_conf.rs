@@ -1,0 +1,27 @@
+//! Fuzz the keepalived.conf front end (comments, quotes, braces, includes
+//! and their globs, `@` lines, `$` definitions, `~SEQ`): any bytes as the
+//! main file give statements or an error with a file and a line, never a
+//! panic or a hang. The input is also on disk twice, in memory, under
+//! names its includes can reach (loops, globs, braces).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rvsadmd::config::keepalived::{read_from, IncludeCheck, Memory, Options};
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let fs = Memory::new()
+        .with("/k/keepalived.conf", data)
+        .with("/k/conf.d/a.conf", data)
+        .with("/k/conf.d/b.conf", "$A=1\nreal_server 10.0.0.${A} 80 {\n weight $A\n}\n")
+        .with("/k/rs.conf", "}\n");
+    let options = Options {
+        config_id: "lb1".into(),
+        include_check: IncludeCheck::default(),
+        random_seed: 1,
+    };
+    match read_from(&fs, Path::new("/k/keepalived.conf"), &options) {
+        Ok(doc) => assert!(!doc.files.is_empty()),
+        Err(e) => assert!(!e.at.file.as_os_str().is_empty() && !e.message.is_empty()),
+    }
+});
