@@ -368,17 +368,7 @@ impl<'a> Reader<'a> {
     }
 
     fn substitute(&mut self, text: &mut String, at: &Location) -> Result<bool, ConfigError> {
-        let pwd = self.pwd();
-        let mut ctx = Context {
-            pwd: &pwd,
-            instance: &self.options.config_id,
-            random: &mut self.random,
-            budget: &mut self.budget,
-        };
-        let sub = self
-            .defs
-            .substitute(text, &mut ctx)
-            .map_err(|m| err(at, m))?;
+        let sub = self.expand(text, at)?;
         for name in sub.undefined {
             let note = Note {
                 at: at.clone(),
@@ -396,18 +386,14 @@ impl<'a> Reader<'a> {
         Ok(sub.changed)
     }
 
-    /// `${_PWD}`: the directory of the file being read.
-    fn pwd(&self) -> String {
-        let dir = self
-            .stack
-            .last()
-            .map_or_else(|| PathBuf::from("."), |o| o.dir.clone());
-        self.files.real_dir(&dir).to_string_lossy().into_owned()
-    }
-
-    fn sequence(&mut self, text: &str, at: &Location) -> Result<(), ConfigError> {
-        let head = seq::head(text).map_err(|m| err(at, m))?;
-        let mut params = head.params.to_string();
+    /// The definitions substituted in `text` (with `${_PWD}`,
+    /// `${_INSTANCE}`, `${_RANDOM}` and the file's budget): what both a line
+    /// and a `~SEQ` parameter list go through.
+    fn expand(
+        &mut self,
+        text: &mut String,
+        at: &Location,
+    ) -> Result<defs::Substituted, ConfigError> {
         let pwd = self.pwd();
         let mut ctx = Context {
             pwd: &pwd,
@@ -415,10 +401,28 @@ impl<'a> Reader<'a> {
             random: &mut self.random,
             budget: &mut self.budget,
         };
-        let sub = self
-            .defs
-            .substitute(&mut params, &mut ctx)
-            .map_err(|m| err(at, m))?;
+        self.defs.substitute(text, &mut ctx).map_err(|m| err(at, m))
+    }
+
+    /// The directory of the file being read (relative paths start there).
+    fn current_dir(&self) -> PathBuf {
+        self.stack
+            .last()
+            .map_or_else(|| PathBuf::from("."), |o| o.dir.clone())
+    }
+
+    /// `${_PWD}`: the directory of the file being read.
+    fn pwd(&self) -> String {
+        self.files
+            .real_dir(&self.current_dir())
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn sequence(&mut self, text: &str, at: &Location) -> Result<(), ConfigError> {
+        let head = seq::head(text).map_err(|m| err(at, m))?;
+        let mut params = head.params.to_string();
+        let sub = self.expand(&mut params, at)?;
         if !sub.more.is_empty() {
             return Err(err(
                 at,
@@ -437,10 +441,7 @@ impl<'a> Reader<'a> {
         at: &Location,
     ) -> Result<(), ConfigError> {
         let checks = self.check.union(IncludeCheck::variant(variant));
-        let dir = self
-            .stack
-            .last()
-            .map_or_else(|| PathBuf::from("."), |o| o.dir.clone());
+        let dir = self.current_dir();
         let opened = include::open(self.files, &dir, pattern).map_err(|m| err(at, m))?;
         for p in opened.problems {
             if checks.has(p.check) {
