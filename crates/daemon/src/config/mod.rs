@@ -14,13 +14,13 @@ pub mod native;
 mod validate;
 
 pub mod keepalived;
+mod probes;
+
+pub use probes::*;
 
 use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
 use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Where something was written: file and line, for messages.
@@ -181,133 +181,6 @@ pub struct Check {
     pub rise: u32,
     /// Failures in a row that make a healthy destination down.
     pub fall: u32,
-}
-
-/// What a check does.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Probe {
-    /// A TCP connection is accepted (then closed).
-    Tcp {
-        /// Where to connect.
-        target: SocketAddr,
-    },
-    /// An HTTP request is answered as expected.
-    Http(HttpProbe),
-    /// A program exits 0 (up), 1 (down) or, with `dynamic`, 2-255 (up,
-    /// weight = code - 2; without `dynamic` any code but 0 is down).
-    Exec {
-        /// The program and its arguments (no shell).
-        argv: Vec<String>,
-        /// Environment variables added for it (the addresses).
-        env: Vec<(String, String)>,
-        /// Exit codes 2-255 set the weight (keepalived's `misc_dynamic`).
-        dynamic: bool,
-    },
-    /// Always up (ldirectord's `checktype = on`).
-    Up,
-    /// Always down (native `type = "off"`).
-    Down,
-    /// Never checked: the table keeps what it has (ldirectord's
-    /// `checktype = off`).
-    Unchecked,
-}
-
-/// An HTTP or HTTPS check.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct HttpProbe {
-    /// Where to connect.
-    pub target: SocketAddr,
-    /// HTTPS instead of HTTP.
-    pub tls: bool,
-    /// With `tls`: verify the server's certificate and name.
-    pub verify: bool,
-    /// `GET`, `HEAD` ...
-    pub method: String,
-    /// The request target, starting with `/`.
-    pub path: String,
-    /// The `Host` header (and TLS server name); `None`: the address.
-    pub host: Option<String>,
-    /// Status codes that count as up, as inclusive ranges.
-    pub status: Vec<(u16, u16)>,
-    /// What the body must contain.
-    pub expect: Option<Expect>,
-}
-
-/// What a response body must hold.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Expect {
-    /// This text, anywhere.
-    Text(String),
-    /// A match of this regular expression (Rust `regex` syntax, close to
-    /// Perl's for what health checks use).
-    Regex(Pattern),
-}
-
-/// A regular expression compiled when the configuration is read. Two
-/// patterns are equal (and hash and print) as their text; clones share
-/// one compiled expression.
-///
-/// ```
-/// use rvsadmd::config::Pattern;
-/// let p = Pattern::new("^up [0-9]+$").unwrap();
-/// assert!(p.is_match("up 12") && !p.is_match("down"));
-/// assert_eq!(p, Pattern::new("^up [0-9]+$").unwrap());
-/// assert!(Pattern::new("(").is_err());
-/// ```
-#[derive(Clone)]
-pub struct Pattern(Arc<regex::Regex>);
-
-impl Pattern {
-    /// `text` compiled.
-    pub fn new(text: &str) -> Result<Self, regex::Error> {
-        regex::Regex::new(text).map(|re| Pattern(Arc::new(re)))
-    }
-
-    /// The text it was compiled from.
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-
-    /// Whether `haystack` holds a match.
-    pub fn is_match(&self, haystack: &str) -> bool {
-        self.0.is_match(haystack)
-    }
-}
-
-impl PartialEq for Pattern {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Pattern {}
-
-impl Hash for Pattern {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl fmt::Debug for Pattern {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl Probe {
-    /// A short word for status output: `tcp`, `http`, `https`, `exec`,
-    /// `on`, `off`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Probe::Tcp { .. } => "tcp",
-            Probe::Http(h) if h.tls => "https",
-            Probe::Http(_) => "http",
-            Probe::Exec { .. } => "exec",
-            Probe::Up => "on",
-            Probe::Down => "off",
-            Probe::Unchecked => "none",
-        }
-    }
 }
 
 /// Parse a duration: seconds as a number (`2`, `0.5`), or a number with

@@ -7,7 +7,7 @@ use super::lines::Section;
 use super::service::{is_udp, port_of};
 use super::words::{number, service_of_port, service_port, unquote};
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Expect, HttpProbe, Location, Probe};
+use crate::config::{Check, ConfigError, Expect, HttpProbe, Location, Probe, TcpClose, UrlCheck};
 use rvsadm::model::ServiceKey;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -191,7 +191,7 @@ impl<'a> CheckPlan<'a> {
                 if is_udp(self.key) {
                     return Err(self.bad("checktype connect on a udp virtual is a ping in ldirectord, which rvsadmd does not run".into()));
                 }
-                (Probe::Tcp { target }, t.checktimeout)
+                (Probe::Tcp { target, close: TcpClose::Reset }, t.checktimeout)
             }
             "negotiate" => (self.negotiate(target, req, recv, patterns)?, t.negotiatetimeout),
             "external" => (self.external(real), t.checktimeout),
@@ -245,10 +245,11 @@ impl<'a> CheckPlan<'a> {
                     // means nothing.)
                     verify: self.service != "https",
                     method: self.method.clone(),
-                    path: req.to_string(),
-                    host: self.virtualhost.clone(),
-                    status: vec![(200, 299)],
-                    expect,
+                    urls: vec![UrlCheck {
+                        host: self.virtualhost.clone(),
+                        expect,
+                        ..UrlCheck::new(req)
+                    }],
                 }))
             }
             other => Err(self.bad(format!(
@@ -286,6 +287,7 @@ impl<'a> CheckPlan<'a> {
             ],
             env: Vec::new(),
             dynamic: false,
+            run_as: None,
         }
     }
 }

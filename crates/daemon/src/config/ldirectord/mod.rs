@@ -122,7 +122,7 @@ mod tests {
             panic!()
         };
         assert_eq!(h.target, "10.0.0.2:8080".parse().unwrap());
-        assert_eq!(h.path, "/");
+        assert_eq!(h.urls[0].path, "/");
         assert_eq!(v.checks[1].timeout.as_secs(), 30);
         assert_eq!(v.checks[1].interval.as_secs(), 10);
     }
@@ -155,7 +155,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            h.expect,
+            h.urls[0].expect,
             Some(Expect::Regex(Pattern::new("two  spaces").unwrap()))
         );
         assert_eq!(c.services[0].spec.destinations[0].config.weight.get(), 2);
@@ -169,7 +169,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (h.path.as_str(), h.expect.clone()),
+            (h.urls[0].path.as_str(), h.urls[0].expect.clone()),
             ("/h", Some(Expect::Regex(Pattern::new("ok").unwrap())))
         );
     }

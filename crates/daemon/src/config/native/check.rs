@@ -1,16 +1,19 @@
 //! One destination's check, from its merged `check` table.
 
 use super::doc::{CheckDoc, DurationDoc, StatusDoc};
+use super::kinds;
 use crate::config::validate::Patterns;
-use crate::config::{parse_duration, seconds, Check, Expect, HttpProbe, Probe};
+use crate::config::{parse_duration, seconds, Check, Probe};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The check of one destination (`dest`, of service `service`) from its
-/// merged table; patterns compiled through `patterns`.
+/// The check of one destination (`dest`, of service `service`, at
+/// configured weight `weight`) from its merged table; patterns compiled
+/// through `patterns`.
 pub(super) fn check_of(
     c: &CheckDoc,
     dest: SocketAddr,
+    weight: u32,
     service: &str,
     patterns: &mut Patterns,
 ) -> Result<Check, String> {
@@ -21,13 +24,38 @@ pub(super) fn check_of(
     let kind = c.kind.as_deref().unwrap_or("tcp");
     let probe = match kind {
         "tcp" => {
-            only(c, kind, &[])?;
-            Probe::Tcp { target }
+            only(c, kind, &["close"])?;
+            Probe::Tcp {
+                target,
+                close: kinds::close_of(c.close.as_deref())?,
+            }
         }
-        "http" | "https" => Probe::Http(http_of(c, kind, target, patterns)?),
+        "http" | "https" => Probe::Http(kinds::http_of(c, kind, target, patterns)?),
         "exec" => {
-            only(c, kind, &["argv"])?;
-            exec_of(c, service, target)?
+            only(c, kind, &["argv", "dynamic", "user", "group"])?;
+            kinds::exec_of(c, service, target)?
+        }
+        "smtp" => {
+            only(c, kind, &["helo"])?;
+            kinds::smtp_of(c, target)?
+        }
+        "dns" => {
+            only(c, kind, &["query_type", "name"])?;
+            kinds::dns_of(c, target)?
+        }
+        "udp" => {
+            only(c, kind, &["payload", "require_reply"])?;
+            kinds::udp_of(c, target)?
+        }
+        "ping" => {
+            only(c, kind, &[])?;
+            no_port(c, kind)?;
+            Probe::Ping { target: dest.ip() }
+        }
+        "file" => {
+            only(c, kind, &["file", "weight", "reverse", "dynamic"])?;
+            no_port(c, kind)?;
+            kinds::file_of(c, weight)?
         }
         "on" => {
             only(c, kind, &[])?;
@@ -41,11 +69,7 @@ pub(super) fn check_of(
             only(c, kind, &[])?;
             Probe::Unchecked
         }
-        other => {
-            return Err(format!(
-                "unknown check type `{other}` (tcp, http, exec, on, off, none)"
-            ))
-        }
+        other => return Err(format!("unknown check type `{other}` ({KINDS})")),
     };
     Ok(Check {
         probe,
@@ -54,6 +78,17 @@ pub(super) fn check_of(
         rise,
         fall,
     })
+}
+
+/// The check types, as an error lists them.
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, udp, ping, file, on, off, none";
+
+/// Refuses `port` on a check that probes no port.
+fn no_port(c: &CheckDoc, kind: &str) -> Result<(), String> {
+    match c.port {
+        Some(_) => Err(format!("`port` does not apply to a {kind} check")),
+        None => Ok(()),
+    }
 }
 
 /// Interval (5 s unless given) and timeout (3 s, at most the interval,
@@ -86,7 +121,7 @@ fn count(v: Option<i64>, what: &str) -> Result<u32, String> {
 
 /// Refuses a field set in `c` that a `kind` check does not take (those
 /// in `allowed` it takes).
-fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), String> {
+pub(super) fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), String> {
     let set = [
         ("method", c.method.is_some()),
         ("path", c.path.is_some()),
@@ -96,92 +131,25 @@ fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), String> {
         ("regex", c.regex.is_some()),
         ("verify", c.verify.is_some()),
         ("argv", c.argv.is_some()),
+        ("close", c.close.is_some()),
+        ("urls", c.urls.is_some()),
+        ("digest", c.digest.is_some()),
+        ("helo", c.helo.is_some()),
+        ("query_type", c.query_type.is_some()),
+        ("name", c.name.is_some()),
+        ("payload", c.payload.is_some()),
+        ("require_reply", c.require_reply.is_some()),
+        ("file", c.file.is_some()),
+        ("weight", c.weight.is_some()),
+        ("reverse", c.reverse.is_some()),
+        ("dynamic", c.dynamic.is_some()),
+        ("user", c.user.is_some()),
+        ("group", c.group.is_some()),
     ];
     match set.iter().find(|(name, on)| *on && !allowed.contains(name)) {
         Some((name, _)) => Err(format!("`{name}` does not apply to a {kind} check")),
         None => Ok(()),
     }
-}
-
-/// An `http` or `https` check.
-fn http_of(
-    c: &CheckDoc,
-    kind: &str,
-    target: SocketAddr,
-    patterns: &mut Patterns,
-) -> Result<HttpProbe, String> {
-    only(
-        c,
-        kind,
-        &[
-            "method", "path", "host", "status", "expect", "regex", "verify",
-        ],
-    )?;
-    if kind == "http" && c.verify.is_some() {
-        return Err("`verify` applies to https checks".into());
-    }
-    let expect = match (&c.expect, &c.regex) {
-        (Some(_), Some(_)) => return Err("give `expect` (text) or `regex`, not both".into()),
-        (Some(t), None) => Some(Expect::Text(t.clone())),
-        (None, Some(r)) => Some(Expect::Regex(
-            patterns.compile(r).map_err(|e| format!("regex: {e}"))?,
-        )),
-        (None, None) => None,
-    };
-    let path = c.path.clone().unwrap_or_else(|| "/".into());
-    if !path.starts_with('/') || path.contains(char::is_whitespace) {
-        return Err(format!(
-            "path: `{path}` must start with / and hold no white space"
-        ));
-    }
-    let method = c.method.clone().unwrap_or_else(|| "GET".into());
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(format!("method: `{method}` is not an HTTP method"));
-    }
-    if let Some(h) = &c.host {
-        if h.is_empty() || h.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
-            return Err(format!("host: `{h}` is not a host name"));
-        }
-    }
-    let status = match &c.status {
-        Some(v) if !v.is_empty() => v.iter().map(status_of).collect::<Result<_, _>>()?,
-        Some(_) => return Err("status: give at least one code".into()),
-        None => vec![(200, 299)],
-    };
-    Ok(HttpProbe {
-        target,
-        tls: kind == "https",
-        verify: c.verify.unwrap_or(true),
-        method,
-        path,
-        host: c.host.clone(),
-        status,
-        expect,
-    })
-}
-
-/// An `exec` check: the program, and the environment naming what it
-/// checks.
-fn exec_of(c: &CheckDoc, service: &str, target: SocketAddr) -> Result<Probe, String> {
-    let argv = c.argv.clone().unwrap_or_default();
-    if argv.first().map_or(true, |p| p.is_empty()) {
-        return Err("argv: give the program and its arguments".into());
-    }
-    Ok(Probe::Exec {
-        argv,
-        env: exec_env(service, target),
-        dynamic: true,
-    })
-}
-
-/// The environment an exec check gets: the service, and the address and
-/// port it is to check.
-fn exec_env(service: &str, target: SocketAddr) -> Vec<(String, String)> {
-    vec![
-        ("RVSADMD_SERVICE".into(), service.to_string()),
-        ("RVSADMD_ADDRESS".into(), target.ip().to_string()),
-        ("RVSADMD_PORT".into(), target.port().to_string()),
-    ]
 }
 
 fn duration_of(d: &DurationDoc, what: &str) -> Result<Duration, String> {
@@ -193,7 +161,7 @@ fn duration_of(d: &DurationDoc, what: &str) -> Result<Duration, String> {
     }
 }
 
-fn status_of(s: &StatusDoc) -> Result<(u16, u16), String> {
+pub(super) fn status_of(s: &StatusDoc) -> Result<(u16, u16), String> {
     let code = |v: i64| -> Result<u16, String> {
         u16::try_from(v)
             .ok()

@@ -100,6 +100,50 @@ pub(super) struct CheckDoc {
     pub(super) regex: Option<String>,
     pub(super) verify: Option<bool>,
     pub(super) argv: Option<Vec<String>>,
+    /// TCP: `reset` or `graceful`.
+    pub(super) close: Option<String>,
+    /// HTTP: several URLs, each with its own path and expectations.
+    pub(super) urls: Option<Vec<UrlDoc>>,
+    /// HTTP: the body's MD5 in hex.
+    pub(super) digest: Option<String>,
+    /// SMTP: the HELO name.
+    pub(super) helo: Option<String>,
+    /// DNS: the record type asked for, and the name.
+    pub(super) query_type: Option<String>,
+    pub(super) name: Option<String>,
+    /// UDP: what is sent (hex), and whether (or what) must come back.
+    pub(super) payload: Option<String>,
+    pub(super) require_reply: Option<ReplyDoc>,
+    /// FILE: the file, its factor, its sense, and whether it sets the
+    /// weight (`dynamic` also for exec).
+    pub(super) file: Option<String>,
+    pub(super) weight: Option<i64>,
+    pub(super) reverse: Option<bool>,
+    pub(super) dynamic: Option<bool>,
+    /// Exec: run as this user and group.
+    pub(super) user: Option<String>,
+    pub(super) group: Option<String>,
+}
+
+/// One URL of an HTTP check's `urls`.
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UrlDoc {
+    pub(super) path: Option<String>,
+    pub(super) host: Option<String>,
+    pub(super) status: Option<Vec<StatusDoc>>,
+    pub(super) expect: Option<String>,
+    pub(super) regex: Option<String>,
+    pub(super) digest: Option<String>,
+}
+
+/// A UDP check's `require_reply`: `true` (any reply) or the bytes it
+/// must start with (hex, `x` for any 4 bits).
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+pub(super) enum ReplyDoc {
+    Any(bool),
+    Bytes(String),
 }
 
 impl CheckDoc {
@@ -145,6 +189,20 @@ impl CheckDoc {
             regex: pick(&self.regex, &over.regex),
             verify: pick(&self.verify, &over.verify),
             argv: pick(&self.argv, &over.argv),
+            close: pick(&self.close, &over.close),
+            urls: pick(&self.urls, &over.urls),
+            digest: pick(&self.digest, &over.digest),
+            helo: pick(&self.helo, &over.helo),
+            query_type: pick(&self.query_type, &over.query_type),
+            name: pick(&self.name, &over.name),
+            payload: pick(&self.payload, &over.payload),
+            require_reply: pick(&self.require_reply, &over.require_reply),
+            file: pick(&self.file, &over.file),
+            weight: pick(&self.weight, &over.weight),
+            reverse: pick(&self.reverse, &over.reverse),
+            dynamic: pick(&self.dynamic, &over.dynamic),
+            user: pick(&self.user, &over.user),
+            group: pick(&self.group, &over.group),
         }
     }
 }

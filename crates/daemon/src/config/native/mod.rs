@@ -32,6 +32,7 @@
 
 mod check;
 mod doc;
+mod kinds;
 mod lines;
 mod service;
 mod write;
@@ -142,14 +143,15 @@ check = { type = "tcp", port = 81, path = "/x" }
         let Probe::Http(h) = &v.checks[0].probe else {
             panic!("{:?}", v.checks[0])
         };
-        assert_eq!(h.status, vec![(200, 200), (300, 302)]);
-        assert_eq!(h.path, "/h");
+        assert_eq!(h.urls[0].status, vec![(200, 200), (300, 302)]);
+        assert_eq!(h.urls[0].path, "/h");
         assert_eq!(v.checks[0].fall, 3);
         assert_eq!(v.checks[0].interval.as_secs(), 2);
         assert_eq!(
             v.checks[1].probe,
             Probe::Tcp {
-                target: "10.0.0.2:81".parse().unwrap()
+                target: "10.0.0.2:81".parse().unwrap(),
+                close: crate::config::TcpClose::Reset,
             }
         );
         assert_eq!(v.manual, Manual::Adopt);
@@ -169,8 +171,8 @@ check = { type = "tcp", port = 81, path = "/x" }
         assert!(e.message.contains("duplicate service"), "{e}");
         let e = p("[[services]]\nfwmark = 0\n").unwrap_err();
         assert!(e.message.contains("fwmark"), "{e}");
-        let e = p("[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\ncheck = { type = \"smtp\" }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n").unwrap_err();
-        assert!(e.message.contains("unknown check type `smtp`"), "{e}");
+        let e = p("[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\ncheck = { type = \"pigeon\" }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n").unwrap_err();
+        assert!(e.message.contains("unknown check type `pigeon`"), "{e}");
         assert_eq!(e.at.line, 6);
     }
 

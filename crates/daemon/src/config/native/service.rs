@@ -112,8 +112,12 @@ fn checks_of(
         let dd = d.get_ref();
         let c = svc_check.merged(&dd.check);
         let target = SocketAddr::new(dd.address, dd.port);
+        let weight = spec
+            .destinations
+            .get(j)
+            .map_or(1, |d| d.config.weight.get());
         checks.push(
-            check_of(&c, target, &service, patterns)
+            check_of(&c, target, weight, &service, patterns)
                 .map_err(|m| from.bad(dline, format!("{path}.destinations[{j}].check: {m}")))?,
         );
     }

@@ -2,7 +2,10 @@
 //! import-ldirectord`): what [`parse`](super::parse) reads back to the
 //! same services, checks and policies.
 
-use crate::config::{Check, Config, Expect, Format, Manual, OnFailure, OnStop, Probe, Virtual};
+use crate::config::{
+    dns_type_text, Check, Config, Expect, Format, HttpProbe, Manual, OnFailure, OnStop, Probe,
+    TcpClose, UrlCheck, Virtual,
+};
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{DestSpec, Family, ForwardMethod};
 use std::net::SocketAddr;
@@ -62,62 +65,134 @@ fn dest_fields(d: &DestSpec) -> Vec<String> {
 }
 
 fn check_fields(c: &Check, dest: SocketAddr) -> Vec<String> {
-    let mut f = Vec::new();
+    let mut f = probe_fields(&c.probe, dest);
+    f.push(format!("interval = {}", secs(c.interval)));
+    f.push(format!("timeout = {}", secs(c.timeout)));
+    f.push(format!("rise = {}", c.rise));
+    f.push(format!("fall = {}", c.fall));
+    f
+}
+
+/// A check's `type` and the keys of its type.
+fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
+    let mut f = vec![format!("type = {}", q(p.kind()))];
     let port = |f: &mut Vec<String>, t: SocketAddr| {
         if t.port() != dest.port() {
             f.push(format!("port = {}", t.port()));
         }
     };
-    match &c.probe {
-        Probe::Tcp { target } => {
-            f.push("type = \"tcp\"".into());
+    match p {
+        Probe::Tcp { target, close } => {
             port(&mut f, *target);
+            if *close != TcpClose::default() {
+                f.push(format!("close = {}", q(close.name())));
+            }
         }
         Probe::Http(h) => {
-            f.push(format!(
-                "type = {}",
-                q(if h.tls { "https" } else { "http" })
-            ));
             port(&mut f, h.target);
-            f.push(format!("method = {}", q(&h.method)));
-            f.push(format!("path = {}", q(&h.path)));
-            if let Some(host) = &h.host {
-                f.push(format!("host = {}", q(host)));
-            }
-            let st: Vec<String> = h
-                .status
-                .iter()
-                .map(|(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        q(&format!("{a}-{b}"))
-                    }
-                })
-                .collect();
-            f.push(format!("status = [{}]", st.join(", ")));
-            match &h.expect {
-                Some(Expect::Text(t)) => f.push(format!("expect = {}", q(t))),
-                Some(Expect::Regex(r)) => f.push(format!("regex = {}", q(r.as_str()))),
-                None => {}
-            }
-            if h.tls {
-                f.push(format!("verify = {}", h.verify));
-            }
+            http_fields(h, &mut f);
         }
-        Probe::Exec { argv, .. } => {
-            f.push("type = \"exec\"".into());
+        Probe::Exec {
+            argv,
+            dynamic,
+            run_as,
+            ..
+        } => {
             let a: Vec<String> = argv.iter().map(|x| q(x)).collect();
             f.push(format!("argv = [{}]", a.join(", ")));
+            if !dynamic {
+                f.push("dynamic = false".into());
+            }
+            if let Some(r) = run_as {
+                f.push(format!("user = {}", q(&r.user)));
+                if let Some(g) = &r.group {
+                    f.push(format!("group = {}", q(g)));
+                }
+            }
         }
-        Probe::Up => f.push("type = \"on\"".into()),
-        Probe::Down => f.push("type = \"off\"".into()),
-        Probe::Unchecked => f.push("type = \"none\"".into()),
+        Probe::Smtp(s) => {
+            port(&mut f, s.target);
+            if let Some(h) = &s.helo {
+                f.push(format!("helo = {}", q(h)));
+            }
+        }
+        Probe::Dns(d) => {
+            port(&mut f, d.target);
+            f.push(format!("query_type = {}", q(&dns_type_text(d.qtype))));
+            f.push(format!("name = {}", q(&d.name)));
+        }
+        Probe::Udp(u) => {
+            port(&mut f, u.target);
+            if !u.payload.is_empty() {
+                let hex: String = u.payload.iter().map(|b| format!("{b:02x}")).collect();
+                f.push(format!("payload = {}", q(&hex)));
+            }
+            match &u.reply {
+                None => {}
+                Some(m) if m.value.is_empty() => f.push("require_reply = true".into()),
+                Some(m) => f.push(format!("require_reply = {}", q(&m.to_text()))),
+            }
+        }
+        Probe::File(x) => {
+            f.push(format!("file = {}", q(&x.path.display().to_string())));
+            f.push(format!("weight = {}", x.factor));
+            if x.reverse {
+                f.push("reverse = true".into());
+            }
+            if x.dynamic {
+                f.push("dynamic = true".into());
+            }
+        }
+        Probe::Ping { .. } | Probe::Up | Probe::Down | Probe::Unchecked => {}
     }
-    f.push(format!("interval = {}", secs(c.interval)));
-    f.push(format!("timeout = {}", secs(c.timeout)));
-    f.push(format!("rise = {}", c.rise));
-    f.push(format!("fall = {}", c.fall));
+    f
+}
+
+/// An HTTP check's keys: one URL's in the check's table, several as
+/// `urls`.
+fn http_fields(h: &HttpProbe, f: &mut Vec<String>) {
+    f.push(format!("method = {}", q(&h.method)));
+    match h.urls.as_slice() {
+        [one] => f.extend(url_fields(one)),
+        all => {
+            let each: Vec<String> = all
+                .iter()
+                .map(|u| format!("{{ {} }}", url_fields(u).join(", ")))
+                .collect();
+            f.push(format!("urls = [{}]", each.join(", ")));
+        }
+    }
+    if h.tls {
+        f.push(format!("verify = {}", h.verify));
+    }
+}
+
+/// One URL's keys.
+fn url_fields(u: &UrlCheck) -> Vec<String> {
+    let mut f = vec![format!("path = {}", q(&u.path))];
+    if let Some(host) = &u.host {
+        f.push(format!("host = {}", q(host)));
+    }
+    let st: Vec<String> = u
+        .status
+        .iter()
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                q(&format!("{a}-{b}"))
+            }
+        })
+        .collect();
+    f.push(format!("status = [{}]", st.join(", ")));
+    match &u.expect {
+        Some(Expect::Text(t)) => f.push(format!("expect = {}", q(t))),
+        Some(Expect::Regex(r)) => f.push(format!("regex = {}", q(r.as_str()))),
+        None => {}
+    }
+    if let Some(d) = &u.digest {
+        f.push(format!("digest = {}", q(d)));
+    }
     f
 }
 

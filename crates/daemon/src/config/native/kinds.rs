@@ -1,0 +1,269 @@
+//! The settings of each check type, from a merged `check` table (the
+//! timing and the type itself are read in `check.rs`).
+
+use super::check::{only, status_of};
+use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
+use crate::config::validate::Patterns;
+use crate::config::{
+    dns_type, DnsProbe, Expect, FileProbe, HttpProbe, Probe, ReplyMatch, RunAs, SmtpProbe,
+    TcpClose, UdpProbe, UrlCheck, DNS_TYPES,
+};
+use std::net::SocketAddr;
+
+/// A TCP check's `close`: `reset` unless given.
+pub(super) fn close_of(close: Option<&str>) -> Result<TcpClose, String> {
+    match close {
+        None => Ok(TcpClose::default()),
+        Some(c) => [TcpClose::Reset, TcpClose::Graceful]
+            .into_iter()
+            .find(|k| k.name() == c)
+            .ok_or_else(|| format!("close: `{c}` is not `reset` or `graceful`")),
+    }
+}
+
+/// An `http` or `https` check: one URL from the table's own `path`,
+/// `host`, `status`, `expect`/`regex`, `digest`, or several from `urls`
+/// (each taking the table's `host` and `status` unless it gives its own).
+pub(super) fn http_of(
+    c: &CheckDoc,
+    kind: &str,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<HttpProbe, String> {
+    only(
+        c,
+        kind,
+        &[
+            "method", "path", "host", "status", "expect", "regex", "verify", "urls", "digest",
+        ],
+    )?;
+    if kind == "http" && c.verify.is_some() {
+        return Err("`verify` applies to https checks".into());
+    }
+    let method = c.method.clone().unwrap_or_else(|| "GET".into());
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(format!("method: `{method}` is not an HTTP method"));
+    }
+    let urls = match &c.urls {
+        None => {
+            let own = UrlDoc {
+                path: c.path.clone(),
+                host: None,
+                status: None,
+                expect: c.expect.clone(),
+                regex: c.regex.clone(),
+                digest: c.digest.clone(),
+            };
+            vec![url_of(&own, c, patterns)?]
+        }
+        Some(list) => {
+            let set = [
+                ("path", c.path.is_some()),
+                ("expect", c.expect.is_some()),
+                ("regex", c.regex.is_some()),
+                ("digest", c.digest.is_some()),
+            ];
+            if let Some((name, _)) = set.iter().find(|(_, on)| *on) {
+                return Err(format!(
+                    "`{name}` goes inside each of `urls` when `urls` is given"
+                ));
+            }
+            if list.is_empty() {
+                return Err("urls: give at least one".into());
+            }
+            list.iter()
+                .enumerate()
+                .map(|(i, u)| url_of(u, c, patterns).map_err(|m| format!("urls[{i}]: {m}")))
+                .collect::<Result<_, _>>()?
+        }
+    };
+    Ok(HttpProbe {
+        target,
+        tls: kind == "https",
+        verify: c.verify.unwrap_or(true),
+        method,
+        urls,
+    })
+}
+
+/// One URL: its own fields, `host` and `status` from the check's table
+/// unless given.
+fn url_of(u: &UrlDoc, c: &CheckDoc, patterns: &mut Patterns) -> Result<UrlCheck, String> {
+    let expect = match (&u.expect, &u.regex) {
+        (Some(_), Some(_)) => return Err("give `expect` (text) or `regex`, not both".into()),
+        (Some(t), None) => Some(Expect::Text(t.clone())),
+        (None, Some(r)) => Some(Expect::Regex(
+            patterns.compile(r).map_err(|e| format!("regex: {e}"))?,
+        )),
+        (None, None) => None,
+    };
+    let path = u.path.clone().unwrap_or_else(|| "/".into());
+    if !path.starts_with('/') || path.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+        return Err(format!(
+            "path: `{path}` must start with / and hold no white space"
+        ));
+    }
+    let host = u.host.clone().or_else(|| c.host.clone());
+    if let Some(h) = &host {
+        if h.is_empty() || h.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+            return Err(format!("host: `{h}` is not a host name"));
+        }
+    }
+    let status = match u.status.as_ref().or(c.status.as_ref()) {
+        Some(v) if !v.is_empty() => v.iter().map(status_of).collect::<Result<_, _>>()?,
+        Some(_) => return Err("status: give at least one code".into()),
+        None => vec![(200, 299)],
+    };
+    let digest = match &u.digest {
+        Some(d) => Some(digest_of(d)?),
+        None => None,
+    };
+    Ok(UrlCheck {
+        path,
+        host,
+        status,
+        expect,
+        digest,
+    })
+}
+
+/// A `digest`: 32 hex digits (any case), kept in lower case.
+fn digest_of(d: &str) -> Result<String, String> {
+    if d.len() == 32 && d.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(d.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "digest: `{d}` is not an MD5 in hex (32 digits, as md5sum or genhash print it)"
+        ))
+    }
+}
+
+/// An `exec` check: the program, the environment naming what it checks,
+/// whether exit codes 2-255 set the weight (`dynamic`, the default), and
+/// the user (and group) it runs as, looked up now.
+pub(super) fn exec_of(c: &CheckDoc, service: &str, target: SocketAddr) -> Result<Probe, String> {
+    let argv = c.argv.clone().unwrap_or_default();
+    if argv.first().map_or(true, |p| p.is_empty()) {
+        return Err("argv: give the program and its arguments".into());
+    }
+    let run_as = match (&c.user, &c.group) {
+        (None, None) => None,
+        (None, Some(_)) => return Err("`group` needs `user`".into()),
+        (Some(u), g) => Some(run_as_of(u, g.as_deref())?),
+    };
+    Ok(Probe::Exec {
+        argv,
+        env: exec_env(service, target),
+        dynamic: c.dynamic.unwrap_or(true),
+        run_as,
+    })
+}
+
+/// `user` (and `group`, else the user's own) looked up in the system's
+/// user and group databases.
+fn run_as_of(user: &str, group: Option<&str>) -> Result<RunAs, String> {
+    let u = nix::unistd::User::from_name(user)
+        .map_err(|e| format!("user `{user}`: {e}"))?
+        .ok_or_else(|| format!("user: no user `{user}` on this machine"))?;
+    let gid = match group {
+        None => u.gid.as_raw(),
+        Some(g) => nix::unistd::Group::from_name(g)
+            .map_err(|e| format!("group `{g}`: {e}"))?
+            .ok_or_else(|| format!("group: no group `{g}` on this machine"))?
+            .gid
+            .as_raw(),
+    };
+    Ok(RunAs {
+        user: user.to_string(),
+        group: group.map(str::to_string),
+        uid: u.uid.as_raw(),
+        gid,
+    })
+}
+
+/// The environment an exec check gets: the service, and the address and
+/// port it is to check.
+fn exec_env(service: &str, target: SocketAddr) -> Vec<(String, String)> {
+    vec![
+        ("RVSADMD_SERVICE".into(), service.to_string()),
+        ("RVSADMD_ADDRESS".into(), target.ip().to_string()),
+        ("RVSADMD_PORT".into(), target.port().to_string()),
+    ]
+}
+
+/// An `smtp` check.
+pub(super) fn smtp_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    if let Some(h) = &c.helo {
+        if h.is_empty() || h.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+            return Err(format!("helo: `{h}` is not a host name"));
+        }
+    }
+    Ok(Probe::Smtp(SmtpProbe {
+        target,
+        helo: c.helo.clone(),
+    }))
+}
+
+/// A `dns` check: `query_type` SOA and `name` `.` unless given
+/// (keepalived's defaults).
+pub(super) fn dns_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let t = c.query_type.as_deref().unwrap_or("SOA");
+    let qtype = dns_type(t).ok_or_else(|| {
+        let names: Vec<&str> = DNS_TYPES.iter().map(|(n, _)| *n).collect();
+        format!("query_type: `{t}` is not one of {}", names.join(", "))
+    })?;
+    let name = c.name.clone().unwrap_or_else(|| ".".into());
+    crate::probe::dns::query(0, qtype, &name).map_err(|m| format!("name: {m}"))?;
+    Ok(Probe::Dns(DnsProbe {
+        target,
+        qtype,
+        name,
+    }))
+}
+
+/// A `udp` check: `payload` in hex (empty unless given), and
+/// `require_reply`: `true`, or the hex the reply must start with.
+pub(super) fn udp_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let payload = match &c.payload {
+        Some(p) => {
+            ReplyMatch::parse(p, false)
+                .map_err(|m| format!("payload: {m}"))?
+                .value
+        }
+        None => Vec::new(),
+    };
+    let reply = match &c.require_reply {
+        None | Some(ReplyDoc::Any(false)) => None,
+        Some(ReplyDoc::Any(true)) => Some(ReplyMatch::default()),
+        Some(ReplyDoc::Bytes(b)) => {
+            Some(ReplyMatch::parse(b, true).map_err(|m| format!("require_reply: {m}"))?)
+        }
+    };
+    Ok(Probe::Udp(UdpProbe {
+        target,
+        payload,
+        reply,
+    }))
+}
+
+/// A `file` check: `file`, `weight` (the factor, 1 unless given),
+/// `reverse`, `dynamic`; `base` is the destination's configured weight.
+pub(super) fn file_of(c: &CheckDoc, base: u32) -> Result<Probe, String> {
+    let path = match c.file.as_deref() {
+        Some(p) if !p.is_empty() => p,
+        _ => return Err("file: give the file that holds the number".into()),
+    };
+    let factor = c.weight.unwrap_or(1);
+    if !(-2_147_483_647..=2_147_483_647).contains(&factor) {
+        return Err(format!(
+            "weight: {factor} is out of range (-2147483647 to 2147483647)"
+        ));
+    }
+    Ok(Probe::File(FileProbe {
+        path: path.into(),
+        factor,
+        reverse: c.reverse.unwrap_or(false),
+        dynamic: c.dynamic.unwrap_or(false),
+        base,
+    }))
+}

@@ -1,0 +1,396 @@
+//! What a check does: the probe types and their settings, as every
+//! configuration reader builds them and [`crate::probe`] runs them.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What a check does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Probe {
+    /// A TCP connection is accepted (then closed).
+    Tcp {
+        /// Where to connect.
+        target: SocketAddr,
+        /// How the connection is closed once made.
+        close: TcpClose,
+    },
+    /// HTTP requests are answered as expected (every URL of the check).
+    Http(HttpProbe),
+    /// A program exits 0 (up), 1 (down) or, with `dynamic`, 2-255 (up,
+    /// weight = code - 2; without `dynamic` any code but 0 is down).
+    Exec {
+        /// The program and its arguments (no shell).
+        argv: Vec<String>,
+        /// Environment variables added for it (the addresses).
+        env: Vec<(String, String)>,
+        /// Exit codes 2-255 set the weight (keepalived's `misc_dynamic`).
+        dynamic: bool,
+        /// Run as this user (and group) instead of rvsadmd's own.
+        run_as: Option<RunAs>,
+    },
+    /// An SMTP server greets, answers HELO and takes QUIT.
+    Smtp(SmtpProbe),
+    /// A DNS server answers a query over UDP.
+    Dns(DnsProbe),
+    /// A UDP datagram is sent; no ICMP error comes back (and, if asked,
+    /// a reply does).
+    Udp(UdpProbe),
+    /// An ICMP echo is answered.
+    Ping {
+        /// The address pinged.
+        target: IpAddr,
+    },
+    /// A number read from a file (keepalived's FILE_CHECK).
+    File(FileProbe),
+    /// Always up (ldirectord's `checktype = on`).
+    Up,
+    /// Always down (native `type = "off"`).
+    Down,
+    /// Never checked: the table keeps what it has (ldirectord's
+    /// `checktype = off`).
+    Unchecked,
+}
+
+/// How a TCP check closes the connection it made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum TcpClose {
+    /// A reset: no FIN exchange and no TIME_WAIT socket left on either
+    /// side (the default).
+    #[default]
+    Reset,
+    /// A normal close (FIN), as keepalived and ldirectord close; the
+    /// director keeps a TIME_WAIT socket per check for a minute.
+    Graceful,
+}
+
+impl TcpClose {
+    /// `reset` or `graceful`, as the native configuration spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TcpClose::Reset => "reset",
+            TcpClose::Graceful => "graceful",
+        }
+    }
+}
+
+/// An HTTP or HTTPS check: one request per URL, each on a connection of
+/// its own; up when every URL is answered as it expects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HttpProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// HTTPS instead of HTTP.
+    pub tls: bool,
+    /// With `tls`: verify the server's certificate and name.
+    pub verify: bool,
+    /// `GET`, `HEAD` ...
+    pub method: String,
+    /// The URLs asked for, in order; at least one.
+    pub urls: Vec<UrlCheck>,
+}
+
+/// One URL of an HTTP check and what its answer must be.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UrlCheck {
+    /// The request target, starting with `/`.
+    pub path: String,
+    /// The `Host` header (and TLS server name); `None`: the address.
+    pub host: Option<String>,
+    /// Status codes that count as up, as inclusive ranges.
+    pub status: Vec<(u16, u16)>,
+    /// What the body must contain.
+    pub expect: Option<Expect>,
+    /// The MD5 of the whole body, as 32 lower-case hex digits
+    /// (keepalived's `digest`, as its `genhash` prints it).
+    pub digest: Option<String>,
+}
+
+impl UrlCheck {
+    /// `path`, answered with any 2xx status.
+    pub fn new(path: &str) -> Self {
+        UrlCheck {
+            path: path.to_string(),
+            host: None,
+            status: vec![(200, 299)],
+            expect: None,
+            digest: None,
+        }
+    }
+}
+
+/// What a response body must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expect {
+    /// This text, anywhere.
+    Text(String),
+    /// A match of this regular expression (Rust `regex` syntax, close to
+    /// Perl's for what health checks use).
+    Regex(Pattern),
+}
+
+/// A user (and group) a program runs as, named in the configuration and
+/// looked up when it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RunAs {
+    /// The user's name.
+    pub user: String,
+    /// The group's name; `None`: the user's own group.
+    pub group: Option<String>,
+    /// The user's id.
+    pub uid: u32,
+    /// The group's id.
+    pub gid: u32,
+}
+
+/// An SMTP check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SmtpProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The name sent with HELO; `None`: this machine's host name.
+    pub helo: Option<String>,
+}
+
+/// A DNS check over UDP: one query; up on a reply with the query's id
+/// and response code NOERROR (keepalived's DNS_CHECK rule).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DnsProbe {
+    /// The server.
+    pub target: SocketAddr,
+    /// The record type asked for (its code: 1 for A ...).
+    pub qtype: u16,
+    /// The name asked about (`.` for the root).
+    pub name: String,
+}
+
+/// The record types a DNS check asks for, by name: the one table of
+/// their spellings.
+pub const DNS_TYPES: &[(&str, u16)] = &[
+    ("A", 1),
+    ("NS", 2),
+    ("CNAME", 5),
+    ("SOA", 6),
+    ("PTR", 12),
+    ("MX", 15),
+    ("TXT", 16),
+    ("AAAA", 28),
+    ("SRV", 33),
+    ("CAA", 257),
+];
+
+/// The code of DNS record type `name` (any case), or of `TYPEn` (RFC
+/// 3597's spelling of any type by its number).
+///
+/// ```
+/// use rvsadmd::config::{dns_type, dns_type_text};
+/// assert_eq!(dns_type("aaaa"), Some(28));
+/// assert_eq!(dns_type("TYPE99"), Some(99));
+/// assert_eq!(dns_type("A6x"), None);
+/// assert_eq!(dns_type_text(99), "TYPE99");
+/// assert_eq!(dns_type_text(6), "SOA");
+/// ```
+pub fn dns_type(name: &str) -> Option<u16> {
+    DNS_TYPES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, c)| *c)
+        .or_else(|| {
+            name.get(..4)
+                .filter(|p| p.eq_ignore_ascii_case("TYPE"))
+                .and_then(|_| name[4..].parse().ok())
+        })
+}
+
+/// How DNS record type `code` is written: its name, or `TYPEn`.
+pub fn dns_type_text(code: u16) -> String {
+    DNS_TYPES
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map_or_else(|| format!("TYPE{code}"), |(n, _)| (*n).to_string())
+}
+
+/// A UDP check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UdpProbe {
+    /// Where to send.
+    pub target: SocketAddr,
+    /// The datagram sent.
+    pub payload: Vec<u8>,
+    /// What must come back; `None`: no reply needed, only no ICMP error
+    /// until the timeout.
+    pub reply: Option<ReplyMatch>,
+}
+
+/// What a UDP reply must hold: for each byte given, the bits of `mask`
+/// equal to those of `value` (keepalived's `require_reply` with `X`
+/// nibbles), compared up to the shorter of the reply and the pattern.
+/// An empty pattern takes any reply.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct ReplyMatch {
+    /// The bytes expected.
+    pub value: Vec<u8>,
+    /// Which bits of each byte count (`0xff`: all, `0xf0`: the high
+    /// nibble ...), as long as `value`.
+    pub mask: Vec<u8>,
+}
+
+impl ReplyMatch {
+    /// Read keepalived's hex format: groups of hex digits split by white
+    /// space, each read two digits to a byte from the left (a last single
+    /// digit is a byte of its own: `f` is `0f`); with `wild`, an `x` or
+    /// `X` digit matches any 4 bits.
+    ///
+    /// ```
+    /// use rvsadmd::config::ReplyMatch;
+    /// let m = ReplyMatch::parse("Ab12f 3 4x", true).unwrap();
+    /// assert_eq!(m.value, [0xab, 0x12, 0x0f, 0x03, 0x40]);
+    /// assert_eq!(m.mask, [0xff, 0xff, 0xff, 0xff, 0xf0]);
+    /// assert_eq!(m.to_text(), "ab120f034x");
+    /// assert!(ReplyMatch::parse("4x", false).is_err());
+    /// assert!(ReplyMatch::parse("zz", true).is_err());
+    /// ```
+    pub fn parse(text: &str, wild: bool) -> Result<Self, String> {
+        let mut m = ReplyMatch::default();
+        for group in text.split_whitespace() {
+            let digits = group.as_bytes();
+            for pair in digits.chunks(2) {
+                let (mut v, mut k) = (0u8, 0u8);
+                let padded: &[u8] = if pair.len() == 1 {
+                    &[b'0', pair[0]]
+                } else {
+                    pair
+                };
+                for &d in padded {
+                    let (dv, dk) = match d {
+                        b'x' | b'X' if wild => (0, 0),
+                        _ => match (d as char).to_digit(16) {
+                            Some(n) => (n as u8, 0xf),
+                            None => {
+                                return Err(format!(
+                                    "`{}` is not a hex digit (0-9, a-f{})",
+                                    d as char,
+                                    if wild { ", or x for any" } else { "" }
+                                ))
+                            }
+                        },
+                    };
+                    v = (v << 4) | dv;
+                    k = (k << 4) | dk;
+                }
+                m.value.push(v);
+                m.mask.push(k);
+            }
+        }
+        Ok(m)
+    }
+
+    /// The bytes as [`ReplyMatch::parse`] reads them back: two digits a
+    /// byte, `x` for a digit that matches anything.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(self.value.len() * 2);
+        for (v, k) in self.value.iter().zip(&self.mask) {
+            for shift in [4u8, 0] {
+                if (k >> shift) & 0xf == 0 {
+                    out.push('x');
+                } else {
+                    out.push(char::from_digit(u32::from((v >> shift) & 0xf), 16).unwrap_or('?'));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A weight read from a file (keepalived's FILE_CHECK).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileProbe {
+    /// The file; it holds a whole number as text.
+    pub path: PathBuf,
+    /// The number read is multiplied by this; 0: the number only says up
+    /// (0) or down (anything else).
+    pub factor: i64,
+    /// The sign of the result (with `factor` 0: the sense of up and down)
+    /// is turned around.
+    pub reverse: bool,
+    /// The result is added to the destination's weight; otherwise it only
+    /// says whether that weight stays above 0.
+    pub dynamic: bool,
+    /// The destination's configured weight, which the result is added to.
+    pub base: u32,
+}
+
+/// A regular expression compiled when the configuration is read. Two
+/// patterns are equal (and hash and print) as their text; clones share
+/// one compiled expression.
+///
+/// ```
+/// use rvsadmd::config::Pattern;
+/// let p = Pattern::new("^up [0-9]+$").unwrap();
+/// assert!(p.is_match("up 12") && !p.is_match("down"));
+/// assert_eq!(p, Pattern::new("^up [0-9]+$").unwrap());
+/// assert!(Pattern::new("(").is_err());
+/// ```
+#[derive(Clone)]
+pub struct Pattern(pub(in crate::config) Arc<regex::Regex>);
+
+impl Pattern {
+    /// `text` compiled.
+    pub fn new(text: &str) -> Result<Self, regex::Error> {
+        regex::Regex::new(text).map(|re| Pattern(Arc::new(re)))
+    }
+
+    /// The text it was compiled from.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// Whether `haystack` holds a match.
+    pub fn is_match(&self, haystack: &str) -> bool {
+        self.0.is_match(haystack)
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Pattern {}
+
+impl Hash for Pattern {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Probe {
+    /// A short word for status output: the native `type` of the check
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `udp`, `ping`,
+    /// `file`, `on`, `off`, `none`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Probe::Tcp { .. } => "tcp",
+            Probe::Http(h) if h.tls => "https",
+            Probe::Http(_) => "http",
+            Probe::Exec { .. } => "exec",
+            Probe::Smtp(_) => "smtp",
+            Probe::Dns(_) => "dns",
+            Probe::Udp(_) => "udp",
+            Probe::Ping { .. } => "ping",
+            Probe::File(_) => "file",
+            Probe::Up => "on",
+            Probe::Down => "off",
+            Probe::Unchecked => "none",
+        }
+    }
+}

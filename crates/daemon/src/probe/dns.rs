@@ -1,0 +1,130 @@
+//! DNS checks over UDP: one query (recursion desired, class IN); up on a
+//! reply with the query's id, the response bit and NOERROR; a reply with
+//! another id or without the response bit is not the answer and is
+//! waited past (keepalived's DNS_CHECK rule). Queries are built and
+//! replies read by the `simple-dns` codec; [`judge`] reads a reply from
+//! bytes alone.
+
+use super::{within, Verdict};
+use crate::config::DnsProbe;
+use simple_dns::{
+    header_buffer, Name, Packet, PacketFlag, Question, CLASS, QCLASS, QTYPE, RCODE, TYPE,
+};
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use tokio::net::UdpSocket;
+use tokio::time::Instant;
+
+/// Ask `p.target` before `deadline`.
+pub(super) async fn check(p: &DnsProbe, deadline: Instant) -> Verdict {
+    Verdict::of(within(deadline, "DNS query", ask(p)).await)
+}
+
+async fn ask(p: &DnsProbe) -> Result<String, String> {
+    let id = random_id();
+    let q = query(id, p.qtype, &p.name)?;
+    let s = connected(p.target).await?;
+    s.send(&q).await.map_err(|e| format!("send: {e}"))?;
+    let mut buf = [0u8; 4096];
+    loop {
+        // Connected: an ICMP port unreachable comes back as ECONNREFUSED.
+        let n = s
+            .recv(&mut buf)
+            .await
+            .map_err(|e| format!("receive: {e}"))?;
+        match judge(id, &buf[..n]) {
+            Judged::Answer(r) => return r,
+            Judged::NotTheAnswer => continue,
+        }
+    }
+}
+
+/// A UDP socket of `target`'s family, connected to it.
+pub(super) async fn connected(target: SocketAddr) -> Result<UdpSocket, String> {
+    let any: SocketAddr = match target {
+        SocketAddr::V4(_) => ([0, 0, 0, 0], 0).into(),
+        SocketAddr::V6(_) => ([0u16; 8], 0).into(),
+    };
+    let s = UdpSocket::bind(any)
+        .await
+        .map_err(|e| format!("UDP socket: {e}"))?;
+    s.connect(target)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    Ok(s)
+}
+
+/// A query id that the next check will not guess.
+fn random_id() -> u16 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (h.finish() & 0xffff) as u16
+}
+
+/// The query for `name` (`.` or empty: the root), record type `qtype`.
+///
+/// ```
+/// let q = rvsadmd::probe::dns::query(0x1234, 6, ".").unwrap();
+/// assert_eq!(&q[..2], &[0x12, 0x34]);
+/// assert!(rvsadmd::probe::dns::query(1, 1, "a..b").is_err());
+/// ```
+pub fn query(id: u16, qtype: u16, name: &str) -> Result<Vec<u8>, String> {
+    let text = name.strip_suffix('.').unwrap_or(name);
+    let qname = Name::new(text).map_err(|e| format!("DNS name `{name}`: {e}"))?;
+    if text.split('.').any(str::is_empty) && !text.is_empty() {
+        return Err(format!("DNS name `{name}`: an empty label"));
+    }
+    let mut p = Packet::new_query(id);
+    p.set_flags(PacketFlag::RECURSION_DESIRED);
+    p.questions.push(Question::new(
+        qname,
+        QTYPE::TYPE(TYPE::from(qtype)),
+        QCLASS::CLASS(CLASS::IN),
+        false,
+    ));
+    p.build_bytes_vec()
+        .map_err(|e| format!("DNS query for `{name}`: {e}"))
+}
+
+/// What a datagram says of query `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judged {
+    /// The answer: up (`Ok`) or down (`Err`), and why.
+    Answer(Result<String, String>),
+    /// Too short, another id, or not a response: wait for another.
+    NotTheAnswer,
+}
+
+/// Judge datagram `reply` as the answer to query `id`.
+///
+/// ```
+/// use rvsadmd::probe::dns::{judge, Judged};
+/// let mut r = rvsadmd::probe::dns::query(7, 1, "example.com").unwrap();
+/// assert_eq!(judge(7, &r), Judged::NotTheAnswer); // a query, not a reply
+/// r[2] |= 0x80;
+/// assert!(matches!(judge(7, &r), Judged::Answer(Ok(_))));
+/// assert_eq!(judge(8, &r), Judged::NotTheAnswer);
+/// ```
+pub fn judge(id: u16, reply: &[u8]) -> Judged {
+    let Ok(got) = header_buffer::id(reply) else {
+        return Judged::NotTheAnswer;
+    };
+    if reply.len() < 12
+        || got != id
+        || !header_buffer::has_flags(reply, PacketFlag::RESPONSE).unwrap_or(false)
+    {
+        return Judged::NotTheAnswer;
+    }
+    match header_buffer::rcode(reply) {
+        Ok(RCODE::NoError) => Judged::Answer(Ok("NOERROR".into())),
+        Ok(other) => Judged::Answer(Err(format!("response code {other:?}"))),
+        Err(e) => Judged::Answer(Err(format!("reply: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests;

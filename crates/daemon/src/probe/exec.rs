@@ -1,0 +1,143 @@
+//! Exec checks: a program's exit code, optionally run as another user.
+
+use super::Verdict;
+use crate::config::RunAs;
+use tokio::time::Instant;
+
+/// Run a program: exit 0 up, 1 down, 2-255 up with weight code - 2 when
+/// `dynamic` (down otherwise); a signal or a timeout is down and never
+/// asks for a weight (on timeout its whole process group is killed).
+pub(super) async fn check(
+    argv: &[String],
+    env: &[(String, String)],
+    dynamic: bool,
+    run_as: Option<&RunAs>,
+    deadline: Instant,
+) -> Verdict {
+    let Some((prog, args)) = argv.split_first() else {
+        return Verdict::down("no program");
+    };
+    let mut cmd = tokio::process::Command::new(prog);
+    cmd.args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        // systemd's socket is rvsadmd's to speak on, not a check's.
+        .env_remove("NOTIFY_SOCKET")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true);
+    if let Some(r) = run_as {
+        // setgid, then setuid, in the child before exec; run as root the
+        // supplementary groups are dropped with them.
+        cmd.gid(r.gid).uid(r.uid);
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            let who = run_as.map_or(String::new(), |r| format!(" as {}", r.user));
+            return Verdict::down(format!("cannot run {prog}{who}: {e}"));
+        }
+    };
+    match tokio::time::timeout_at(deadline, child.wait()).await {
+        Ok(Ok(status)) => match status.code() {
+            Some(0) => Verdict::up("exit 0"),
+            Some(1) => Verdict::down("exit 1"),
+            Some(c @ 2..=255) if dynamic => Verdict {
+                ok: true,
+                weight: u32::try_from(c - 2).ok(),
+                reason: format!("exit {c}"),
+            },
+            Some(c) => Verdict::down(format!("exit {c}")),
+            None => Verdict::down("killed by a signal"),
+        },
+        Ok(Err(e)) => Verdict::down(format!("wait: {e}")),
+        Err(_) => {
+            if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+                let _ = nix::sys::signal::killpg(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            let _ = child.wait().await;
+            Verdict::down("timed out")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn sh(s: &str) -> Vec<String> {
+        vec!["/bin/sh".to_string(), "-c".into(), s.to_string()]
+    }
+
+    fn in_5s() -> Instant {
+        Instant::now() + Duration::from_secs(5)
+    }
+
+    #[tokio::test]
+    async fn exit_codes_and_timeouts() {
+        assert!(check(&sh("exit 0"), &[], true, None, in_5s()).await.ok);
+        assert!(!check(&sh("exit 1"), &[], true, None, in_5s()).await.ok);
+        let v = check(&sh("exit 7"), &[], true, None, in_5s()).await;
+        assert_eq!(
+            (v.ok, v.weight, v.reason.as_str()),
+            (true, Some(5), "exit 7")
+        );
+        // Without `dynamic`, 2-255 is down.
+        let v = check(&sh("exit 7"), &[], false, None, in_5s()).await;
+        assert_eq!((v.ok, v.weight), (false, None));
+        let env = [("RVSADMD_PORT".to_string(), "81".to_string())];
+        let v = check(
+            &sh("test \"$RVSADMD_PORT\" = 81"),
+            &env,
+            true,
+            None,
+            in_5s(),
+        )
+        .await;
+        assert!(v.ok, "{v:?}");
+        let start = std::time::Instant::now();
+        let soon = Instant::now() + Duration::from_millis(200);
+        // A program that would exit 250 (weight 248) but times out: down,
+        // no weight.
+        let v = check(&sh("sleep 30 & sleep 30; exit 250"), &[], true, None, soon).await;
+        assert_eq!(v, Verdict::down("timed out"));
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let v = check(&["/nonexistent/x".to_string()], &[], true, None, in_5s()).await;
+        assert!(
+            !v.ok && v.reason.starts_with("cannot run /nonexistent/x"),
+            "{v:?}"
+        );
+    }
+
+    /// Needs root (CAP_SETUID and CAP_SETGID): runs `id` as `nobody`.
+    #[tokio::test]
+    async fn runs_as_another_user() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("SKIPPED runs_as_another_user: needs root to change user");
+            return;
+        }
+        let nobody = nix::unistd::User::from_name("nobody")
+            .ok()
+            .flatten()
+            .expect("a user `nobody` on this machine");
+        let r = RunAs {
+            user: "nobody".into(),
+            group: None,
+            uid: nobody.uid.as_raw(),
+            gid: nobody.gid.as_raw(),
+        };
+        let want = format!(
+            "test \"$(id -u)\" = {} && test \"$(id -g)\" = {} && test \"$(id -G)\" = {}",
+            r.uid, r.gid, r.gid
+        );
+        let v = check(&sh(&want), &[], true, Some(&r), in_5s()).await;
+        assert!(v.ok, "{v:?}");
+        // The same check as root fails: the user really changed.
+        assert!(!check(&sh(&want), &[], true, None, in_5s()).await.ok);
+    }
+}
