@@ -31,6 +31,8 @@
 //! ```
 
 mod check;
+#[cfg(test)]
+mod check_tests;
 mod doc;
 mod kinds;
 mod lines;

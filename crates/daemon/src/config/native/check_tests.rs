@@ -1,0 +1,315 @@
+//! The check types' keys in `rvsadmd.toml`: each read, each mistake
+//! named with its file and line, and each written back the same.
+
+use super::{parse, to_toml};
+use crate::config::{
+    Check, Config, ConfigError, Expect, FileProbe, Pattern, Probe, ReplyMatch, TcpClose, UrlCheck,
+};
+use std::path::Path;
+
+/// A file with one service (line 1-4) and one destination whose `check`
+/// is `check` (line 9), weight 4.
+fn with(check: &str) -> Result<Config, ConfigError> {
+    let text = format!(
+        "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\n\n[[services.destinations]]\naddress = \"127.0.0.1\"\nport = 8080\nweight = 4\ncheck = {{ {check} }}\n"
+    );
+    parse(Path::new("t.toml"), &text)
+}
+
+fn check(c: &str) -> Check {
+    let cfg = with(c).unwrap_or_else(|e| panic!("{e}"));
+    cfg.services[0].checks[0].clone()
+}
+
+fn probe(c: &str) -> Probe {
+    check(c).probe
+}
+
+/// The error for `c`: it names t.toml and the destination's line (6).
+fn error(c: &str) -> String {
+    let e = with(c).unwrap_err();
+    assert_eq!(e.at.file, Path::new("t.toml"), "{e}");
+    assert_eq!(e.at.line, 6, "{e}");
+    assert!(e.to_string().starts_with("t.toml:6: "), "{e}");
+    e.message
+}
+
+fn assert_error(c: &str, part: &str) {
+    let m = error(c);
+    assert!(m.contains(part), "`{c}`: `{m}` does not say `{part}`");
+}
+
+#[test]
+fn tcp_close() {
+    let tcp = |close| Probe::Tcp {
+        target: "127.0.0.1:8080".parse().unwrap(),
+        close,
+    };
+    assert_eq!(probe("type = \"tcp\""), tcp(TcpClose::Reset));
+    assert_eq!(probe("close = \"reset\""), tcp(TcpClose::Reset));
+    assert_eq!(probe("close = \"graceful\""), tcp(TcpClose::Graceful));
+    assert_error(
+        "close = \"fin\"",
+        "close: `fin` is not `reset` or `graceful`",
+    );
+    assert_error(
+        "type = \"http\", close = \"reset\"",
+        "`close` does not apply to a http check",
+    );
+}
+
+#[test]
+fn http_urls_digests_and_hosts() {
+    let Probe::Http(h) = probe(
+        "type = \"https\", host = \"www.example.com\", status = [200], urls = [{ path = \"/a\", digest = \"9B3A0C85A887A256D6939DA88AABD8CD\" }, { path = \"/b\", host = \"b.example.com\", status = [\"200-399\"], regex = \"^ok\" }]",
+    ) else {
+        panic!()
+    };
+    assert!(h.tls && h.verify);
+    assert_eq!(
+        h.urls,
+        vec![
+            UrlCheck {
+                host: Some("www.example.com".into()),
+                status: vec![(200, 200)],
+                digest: Some("9b3a0c85a887a256d6939da88aabd8cd".into()),
+                ..UrlCheck::new("/a")
+            },
+            UrlCheck {
+                host: Some("b.example.com".into()),
+                status: vec![(200, 399)],
+                expect: Some(Expect::Regex(Pattern::new("^ok").unwrap())),
+                ..UrlCheck::new("/b")
+            },
+        ]
+    );
+    let Probe::Http(h) =
+        probe("type = \"http\", path = \"/h\", digest = \"00000000000000000000000000000000\"")
+    else {
+        panic!()
+    };
+    assert_eq!(h.urls.len(), 1);
+    assert_eq!(
+        h.urls[0].digest.as_deref(),
+        Some("00000000000000000000000000000000")
+    );
+    assert_error(
+        "type = \"http\", digest = \"abc\"",
+        "digest: `abc` is not an MD5",
+    );
+    assert_error("type = \"http\", urls = []", "urls: give at least one");
+    assert_error(
+        "type = \"http\", path = \"/x\", urls = [{ path = \"/a\" }]",
+        "`path` goes inside each of `urls`",
+    );
+    assert_error(
+        "type = \"http\", urls = [{ path = \"/a\" }, { path = \"b\" }]",
+        "urls[1]: path: `b` must start with /",
+    );
+    assert_error(
+        "type = \"http\", urls = [{ path = \"/a\", expect = \"x\", regex = \"y\" }]",
+        "urls[0]: give `expect` (text) or `regex`, not both",
+    );
+    let e = with("type = \"http\", urls = [{ paht = \"/a\" }]").unwrap_err();
+    assert!(e.message.contains("paht") && e.at.line == 10, "{e}");
+    assert_error(
+        "type = \"tcp\", digest = \"x\"",
+        "`digest` does not apply to a tcp check",
+    );
+}
+
+#[test]
+fn smtp_helo() {
+    let Probe::Smtp(s) = probe("type = \"smtp\", port = 25, helo = \"lb1.example.com\"") else {
+        panic!()
+    };
+    assert_eq!(s.target, "127.0.0.1:25".parse().unwrap());
+    assert_eq!(s.helo.as_deref(), Some("lb1.example.com"));
+    let Probe::Smtp(s) = probe("type = \"smtp\"") else {
+        panic!()
+    };
+    assert_eq!(s.helo, None);
+    assert_error(
+        "type = \"smtp\", helo = \"a b\"",
+        "helo: `a b` is not a host name",
+    );
+    assert_error(
+        "type = \"smtp\", path = \"/\"",
+        "`path` does not apply to a smtp check",
+    );
+}
+
+#[test]
+fn dns_type_and_name() {
+    let Probe::Dns(d) =
+        probe("type = \"dns\", port = 53, query_type = \"aaaa\", name = \"www.example.com\"")
+    else {
+        panic!()
+    };
+    assert_eq!((d.qtype, d.name.as_str()), (28, "www.example.com"));
+    assert_eq!(d.target.port(), 53);
+    // keepalived's defaults: SOA of the root.
+    let Probe::Dns(d) = probe("type = \"dns\"") else {
+        panic!()
+    };
+    assert_eq!((d.qtype, d.name.as_str()), (6, "."));
+    let Probe::Dns(d) = probe("type = \"dns\", query_type = \"TYPE65\"") else {
+        panic!()
+    };
+    assert_eq!(d.qtype, 65);
+    assert_error(
+        "type = \"dns\", query_type = \"AXFR\"",
+        "query_type: `AXFR` is not one of A, NS",
+    );
+    assert_error("type = \"dns\", name = \"a..b\"", "name: DNS name `a..b`");
+    assert_error(
+        "type = \"dns\", helo = \"x\"",
+        "`helo` does not apply to a dns check",
+    );
+}
+
+#[test]
+fn udp_payload_and_reply() {
+    let udp = |c: &str| match probe(c) {
+        Probe::Udp(u) => u,
+        other => panic!("{other:?}"),
+    };
+    let u = udp("type = \"udp\", payload = \"Ab12f 3\"");
+    assert_eq!((u.payload, u.reply), (vec![0xab, 0x12, 0x0f, 0x03], None));
+    let u = udp("type = \"udp\", require_reply = true");
+    assert_eq!(u.reply, Some(ReplyMatch::default()));
+    assert_eq!(udp("type = \"udp\", require_reply = false").reply, None);
+    let u = udp("type = \"udp\", require_reply = \"01x2\"");
+    assert_eq!(
+        u.reply,
+        Some(ReplyMatch {
+            value: vec![0x01, 0x02],
+            mask: vec![0xff, 0x0f]
+        })
+    );
+    assert_error(
+        "type = \"udp\", payload = \"0x\"",
+        "payload: `x` is not a hex digit",
+    );
+    assert_error(
+        "type = \"udp\", require_reply = \"zz\"",
+        "require_reply: `z` is not a hex digit",
+    );
+    let e = with("type = \"udp\", require_reply = 3").unwrap_err();
+    assert_eq!(e.at.line, 10, "{e}");
+}
+
+#[test]
+fn ping_takes_the_address_only() {
+    assert_eq!(
+        probe("type = \"ping\""),
+        Probe::Ping {
+            target: "127.0.0.1".parse().unwrap()
+        }
+    );
+    assert_error(
+        "type = \"ping\", port = 7",
+        "`port` does not apply to a ping check",
+    );
+    assert_error(
+        "type = \"ping\", payload = \"00\"",
+        "`payload` does not apply to a ping check",
+    );
+}
+
+#[test]
+fn file_weight_reverse_dynamic() {
+    assert_eq!(
+        probe("type = \"file\", file = \"/run/w\", weight = -3, reverse = true, dynamic = true"),
+        Probe::File(FileProbe {
+            path: "/run/w".into(),
+            factor: -3,
+            reverse: true,
+            dynamic: true,
+            base: 4,
+        })
+    );
+    let Probe::File(f) = probe("type = \"file\", file = \"/run/w\"") else {
+        panic!()
+    };
+    assert_eq!((f.factor, f.reverse, f.dynamic), (1, false, false));
+    assert_error("type = \"file\"", "file: give the file");
+    assert_error(
+        "type = \"file\", file = \"/w\", weight = 3000000000",
+        "weight: 3000000000 is out of range",
+    );
+    assert_error(
+        "type = \"file\", file = \"/w\", port = 1",
+        "`port` does not apply to a file check",
+    );
+    assert_error(
+        "type = \"tcp\", weight = 2",
+        "`weight` does not apply to a tcp check",
+    );
+}
+
+#[test]
+fn exec_user_group_dynamic() {
+    let Probe::Exec {
+        run_as, dynamic, ..
+    } = probe("type = \"exec\", argv = [\"/bin/true\"], user = \"root\", group = \"root\", dynamic = false")
+    else {
+        panic!()
+    };
+    let r = run_as.unwrap();
+    assert_eq!(
+        (r.user.as_str(), r.group.as_deref(), r.uid, r.gid),
+        ("root", Some("root"), 0, 0)
+    );
+    assert!(!dynamic);
+    let Probe::Exec {
+        run_as, dynamic, ..
+    } = probe("type = \"exec\", argv = [\"/bin/true\"]")
+    else {
+        panic!()
+    };
+    assert_eq!((run_as, dynamic), (None, true));
+    assert_error(
+        "type = \"exec\", argv = [\"/bin/true\"], user = \"no-such-user-rvsadmd\"",
+        "user: no user `no-such-user-rvsadmd` on this machine",
+    );
+    assert_error(
+        "type = \"exec\", argv = [\"/bin/true\"], user = \"root\", group = \"no-such-group-rvsadmd\"",
+        "group: no group `no-such-group-rvsadmd`",
+    );
+    assert_error(
+        "type = \"exec\", argv = [\"/bin/true\"], group = \"root\"",
+        "`group` needs `user`",
+    );
+    assert_error(
+        "type = \"tcp\", user = \"root\"",
+        "`user` does not apply to a tcp check",
+    );
+}
+
+#[test]
+fn every_check_type_is_written_back_the_same() {
+    let checks = [
+        "type = \"tcp\", close = \"graceful\"",
+        "type = \"tcp\", port = 81",
+        "type = \"https\", verify = false, method = \"HEAD\", host = \"h.example\", urls = [{ path = \"/a\", digest = \"9b3a0c85a887a256d6939da88aabd8cd\" }, { path = \"/b\", status = [404, \"500-503\"], expect = \"x\\\"y\" }]",
+        "type = \"http\", path = \"/one\", regex = \"^ok$\", digest = \"9b3a0c85a887a256d6939da88aabd8cd\"",
+        "type = \"exec\", argv = [\"/bin/true\", \"a b\"], user = \"root\", group = \"root\", dynamic = false",
+        "type = \"smtp\", helo = \"lb.example\"",
+        "type = \"smtp\"",
+        "type = \"dns\", query_type = \"MX\", name = \"example.com\"",
+        "type = \"dns\", query_type = \"TYPE65\"",
+        "type = \"udp\", payload = \"0102ff\", require_reply = \"0xx2\"",
+        "type = \"udp\", require_reply = true",
+        "type = \"udp\"",
+        "type = \"ping\"",
+        "type = \"file\", file = \"/run/w\", weight = 0, reverse = true",
+        "type = \"file\", file = \"/run/w\", weight = 5, dynamic = true",
+    ];
+    for c in checks {
+        let a = with(c).unwrap_or_else(|e| panic!("{c}: {e}"));
+        let text = to_toml(&a);
+        let b = parse(Path::new("again.toml"), &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(a.services[0].checks, b.services[0].checks, "{c}\n{text}");
+    }
+}
