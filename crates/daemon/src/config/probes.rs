@@ -334,7 +334,7 @@ pub struct FileProbe {
 /// assert!(Pattern::new("(").is_err());
 /// ```
 #[derive(Clone)]
-pub struct Pattern(pub(in crate::config) Arc<regex::Regex>);
+pub struct Pattern(Arc<regex::Regex>);
 
 impl Pattern {
     /// `text` compiled.
@@ -350,6 +350,12 @@ impl Pattern {
     /// Whether `haystack` holds a match.
     pub fn is_match(&self, haystack: &str) -> bool {
         self.0.is_match(haystack)
+    }
+
+    /// Whether `self` and `other` share one compiled expression.
+    #[cfg(test)]
+    pub(crate) fn shares(&self, other: &Pattern) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

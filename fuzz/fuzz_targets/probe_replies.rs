@@ -1,0 +1,49 @@
+//! Fuzz rvsadmd's probe reply readers: an HTTP response (fed in two
+//! pieces, judged with a digest and a regex), an SMTP reply, a DNS reply,
+//! an ICMP echo reply, a UDP reply match, a FILE check's text, and the
+//! hex of `payload`/`require_reply`: any bytes give a verdict, never a
+//! panic; the HTTP digest does not depend on where the bytes were cut.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rvsadmd::config::{Expect, FileProbe, Pattern, ReplyMatch, UrlCheck};
+use rvsadmd::probe::{dns, file, http, icmp, smtp, udp};
+
+fuzz_target!(|data: &[u8]| {
+    let cut = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
+    let whole = http::Response::parse(data);
+    let mut pieces = http::Response::default();
+    pieces.feed(&data[..cut]);
+    pieces.feed(&data[cut..]);
+    assert_eq!(whole.digest(), pieces.digest());
+    assert_eq!(whole.body(), pieces.body());
+    if let Ok(p) = Pattern::new("^ok") {
+        let u = UrlCheck {
+            expect: Some(Expect::Regex(p)),
+            digest: Some(whole.digest()),
+            ..UrlCheck::new("/")
+        };
+        let _ = http::judge(&u, &whole);
+    }
+    if let Ok(Some(r)) = smtp::reply(data) {
+        assert!(r.len <= data.len());
+    }
+    let _ = dns::judge(0x1234, data);
+    for (v6, ip) in [(false, false), (false, true), (true, false)] {
+        let _ = icmp::echo_reply(data, v6, ip);
+    }
+    let text = String::from_utf8_lossy(data);
+    if let Ok(m) = ReplyMatch::parse(&text, true) {
+        assert_eq!(m.value.len(), m.mask.len());
+        assert_eq!(ReplyMatch::parse(&m.to_text(), true), Ok(m.clone()));
+        let _ = udp::matches(&m, data);
+    }
+    let f = FileProbe {
+        path: "/fuzz".into(),
+        factor: i64::from(cut as u8) - 128,
+        reverse: cut % 2 == 0,
+        dynamic: true,
+        base: 1,
+    };
+    let _ = file::judge(&f, &text);
+});
