@@ -8,8 +8,8 @@
 //!   ([`config::native`] reads `rvsadmd.toml`, [`config::ldirectord`]
 //!   reads `ldirectord.cf`);
 //! - [`probe`]: one check (TCP connect, HTTP or HTTPS ([`tls`]), a
-//!   program), bounded by its
-//!   timeout; [`health`]: results to up or down with rise and fall;
+//!   program, SMTP, DNS, UDP, ping, a file), bounded by its timeout;
+//!   [`health`]: results to up or down with rise and fall;
 //! - [`engine`]: health, drains and changes by hand to the desired state
 //!   of the owned services (pure), with the one mirror of the kernel
 //!   table ([`engine::Mirror`]);
