@@ -1,7 +1,7 @@
 //! Running one probe, bounded by its timeout: one dispatch point
 //! ([`run`]) and one module per probe type.
 //!
-//! A new probe type is a variant of [`Probe`](crate::config::Probe)
+//! A new probe type is a variant of [`Probe`]
 //! (`config/probes.rs`), a module here with a
 //! `check(&Settings, deadline) -> Verdict`, one arm in [`run`], its keys
 //! in the native reader (`config/native/check.rs`) and writer
