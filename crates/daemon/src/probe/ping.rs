@@ -137,4 +137,79 @@ mod tests {
             "{m}"
         );
     }
+
+    /// Runs this test binary's `inside` test in a network namespace of its
+    /// own (`unshare -n`), with `ping_group_range` set there (never the
+    /// host's) and CAP_NET_RAW out of its bounding set: `allowed` (gid 0
+    /// in the range) must ping 127.0.0.1 over a ping socket, `denied`
+    /// (range `1 0`) must fail saying why. Needs root and util-linux's
+    /// `unshare` and `setpriv`; skipped, saying so, without them.
+    #[test]
+    fn ping_socket_or_a_clear_error_in_a_namespace_of_its_own() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("SKIPPED ping_socket_or_a_clear_error: needs root for a network namespace");
+            return;
+        }
+        let host_range = std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range").unwrap();
+        let me = std::env::current_exe().unwrap();
+        for (case, range) in [("allowed", "0 2147483647"), ("denied", "1 0")] {
+            let script = format!(
+                "ip link set lo up && echo '{range}' > /proc/sys/net/ipv4/ping_group_range && \
+                 exec setpriv --bounding-set -net_raw -- \"$0\" --exact probe::ping::tests::inside \
+                 --ignored --nocapture"
+            );
+            let out = std::process::Command::new("unshare")
+                .args(["-n", "sh", "-c", &script])
+                .arg(&me)
+                .env("RVSADMD_PING_INSIDE", case)
+                .output();
+            let out = match out {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("SKIPPED ping_socket_or_a_clear_error: unshare: {e}");
+                    return;
+                }
+            };
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(out.status.success(), "{case}: {text}");
+            assert!(
+                text.contains(&format!("inside {case}: ok")),
+                "{case}: {text}"
+            );
+        }
+        // The host's range is as it was.
+        assert_eq!(
+            std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range").unwrap(),
+            host_range
+        );
+    }
+
+    /// Run by the test above, in its namespace; does nothing elsewhere.
+    #[tokio::test]
+    #[ignore = "run inside a namespace by ping_socket_or_a_clear_error_in_a_namespace_of_its_own"]
+    async fn inside() {
+        let Ok(case) = std::env::var("RVSADMD_PING_INSIDE") else {
+            return;
+        };
+        let soon = Instant::now() + Duration::from_secs(2);
+        let v = check("127.0.0.1".parse().unwrap(), soon).await;
+        match case.as_str() {
+            "allowed" => {
+                assert_eq!(v, Verdict::up("echo reply (ping socket)"));
+            }
+            _ => {
+                assert!(!v.ok, "{v:?}");
+                assert!(
+                    v.reason.contains("ping_group_range (now 1 0)")
+                        && v.reason.contains("CAP_NET_RAW"),
+                    "{v:?}"
+                );
+            }
+        }
+        println!("inside {case}: ok");
+    }
 }
