@@ -222,7 +222,13 @@ pub struct UdpProbe {
     /// What must come back; `None`: no reply needed, only no ICMP error
     /// until the timeout.
     pub reply: Option<ReplyMatch>,
+    /// With `reply`: the shortest and longest reply taken, in bytes
+    /// (keepalived's `min_reply_length`, `max_reply_length`).
+    pub reply_len: (usize, usize),
 }
+
+/// A UDP check's reply lengths unless given: any.
+pub const UDP_REPLY_LEN: (usize, usize) = (0, 65535);
 
 /// What a UDP reply must hold: for each byte given, the bits of `mask`
 /// equal to those of `value` (keepalived's `require_reply` with `X`

@@ -19,6 +19,10 @@ pub(super) async fn check(p: &UdpProbe, deadline: Instant) -> Verdict {
     let mut buf = vec![0u8; 65536];
     match tokio::time::timeout_at(deadline, s.recv(&mut buf)).await {
         Ok(Ok(n)) => match &p.reply {
+            Some(_) if n < p.reply_len.0 || n > p.reply_len.1 => Verdict::down(format!(
+                "a reply of {n} bytes, not {} to {}",
+                p.reply_len.0, p.reply_len.1
+            )),
             Some(m) if !matches(m, &buf[..n]) => {
                 Verdict::down(format!("a reply of {n} bytes that does not match"))
             }
@@ -76,6 +80,7 @@ mod tests {
             target,
             payload: payload.to_vec(),
             reply: reply.map(|r| ReplyMatch::parse(r, true).unwrap()),
+            reply_len: crate::config::UDP_REPLY_LEN,
         }
     }
 
@@ -90,6 +95,12 @@ mod tests {
         assert_eq!(v, Verdict::up("a reply of 6 bytes"));
         let v = check(&probe(at, b"\x01\x02ping", Some("02")), soon()).await;
         assert_eq!(v, Verdict::down("a reply of 6 bytes that does not match"));
+        let mut short = probe(at, b"\x01\x02ping", Some("01"));
+        short.reply_len = (1, 5);
+        let v = check(&short, soon()).await;
+        assert_eq!(v, Verdict::down("a reply of 6 bytes, not 1 to 5"));
+        short.reply_len = (6, 6);
+        assert!(check(&short, soon()).await.ok);
         let v = check(&probe(at, b"quiet", Some("")), soon()).await;
         assert_eq!(v, Verdict::down("no reply"));
         // No reply asked for: silence is up.

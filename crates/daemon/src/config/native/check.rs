@@ -44,7 +44,16 @@ pub(super) fn check_of(
             kinds::dns_of(c, target)?
         }
         "udp" => {
-            only(c, kind, &["payload", "require_reply"])?;
+            only(
+                c,
+                kind,
+                &[
+                    "payload",
+                    "require_reply",
+                    "min_reply_length",
+                    "max_reply_length",
+                ],
+            )?;
             kinds::udp_of(c, target)?
         }
         "ping" => {
@@ -139,6 +148,8 @@ pub(super) fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), Str
         ("name", c.name.is_some()),
         ("payload", c.payload.is_some()),
         ("require_reply", c.require_reply.is_some()),
+        ("min_reply_length", c.min_reply_length.is_some()),
+        ("max_reply_length", c.max_reply_length.is_some()),
         ("file", c.file.is_some()),
         ("weight", c.weight.is_some()),
         ("reverse", c.reverse.is_some()),

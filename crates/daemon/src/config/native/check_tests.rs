@@ -187,6 +187,25 @@ fn udp_payload_and_reply() {
             mask: vec![0xff, 0x0f]
         })
     );
+    let u =
+        udp("type = \"udp\", require_reply = true, min_reply_length = 4, max_reply_length = 255");
+    assert_eq!(u.reply_len, (4, 255));
+    assert_eq!(
+        udp("type = \"udp\", require_reply = true").reply_len,
+        (0, 65535)
+    );
+    assert_error(
+        "type = \"udp\", max_reply_length = 9",
+        "`max_reply_length` needs `require_reply`",
+    );
+    assert_error(
+        "type = \"udp\", require_reply = true, min_reply_length = 9, max_reply_length = 3",
+        "min_reply_length 9 is above max_reply_length 3",
+    );
+    assert_error(
+        "type = \"udp\", require_reply = true, max_reply_length = 70000",
+        "max_reply_length: 70000 is not 0 to 65535",
+    );
     assert_error(
         "type = \"udp\", payload = \"0x\"",
         "payload: `x` is not a hex digit",
@@ -301,6 +320,7 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"dns\", query_type = \"TYPE65\"",
         "type = \"udp\", payload = \"0102ff\", require_reply = \"0xx2\"",
         "type = \"udp\", require_reply = true",
+        "type = \"udp\", require_reply = \"01\", min_reply_length = 2, max_reply_length = 255",
         "type = \"udp\"",
         "type = \"ping\"",
         "type = \"file\", file = \"/run/w\", weight = 0, reverse = true",

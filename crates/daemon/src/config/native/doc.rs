@@ -114,6 +114,8 @@ pub(super) struct CheckDoc {
     /// UDP: what is sent (hex), and whether (or what) must come back.
     pub(super) payload: Option<String>,
     pub(super) require_reply: Option<ReplyDoc>,
+    pub(super) min_reply_length: Option<i64>,
+    pub(super) max_reply_length: Option<i64>,
     /// FILE: the file, its factor, its sense, and whether it sets the
     /// weight (`dynamic` also for exec).
     pub(super) file: Option<String>,
@@ -197,6 +199,8 @@ impl CheckDoc {
             name: pick(&self.name, &over.name),
             payload: pick(&self.payload, &over.payload),
             require_reply: pick(&self.require_reply, &over.require_reply),
+            min_reply_length: pick(&self.min_reply_length, &over.min_reply_length),
+            max_reply_length: pick(&self.max_reply_length, &over.max_reply_length),
             file: pick(&self.file, &over.file),
             weight: pick(&self.weight, &over.weight),
             reverse: pick(&self.reverse, &over.reverse),

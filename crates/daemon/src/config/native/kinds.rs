@@ -6,7 +6,7 @@ use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
     dns_type, DnsProbe, Expect, FileProbe, HttpProbe, Probe, ReplyMatch, RunAs, SmtpProbe,
-    TcpClose, UdpProbe, UrlCheck, DNS_TYPES,
+    TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -239,10 +239,31 @@ pub(super) fn udp_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> 
             Some(ReplyMatch::parse(b, true).map_err(|m| format!("require_reply: {m}"))?)
         }
     };
+    let len = |v: Option<i64>, what: &str, default: usize| -> Result<usize, String> {
+        match v {
+            None => Ok(default),
+            Some(_) if reply.is_none() => Err(format!("`{what}` needs `require_reply`")),
+            Some(n) => usize::try_from(n)
+                .ok()
+                .filter(|n| *n <= UDP_REPLY_LEN.1)
+                .ok_or_else(|| format!("{what}: {n} is not 0 to {}", UDP_REPLY_LEN.1)),
+        }
+    };
+    let reply_len = (
+        len(c.min_reply_length, "min_reply_length", UDP_REPLY_LEN.0)?,
+        len(c.max_reply_length, "max_reply_length", UDP_REPLY_LEN.1)?,
+    );
+    if reply_len.0 > reply_len.1 {
+        return Err(format!(
+            "min_reply_length {} is above max_reply_length {}",
+            reply_len.0, reply_len.1
+        ));
+    }
     Ok(Probe::Udp(UdpProbe {
         target,
         payload,
         reply,
+        reply_len,
     }))
 }
 

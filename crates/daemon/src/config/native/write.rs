@@ -4,7 +4,7 @@
 
 use crate::config::{
     dns_type_text, Check, Config, Expect, Format, HttpProbe, Manual, OnFailure, OnStop, Probe,
-    TcpClose, UrlCheck, Virtual,
+    TcpClose, UrlCheck, Virtual, UDP_REPLY_LEN,
 };
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{DestSpec, Family, ForwardMethod};
@@ -131,6 +131,12 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 None => {}
                 Some(m) if m.value.is_empty() => f.push("require_reply = true".into()),
                 Some(m) => f.push(format!("require_reply = {}", q(&m.to_text()))),
+            }
+            if u.reply_len.0 != UDP_REPLY_LEN.0 {
+                f.push(format!("min_reply_length = {}", u.reply_len.0));
+            }
+            if u.reply_len.1 != UDP_REPLY_LEN.1 {
+                f.push(format!("max_reply_length = {}", u.reply_len.1));
             }
         }
         Probe::File(x) => {
