@@ -7,26 +7,31 @@
 //! added to the destination's configured weight: down when that sum is
 //! 0 or less; with `dynamic` the sum is the weight asked for.
 
-use super::Verdict;
+use super::{within, Verdict};
 use crate::config::FileProbe;
+use tokio::time::Instant;
 
 /// The most of the file read.
 const MAX_FILE: u64 = 4096;
 
-/// Read `p.path` and judge it.
-pub(super) async fn check(p: &FileProbe) -> Verdict {
+/// Read `p.path` (off the loop's thread, before `deadline`: a file on a
+/// hung network file system is a timeout) and judge it.
+pub(super) async fn check(p: &FileProbe, deadline: Instant) -> Verdict {
     let path = p.path.clone();
-    let read = tokio::task::spawn_blocking(move || {
-        use std::io::Read;
-        let mut text = String::new();
-        std::fs::File::open(&path)
-            .and_then(|f| f.take(MAX_FILE).read_to_string(&mut text))
-            .map(|_| text)
-    })
-    .await;
-    match read {
-        Ok(Ok(text)) => judge(p, &text),
-        Ok(Err(e)) => Verdict::down(format!("{}: {e}", p.path.display())),
+    let read = async move {
+        tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut text = String::new();
+            std::fs::File::open(&path)
+                .and_then(|f| f.take(MAX_FILE).read_to_string(&mut text))
+                .map(|_| text)
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+    };
+    match within(deadline, "read", read).await {
+        Ok(text) => judge(p, &text),
         Err(e) => Verdict::down(format!("{}: {e}", p.path.display())),
     }
 }
@@ -108,6 +113,10 @@ mod tests {
         assert_eq!(v.weight, Some(u32::MAX));
     }
 
+    fn soon() -> Instant {
+        Instant::now() + std::time::Duration::from_secs(2)
+    }
+
     #[tokio::test]
     async fn the_file_is_read_each_time() {
         let dir = std::env::temp_dir().join(format!("rvsadmd-file-{}", std::process::id()));
@@ -117,12 +126,12 @@ mod tests {
             path: f.clone(),
             ..probe(1, false, true)
         };
-        let v = check(&p).await;
+        let v = check(&p, soon()).await;
         assert!(!v.ok && v.reason.contains("No such file"), "{v:?}");
         std::fs::write(&f, "4\n").unwrap();
-        assert_eq!(check(&p).await.weight, Some(9));
+        assert_eq!(check(&p, soon()).await.weight, Some(9));
         std::fs::write(&f, "-5\n").unwrap();
-        assert!(!check(&p).await.ok);
+        assert!(!check(&p, soon()).await.ok);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -98,7 +98,7 @@ pub async fn run(probe: &Probe, start: Instant, timeout: Duration) -> Outcome {
         Probe::Dns(d) => dns::check(d, deadline).await,
         Probe::Udp(u) => udp::check(u, deadline).await,
         Probe::Ping { target } => ping::check(*target, deadline).await,
-        Probe::File(f) => file::check(f).await,
+        Probe::File(f) => file::check(f, deadline).await,
     };
     Outcome {
         ok: v.ok,
