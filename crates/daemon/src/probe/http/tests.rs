@@ -163,3 +163,66 @@ async fn a_silent_server_times_out() {
     assert_eq!(v, Verdict::down("request timed out"));
     drop(l);
 }
+
+/// An HTTPS server on 127.0.0.1 with a self-signed certificate made for
+/// these tests only (`test-cert.pem`, `test-key.pem`): it answers every
+/// request with the server name (SNI) the client asked for.
+async fn tls_server() -> SocketAddr {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(include_bytes!("test-cert.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("test-key.pem")).unwrap();
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = l.accept().await {
+            let Ok(mut s) = acceptor.accept(s).await else {
+                continue;
+            };
+            let mut b = [0u8; 1024];
+            let _ = s.read(&mut b).await;
+            let sni = s.get_ref().1.server_name().unwrap_or("none").to_string();
+            let resp = format!("HTTP/1.0 200 OK\r\n\r\nsni={sni}\n");
+            let _ = s.write_all(resp.as_bytes()).await;
+            let _ = s.shutdown().await;
+        }
+    });
+    at
+}
+
+#[tokio::test]
+async fn each_url_sends_its_own_host_as_the_tls_server_name() {
+    let target = tls_server().await;
+    let url = |host: &str| UrlCheck {
+        host: Some(host.into()),
+        expect: Some(Expect::Text(format!("sni={host}\n"))),
+        ..UrlCheck::new("/")
+    };
+    let mut p = HttpProbe {
+        tls: true,
+        verify: false,
+        ..probe(target, vec![url("a.example"), url("b.example")])
+    };
+    assert_eq!(
+        check(&p, soon()).await,
+        Verdict::up("2 responses as expected")
+    );
+    // Verified, the self-signed certificate is refused (or, on a machine
+    // without a trust store, nothing is trusted).
+    p.verify = true;
+    let v = check(&p, soon()).await;
+    assert!(
+        !v.ok && (v.reason.contains("TLS") || v.reason.contains("certificates")),
+        "{v:?}"
+    );
+}
