@@ -107,3 +107,71 @@ pub async fn run(probe: &Probe, start: Instant, timeout: Duration) -> Outcome {
         reason: v.reason,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{FileProbe, ReplyMatch, UrlCheck};
+
+    /// What the fuzz target `probe_replies` checks, over a few thousand
+    /// pseudo-random inputs with the shapes the readers look for: any
+    /// bytes give a verdict, never a panic.
+    #[test]
+    fn reply_readers_take_any_bytes() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let seeds: [&[u8]; 5] = [
+            b"HTTP/1.0 200 OK\r\n\r\nok",
+            b"220-a\r\n220 b\r\n",
+            &[0x12, 0x34, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0],
+            &[
+                0x45, 0, 0, 28, 0, 0, 0, 0, 64, 1, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, 0, 0, 0, 0, 0,
+                1, 0, 1,
+            ],
+            b"ab x1 3 -7\n",
+        ];
+        let url = UrlCheck {
+            digest: Some("00000000000000000000000000000000".into()),
+            ..UrlCheck::new("/")
+        };
+        let file = FileProbe {
+            path: "/x".into(),
+            factor: -3,
+            reverse: true,
+            dynamic: true,
+            base: 2,
+        };
+        for i in 0..4000 {
+            let mut d = seeds[i % seeds.len()].to_vec();
+            for _ in 0..(next() % 4) {
+                let at = (next() as usize) % (d.len() + 1);
+                match next() % 3 {
+                    0 if at < d.len() => d[at] = next() as u8,
+                    1 => d.insert(at, next() as u8),
+                    _ => d.truncate(at),
+                }
+            }
+            let cut = (next() as usize) % (d.len() + 1);
+            let mut r = super::http::Response::default();
+            r.feed(&d[..cut]);
+            r.feed(&d[cut..]);
+            assert_eq!(r.digest(), super::http::Response::parse(&d).digest());
+            let _ = super::http::judge(&url, &r);
+            if let Ok(Some(rep)) = super::smtp::reply(&d) {
+                assert!(rep.len <= d.len());
+            }
+            let _ = super::dns::judge(0x1234, &d);
+            let _ = super::icmp::echo_reply(&d, false, true);
+            let text = String::from_utf8_lossy(&d);
+            if let Ok(m) = ReplyMatch::parse(&text, true) {
+                assert_eq!(ReplyMatch::parse(&m.to_text(), true), Ok(m.clone()));
+                let _ = super::udp::matches(&m, &d);
+            }
+            let _ = super::file::judge(&file, &text);
+        }
+    }
+}
