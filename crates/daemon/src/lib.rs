@@ -7,7 +7,7 @@
 //! - [`config`]: the model every format is read into, one reader each
 //!   ([`config::native`] reads `rvsadmd.toml`, [`config::ldirectord`]
 //!   reads `ldirectord.cf`);
-//! - [`probe`]: one check (TCP connect, HTTP or HTTPS ([`tls`]), a
+//! - [`probe`]: one check (TCP connect, HTTP or HTTPS ([`probe::tls`]), a
 //!   program, SMTP, DNS, UDP, ping, a file), bounded by its timeout;
 //!   [`health`]: results to up or down with rise and fall;
 //! - [`engine`]: health, drains and changes by hand to the desired state
@@ -31,4 +31,3 @@ pub mod probe;
 pub mod run;
 pub mod service;
 pub mod state;
-pub mod tls;

@@ -41,8 +41,8 @@ async fn one(h: &HttpProbe, u: &UrlCheck) -> Result<(), String> {
         .map_err(|e| format!("connect: {e}"))?;
     let req = request(&h.method, u, h.target);
     let resp = if h.tls {
-        let config = crate::tls::config(h.verify)?;
-        let name = crate::tls::server_name(u.host.as_deref(), h.target.ip())?;
+        let config = super::tls::config(h.verify)?;
+        let name = super::tls::server_name(u.host.as_deref(), h.target.ip())?;
         let s = tokio_rustls::TlsConnector::from(config)
             .connect(name, tcp)
             .await

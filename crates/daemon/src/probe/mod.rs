@@ -15,6 +15,7 @@ pub mod icmp;
 mod ping;
 pub mod smtp;
 mod tcp;
+pub mod tls;
 pub mod udp;
 
 use super::config::Probe;
