@@ -50,6 +50,7 @@ mod lines;
 mod reader;
 mod seq;
 mod tree;
+pub mod typed;
 
 #[cfg(test)]
 mod tests;
