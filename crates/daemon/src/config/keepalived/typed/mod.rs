@@ -25,8 +25,10 @@ mod vs;
 #[cfg(test)]
 mod tests;
 
+pub use group::addresses as group_addresses;
 pub use resolve::Timing;
 pub use values::Forwarding;
+pub use vs::DEFAULT_PERSISTENCE;
 
 use super::{Document, Note, Statement};
 use crate::config::{ConfigError, Location};
@@ -359,13 +361,16 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 at: s.at.clone(),
                 what: "SSL (client certificate and CA for SSL_GET)".into(),
             }),
-            k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => note(
-                &mut out.notes,
-                s,
-                format!(
-                    "`{k}` is not about IPVS: rvsadmd leaves it to keepalived (keepalived --vrrp)"
-                ),
-            ),
+            k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
+                sync_daemon(s, &mut out);
+                note(
+                    &mut out.notes,
+                    s,
+                    format!(
+                        "`{k}` is not about IPVS: rvsadmd leaves it to keepalived (keepalived --vrrp)"
+                    ),
+                )
+            }
             k => unknown(&mut out.notes, s, k),
         }
     }
@@ -400,6 +405,19 @@ fn globals(s: &Statement, out: &mut Lvs) {
                 g,
                 format!("global_defs `{k}` does not touch IPVS: rvsadmd does not use it"),
             );
+        }
+    }
+}
+
+/// A VRRP instance's `lvs_sync_daemon_interface` (deprecated, still
+/// obeyed): keepalived starts IPVS's sync daemon.
+fn sync_daemon(s: &Statement, out: &mut Lvs) {
+    for k in s.block.as_deref().unwrap_or_default() {
+        if k.keyword.starts_with("lvs_sync_daemon") {
+            out.unsupported.push(Unsupported {
+                at: k.at.clone(),
+                what: k.keyword.clone(),
+            });
         }
     }
 }

@@ -1,0 +1,171 @@
+//! A real server's checker as rvsadmd's check: TCP_CHECK a TCP connect,
+//! HTTP_GET and SSL_GET with one url an HTTP(S) request, MISC_CHECK a
+//! program; no checker is always up (keepalived's real without a checker
+//! stays in the table). The timing is keepalived's: a check every
+//! `delay_loop`, taking at most `connect_timeout` (a script:
+//! `misc_timeout`), down after `retry` + 1 failures in a row, up again
+//! on the first success.
+
+use super::not_yet;
+use crate::config::keepalived::lines;
+use crate::config::keepalived::typed::{
+    Checker, CheckerKind, Http, Misc, RealServer, VirtualServer,
+};
+use crate::config::validate::Patterns;
+use crate::config::{Check, ConfigError, Expect, HttpProbe, Probe};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The check of each real server of `v`, in order.
+pub fn of_reals(
+    v: &VirtualServer,
+    notes: &mut Vec<String>,
+    patterns: &mut Patterns,
+) -> Result<Vec<Check>, ConfigError> {
+    let mut slow_retry = None;
+    let mut out = Vec::with_capacity(v.reals.len());
+    for r in &v.reals {
+        let c = match r.checkers.as_slice() {
+            [] => Check {
+                probe: Probe::Up,
+                interval: v.cascade.delay_loop.unwrap_or(Duration::from_secs(60)),
+                timeout: Duration::from_secs(5),
+                rise: 1,
+                fall: 1,
+            },
+            [c] => {
+                let t = c.timing(r, v);
+                if t.alpha {
+                    return Err(not_yet(&c.at, "`alpha` (real servers start down)"));
+                }
+                if t.warmup_written && !t.warmup.is_zero() {
+                    return Err(not_yet(&c.at, "`warmup` other than 0"));
+                }
+                if t.retry > 0 && t.delay_before_retry != t.delay_loop {
+                    slow_retry.get_or_insert((c.at.clone(), t.delay_before_retry, t.delay_loop));
+                }
+                Check {
+                    probe: probe(c, r, v, patterns)?,
+                    interval: t.delay_loop,
+                    timeout: t.timeout,
+                    rise: 1,
+                    fall: t.retry.saturating_add(1),
+                }
+            }
+            [_, second, ..] => {
+                return Err(not_yet(&second.at, "several checkers on one real server"))
+            }
+        };
+        out.push(c);
+    }
+    if let Some((at, retry, lp)) = slow_retry {
+        notes.push(format!(
+            "{at}: after a failure keepalived checks again after delay_before_retry ({} s); rvsadmd after delay_loop ({} s), so a failing real server goes down later",
+            retry.as_secs_f64(),
+            lp.as_secs_f64()
+        ));
+    }
+    Ok(out)
+}
+
+/// What checker `c` of real server `r` probes.
+fn probe(
+    c: &Checker,
+    r: &RealServer,
+    v: &VirtualServer,
+    patterns: &mut Patterns,
+) -> Result<Probe, ConfigError> {
+    if let Some(u) = c.unsupported.first() {
+        return Err(not_yet(
+            &u.at,
+            &format!("`{}` in {}", u.what, c.kind.name()),
+        ));
+    }
+    let target = SocketAddr::new(
+        c.connect_ip.unwrap_or(r.addr),
+        c.connect_port.unwrap_or(c.rs_port),
+    );
+    let needs_port = matches!(c.kind, CheckerKind::Tcp | CheckerKind::Http(_));
+    if needs_port && target.port() == 0 {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: format!(
+                "{} has no port to connect to (the real server has none): write connect_port",
+                c.kind.name()
+            ),
+        });
+    }
+    match &c.kind {
+        CheckerKind::Tcp => Ok(Probe::Tcp { target }),
+        CheckerKind::Http(h) => http(c, h, r, v, target, patterns),
+        CheckerKind::Misc(m) => misc(c, m),
+        CheckerKind::Other(name) => Err(not_yet(&c.at, name)),
+    }
+}
+
+fn http(
+    c: &Checker,
+    h: &Http,
+    r: &RealServer,
+    v: &VirtualServer,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, ConfigError> {
+    let url = match h.urls.as_slice() {
+        [u] => u,
+        [_, second, ..] => {
+            return Err(not_yet(
+                &second.at,
+                &format!("several url blocks in one {}", c.kind.name()),
+            ))
+        }
+        [] => return Err(not_yet(&c.at, "a checker without url")),
+    };
+    if url.digest.is_some() {
+        return Err(not_yet(&url.at, "`digest` (MD5 of the body)"));
+    }
+    let expect = match &url.regex {
+        Some(re) => Some(Expect::Regex(patterns.compile(re).map_err(|e| {
+            ConfigError {
+                at: url.at.clone(),
+                message: format!("regex `{re}` does not compile as a Rust regular expression: {e}"),
+            }
+        })?)),
+        None => None,
+    };
+    Ok(Probe::Http(HttpProbe {
+        target,
+        tls: h.tls,
+        verify: false,
+        method: "GET".into(),
+        path: url.path.clone(),
+        host: url
+            .virtualhost
+            .clone()
+            .or_else(|| h.virtualhost.clone())
+            .or_else(|| r.virtualhost.clone())
+            .or_else(|| v.virtualhost.clone()),
+        status: url.status.clone(),
+        expect,
+    }))
+}
+
+fn misc(c: &Checker, m: &Misc) -> Result<Probe, ConfigError> {
+    if let Some((user, group)) = &m.user {
+        if user != "root" || group.as_deref().is_some_and(|g| g != "root") {
+            return Err(not_yet(
+                &c.at,
+                &format!("`user {user}` (rvsadmd runs scripts as itself)"),
+            ));
+        }
+    }
+    let argv = lines::words(&m.path).map_err(|e| ConfigError {
+        at: c.at.clone(),
+        message: format!("misc_path: {e}"),
+    })?;
+    Ok(Probe::Exec {
+        argv,
+        env: Vec::new(),
+        dynamic: m.dynamic,
+    })
+}
