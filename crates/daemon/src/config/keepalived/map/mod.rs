@@ -16,6 +16,8 @@
 
 mod check;
 mod real;
+#[cfg(test)]
+mod tests;
 
 use super::typed::{self, GroupEntry, Lvs, Unsupported, VirtualServer, VsId};
 use super::Note;
@@ -104,6 +106,9 @@ fn virtual_server(
     patterns: &mut Patterns,
 ) -> Result<Vec<Virtual>, ConfigError> {
     refuse(&v.unsupported)?;
+    for r in &v.reals {
+        refuse(&r.unsupported)?;
+    }
     quorum(v)?;
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
