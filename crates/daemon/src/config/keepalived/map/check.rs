@@ -163,6 +163,12 @@ fn misc(c: &Checker, m: &Misc) -> Result<Probe, ConfigError> {
         at: c.at.clone(),
         message: format!("misc_path: {e}"),
     })?;
+    if argv.first().is_none_or(|p| p.is_empty()) {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: "misc_path names no program".into(),
+        });
+    }
     Ok(Probe::Exec {
         argv,
         env: Vec::new(),

@@ -394,7 +394,7 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
 fn globals(s: &Statement, out: &mut Lvs) {
     for g in s.block.as_deref().unwrap_or_default() {
         let k = g.keyword.as_str();
-        if GLOBAL_IPVS.contains(&k) || k.starts_with("lvs_sync_daemon") {
+        if GLOBAL_IPVS.contains(&k) {
             out.unsupported.push(Unsupported {
                 at: g.at.clone(),
                 what: k.to_string(),
@@ -413,7 +413,7 @@ fn globals(s: &Statement, out: &mut Lvs) {
 /// obeyed): keepalived starts IPVS's sync daemon.
 fn sync_daemon(s: &Statement, out: &mut Lvs) {
     for k in s.block.as_deref().unwrap_or_default() {
-        if k.keyword.starts_with("lvs_sync_daemon") {
+        if k.keyword == "lvs_sync_daemon_interface" {
             out.unsupported.push(Unsupported {
                 at: k.at.clone(),
                 what: k.keyword.clone(),
