@@ -153,7 +153,10 @@ fn conditional_lines_follow_the_config_id() {
 /// `Ok(services)`, or `Err((line, what))`, the first thing rvsadmd does
 /// not do yet. When rvsadmd learns something, a row turns `Ok` and
 /// [`ACCEPTED`] goes up; it never goes down.
-const VERDICTS: [(&str, Result<usize, (usize, &str)>); 36] = [
+/// `Ok(services)` or `Err((line, what))`.
+type Verdict = Result<usize, (usize, &'static str)>;
+
+const VERDICTS: [(&str, Verdict); 36] = [
     ("01-sample.conf", Err((38, "digest"))),
     ("02-http-get-port.conf", Err((23, "digest"))),
     ("03-ipv6.conf", Err((24, "SMTP_CHECK"))),

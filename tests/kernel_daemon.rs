@@ -643,14 +643,23 @@ fn keepalived_conf_nat_with_tcp_checks() {
     );
     let t = table();
     assert!(t.contains("-A -t 192.0.2.20:80 -s rr"), "{t}");
-    assert!(t.contains("-a -t 192.0.2.20:80 -r 10.0.0.1:8080 -m -w 3"), "{t}");
-    assert!(t.contains("-a -t 192.0.2.20:80 -r 10.0.0.2:8080 -m -w 5"), "{t}");
+    assert!(
+        t.contains("-a -t 192.0.2.20:80 -r 10.0.0.1:8080 -m -w 3"),
+        "{t}"
+    );
+    assert!(
+        t.contains("-a -t 192.0.2.20:80 -r 10.0.0.2:8080 -m -w 5"),
+        "{t}"
+    );
     // A failed real is removed (no inhibit_on_failure), then comes back.
     drop(b);
     d.wait_for(|| weight("10.0.0.2:8080").is_none(), "10.0.0.2 removed");
     assert_eq!(weight("10.0.0.1:8080"), Some(3));
     let _b = Backend::start("10.0.0.2:8080", Mode::Ok);
-    d.wait_for(|| weight("10.0.0.2:8080") == Some(5), "10.0.0.2 back at weight 5");
+    d.wait_for(
+        || weight("10.0.0.2:8080") == Some(5),
+        "10.0.0.2 back at weight 5",
+    );
     assert!(d.events().contains("\"event\":\"note\""), "{}", d.events());
     // Stop removes the service keepalived made.
     d.stop();

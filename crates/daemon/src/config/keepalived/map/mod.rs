@@ -114,8 +114,11 @@ fn virtual_server(
     let on_failure = on_failure(v)?;
     let checks = check::of_reals(v, notes, patterns)?;
     let mut out = Vec::with_capacity(keys.len());
-    for key in keys {
-        let mut spec = ServiceSpec::new(key).with_config(service_config(v, key, notes));
+    for (n, key) in keys.into_iter().enumerate() {
+        // The service's notes once, however many services a group makes.
+        let mut scratch = Vec::new();
+        let said = if n == 0 { &mut *notes } else { &mut scratch };
+        let mut spec = ServiceSpec::new(key).with_config(service_config(v, key, said));
         let mut kept = Vec::new();
         for (i, r) in v.reals.iter().enumerate() {
             if let Some(d) = real::destination(v, r, key, notes)? {
@@ -164,7 +167,7 @@ fn quorum(v: &VirtualServer) -> Result<(), ConfigError> {
 /// What a failed real server becomes: one rule for the whole virtual
 /// server.
 fn on_failure(v: &VirtualServer) -> Result<OnFailure, ConfigError> {
-    let first = v.reals.first().map_or(false, |r| r.inhibit(v));
+    let first = v.reals.first().is_some_and(|r| r.inhibit(v));
     if let Some(r) = v.reals.iter().find(|r| r.inhibit(v) != first) {
         return Err(not_yet(
             &r.at,
