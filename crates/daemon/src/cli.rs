@@ -35,7 +35,7 @@ fn config_args(c: Command) -> Command {
             .value_name("FILE")
             .help("a keepalived.conf, read by keepalived's rules (its virtual servers)"),
     )
-    .arg(config_id_arg().requires("keepalived"))
+    .arg(config_id_arg().conflicts_with_all(["config", "ldirectord"]))
     .group(
         ArgGroup::new("source")
             .args(["config", "ldirectord", "keepalived"])
