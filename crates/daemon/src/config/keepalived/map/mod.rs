@@ -109,7 +109,7 @@ fn virtual_server(
     for r in &v.reals {
         refuse(&r.unsupported)?;
     }
-    quorum(v)?;
+    quorum(v, notes)?;
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
     let checks = check::of_reals(v, notes, patterns)?;
@@ -148,13 +148,24 @@ fn virtual_server(
 }
 
 /// keepalived's quorum as it runs it (lowered to the real servers' total
-/// weight, the hysteresis below the quorum): only quorum 1 without
-/// hysteresis is rvsadmd's rule (the sorry server while no real server
-/// is up).
-fn quorum(v: &VirtualServer) -> Result<(), ConfigError> {
+/// weight, the hysteresis below the quorum): it decides when the sorry
+/// server replaces the real servers (and runs `quorum_up`/`quorum_down`,
+/// refused elsewhere), so without a sorry server it changes nothing in the
+/// table; with one, only quorum 1 without hysteresis is rvsadmd's rule
+/// (the sorry server while no real server is up).
+fn quorum(v: &VirtualServer, notes: &mut Vec<String>) -> Result<(), ConfigError> {
     let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
     let q = u64::from(v.quorum).min(total);
     let h = u64::from(v.hysteresis).min(q.saturating_sub(1));
+    if v.sorry.is_none() {
+        if q != 1 || h != 0 {
+            notes.push(format!(
+                "{}: quorum {q} and hysteresis {h} only decide keepalived's sorry server and quorum scripts: without them they change nothing in the table",
+                v.at
+            ));
+        }
+        return Ok(());
+    }
     if q != 1 {
         return Err(not_yet(&v.at, &format!("quorum {q} (rvsadmd's rule is keepalived's quorum 1: the sorry server while no real server is up)")));
     }

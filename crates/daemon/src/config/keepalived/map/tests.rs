@@ -211,7 +211,12 @@ fn ports_families_and_groups() {
 #[test]
 fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     for (settings, rs, line, what) in [
-        (" quorum 2", "  weight 5", 1, "quorum 2"),
+        (
+            " quorum 2\n sorry_server 10.0.0.9 80",
+            "  weight 5",
+            1,
+            "quorum 2",
+        ),
         (" omega", "", 3, "`omega`"),
         (" quorum_up /bin/x", "", 3, "`quorum_up`"),
         (" alpha", "  TCP_CHECK { }", 5, "`alpha`"),
@@ -263,7 +268,20 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     }
     // keepalived lowers a quorum above the total weight, and the
     // hysteresis below the quorum.
-    assert!(load(&vs(" quorum 9\n hysteresis 3", "")).is_ok());
+    assert!(load(&vs(
+        " quorum 9\n hysteresis 3\n sorry_server 10.0.0.9 80",
+        ""
+    ))
+    .is_ok());
+    // Without a sorry server the quorum changes nothing in the table.
+    let c = ok(&vs(" quorum 2\n hysteresis 1", "  weight 5"));
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("quorum 2 and hysteresis 1")),
+        "{:?}",
+        c.notes
+    );
     let e = load("global_defs {\n lvs_flush\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
     let e = load("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n").unwrap_err();

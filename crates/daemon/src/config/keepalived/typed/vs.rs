@@ -224,8 +224,9 @@ fn granularity(v: &mut VirtualServer, k: &Statement, notes: &mut Vec<Note>) {
 }
 
 /// The cascading keywords (virtual server, real server, checker): `true`
-/// when `k` was one. `inhibit` says whether `inhibit_on_failure` is one
-/// here (not in a checker).
+/// when `k` was one. `inhibit` says whether this is a virtual or real
+/// server (`inhibit_on_failure` is a keyword there, and `retry` is at
+/// least 1), not a checker.
 pub fn cascade(c: &mut Cascade, k: &Statement, notes: &mut Vec<Note>, inhibit: bool) -> bool {
     let w = k.args.first().map(String::as_str).unwrap_or("");
     let r = match k.keyword.as_str() {
@@ -235,7 +236,10 @@ pub fn cascade(c: &mut Cascade, k: &Statement, notes: &mut Vec<Note>, inhibit: b
         }
         "delay_before_retry" => timer(w, 0, u64::MAX).map(|t| c.delay_before_retry = Some(t)),
         "warmup" => timer(w, 0, u64::MAX).map(|t| c.warmup = Some(t)),
-        "retry" => unsigned(w, 0, u64::from(u32::MAX)).map(|n| c.retry = Some(n as u32)),
+        // keepalived takes 0 in a checker only.
+        "retry" => {
+            unsigned(w, u64::from(inhibit), u64::from(u32::MAX)).map(|n| c.retry = Some(n as u32))
+        }
         "alpha" => flag(&k.args).map(|b| c.alpha = Some(b)),
         "inhibit_on_failure" if inhibit => flag(&k.args).map(|b| c.inhibit = Some(b)),
         _ => return false,
