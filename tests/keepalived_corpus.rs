@@ -168,7 +168,7 @@ const VERDICTS: [(&str, Verdict); 36] = [
     ("09-inhibit.conf", Err((24, "digest"))),
     ("10-misc-check.conf", Ok(1)),
     ("11-misc-check-arg.conf", Ok(1)),
-    ("12-quorum.conf", Err((30, "omega"))),
+    ("12-quorum.conf", Err((33, "quorum_up"))),
     ("13-status-code.conf", Err((28, "several url blocks"))),
     ("14-virtual-server-group.conf", Err((32, "digest"))),
     ("15-virtualhost.conf", Err((29, "several url blocks"))),

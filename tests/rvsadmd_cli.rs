@@ -194,8 +194,9 @@ fn keepalived_files_are_checked_imported_and_their_config_id_followed() {
     let o = rvsadmd(&["check", "--keepalived", &refused]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
-        text(&o)
-            .contains("12-quorum.conf:30: keepalived's `omega` is not supported by rvsadmd yet"),
+        text(&o).contains(
+            "12-quorum.conf:33: keepalived's `quorum_up` is not supported by rvsadmd yet"
+        ),
         "{}",
         text(&o)
     );

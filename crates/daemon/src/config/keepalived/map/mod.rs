@@ -105,11 +105,24 @@ fn virtual_server(
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
 ) -> Result<Vec<Virtual>, ConfigError> {
-    refuse(&v.unsupported)?;
+    // `omega` only runs notify scripts at shutdown, and every script is
+    // refused: alone it changes nothing.
+    let (omega, rest): (Vec<Unsupported>, Vec<Unsupported>) = v
+        .unsupported
+        .iter()
+        .cloned()
+        .partition(|u| u.what == "omega");
+    refuse(&rest)?;
     for r in &v.reals {
         refuse(&r.unsupported)?;
     }
     quorum(v, notes)?;
+    for u in omega {
+        notes.push(format!(
+            "{}: `omega` runs keepalived's notify scripts at shutdown; there are none, so it changes nothing",
+            u.at
+        ));
+    }
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
     let checks = check::of_reals(v, notes, patterns)?;

@@ -217,7 +217,7 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
             1,
             "quorum 2",
         ),
-        (" omega", "", 3, "`omega`"),
+        (" omega\n quorum_up /bin/x", "", 4, "`quorum_up`"),
         (" quorum_up /bin/x", "", 3, "`quorum_up`"),
         (" alpha", "  TCP_CHECK { }", 5, "`alpha`"),
         (" warmup 5", "  TCP_CHECK { }", 5, "`warmup`"),
@@ -273,6 +273,8 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         ""
     ))
     .is_ok());
+    let c = ok(&vs(" omega", ""));
+    assert!(c.notes.iter().any(|n| n.contains(":3: `omega`")), "{:?}", c.notes);
     // Without a sorry server the quorum changes nothing in the table.
     let c = ok(&vs(" quorum 2\n hysteresis 1", "  weight 5"));
     assert!(
