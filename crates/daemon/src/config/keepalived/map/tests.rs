@@ -274,7 +274,11 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     ))
     .is_ok());
     let c = ok(&vs(" omega", ""));
-    assert!(c.notes.iter().any(|n| n.contains(":3: `omega`")), "{:?}", c.notes);
+    assert!(
+        c.notes.iter().any(|n| n.contains(":3: `omega`")),
+        "{:?}",
+        c.notes
+    );
     // Without a sorry server the quorum changes nothing in the table.
     let c = ok(&vs(" quorum 2\n hysteresis 1", "  weight 5"));
     assert!(
