@@ -16,6 +16,12 @@ use crate::config::{Check, ConfigError, Expect, HttpProbe, Probe};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// The most failures in a row a check counts (rvsadmd's `fall`).
+const MAX_FALL: u32 = 1000;
+
+/// rvsadmd's longest duration (`config::seconds`).
+const LONGEST: Duration = Duration::from_secs(1_000_000_000);
+
 /// The check of each real server of `v`, in order.
 pub fn of_reals(
     v: &VirtualServer,
@@ -28,7 +34,11 @@ pub fn of_reals(
         let c = match r.checkers.as_slice() {
             [] => Check {
                 probe: Probe::Up,
-                interval: v.cascade.delay_loop.unwrap_or(Duration::from_secs(60)),
+                interval: v
+                    .cascade
+                    .delay_loop
+                    .unwrap_or(Duration::from_secs(60))
+                    .min(LONGEST),
                 timeout: Duration::from_secs(5),
                 rise: 1,
                 fall: 1,
@@ -43,6 +53,25 @@ pub fn of_reals(
                 }
                 if t.retry > 0 && t.delay_before_retry != t.delay_loop {
                     slow_retry.get_or_insert((c.at.clone(), t.delay_before_retry, t.delay_loop));
+                }
+                if t.delay_loop > LONGEST || t.timeout > LONGEST {
+                    return Err(ConfigError {
+                        at: c.at.clone(),
+                        message: format!(
+                            "delay_loop and timeouts above {} s are beyond rvsadmd's longest duration",
+                            LONGEST.as_secs()
+                        ),
+                    });
+                }
+                if t.retry >= MAX_FALL {
+                    return Err(ConfigError {
+                        at: c.at.clone(),
+                        message: format!(
+                            "retry {}: rvsadmd counts at most {MAX_FALL} failures in a row (retry {})",
+                            t.retry,
+                            MAX_FALL - 1
+                        ),
+                    });
                 }
                 Check {
                     probe: probe(c, r, v, patterns)?,
@@ -124,6 +153,28 @@ fn http(
     if url.digest.is_some() {
         return Err(not_yet(&url.at, "`digest` (MD5 of the body)"));
     }
+    let bad = |message: String| ConfigError {
+        at: url.at.clone(),
+        message,
+    };
+    if !url.path.starts_with('/') || url.path.contains(char::is_whitespace) {
+        return Err(bad(format!(
+            "url path `{}`: rvsadmd sends it as the request target, which starts with / and holds no white space",
+            url.path
+        )));
+    }
+    let host = url
+        .virtualhost
+        .clone()
+        .or_else(|| h.virtualhost.clone())
+        .or_else(|| r.virtualhost.clone())
+        .or_else(|| v.virtualhost.clone());
+    if let Some(name) = host
+        .as_deref()
+        .filter(|n| n.contains(|ch: char| ch.is_whitespace() || ch.is_control()))
+    {
+        return Err(bad(format!("virtualhost `{name}` is not a host name")));
+    }
     let expect = match &url.regex {
         Some(re) => Some(Expect::Regex(patterns.compile(re).map_err(|e| {
             ConfigError {
@@ -139,12 +190,7 @@ fn http(
         verify: false,
         method: "GET".into(),
         path: url.path.clone(),
-        host: url
-            .virtualhost
-            .clone()
-            .or_else(|| h.virtualhost.clone())
-            .or_else(|| r.virtualhost.clone())
-            .or_else(|| v.virtualhost.clone()),
+        host,
         status: url.status.clone(),
         expect,
     }))

@@ -288,6 +288,29 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         "{:?}",
         c.notes
     );
+    // Values rvsadmd's model does not hold: errors with their line.
+    for (rs, line, what) in [
+        (
+            "  HTTP_GET { url {\n path index.html } }",
+            5,
+            "request target",
+        ),
+        (
+            "  HTTP_GET { virtualhost a b\n url {\n path / } }",
+            6,
+            "not a host name",
+        ),
+        ("  TCP_CHECK { retry 1000 }", 5, "at most 1000"),
+        (
+            "  TCP_CHECK { delay_loop 1000000001 }",
+            5,
+            "longest duration",
+        ),
+    ] {
+        let e = load(&vs("", rs)).unwrap_err();
+        assert!(e.message.contains(what), "{what}: {e}");
+        assert_eq!(e.at.line, line, "{what}: {e}");
+    }
     let e = load("global_defs {\n lvs_flush\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
     let e = load("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n").unwrap_err();
