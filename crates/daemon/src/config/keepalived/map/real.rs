@@ -83,8 +83,11 @@ pub fn sorry(v: &VirtualServer, key: ServiceKey) -> Result<Option<DestSpec>, Con
     }
     let mut c = DestConfig::new(f.method);
     c.tunnel = f.tunnel;
-    Ok(Some(DestSpec::new(
-        SocketAddr::new(s.addr, port_in(key, f.method, s.port)),
-        c,
-    )))
+    // keepalived leaves a NAT sorry server's port as written (a real
+    // server's 0 becomes the service's).
+    let port = match f.method {
+        ForwardMethod::Masq => s.port,
+        m => port_in(key, m, s.port),
+    };
+    Ok(Some(DestSpec::new(SocketAddr::new(s.addr, port), c)))
 }

@@ -119,7 +119,7 @@ pub struct Cascade {
     pub retry: Option<u32>,
     /// `delay_before_retry`.
     pub delay_before_retry: Option<Duration>,
-    /// `warmup`, and where it was written.
+    /// `warmup`.
     pub warmup: Option<Duration>,
     /// `alpha`.
     pub alpha: Option<bool>,
