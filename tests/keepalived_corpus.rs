@@ -1,9 +1,11 @@
 //! keepalived.conf files people published (tests/data/keepalived/real,
 //! sources in its SOURCES.md), read by rvsadmd's keepalived.conf front
 //! end: every one reads, and the structure counted by hand in some of
-//! them is what the reader finds.
+//! them is what the reader finds; each one keepalived 2.2.7 runs (all of
+//! them: SOURCES.md has its verdicts) is run by rvsadmd or refused at
+//! the line of what rvsadmd does not do yet, as the table below says.
 
-use rvsadmd::config::keepalived::{read, Document, IncludeCheck, Options, Statement};
+use rvsadmd::config::keepalived::{load, read, Document, IncludeCheck, Options, Statement};
 use std::path::{Path, PathBuf};
 
 fn dir() -> PathBuf {
@@ -145,4 +147,131 @@ fn conditional_lines_follow_the_config_id() {
     assert!(script("other").is_empty());
     let d = read_as("17-conditional-conf.conf", "high");
     assert_eq!(named(&d.statements, "net_namespace")[0].args, ["high"]);
+}
+
+/// What `rvsadmd check --keepalived` says of each file keepalived runs:
+/// `Ok(services)`, or `Err((line, what))`, the first thing rvsadmd does
+/// not do yet. When rvsadmd learns something, a row turns `Ok` and
+/// [`ACCEPTED`] goes up; it never goes down.
+/// `Ok(services)` or `Err((line, what))`.
+type Verdict = Result<usize, (usize, &'static str)>;
+
+const VERDICTS: [(&str, Verdict); 36] = [
+    ("01-sample.conf", Err((38, "digest"))),
+    ("02-http-get-port.conf", Err((23, "digest"))),
+    ("03-ipv6.conf", Err((24, "SMTP_CHECK"))),
+    ("04-ping-check.conf", Err((23, "PING_CHECK"))),
+    ("05-smtp-check.conf", Err((39, "SMTP_CHECK"))),
+    ("06-ssl-get.conf", Err((44, "several url blocks"))),
+    ("07-udp-check.conf", Err((23, "UDP_CHECK"))),
+    ("08-fwmark.conf", Ok(1)),
+    ("09-inhibit.conf", Err((24, "digest"))),
+    ("10-misc-check.conf", Ok(1)),
+    ("11-misc-check-arg.conf", Ok(1)),
+    ("12-quorum.conf", Err((33, "quorum_up"))),
+    ("13-status-code.conf", Err((28, "several url blocks"))),
+    ("14-virtual-server-group.conf", Err((32, "digest"))),
+    ("15-virtualhost.conf", Err((29, "several url blocks"))),
+    (
+        "16-vrrp-lvs-syncd.conf",
+        Err((11, "lvs_sync_daemon_interface")),
+    ),
+    ("17-conditional-conf.conf", Ok(0)),
+    ("18-vrrp.conf", Ok(0)),
+    ("19-devops-lvs.conf", Ok(1)),
+    ("20-magic-lvs.conf", Ok(1)),
+    ("21-interview-lvs.conf", Ok(1)),
+    ("22-interview-step4.conf", Ok(1)),
+    ("23-python-script-lvs.conf", Ok(2)),
+    ("24-autoinstall-lvs-test.conf", Err((55, "digest"))),
+    ("25-hzkvectory-bak.conf", Err((45, "several url blocks"))),
+    ("26-tgentimc.conf", Err((81, "notify_down"))),
+    ("27-nsd01-step04.conf", Ok(1)),
+    ("28-nsd01-gaokeyong.conf", Ok(1)),
+    ("29-coregear-lvs.conf", Ok(2)),
+    ("30-keepalived-lb.conf", Ok(1)),
+    ("31-linuxgateway-vrrp.conf", Ok(0)),
+    ("32-haq0003-vrrp.conf", Ok(0)),
+    ("33-nginx-vrrp.conf", Ok(0)),
+    ("34-kingkongmok-vrrp.conf", Ok(0)),
+    ("35-config-samples-vrrp.conf", Ok(0)),
+    ("36-configure-vrrp.conf", Ok(0)),
+];
+
+/// The files rvsadmd runs today: only ever raised.
+const ACCEPTED: usize = 20;
+
+#[test]
+fn rvsadmd_runs_or_refuses_each_file_keepalived_runs_as_the_table_says() {
+    let names: Vec<String> = corpus()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let listed: Vec<&str> = VERDICTS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, listed, "every file has a verdict");
+    let mut wrong = Vec::new();
+    for (name, want) in VERDICTS {
+        let got = load(&dir().join(name), &options("lb1"));
+        let ok = match (&got, want) {
+            (Ok(cfg), Ok(n)) => cfg.services.len() == n,
+            (Err(e), Err((line, what))) => {
+                e.at.line == line
+                    && e.message.contains(what)
+                    && e.message.contains("not supported by rvsadmd yet")
+            }
+            _ => false,
+        };
+        if !ok {
+            wrong.push(format!(
+                "{name}: want {want:?}, got {:?}",
+                got.map(|c| c.services.len())
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let accepted = VERDICTS.iter().filter(|(_, v)| v.is_ok()).count();
+    assert_eq!(accepted, ACCEPTED, "raise ACCEPTED when a file turns Ok");
+}
+
+#[test]
+fn what_keepalived_warns_about_is_a_note_with_its_line() {
+    let cfg = load(&dir().join("29-coregear-lvs.conf"), &options("lb1")).unwrap();
+    for want in [
+        ":64: unknown keyword `nat_mask`",
+        ":71: unknown keyword `nb_get_retry`",
+        ":24: `vrrp_instance` is not about IPVS",
+    ] {
+        assert!(
+            cfg.notes.iter().any(|n| n.contains(want)),
+            "{want}: {:#?}",
+            cfg.notes
+        );
+    }
+}
+
+/// `rvsadmd import-keepalived` of one file, against the TOML kept in
+/// tests/data/keepalived/import (and that TOML reads back as the same
+/// services and checks).
+#[test]
+fn import_of_a_published_file_is_the_golden_toml() {
+    use rvsadmd::config::native;
+    let cfg = load(&dir().join("29-coregear-lvs.conf"), &options("lb1")).unwrap();
+    let toml = native::to_toml(&cfg);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/keepalived/import/29-coregear-lvs.toml");
+    let want = std::fs::read_to_string(&golden).unwrap();
+    assert_eq!(
+        toml,
+        want,
+        "write the new text to {} if it is right",
+        golden.display()
+    );
+    let back = native::parse(&golden, &toml).unwrap();
+    assert_eq!(back.services.len(), cfg.services.len());
+    for (a, b) in back.services.iter().zip(&cfg.services) {
+        assert_eq!(
+            (&a.spec, &a.checks, a.on_failure, a.manual),
+            (&b.spec, &b.checks, b.on_failure, b.manual)
+        );
+    }
 }

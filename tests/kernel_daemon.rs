@@ -598,3 +598,70 @@ fn systemd_hears_ready_after_the_first_sync_then_reloading_and_stopping() {
     d.stop();
     assert_eq!(next(), "STOPPING=1");
 }
+
+const KEEPALIVED_NAT: &str = "\
+global_defs {
+    router_id lb1
+}
+virtual_server 192.0.2.20 80 {
+    delay_loop 0.3
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.0.0.1 8080 {
+        weight 3
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+    real_server 10.0.0.2 8080 {
+        weight 5
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+";
+
+#[test]
+fn keepalived_conf_nat_with_tcp_checks() {
+    let Some(_ns) = common::kernel_netns("keepalived_conf_nat_with_tcp_checks") else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("keepalived");
+    let cfg = dir.join("keepalived.conf");
+    std::fs::write(&cfg, KEEPALIVED_NAT).unwrap();
+    let _a = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let mut d = Daemon::start(&dir, "--keepalived", &cfg);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(3) && weight("10.0.0.2:8080") == Some(5),
+        "both real servers in at their weights",
+    );
+    let t = table();
+    assert!(t.contains("-A -t 192.0.2.20:80 -s rr"), "{t}");
+    assert!(
+        t.contains("-a -t 192.0.2.20:80 -r 10.0.0.1:8080 -m -w 3"),
+        "{t}"
+    );
+    assert!(
+        t.contains("-a -t 192.0.2.20:80 -r 10.0.0.2:8080 -m -w 5"),
+        "{t}"
+    );
+    // A failed real is removed (no inhibit_on_failure), then comes back.
+    drop(b);
+    d.wait_for(|| weight("10.0.0.2:8080").is_none(), "10.0.0.2 removed");
+    assert_eq!(weight("10.0.0.1:8080"), Some(3));
+    let _b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    d.wait_for(
+        || weight("10.0.0.2:8080") == Some(5),
+        "10.0.0.2 back at weight 5",
+    );
+    assert!(d.events().contains("\"event\":\"note\""), "{}", d.events());
+    // Stop removes the service keepalived made.
+    d.stop();
+    assert!(!table().contains("192.0.2.20:80"), "{}", table());
+}

@@ -174,3 +174,33 @@ fn man_page_and_definition_are_in_step() {
         );
     }
 }
+
+#[test]
+fn keepalived_files_are_checked_imported_and_their_config_id_followed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/keepalived/real");
+    let ok = format!("{dir}/29-coregear-lvs.conf");
+    let o = rvsadmd(&["check", "--keepalived", &ok, "-i", "lb1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("configuration OK: 2 services, 4 destinations"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("note: ") && text(&o).contains(":64: unknown keyword `nat_mask`"));
+    let o = rvsadmd(&["import-keepalived", &ok]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("address = \"172.16.83.99\""));
+    let refused = format!("{dir}/12-quorum.conf");
+    let o = rvsadmd(&["check", "--keepalived", &refused]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "12-quorum.conf:33: keepalived's `quorum_up` is not supported by rvsadmd yet"
+        ),
+        "{}",
+        text(&o)
+    );
+    // -i belongs to --keepalived.
+    let o = rvsadmd(&["check", "--config", &ok, "-i", "lb1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

@@ -1,7 +1,7 @@
 //! `rvsadmd` command line: its definition (clap) and what each
 //! subcommand does.
 
-use crate::config::{ldirectord, native, parse_duration, Config};
+use crate::config::{keepalived, ldirectord, native, parse_duration, Config};
 use crate::control::{self, Answer, Request};
 use crate::engine::StatusRow;
 use crate::run::{run, Loader, RunOptions};
@@ -29,11 +29,35 @@ fn config_args(c: Command) -> Command {
             .value_name("FILE")
             .help("an ldirectord.cf, read by ldirectord's rules"),
     )
+    .arg(
+        Arg::new("keepalived")
+            .long("keepalived")
+            .value_name("FILE")
+            .help("a keepalived.conf, read by keepalived's rules (its virtual servers)"),
+    )
+    .arg(config_id_arg().conflicts_with_all(["config", "ldirectord"]))
     .group(
         ArgGroup::new("source")
-            .args(["config", "ldirectord"])
+            .args(["config", "ldirectord", "keepalived"])
             .required(true),
     )
+}
+
+fn config_id_arg() -> Arg {
+    Arg::new("config-id")
+        .long("config-id")
+        .short('i')
+        .value_name("ID")
+        .help("keepalived's config id for @ID lines [default: the host name up to its first dot]")
+}
+
+/// keepalived's reading options, with `--config-id` when given.
+fn keepalived_options(m: &ArgMatches) -> keepalived::Options {
+    let mut o = keepalived::Options::default();
+    if let Some(id) = m.get_one::<String>("config-id") {
+        o.config_id = id.clone();
+    }
+    o
 }
 
 fn socket_arg() -> Arg {
@@ -124,6 +148,12 @@ pub fn command() -> Command {
                 .arg(Arg::new("file").required(true).value_name("FILE")),
         )
         .subcommand(
+            Command::new("import-keepalived")
+                .about("print the native configuration equivalent to a keepalived.conf's virtual servers")
+                .arg(config_id_arg())
+                .arg(Arg::new("file").required(true).value_name("FILE")),
+        )
+        .subcommand(
             Command::new("completions")
                 .about("print a completion script for a shell")
                 .arg(
@@ -162,6 +192,10 @@ fn load(m: &ArgMatches) -> Loader {
     if let Some(f) = m.get_one::<String>("config") {
         let f = PathBuf::from(f);
         Box::new(move || read(&f, native::parse))
+    } else if let Some(f) = m.get_one::<String>("keepalived") {
+        let f = PathBuf::from(f);
+        let o = keepalived_options(m);
+        Box::new(move || keepalived::load(&f, &o).map_err(|e| e.to_string()))
     } else {
         let f = PathBuf::from(
             m.get_one::<String>("ldirectord")
@@ -399,6 +433,19 @@ pub fn main() -> ExitCode {
             let f = PathBuf::from(s.get_one::<String>("file").cloned().unwrap_or_default());
             match read(&f, ldirectord::parse) {
                 Ok(cfg) => {
+                    print!("{}", native::to_toml(&cfg));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Some(("import-keepalived", s)) => {
+            let f = PathBuf::from(s.get_one::<String>("file").cloned().unwrap_or_default());
+            match keepalived::load(&f, &keepalived_options(s)) {
+                Ok(cfg) => {
+                    for note in &cfg.notes {
+                        eprintln!("rvsadmd: note: {note}");
+                    }
                     print!("{}", native::to_toml(&cfg));
                     ExitCode::SUCCESS
                 }

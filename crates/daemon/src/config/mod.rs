@@ -105,6 +105,9 @@ pub enum Format {
     Native,
     /// `ldirectord.cf`, read by ldirectord's rules.
     Ldirectord,
+    /// `keepalived.conf`, read by keepalived's rules: a real server is up
+    /// until its first check result says otherwise.
+    Keepalived,
 }
 
 /// What `rvsadmd` does with its services when it stops.

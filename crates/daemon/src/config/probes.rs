@@ -145,6 +145,37 @@ pub struct RunAs {
     pub gid: u32,
 }
 
+impl RunAs {
+    /// `user` (and `group`, else the user's own) looked up in the system's
+    /// user and group databases; the error names what was not found.
+    ///
+    /// ```
+    /// use rvsadmd::config::RunAs;
+    /// let root = RunAs::lookup("root", None).unwrap();
+    /// assert_eq!((root.uid, root.gid), (0, 0));
+    /// assert!(RunAs::lookup("no-such-user-here", None).is_err());
+    /// ```
+    pub fn lookup(user: &str, group: Option<&str>) -> Result<RunAs, String> {
+        let u = nix::unistd::User::from_name(user)
+            .map_err(|e| format!("user `{user}`: {e}"))?
+            .ok_or_else(|| format!("user: no user `{user}` on this machine"))?;
+        let gid = match group {
+            None => u.gid.as_raw(),
+            Some(g) => nix::unistd::Group::from_name(g)
+                .map_err(|e| format!("group `{g}`: {e}"))?
+                .ok_or_else(|| format!("group: no group `{g}` on this machine"))?
+                .gid
+                .as_raw(),
+        };
+        Ok(RunAs {
+            user: user.to_string(),
+            group: group.map(str::to_string),
+            uid: u.uid.as_raw(),
+            gid,
+        })
+    }
+}
+
 /// An SMTP check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SmtpProbe {

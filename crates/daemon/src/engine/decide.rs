@@ -116,10 +116,12 @@ impl Engine {
                 OnFailure::Quiesce => Some(Weight::ZERO),
                 OnFailure::Remove => None,
             },
-            // No result yet: what the table has stays (ldirectord: a real
-            // in it with a weight is up, at its configured weight); a
-            // destination not there, or at weight 0, is down until its
-            // first result.
+            // No result yet: keepalived puts every real in at its weight
+            // until a check says otherwise. Otherwise what the table has
+            // stays (ldirectord: a real in it with a weight is up, at its
+            // configured weight); a destination not there, or at weight
+            // 0, is down until its first result.
+            State::Unknown if self.config.format == Format::Keepalived => Some(up_weight),
             State::Unknown => match (live, v.on_failure) {
                 (Some(w), _) if !w.is_zero() && self.config.format == Format::Ldirectord => {
                     Some(up_weight)

@@ -342,3 +342,31 @@ fn a_destination_taken_over_by_a_reload_is_no_change_by_hand() {
     sync(&mut e, &mut live);
     assert_eq!(e.overrides.len(), 1, "{:?}", e.overrides);
 }
+
+#[test]
+fn keepalived_reals_are_in_at_their_weight_before_their_first_result() {
+    let text = "virtual_server 192.0.2.1 80 {\n protocol TCP\n lb_kind NAT\n sorry_server 10.0.0.9 80\n real_server 10.0.0.1 80 {\n  weight 3\n  TCP_CHECK { }\n }\n real_server 10.0.0.2 80 {\n  weight 5\n  TCP_CHECK { }\n }\n}\n";
+    let f = "/k.conf";
+    let fs = crate::config::keepalived::Memory::new().with(f, text);
+    let o = crate::config::keepalived::Options {
+        config_id: "x".into(),
+        include_check: Default::default(),
+        random_seed: 1,
+    };
+    let cfg = crate::config::keepalived::load_from(&fs, std::path::Path::new(f), &o).unwrap();
+    let mut e = Engine::new(cfg);
+    let mut live = Snapshot::default();
+    // No result yet: both in at their weight, no sorry server.
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
+    // A failure removes (no inhibit_on_failure); both down: the sorry server.
+    result(&mut e, 0, false);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
+    result(&mut e, 1, false);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.9:80", 1)]));
+    result(&mut e, 0, true);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3)]));
+}

@@ -47,9 +47,11 @@ mod fs;
 mod glob;
 mod include;
 mod lines;
+pub mod map;
 mod reader;
 mod seq;
 mod tree;
+pub mod typed;
 
 #[cfg(test)]
 mod tests;
@@ -157,4 +159,27 @@ pub fn read_from(
         notes: reader.notes,
         files: reader.read,
     })
+}
+
+/// Read `path` from the disk as keepalived 2.2.7 does, and map its IPVS
+/// part into rvsadmd's model ([`typed`], then [`map`]).
+///
+/// # Errors
+/// As [`read`]; and the first thing rvsadmd does not do yet, naming file
+/// and line.
+pub fn load(path: &Path, options: &Options) -> Result<crate::config::Config, ConfigError> {
+    load_from(&Disk, path, options)
+}
+
+/// [`load`] from `files`.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_from(
+    files: &dyn Files,
+    path: &Path,
+    options: &Options,
+) -> Result<crate::config::Config, ConfigError> {
+    let doc = read_from(files, path, options)?;
+    map::config(&typed::lvs(&doc)?)
 }

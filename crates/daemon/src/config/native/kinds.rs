@@ -149,35 +149,13 @@ pub(super) fn exec_of(c: &CheckDoc, service: &str, target: SocketAddr) -> Result
     let run_as = match (&c.user, &c.group) {
         (None, None) => None,
         (None, Some(_)) => return Err("`group` needs `user`".into()),
-        (Some(u), g) => Some(run_as_of(u, g.as_deref())?),
+        (Some(u), g) => Some(RunAs::lookup(u, g.as_deref())?),
     };
     Ok(Probe::Exec {
         argv,
         env: exec_env(service, target),
         dynamic: c.dynamic.unwrap_or(true),
         run_as,
-    })
-}
-
-/// `user` (and `group`, else the user's own) looked up in the system's
-/// user and group databases.
-fn run_as_of(user: &str, group: Option<&str>) -> Result<RunAs, String> {
-    let u = nix::unistd::User::from_name(user)
-        .map_err(|e| format!("user `{user}`: {e}"))?
-        .ok_or_else(|| format!("user: no user `{user}` on this machine"))?;
-    let gid = match group {
-        None => u.gid.as_raw(),
-        Some(g) => nix::unistd::Group::from_name(g)
-            .map_err(|e| format!("group `{g}`: {e}"))?
-            .ok_or_else(|| format!("group: no group `{g}` on this machine"))?
-            .gid
-            .as_raw(),
-    };
-    Ok(RunAs {
-        user: user.to_string(),
-        group: group.map(str::to_string),
-        uid: u.uid.as_raw(),
-        gid,
     })
 }
 

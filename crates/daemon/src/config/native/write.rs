@@ -208,8 +208,14 @@ fn url_fields(u: &UrlCheck) -> Vec<String> {
 pub fn to_toml(cfg: &Config) -> String {
     let mut out = String::new();
     out.push_str("# rvsadmd configuration");
-    if cfg.format == Format::Ldirectord {
-        out.push_str(" (imported from an ldirectord.cf)");
+    match cfg.format {
+        Format::Ldirectord => out.push_str(" (imported from an ldirectord.cf)"),
+        Format::Keepalived => out.push_str(
+            " (imported from a keepalived.conf)\n\
+             # Unlike keepalived, a destination not yet in the table starts at weight 0\n\
+             # (or absent) until its first check result.",
+        ),
+        Format::Native => {}
     }
     out.push_str("\n\n[daemon]\n");
     out.push_str(match cfg.on_stop {

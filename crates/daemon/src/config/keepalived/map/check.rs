@@ -1,0 +1,240 @@
+//! A real server's checker as rvsadmd's check: TCP_CHECK a TCP connect,
+//! (closed with a FIN, as keepalived closes), HTTP_GET and SSL_GET an
+//! HTTP(S) request per url (all must pass; `digest` is the body's MD5), MISC_CHECK a
+//! program; no checker is always up (keepalived's real without a checker
+//! stays in the table). The timing is keepalived's: a check every
+//! `delay_loop`, taking at most `connect_timeout` (a script:
+//! `misc_timeout`), down after `retry` + 1 failures in a row, up again
+//! on the first success.
+
+use super::not_yet;
+use crate::config::keepalived::lines;
+use crate::config::keepalived::typed::{
+    Checker, CheckerKind, Http, Misc, RealServer, Url, VirtualServer,
+};
+use crate::config::validate::Patterns;
+use crate::config::{Check, ConfigError, Expect, HttpProbe, Probe, RunAs, TcpClose, UrlCheck};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The most failures in a row a check counts (rvsadmd's `fall`).
+const MAX_FALL: u32 = 1000;
+
+/// rvsadmd's longest duration (`config::seconds`).
+const LONGEST: Duration = Duration::from_secs(1_000_000_000);
+
+/// The check of each real server of `v`, in order.
+pub fn of_reals(
+    v: &VirtualServer,
+    notes: &mut Vec<String>,
+    patterns: &mut Patterns,
+) -> Result<Vec<Check>, ConfigError> {
+    let mut slow_retry = None;
+    let mut out = Vec::with_capacity(v.reals.len());
+    for r in &v.reals {
+        let c = match r.checkers.as_slice() {
+            [] => Check {
+                probe: Probe::Up,
+                interval: v
+                    .cascade
+                    .delay_loop
+                    .unwrap_or(Duration::from_secs(60))
+                    .min(LONGEST),
+                timeout: Duration::from_secs(5),
+                rise: 1,
+                fall: 1,
+            },
+            [c] => {
+                let t = c.timing(r, v);
+                if t.alpha {
+                    return Err(not_yet(&c.at, "`alpha` (real servers start down)"));
+                }
+                if t.warmup_written && !t.warmup.is_zero() {
+                    return Err(not_yet(&c.at, "`warmup` other than 0"));
+                }
+                if t.retry > 0 && t.delay_before_retry != t.delay_loop {
+                    slow_retry.get_or_insert((c.at.clone(), t.delay_before_retry, t.delay_loop));
+                }
+                if t.delay_loop > LONGEST || t.timeout > LONGEST {
+                    return Err(ConfigError {
+                        at: c.at.clone(),
+                        message: format!(
+                            "delay_loop and timeouts above {} s are beyond rvsadmd's longest duration",
+                            LONGEST.as_secs()
+                        ),
+                    });
+                }
+                if t.retry >= MAX_FALL {
+                    return Err(ConfigError {
+                        at: c.at.clone(),
+                        message: format!(
+                            "retry {}: rvsadmd counts at most {MAX_FALL} failures in a row (retry {})",
+                            t.retry,
+                            MAX_FALL - 1
+                        ),
+                    });
+                }
+                Check {
+                    probe: probe(c, r, v, patterns)?,
+                    interval: t.delay_loop,
+                    timeout: t.timeout,
+                    rise: 1,
+                    fall: t.retry.saturating_add(1),
+                }
+            }
+            [_, second, ..] => {
+                return Err(not_yet(&second.at, "several checkers on one real server"))
+            }
+        };
+        out.push(c);
+    }
+    if let Some((at, retry, lp)) = slow_retry {
+        notes.push(format!(
+            "{at}: after a failure keepalived checks again after delay_before_retry ({} s); rvsadmd after delay_loop ({} s), so a failing real server goes down later",
+            retry.as_secs_f64(),
+            lp.as_secs_f64()
+        ));
+    }
+    Ok(out)
+}
+
+/// What checker `c` of real server `r` probes.
+fn probe(
+    c: &Checker,
+    r: &RealServer,
+    v: &VirtualServer,
+    patterns: &mut Patterns,
+) -> Result<Probe, ConfigError> {
+    if let Some(u) = c.unsupported.first() {
+        return Err(not_yet(
+            &u.at,
+            &format!("`{}` in {}", u.what, c.kind.name()),
+        ));
+    }
+    let target = SocketAddr::new(
+        c.connect_ip.unwrap_or(r.addr),
+        c.connect_port.unwrap_or(c.rs_port),
+    );
+    let needs_port = matches!(c.kind, CheckerKind::Tcp | CheckerKind::Http(_));
+    if needs_port && target.port() == 0 {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: format!(
+                "{} has no port to connect to (the real server has none): write connect_port",
+                c.kind.name()
+            ),
+        });
+    }
+    match &c.kind {
+        CheckerKind::Tcp => Ok(Probe::Tcp {
+            target,
+            close: TcpClose::Graceful,
+        }),
+        CheckerKind::Http(h) => http(c, h, r, v, target, patterns),
+        CheckerKind::Misc(m) => misc(c, m),
+        CheckerKind::Other(name) => Err(not_yet(&c.at, name)),
+    }
+}
+
+fn http(
+    c: &Checker,
+    h: &Http,
+    r: &RealServer,
+    v: &VirtualServer,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, ConfigError> {
+    if h.urls.is_empty() {
+        return Err(not_yet(&c.at, "a checker without url"));
+    }
+    let urls = h
+        .urls
+        .iter()
+        .map(|u| url_check(u, h, r, v, patterns))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Probe::Http(HttpProbe {
+        target,
+        tls: h.tls,
+        verify: false,
+        method: "GET".into(),
+        urls,
+    }))
+}
+
+/// One `url` block: its path, status codes, digest and regex, with the
+/// nearest `virtualhost` (url, checker, real server, virtual server).
+fn url_check(
+    url: &Url,
+    h: &Http,
+    r: &RealServer,
+    v: &VirtualServer,
+    patterns: &mut Patterns,
+) -> Result<UrlCheck, ConfigError> {
+    let bad = |message: String| ConfigError {
+        at: url.at.clone(),
+        message,
+    };
+    if !url.path.starts_with('/') || url.path.contains(char::is_whitespace) {
+        return Err(bad(format!(
+            "url path `{}`: rvsadmd sends it as the request target, which starts with / and holds no white space",
+            url.path
+        )));
+    }
+    let host = url
+        .virtualhost
+        .clone()
+        .or_else(|| h.virtualhost.clone())
+        .or_else(|| r.virtualhost.clone())
+        .or_else(|| v.virtualhost.clone());
+    if let Some(name) = host
+        .as_deref()
+        .filter(|n| n.contains(|ch: char| ch.is_whitespace() || ch.is_control()))
+    {
+        return Err(bad(format!("virtualhost `{name}` is not a host name")));
+    }
+    let expect = match &url.regex {
+        Some(re) => Some(Expect::Regex(patterns.compile(re).map_err(|e| {
+            bad(format!(
+                "regex `{re}` does not compile as a Rust regular expression: {e}"
+            ))
+        })?)),
+        None => None,
+    };
+    Ok(UrlCheck {
+        path: url.path.clone(),
+        host,
+        status: url.status.clone(),
+        expect,
+        digest: url.digest.as_ref().map(|d| d.to_ascii_lowercase()),
+    })
+}
+
+fn misc(c: &Checker, m: &Misc) -> Result<Probe, ConfigError> {
+    let run_as = match &m.user {
+        Some((user, group)) => {
+            Some(
+                RunAs::lookup(user, group.as_deref()).map_err(|e| ConfigError {
+                    at: c.at.clone(),
+                    message: format!("MISC_CHECK {e}: create it or change `user`"),
+                })?,
+            )
+        }
+        None => None,
+    };
+    let argv = lines::words(&m.path).map_err(|e| ConfigError {
+        at: c.at.clone(),
+        message: format!("misc_path: {e}"),
+    })?;
+    if argv.first().map_or(true, |p| p.is_empty()) {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: "misc_path names no program".into(),
+        });
+    }
+    Ok(Probe::Exec {
+        argv,
+        env: Vec::new(),
+        dynamic: m.dynamic,
+        run_as,
+    })
+}

@@ -1,0 +1,345 @@
+//! The mapping, keyword by keyword: what each becomes in rvsadmd's model,
+//! and what is refused with its line.
+
+use crate::config::keepalived::{load_from, IncludeCheck, Memory, Options};
+use crate::config::{
+    Config, ConfigError, Expect, Format, Manual, OnFailure, OnStop, Probe, TcpClose,
+};
+use rvsadm::model::{Family, ForwardMethod, Protocol, ServiceFlags, ServiceKey, TunnelType};
+use std::path::Path;
+use std::time::Duration;
+
+const MAIN: &str = "/etc/keepalived/keepalived.conf";
+
+fn load(text: &str) -> Result<Config, ConfigError> {
+    let o = Options {
+        config_id: "lb1".into(),
+        include_check: IncludeCheck::default(),
+        random_seed: 1,
+    };
+    load_from(&Memory::new().with(MAIN, text), Path::new(MAIN), &o)
+}
+
+fn ok(text: &str) -> Config {
+    load(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A virtual server with one real server holding `rs`.
+fn vs(settings: &str, rs: &str) -> String {
+    format!("virtual_server 192.0.2.1 80 {{\n protocol TCP\n{settings}\n real_server 10.0.0.1 80 {{\n{rs}\n }}\n}}\n")
+}
+
+#[test]
+fn a_nat_service_with_a_tcp_check_and_keepalived_defaults() {
+    let c = ok(&vs("", "  TCP_CHECK { }"));
+    assert_eq!((c.format, c.on_stop), (Format::Keepalived, OnStop::Remove));
+    let v = &c.services[0];
+    assert_eq!(v.key(), ServiceKey::tcp("192.0.2.1:80".parse().unwrap()));
+    assert_eq!(v.spec.config.scheduler.name(), "wlc");
+    let d = &v.spec.destinations[0];
+    assert_eq!(
+        (d.config.forward, d.config.weight.get()),
+        (ForwardMethod::Masq, 1)
+    );
+    assert_eq!(
+        (v.on_failure, v.manual, v.keep_foreign),
+        (OnFailure::Remove, Manual::Ignore, true)
+    );
+    let k = &v.checks[0];
+    assert_eq!(
+        k.probe,
+        Probe::Tcp {
+            target: "10.0.0.1:80".parse().unwrap(),
+            close: TcpClose::Graceful,
+        }
+    );
+    assert_eq!(
+        (k.interval, k.timeout, k.rise, k.fall),
+        (Duration::from_secs(60), Duration::from_secs(5), 1, 2)
+    );
+    assert!(
+        c.notes.iter().any(|n| n.contains("no scheduler set")),
+        "{:?}",
+        c.notes
+    );
+}
+
+#[test]
+fn settings_of_the_service_and_its_reals() {
+    let c = ok(&vs(
+        " lb_algo rr\n lb_kind DR\n persistence_timeout 50\n delay_loop 3\n retry 2\n inhibit_on_failure\n sorry_server 10.0.0.9 8080",
+        "  weight 7\n  uthreshold 9\n  connect_timeout 2\n  TCP_CHECK { connect_ip 10.0.0.100\n connect_port 8080 }",
+    ));
+    let v = &c.services[0];
+    assert_eq!(v.spec.config.scheduler.name(), "rr");
+    assert!(v.spec.config.flags.contains(ServiceFlags::PERSISTENT));
+    assert_eq!(v.spec.config.timeout, 50);
+    assert_eq!(v.on_failure, OnFailure::Quiesce);
+    let d = &v.spec.destinations[0];
+    assert_eq!(
+        (
+            d.config.forward,
+            d.config.weight.get(),
+            d.config.upper_threshold
+        ),
+        (ForwardMethod::Route, 7, 9)
+    );
+    let k = &v.checks[0];
+    assert_eq!(
+        k.probe,
+        Probe::Tcp {
+            target: "10.0.0.100:8080".parse().unwrap(),
+            close: TcpClose::Graceful,
+        }
+    );
+    assert_eq!(
+        (k.interval, k.timeout, k.fall),
+        (Duration::from_secs(3), Duration::from_secs(2), 3)
+    );
+    // DR: the sorry server is at the service's port.
+    assert_eq!(v.fallback.unwrap().addr, "10.0.0.9:80".parse().unwrap());
+}
+
+#[test]
+fn http_ssl_and_misc_checks() {
+    let c = ok(&vs(
+        " virtualhost www.example",
+        "  HTTP_GET { url { path /health\n status_code 200 301-302\n regex ^ok } }",
+    ));
+    let Probe::Http(h) = &c.services[0].checks[0].probe else {
+        panic!()
+    };
+    let u = &h.urls[0];
+    assert_eq!(
+        (h.tls, h.urls.len(), u.path.as_str(), u.host.as_deref()),
+        (false, 1, "/health", Some("www.example"))
+    );
+    assert_eq!(u.status, [(200, 200), (301, 302)]);
+    assert!(matches!(&u.expect, Some(Expect::Regex(p)) if p.as_str() == "^ok"));
+    // Several urls, each with its own digest and virtualhost; all must pass.
+    let c = ok(&vs(
+        "",
+        "  HTTP_GET {\n url { path /a\n digest 0123456789ABCDEF0123456789abcdef }\n url { path /b\n virtualhost b.example } }",
+    ));
+    let Probe::Http(h) = &c.services[0].checks[0].probe else {
+        panic!()
+    };
+    let got: Vec<_> = h
+        .urls
+        .iter()
+        .map(|u| (u.path.as_str(), u.digest.as_deref(), u.host.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("/a", Some("0123456789abcdef0123456789abcdef"), None),
+            ("/b", None, Some("b.example"))
+        ]
+    );
+    let c = ok(&vs("", "  SSL_GET { url { path / } }"));
+    let Probe::Http(h) = &c.services[0].checks[0].probe else {
+        panic!()
+    };
+    assert!(h.tls && !h.verify && h.urls[0].status == [(200, 299)]);
+    let c = ok(&vs(
+        " delay_loop 7",
+        "  MISC_CHECK { misc_path \"/bin/check 10.0.0.1\"\n misc_dynamic }",
+    ));
+    let k = &c.services[0].checks[0];
+    assert_eq!(
+        k.probe,
+        Probe::Exec {
+            argv: vec!["/bin/check".into(), "10.0.0.1".into()],
+            env: vec![],
+            dynamic: true,
+            run_as: None,
+        }
+    );
+    // `user`: looked up when the file is read; an unknown user is an error
+    // at the checker's line.
+    let c = ok(&vs("", "  MISC_CHECK { misc_path /bin/x\n user root }"));
+    let Probe::Exec { run_as, .. } = &c.services[0].checks[0].probe else {
+        panic!()
+    };
+    assert_eq!(run_as.as_ref().map(|r| r.uid), Some(0));
+    let e = load(&vs(
+        "",
+        "  MISC_CHECK { misc_path /bin/x\n user no-such-user-here }",
+    ))
+    .unwrap_err();
+    assert!(e.message.contains("no-such-user-here"), "{e}");
+    assert_eq!(e.at.line, 5, "{e}");
+    assert_eq!((k.timeout, k.fall), (Duration::from_secs(7), 1));
+    let c = ok(&vs("", ""));
+    assert_eq!(c.services[0].checks[0].probe, Probe::Up);
+}
+
+#[test]
+fn ports_families_and_groups() {
+    // DR real written at another port is at the service's port; NAT
+    // without a port takes the service's.
+    let c = ok("virtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 10.0.0.1 { }\n real_server 10.0.0.2 8080 { lvs_method DR\n TCP_CHECK { } }\n real_server 2001:db8::1 80 { }\n}\n");
+    let v = &c.services[0];
+    let addrs: Vec<String> = v
+        .spec
+        .destinations
+        .iter()
+        .map(|d| d.addr.to_string())
+        .collect();
+    assert_eq!(addrs, ["10.0.0.1:80", "10.0.0.2:80"]);
+    assert_eq!(
+        v.checks[1].probe,
+        Probe::Tcp {
+            target: "10.0.0.2:8080".parse().unwrap(),
+            close: TcpClose::Graceful,
+        }
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":6:") && n.contains("address family")),
+        "{:?}",
+        c.notes
+    );
+    let c = ok("virtual_server fwmark 3 {\n lb_kind TUN type gue port 6080\n real_server 2001:db8::1 80 { }\n}\n");
+    let v = &c.services[0];
+    assert_eq!(
+        v.key(),
+        ServiceKey::Fwmark {
+            mark: 3,
+            family: Family::Inet6
+        }
+    );
+    let d = &v.spec.destinations[0];
+    assert_eq!(
+        (d.addr.port(), d.config.tunnel.kind, d.config.tunnel.port),
+        (0, TunnelType::Gue, 6080)
+    );
+    let c = ok("virtual_server_group G {\n 192.0.2.1-2 80\n fwmark 9\n}\nvirtual_server group G {\n protocol UDP\n real_server 10.0.0.1 80 { }\n}\n");
+    let keys: Vec<ServiceKey> = c.services.iter().map(|v| v.key()).collect();
+    assert_eq!(keys.len(), 3);
+    assert!(matches!(
+        keys[1],
+        ServiceKey::Addr {
+            protocol: Protocol::Udp,
+            port: 80,
+            ..
+        }
+    ));
+    assert_eq!(
+        keys[2],
+        ServiceKey::Fwmark {
+            mark: 9,
+            family: Family::Inet
+        }
+    );
+    // No protocol: keepalived's UDP, told.
+    let c = ok("virtual_server 192.0.2.1 53 {\n real_server 10.0.0.1 53 { }\n}\n");
+    assert!(matches!(
+        c.services[0].key(),
+        ServiceKey::Addr {
+            protocol: Protocol::Udp,
+            ..
+        }
+    ));
+    assert!(c.notes.iter().any(|n| n.contains("no protocol set")));
+    // No real server: keepalived ignores the virtual server.
+    assert!(ok("virtual_server 192.0.2.1 80 {\n protocol TCP\n}\n")
+        .services
+        .is_empty());
+}
+
+#[test]
+fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
+    for (settings, rs, line, what) in [
+        (
+            " quorum 2\n sorry_server 10.0.0.9 80",
+            "  weight 5",
+            1,
+            "quorum 2",
+        ),
+        (" omega\n quorum_up /bin/x", "", 4, "`quorum_up`"),
+        (" quorum_up /bin/x", "", 3, "`quorum_up`"),
+        (" alpha", "  TCP_CHECK { }", 5, "`alpha`"),
+        (" warmup 5", "  TCP_CHECK { }", 5, "`warmup`"),
+        (
+            " sorry_server 10.0.0.9 80\n sorry_server_inhibit",
+            "",
+            3,
+            "`sorry_server_inhibit`",
+        ),
+        ("", "  notify_up /bin/up", 5, "`notify_up`"),
+        (
+            "",
+            "  TCP_CHECK { }\n  TCP_CHECK { }",
+            6,
+            "several checkers",
+        ),
+        ("", "  DNS_CHECK { }", 5, "DNS_CHECK"),
+        ("", "  UDP_CHECK { }", 5, "UDP_CHECK"),
+        ("", "  PING_CHECK { }", 5, "PING_CHECK"),
+        ("", "  SMTP_CHECK { }", 5, "SMTP_CHECK"),
+        ("", "  FILE_CHECK { }", 5, "FILE_CHECK"),
+        ("", "  TCP_CHECK {\n bindto 10.0.0.254 }", 6, "`bindto`"),
+    ] {
+        let e = load(&vs(settings, rs)).unwrap_err();
+        assert!(
+            e.message.contains(what) && e.message.contains("not supported by rvsadmd yet"),
+            "{what}: {e}"
+        );
+        assert_eq!(e.at.line, line, "{what}: {e}");
+    }
+    // keepalived lowers a quorum above the total weight, and the
+    // hysteresis below the quorum.
+    assert!(load(&vs(
+        " quorum 9\n hysteresis 3\n sorry_server 10.0.0.9 80",
+        ""
+    ))
+    .is_ok());
+    let c = ok(&vs(" omega", ""));
+    assert!(
+        c.notes.iter().any(|n| n.contains(":3: `omega`")),
+        "{:?}",
+        c.notes
+    );
+    // Without a sorry server the quorum changes nothing in the table.
+    let c = ok(&vs(" quorum 2\n hysteresis 1", "  weight 5"));
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("quorum 2 and hysteresis 1")),
+        "{:?}",
+        c.notes
+    );
+    // Values rvsadmd's model does not hold: errors with their line.
+    for (rs, line, what) in [
+        (
+            "  HTTP_GET { url {\n path index.html } }",
+            5,
+            "request target",
+        ),
+        (
+            "  HTTP_GET { virtualhost a b\n url {\n path / } }",
+            6,
+            "not a host name",
+        ),
+        ("  TCP_CHECK { retry 1000 }", 5, "at most 1000"),
+        (
+            "  TCP_CHECK { delay_loop 1000000001 }",
+            5,
+            "longest duration",
+        ),
+    ] {
+        let e = load(&vs("", rs)).unwrap_err();
+        assert!(e.message.contains(what), "{what}: {e}");
+        assert_eq!(e.at.line, line, "{what}: {e}");
+    }
+    let e = load("global_defs {\n lvs_flush\n}\n").unwrap_err();
+    assert_eq!(e.at.line, 2, "{e}");
+    let e = load("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n").unwrap_err();
+    assert_eq!(e.at.line, 2, "{e}");
+    let e = load(&vs(" real_server 10.0.0.2 80 { inhibit_on_failure }", "")).unwrap_err();
+    assert!(e.message.contains("inhibit_on_failure"), "{e}");
+    let e = load(&vs("", "  HTTP_GET { url { path /\n regex ( } }")).unwrap_err();
+    assert!(e.message.contains("regex"), "{e}");
+}
