@@ -31,7 +31,7 @@ fn engine(text: &str) -> Engine {
 /// A result of the check of the first service's `i`th destination.
 fn result(e: &mut Engine, i: usize, ok: bool) {
     let v = &e.config.services[0];
-    let dest = (v.key(), v.spec.destinations[i].addr);
+    let dest = (v.key(), v.reals[i].dest.addr);
     let id = e
         .checks()
         .into_iter()

@@ -58,7 +58,7 @@ use std::path::Path;
 /// address = "10.0.0.1"
 /// port = 80
 /// "#).unwrap();
-/// assert_eq!(cfg.services[0].spec.destinations.len(), 1);
+/// assert_eq!(cfg.services[0].reals.len(), 1);
 /// assert!(parse(std::path::Path::new("x.toml"), "[[services]]\nport = 80\n").is_err());
 /// ```
 pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -138,16 +138,16 @@ check = { type = "tcp", port = 81, path = "/x" }
         );
         let cfg = p(&BASE.replace(", path = \"/x\"", "")).unwrap();
         let v = &cfg.services[0];
-        assert_eq!(v.spec.destinations[0].config.weight.get(), 10);
-        let Probe::Http(h) = &v.checks[0].probe else {
-            panic!("{:?}", v.checks[0])
+        assert_eq!(v.reals[0].dest.config.weight.get(), 10);
+        let Probe::Http(h) = &v.reals[0].checks[0].probe else {
+            panic!("{:?}", v.reals[0].checks[0])
         };
         assert_eq!(h.status, vec![(200, 200), (300, 302)]);
         assert_eq!(h.path, "/h");
-        assert_eq!(v.checks[0].fall, 3);
-        assert_eq!(v.checks[0].interval.as_secs(), 2);
+        assert_eq!(v.reals[0].checks[0].fall, 3);
+        assert_eq!(v.reals[0].checks[0].interval.as_secs(), 2);
         assert_eq!(
-            v.checks[1].probe,
+            v.reals[1].checks[0].probe,
             Probe::Tcp {
                 target: "10.0.0.2:81".parse().unwrap()
             }
