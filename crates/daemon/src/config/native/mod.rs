@@ -174,6 +174,75 @@ check = { type = "tcp", port = 81, path = "/x" }
         assert_eq!(e.at.line, 6);
     }
 
+    const TWO: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+check = { interval = "2s", fall = 3 }
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+checks = [
+    { type = "tcp", port = 81 },
+    { type = "http", path = "/h", rise = 2 },
+]
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+checks = []
+
+[[services.destinations]]
+address = "10.0.0.3"
+port = 80
+"#;
+
+    #[test]
+    fn a_destination_may_have_several_checks_each_over_the_service_check() {
+        let cfg = p(TWO).unwrap();
+        let r = &cfg.services[0].reals;
+        let [tcp, http] = &r[0].checks[..] else {
+            panic!("{:?}", r[0].checks)
+        };
+        assert_eq!(
+            tcp.probe,
+            Probe::Tcp {
+                target: "10.0.0.1:81".parse().unwrap()
+            }
+        );
+        let Probe::Http(h) = &http.probe else {
+            panic!("{http:?}")
+        };
+        assert_eq!((h.target.port(), h.path.as_str()), (80, "/h"));
+        assert_eq!((tcp.rise, http.rise), (1, 2));
+        assert_eq!((tcp.fall, http.fall), (3, 3), "the service's timing");
+        assert_eq!(tcp.interval.as_secs(), 2);
+        assert!(r[1].checks.is_empty(), "`checks = []`: always up");
+        assert_eq!(r[2].checks.len(), 1, "no key: the service's check");
+    }
+
+    #[test]
+    fn check_and_checks_on_one_destination_is_an_error_naming_its_line() {
+        let both = TWO.replace("checks = []", "check = { type = \"tcp\" }\nchecks = []");
+        let e = p(&both).unwrap_err();
+        assert_eq!(e.to_string().split(": ").next(), Some("t.toml:16"), "{e}");
+        assert!(
+            e.message
+                .contains("`check` (one) or `checks` (a list), not both"),
+            "{e}"
+        );
+        // A bad entry names its own line.
+        let e = p(&TWO.replace("rise = 2", "rise = 0")).unwrap_err();
+        assert_eq!(e.at.line, 13, "{e}");
+        assert!(e.message.contains("destinations[0].checks[1]: rise"), "{e}");
+        // `none` is never run: alone only.
+        let e = p(&TWO.replace("type = \"tcp\", port = 81", "type = \"none\"")).unwrap_err();
+        assert_eq!(e.at.line, 12, "{e}");
+        assert!(e.message.contains("give it alone"), "{e}");
+    }
+
     #[test]
     fn a_fallback_among_the_destinations_is_refused() {
         let t = "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nfallback = { address = \"10.0.0.1\", port = 80 }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n";

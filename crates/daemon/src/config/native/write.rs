@@ -292,4 +292,42 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
         }
         assert_eq!(a.on_stop, b.on_stop);
     }
+
+    #[test]
+    fn several_checks_and_none_read_back_the_same() {
+        let text = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+checks = [
+    { type = "tcp", port = 81, interval = "500ms" },
+    { type = "http", path = "/h", regex = "^ok", rise = 2 },
+    { type = "exec", argv = ["/bin/probe", "x y"] },
+]
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+checks = []
+[[services.destinations]]
+address = "10.0.0.3"
+port = 80
+check = { type = "https", verify = false }
+"#;
+        let a = parse(Path::new("a.toml"), text).unwrap();
+        let written = to_toml(&a);
+        assert!(
+            written.contains("checks = [\n    { type = \"tcp\", port = 81,"),
+            "{written}"
+        );
+        assert!(written.contains("checks = []\n"), "{written}");
+        assert!(written.contains("check = { type = \"https\""), "{written}");
+        let b = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert_eq!(a.services[0].reals, b.services[0].reals, "{written}");
+        assert_eq!(a.services[0].reals[0].checks.len(), 3);
+        assert_eq!(to_toml(&b), written, "written twice, the same text");
+    }
 }
