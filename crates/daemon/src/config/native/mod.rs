@@ -4,7 +4,9 @@
 //! of `rvsadm apply` (`rvsadm -S --json`), with the family taken from the
 //! address; each may add a `check`, and a service `on_failure`, `manual`
 //! and `fallback`. A `check` table is merged field by field: `[defaults]`,
-//! then the service's, then the destination's.
+//! then the service's, then the destination's. A destination may give
+//! `checks = [ {...}, ... ]` instead (each merged the same way; all must
+//! pass; `[]`: none, always up).
 //!
 //! ```toml
 //! [daemon]
