@@ -270,8 +270,8 @@ fn import_of_a_published_file_is_the_golden_toml() {
     assert_eq!(back.services.len(), cfg.services.len());
     for (a, b) in back.services.iter().zip(&cfg.services) {
         assert_eq!(
-            (&a.spec, &a.checks, a.on_failure, a.manual),
-            (&b.spec, &b.checks, b.on_failure, b.manual)
+            (a.key, &a.config, &a.reals, a.on_failure, a.manual),
+            (b.key, &b.config, &b.reals, b.on_failure, b.manual)
         );
     }
 }

@@ -665,3 +665,94 @@ fn keepalived_conf_nat_with_tcp_checks() {
     d.stop();
     assert!(!table().contains("192.0.2.20:80"), "{}", table());
 }
+
+/// One destination checked twice (HTTP on 8080, TCP on 8081): up only
+/// while both pass. The second service, which removes a failing
+/// destination, checks 10.0.0.1:8082 by the same two checks.
+const TWO_CHECKS: &str = r#"
+[defaults]
+check = { interval = "300ms", timeout = "1s" }
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 8080
+forward = "masq"
+weight = 3
+checks = [
+    { type = "http", path = "/health", expect = "healthy" },
+    { type = "tcp", port = 8081 },
+]
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.11"
+port = 80
+on_failure = "remove"
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 8082
+forward = "masq"
+weight = 4
+checks = [
+    { type = "http", port = 8080, path = "/health", expect = "healthy" },
+    { type = "tcp", port = 8081 },
+]
+"#;
+
+#[test]
+fn a_destination_with_two_checks_is_up_only_while_both_pass() {
+    let Some(_ns) = common::kernel_netns("a_destination_with_two_checks") else {
+        return;
+    };
+    add_addrs(&["10.0.0.1"]);
+    let dir = tempdir("two-checks");
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(&cfg, TWO_CHECKS).unwrap();
+    let _http = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let tcp = Backend::start("10.0.0.1:8081", Mode::Ok);
+    let d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(3) && weight("10.0.0.1:8082") == Some(4),
+        "both destinations up",
+    );
+    let status = || -> serde_json::Value {
+        serde_json::from_slice(&d.ctl(&["status", "--json"]).stdout).unwrap()
+    };
+    let rows = status();
+    assert_eq!(rows[0]["check"], "http+tcp", "{rows}");
+    assert_eq!(rows[0]["health"], "up", "{rows}");
+    // The HTTP check still passes, the TCP one fails: down.
+    drop(tcp);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(0) && weight("10.0.0.1:8082").is_none(),
+        "quiesced in the first service, removed from the second",
+    );
+    let rows = status();
+    assert_eq!(rows[0]["health"], "down", "{rows}");
+    assert_eq!(rows[1]["health"], "down", "{rows}");
+    // Said by the check that changed, with the destination's health.
+    let ev = d.events();
+    let told = ev
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .any(|e| {
+            e["event"] == "health"
+                && e["check"] == "tcp"
+                && e["destination"] == "10.0.0.1:8080"
+                && e["health"] == "down"
+        });
+    assert!(told, "{ev}");
+    // Both pass again: up again at their weights.
+    let _tcp = Backend::start("10.0.0.1:8081", Mode::Ok);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(3) && weight("10.0.0.1:8082") == Some(4),
+        "both destinations up again",
+    );
+    assert_eq!(status()[1]["health"], "up");
+}

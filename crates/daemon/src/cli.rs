@@ -361,7 +361,7 @@ pub fn main() -> ExitCode {
                 for note in &cfg.notes {
                     eprintln!("rvsadmd: note: {note}");
                 }
-                let n: usize = cfg.services.iter().map(|v| v.spec.destinations.len()).sum();
+                let n: usize = cfg.services.iter().map(|v| v.reals.len()).sum();
                 println!(
                     "rvsadmd: configuration OK: {} services, {n} destinations",
                     cfg.services.len()

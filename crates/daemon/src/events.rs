@@ -26,15 +26,16 @@ pub enum Event {
         /// Distinct checks started.
         checks: usize,
     },
-    /// A destination's health changed.
+    /// The health of one of a destination's checks changed.
     Health {
         /// The service ([`crate::service::format`]).
         service: String,
         /// `ADDR:PORT`.
         destination: String,
-        /// `up`, `down`, `unknown`.
+        /// The destination's, from all its checks: `up`, `down`,
+        /// `unknown`.
         health: &'static str,
-        /// The check's kind (`tcp`, `http` ...).
+        /// The kind of the check that changed (`tcp`, `http` ...).
         check: &'static str,
         /// The result that changed it, in words.
         reason: String,

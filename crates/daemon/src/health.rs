@@ -120,6 +120,65 @@ impl Health {
     }
 }
 
+/// What the checks of one destination say together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Down if any check is down; else unknown while any check has no
+    /// result; else up (also with no check at all).
+    pub state: State,
+    /// When up: the lowest weight its checks ask for (`None`: the
+    /// configured weight).
+    pub weight: Option<u32>,
+    /// The index of the check the verdict comes from (`None`: no checks):
+    /// when down the first check that is down, when unknown the first
+    /// without a result, when up the one up for the shortest time (so its
+    /// `since` is when the destination came up).
+    pub by: Option<usize>,
+}
+
+/// The verdict of a destination checked by `checks` (in configuration
+/// order): it is up only while every check is up, as a real server is in
+/// keepalived.
+///
+/// ```
+/// use rvsadmd::health::{verdict, Health, State};
+/// assert_eq!(verdict::<[&Health; 0]>([]).state, State::Up);
+/// let (up, down) = (Health { state: State::Up, ..Health::default() },
+///                   Health { state: State::Down, ..Health::default() });
+/// assert_eq!(verdict([&up, &down]).state, State::Down);
+/// ```
+pub fn verdict<'a, I>(checks: I) -> Verdict
+where
+    I: IntoIterator<Item = &'a Health>,
+{
+    let checks: Vec<&Health> = checks.into_iter().collect();
+    let first = |s: State| checks.iter().position(|h| h.state == s);
+    if let Some(i) = first(State::Down) {
+        return Verdict {
+            state: State::Down,
+            weight: None,
+            by: Some(i),
+        };
+    }
+    if let Some(i) = first(State::Unknown) {
+        return Verdict {
+            state: State::Unknown,
+            weight: None,
+            by: Some(i),
+        };
+    }
+    let by = checks
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, h)| (h.since, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    Verdict {
+        state: State::Up,
+        weight: checks.iter().filter_map(|h| h.weight).min(),
+        by,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +220,74 @@ mod tests {
         assert_eq!(h.weight, Some(7));
         assert!(h.record(r(false, None), 1, 1));
         assert_eq!(h.weight, Some(7)); // kept for when it is up again
+    }
+
+    fn h(state: State, weight: Option<u32>) -> Health {
+        Health {
+            state,
+            weight,
+            ..Health::default()
+        }
+    }
+
+    #[test]
+    fn a_destination_is_up_only_while_every_check_is() {
+        use State::{Down, Unknown, Up};
+        // No check: always up, at the configured weight.
+        assert_eq!(
+            verdict::<[&Health; 0]>([]),
+            Verdict {
+                state: Up,
+                weight: None,
+                by: None
+            }
+        );
+        // Every combination of two checks: down wins, then unknown.
+        for (a, b, want, by) in [
+            (Up, Up, Up, None),
+            (Up, Down, Down, Some(1)),
+            (Down, Up, Down, Some(0)),
+            (Down, Down, Down, Some(0)),
+            (Up, Unknown, Unknown, Some(1)),
+            (Unknown, Up, Unknown, Some(0)),
+            (Unknown, Unknown, Unknown, Some(0)),
+            (Unknown, Down, Down, Some(1)),
+            (Down, Unknown, Down, Some(0)),
+        ] {
+            let v = verdict([&h(a, None), &h(b, None)]);
+            assert_eq!(v.state, want, "{a:?} + {b:?}");
+            if by.is_some() {
+                assert_eq!(v.by, by, "{a:?} + {b:?}");
+            }
+            assert_eq!(v.weight, None);
+        }
+        // One check decides alone.
+        for s in [Up, Down, Unknown] {
+            assert_eq!(verdict([&h(s, None)]).state, s);
+        }
+    }
+
+    #[test]
+    fn the_lowest_requested_weight_wins_and_only_while_up() {
+        use State::{Down, Unknown, Up};
+        let v = |hs: &[Health]| verdict(hs.iter());
+        assert_eq!(v(&[h(Up, Some(5)), h(Up, Some(3))]).weight, Some(3));
+        assert_eq!(v(&[h(Up, Some(5)), h(Up, None)]).weight, Some(5));
+        assert_eq!(v(&[h(Up, None), h(Up, Some(0))]).weight, Some(0));
+        assert_eq!(v(&[h(Up, None), h(Up, None)]).weight, None);
+        // A weight kept by a check that is down or unknown asks nothing.
+        assert_eq!(v(&[h(Up, Some(5)), h(Down, Some(1))]).weight, None);
+        assert_eq!(v(&[h(Up, Some(5)), h(Unknown, Some(1))]).weight, None);
+    }
+
+    #[test]
+    fn up_comes_from_the_check_up_for_the_shortest_time() {
+        let old = h(State::Up, None);
+        let mut new = h(State::Up, None);
+        new.since = old.since + Duration::from_secs(5);
+        assert_eq!(verdict([&new, &old]).by, Some(0));
+        assert_eq!(verdict([&old, &new]).by, Some(1));
+        // Equal: the first.
+        assert_eq!(verdict([&old, &old]).by, Some(0));
     }
 }

@@ -18,7 +18,7 @@ mod probes;
 
 pub use probes::*;
 
-use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
+use rvsadm::model::{DestSpec, ServiceConfig, ServiceKey, ServiceSpec};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -146,10 +146,12 @@ pub enum Manual {
 /// One owned virtual service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Virtual {
-    /// The service and its destinations at their configured weights.
-    pub spec: ServiceSpec,
-    /// How each destination is checked, one per `spec.destinations`.
-    pub checks: Vec<Check>,
+    /// What names the service.
+    pub key: ServiceKey,
+    /// Its scheduler, flags, persistence ...
+    pub config: ServiceConfig,
+    /// Its destinations, each with its checks, in configuration order.
+    pub reals: Vec<Real>,
     /// The server put in while no destination is up, and taken out
     /// again when one is.
     pub fallback: Option<DestSpec>,
@@ -167,8 +169,32 @@ pub struct Virtual {
 impl Virtual {
     /// The service's key.
     pub fn key(&self) -> ServiceKey {
-        self.spec.key
+        self.key
     }
+
+    /// The configured destinations, at their configured weights.
+    pub fn dests(&self) -> impl Iterator<Item = &DestSpec> + '_ {
+        self.reals.iter().map(|r| &r.dest)
+    }
+
+    /// The service and its destinations at their configured weights (the
+    /// library's form; the fallback left out).
+    pub fn spec(&self) -> ServiceSpec {
+        let mut s = ServiceSpec::new(self.key).with_config(self.config.clone());
+        s.destinations = self.dests().copied().collect();
+        s
+    }
+}
+
+/// A destination and the checks that decide whether it is up: all of
+/// them must pass (as keepalived's checkers of a real server). The rule
+/// is [`crate::health::verdict`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Real {
+    /// The destination at its configured weight.
+    pub dest: DestSpec,
+    /// Its checks, in configuration order; none: always up.
+    pub checks: Vec<Check>,
 }
 
 /// How one destination is checked.

@@ -15,7 +15,7 @@ pub(crate) fn check_whole(cfg: &Config) -> Result<(), ConfigError> {
             .services
             .iter()
             .map(|v| {
-                let mut s = v.spec.clone();
+                let mut s = v.spec();
                 s.destinations.extend(v.fallback);
                 s
             })
@@ -36,7 +36,7 @@ pub(crate) fn check_whole(cfg: &Config) -> Result<(), ConfigError> {
             .get(i)
             .map(|v| v.at.clone())
             .unwrap_or_default();
-        let n = cfg.services.get(i).map_or(0, |v| v.spec.destinations.len());
+        let n = cfg.services.get(i).map_or(0, |v| v.reals.len());
         let message = match cfg.services.get(i).and_then(|v| v.fallback) {
             Some(f) if message.contains(&format!("[{n}]")) => {
                 format!("fallback {}: {message}", f.addr)

@@ -1,10 +1,10 @@
 //! The distinct checks of the configuration, each under a [`CheckId`],
 //! with its health and the destinations it decides for; and each
-//! destination's check.
+//! destination's checks and what they say together.
 
 use super::DestKey;
 use crate::config::{Check, Config};
-use crate::health::{Health, Outcome};
+use crate::health::{verdict, Health, Outcome, State, Verdict};
 use std::collections::{BTreeMap, HashMap};
 
 /// A check's id. Destinations checked the same way share one check (one
@@ -29,8 +29,8 @@ pub struct Checked {
 #[derive(Debug, Default)]
 pub struct Checks {
     by_id: BTreeMap<CheckId, Checked>,
-    /// Each configured destination's check.
-    of_dest: HashMap<DestKey, CheckId>,
+    /// Each configured destination's checks, in configuration order.
+    of_dest: HashMap<DestKey, Vec<CheckId>>,
     /// The ids in the order of their first use in the configuration.
     order: Vec<CheckId>,
     /// The next new id.
@@ -49,34 +49,38 @@ impl Checks {
         self.order.clear();
         let mut ids: HashMap<&Check, CheckId> = HashMap::new();
         for v in &config.services {
-            // The configuration lists a service's checks beside its
-            // destinations, one each: joined here, once.
-            for (d, c) in v.spec.destinations.iter().zip(&v.checks) {
-                let id = match ids.get(c) {
-                    Some(id) => *id,
-                    None => {
-                        let (id, health) = before.remove(c).unwrap_or_else(|| {
-                            self.next += 1;
-                            (CheckId(self.next), Health::default())
-                        });
-                        self.by_id.insert(
-                            id,
-                            Checked {
-                                check: c.clone(),
-                                health,
-                                users: Vec::new(),
-                            },
-                        );
-                        self.order.push(id);
-                        ids.insert(c, id);
-                        id
+            for r in &v.reals {
+                let dest = (v.key(), r.dest.addr);
+                let mut mine = Vec::with_capacity(r.checks.len());
+                for c in &r.checks {
+                    let id = match ids.get(c) {
+                        Some(id) => *id,
+                        None => {
+                            let (id, health) = before.remove(c).unwrap_or_else(|| {
+                                self.next += 1;
+                                (CheckId(self.next), Health::default())
+                            });
+                            self.by_id.insert(
+                                id,
+                                Checked {
+                                    check: c.clone(),
+                                    health,
+                                    users: Vec::new(),
+                                },
+                            );
+                            self.order.push(id);
+                            ids.insert(c, id);
+                            id
+                        }
+                    };
+                    if let Some(c) = self.by_id.get_mut(&id) {
+                        if !c.users.contains(&dest) {
+                            c.users.push(dest);
+                        }
                     }
-                };
-                let dest = (v.key(), d.addr);
-                if let Some(c) = self.by_id.get_mut(&id) {
-                    c.users.push(dest);
+                    mine.push(id);
                 }
-                self.of_dest.insert(dest, id);
+                self.of_dest.insert(dest, mine);
             }
         }
     }
@@ -93,9 +97,24 @@ impl Checks {
         self.by_id.get(&id)
     }
 
-    /// The check of a configured destination.
-    pub fn of_dest(&self, dest: &DestKey) -> Option<&Checked> {
-        self.of_dest.get(dest).and_then(|id| self.by_id.get(id))
+    /// The checks of a configured destination, in configuration order
+    /// (`None`: not configured).
+    pub fn of_dest(&self, dest: &DestKey) -> Option<Vec<&Checked>> {
+        let ids = self.of_dest.get(dest)?;
+        Some(ids.iter().filter_map(|id| self.by_id.get(id)).collect())
+    }
+
+    /// What the checks of a configured destination say together
+    /// ([`verdict`]); unknown for a destination not configured.
+    pub fn verdict(&self, dest: &DestKey) -> Verdict {
+        match self.of_dest(dest) {
+            Some(checks) => verdict(checks.iter().map(|c| &c.health)),
+            None => Verdict {
+                state: State::Unknown,
+                weight: None,
+                by: None,
+            },
+        }
     }
 
     /// Every check, in the order of its first use in the configuration.

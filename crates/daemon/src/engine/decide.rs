@@ -39,13 +39,13 @@ impl Engine {
     ) -> ServiceSpec {
         let key = v.key();
         let live = self.kernel.table().service(&key);
-        let mut spec = ServiceSpec::new(key).with_config(v.spec.config.clone());
+        let mut spec = ServiceSpec::new(key).with_config(v.config.clone());
         // Up by what is put in the table, and by the checks alone (under
         // `ignore` the fallback follows the checks, as in ldirectord: a
         // real drained by hand does not bring it in).
         let mut any_up = false;
         let mut any_up_checked = false;
-        for d in &v.spec.destinations {
+        for d in v.dests() {
             let k = (key, d.addr);
             let live_w = live
                 .and_then(|s| s.destinations.iter().find(|x| x.addr == d.addr))
@@ -101,10 +101,10 @@ impl Engine {
     /// absent), before overrides and policy.
     fn computed(&self, v: &Virtual, d: &DestSpec, live: Option<Weight>) -> Option<Weight> {
         let k = (v.key(), d.addr);
-        let h = self.checks.of_dest(&k).map(|c| &c.health);
-        let state = h.map_or(State::Unknown, |h| h.state);
-        let up_weight = h
-            .and_then(|h| h.weight)
+        let verdict = self.checks.verdict(&k);
+        let state = verdict.state;
+        let up_weight = verdict
+            .weight
             .map(|w| Weight::new(w.min(Weight::MAX.get())).unwrap_or(d.config.weight))
             .unwrap_or(d.config.weight);
         if self.drained.contains(&k) {
@@ -140,8 +140,7 @@ fn foreign<'a>(v: &'a Virtual, s: &'a Service) -> impl Iterator<Item = DestSpec>
     s.destinations
         .iter()
         .filter(move |x| {
-            !(v.spec.destinations.iter().any(|d| d.addr == x.addr)
-                || v.fallback.is_some_and(|f| f.addr == x.addr))
+            !(v.dests().any(|d| d.addr == x.addr) || v.fallback.is_some_and(|f| f.addr == x.addr))
         })
         .map(|x| x.spec())
 }

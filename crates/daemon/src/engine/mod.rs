@@ -3,7 +3,7 @@
 //! [`rvsadm::reconcile::plan`] turns into changes).
 //!
 //! - [`checks`]: the distinct checks, each under a [`CheckId`], with its
-//!   health; each destination's check;
+//!   health; each destination's checks and their verdict;
 //! - [`mirror`]: the one copy of the kernel's table kept in step with
 //!   the daemon's own writes;
 //! - `decide.rs`: the desired state; `status.rs`: the rows of `status`.
@@ -18,7 +18,7 @@ pub use mirror::Mirror;
 pub use status::StatusRow;
 
 use crate::config::{Check, Config, Format, Manual, Virtual};
-use crate::health::Outcome;
+use crate::health::{Outcome, Verdict};
 use checks::Checks;
 use rvsadm::model::{ServiceKey, Snapshot, Weight};
 use rvsadm::reconcile::{Outcome as StepOutcome, Step};
@@ -102,6 +102,11 @@ impl Engine {
         self.checks.get(id)
     }
 
+    /// What the checks of a configured destination say together.
+    pub fn verdict(&self, dest: &DestKey) -> Verdict {
+        self.checks.verdict(dest)
+    }
+
     /// Take a new configuration (a reload): checks that did not change
     /// keep their health, admin state and overrides of destinations still
     /// configured stay; the table is read again before the next decision.
@@ -145,7 +150,7 @@ impl Engine {
         self.config
             .services
             .iter()
-            .flat_map(|v| v.spec.destinations.iter().map(move |d| (v.key(), d.addr)))
+            .flat_map(|v| v.dests().map(move |d| (v.key(), d.addr)))
     }
 
     /// Record a result of check `id`; returns whether a decision may have
@@ -185,7 +190,7 @@ impl Engine {
             if v.manual != Manual::Adopt {
                 continue;
             }
-            for d in &v.spec.destinations {
+            for d in v.dests() {
                 let k = (key, d.addr);
                 let now = s
                     .destinations

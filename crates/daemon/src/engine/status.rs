@@ -1,8 +1,7 @@
 //! The rows of `rvsadmd status`.
 
-use super::{Engine, Override};
+use super::{Checked, Engine, Override};
 use crate::config::Virtual;
-use crate::health::State;
 use crate::service;
 use rvsadm::model::{DestSpec, Service, Snapshot};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct StatusRow {
     /// `ready`, `drained`.
     pub admin: String,
-    /// The check (`tcp`, `http` ...).
+    /// The checks (`tcp`, `http`, `tcp+http` ...; `-`: none).
     pub check: String,
     /// The configured weight.
     pub configured: u32,
@@ -44,7 +43,7 @@ impl Engine {
         let mut rows = Vec::new();
         for v in &self.config.services {
             let live_s = live.service(&v.key());
-            for d in &v.spec.destinations {
+            for d in v.dests() {
                 rows.push(self.row(v, d, live_s));
             }
             if let Some(f) = &v.fallback {
@@ -58,8 +57,11 @@ impl Engine {
     fn row(&self, v: &Virtual, d: &DestSpec, live: Option<&Service>) -> StatusRow {
         let key = v.key();
         let k = (key, d.addr);
-        let checked = self.checks.of_dest(&k);
-        let h = checked.map(|c| &c.health);
+        let checks = self.checks.of_dest(&k).unwrap_or_default();
+        let verdict = self.checks.verdict(&k);
+        // The check the verdict comes from tells the newest result and
+        // since when.
+        let h = verdict.by.and_then(|i| checks.get(i)).map(|c| &c.health);
         let last = h.and_then(|h| h.last.as_ref());
         StatusRow {
             admin: if self.drained.contains(&k) {
@@ -68,10 +70,10 @@ impl Engine {
                 "ready"
             }
             .into(),
-            check: checked.map_or("none", |c| c.check.probe.kind()).into(),
+            check: check_names(&checks),
             configured: d.config.weight.get(),
             destination: d.addr.to_string(),
-            health: h.map_or(State::Unknown, |h| h.state).name().into(),
+            health: verdict.state.name().into(),
             last: last.map(|o| o.reason.clone()),
             latency_ms: last.map(|o| o.latency.as_secs_f64() * 1e3),
             override_: match self.overrides.get(&k) {
@@ -85,6 +87,16 @@ impl Engine {
             weight: weight_in(live, d),
         }
     }
+}
+
+/// A destination's checks as `status` names them: `tcp`, `tcp+http`;
+/// `-` for none (always up).
+fn check_names(checks: &[&Checked]) -> String {
+    if checks.is_empty() {
+        return "-".into();
+    }
+    let kinds: Vec<&str> = checks.iter().map(|c| c.check.probe.kind()).collect();
+    kinds.join("+")
 }
 
 /// The row of a service's fallback server.

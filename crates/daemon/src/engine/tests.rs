@@ -31,7 +31,7 @@ fn engine(text: &str) -> Engine {
 /// A result of the check of the first service's `i`th destination.
 fn result(e: &mut Engine, i: usize, ok: bool) {
     let v = &e.config.services[0];
-    let dest = (v.key(), v.spec.destinations[i].addr);
+    let dest = (v.key(), v.reals[i].dest.addr);
     let id = e
         .checks()
         .into_iter()
@@ -369,4 +369,83 @@ fn keepalived_reals_are_in_at_their_weight_before_their_first_result() {
     result(&mut e, 0, true);
     let d = sync(&mut e, &mut live);
     assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3)]));
+}
+
+const TWO_CHECKS: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 4
+checks = [{ type = "tcp", port = 81 }, { type = "exec", argv = ["/bin/true"] }]
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+weight = 6
+checks = []
+"#;
+
+fn said(ok: bool, weight: Option<u32>, reason: &str) -> Outcome {
+    Outcome {
+        ok,
+        weight,
+        latency: Duration::ZERO,
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn a_destination_is_up_only_while_all_its_checks_pass() {
+    let mut e = engine(TWO_CHECKS);
+    let ids: Vec<CheckId> = e.checks().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids.len(), 2, "each check of 10.0.0.1 on its own");
+    let (tcp, exec) = (ids[0], ids[1]);
+    let mut live = Snapshot::default();
+    let status = |e: &Engine, live: &Snapshot| -> Vec<(String, String, Option<String>)> {
+        e.status(live)
+            .into_iter()
+            .map(|r| (r.check, r.health, r.last))
+            .collect()
+    };
+    // No checks: up from the start. One result of two: still unknown.
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 6)]));
+    assert!(e.record(tcp, said(true, None, "connected")));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 6)]));
+    assert_eq!(
+        status(&e, &live),
+        vec![
+            ("tcp+exec".into(), "unknown".into(), None),
+            ("-".into(), "up".into(), None)
+        ]
+    );
+    // Both pass: up at its weight.
+    assert!(e.record(exec, said(true, None, "exit 0")));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 4), ("10.0.0.2:80", 6)]));
+    assert_eq!(status(&e, &live)[0].1, "up");
+    // One fails: down (weight 0), told by the failing check.
+    assert!(e.record(tcp, said(false, None, "refused")));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d)[0], ("10.0.0.1:80".into(), 0));
+    assert_eq!(
+        status(&e, &live)[0],
+        ("tcp+exec".into(), "down".into(), Some("refused".into()))
+    );
+    // Back, and the exec check asks for weights: the lowest wins.
+    assert!(e.record(tcp, said(true, None, "connected")));
+    assert!(e.record(exec, said(true, Some(2), "exit 4")));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d)[0], ("10.0.0.1:80".into(), 2));
+    assert_eq!(
+        e.verdict(&(e.config.services[0].key(), "10.0.0.1:80".parse().unwrap()))
+            .weight,
+        Some(2)
+    );
 }

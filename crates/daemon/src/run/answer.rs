@@ -77,9 +77,11 @@ impl Daemon {
     /// Whether the configuration has the service (and the destination,
     /// when given).
     fn configured(&self, k: &ServiceKey, d: Option<SocketAddr>) -> bool {
-        self.engine.config.services.iter().any(|v| {
-            v.key() == *k && d.map_or(true, |a| v.spec.destinations.iter().any(|x| x.addr == a))
-        })
+        self.engine
+            .config
+            .services
+            .iter()
+            .any(|v| v.key() == *k && d.map_or(true, |a| v.dests().any(|x| x.addr == a)))
     }
 
     /// `rvsadmd status`: decide first, then show the table as it is after

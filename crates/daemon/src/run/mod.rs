@@ -88,18 +88,21 @@ struct Daemon {
 
 impl Daemon {
     /// Take a check's result; returns whether a decision may have changed
-    /// (the health changed: said as one event per destination).
+    /// (the check's health changed: said as one event per destination it
+    /// checks, with the destination's health from all its checks).
     fn on_result(&mut self, id: CheckId, o: Outcome) -> bool {
         let reason = o.reason.clone();
         if !self.engine.record(id, o) {
             return false;
         }
         if let Some(c) = self.engine.check(id) {
-            for (k, a) in &c.users {
+            for dest in &c.users {
+                let (k, a) = dest;
                 Event::Health {
                     service: service::format(k),
                     destination: a.to_string(),
-                    health: c.health.state.name(),
+                    // The destination's, from all its checks.
+                    health: self.engine.verdict(dest).state.name(),
                     check: c.check.probe.kind(),
                     reason: reason.clone(),
                 }

@@ -58,7 +58,7 @@ use std::path::Path;
 ///     real=10.0.0.2:80 masq
 ///     checktype=connect
 /// ").unwrap();
-/// assert_eq!(cfg.services[0].spec.destinations.len(), 2);
+/// assert_eq!(cfg.services[0].reals.len(), 2);
 /// assert!(parse(std::path::Path::new("ld.cf"), "virtual=192.0.2.10:80\n    real=10.0.0.1:80\n").is_err());
 /// ```
 pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -112,19 +112,19 @@ mod tests {
         let c = p("virtual=192.0.2.1:80\n\treal=10.0.0.1:80 masq\n\treal=10.0.0.2:8080 gate 5\n")
             .unwrap();
         let v = &c.services[0];
-        assert_eq!(v.spec.config.scheduler.name(), "wrr");
+        assert_eq!(v.config.scheduler.name(), "wrr");
         assert_eq!(v.on_failure, OnFailure::Remove);
         assert_eq!(c.on_stop, OnStop::Remove);
         // gate: in the table at the virtual's port, checked at its own
-        assert_eq!(v.spec.destinations[1].addr, "10.0.0.2:80".parse().unwrap());
-        assert_eq!(v.spec.destinations[1].config.weight.get(), 5);
-        let Probe::Http(h) = &v.checks[1].probe else {
+        assert_eq!(v.reals[1].dest.addr, "10.0.0.2:80".parse().unwrap());
+        assert_eq!(v.reals[1].dest.config.weight.get(), 5);
+        let Probe::Http(h) = &v.reals[1].checks[0].probe else {
             panic!()
         };
         assert_eq!(h.target, "10.0.0.2:8080".parse().unwrap());
         assert_eq!(h.urls[0].path, "/");
-        assert_eq!(v.checks[1].timeout.as_secs(), 30);
-        assert_eq!(v.checks[1].interval.as_secs(), 10);
+        assert_eq!(v.reals[1].checks[0].timeout.as_secs(), 30);
+        assert_eq!(v.reals[1].checks[0].interval.as_secs(), 10);
     }
 
     #[test]
@@ -141,9 +141,9 @@ mod tests {
     fn checks_timeouts_and_fallbacks() {
         let c = p("checktimeout=3\nfallback=127.0.0.1:80 masq\nquiescent=yes\nvirtual=192.0.2.1:8080\n    real=10.0.0.1:8080 masq 2 \"/ok\", \"fine\"\n    checktype=connect\n    real=10.0.0.2->10.0.0.4:8080 masq\n").unwrap();
         let v = &c.services[0];
-        assert_eq!(v.spec.destinations.len(), 4);
-        assert_eq!(v.checks[0].timeout.as_secs(), 3);
-        assert!(matches!(v.checks[0].probe, Probe::Tcp { .. }));
+        assert_eq!(v.reals.len(), 4);
+        assert_eq!(v.reals[0].checks[0].timeout.as_secs(), 3);
+        assert!(matches!(v.reals[0].checks[0].probe, Probe::Tcp { .. }));
         assert_eq!(v.on_failure, OnFailure::Quiesce);
         let f = v.fallback.unwrap();
         assert_eq!(f.addr, "127.0.0.1:80".parse().unwrap());
@@ -151,21 +151,21 @@ mod tests {
         assert_eq!(f.config.weight.get(), 1);
         let c = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80  masq  2  \"/a\", \"two  spaces\"\n")
             .unwrap();
-        let Probe::Http(h) = &c.services[0].checks[0].probe else {
+        let Probe::Http(h) = &c.services[0].reals[0].checks[0].probe else {
             panic!()
         };
         assert_eq!(
             h.urls[0].expect,
             Some(Expect::Regex(Pattern::new("two  spaces").unwrap()))
         );
-        assert_eq!(c.services[0].spec.destinations[0].config.weight.get(), 2);
+        assert_eq!(c.services[0].reals[0].dest.config.weight.get(), 2);
         let c = p("virtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n").unwrap();
-        assert_eq!(c.services[0].checks[0].probe, Probe::Up); // service none
+        assert_eq!(c.services[0].reals[0].checks[0].probe, Probe::Up); // service none
         let c = p(
             "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq \"/h\", \"ok\"\n    receive=\"x\"\n",
         )
         .unwrap();
-        let Probe::Http(h) = &c.services[0].checks[0].probe else {
+        let Probe::Http(h) = &c.services[0].reals[0].checks[0].probe else {
             panic!()
         };
         assert_eq!(

@@ -8,8 +8,8 @@ use super::real::{fallback_of, reals_of};
 use super::service::{config_of, is_fwmark, key_of, port_of};
 use super::words::yes_no;
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Location, Manual, OnFailure, Virtual};
-use rvsadm::model::{DestSpec, ServiceKey, ServiceSpec};
+use crate::config::{ConfigError, Location, Manual, OnFailure, Real, Virtual};
+use rvsadm::model::{DestSpec, ServiceKey};
 use std::path::Path;
 
 /// The directives a virtual section may hold (ldirectord's).
@@ -120,12 +120,12 @@ pub(super) fn virtual_of(
         ));
     }
     let plan = CheckPlan::of(s, key, is_fwmark(s), timing, file)?;
-    let mut spec = ServiceSpec::new(key).with_config(config);
-    let checks = reals(s, &plan, &mut spec, file, patterns)?;
+    let reals = reals(s, &plan, key, file, patterns)?;
     let fallback = fallback_in(s, g, key, file)?;
     Ok(Virtual {
-        spec,
-        checks,
+        key,
+        config,
+        reals,
         fallback,
         on_failure: if quiescent {
             OnFailure::Quiesce
@@ -154,17 +154,17 @@ fn refuse_unknown(s: &Section, file: &Path) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// The reals of section `s`, added to `spec`, with their checks (one
-/// each, in the same order).
+/// The reals of section `s` (of service `key`), each with its check (one
+/// each, as ldirectord checks a real).
 fn reals(
     s: &Section,
     plan: &CheckPlan<'_>,
-    spec: &mut ServiceSpec,
+    key: ServiceKey,
     file: &Path,
     patterns: &mut Patterns,
-) -> Result<Vec<Check>, ConfigError> {
-    let vport = port_of(spec.key);
-    let mut checks = Vec::new();
+) -> Result<Vec<Real>, ConfigError> {
+    let vport = port_of(key);
+    let mut out = Vec::new();
     for i in s
         .items
         .iter()
@@ -178,8 +178,7 @@ fn reals(
                 format!("{} in a {section} section", i.key),
             ));
         }
-        let reals =
-            reals_of(i, s.v6, spec.key, vport).map_err(|m| ConfigError::new(file, i.line, m))?;
+        let reals = reals_of(i, s.v6, key, vport).map_err(|m| ConfigError::new(file, i.line, m))?;
         for r in reals {
             let c = plan.check(
                 r.addr_written,
@@ -187,11 +186,13 @@ fn reals(
                 r.receive.as_deref().or(plan.receive.as_deref()),
                 patterns,
             )?;
-            spec.destinations.push(r.spec);
-            checks.push(c);
+            out.push(Real {
+                dest: r.spec,
+                checks: vec![c],
+            });
         }
     }
-    Ok(checks)
+    Ok(out)
 }
 
 /// The fallback: the section's own, else the global one of its family

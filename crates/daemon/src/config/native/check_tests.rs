@@ -18,7 +18,7 @@ fn with(check: &str) -> Result<Config, ConfigError> {
 
 fn check(c: &str) -> Check {
     let cfg = with(c).unwrap_or_else(|e| panic!("{e}"));
-    cfg.services[0].checks[0].clone()
+    cfg.services[0].reals[0].checks[0].clone()
 }
 
 fn probe(c: &str) -> Probe {
@@ -330,6 +330,6 @@ fn every_check_type_is_written_back_the_same() {
         let a = with(c).unwrap_or_else(|e| panic!("{c}: {e}"));
         let text = to_toml(&a);
         let b = parse(Path::new("again.toml"), &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        assert_eq!(a.services[0].checks, b.services[0].checks, "{c}\n{text}");
+        assert_eq!(a.services[0].reals, b.services[0].reals, "{c}\n{text}");
     }
 }

@@ -251,8 +251,11 @@ pub(super) struct DestToml {
     #[serde(default)]
     pub(super) lower_threshold: u32,
     pub(super) tunnel: Option<TunnelDoc>,
-    #[serde(default)]
-    pub(super) check: CheckDoc,
+    /// Its one check (over the service's).
+    pub(super) check: Option<CheckDoc>,
+    /// Its checks, all of which must pass (each over the service's
+    /// check); `[]`: none, always up.
+    pub(super) checks: Option<Vec<Spanned<CheckDoc>>>,
 }
 
 impl DestToml {

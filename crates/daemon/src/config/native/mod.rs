@@ -4,7 +4,9 @@
 //! of `rvsadm apply` (`rvsadm -S --json`), with the family taken from the
 //! address; each may add a `check`, and a service `on_failure`, `manual`
 //! and `fallback`. A `check` table is merged field by field: `[defaults]`,
-//! then the service's, then the destination's.
+//! then the service's, then the destination's. A destination may give
+//! `checks = [ {...}, ... ]` instead (each merged the same way; all must
+//! pass; `[]`: none, always up).
 //!
 //! ```toml
 //! [daemon]
@@ -61,7 +63,7 @@ use std::path::Path;
 /// address = "10.0.0.1"
 /// port = 80
 /// "#).unwrap();
-/// assert_eq!(cfg.services[0].spec.destinations.len(), 1);
+/// assert_eq!(cfg.services[0].reals.len(), 1);
 /// assert!(parse(std::path::Path::new("x.toml"), "[[services]]\nport = 80\n").is_err());
 /// ```
 pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -141,16 +143,16 @@ check = { type = "tcp", port = 81, path = "/x" }
         );
         let cfg = p(&BASE.replace(", path = \"/x\"", "")).unwrap();
         let v = &cfg.services[0];
-        assert_eq!(v.spec.destinations[0].config.weight.get(), 10);
-        let Probe::Http(h) = &v.checks[0].probe else {
-            panic!("{:?}", v.checks[0])
+        assert_eq!(v.reals[0].dest.config.weight.get(), 10);
+        let Probe::Http(h) = &v.reals[0].checks[0].probe else {
+            panic!("{:?}", v.reals[0].checks[0])
         };
         assert_eq!(h.urls[0].status, vec![(200, 200), (300, 302)]);
         assert_eq!(h.urls[0].path, "/h");
-        assert_eq!(v.checks[0].fall, 3);
-        assert_eq!(v.checks[0].interval.as_secs(), 2);
+        assert_eq!(v.reals[0].checks[0].fall, 3);
+        assert_eq!(v.reals[0].checks[0].interval.as_secs(), 2);
         assert_eq!(
-            v.checks[1].probe,
+            v.reals[1].checks[0].probe,
             Probe::Tcp {
                 target: "10.0.0.2:81".parse().unwrap(),
                 close: crate::config::TcpClose::Reset,
@@ -176,6 +178,76 @@ check = { type = "tcp", port = 81, path = "/x" }
         let e = p("[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\ncheck = { type = \"pigeon\" }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n").unwrap_err();
         assert!(e.message.contains("unknown check type `pigeon`"), "{e}");
         assert_eq!(e.at.line, 6);
+    }
+
+    const TWO: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+check = { interval = "2s", fall = 3 }
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+checks = [
+    { type = "tcp", port = 81 },
+    { type = "http", path = "/h", rise = 2 },
+]
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+checks = []
+
+[[services.destinations]]
+address = "10.0.0.3"
+port = 80
+"#;
+
+    #[test]
+    fn a_destination_may_have_several_checks_each_over_the_service_check() {
+        let cfg = p(TWO).unwrap();
+        let r = &cfg.services[0].reals;
+        let [tcp, http] = &r[0].checks[..] else {
+            panic!("{:?}", r[0].checks)
+        };
+        assert_eq!(
+            tcp.probe,
+            Probe::Tcp {
+                target: "10.0.0.1:81".parse().unwrap(),
+                close: crate::config::TcpClose::Reset,
+            }
+        );
+        let Probe::Http(h) = &http.probe else {
+            panic!("{http:?}")
+        };
+        assert_eq!((h.target.port(), h.urls[0].path.as_str()), (80, "/h"));
+        assert_eq!((tcp.rise, http.rise), (1, 2));
+        assert_eq!((tcp.fall, http.fall), (3, 3), "the service's timing");
+        assert_eq!(tcp.interval.as_secs(), 2);
+        assert!(r[1].checks.is_empty(), "`checks = []`: always up");
+        assert_eq!(r[2].checks.len(), 1, "no key: the service's check");
+    }
+
+    #[test]
+    fn check_and_checks_on_one_destination_is_an_error_naming_its_line() {
+        let both = TWO.replace("checks = []", "check = { type = \"tcp\" }\nchecks = []");
+        let e = p(&both).unwrap_err();
+        assert_eq!(e.to_string().split(": ").next(), Some("t.toml:16"), "{e}");
+        assert!(
+            e.message
+                .contains("`check` (one) or `checks` (a list), not both"),
+            "{e}"
+        );
+        // A bad entry names its own line.
+        let e = p(&TWO.replace("rise = 2", "rise = 0")).unwrap_err();
+        assert_eq!(e.at.line, 13, "{e}");
+        assert!(e.message.contains("destinations[0].checks[1]: rise"), "{e}");
+        // `none` is never run: alone only.
+        let e = p(&TWO.replace("type = \"tcp\", port = 81", "type = \"none\"")).unwrap_err();
+        assert_eq!(e.at.line, 12, "{e}");
+        assert!(e.message.contains("give it alone"), "{e}");
     }
 
     #[test]

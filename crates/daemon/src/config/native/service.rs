@@ -1,11 +1,11 @@
-//! One `[[services]]` table: its service and destinations, their checks,
-//! its fallback and policies.
+//! One `[[services]]` table: its service and destinations, each with its
+//! checks, its fallback and policies.
 
 use super::check::check_of;
-use super::doc::{DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceToml};
+use super::doc::{CheckDoc, DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceToml};
 use super::lines::Lines;
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Location, Manual, OnFailure, Virtual};
+use crate::config::{Check, ConfigError, Location, Manual, OnFailure, Probe, Real, Virtual};
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{Family, ServiceSpec};
 use std::net::SocketAddr;
@@ -38,6 +38,17 @@ pub(super) fn virtual_of(
     let path = format!("services[{i}]");
     let spec = spec_of(s, &path).map_err(|m| from.bad(line, m))?;
     let checks = checks_of(from, s, &spec, &path, patterns)?;
+    let ServiceSpec {
+        key,
+        config,
+        destinations,
+    } = spec;
+    // `spec_of` made one destination of each table, in order.
+    let reals = destinations
+        .into_iter()
+        .zip(checks)
+        .map(|(dest, checks)| Real { dest, checks })
+        .collect();
     let fallback = match &s.fallback {
         Some(f) => Some(
             f.doc()
@@ -48,8 +59,9 @@ pub(super) fn virtual_of(
     };
     let manual = s.manual.or(from.defaults.manual);
     Ok(Virtual {
-        spec,
-        checks,
+        key,
+        config,
+        reals,
         fallback,
         on_failure: match s.on_failure.or(from.defaults.on_failure) {
             Some(OnFailureDoc::Remove) => OnFailure::Remove,
@@ -95,31 +107,64 @@ fn spec_of(s: &ServiceToml, path: &str) -> Result<ServiceSpec, String> {
     doc.to_spec(path).map_err(|e| e.to_string())
 }
 
-/// Each destination's check: `[defaults]`, the service's and its own
-/// `check` merged; an error names the destination's line.
+/// Each destination's checks: its `check`, or each of its `checks`,
+/// merged over `[defaults]`' and the service's `check` (a destination
+/// with neither has the service's); an error names the line.
 fn checks_of(
     from: &Source<'_>,
     s: &ServiceToml,
     spec: &ServiceSpec,
     path: &str,
     patterns: &mut Patterns,
-) -> Result<Vec<Check>, ConfigError> {
+) -> Result<Vec<Vec<Check>>, ConfigError> {
     let svc_check = from.defaults.check.merged(&s.check);
     let service = spec.key.to_string();
-    let mut checks = Vec::with_capacity(s.destinations.len());
+    let mut all = Vec::with_capacity(s.destinations.len());
     for (j, d) in s.destinations.iter().enumerate() {
         let dline = from.lines.of(d.span().start);
         let dd = d.get_ref();
-        let c = svc_check.merged(&dd.check);
         let target = SocketAddr::new(dd.address, dd.port);
+        let dpath = format!("{path}.destinations[{j}]");
+        // A `file` check with `dynamic` adds to the configured weight.
         let weight = spec
             .destinations
             .get(j)
             .map_or(1, |d| d.config.weight.get());
-        checks.push(
-            check_of(&c, target, weight, &service, patterns)
-                .map_err(|m| from.bad(dline, format!("{path}.destinations[{j}].check: {m}")))?,
-        );
+        let mut one = |c: &CheckDoc, line: usize, what: String| {
+            check_of(&svc_check.merged(c), target, weight, &service, patterns)
+                .map_err(|m| from.bad(line, format!("{what}: {m}")))
+        };
+        let checks = match (&dd.check, &dd.checks) {
+            (Some(_), Some(_)) => {
+                return Err(from.bad(
+                    dline,
+                    format!("{dpath}: give `check` (one) or `checks` (a list), not both"),
+                ))
+            }
+            (Some(c), None) => vec![one(c, dline, format!("{dpath}.check"))?],
+            (None, None) => vec![one(&CheckDoc::default(), dline, format!("{dpath}.check"))?],
+            (None, Some(list)) => {
+                let mut checks = Vec::with_capacity(list.len());
+                for (k, c) in list.iter().enumerate() {
+                    let line = from.lines.of(c.span().start);
+                    checks.push(one(c.get_ref(), line, format!("{dpath}.checks[{k}]"))?);
+                }
+                if list.len() > 1 {
+                    if let Some(k) = checks.iter().position(|c| c.probe == Probe::Unchecked) {
+                        let line = from.lines.of(list[k].span().start);
+                        return Err(from.bad(
+                            line,
+                            format!(
+                                "{dpath}.checks[{k}]: a `none` check is never run, so the \
+                                 destination's other checks could never decide: give it alone"
+                            ),
+                        ));
+                    }
+                }
+                checks
+            }
+        };
+        all.push(checks);
     }
-    Ok(checks)
+    Ok(all)
 }

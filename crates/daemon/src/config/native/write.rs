@@ -239,7 +239,7 @@ pub fn to_toml(cfg: &Config) -> String {
 
 /// One `[[services]]` table, its destinations and their checks.
 fn service_toml(v: &Virtual, out: &mut String) {
-    let d = ServiceDoc::of_spec(&v.spec);
+    let d = ServiceDoc::of_spec(&v.spec());
     out.push_str("\n[[services]]\n");
     match (d.fwmark, d.protocol, d.address, d.port) {
         (Some(m), ..) => {
@@ -260,16 +260,30 @@ fn service_toml(v: &Virtual, out: &mut String) {
     }
     service_fields(&d, out);
     policy_fields(v, out);
-    for (dest, c) in v.spec.destinations.iter().zip(&v.checks) {
+    for r in &v.reals {
         out.push_str("\n[[services.destinations]]\n");
-        for line in dest_fields(dest) {
+        for line in dest_fields(&r.dest) {
             out.push_str(&line);
             out.push('\n');
         }
-        out.push_str(&format!(
-            "check = {{ {} }}\n",
-            check_fields(c, dest.addr).join(", ")
-        ));
+        checks_toml(&r.checks, r.dest.addr, out);
+    }
+}
+
+/// A destination's checks: `check = {...}` for one, `checks = [...]`
+/// for none or several.
+fn checks_toml(checks: &[Check], dest: SocketAddr, out: &mut String) {
+    let table = |c: &Check| format!("{{ {} }}", check_fields(c, dest).join(", "));
+    match checks {
+        [c] => out.push_str(&format!("check = {}\n", table(c))),
+        [] => out.push_str("checks = []\n"),
+        _ => {
+            out.push_str("checks = [\n");
+            for c in checks {
+                out.push_str(&format!("    {},\n", table(c)));
+            }
+            out.push_str("]\n");
+        }
     }
 }
 
@@ -338,11 +352,18 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
         let b = parse(Path::new("x.toml"), &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(a.services.len(), b.services.len());
         for (x, y) in a.services.iter().zip(&b.services) {
-            assert_eq!(x.spec, y.spec, "{text}");
+            assert_eq!(x.spec(), y.spec(), "{text}");
             assert_eq!(x.fallback, y.fallback, "{text}");
             assert_eq!(x.on_failure, y.on_failure);
             assert_eq!((x.manual, x.keep_foreign), (y.manual, y.keep_foreign));
-            for (c, d) in x.checks.iter().zip(&y.checks) {
+            let checks = |v: &Virtual| -> Vec<Check> {
+                v.reals.iter().flat_map(|r| r.checks.clone()).collect()
+            };
+            assert_eq!(
+                x.reals.iter().map(|r| r.checks.len()).collect::<Vec<_>>(),
+                y.reals.iter().map(|r| r.checks.len()).collect::<Vec<_>>()
+            );
+            for (c, d) in checks(x).iter().zip(&checks(y)) {
                 match (&c.probe, &d.probe) {
                     // The environment of an exec check is rvsadmd's own.
                     (Probe::Exec { argv: a1, .. }, Probe::Exec { argv: a2, .. }) => {
@@ -357,5 +378,43 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
             }
         }
         assert_eq!(a.on_stop, b.on_stop);
+    }
+
+    #[test]
+    fn several_checks_and_none_read_back_the_same() {
+        let text = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+checks = [
+    { type = "tcp", port = 81, interval = "500ms" },
+    { type = "http", path = "/h", regex = "^ok", rise = 2 },
+    { type = "exec", argv = ["/bin/probe", "x y"] },
+]
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+checks = []
+[[services.destinations]]
+address = "10.0.0.3"
+port = 80
+check = { type = "https", verify = false }
+"#;
+        let a = parse(Path::new("a.toml"), text).unwrap();
+        let written = to_toml(&a);
+        assert!(
+            written.contains("checks = [\n    { type = \"tcp\", port = 81,"),
+            "{written}"
+        );
+        assert!(written.contains("checks = []\n"), "{written}");
+        assert!(written.contains("check = { type = \"https\""), "{written}");
+        let b = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert_eq!(a.services[0].reals, b.services[0].reals, "{written}");
+        assert_eq!(a.services[0].reals[0].checks.len(), 3);
+        assert_eq!(to_toml(&b), written, "written twice, the same text");
     }
 }

@@ -1,7 +1,7 @@
 //! A real server's checker as rvsadmd's check: TCP_CHECK a TCP connect,
 //! (closed with a FIN, as keepalived closes), HTTP_GET and SSL_GET an
 //! HTTP(S) request per url (all must pass; `digest` is the body's MD5), MISC_CHECK a
-//! program; no checker is always up (keepalived's real without a checker
+//! program; several checkers must all pass; no checker is always up (keepalived's real without a checker
 //! stays in the table). The timing is keepalived's: a check every
 //! `delay_loop`, taking at most `connect_timeout` (a script:
 //! `misc_timeout`), down after `retry` + 1 failures in a row, up again
@@ -13,7 +13,9 @@ use crate::config::keepalived::typed::{
     Checker, CheckerKind, Http, Misc, RealServer, Url, VirtualServer,
 };
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Expect, HttpProbe, Probe, RunAs, TcpClose, UrlCheck};
+use crate::config::{
+    Check, ConfigError, Expect, HttpProbe, Location, Probe, RunAs, TcpClose, UrlCheck,
+};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -23,70 +25,23 @@ const MAX_FALL: u32 = 1000;
 /// rvsadmd's longest duration (`config::seconds`).
 const LONGEST: Duration = Duration::from_secs(1_000_000_000);
 
-/// The check of each real server of `v`, in order.
+/// The checks of each real server of `v`, in order: one per checker (a
+/// real server is up only while all of them pass, as in keepalived); none
+/// for a real server without a checker, which is always up.
 pub fn of_reals(
     v: &VirtualServer,
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
-) -> Result<Vec<Check>, ConfigError> {
+) -> Result<Vec<Vec<Check>>, ConfigError> {
     let mut slow_retry = None;
     let mut out = Vec::with_capacity(v.reals.len());
     for r in &v.reals {
-        let c = match r.checkers.as_slice() {
-            [] => Check {
-                probe: Probe::Up,
-                interval: v
-                    .cascade
-                    .delay_loop
-                    .unwrap_or(Duration::from_secs(60))
-                    .min(LONGEST),
-                timeout: Duration::from_secs(5),
-                rise: 1,
-                fall: 1,
-            },
-            [c] => {
-                let t = c.timing(r, v);
-                if t.alpha {
-                    return Err(not_yet(&c.at, "`alpha` (real servers start down)"));
-                }
-                if t.warmup_written && !t.warmup.is_zero() {
-                    return Err(not_yet(&c.at, "`warmup` other than 0"));
-                }
-                if t.retry > 0 && t.delay_before_retry != t.delay_loop {
-                    slow_retry.get_or_insert((c.at.clone(), t.delay_before_retry, t.delay_loop));
-                }
-                if t.delay_loop > LONGEST || t.timeout > LONGEST {
-                    return Err(ConfigError {
-                        at: c.at.clone(),
-                        message: format!(
-                            "delay_loop and timeouts above {} s are beyond rvsadmd's longest duration",
-                            LONGEST.as_secs()
-                        ),
-                    });
-                }
-                if t.retry >= MAX_FALL {
-                    return Err(ConfigError {
-                        at: c.at.clone(),
-                        message: format!(
-                            "retry {}: rvsadmd counts at most {MAX_FALL} failures in a row (retry {})",
-                            t.retry,
-                            MAX_FALL - 1
-                        ),
-                    });
-                }
-                Check {
-                    probe: probe(c, r, v, patterns)?,
-                    interval: t.delay_loop,
-                    timeout: t.timeout,
-                    rise: 1,
-                    fall: t.retry.saturating_add(1),
-                }
-            }
-            [_, second, ..] => {
-                return Err(not_yet(&second.at, "several checkers on one real server"))
-            }
-        };
-        out.push(c);
+        let checks = r
+            .checkers
+            .iter()
+            .map(|c| one(c, r, v, patterns, &mut slow_retry))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(checks);
     }
     if let Some((at, retry, lp)) = slow_retry {
         notes.push(format!(
@@ -96,6 +51,54 @@ pub fn of_reals(
         ));
     }
     Ok(out)
+}
+
+/// Checker `c` of real server `r` as a check with keepalived's timing;
+/// the first checker whose retry delay differs from its `delay_loop` is
+/// kept in `slow_retry` for one note.
+fn one(
+    c: &Checker,
+    r: &RealServer,
+    v: &VirtualServer,
+    patterns: &mut Patterns,
+    slow_retry: &mut Option<(Location, Duration, Duration)>,
+) -> Result<Check, ConfigError> {
+    let t = c.timing(r, v);
+    if t.alpha {
+        return Err(not_yet(&c.at, "`alpha` (real servers start down)"));
+    }
+    if t.warmup_written && !t.warmup.is_zero() {
+        return Err(not_yet(&c.at, "`warmup` other than 0"));
+    }
+    if t.retry > 0 && t.delay_before_retry != t.delay_loop {
+        slow_retry.get_or_insert((c.at.clone(), t.delay_before_retry, t.delay_loop));
+    }
+    if t.delay_loop > LONGEST || t.timeout > LONGEST {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: format!(
+                "delay_loop and timeouts above {} s are beyond rvsadmd's longest duration",
+                LONGEST.as_secs()
+            ),
+        });
+    }
+    if t.retry >= MAX_FALL {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: format!(
+                "retry {}: rvsadmd counts at most {MAX_FALL} failures in a row (retry {})",
+                t.retry,
+                MAX_FALL - 1
+            ),
+        });
+    }
+    Ok(Check {
+        probe: probe(c, r, v, patterns)?,
+        interval: t.delay_loop,
+        timeout: t.timeout,
+        rise: 1,
+        fall: t.retry.saturating_add(1),
+    })
 }
 
 /// What checker `c` of real server `r` probes.

@@ -22,10 +22,10 @@ mod tests;
 use super::typed::{self, GroupEntry, Lvs, Unsupported, VirtualServer, VsId};
 use super::Note;
 use crate::config::validate::{check_whole, Patterns};
-use crate::config::{Config, ConfigError, Format, Location, Manual, OnFailure, OnStop, Virtual};
-use rvsadm::model::{
-    Family, Protocol, Scheduler, ServiceConfig, ServiceFlags, ServiceKey, ServiceSpec,
+use crate::config::{
+    Config, ConfigError, Format, Location, Manual, OnFailure, OnStop, Real, Virtual,
 };
+use rvsadm::model::{Family, Protocol, Scheduler, ServiceConfig, ServiceFlags, ServiceKey};
 
 /// The error for something keepalived does that rvsadmd does not do yet.
 pub(crate) fn not_yet(at: &Location, what: &str) -> ConfigError {
@@ -131,25 +131,28 @@ fn virtual_server(
         // The service's notes once, however many services a group makes.
         let mut scratch = Vec::new();
         let said = if n == 0 { &mut *notes } else { &mut scratch };
-        let mut spec = ServiceSpec::new(key).with_config(service_config(v, key, said));
-        let mut kept = Vec::new();
+        let config = service_config(v, key, said);
+        let mut reals: Vec<Real> = Vec::new();
         for (i, r) in v.reals.iter().enumerate() {
             if let Some(d) = real::destination(v, r, key, notes)? {
-                if spec.destinations.iter().any(|x| x.addr == d.addr) {
+                if reals.iter().any(|x| x.dest.addr == d.addr) {
                     notes.push(format!(
                         "{}: real server {} is there twice: keepalived removes the second, and so does rvsadmd",
                         r.at, d.addr
                     ));
                     continue;
                 }
-                spec.destinations.push(d);
-                kept.push(checks[i].clone());
+                reals.push(Real {
+                    dest: d,
+                    checks: checks[i].clone(),
+                });
             }
         }
         let fallback = real::sorry(v, key)?;
         out.push(Virtual {
-            spec,
-            checks: kept,
+            key,
+            config,
+            reals,
             fallback,
             on_failure,
             manual: Manual::Ignore,

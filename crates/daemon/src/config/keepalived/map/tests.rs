@@ -35,8 +35,8 @@ fn a_nat_service_with_a_tcp_check_and_keepalived_defaults() {
     assert_eq!((c.format, c.on_stop), (Format::Keepalived, OnStop::Remove));
     let v = &c.services[0];
     assert_eq!(v.key(), ServiceKey::tcp("192.0.2.1:80".parse().unwrap()));
-    assert_eq!(v.spec.config.scheduler.name(), "wlc");
-    let d = &v.spec.destinations[0];
+    assert_eq!(v.config.scheduler.name(), "wlc");
+    let d = &v.reals[0].dest;
     assert_eq!(
         (d.config.forward, d.config.weight.get()),
         (ForwardMethod::Masq, 1)
@@ -45,7 +45,7 @@ fn a_nat_service_with_a_tcp_check_and_keepalived_defaults() {
         (v.on_failure, v.manual, v.keep_foreign),
         (OnFailure::Remove, Manual::Ignore, true)
     );
-    let k = &v.checks[0];
+    let k = &v.reals[0].checks[0];
     assert_eq!(
         k.probe,
         Probe::Tcp {
@@ -71,11 +71,11 @@ fn settings_of_the_service_and_its_reals() {
         "  weight 7\n  uthreshold 9\n  connect_timeout 2\n  TCP_CHECK { connect_ip 10.0.0.100\n connect_port 8080 }",
     ));
     let v = &c.services[0];
-    assert_eq!(v.spec.config.scheduler.name(), "rr");
-    assert!(v.spec.config.flags.contains(ServiceFlags::PERSISTENT));
-    assert_eq!(v.spec.config.timeout, 50);
+    assert_eq!(v.config.scheduler.name(), "rr");
+    assert!(v.config.flags.contains(ServiceFlags::PERSISTENT));
+    assert_eq!(v.config.timeout, 50);
     assert_eq!(v.on_failure, OnFailure::Quiesce);
-    let d = &v.spec.destinations[0];
+    let d = &v.reals[0].dest;
     assert_eq!(
         (
             d.config.forward,
@@ -84,7 +84,7 @@ fn settings_of_the_service_and_its_reals() {
         ),
         (ForwardMethod::Route, 7, 9)
     );
-    let k = &v.checks[0];
+    let k = &v.reals[0].checks[0];
     assert_eq!(
         k.probe,
         Probe::Tcp {
@@ -106,7 +106,7 @@ fn http_ssl_and_misc_checks() {
         " virtualhost www.example",
         "  HTTP_GET { url { path /health\n status_code 200 301-302\n regex ^ok } }",
     ));
-    let Probe::Http(h) = &c.services[0].checks[0].probe else {
+    let Probe::Http(h) = &c.services[0].reals[0].checks[0].probe else {
         panic!()
     };
     let u = &h.urls[0];
@@ -121,7 +121,7 @@ fn http_ssl_and_misc_checks() {
         "",
         "  HTTP_GET {\n url { path /a\n digest 0123456789ABCDEF0123456789abcdef }\n url { path /b\n virtualhost b.example } }",
     ));
-    let Probe::Http(h) = &c.services[0].checks[0].probe else {
+    let Probe::Http(h) = &c.services[0].reals[0].checks[0].probe else {
         panic!()
     };
     let got: Vec<_> = h
@@ -137,7 +137,7 @@ fn http_ssl_and_misc_checks() {
         ]
     );
     let c = ok(&vs("", "  SSL_GET { url { path / } }"));
-    let Probe::Http(h) = &c.services[0].checks[0].probe else {
+    let Probe::Http(h) = &c.services[0].reals[0].checks[0].probe else {
         panic!()
     };
     assert!(h.tls && !h.verify && h.urls[0].status == [(200, 299)]);
@@ -145,7 +145,7 @@ fn http_ssl_and_misc_checks() {
         " delay_loop 7",
         "  MISC_CHECK { misc_path \"/bin/check 10.0.0.1\"\n misc_dynamic }",
     ));
-    let k = &c.services[0].checks[0];
+    let k = &c.services[0].reals[0].checks[0];
     assert_eq!(
         k.probe,
         Probe::Exec {
@@ -158,7 +158,7 @@ fn http_ssl_and_misc_checks() {
     // `user`: looked up when the file is read; an unknown user is an error
     // at the checker's line.
     let c = ok(&vs("", "  MISC_CHECK { misc_path /bin/x\n user root }"));
-    let Probe::Exec { run_as, .. } = &c.services[0].checks[0].probe else {
+    let Probe::Exec { run_as, .. } = &c.services[0].reals[0].checks[0].probe else {
         panic!()
     };
     assert_eq!(run_as.as_ref().map(|r| r.uid), Some(0));
@@ -171,7 +171,7 @@ fn http_ssl_and_misc_checks() {
     assert_eq!(e.at.line, 5, "{e}");
     assert_eq!((k.timeout, k.fall), (Duration::from_secs(7), 1));
     let c = ok(&vs("", ""));
-    assert_eq!(c.services[0].checks[0].probe, Probe::Up);
+    assert_eq!(c.services[0].reals[0].checks[0].probe, Probe::Up);
 }
 
 #[test]
@@ -180,15 +180,10 @@ fn ports_families_and_groups() {
     // without a port takes the service's.
     let c = ok("virtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 10.0.0.1 { }\n real_server 10.0.0.2 8080 { lvs_method DR\n TCP_CHECK { } }\n real_server 2001:db8::1 80 { }\n}\n");
     let v = &c.services[0];
-    let addrs: Vec<String> = v
-        .spec
-        .destinations
-        .iter()
-        .map(|d| d.addr.to_string())
-        .collect();
+    let addrs: Vec<String> = v.dests().map(|d| d.addr.to_string()).collect();
     assert_eq!(addrs, ["10.0.0.1:80", "10.0.0.2:80"]);
     assert_eq!(
-        v.checks[1].probe,
+        v.reals[1].checks[0].probe,
         Probe::Tcp {
             target: "10.0.0.2:8080".parse().unwrap(),
             close: TcpClose::Graceful,
@@ -210,7 +205,7 @@ fn ports_families_and_groups() {
             family: Family::Inet6
         }
     );
-    let d = &v.spec.destinations[0];
+    let d = &v.reals[0].dest;
     assert_eq!(
         (d.addr.port(), d.config.tunnel.kind, d.config.tunnel.port),
         (0, TunnelType::Gue, 6080)
