@@ -84,7 +84,18 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
             ));
             continue;
         }
-        services.extend(virtual_server(v, lvs, &mut notes, &mut patterns)?);
+        for s in virtual_server(v, lvs, &mut notes, &mut patterns)? {
+            if let Some(first) = services.iter().find(|f: &&Virtual| f.key == s.key) {
+                return Err(not_yet(
+                    &v.at,
+                    &format!(
+                        "second virtual server for {} (the first is at {})",
+                        s.key, first.at
+                    ),
+                ));
+            }
+            services.push(s);
+        }
     }
     let cfg = Config {
         services,

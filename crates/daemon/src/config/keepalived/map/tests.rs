@@ -170,8 +170,21 @@ fn http_ssl_and_misc_checks() {
     assert!(e.message.contains("no-such-user-here"), "{e}");
     assert_eq!(e.at.line, 5, "{e}");
     assert_eq!((k.timeout, k.fall), (Duration::from_secs(7), 1));
+    // No checker: no check, always up.
     let c = ok(&vs("", ""));
-    assert_eq!(c.services[0].reals[0].checks[0].probe, Probe::Up);
+    assert!(c.services[0].reals[0].checks.is_empty());
+    // Several checkers: each a check of the real server, in order; it is
+    // up only while all pass.
+    let c = ok(&vs(
+        "",
+        "  TCP_CHECK { }\n  HTTP_GET { url { path /h } }\n  MISC_CHECK { misc_path /bin/true }",
+    ));
+    let kinds: Vec<&str> = c.services[0].reals[0]
+        .checks
+        .iter()
+        .map(|k| k.probe.kind())
+        .collect();
+    assert_eq!(kinds, ["tcp", "http", "exec"]);
 }
 
 #[test]
@@ -264,12 +277,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
             "`sorry_server_inhibit`",
         ),
         ("", "  notify_up /bin/up", 5, "`notify_up`"),
-        (
-            "",
-            "  TCP_CHECK { }\n  TCP_CHECK { }",
-            6,
-            "several checkers",
-        ),
         ("", "  DNS_CHECK { }", 5, "DNS_CHECK"),
         ("", "  UDP_CHECK { }", 5, "UDP_CHECK"),
         ("", "  PING_CHECK { }", 5, "PING_CHECK"),
