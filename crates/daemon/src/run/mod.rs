@@ -183,7 +183,10 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     // The table as it is: destinations already there keep their weight
     // until their first result.
     d.sync(true).await;
-    d.schedule.restart(d.engine.checks());
+    d.schedule.configure(
+        d.engine.checks(),
+        d.engine.config.max_checks_in_flight_per_address,
+    );
     Event::Started {
         services: d.engine.config.services.len(),
         checks: d.schedule.len(),

@@ -2,7 +2,10 @@
 //! import-ldirectord`): what [`parse`](super::parse) reads back to the
 //! same services, checks and policies.
 
-use crate::config::{Check, Config, Expect, Format, Manual, OnFailure, OnStop, Probe, Virtual};
+use crate::config::{
+    Check, Config, Expect, Format, Manual, OnFailure, OnStop, Probe, Virtual,
+    DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
+};
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{DestSpec, Family, ForwardMethod};
 use std::net::SocketAddr;
@@ -142,6 +145,12 @@ pub fn to_toml(cfg: &Config) -> String {
         out.push_str(&format!(
             "control_socket = {}\n",
             q(&p.display().to_string())
+        ));
+    }
+    if cfg.max_checks_in_flight_per_address != DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS {
+        out.push_str(&format!(
+            "max_checks_in_flight_per_address = {}\n",
+            cfg.max_checks_in_flight_per_address
         ));
     }
     for v in &cfg.services {
