@@ -11,8 +11,9 @@
 //!   file places every check as before, and a reload neither moves nor
 //!   restarts a check it did not change.
 //! - `gate.rs`: the bound on checks in flight per address
-//!   (`max_checks_in_flight_per_address`); a check waiting for a permit is
-//!   not timed out by the wait.
+//!   (`max_checks_in_flight_per_address`), which narrows to one while the
+//!   address's server shows a full accept queue; a check waiting for its
+//!   turn is not timed out by the wait.
 
 mod gate;
 mod phase;
@@ -136,7 +137,7 @@ impl Task {
             let scheduled = self.epoch + next;
             tokio::time::sleep_until(scheduled).await;
             // The timeout counts from when the check may connect.
-            let (permit, start) = match &self.gate {
+            let (place, start) = match &self.gate {
                 Some(g) => match g.enter(scheduled).await {
                     Some((p, start)) => (Some(p), start),
                     None => return,
@@ -144,7 +145,9 @@ impl Task {
                 None => (None, scheduled),
             };
             let o = probe::run(&c.probe, start, c.timeout).await;
-            drop(permit);
+            if let Some(p) = place {
+                p.done(o.ok, o.latency, c.timeout);
+            }
             // The probe read the clock when it ended: its start plus its
             // latency is now.
             let ended = (start + o.latency).saturating_duration_since(self.epoch);

@@ -187,6 +187,60 @@ async fn no_more_checks_than_the_bound_hold_an_address() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_slow_success_narrows_the_gate_to_one_and_quick_ones_widen_it_again() {
+    use super::gate::{is_slow, Gate};
+    assert!(is_slow(ms(950), ms(5000)));
+    assert!(is_slow(ms(500), ms(1000)));
+    assert!(!is_slow(ms(400), ms(1000)));
+    let g = Gate::new(4);
+    let done = |ok, latency| {
+        let g = g.clone();
+        async move {
+            let (p, _) = g.enter(Instant::now()).await.unwrap();
+            p.done(ok, latency, ms(3000));
+        }
+    };
+    assert_eq!(g.open(), 4);
+    done(true, ms(1020)).await;
+    assert_eq!(g.open(), 1);
+    // A failure (a dead server's timeout) changes nothing.
+    done(false, ms(3000)).await;
+    assert_eq!(g.open(), 1);
+    // One place back per places-open quick successes, up to the bound.
+    let mut seen = vec![];
+    for _ in 0..12 {
+        done(true, ms(1)).await;
+        seen.push(g.open());
+    }
+    assert_eq!(seen, [2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4]);
+    // While one place is open, a second check waits for the first.
+    done(true, ms(1200)).await;
+    let (first, _) = g.enter(Instant::now()).await.unwrap();
+    let g2 = g.clone();
+    let second = tokio::spawn(async move { g2.enter(Instant::now()).await.map(|_| ()) });
+    tokio::task::yield_now().await;
+    assert!(!second.is_finished());
+    drop(first);
+    assert_eq!(second.await.unwrap(), Some(()));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_check_stopped_while_let_in_gives_its_place_back() {
+    use super::gate::Gate;
+    let g = Gate::new(1);
+    let (first, _) = g.enter(Instant::now()).await.unwrap();
+    let g2 = g.clone();
+    let waiter = tokio::spawn(async move { g2.enter(Instant::now()).await.map(|_| ()) });
+    tokio::task::yield_now().await;
+    // Let in (the place is handed over), then stopped before it runs.
+    drop(first);
+    waiter.abort();
+    let _ = waiter.await;
+    let free = tokio::time::timeout(ms(1000), g.enter(Instant::now())).await;
+    assert!(free.is_ok(), "the stopped check kept its place");
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn a_reload_leaves_unchanged_checks_running() {
     let (tx, _rx) = mpsc::channel(16);
     let mut s = Schedule::new(tx, 4);
