@@ -5,9 +5,9 @@
 //! a check result, a control request, the flush of gathered results, the
 //! poll of the table, a signal); `sync.rs` reads the table, takes note of
 //! changes made by hand and sends what differs; `answer.rs` answers the
-//! control requests; `schedule.rs` starts the checks in their slots;
-//! `reload.rs` reads the configuration again; `admin.rs` keeps the admin
-//! state file; `stop.rs` stops.
+//! control requests; `schedule/` starts the checks in their slots, a
+//! bounded number per address; `reload.rs` reads the configuration again;
+//! `admin.rs` keeps the admin state file; `stop.rs` stops.
 
 mod admin;
 mod answer;

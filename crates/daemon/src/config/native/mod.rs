@@ -195,6 +195,24 @@ check = { type = "tcp", port = 81, path = "/x" }
     }
 
     #[test]
+    fn checks_in_flight_per_address_default_set_and_refused() {
+        use crate::config::DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS as DEFAULT;
+        assert_eq!(p("").unwrap().max_checks_in_flight_per_address, DEFAULT);
+        let cfg = p("[daemon]\nmax_checks_in_flight_per_address = 16\n").unwrap();
+        assert_eq!(cfg.max_checks_in_flight_per_address, 16);
+        let back = parse(Path::new("t.toml"), &crate::config::native::to_toml(&cfg)).unwrap();
+        assert_eq!(back.max_checks_in_flight_per_address, 16);
+        for bad in ["0", "-1", "4294967296"] {
+            let e = p(&format!(
+                "[daemon]\non_stop = \"keep\"\nmax_checks_in_flight_per_address = {bad}\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.at.line, 3, "{e}");
+            assert!(e.message.contains("from 1 to 4294967295"), "{e}");
+        }
+    }
+
+    #[test]
     fn a_fallback_among_the_destinations_is_refused() {
         let t = "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nfallback = { address = \"10.0.0.1\", port = 80 }\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n";
         let e = p(t).unwrap_err();
