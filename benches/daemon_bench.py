@@ -22,6 +22,14 @@ checker, is what every figure is read from:
 
 ldirectord checks serially (one process, one check at a time): at the
 scale of the table it is run on, its cycle is the median gap.
+
+With --slow-rate R, a second table: 1,000 TCP checks every second (10
+services x 100 real-server addresses, service s on port 8001+s) against a
+slow accepter, the same back end accepting at most R connections a second
+over all its ports (accept queues of 128): the checks done per second, and
+the false downs, destinations seen at weight 0 in `ipvsadm -Sn` read every
+0.5 s (every back end is up all along), rvsadmd and keepalived side by
+side.
 """
 
 import argparse
@@ -50,26 +58,36 @@ def add_addrs(n, op="add"):
     subprocess.run(["ip", "-batch", "-"], input=lines.encode(), check=True)
 
 
-def rvsadmd_conf(n, interval):
+def flat(n):
+    """N destinations, 10 per service, every one an address of its own, port 80."""
+    return [(vip(s), [(addr(s * 10 + d), 80) for d in range(10)]) for s in range(n // 10)]
+
+
+def shared(services=10, per=100, port0=8001):
+    """`services` services over the same `per` addresses, service s on port port0 + s."""
+    return [(vip(s), [(addr(d), port0 + s) for d in range(per)]) for s in range(services)]
+
+
+def rvsadmd_conf(layout, interval):
     out = ["[defaults]",
            'check = { type = "tcp", interval = "%ds", timeout = "1s", rise = 1, fall = 1 }' % interval,
            'on_failure = "quiesce"', ""]
-    for s in range(n // 10):
-        out += ["[[services]]", 'protocol = "tcp"', 'address = "%s"' % vip(s), "port = 80",
+    for v, reals in layout:
+        out += ["[[services]]", 'protocol = "tcp"', 'address = "%s"' % v, "port = 80",
                 'scheduler = "wlc"', ""]
-        for d in range(10):
-            out += ["[[services.destinations]]", 'address = "%s"' % addr(s * 10 + d), "port = 80",
+        for ip, port in reals:
+            out += ["[[services.destinations]]", 'address = "%s"' % ip, "port = %d" % port,
                     'forward = "masq"', "weight = 1", ""]
     return "\n".join(out)
 
 
-def keepalived_conf(n, interval):
+def keepalived_conf(layout, interval):
     out = ["global_defs {", "    router_id bench", "}"]
-    for s in range(n // 10):
-        out += ["virtual_server %s 80 {" % vip(s), "    delay_loop %d" % interval,
+    for v, reals in layout:
+        out += ["virtual_server %s 80 {" % v, "    delay_loop %d" % interval,
                 "    lb_algo wlc", "    lb_kind NAT", "    protocol TCP"]
-        for d in range(10):
-            out += ["    real_server %s 80 {" % addr(s * 10 + d), "        weight 1",
+        for ip, port in reals:
+            out += ["    real_server %s %d {" % (ip, port), "        weight 1",
                     "        inhibit_on_failure",
                     "        TCP_CHECK {", "            connect_timeout 1", "            retry 0",
                     "        }", "    }"]
@@ -77,13 +95,28 @@ def keepalived_conf(n, interval):
     return "\n".join(out) + "\n"
 
 
-def ldirectord_conf(n, interval):
+def ldirectord_conf(layout, interval):
     out = ["checktimeout=1", "checkinterval=%d" % interval, "quiescent=yes", "cleanstop=no"]
-    for s in range(n // 10):
-        out += ["virtual=%s:80" % vip(s)]
-        out += ["\treal=%s:80 masq 1" % addr(s * 10 + d) for d in range(10)]
+    for v, reals in layout:
+        out += ["virtual=%s:80" % v]
+        out += ["\treal=%s:%d masq 1" % (ip, port) for ip, port in reals]
         out += ["\tchecktype=connect", "\tscheduler=wlc"]
     return "\n".join(out) + "\n"
+
+
+CONF = {"rvsadmd": (rvsadmd_conf, "rvsadmd.toml"), "keepalived": (keepalived_conf, "keepalived.conf"),
+        "ldirectord": (ldirectord_conf, "ldirectord.cf")}
+
+
+def dest_weights():
+    """{(service, destination): weight} from `ipvsadm -Sn`."""
+    out = subprocess.run(["ipvsadm", "-Sn"], capture_output=True, check=True).stdout.decode()
+    w = {}
+    for line in out.splitlines():
+        f = line.split()
+        if f and f[0] == "-a" and "-r" in f and "-w" in f:
+            w[(f[2], f[f.index("-r") + 1])] = int(f[f.index("-w") + 1])
+    return w
 
 
 def table_weights():
@@ -179,10 +212,9 @@ def run_one(a, tool, n, interval, window):
     acc_log = os.path.join(workdir, "accepts.txt")
     backend = subprocess.Popen([a.backend, "80", acc_log, "2"])
     time.sleep(1)
-    conf = {"rvsadmd": rvsadmd_conf, "keepalived": keepalived_conf,
-            "ldirectord": ldirectord_conf}[tool](n, interval)
-    conf_path = os.path.join(workdir, {"rvsadmd": "rvsadmd.toml", "keepalived": "keepalived.conf",
-                                       "ldirectord": "ldirectord.cf"}[tool])
+    make, name = CONF[tool]
+    conf = make(flat(n), interval)
+    conf_path = os.path.join(workdir, name)
     with open(conf_path, "w") as f:
         f.write(conf)
     r = {"tool": tool, "n": n, "interval": interval}
@@ -255,6 +287,52 @@ def run_one(a, tool, n, interval, window):
     return r
 
 
+def run_slow(a, tool, rate, window, interval=1):
+    """1,000 checks (10 services x 100 addresses) every `interval` against a
+    back end accepting at most `rate` connections a second."""
+    workdir = os.path.join(a.workdir, "dbench-slow-%s-%d" % (tool, rate))
+    os.makedirs(workdir, exist_ok=True)
+    fresh_netns()
+    layout = shared()
+    n = sum(len(reals) for _, reals in layout)
+    add_addrs(100)
+    acc_log = os.path.join(workdir, "accepts.txt")
+    backend = subprocess.Popen([a.backend, "8001-8010", acc_log, "1", str(rate)])
+    time.sleep(1)
+    make, name = CONF[tool]
+    conf_path = os.path.join(workdir, name)
+    with open(conf_path, "w") as f:
+        f.write(make(layout, interval))
+    r = {"tool": tool, "n": n, "interval": interval, "accept_cap": rate}
+    p, log = start_tool(tool, a, conf_path, workdir)
+    r["startup_s"] = wait_for(lambda: sum(1 for w in dest_weights().values() if w > 0) == n,
+                              a.slow_startup, 1.0)
+    time.sleep(5)  # settle
+    cpu0, t0 = session_cpu(p.pid), time.time()
+    last, downs, ever = {}, 0, set()
+    while time.time() < t0 + window:
+        w = dest_weights()
+        for k, v in w.items():
+            if v == 0:
+                ever.add(k)
+                if last.get(k, 1) > 0:
+                    downs += 1
+        last = w
+        time.sleep(0.5)
+    cpu1, t1 = session_cpu(p.pid), time.time()
+    stop_tool(p)
+    log.close()
+    backend.send_signal(signal.SIGTERM)
+    backend.wait()
+    per = read_accepts(acc_log, t0, t1)
+    done = sum(len(v) for v in per.values())
+    r.update({"window_s": round(t1 - t0, 1), "checks_per_s": done / (t1 - t0),
+              "configured_per_s": n / interval, "false_downs": downs,
+              "dests_ever_down": len(ever),
+              "cpu_per_1000": (cpu1 - cpu0) / (done / 1000) if done else float("nan")})
+    return r
+
+
 def fmt(x, spec="%.2f"):
     if x is None:
         return "-"
@@ -276,9 +354,21 @@ def main():
                          "ipvsadm three times per change)")
     ap.add_argument("--startup", type=int, default=600)
     ap.add_argument("--tools", default="rvsadmd,keepalived,ldirectord")
+    ap.add_argument("--slow-rate", type=int, default=0,
+                    help="also run 1,000 checks/s against a back end accepting at most this "
+                         "many connections a second (0: not)")
+    ap.add_argument("--slow-startup", type=int, default=60)
     a = ap.parse_args()
     results = []
-    for pair in a.scales.split(","):
+    slow = []
+    if a.slow_rate:
+        for tool in [t for t in ["rvsadmd", "keepalived"] if t in a.tools.split(",")]:
+            print("daemon bench: %s, 1,000 checks/s against a slow accepter (%d/s)"
+                  % (tool, a.slow_rate), file=sys.stderr)
+            r = run_slow(a, tool, a.slow_rate, 60)
+            print(json.dumps(r), file=sys.stderr)
+            slow.append(r)
+    for pair in [p for p in a.scales.split(",") if p and p != "none"]:
         n, interval = (int(x) for x in pair.split(":"))
         window = max(30, interval * 4)
         want = a.tools.split(",")
@@ -298,25 +388,37 @@ def main():
             print(json.dumps(r), file=sys.stderr)
             results.append(r)
     with open(a.out, "w") as f:
-        f.write("| checker | destinations, interval | checks/s done / configured | CPU s per 1,000 checks "
-                "| lateness p50 / p99 / max s | median gap s | failure to weight 0, median / max s "
-                "| all fail to weight 0 s | start-up s |\n")
-        f.write("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
-        for r in results:
-            if "error" in r:
-                f.write("| %s | %d, %d s | %s | | | | | | |\n" % (r["tool"], r["n"], r["interval"], r["error"]))
-                continue
-            f.write("| %s | %d, %d s | %.0f / %.0f | %.3f | %s / %s / %s | %s | %s / %s | %s | %s |\n" % (
-                r["tool"], r["n"], r["interval"], r["checks_per_s"], r["configured_per_s"],
-                r["cpu_per_1000"], fmt(r["late_p50"]), fmt(r["late_p99"]), fmt(r["late_max"]),
-                fmt(r["gap_median"]), fmt(r["fail_median"]), fmt(r["fail_max"]),
-                fmt(r.get("all_fail_s"), "%.1f"), fmt(r.get("startup_s"), "%.0f")))
-        f.write("\n")
-        for r in results:
-            if r.get("largest_batch") is not None:
-                f.write("- rvsadmd, %d destinations: the largest batch it wrote held %d changes\n"
-                        % (r["n"], r["largest_batch"]))
-        f.write("- raw results: %s\n" % json.dumps(results))
+        if results:
+            f.write("| checker | destinations, interval | checks/s done / configured | CPU s per 1,000 checks "
+                    "| lateness p50 / p99 / max s | median gap s | failure to weight 0, median / max s "
+                    "| all fail to weight 0 s | start-up s |\n")
+            f.write("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+            for r in results:
+                if "error" in r:
+                    f.write("| %s | %d, %d s | %s | | | | | | |\n" % (r["tool"], r["n"], r["interval"], r["error"]))
+                    continue
+                f.write("| %s | %d, %d s | %.0f / %.0f | %.3f | %s / %s / %s | %s | %s / %s | %s | %s |\n" % (
+                    r["tool"], r["n"], r["interval"], r["checks_per_s"], r["configured_per_s"],
+                    r["cpu_per_1000"], fmt(r["late_p50"]), fmt(r["late_p99"]), fmt(r["late_max"]),
+                    fmt(r["gap_median"]), fmt(r["fail_median"]), fmt(r["fail_max"]),
+                    fmt(r.get("all_fail_s"), "%.1f"), fmt(r.get("startup_s"), "%.0f")))
+            f.write("\n")
+            for r in results:
+                if r.get("largest_batch") is not None:
+                    f.write("- rvsadmd, %d destinations: the largest batch it wrote held %d changes\n"
+                            % (r["n"], r["largest_batch"]))
+            f.write("- raw results: %s\n" % json.dumps(results))
+        if slow:
+            f.write("\n| checker | 1,000 TCP checks/s against a slow accepter (cap/s) "
+                    "| checks/s done / configured | false downs (destinations) "
+                    "| CPU s per 1,000 checks | all up after s |\n")
+            f.write("|---|---:|---:|---:|---:|---:|\n")
+            for r in slow:
+                f.write("| %s | %d | %.0f / %.0f | %d (%d) | %.3f | %s |\n" % (
+                    r["tool"], r["accept_cap"], r["checks_per_s"], r["configured_per_s"],
+                    r["false_downs"], r["dests_ever_down"], r["cpu_per_1000"],
+                    fmt(r.get("startup_s"), "%.0f")))
+            f.write("\n- raw results (slow accepter): %s\n" % json.dumps(slow))
     sys.stdout.write(open(a.out).read())
 
 

@@ -79,6 +79,11 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// The default of [`Config::max_checks_in_flight_per_address`]: a
+/// server sees at most this many of the checker's connections at once, a
+/// few slow checks of one address still run side by side.
+pub const DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS: u32 = 4;
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -91,6 +96,9 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// The control socket of `rvsadmd status|drain|ready|reload`.
     pub control_socket: Option<PathBuf>,
+    /// The most checks in flight at once to one real-server address
+    /// (native `max_checks_in_flight_per_address`; at least 1).
+    pub max_checks_in_flight_per_address: u32,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently

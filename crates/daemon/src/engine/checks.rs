@@ -14,6 +14,21 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CheckId(u64);
 
+impl CheckId {
+    /// The id's number: 1, 2, ... in the order checks were first
+    /// configured (so the same file gives the same numbers at every
+    /// start). The scheduler derives a check's start phase from it.
+    pub fn number(self) -> u64 {
+        self.0
+    }
+
+    /// The id numbered `n` (tests outside the engine).
+    #[cfg(test)]
+    pub(crate) fn from_number(n: u64) -> Self {
+        CheckId(n)
+    }
+}
+
 /// One distinct check.
 #[derive(Debug)]
 pub struct Checked {

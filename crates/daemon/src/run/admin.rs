@@ -27,12 +27,13 @@ impl Daemon {
         for note in &config.notes {
             Event::Note { note: note.clone() }.emit();
         }
+        let bound = config.max_checks_in_flight_per_address;
         let ipvs = Arc::new(Ipvs::connect().map_err(|e| e.to_string())?);
         let mut d = Daemon {
             ipvs,
             engine: Engine::new(config),
             load,
-            schedule: Schedule::new(to_loop),
+            schedule: Schedule::new(to_loop, bound),
             state_file,
             dropped: BTreeSet::new(),
             rejected: Vec::new(),

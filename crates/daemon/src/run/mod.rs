@@ -5,9 +5,9 @@
 //! a check result, a control request, the flush of gathered results, the
 //! poll of the table, a signal); `sync.rs` reads the table, takes note of
 //! changes made by hand and sends what differs; `answer.rs` answers the
-//! control requests; `schedule.rs` starts the checks in their slots;
-//! `reload.rs` reads the configuration again; `admin.rs` keeps the admin
-//! state file; `stop.rs` stops.
+//! control requests; `schedule/` starts the checks in their slots, a
+//! bounded number per address; `reload.rs` reads the configuration again;
+//! `admin.rs` keeps the admin state file; `stop.rs` stops.
 
 mod admin;
 mod answer;
@@ -186,7 +186,10 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     // The table as it is: destinations already there keep their weight
     // until their first result.
     d.sync(true).await;
-    d.schedule.restart(d.engine.checks());
+    d.schedule.configure(
+        d.engine.checks(),
+        d.engine.config.max_checks_in_flight_per_address,
+    );
     Event::Started {
         services: d.engine.config.services.len(),
         checks: d.schedule.len(),

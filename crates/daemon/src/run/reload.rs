@@ -7,8 +7,9 @@ use crate::notify;
 
 impl Daemon {
     /// Read the configuration again: refused whole when invalid (the old
-    /// one stays); else the checks start over on the new set (health
-    /// carried by the engine) and the difference is applied at once.
+    /// one stays); else the checks follow the new set (an unchanged check
+    /// runs on in its slot, its health carried by the engine) and the
+    /// difference is applied at once.
     pub(super) async fn reload(&mut self) -> Result<(), String> {
         notify::reloading();
         let r = self.reload_config().await;
@@ -28,7 +29,10 @@ impl Daemon {
         let new = owned_keys(&cfg);
         self.dropped.extend(old.difference(&new).copied());
         self.engine.reconfigure(cfg);
-        self.schedule.restart(self.engine.checks());
+        self.schedule.configure(
+            self.engine.checks(),
+            self.engine.config.max_checks_in_flight_per_address,
+        );
         Event::Reloaded {
             services: self.engine.config.services.len(),
         }

@@ -41,7 +41,7 @@ mod service;
 mod words;
 
 use super::validate::{check_whole, Patterns};
-use super::{Config, ConfigError, Format, OnStop};
+use super::{Config, ConfigError, Format, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS};
 use global::Globals;
 use lines::{Lexer, Line, Section};
 use section::virtual_of;
@@ -90,6 +90,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         },
         state_file: None,
         control_socket: None,
+        max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
         format: Format::Ldirectord,
         notes,
     };

@@ -13,6 +13,7 @@
 //! state_file = "/var/lib/rvsadmd/state.json"
 //! control_socket = "/run/rvsadmd.sock"
 //! on_stop = "keep"                 # or "remove"
+//! max_checks_in_flight_per_address = 4
 //!
 //! [defaults]
 //! check = { type = "tcp", interval = "2s", timeout = "1s", rise = 2, fall = 3 }
@@ -44,7 +45,7 @@ mod write;
 pub use write::to_toml;
 
 use super::validate::{check_whole, Patterns};
-use super::{Config, ConfigError, Format, OnStop};
+use super::{Config, ConfigError, Format, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS};
 use doc::{FileDoc, OnStopDoc};
 use lines::Lines;
 use service::{virtual_of, Source};
@@ -87,6 +88,24 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         .enumerate()
         .map(|(i, s)| virtual_of(&from, i, s, &mut patterns))
         .collect::<Result<Vec<_>, _>>()?;
+    let max_checks_in_flight_per_address = match &doc.daemon.max_checks_in_flight_per_address {
+        None => DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
+        Some(n) => u32::try_from(*n.get_ref())
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    file,
+                    lines.of(n.span().start),
+                    format!(
+                        "max_checks_in_flight_per_address = {}: must be a whole number from 1 to {} \
+                         (the checks in flight at once to one real-server address)",
+                        n.get_ref(),
+                        u32::MAX
+                    ),
+                )
+            })?,
+    };
     let cfg = Config {
         services,
         on_stop: match doc.daemon.on_stop {
@@ -95,6 +114,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         },
         state_file: doc.daemon.state_file.map(Into::into),
         control_socket: doc.daemon.control_socket.map(Into::into),
+        max_checks_in_flight_per_address,
         format: Format::Native,
         notes: Vec::new(),
     };
@@ -248,6 +268,24 @@ port = 80
         let e = p(&TWO.replace("type = \"tcp\", port = 81", "type = \"none\"")).unwrap_err();
         assert_eq!(e.at.line, 12, "{e}");
         assert!(e.message.contains("give it alone"), "{e}");
+    }
+
+    #[test]
+    fn checks_in_flight_per_address_default_set_and_refused() {
+        use crate::config::DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS as DEFAULT;
+        assert_eq!(p("").unwrap().max_checks_in_flight_per_address, DEFAULT);
+        let cfg = p("[daemon]\nmax_checks_in_flight_per_address = 16\n").unwrap();
+        assert_eq!(cfg.max_checks_in_flight_per_address, 16);
+        let back = parse(Path::new("t.toml"), &crate::config::native::to_toml(&cfg)).unwrap();
+        assert_eq!(back.max_checks_in_flight_per_address, 16);
+        for bad in ["0", "-1", "4294967296"] {
+            let e = p(&format!(
+                "[daemon]\non_stop = \"keep\"\nmax_checks_in_flight_per_address = {bad}\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.at.line, 3, "{e}");
+            assert!(e.message.contains("from 1 to 4294967295"), "{e}");
+        }
     }
 
     #[test]

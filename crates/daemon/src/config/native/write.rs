@@ -4,7 +4,7 @@
 
 use crate::config::{
     dns_type_text, Check, Config, Expect, Format, HttpProbe, Manual, OnFailure, OnStop, Probe,
-    TcpClose, UrlCheck, Virtual, UDP_REPLY_LEN,
+    TcpClose, UrlCheck, Virtual, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS, UDP_REPLY_LEN,
 };
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{DestSpec, Family, ForwardMethod};
@@ -229,6 +229,12 @@ pub fn to_toml(cfg: &Config) -> String {
         out.push_str(&format!(
             "control_socket = {}\n",
             q(&p.display().to_string())
+        ));
+    }
+    if cfg.max_checks_in_flight_per_address != DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS {
+        out.push_str(&format!(
+            "max_checks_in_flight_per_address = {}\n",
+            cfg.max_checks_in_flight_per_address
         ));
     }
     for v in &cfg.services {

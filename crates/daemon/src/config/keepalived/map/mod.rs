@@ -24,6 +24,7 @@ use super::Note;
 use crate::config::validate::{check_whole, Patterns};
 use crate::config::{
     Config, ConfigError, Format, Location, Manual, OnFailure, OnStop, Real, Virtual,
+    DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
 };
 use rvsadm::model::{Family, Protocol, Scheduler, ServiceConfig, ServiceFlags, ServiceKey};
 
@@ -104,6 +105,7 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         control_socket: None,
         format: Format::Keepalived,
         notes,
+        max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
     };
     check_whole(&cfg)?;
     Ok(cfg)

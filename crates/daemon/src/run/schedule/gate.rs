@@ -1,0 +1,242 @@
+//! The bound on checks in flight per real-server address: a check that
+//! talks to an address holds one of its places from its connect to its
+//! end. A check that finds them all taken waits in the checker, not in the
+//! server's accept queue, and its timeout starts when it gets one.
+//!
+//! The places an address has adapt to what its server takes. A connect
+//! check ends when the server's kernel answers the SYN, before the server
+//! accepts, so a server that accepts slowly shows only when its accept
+//! queue is full: it drops the SYN, the connect is sent again a second
+//! later, and the check succeeds slowly. A check that succeeds slowly
+//! (half its timeout or more, or 0.9 s or more) leaves its address one
+//! place: no new check of it starts until the ones already waiting on a
+//! resent SYN are done, so theirs never meets a queue refilled by the
+//! checker (a second drop would outlast their timeout). Each quick success
+//! then gives one place back per places-in-use successes, up to the bound
+//! (additive increase, multiplicative decrease, as TCP's congestion
+//! window). A failure changes nothing: a dead server's checks still run
+//! side by side and find it down at once.
+
+use crate::config::Probe;
+use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+/// The address a probe talks to, whose server it loads (`None`: it talks
+/// to none, or runs a program whose target the checker does not know).
+pub(super) fn target(probe: &Probe) -> Option<IpAddr> {
+    match probe {
+        Probe::Tcp { target, .. } => Some(target.ip()),
+        Probe::Http(h) => Some(h.target.ip()),
+        Probe::Smtp(p) => Some(p.target.ip()),
+        Probe::Dns(p) => Some(p.target.ip()),
+        Probe::Udp(p) => Some(p.target.ip()),
+        Probe::Ping { target } => Some(*target),
+        Probe::Exec { .. } | Probe::File(_) | Probe::Up | Probe::Down | Probe::Unchecked => None,
+    }
+}
+
+/// One gate per address checks talk to, of at most `bound` places each.
+#[derive(Debug)]
+pub(super) struct Gates {
+    bound: u32,
+    of: HashMap<IpAddr, Gate>,
+}
+
+impl Gates {
+    /// No address yet, at most `bound` checks in flight per address.
+    pub(super) fn new(bound: u32) -> Self {
+        Gates {
+            bound: bound.max(1),
+            of: HashMap::new(),
+        }
+    }
+
+    /// Take a new bound; returns whether it changed (then every address
+    /// gets a new gate, and the checks holding the old ones must restart).
+    pub(super) fn set_bound(&mut self, bound: u32) -> bool {
+        let bound = bound.max(1);
+        if bound == self.bound {
+            return false;
+        }
+        self.bound = bound;
+        self.of.clear();
+        true
+    }
+
+    /// The gate of the address `probe` talks to.
+    pub(super) fn of(&mut self, probe: &Probe) -> Option<Gate> {
+        let ip = target(probe)?;
+        let bound = self.bound;
+        Some(
+            self.of
+                .entry(ip)
+                .or_insert_with(|| Gate::new(bound))
+                .clone(),
+        )
+    }
+
+    /// Forget the gates of addresses no check talks to any more.
+    pub(super) fn retain(&mut self, used: &std::collections::HashSet<IpAddr>) {
+        self.of.retain(|ip, _| used.contains(ip));
+    }
+}
+
+/// The gate of one address.
+#[derive(Debug, Clone)]
+pub(super) struct Gate(Arc<Mutex<Places>>);
+
+/// An address's places.
+#[derive(Debug)]
+struct Places {
+    /// The most there may be.
+    bound: u32,
+    /// How many there are now (1 to `bound`).
+    open: u32,
+    /// Quick successes since the last place given back.
+    credit: u32,
+    /// Checks in flight.
+    taken: u32,
+    /// Checks waiting for a place, first come first in.
+    waiting: VecDeque<oneshot::Sender<()>>,
+}
+
+impl Places {
+    /// Let waiting checks in while places are free.
+    fn admit(&mut self) {
+        while self.taken < self.open {
+            let Some(w) = self.waiting.pop_front() else {
+                return;
+            };
+            // A waiter gone (its check stopped) takes nothing.
+            if w.send(()).is_ok() {
+                self.taken += 1;
+            }
+        }
+    }
+}
+
+/// A check's place at its address, from its connect to its end; given
+/// back by [`Place::done`] (or when dropped, as a check stopped midway).
+#[derive(Debug)]
+pub(super) struct Place(Option<Gate>);
+
+impl Gate {
+    /// A gate of `bound` places.
+    pub(super) fn new(bound: u32) -> Self {
+        Gate(Arc::new(Mutex::new(Places {
+            bound: bound.max(1),
+            open: bound.max(1),
+            credit: 0,
+            taken: 0,
+            waiting: VecDeque::new(),
+        })))
+    }
+
+    fn places(&self) -> MutexGuard<'_, Places> {
+        // The state stays whole whatever a panicking holder did: each
+        // change is one field at a time.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A place to check from, and when the check starts: `scheduled` when
+    /// one was free then, else the moment one was given to it (the wait
+    /// is not the check's: its timeout and latency count from there).
+    /// `None`: the gate went away (never, while the schedule holds it).
+    pub(super) async fn enter(&self, scheduled: Instant) -> Option<(Place, Instant)> {
+        let rx = {
+            let mut p = self.places();
+            if p.taken < p.open && p.waiting.is_empty() {
+                p.taken += 1;
+                return Some((Place(Some(self.clone())), scheduled));
+            }
+            let (tx, rx) = oneshot::channel();
+            p.waiting.push_back(tx);
+            rx
+        };
+        let mut w = Waiting {
+            rx,
+            gate: self.clone(),
+            admitted: false,
+        };
+        (&mut w.rx).await.ok()?;
+        w.admitted = true;
+        Some((Place(Some(self.clone())), Instant::now()))
+    }
+
+    /// A check in flight ended: its place is free.
+    fn release(&self) {
+        let mut p = self.places();
+        p.taken = p.taken.saturating_sub(1);
+        p.admit();
+    }
+
+    /// How many places the address has now.
+    #[cfg(test)]
+    pub(super) fn open(&self) -> u32 {
+        self.places().open
+    }
+}
+
+impl Place {
+    /// The check ended: `ok`, after `latency`, within `timeout`. A slow
+    /// success leaves the address one place, a quick one gives places
+    /// back (see the module's text).
+    pub(super) fn done(mut self, ok: bool, latency: Duration, timeout: Duration) {
+        let Some(g) = self.0.take() else {
+            return;
+        };
+        {
+            let mut p = g.places();
+            if ok && is_slow(latency, timeout) {
+                p.open = 1;
+                p.credit = 0;
+            } else if ok && p.open < p.bound {
+                p.credit += 1;
+                if p.credit >= p.open {
+                    p.open += 1;
+                    p.credit = 0;
+                }
+            }
+        }
+        g.release();
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Some(g) = self.0.take() {
+            g.release();
+        }
+    }
+}
+
+/// A check waiting for a place. Stopped after it was let in but before it
+/// took the place (a reload stopped its check), it gives the place back.
+struct Waiting {
+    rx: oneshot::Receiver<()>,
+    gate: Gate,
+    admitted: bool,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if !self.admitted && self.rx.try_recv().is_ok() {
+            self.gate.release();
+        }
+    }
+}
+
+/// Whether a success took long enough to say the server's accept queue
+/// was full: half its timeout or more, or 0.9 s or more (Linux sends a
+/// dropped SYN again after 1 s).
+pub(super) fn is_slow(latency: Duration, timeout: Duration) -> bool {
+    latency >= (timeout / 2).min(Duration::from_millis(900))
+}

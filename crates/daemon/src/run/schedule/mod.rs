@@ -1,0 +1,160 @@
+//! The checks' tasks: each check at its interval, never overlapping
+//! itself, in a start slot of its own share of the interval; at most a
+//! bounded number in flight per real-server address.
+//!
+//! - `phase.rs`: where in its interval each check starts (pure). Starts
+//!   are gathered in slots (10 ms, or a twentieth of a shorter interval):
+//!   checks whose starts fall in one slot wake the runtime once, and no
+//!   slot takes more than its share of the checks, so a thousand checks
+//!   every second reach their servers as ten every 10 ms, not as one
+//!   burst. A check's slot follows from its id, so a restart with the same
+//!   file places every check as before, and a reload neither moves nor
+//!   restarts a check it did not change.
+//! - `gate.rs`: the bound on checks in flight per address
+//!   (`max_checks_in_flight_per_address`), which narrows to one while the
+//!   address's server shows a full accept queue; a check waiting for its
+//!   turn is not timed out by the wait.
+
+mod gate;
+mod phase;
+#[cfg(test)]
+mod tests;
+
+use super::Msg;
+use crate::config::{Check, Probe};
+use crate::engine::CheckId;
+use crate::probe;
+use gate::{Gate, Gates};
+use phase::Phases;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// The running checks, sending their results to the loop.
+pub(super) struct Schedule {
+    /// Each running check's task.
+    tasks: HashMap<CheckId, JoinHandle<()>>,
+    /// Each check's start slot, kept across reloads.
+    phases: Phases,
+    /// The per-address bound.
+    gates: Gates,
+    /// Where every check's phase counts from: the schedule's creation.
+    epoch: Instant,
+    to_loop: mpsc::Sender<Msg>,
+}
+
+impl Schedule {
+    /// No check running yet; at most `bound` checks in flight per address.
+    pub(super) fn new(to_loop: mpsc::Sender<Msg>, bound: u32) -> Self {
+        Schedule {
+            tasks: HashMap::new(),
+            phases: Phases::default(),
+            gates: Gates::new(bound),
+            epoch: Instant::now(),
+            to_loop,
+        }
+    }
+
+    /// Run `checks` (those never checked left out), at most `bound` in
+    /// flight per address. A check already running goes on untouched (its
+    /// id says it is configured as before); one no longer listed stops; a
+    /// new one starts at its slot's next start. A new bound restarts every
+    /// check, each in the slot it had.
+    pub(super) fn configure(&mut self, checks: Vec<(CheckId, Check)>, bound: u32) {
+        let checks: Vec<(CheckId, Check)> = checks
+            .into_iter()
+            .filter(|(_, c)| c.probe != Probe::Unchecked)
+            .collect();
+        let ids: HashSet<CheckId> = checks.iter().map(|(id, _)| *id).collect();
+        if self.gates.set_bound(bound) {
+            self.stop();
+        }
+        self.tasks.retain(|id, t| {
+            let kept = ids.contains(id);
+            if !kept {
+                t.abort();
+            }
+            kept
+        });
+        self.phases.retain(&ids);
+        let used = checks.iter().filter_map(|(_, c)| gate::target(&c.probe));
+        self.gates.retain(&used.collect());
+        let mut at_interval: HashMap<Duration, usize> = HashMap::new();
+        for (_, c) in &checks {
+            *at_interval.entry(c.interval).or_default() += 1;
+        }
+        let since = Instant::now().saturating_duration_since(self.epoch);
+        for (id, c) in checks {
+            if self.tasks.contains_key(&id) {
+                continue;
+            }
+            let count = at_interval.get(&c.interval).copied().unwrap_or(1);
+            let at = self.phases.place(id, c.interval, count);
+            let first = phase::first_start(at, c.interval, since);
+            let task = Task {
+                id,
+                gate: self.gates.of(&c.probe),
+                check: c,
+                epoch: self.epoch,
+                to_loop: self.to_loop.clone(),
+            };
+            self.tasks.insert(id, tokio::spawn(task.repeat(first)));
+        }
+    }
+
+    /// How many checks run.
+    pub(super) fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Stop every check.
+    pub(super) fn stop(&mut self) {
+        for (_, t) in self.tasks.drain() {
+            t.abort();
+        }
+    }
+}
+
+/// One check's task.
+struct Task {
+    id: CheckId,
+    check: Check,
+    /// Its address's gate (`None`: it talks to no address).
+    gate: Option<Gate>,
+    epoch: Instant,
+    to_loop: mpsc::Sender<Msg>,
+}
+
+impl Task {
+    /// Run the check from `first` (after the epoch) on, at its interval,
+    /// until the loop stops listening.
+    async fn repeat(self, first: Duration) {
+        let c = &self.check;
+        let mut next = first;
+        loop {
+            let scheduled = self.epoch + next;
+            tokio::time::sleep_until(scheduled).await;
+            // The timeout counts from when the check may connect.
+            let (place, start) = match &self.gate {
+                Some(g) => match g.enter(scheduled).await {
+                    Some((p, start)) => (Some(p), start),
+                    None => return,
+                },
+                None => (None, scheduled),
+            };
+            let o = probe::run(&c.probe, start, c.timeout).await;
+            if let Some(p) = place {
+                p.done(o.ok, o.latency, c.timeout);
+            }
+            // The probe read the clock when it ended: its start plus its
+            // latency is now.
+            let ended = (start + o.latency).saturating_duration_since(self.epoch);
+            if self.to_loop.send(Msg::Result(self.id, o)).await.is_err() {
+                return;
+            }
+            next = phase::following(next, c.interval, ended);
+        }
+    }
+}
