@@ -160,7 +160,7 @@ fn http_keyword(
         "fast_recovery" => note(
             notes,
             k,
-            "`fast_recovery` changes how keepalived paces several urls: rvsadmd checks one url, as often as delay_loop says".into(),
+            "`fast_recovery` changes how keepalived paces several urls: rvsadmd checks all urls of a checker together, as often as delay_loop says".into(),
         ),
         other => unknown(notes, k, other),
     }
