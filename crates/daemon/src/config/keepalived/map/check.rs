@@ -7,7 +7,7 @@
 //! `misc_timeout`), down after `retry` + 1 failures in a row, up again
 //! on the first success.
 
-use super::not_yet;
+use super::{kinds, not_yet};
 use crate::config::keepalived::lines;
 use crate::config::keepalived::typed::{
     Checker, CheckerKind, Http, Misc, RealServer, Url, VirtualServer,
@@ -42,6 +42,17 @@ pub fn of_reals(
             .map(|c| one(c, r, v, patterns, &mut slow_retry))
             .collect::<Result<Vec<_>, _>>()?;
         out.push(checks);
+    }
+    let ping = v
+        .reals
+        .iter()
+        .flat_map(|r| &r.checkers)
+        .find(|c| matches!(c.kind, CheckerKind::Ping));
+    if let Some(c) = ping {
+        notes.push(format!(
+            "{}: keepalived widens net.ipv4.ping_group_range for PING_CHECK; rvsadmd never changes it: it pings when its group is in that range or it has CAP_NET_RAW, else the check is down and says why",
+            c.at
+        ));
     }
     if let Some((at, retry, lp)) = slow_retry {
         notes.push(format!(
@@ -118,7 +129,10 @@ fn probe(
         c.connect_ip.unwrap_or(r.addr),
         c.connect_port.unwrap_or(c.rs_port),
     );
-    let needs_port = matches!(c.kind, CheckerKind::Tcp | CheckerKind::Http(_));
+    let needs_port = !matches!(
+        c.kind,
+        CheckerKind::Misc(_) | CheckerKind::Ping | CheckerKind::File(_)
+    );
     if needs_port && target.port() == 0 {
         return Err(ConfigError {
             at: c.at.clone(),
@@ -135,6 +149,13 @@ fn probe(
         }),
         CheckerKind::Http(h) => http(c, h, r, v, target, patterns),
         CheckerKind::Misc(m) => misc(c, m),
+        CheckerKind::Dns(d) => kinds::dns(c, d, target),
+        CheckerKind::Udp(u) => kinds::udp(c, u, target),
+        CheckerKind::Ping => Ok(Probe::Ping {
+            target: target.ip(),
+        }),
+        CheckerKind::Smtp(s) => kinds::smtp(c, s, target),
+        CheckerKind::File(_) => Err(not_yet(&c.at, kinds::FILE_CHECK_DIFFERS)),
         CheckerKind::Other(name) => Err(not_yet(&c.at, name)),
     }
 }

@@ -15,6 +15,7 @@
 //! checker as a check).
 
 mod check;
+mod kinds;
 mod real;
 #[cfg(test)]
 mod tests;

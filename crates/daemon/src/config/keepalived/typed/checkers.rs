@@ -5,6 +5,7 @@
 //! keepalived drops (HTTP without a url, MISC without a path) is a note
 //! and `None`.
 
+use super::kinds;
 use super::values::{address, port, unsigned};
 use super::vs::cascade;
 use super::{
@@ -53,6 +54,11 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
                 dynamic: false,
                 user: None,
             }),
+            "DNS_CHECK" => CheckerKind::Dns(kinds::Dns::default()),
+            "UDP_CHECK" => CheckerKind::Udp(kinds::Udp::default()),
+            "PING_CHECK" => CheckerKind::Ping,
+            "SMTP_CHECK" => CheckerKind::Smtp(kinds::Smtp::default()),
+            "FILE_CHECK" => CheckerKind::File(kinds::File::default()),
             other => CheckerKind::Other(other.to_string()),
         },
         at: s.at.clone(),
@@ -66,21 +72,28 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
         // Read past: the mapping refuses the checker as a whole.
         return Some(c);
     }
-    let connection = !matches!(c.kind, CheckerKind::Misc(_));
+    let connection = !matches!(c.kind, CheckerKind::Misc(_) | CheckerKind::File(_));
+    // FILE_CHECK has none of the common options.
+    let common = !matches!(c.kind, CheckerKind::File(_));
+    let mut dns_named = false;
     for k in s.block.as_deref().unwrap_or_default() {
         if connection && connection_option(&mut c, k, notes) {
             continue;
         }
-        if cascade(&mut c.cascade, k, notes, false) {
+        if common && cascade(&mut c.cascade, k, notes, false) {
             continue;
         }
-        if k.keyword == "log_all_failures" {
+        if common && k.keyword == "log_all_failures" {
             note(notes, k, "`log_all_failures` is about keepalived's log: rvsadmd reports every result as an event".into());
             continue;
         }
         match &mut c.kind {
             CheckerKind::Http(h) => http_keyword(h, &mut c.cascade, &mut c.unsupported, k, notes),
             CheckerKind::Misc(m) => misc_keyword(m, k, notes),
+            CheckerKind::Dns(d) => kinds::dns(d, &mut dns_named, k, notes),
+            CheckerKind::Udp(u) => kinds::udp(u, k, notes),
+            CheckerKind::Smtp(m) => kinds::smtp(m, &mut c.unsupported, k, notes),
+            CheckerKind::File(f) => kinds::file(f, k, notes),
             _ => unknown(notes, k, &k.keyword),
         }
     }
@@ -98,6 +111,15 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
                 notes,
                 s,
                 "MISC_CHECK has no misc_path: keepalived drops the checker, and so does rvsadmd"
+                    .into(),
+            );
+            None
+        }
+        CheckerKind::File(f) if f.track.is_none() => {
+            note(
+                notes,
+                s,
+                "FILE_CHECK has no track_file: keepalived drops the checker, and so does rvsadmd"
                     .into(),
             );
             None

@@ -17,6 +17,7 @@
 
 mod checkers;
 mod group;
+mod kinds;
 mod resolve;
 mod rs;
 pub mod values;
@@ -26,6 +27,7 @@ mod vs;
 mod tests;
 
 pub use group::addresses as group_addresses;
+pub use kinds::{udp_default_payload, Dns, File, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY};
 pub use resolve::Timing;
 pub use values::Forwarding;
 pub use vs::DEFAULT_PERSISTENCE;
@@ -239,8 +241,17 @@ pub enum CheckerKind {
     Http(Http),
     /// `MISC_CHECK`.
     Misc(Misc),
-    /// `DNS_CHECK`, `UDP_CHECK`, `PING_CHECK`, `SMTP_CHECK`,
-    /// `FILE_CHECK`, `BFD_CHECK`: read, not yet modelled.
+    /// `DNS_CHECK`.
+    Dns(Dns),
+    /// `UDP_CHECK`.
+    Udp(Udp),
+    /// `PING_CHECK`.
+    Ping,
+    /// `SMTP_CHECK`.
+    Smtp(Smtp),
+    /// `FILE_CHECK`.
+    File(File),
+    /// `BFD_CHECK`: read, not modelled.
     Other(String),
 }
 
@@ -252,6 +263,11 @@ impl CheckerKind {
             CheckerKind::Http(h) if h.tls => "SSL_GET",
             CheckerKind::Http(_) => "HTTP_GET",
             CheckerKind::Misc(_) => "MISC_CHECK",
+            CheckerKind::Dns(_) => "DNS_CHECK",
+            CheckerKind::Udp(_) => "UDP_CHECK",
+            CheckerKind::Ping => "PING_CHECK",
+            CheckerKind::Smtp(_) => "SMTP_CHECK",
+            CheckerKind::File(_) => "FILE_CHECK",
             CheckerKind::Other(n) => n,
         }
     }
@@ -344,6 +360,8 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
         notes: doc.notes.clone(),
         ..Lvs::default()
     };
+    // The track_file blocks read so far (a FILE_CHECK names one above it).
+    let mut track_files: Vec<&str> = Vec::new();
     for s in &doc.statements {
         match s.keyword.as_str() {
             "virtual_server_group" => {
@@ -352,7 +370,8 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 }
             }
             "virtual_server" => {
-                if let Some(v) = vs::read(s, &mut out.notes) {
+                if let Some(mut v) = vs::read(s, &mut out.notes) {
+                    kinds::drop_untracked(&mut v, &track_files, &mut out.notes);
                     out.virtual_servers.push(v);
                 }
             }
@@ -362,6 +381,9 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 what: "SSL (client certificate and CA for SSL_GET)".into(),
             }),
             k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
+                if let Some(name) = kinds::track_file_name(s) {
+                    track_files.push(name);
+                }
                 sync_daemon(s, &mut out);
                 note(
                     &mut out.notes,

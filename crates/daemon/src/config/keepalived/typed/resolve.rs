@@ -35,7 +35,7 @@ pub struct Timing {
 fn default_retry(kind: &CheckerKind) -> u32 {
     match kind {
         CheckerKind::Misc(_) => 0,
-        CheckerKind::Other(n) if n == "DNS_CHECK" => 3,
+        CheckerKind::Dns(_) => 3,
         _ => 1,
     }
 }
@@ -45,7 +45,7 @@ fn default_retry(kind: &CheckerKind) -> u32 {
 fn default_delay_before_retry(kind: &CheckerKind, delay_loop: Duration) -> Duration {
     match kind {
         CheckerKind::Http(_) => Duration::from_secs(3),
-        CheckerKind::Other(n) if n == "DNS_CHECK" => delay_loop,
+        CheckerKind::Dns(_) => delay_loop,
         _ => Duration::from_secs(1),
     }
 }

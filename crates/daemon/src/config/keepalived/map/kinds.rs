@@ -1,0 +1,73 @@
+//! DNS_CHECK, UDP_CHECK and SMTP_CHECK as rvsadmd's probes, with
+//! keepalived's defaults (an SOA query for the root; keepalived's own 32
+//! bytes as the UDP payload, replies of at most 255 bytes; HELO
+//! `smtpchecker.keepalived.org`). FILE_CHECK is refused: see
+//! [`FILE_CHECK_DIFFERS`].
+
+use crate::config::keepalived::typed::{
+    udp_default_payload, Checker, Dns, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
+};
+use crate::config::{ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN};
+use std::net::SocketAddr;
+
+/// Why FILE_CHECK is refused: what keepalived 2.2.7 does that rvsadmd's
+/// file check does not.
+pub const FILE_CHECK_DIFFERS: &str = "FILE_CHECK (keepalived reads a missing, empty or unreadable file as 0 and keeps the real up, reads numbers in C's notation (0x10, 010), keeps a real whose weight falls to 0 or below in the table at weight 0, adds the weights of several checkers, and reads the file when it changes)";
+
+/// A DNS_CHECK: its query, checked as rvsadmd will send it.
+pub fn dns(c: &Checker, d: &Dns, target: SocketAddr) -> Result<Probe, ConfigError> {
+    crate::probe::dns::query(0, d.qtype, &d.name).map_err(|m| ConfigError {
+        at: c.at.clone(),
+        message: format!("DNS_CHECK name `{}`: {m}", d.name),
+    })?;
+    Ok(Probe::Dns(DnsProbe {
+        target,
+        qtype: d.qtype,
+        name: d.name.clone(),
+    }))
+}
+
+/// A UDP_CHECK: the lengths bound a reply only when `require_reply`
+/// gives the bytes (keepalived checks neither otherwise).
+pub fn udp(c: &Checker, u: &Udp, target: SocketAddr) -> Result<Probe, ConfigError> {
+    let (reply, reply_len) = match &u.require_reply {
+        None => (None, UDP_REPLY_LEN),
+        Some(None) => (Some(ReplyMatch::default()), UDP_REPLY_LEN),
+        Some(Some(m)) => {
+            let max = u.max_len.unwrap_or(UDP_MAX_REPLY);
+            if u.min_len > max {
+                return Err(ConfigError {
+                    at: c.at.clone(),
+                    message: format!(
+                        "UDP_CHECK min_reply_length {} is above max_reply_length {max}: keepalived's check would always fail; correct the lengths",
+                        u.min_len
+                    ),
+                });
+            }
+            (Some(m.clone()), (usize::from(u.min_len), usize::from(max)))
+        }
+    };
+    Ok(Probe::Udp(UdpProbe {
+        target,
+        payload: u.payload.clone().unwrap_or_else(udp_default_payload),
+        reply,
+        reply_len,
+    }))
+}
+
+/// An SMTP_CHECK: HELO with `helo_name`, else keepalived's name.
+pub fn smtp(c: &Checker, s: &Smtp, target: SocketAddr) -> Result<Probe, ConfigError> {
+    let helo = s.helo.as_deref().unwrap_or(SMTP_DEFAULT_HELO);
+    if helo.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+        return Err(ConfigError {
+            at: c.at.clone(),
+            message: format!(
+                "SMTP_CHECK helo_name `{helo}`: rvsadmd sends one host name, without spaces"
+            ),
+        });
+    }
+    Ok(Probe::Smtp(SmtpProbe {
+        target,
+        helo: Some(helo.to_string()),
+    }))
+}

@@ -1,0 +1,248 @@
+//! The keywords of DNS_CHECK, UDP_CHECK, SMTP_CHECK and FILE_CHECK as
+//! keepalived 2.2.7 reads them (its `check_dns.c`, `check_udp.c`,
+//! `check_smtp.c`, `check_file.c`); PING_CHECK has only the options
+//! every checker with a connection has.
+
+use super::values::unsigned;
+use super::{ignored, note, rest, unknown, CheckerKind, Unsupported, VirtualServer};
+use crate::config::keepalived::{Note, Statement};
+use crate::config::{dns_type, ReplyMatch};
+
+/// A `DNS_CHECK`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dns {
+    /// `type` as its code (none written: SOA).
+    pub qtype: u16,
+    /// `name` (none written: the root, `.`).
+    pub name: String,
+}
+
+/// The record types keepalived's `type` takes (any case); others are
+/// ignored with a warning.
+const DNS_NAMES: [&str; 9] = [
+    "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG", "DNSKEY",
+];
+
+impl Default for Dns {
+    fn default() -> Self {
+        Dns {
+            qtype: dns_type("SOA").unwrap_or(6),
+            name: ".".into(),
+        }
+    }
+}
+
+/// A `UDP_CHECK`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Udp {
+    /// `payload` (none written, or not hex: keepalived's own 32 bytes).
+    pub payload: Option<Vec<u8>>,
+    /// `require_reply`: `Some(None)` any reply, `Some(Some(m))` a reply
+    /// matching `m`.
+    pub require_reply: Option<Option<ReplyMatch>>,
+    /// `min_reply_length` (0).
+    pub min_len: u16,
+    /// `max_reply_length` (255).
+    pub max_len: Option<u16>,
+}
+
+/// keepalived's `max_reply_length` when none is written.
+pub const UDP_MAX_REPLY: u16 = 255;
+
+/// What keepalived sends in a UDP_CHECK without a payload: its text
+/// "keepalived check - " repeated to 32 bytes.
+pub fn udp_default_payload() -> Vec<u8> {
+    b"keepalived check - "
+        .iter()
+        .copied()
+        .cycle()
+        .take(32)
+        .collect()
+}
+
+/// An `SMTP_CHECK`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Smtp {
+    /// `helo_name` (none written: keepalived's `smtpchecker.keepalived.org`).
+    pub helo: Option<String>,
+}
+
+/// keepalived's HELO name when none is written.
+pub const SMTP_DEFAULT_HELO: &str = "smtpchecker.keepalived.org";
+
+/// A `FILE_CHECK`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct File {
+    /// `track_file NAME`.
+    pub track: Option<String>,
+    /// `weight W [reverse|noreverse]` (none: the track_file's).
+    pub weight: Option<(i64, bool)>,
+}
+
+/// A keyword of DNS_CHECK.
+pub fn dns(d: &mut Dns, seen_name: &mut bool, k: &Statement, notes: &mut Vec<Note>) {
+    let w = k.args.first().map(String::as_str);
+    match (k.keyword.as_str(), w) {
+        ("type", Some(t)) => match DNS_NAMES.iter().find(|n| n.eq_ignore_ascii_case(t)) {
+            Some(n) => d.qtype = dns_type(n).unwrap_or(d.qtype),
+            None => ignored(
+                notes,
+                k,
+                &format!("`{t}` is not one of {}", DNS_NAMES.join(", ")),
+            ),
+        },
+        ("name", Some(_)) if *seen_name => ignored(notes, k, "the name is already given"),
+        ("name", Some(n)) => {
+            // keepalived's test also refuses a name whose second
+            // character is a dot ("a.example").
+            let empty_label = (n.starts_with('.') && n != ".")
+                || n.as_bytes().get(1) == Some(&b'.')
+                || n.contains("..");
+            if empty_label {
+                ignored(notes, k, &format!("`{n}` has an empty label"));
+            } else {
+                *seen_name = true;
+                d.name = if n.is_empty() {
+                    ".".into()
+                } else {
+                    n.to_string()
+                };
+            }
+        }
+        ("type" | "name", None) => ignored(notes, k, "its value is missing"),
+        (other, _) => unknown(notes, k, other),
+    }
+}
+
+/// A keyword of UDP_CHECK.
+pub fn udp(u: &mut Udp, k: &Statement, notes: &mut Vec<Note>) {
+    let w = k.args.first().map_or("", String::as_str);
+    match k.keyword.as_str() {
+        "payload" if k.args.is_empty() => ignored(notes, k, "the payload is missing"),
+        "payload" => match ReplyMatch::parse(&rest(k), false) {
+            Ok(m) if !m.value.is_empty() => u.payload = Some(m.value),
+            _ => ignored(notes, k, "it is not a hex string"),
+        },
+        "require_reply" if k.args.is_empty() => u.require_reply = Some(None),
+        "require_reply" => match ReplyMatch::parse(&rest(k), true) {
+            Ok(m) if !m.value.is_empty() => u.require_reply = Some(Some(m)),
+            _ => {
+                u.require_reply = Some(None);
+                note(notes, k, "`require_reply`: it is not a hex string; keepalived then takes any reply, and so does rvsadmd".into());
+            }
+        },
+        "min_reply_length" => match unsigned(w, 0, 65535) {
+            Ok(n) => u.min_len = n as u16,
+            Err(why) => ignored(notes, k, &why),
+        },
+        "max_reply_length" => match unsigned(w, 0, 65535) {
+            Ok(n) => u.max_len = Some(n as u16),
+            Err(why) => ignored(notes, k, &why),
+        },
+        other => unknown(notes, k, other),
+    }
+}
+
+/// A keyword of SMTP_CHECK; the deprecated `host` block is kept for the
+/// mapping to refuse.
+pub fn smtp(
+    s: &mut Smtp,
+    unsupported: &mut Vec<Unsupported>,
+    k: &Statement,
+    notes: &mut Vec<Note>,
+) {
+    match k.keyword.as_str() {
+        "helo_name" if k.args.is_empty() => ignored(notes, k, "the name is missing"),
+        "helo_name" => s.helo = Some(rest(k)),
+        "host" => unsupported.push(Unsupported {
+            at: k.at.clone(),
+            what: "host block (deprecated; write one SMTP_CHECK per host with connect_ip and connect_port)".into(),
+        }),
+        other => unknown(notes, k, other),
+    }
+}
+
+/// A keyword of FILE_CHECK (it has none of the other checkers' options).
+pub fn file(f: &mut File, k: &Statement, notes: &mut Vec<Note>) {
+    match k.keyword.as_str() {
+        "track_file" => match k.args.first() {
+            Some(n) => f.track = Some(n.clone()),
+            None => ignored(notes, k, "the name is missing"),
+        },
+        "weight" => match file_weight(&k.args) {
+            Ok(w) => f.weight = Some(w),
+            Err(why) => ignored(notes, k, &why),
+        },
+        "dynamic" => note(notes, k, "`dynamic` is not a FILE_CHECK keyword of keepalived 2.2.7 (its manual names it, its parser skips it), and rvsadmd skips it too".into()),
+        other => unknown(notes, k, other),
+    }
+}
+
+/// The name of a global `track_file NAME { file PATH ... }` block
+/// (or its deprecated spelling `vrrp_track_file`) that keepalived keeps:
+/// one with a `file`.
+pub fn track_file_name(s: &Statement) -> Option<&str> {
+    if !matches!(s.keyword.as_str(), "track_file" | "vrrp_track_file") {
+        return None;
+    }
+    let has_file = s
+        .block
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|k| k.keyword == "file" && !k.args.is_empty());
+    s.args.first().map(String::as_str).filter(|_| has_file)
+}
+
+/// Drop the FILE_CHECKs of `v` that name no track_file read before
+/// (`known`): keepalived reports the name and drops the checker.
+pub fn drop_untracked(v: &mut VirtualServer, known: &[&str], notes: &mut Vec<Note>) {
+    for r in &mut v.reals {
+        r.checkers.retain(|c| match &c.kind {
+            CheckerKind::File(File { track: Some(t), .. }) if !known.contains(&t.as_str()) => {
+                notes.push(Note {
+                    at: c.at.clone(),
+                    message: format!("FILE_CHECK: no track_file `{t}` above it: keepalived drops the checker, and so does rvsadmd"),
+                });
+                false
+            }
+            _ => true,
+        });
+    }
+}
+
+/// `W [reverse|noreverse]`, W within ±2147483647.
+fn file_weight(args: &[String]) -> Result<(i64, bool), String> {
+    let w = args.first().ok_or("the weight is missing")?;
+    let n: i64 = w
+        .parse()
+        .ok()
+        .filter(|n: &i64| n.abs() <= i64::from(i32::MAX))
+        .ok_or_else(|| format!("`{w}` is not a whole number within ±2147483647"))?;
+    let reverse = match args.get(1).map(String::as_str) {
+        None | Some("noreverse") => false,
+        Some("reverse") => true,
+        Some(o) => return Err(format!("`{o}` is not reverse or noreverse")),
+    };
+    Ok((n, reverse))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keepalived_sends_its_own_text_without_a_payload() {
+        let p = udp_default_payload();
+        assert_eq!(p.len(), 32);
+        assert_eq!(&p[..], b"keepalived check - keepalived ch");
+    }
+
+    #[test]
+    fn file_weights() {
+        let w = |s: &str| file_weight(&s.split_whitespace().map(String::from).collect::<Vec<_>>());
+        assert_eq!(w("-3 reverse"), Ok((-3, true)));
+        assert_eq!(w("2147483647 noreverse"), Ok((2_147_483_647, false)));
+        assert!(w("2147483648").is_err() && w("2 sideways").is_err() && w("").is_err());
+    }
+}
