@@ -209,6 +209,8 @@ pub const DNS_TYPES: &[(&str, u16)] = &[
     ("TXT", 16),
     ("AAAA", 28),
     ("SRV", 33),
+    ("RRSIG", 46),
+    ("DNSKEY", 48),
     ("CAA", 257),
 ];
 

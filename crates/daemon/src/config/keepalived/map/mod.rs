@@ -15,6 +15,8 @@
 //! checker as a check).
 
 mod check;
+#[cfg(test)]
+mod checker_tests;
 mod kinds;
 mod real;
 #[cfg(test)]

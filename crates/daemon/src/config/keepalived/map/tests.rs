@@ -277,11 +277,8 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
             "`sorry_server_inhibit`",
         ),
         ("", "  notify_up /bin/up", 5, "`notify_up`"),
-        ("", "  DNS_CHECK { }", 5, "DNS_CHECK"),
-        ("", "  UDP_CHECK { }", 5, "UDP_CHECK"),
-        ("", "  PING_CHECK { }", 5, "PING_CHECK"),
-        ("", "  SMTP_CHECK { }", 5, "SMTP_CHECK"),
-        ("", "  FILE_CHECK { }", 5, "FILE_CHECK"),
+        ("", "  BFD_CHECK { }", 5, "BFD_CHECK"),
+        ("", "  SMTP_CHECK {\n host { } }", 6, "host block"),
         ("", "  TCP_CHECK {\n bindto 10.0.0.254 }", 6, "`bindto`"),
     ] {
         let e = load(&vs(settings, rs)).unwrap_err();

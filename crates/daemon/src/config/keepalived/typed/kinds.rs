@@ -84,7 +84,10 @@ pub fn dns(d: &mut Dns, seen_name: &mut bool, k: &Statement, notes: &mut Vec<Not
     let w = k.args.first().map(String::as_str);
     match (k.keyword.as_str(), w) {
         ("type", Some(t)) => match DNS_NAMES.iter().find(|n| n.eq_ignore_ascii_case(t)) {
-            Some(n) => d.qtype = dns_type(n).unwrap_or(d.qtype),
+            Some(n) => match dns_type(n) {
+                Some(code) => d.qtype = code,
+                None => unknown(notes, k, n),
+            },
             None => ignored(
                 notes,
                 k,

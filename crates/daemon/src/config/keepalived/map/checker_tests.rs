@@ -1,0 +1,238 @@
+//! DNS_CHECK, UDP_CHECK, PING_CHECK, SMTP_CHECK and FILE_CHECK: their
+//! defaults, each keyword, and what is refused with its line.
+
+use crate::config::keepalived::{load_from, IncludeCheck, Memory, Options};
+use crate::config::{
+    Check, Config, ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN,
+};
+use std::path::Path;
+use std::time::Duration;
+
+const MAIN: &str = "/etc/keepalived/keepalived.conf";
+
+fn load(text: &str) -> Result<Config, ConfigError> {
+    let o = Options {
+        config_id: "lb1".into(),
+        include_check: IncludeCheck::default(),
+        random_seed: 1,
+    };
+    load_from(&Memory::new().with(MAIN, text), Path::new(MAIN), &o)
+}
+
+/// A UDP virtual server whose real server `addr` (line 3) holds `rs`
+/// from line 4 on; `before` goes above it (with its own lines).
+fn conf(before: &str, addr: &str, rs: &str) -> String {
+    format!("{before}virtual_server 192.0.2.1 53 {{\n protocol UDP\n real_server {addr} {{\n{rs}\n }}\n}}\n")
+}
+
+fn checks(rs: &str) -> (Vec<Check>, Vec<String>) {
+    let c = load(&conf("", "10.0.0.1 53", rs)).unwrap_or_else(|e| panic!("{e}"));
+    (c.services[0].reals[0].checks.clone(), c.notes)
+}
+
+fn probe(rs: &str) -> Probe {
+    checks(rs).0.remove(0).probe
+}
+
+fn refused(before: &str, addr: &str, rs: &str) -> ConfigError {
+    load(&conf(before, addr, rs)).expect_err("refused")
+}
+
+fn has(notes: &[String], line: usize, what: &str) -> bool {
+    notes
+        .iter()
+        .any(|n| n.contains(&format!(":{line}: ")) && n.contains(what))
+}
+
+#[test]
+fn dns_check_defaults_and_keywords() {
+    let (k, _) = checks("  DNS_CHECK { }");
+    let dns = |name: &str, qtype| {
+        Probe::Dns(DnsProbe {
+            target: "10.0.0.1:53".parse().unwrap(),
+            qtype,
+            name: name.into(),
+        })
+    };
+    // An SOA query for the root; retry 3 and its delay delay_loop.
+    assert_eq!(k[0].probe, dns(".", 6));
+    assert_eq!(
+        (k[0].interval, k[0].timeout, k[0].fall, k[0].rise),
+        (Duration::from_secs(60), Duration::from_secs(5), 4, 1)
+    );
+    assert_eq!(
+        probe("  DNS_CHECK {\n type aaaa\n name www.example.com }"),
+        dns("www.example.com", 28)
+    );
+    assert_eq!(probe("  DNS_CHECK { type DNSKEY }"), dns(".", 48));
+    let p = probe(
+        "  DNS_CHECK {\n connect_ip 10.0.0.7\n connect_port 5353\n connect_timeout 2\n retry 0 }",
+    );
+    let Probe::Dns(d) = p else { panic!("{p:?}") };
+    assert_eq!(d.target, "10.0.0.7:5353".parse().unwrap());
+    let (k, _) = checks("  DNS_CHECK {\n connect_timeout 2\n retry 0 }");
+    assert_eq!((k[0].timeout, k[0].fall), (Duration::from_secs(2), 1));
+    // What keepalived ignores with a warning: the default stays.
+    let (k, notes) = checks("  DNS_CHECK {\n type PTR\n name x..y\n name a.example\n name ok.example\n name second.example }");
+    assert_eq!(k[0].probe, dns("ok.example", 6));
+    assert!(has(&notes, 5, "`type`: `PTR` is not one of"), "{notes:?}");
+    assert!(has(&notes, 6, "empty label"), "{notes:?}");
+    // keepalived's test refuses a name whose second character is a dot.
+    assert!(has(&notes, 7, "empty label"), "{notes:?}");
+    assert!(has(&notes, 9, "already given"), "{notes:?}");
+    // No port to ask at: an error at the checker.
+    let e = refused("", "10.0.0.1", "  DNS_CHECK { }");
+    assert!(e.message.contains("connect_port") && e.at.line == 4, "{e}");
+}
+
+#[test]
+fn udp_check_payloads_and_replies() {
+    let udp = |payload: &[u8], reply: Option<ReplyMatch>, reply_len| {
+        Probe::Udp(UdpProbe {
+            target: "10.0.0.1:53".parse().unwrap(),
+            payload: payload.to_vec(),
+            reply,
+            reply_len,
+        })
+    };
+    // No payload: keepalived's own 32 bytes; no reply needed.
+    assert_eq!(
+        probe("  UDP_CHECK { }"),
+        udp(b"keepalived check - keepalived ch", None, UDP_REPLY_LEN)
+    );
+    // Any reply, whatever its length (keepalived checks no length then).
+    assert_eq!(
+        probe("  UDP_CHECK {\n payload Ab12f 3\n require_reply\n max_reply_length 4 }"),
+        udp(
+            &[0xab, 0x12, 0x0f, 0x03],
+            Some(ReplyMatch::default()),
+            UDP_REPLY_LEN
+        )
+    );
+    // A pattern: lengths 0-255 unless given.
+    let m = ReplyMatch::parse("01 x2", true).unwrap();
+    assert_eq!(
+        probe("  UDP_CHECK {\n payload 00\n require_reply 01 x2 }"),
+        udp(&[0], Some(m.clone()), (0, 255))
+    );
+    assert_eq!(
+        probe("  UDP_CHECK {\n payload 00\n require_reply 01 x2\n min_reply_length 2\n max_reply_length 600 }"),
+        udp(&[0], Some(m), (2, 600))
+    );
+    // Not hex: keepalived warns and goes on without it.
+    let (k, notes) =
+        checks("  UDP_CHECK {\n payload zz\n require_reply 0q\n min_reply_length 70000 }");
+    assert_eq!(
+        k[0].probe,
+        udp(
+            b"keepalived check - keepalived ch",
+            Some(ReplyMatch::default()),
+            UDP_REPLY_LEN
+        )
+    );
+    assert!(has(&notes, 5, "not a hex string"), "{notes:?}");
+    assert!(has(&notes, 6, "any reply"), "{notes:?}");
+    assert!(has(&notes, 7, "outside the range"), "{notes:?}");
+    // A check that could never pass is an error.
+    let e = refused(
+        "",
+        "10.0.0.1 53",
+        "  UDP_CHECK {\n require_reply 01\n min_reply_length 9\n max_reply_length 3 }",
+    );
+    assert!(e.message.contains("always fail") && e.at.line == 4, "{e}");
+}
+
+#[test]
+fn ping_check_pings_the_real_or_connect_ip() {
+    let c = load(&conf("", "10.0.0.1", "  PING_CHECK { }")).unwrap_or_else(|e| panic!("{e}"));
+    let k = &c.services[0].reals[0].checks[0];
+    assert_eq!(
+        k.probe,
+        Probe::Ping {
+            target: "10.0.0.1".parse().unwrap()
+        }
+    );
+    assert_eq!((k.fall, k.timeout), (2, Duration::from_secs(5)));
+    assert!(has(&c.notes, 4, "ping_group_range"), "{:?}", c.notes);
+    assert_eq!(
+        probe("  PING_CHECK {\n connect_ip 2001:db8::9\n retry 3 }"),
+        Probe::Ping {
+            target: "2001:db8::9".parse().unwrap()
+        }
+    );
+    let e = refused("", "10.0.0.1", "  PING_CHECK {\n bindto 10.0.0.254 }");
+    assert!(e.message.contains("bindto") && e.at.line == 5, "{e}");
+}
+
+#[test]
+fn smtp_check_helo_ports_and_host_blocks() {
+    let smtp = |target: &str, helo: &str| {
+        Probe::Smtp(SmtpProbe {
+            target: target.parse().unwrap(),
+            helo: Some(helo.into()),
+        })
+    };
+    // The real server's port, and keepalived's HELO name.
+    assert_eq!(
+        probe("  SMTP_CHECK { }"),
+        smtp("10.0.0.1:53", "smtpchecker.keepalived.org")
+    );
+    assert_eq!(
+        probe("  SMTP_CHECK {\n helo_name \"mx.example\"\n connect_port 25 }"),
+        smtp("10.0.0.1:25", "mx.example")
+    );
+    let e = refused("", "10.0.0.1", "  SMTP_CHECK { }");
+    assert!(e.message.contains("connect_port") && e.at.line == 4, "{e}");
+    let e = refused(
+        "",
+        "10.0.0.1 25",
+        "  SMTP_CHECK {\n host {\n connect_ip 10.0.0.2\n }\n }",
+    );
+    assert!(e.message.contains("host block") && e.at.line == 5, "{e}");
+    let e = refused("", "10.0.0.1 25", "  SMTP_CHECK {\n helo_name two words }");
+    assert!(e.message.contains("helo_name") && e.at.line == 4, "{e}");
+}
+
+#[test]
+fn file_check_is_refused_or_dropped_as_keepalived_drops_it() {
+    let track = "track_file w {\n file /run/w\n weight 2\n}\n";
+    // Read, then refused at its line (lines 1-4 hold the track_file).
+    let e = refused(
+        track,
+        "10.0.0.1 53",
+        "  FILE_CHECK {\n track_file w\n weight -3 reverse }",
+    );
+    assert!(
+        e.message.contains("FILE_CHECK") && e.message.contains("weight 0"),
+        "{e}"
+    );
+    assert_eq!(e.at.line, 8, "{e}");
+    // Without a track_file, or naming none above it: keepalived drops
+    // the checker, and the real server is always up.
+    for (before, rs, line) in [
+        ("", "  FILE_CHECK {\n weight 2 }", 4),
+        ("", "  FILE_CHECK {\n track_file w }", 4),
+        (
+            "track_file w {\n weight 2\n}\n",
+            "  FILE_CHECK {\n track_file w }",
+            7,
+        ),
+    ] {
+        let c = load(&conf(before, "10.0.0.1 53", rs)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.services[0].reals[0].checks.is_empty());
+        assert!(has(&c.notes, line, "drops the checker"), "{:?}", c.notes);
+    }
+    // A track_file defined below the checker is not found either.
+    let text = format!(
+        "{}{track}",
+        conf("", "10.0.0.1 53", "  FILE_CHECK { track_file w }")
+    );
+    assert!(load(&text).is_ok());
+    // `dynamic` is in keepalived's manual, not in its parser.
+    let c = load(&conf("", "10.0.0.1 53", "  FILE_CHECK {\n dynamic }")).unwrap();
+    assert!(
+        has(&c.notes, 5, "`dynamic` is not a FILE_CHECK keyword"),
+        "{:?}",
+        c.notes
+    );
+}
