@@ -41,7 +41,7 @@ pub fn of_reals(
             .iter()
             .map(|c| one(c, r, v, patterns, &mut slow_retry))
             .collect::<Result<Vec<_>, _>>()?;
-        out.push(checks);
+        out.push(checks.concat());
     }
     let ping = v
         .reals
@@ -64,16 +64,23 @@ pub fn of_reals(
     Ok(out)
 }
 
-/// Checker `c` of real server `r` as a check with keepalived's timing;
-/// the first checker whose retry delay differs from its `delay_loop` is
-/// kept in `slow_retry` for one note.
+/// Checker `c` of real server `r` as checks with keepalived's timing
+/// (one, or one per host of an SMTP_CHECK); the first checker whose
+/// retry delay differs from its `delay_loop` is kept in `slow_retry` for
+/// one note.
 fn one(
     c: &Checker,
     r: &RealServer,
     v: &VirtualServer,
     patterns: &mut Patterns,
     slow_retry: &mut Option<(Location, Duration, Duration)>,
-) -> Result<Check, ConfigError> {
+) -> Result<Vec<Check>, ConfigError> {
+    if let Some(u) = c.unsupported.first() {
+        return Err(not_yet(
+            &u.at,
+            &format!("`{}` in {}", u.what, c.kind.name()),
+        ));
+    }
     let t = c.timing(r, v);
     if t.alpha {
         return Err(not_yet(&c.at, "`alpha` (real servers start down)"));
@@ -103,13 +110,22 @@ fn one(
             ),
         });
     }
-    Ok(Check {
-        probe: probe(c, r, v, patterns)?,
+    let base = Check {
+        probe: Probe::Up,
         interval: t.delay_loop,
         timeout: t.timeout,
         rise: 1,
         fall: t.retry.saturating_add(1),
-    })
+    };
+    if let CheckerKind::Smtp(s) = &c.kind {
+        if !s.hosts.is_empty() {
+            return kinds::smtp_hosts(c, s, r.addr, base, || probe(c, r, v, patterns));
+        }
+    }
+    Ok(vec![Check {
+        probe: probe(c, r, v, patterns)?,
+        ..base
+    }])
 }
 
 /// What checker `c` of real server `r` probes.
@@ -119,12 +135,6 @@ fn probe(
     v: &VirtualServer,
     patterns: &mut Patterns,
 ) -> Result<Probe, ConfigError> {
-    if let Some(u) = c.unsupported.first() {
-        return Err(not_yet(
-            &u.at,
-            &format!("`{}` in {}", u.what, c.kind.name()),
-        ));
-    }
     let target = SocketAddr::new(
         c.connect_ip.unwrap_or(r.addr),
         c.connect_port.unwrap_or(c.rs_port),

@@ -10,6 +10,9 @@ use std::time::Duration;
 
 const MAIN: &str = "/etc/keepalived/keepalived.conf";
 
+/// keepalived's HELO name when none is given.
+const SMTP_HELO: &str = "smtpchecker.keepalived.org";
+
 fn load(text: &str) -> Result<Config, ConfigError> {
     let o = Options {
         config_id: "lb1".into(),
@@ -183,12 +186,57 @@ fn smtp_check_helo_ports_and_host_blocks() {
     );
     let e = refused("", "10.0.0.1", "  SMTP_CHECK { }");
     assert!(e.message.contains("connect_port") && e.at.line == 4, "{e}");
+    // Deprecated host blocks: a check each, with the checker's timing
+    // and their own connect_timeout ...
+    let hosts = " host {\n connect_ip 10.0.0.2\n connect_timeout 3 }\n host {\n connect_ip 10.0.0.3\n connect_port 2525\n connect_timeout 4\n delay_loop 7 }";
+    let (k, _) = checks(&format!("  SMTP_CHECK {{\n retry 2\n{hosts}\n }}"));
+    let got: Vec<_> = k
+        .iter()
+        .map(|k| (k.probe.clone(), k.timeout, k.interval, k.fall))
+        .collect();
+    let helo = SMTP_HELO;
+    assert_eq!(
+        got,
+        [
+            (
+                smtp("10.0.0.2:53", helo),
+                Duration::from_secs(3),
+                Duration::from_secs(7),
+                3
+            ),
+            (
+                smtp("10.0.0.3:2525", helo),
+                Duration::from_secs(4),
+                Duration::from_secs(7),
+                3
+            ),
+        ]
+    );
+    // ... and the checker's own connection too once the block sets one.
+    let (k, _) = checks(&format!(
+        "  SMTP_CHECK {{\n connect_timeout 10\n{hosts}\n }}"
+    ));
+    assert_eq!(k.len(), 3);
+    assert_eq!(
+        (k[0].probe.clone(), k[0].timeout),
+        (smtp("10.0.0.1:53", helo), Duration::from_secs(10))
+    );
+    // keepalived gives a host without connect_timeout 0 s.
     let e = refused(
         "",
         "10.0.0.1 25",
         "  SMTP_CHECK {\n host {\n connect_ip 10.0.0.2\n }\n }",
     );
-    assert!(e.message.contains("host block") && e.at.line == 5, "{e}");
+    assert!(
+        e.message.contains("host block without a connect_timeout") && e.at.line == 5,
+        "{e}"
+    );
+    let e = refused(
+        "",
+        "10.0.0.1 25",
+        "  SMTP_CHECK {\n host {\n connect_timeout 2\n bindto 10.0.0.9 }\n }",
+    );
+    assert!(e.message.contains("bindto") && e.at.line == 7, "{e}");
     let e = refused("", "10.0.0.1 25", "  SMTP_CHECK {\n helo_name two words }");
     assert!(e.message.contains("helo_name") && e.at.line == 4, "{e}");
 }

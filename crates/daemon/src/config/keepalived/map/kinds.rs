@@ -4,11 +4,14 @@
 //! `smtpchecker.keepalived.org`). FILE_CHECK is refused: see
 //! [`FILE_CHECK_DIFFERS`].
 
+use super::not_yet;
 use crate::config::keepalived::typed::{
     udp_default_payload, Checker, Dns, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
 };
-use crate::config::{ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN};
-use std::net::SocketAddr;
+use crate::config::{
+    Check, ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN,
+};
+use std::net::{IpAddr, SocketAddr};
 
 /// Why FILE_CHECK is refused: what keepalived 2.2.7 does that rvsadmd's
 /// file check does not.
@@ -70,4 +73,53 @@ pub fn smtp(c: &Checker, s: &Smtp, target: SocketAddr) -> Result<Probe, ConfigEr
         target,
         helo: Some(helo.to_string()),
     }))
+}
+
+/// An SMTP_CHECK with `host` blocks, as keepalived 2.2.7 runs it: one
+/// check per host (at the real server's address and port unless the
+/// host says), with the checker's timing and the host's own
+/// `connect_timeout`; the checker's own connection (`main`) is checked
+/// too when the block sets `connect_ip`, `connect_port` or
+/// `connect_timeout` outside the hosts, else the first host takes its
+/// place.
+pub fn smtp_hosts(
+    c: &Checker,
+    s: &Smtp,
+    rs_addr: IpAddr,
+    base: Check,
+    main: impl FnOnce() -> Result<Probe, ConfigError>,
+) -> Result<Vec<Check>, ConfigError> {
+    let own =
+        c.connect_ip.is_some() || c.connect_port.is_some() || c.cascade.connect_timeout.is_some();
+    let mut out = Vec::with_capacity(s.hosts.len() + 1);
+    if own {
+        out.push(Check {
+            probe: main()?,
+            ..base.clone()
+        });
+    }
+    for h in &s.hosts {
+        let Some(timeout) = h.connect_timeout else {
+            return Err(not_yet(
+                &h.at,
+                "SMTP_CHECK host block without a connect_timeout of its own (keepalived 2.2.7 gives such a host 0 s, not the checker's)",
+            ));
+        };
+        let target = SocketAddr::new(
+            h.connect_ip.unwrap_or(rs_addr),
+            h.connect_port.unwrap_or(c.rs_port),
+        );
+        if target.port() == 0 {
+            return Err(ConfigError {
+                at: h.at.clone(),
+                message: "SMTP_CHECK host has no port to connect to (the real server has none): write connect_port".into(),
+            });
+        }
+        out.push(Check {
+            probe: smtp(c, s, target)?,
+            timeout,
+            ..base.clone()
+        });
+    }
+    Ok(out)
 }

@@ -92,7 +92,7 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
             CheckerKind::Misc(m) => misc_keyword(m, k, notes),
             CheckerKind::Dns(d) => kinds::dns(d, &mut dns_named, k, notes),
             CheckerKind::Udp(u) => kinds::udp(u, k, notes),
-            CheckerKind::Smtp(m) => kinds::smtp(m, &mut c.unsupported, k, notes),
+            CheckerKind::Smtp(m) => kinds::smtp(m, &mut c.cascade, &mut c.unsupported, k, notes),
             CheckerKind::File(f) => kinds::file(f, k, notes),
             _ => unknown(notes, k, &k.keyword),
         }

@@ -3,10 +3,14 @@
 //! `check_smtp.c`, `check_file.c`); PING_CHECK has only the options
 //! every checker with a connection has.
 
-use super::values::unsigned;
-use super::{ignored, note, rest, unknown, CheckerKind, Unsupported, VirtualServer};
+use super::values::{address, port, timer, unsigned, MAX_CONNECT_TIMEOUT_US};
+use super::vs::cascade;
+use super::{ignored, note, rest, unknown, Cascade, CheckerKind, Unsupported, VirtualServer};
 use crate::config::keepalived::{Note, Statement};
+use crate::config::Location;
 use crate::config::{dns_type, ReplyMatch};
+use std::net::IpAddr;
+use std::time::Duration;
 
 /// A `DNS_CHECK`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +69,24 @@ pub fn udp_default_payload() -> Vec<u8> {
 pub struct Smtp {
     /// `helo_name` (none written: keepalived's `smtpchecker.keepalived.org`).
     pub helo: Option<String>,
+    /// Its deprecated `host` blocks: each a checker of its own, with the
+    /// timing of this one.
+    pub hosts: Vec<SmtpHost>,
+}
+
+/// A `host { }` block of an SMTP_CHECK (deprecated, still read by
+/// keepalived 2.2.7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpHost {
+    /// Where.
+    pub at: Location,
+    /// `connect_ip` (none: the real server's).
+    pub connect_ip: Option<IpAddr>,
+    /// `connect_port` (none: the real server's).
+    pub connect_port: Option<u16>,
+    /// `connect_timeout`: keepalived gives a host none of the checker's,
+    /// so none written is 0 s.
+    pub connect_timeout: Option<Duration>,
 }
 
 /// keepalived's HELO name when none is written.
@@ -146,10 +168,11 @@ pub fn udp(u: &mut Udp, k: &Statement, notes: &mut Vec<Note>) {
     }
 }
 
-/// A keyword of SMTP_CHECK; the deprecated `host` block is kept for the
-/// mapping to refuse.
+/// A keyword of SMTP_CHECK, with its deprecated `host` blocks: their
+/// timing keywords (`retry`, `delay_loop` ...) set the checker's.
 pub fn smtp(
     s: &mut Smtp,
+    checker: &mut Cascade,
     unsupported: &mut Vec<Unsupported>,
     k: &Statement,
     notes: &mut Vec<Note>,
@@ -157,11 +180,53 @@ pub fn smtp(
     match k.keyword.as_str() {
         "helo_name" if k.args.is_empty() => ignored(notes, k, "the name is missing"),
         "helo_name" => s.helo = Some(rest(k)),
-        "host" => unsupported.push(Unsupported {
-            at: k.at.clone(),
-            what: "host block (deprecated; write one SMTP_CHECK per host with connect_ip and connect_port)".into(),
-        }),
+        "host" => {
+            let mut h = SmtpHost {
+                at: k.at.clone(),
+                connect_ip: None,
+                connect_port: None,
+                connect_timeout: None,
+            };
+            for o in k.block.as_deref().unwrap_or_default() {
+                host_option(&mut h, checker, unsupported, o, notes);
+            }
+            s.hosts.push(h);
+        }
         other => unknown(notes, k, other),
+    }
+}
+
+/// A keyword of an SMTP_CHECK's `host` block.
+fn host_option(
+    h: &mut SmtpHost,
+    checker: &mut Cascade,
+    unsupported: &mut Vec<Unsupported>,
+    o: &Statement,
+    notes: &mut Vec<Note>,
+) {
+    let w = o.args.first().map_or("", String::as_str);
+    let r = match o.keyword.as_str() {
+        "connect_ip" => address(w).map(|a| h.connect_ip = Some(a)),
+        "connect_port" => port(w).map(|p| h.connect_port = Some(p)),
+        "connect_timeout" => {
+            timer(w, 1, MAX_CONNECT_TIMEOUT_US).map(|t| h.connect_timeout = Some(t))
+        }
+        kw @ ("bindto" | "bind_port" | "bind_if" | "fwmark") => {
+            unsupported.push(Unsupported {
+                at: o.at.clone(),
+                what: kw.to_string(),
+            });
+            Ok(())
+        }
+        "log_all_failures" => Ok(()),
+        _ if cascade(checker, o, notes, false) => Ok(()),
+        other => {
+            unknown(notes, o, other);
+            Ok(())
+        }
+    };
+    if let Err(why) = r {
+        ignored(notes, o, &why);
     }
 }
 

@@ -27,7 +27,9 @@ mod vs;
 mod tests;
 
 pub use group::addresses as group_addresses;
-pub use kinds::{udp_default_payload, Dns, File, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY};
+pub use kinds::{
+    udp_default_payload, Dns, File, Smtp, SmtpHost, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
+};
 pub use resolve::Timing;
 pub use values::Forwarding;
 pub use vs::DEFAULT_PERSISTENCE;
