@@ -36,6 +36,16 @@ pub fn of_reals(
     let mut slow_retry = None;
     let mut out = Vec::with_capacity(v.reals.len());
     for r in &v.reals {
+        let mut dynamic = r
+            .checkers
+            .iter()
+            .filter(|c| matches!(&c.kind, CheckerKind::Misc(m) if m.dynamic));
+        if let (Some(_), Some(second)) = (dynamic.next(), dynamic.next()) {
+            return Err(not_yet(
+                &second.at,
+                "second MISC_CHECK with misc_dynamic on one real server (keepalived adds what each asks to the weight; rvsadmd takes the lowest)",
+            ));
+        }
         let checks = r
             .checkers
             .iter()

@@ -284,3 +284,18 @@ fn file_check_is_refused_or_dropped_as_keepalived_drops_it() {
         c.notes
     );
 }
+
+#[test]
+fn two_checkers_that_set_the_weight_are_refused_at_the_second() {
+    let misc = "  MISC_CHECK {\n misc_path /bin/true\n misc_dynamic }";
+    let e = refused("", "10.0.0.1 53", &format!("{misc}\n{misc}"));
+    assert!(e.message.contains("misc_dynamic") && e.at.line == 7, "{e}");
+    // One that sets it beside others that only say up or down is fine.
+    let (k, notes) = checks(&format!("{misc}\n  DNS_CHECK {{ }}"));
+    assert_eq!(k.len(), 2);
+    // DNS_CHECK retries after delay_loop, as rvsadmd does: no note.
+    assert!(
+        !notes.iter().any(|n| n.contains("delay_before_retry")),
+        "{notes:?}"
+    );
+}

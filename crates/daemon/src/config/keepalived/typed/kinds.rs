@@ -218,7 +218,10 @@ fn host_option(
             });
             Ok(())
         }
-        "log_all_failures" => Ok(()),
+        "log_all_failures" => {
+            note(notes, o, "`log_all_failures` is about keepalived's log: rvsadmd reports every result as an event".into());
+            Ok(())
+        }
         _ if cascade(checker, o, notes, false) => Ok(()),
         other => {
             unknown(notes, o, other);
