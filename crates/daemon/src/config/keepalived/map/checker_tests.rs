@@ -270,6 +270,13 @@ fn file_check_is_refused_or_dropped_as_keepalived_drops_it() {
         assert!(c.services[0].reals[0].checks.is_empty());
         assert!(has(&c.notes, line, "drops the checker"), "{:?}", c.notes);
     }
+    // The deprecated spelling defines one too.
+    let e = refused(
+        "vrrp_track_file w {\n file /run/w\n}\n",
+        "10.0.0.1 53",
+        "  FILE_CHECK { track_file w }",
+    );
+    assert!(e.message.contains("FILE_CHECK") && e.at.line == 7, "{e}");
     // A track_file defined below the checker is not found either.
     let text = format!(
         "{}{track}",
