@@ -1,8 +1,11 @@
 //! A real server's checkers as rvsadmd's checks: TCP_CHECK a TCP connect
 //! (closed with a FIN, as keepalived closes), HTTP_GET and SSL_GET an
 //! HTTP(S) request per url (all must pass; `digest` is the body's MD5),
-//! MISC_CHECK a program. Several checkers must all pass; a real server
-//! without a checker is always up (keepalived keeps it in the table). The timing is keepalived's: a check every
+//! MISC_CHECK a program, DNS_CHECK, UDP_CHECK, PING_CHECK and SMTP_CHECK
+//! the dns, udp, ping and smtp probes (`kinds`; an SMTP_CHECK with host
+//! blocks is a check per host). Several checkers must all pass; a real
+//! server without a checker is always up (keepalived keeps it in the
+//! table). The timing is keepalived's: a check every
 //! `delay_loop`, taking at most `connect_timeout` (a script:
 //! `misc_timeout`), down after `retry` + 1 failures in a row, up again
 //! on the first success.

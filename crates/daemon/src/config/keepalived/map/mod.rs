@@ -12,7 +12,7 @@
 //!
 //! Rooms: this file (the whole, the services' identities and settings),
 //! `real` (destinations and the fallback), `check` (a real server's
-//! checker as a check).
+//! checkers as checks), `kinds` (DNS, UDP and SMTP checkers' probes).
 
 mod check;
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! The checker blocks of a real server: the options every checker with a
 //! connection takes (`connect_ip`, `connect_port`, `bindto`,
 //! `connect_timeout` ...), the cascading timing, and what each type adds
-//! (`url` blocks of HTTP_GET/SSL_GET, MISC_CHECK's script). A checker
-//! keepalived drops (HTTP without a url, MISC without a path) is a note
-//! and `None`.
+//! (`url` blocks of HTTP_GET/SSL_GET, MISC_CHECK's script; the others'
+//! keywords in `kinds`). A checker keepalived drops (HTTP without a url,
+//! MISC without a path, FILE without a track_file) is a note and `None`.
 
 use super::kinds;
 use super::values::{address, port, unsigned};
