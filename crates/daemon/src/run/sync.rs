@@ -16,24 +16,15 @@ pub(super) fn owned_keys(cfg: &Config) -> BTreeSet<ServiceKey> {
     cfg.services.iter().map(|v| v.key()).collect()
 }
 
-/// The owned services as the kernel has them (without counters).
+/// The owned services as the kernel has them (without counters): each
+/// read by its key ([`Ipvs::snapshot_of`]), not picked out of a dump of
+/// the whole table. The cost is that of the services rvsadmd owns, and a
+/// multi-part dump, which the kernel resumes by a position in a hash table
+/// that every network namespace shares, cannot miss or repeat an owned
+/// service while other namespaces change theirs.
 fn read_owned(ipvs: &Ipvs, owned: &BTreeSet<ServiceKey>) -> rvsadm::Result<Snapshot> {
-    let mut services: Vec<_> = ipvs
-        .services()?
-        .into_iter()
-        .filter(|s| owned.contains(&s.key))
-        .collect();
-    let keys: Vec<ServiceKey> = services.iter().map(|s| s.key).collect();
-    for (s, d) in services
-        .iter_mut()
-        .zip(ipvs.destinations_without_stats_of(&keys)?)
-    {
-        s.destinations = d;
-    }
-    Ok(Snapshot {
-        services,
-        ..Snapshot::default()
-    })
+    let keys: Vec<ServiceKey> = owned.iter().copied().collect();
+    ipvs.snapshot_of(&keys)
 }
 
 /// A read of the table that failed: why, and the library's code if any.
