@@ -218,6 +218,16 @@ pub struct Check {
     pub rise: u32,
     /// Failures in a row that make a healthy destination down.
     pub fall: u32,
+    /// After a failure of a check that is not down, the next probe
+    /// starts this long after the failed one instead of `interval`, until
+    /// `fall` failures in a row make it down (keepalived's
+    /// `delay_before_retry`; native `retry_interval`). `None`: `interval`.
+    pub retry_interval: Option<Duration>,
+    /// Whether the check counts as passing before its first result
+    /// (keepalived without `alpha`; native `start_up`): it starts up and
+    /// `fall` failures in a row make it down. Otherwise (the default) it
+    /// starts unknown and its first result decides.
+    pub start_up: bool,
 }
 
 /// Parse a duration: seconds as a number (`2`, `0.5`), or a number with

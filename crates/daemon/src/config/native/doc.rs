@@ -91,6 +91,10 @@ pub(super) struct CheckDoc {
     pub(super) timeout: Option<DurationDoc>,
     pub(super) rise: Option<i64>,
     pub(super) fall: Option<i64>,
+    /// After a failure, the next probe this long after (until `fall`).
+    pub(super) retry_interval: Option<DurationDoc>,
+    /// Passing before the first result (else unknown until it).
+    pub(super) start_up: Option<bool>,
     /// Probe this port instead of the destination's.
     pub(super) port: Option<u16>,
     pub(super) method: Option<String>,
@@ -157,7 +161,7 @@ impl CheckDoc {
 
     /// `self` with the fields `over` sets replaced. When `over` names
     /// another type of check, only the timing (interval, timeout, rise,
-    /// fall) is inherited.
+    /// fall, retry_interval, start_up) is inherited.
     pub(super) fn merged(&self, over: &CheckDoc) -> CheckDoc {
         fn pick<T: Clone>(a: &Option<T>, b: &Option<T>) -> Option<T> {
             b.clone().or_else(|| a.clone())
@@ -168,6 +172,8 @@ impl CheckDoc {
                 timeout: self.timeout.clone(),
                 rise: self.rise,
                 fall: self.fall,
+                retry_interval: self.retry_interval.clone(),
+                start_up: self.start_up,
                 ..CheckDoc::default()
             };
             return timing
@@ -183,6 +189,8 @@ impl CheckDoc {
             timeout: pick(&self.timeout, &over.timeout),
             rise: pick(&self.rise, &over.rise),
             fall: pick(&self.fall, &over.fall),
+            retry_interval: pick(&self.retry_interval, &over.retry_interval),
+            start_up: pick(&self.start_up, &over.start_up),
             port: pick(&self.port, &over.port),
             method: pick(&self.method, &over.method),
             path: pick(&self.path, &over.path),

@@ -70,6 +70,12 @@ fn check_fields(c: &Check, dest: SocketAddr) -> Vec<String> {
     f.push(format!("timeout = {}", secs(c.timeout)));
     f.push(format!("rise = {}", c.rise));
     f.push(format!("fall = {}", c.fall));
+    if let Some(r) = c.retry_interval {
+        f.push(format!("retry_interval = {}", secs(r)));
+    }
+    if c.start_up {
+        f.push("start_up = true".into());
+    }
     f
 }
 
@@ -210,11 +216,7 @@ pub fn to_toml(cfg: &Config) -> String {
     out.push_str("# rvsadmd configuration");
     match cfg.format {
         Format::Ldirectord => out.push_str(" (imported from an ldirectord.cf)"),
-        Format::Keepalived => out.push_str(
-            " (imported from a keepalived.conf)\n\
-             # Unlike keepalived, a destination not yet in the table starts at weight 0\n\
-             # (or absent) until its first check result.",
-        ),
+        Format::Keepalived => out.push_str(" (imported from a keepalived.conf)"),
         Format::Native => {}
     }
     out.push_str("\n\n[daemon]\n");

@@ -124,3 +124,17 @@ pub(super) fn following(start: Duration, interval: Duration, ended: Duration) ->
     let k = (ended - next).as_nanos().div_ceil(interval.as_nanos());
     next + interval * u32::try_from(k).unwrap_or(u32::MAX)
 }
+
+/// The retry of a check at `interval` whose failure ended at `ended`:
+/// `retry` later, at the first slot start (a multiple of its slot from the
+/// epoch) at or after that, so that retries too wake the runtime once per
+/// slot.
+pub(super) fn retry_start(ended: Duration, retry: Duration, interval: Duration) -> Duration {
+    let at = ended + retry;
+    let slot = slot_of(interval).as_nanos();
+    if slot == 0 {
+        return at;
+    }
+    let k = at.as_nanos().div_ceil(slot);
+    Duration::from_nanos(u64::try_from(k * slot).unwrap_or(u64::MAX))
+}

@@ -300,9 +300,68 @@ fn two_checkers_that_set_the_weight_are_refused_at_the_second() {
     // One that sets it beside others that only say up or down is fine.
     let (k, notes) = checks(&format!("{misc}\n  DNS_CHECK {{ }}"));
     assert_eq!(k.len(), 2);
-    // DNS_CHECK retries after delay_loop, as rvsadmd does: no note.
-    assert!(
-        !notes.iter().any(|n| n.contains("delay_before_retry")),
-        "{notes:?}"
+    assert!(notes.iter().all(|n| !n.contains("delay_before_retry")));
+    // DNS_CHECK retries after delay_loop: no retry interval of its own.
+    assert_eq!(k[1].retry_interval, None);
+}
+
+#[test]
+fn delay_before_retry_and_alpha_as_the_checks_timing() {
+    // keepalived's defaults: TCP_CHECK retry 1 after 1 s, starting up.
+    let (k, _) = checks("  TCP_CHECK { }");
+    assert_eq!(
+        (k[0].fall, k[0].retry_interval),
+        (2, Some(Duration::from_secs(1)))
     );
+    assert!(k[0].start_up);
+    // HTTP_GET: 3 s; written at the real server, the checker's own wins.
+    let (k, _) = checks(
+        "  delay_before_retry 7
+  retry 2
+  HTTP_GET {
+ url { path / }
+ delay_before_retry 4 }
+  TCP_CHECK { }",
+    );
+    assert_eq!(
+        (k[0].fall, k[0].retry_interval),
+        (3, Some(Duration::from_secs(4)))
+    );
+    assert_eq!(
+        (k[1].fall, k[1].retry_interval),
+        (3, Some(Duration::from_secs(7)))
+    );
+    // No retry, or a retry after delay_loop: none.
+    let (k, _) = checks(
+        "  TCP_CHECK {
+ retry 0
+ delay_before_retry 4 }",
+    );
+    assert_eq!((k[0].fall, k[0].retry_interval), (1, None));
+    let (k, _) = checks(
+        "  TCP_CHECK {
+ delay_loop 4
+ delay_before_retry 4 }",
+    );
+    assert_eq!(k[0].retry_interval, None);
+    // alpha: down until the first success, at any level.
+    let (k, _) = checks(
+        "  alpha
+  TCP_CHECK { }
+  MISC_CHECK {
+ misc_path /bin/true
+ alpha no }",
+    );
+    assert!(!k[0].start_up && k[1].start_up);
+    let c = load(&format!(
+        "virtual_server 192.0.2.1 53 {{
+ alpha
+ real_server 10.0.0.1 53 {{
+  TCP_CHECK {{ }}
+ }}
+}}
+"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!c.services[0].reals[0].checks[0].start_up);
 }

@@ -268,7 +268,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         ),
         (" omega\n quorum_up /bin/x", "", 4, "`quorum_up`"),
         (" quorum_up /bin/x", "", 3, "`quorum_up`"),
-        (" alpha", "  TCP_CHECK { }", 5, "`alpha`"),
         (" warmup 5", "  TCP_CHECK { }", 5, "`warmup`"),
         (
             " sorry_server 10.0.0.9 80\n sorry_server_inhibit",
