@@ -307,61 +307,27 @@ fn two_checkers_that_set_the_weight_are_refused_at_the_second() {
 
 #[test]
 fn delay_before_retry_and_alpha_as_the_checks_timing() {
+    let secs = |n| Some(Duration::from_secs(n));
     // keepalived's defaults: TCP_CHECK retry 1 after 1 s, starting up.
     let (k, _) = checks("  TCP_CHECK { }");
-    assert_eq!(
-        (k[0].fall, k[0].retry_interval),
-        (2, Some(Duration::from_secs(1)))
-    );
+    assert_eq!((k[0].fall, k[0].retry_interval), (2, secs(1)));
     assert!(k[0].start_up);
     // HTTP_GET: 3 s; written at the real server, the checker's own wins.
     let (k, _) = checks(
-        "  delay_before_retry 7
-  retry 2
-  HTTP_GET {
- url { path / }
- delay_before_retry 4 }
-  TCP_CHECK { }",
+        "  delay_before_retry 7\n  retry 2\n  HTTP_GET {\n url { path / }\n delay_before_retry 4 }\n  TCP_CHECK { }",
     );
-    assert_eq!(
-        (k[0].fall, k[0].retry_interval),
-        (3, Some(Duration::from_secs(4)))
-    );
-    assert_eq!(
-        (k[1].fall, k[1].retry_interval),
-        (3, Some(Duration::from_secs(7)))
-    );
+    assert_eq!((k[0].fall, k[0].retry_interval), (3, secs(4)));
+    assert_eq!((k[1].fall, k[1].retry_interval), (3, secs(7)));
     // No retry, or a retry after delay_loop: none.
-    let (k, _) = checks(
-        "  TCP_CHECK {
- retry 0
- delay_before_retry 4 }",
-    );
+    let (k, _) = checks("  TCP_CHECK {\n retry 0\n delay_before_retry 4 }");
     assert_eq!((k[0].fall, k[0].retry_interval), (1, None));
-    let (k, _) = checks(
-        "  TCP_CHECK {
- delay_loop 4
- delay_before_retry 4 }",
-    );
+    let (k, _) = checks("  TCP_CHECK {\n delay_loop 4\n delay_before_retry 4 }");
     assert_eq!(k[0].retry_interval, None);
     // alpha: down until the first success, at any level.
-    let (k, _) = checks(
-        "  alpha
-  TCP_CHECK { }
-  MISC_CHECK {
- misc_path /bin/true
- alpha no }",
-    );
+    let (k, _) =
+        checks("  alpha\n  TCP_CHECK { }\n  MISC_CHECK {\n misc_path /bin/true\n alpha no }");
     assert!(!k[0].start_up && k[1].start_up);
-    let c = load(&format!(
-        "virtual_server 192.0.2.1 53 {{
- alpha
- real_server 10.0.0.1 53 {{
-  TCP_CHECK {{ }}
- }}
-}}
-"
-    ))
-    .unwrap_or_else(|e| panic!("{e}"));
+    let c = load("virtual_server 192.0.2.1 53 {\n alpha\n real_server 10.0.0.1 53 {\n  TCP_CHECK { }\n }\n}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(!c.services[0].reals[0].checks[0].start_up);
 }
