@@ -333,3 +333,28 @@ fn every_check_type_is_written_back_the_same() {
         assert_eq!(a.services[0].reals, b.services[0].reals, "{c}\n{text}");
     }
 }
+
+#[test]
+fn retry_interval_and_start_up_are_read_and_written_back() {
+    let c = check("type = \"tcp\", fall = 3");
+    assert_eq!((c.retry_interval, c.start_up), (None, false));
+    let c = check("type = \"tcp\", fall = 3, retry_interval = \"250ms\", start_up = true");
+    assert_eq!(
+        (c.retry_interval, c.start_up),
+        (Some(std::time::Duration::from_millis(250)), true)
+    );
+    assert_error(
+        "type = \"tcp\", retry_interval = \"soon\"",
+        "retry_interval",
+    );
+    let e = with("type = \"tcp\", start_up = 1").unwrap_err();
+    assert!(e.message.contains("expected a boolean"), "{e}");
+    let cfg = with("type = \"tcp\", fall = 3, retry_interval = 0.5, start_up = true").unwrap();
+    let written = to_toml(&cfg);
+    assert!(
+        written.contains("retry_interval = \"500ms\", start_up = true"),
+        "{written}"
+    );
+    let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(back.services[0].reals, cfg.services[0].reals);
+}
