@@ -163,6 +163,10 @@ pub struct Virtual {
     /// The server put in while no destination is up, and taken out
     /// again when one is.
     pub fallback: Option<DestSpec>,
+    /// What the fallback becomes while a destination is up: removed (the
+    /// default), or kept in the table at weight 0 (keepalived's
+    /// `sorry_server_inhibit`; native `fallback_idle = "quiesce"`).
+    pub fallback_idle: OnFailure,
     /// What a failing destination becomes.
     pub on_failure: OnFailure,
     /// What a change by hand becomes.

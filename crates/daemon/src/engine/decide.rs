@@ -64,8 +64,11 @@ impl Engine {
         if v.manual == Manual::Ignore {
             any_up = any_up_checked;
         }
-        if let Some(f) = v.fallback {
+        if let Some(mut f) = v.fallback {
             if !any_up {
+                spec.destinations.push(f);
+            } else if v.fallback_idle == OnFailure::Quiesce {
+                f.config.weight = Weight::ZERO;
                 spec.destinations.push(f);
             }
         }

@@ -358,7 +358,7 @@ fn keepalived(text: &str) -> Engine {
 /// Two NAT reals (weights 3 and 5) with a TCP_CHECK each, a sorry server,
 /// and `settings` in the virtual server.
 fn two_reals(settings: &str) -> String {
-    format!("virtual_server 192.0.2.1 80 {{\n protocol TCP\n lb_kind NAT\n{settings} sorry_server 10.0.0.9 80\n real_server 10.0.0.1 80 {{\n  weight 3\n  TCP_CHECK {{ }}\n }}\n real_server 10.0.0.2 80 {{\n  weight 5\n  TCP_CHECK {{ }}\n }}\n}}\n")
+    format!("virtual_server 192.0.2.1 80 {{\n protocol TCP\n lb_kind NAT\n sorry_server 10.0.0.9 80\n{settings} real_server 10.0.0.1 80 {{\n  weight 3\n  TCP_CHECK {{ }}\n }}\n real_server 10.0.0.2 80 {{\n  weight 5\n  TCP_CHECK {{ }}\n }}\n}}\n")
 }
 
 #[test]
@@ -409,6 +409,30 @@ fn with_alpha_keepalived_reals_are_out_until_their_first_success() {
         weights(&d),
         w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
     );
+}
+
+#[test]
+fn with_sorry_server_inhibit_the_sorry_server_stays_at_weight_0_while_a_real_is_up() {
+    let mut e = keepalived(&two_reals(" sorry_server_inhibit\n"));
+    let mut live = Snapshot::default();
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5), ("10.0.0.9:80", 0)])
+    );
+    for i in [0, 0, 1, 1] {
+        result(&mut e, i, false);
+    }
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.9:80", 1)]));
+    result(&mut e, 1, true);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5), ("10.0.0.9:80", 0)]));
+    // Without it the sorry server is removed.
+    let mut e = keepalived(&two_reals(""));
+    let mut live = Snapshot::default();
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
 }
 
 const TWO_CHECKS: &str = r#"

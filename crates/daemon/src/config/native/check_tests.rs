@@ -358,3 +358,37 @@ fn retry_interval_and_start_up_are_read_and_written_back() {
     let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
     assert_eq!(back.services[0].reals, cfg.services[0].reals);
 }
+
+#[test]
+fn fallback_idle_is_read_and_written_back() {
+    let text = "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nfallback = { address = \"10.0.0.9\", port = 80 }\nfallback_idle = \"quiesce\"\n\n[[services.destinations]]\naddress = \"127.0.0.1\"\nport = 8080\n";
+    let cfg = parse(Path::new("t.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        cfg.services[0].fallback_idle,
+        crate::config::OnFailure::Quiesce
+    );
+    let written = to_toml(&cfg);
+    assert!(
+        written.contains("fallback_idle = \"quiesce\"\n"),
+        "{written}"
+    );
+    let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(
+        back.services[0].fallback_idle,
+        crate::config::OnFailure::Quiesce
+    );
+    // The default: removed; without a fallback it is an error.
+    let plain = text.replace("fallback_idle = \"quiesce\"\n", "");
+    let cfg = parse(Path::new("t.toml"), &plain).unwrap();
+    assert_eq!(
+        cfg.services[0].fallback_idle,
+        crate::config::OnFailure::Remove
+    );
+    assert!(!to_toml(&cfg).contains("fallback_idle"));
+    let none = text.replace("fallback = { address = \"10.0.0.9\", port = 80 }\n", "");
+    let e = parse(Path::new("t.toml"), &none).unwrap_err();
+    assert!(
+        e.message.contains("fallback_idle without a fallback"),
+        "{e}"
+    );
+}

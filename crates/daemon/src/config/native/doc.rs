@@ -244,6 +244,9 @@ pub(super) struct ServiceToml {
     /// default, but for `manual = "revert"`) or `remove`.
     pub(super) foreign: Option<ForeignDoc>,
     pub(super) fallback: Option<DestToml>,
+    /// The fallback while a destination is up: `remove` (the default) or
+    /// `quiesce` (weight 0).
+    pub(super) fallback_idle: Option<OnFailureDoc>,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }

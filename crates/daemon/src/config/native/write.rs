@@ -322,7 +322,8 @@ fn service_fields(d: &ServiceDoc, out: &mut String) {
     }
 }
 
-/// A service's `on_failure`, `manual`, `foreign` and `fallback`.
+/// A service's `on_failure`, `manual`, `foreign`, `fallback` and
+/// `fallback_idle`.
 fn policy_fields(v: &Virtual, out: &mut String) {
     out.push_str(match v.on_failure {
         OnFailure::Quiesce => "on_failure = \"quiesce\"\n",
@@ -340,6 +341,9 @@ fn policy_fields(v: &Virtual, out: &mut String) {
     });
     if let Some(f) = &v.fallback {
         out.push_str(&format!("fallback = {{ {} }}\n", dest_fields(f).join(", ")));
+        if v.fallback_idle == OnFailure::Quiesce {
+            out.push_str("fallback_idle = \"quiesce\"\n");
+        }
     }
 }
 
