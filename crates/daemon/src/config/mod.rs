@@ -232,6 +232,10 @@ pub struct Check {
     /// `fall` failures in a row make it down. Otherwise (the default) it
     /// starts unknown and its first result decides.
     pub start_up: bool,
+    /// Its starts fall within this long from the start of each interval
+    /// (keepalived's `warmup`: the first run within it, then every
+    /// interval; native `warmup`). `None`: anywhere in the interval.
+    pub warmup: Option<Duration>,
 }
 
 /// Parse a duration: seconds as a number (`2`, `0.5`), or a number with

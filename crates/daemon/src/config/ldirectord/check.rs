@@ -211,6 +211,7 @@ impl<'a> CheckPlan<'a> {
             fall: t.failurecount.max(1),
             retry_interval: None,
             start_up: false,
+            warmup: None,
         })
     }
 

@@ -24,6 +24,10 @@ pub(super) fn check_of(
         Some(d) => Some(duration_of(d, "retry_interval")?),
         None => None,
     };
+    let warmup = match &c.warmup {
+        Some(d) => Some(duration_of(d, "warmup")?),
+        None => None,
+    };
     let target = SocketAddr::new(dest.ip(), c.port.unwrap_or(dest.port()));
     let kind = c.kind.as_deref().unwrap_or("tcp");
     let probe = match kind {
@@ -92,6 +96,7 @@ pub(super) fn check_of(
         fall,
         retry_interval,
         start_up: c.start_up.unwrap_or(false),
+        warmup,
     })
 }
 

@@ -392,3 +392,15 @@ fn fallback_idle_is_read_and_written_back() {
         "{e}"
     );
 }
+
+#[test]
+fn warmup_is_read_and_written_back() {
+    let cfg = with("type = \"tcp\", interval = 10, warmup = \"2s\"").unwrap();
+    let c = &cfg.services[0].reals[0].checks[0];
+    assert_eq!(c.warmup, Some(std::time::Duration::from_secs(2)));
+    let written = to_toml(&cfg);
+    assert!(written.contains("warmup = \"2s\""), "{written}");
+    let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(back.services[0].reals, cfg.services[0].reals);
+    assert_error("type = \"tcp\", warmup = \"later\"", "warmup");
+}

@@ -95,6 +95,8 @@ pub(super) struct CheckDoc {
     pub(super) retry_interval: Option<DurationDoc>,
     /// Passing before the first result (else unknown until it).
     pub(super) start_up: Option<bool>,
+    /// Starts within this long from each interval's start.
+    pub(super) warmup: Option<DurationDoc>,
     /// Probe this port instead of the destination's.
     pub(super) port: Option<u16>,
     pub(super) method: Option<String>,
@@ -161,7 +163,7 @@ impl CheckDoc {
 
     /// `self` with the fields `over` sets replaced. When `over` names
     /// another type of check, only the timing (interval, timeout, rise,
-    /// fall, retry_interval, start_up) is inherited.
+    /// fall, retry_interval, start_up, warmup) is inherited.
     pub(super) fn merged(&self, over: &CheckDoc) -> CheckDoc {
         fn pick<T: Clone>(a: &Option<T>, b: &Option<T>) -> Option<T> {
             b.clone().or_else(|| a.clone())
@@ -174,6 +176,7 @@ impl CheckDoc {
                 fall: self.fall,
                 retry_interval: self.retry_interval.clone(),
                 start_up: self.start_up,
+                warmup: self.warmup.clone(),
                 ..CheckDoc::default()
             };
             return timing
@@ -191,6 +194,7 @@ impl CheckDoc {
             fall: pick(&self.fall, &over.fall),
             retry_interval: pick(&self.retry_interval, &over.retry_interval),
             start_up: pick(&self.start_up, &over.start_up),
+            warmup: pick(&self.warmup, &over.warmup),
             port: pick(&self.port, &over.port),
             method: pick(&self.method, &over.method),
             path: pick(&self.path, &over.path),

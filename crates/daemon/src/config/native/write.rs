@@ -76,6 +76,9 @@ fn check_fields(c: &Check, dest: SocketAddr) -> Vec<String> {
     if c.start_up {
         f.push("start_up = true".into());
     }
+    if let Some(w) = c.warmup {
+        f.push(format!("warmup = {}", secs(w)));
+    }
     f
 }
 

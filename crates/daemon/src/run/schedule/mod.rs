@@ -99,7 +99,7 @@ impl Schedule {
                 continue;
             }
             let count = at_interval.get(&c.interval).copied().unwrap_or(1);
-            let at = self.phases.place(id, c.interval, count);
+            let at = self.phases.place(id, c.interval, count, c.warmup);
             let first = phase::first_start(at, c.interval, since);
             let task = Task {
                 id,

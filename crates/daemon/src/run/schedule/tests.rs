@@ -23,7 +23,7 @@ fn place(
     interval: Duration,
     count: usize,
 ) -> Vec<Duration> {
-    ids.map(|n| p.place(id(n), interval, count)).collect()
+    ids.map(|n| p.place(id(n), interval, count, None)).collect()
 }
 
 #[test]
@@ -130,6 +130,32 @@ fn a_check_starts_and_goes_on_in_its_slot() {
 }
 
 #[test]
+fn a_warmup_keeps_the_starts_within_it_spread_over_its_slots() {
+    let mut p = Phases::default();
+    // 100 checks every 10 s, warmup 1 s: in the first 100 slots, one each.
+    let at: Vec<Duration> = (1..=100)
+        .map(|n| p.place(id(n), ms(10_000), 100, Some(ms(1000))))
+        .collect();
+    assert!(at.iter().all(|a| *a < ms(1000)), "{at:?}");
+    assert!(p.load(ms(10_000))[..100].iter().all(|l| *l == 1));
+    // 300 of them: three a slot, still within the warmup.
+    let mut p = Phases::default();
+    let at: Vec<Duration> = (1..=300)
+        .map(|n| p.place(id(n), ms(10_000), 300, Some(ms(1000))))
+        .collect();
+    assert!(at.iter().all(|a| *a < ms(1000)));
+    assert!(p.load(ms(10_000)).iter().all(|l| *l <= 3));
+    // A warmup of 0 is the first slot; one longer than the interval, all.
+    let mut p = Phases::default();
+    assert_eq!(p.place(id(7), ms(1000), 1, Some(Duration::ZERO)), ms(0));
+    let mut p = Phases::default();
+    assert_eq!(
+        p.place(id(7), ms(1000), 1, Some(ms(5000))),
+        p.place(id(7), ms(1000), 1, None)
+    );
+}
+
+#[test]
 fn a_retry_starts_at_the_first_slot_start_after_its_delay() {
     assert_eq!(retry_start(ms(1234), ms(1000), ms(5000)), ms(2240));
     assert_eq!(retry_start(ms(1230), ms(1000), ms(5000)), ms(2230));
@@ -149,6 +175,7 @@ async fn a_failing_check_retries_at_its_retry_interval_until_down_then_keeps_its
         fall: 3,
         retry_interval: Some(ms(60)),
         start_up: true,
+        warmup: None,
     };
     s.configure(vec![(id(1), check)], 4);
     let mut at = Vec::new();
@@ -187,6 +214,7 @@ fn tcp(target: std::net::SocketAddr, interval: Duration, timeout: Duration) -> C
         fall: 1,
         retry_interval: None,
         start_up: false,
+        warmup: None,
     }
 }
 

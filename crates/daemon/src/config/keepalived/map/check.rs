@@ -84,9 +84,6 @@ fn one(
         ));
     }
     let t = c.timing(r, v);
-    if t.warmup_written && !t.warmup.is_zero() {
-        return Err(not_yet(&c.at, "`warmup` other than 0"));
-    }
     if t.delay_loop > LONGEST || t.timeout > LONGEST || t.delay_before_retry > LONGEST {
         return Err(ConfigError {
             at: c.at.clone(),
@@ -117,6 +114,12 @@ fn one(
         retry_interval: (t.retry > 0 && t.delay_before_retry != t.delay_loop)
             .then_some(t.delay_before_retry),
         start_up: !t.alpha,
+        // keepalived's first run at a random time within warmup, then
+        // every delay_loop: the starts within it, at a slot the check's id
+        // picks. Its default (delay_loop) and 0 (rvsadmd spreads the
+        // starts all the same) change nothing.
+        warmup: (t.warmup_written && !t.warmup.is_zero() && t.warmup < t.delay_loop)
+            .then_some(t.warmup),
     };
     if let CheckerKind::Smtp(s) = &c.kind {
         if !s.hosts.is_empty() {

@@ -331,3 +331,14 @@ fn delay_before_retry_and_alpha_as_the_checks_timing() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!c.services[0].reals[0].checks[0].start_up);
 }
+
+#[test]
+fn warmup_keeps_the_starts_within_it() {
+    let (k, _) = checks("  TCP_CHECK {\n delay_loop 10\n warmup 2 }");
+    assert_eq!(k[0].warmup, Some(Duration::from_secs(2)));
+    // Not written (delay_loop), 0, or as long as delay_loop: anywhere.
+    for w in ["", "\n warmup 0", "\n warmup 10", "\n warmup 30"] {
+        let (k, _) = checks(&format!("  TCP_CHECK {{\n delay_loop 10{w} }}"));
+        assert_eq!(k[0].warmup, None, "{w}");
+    }
+}

@@ -268,7 +268,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         ),
         (" omega\n quorum_up /bin/x", "", 4, "`quorum_up`"),
         (" quorum_up /bin/x", "", 3, "`quorum_up`"),
-        (" warmup 5", "  TCP_CHECK { }", 5, "`warmup`"),
         ("", "  notify_up /bin/up", 5, "`notify_up`"),
         ("", "  BFD_CHECK { }", 5, "BFD_CHECK"),
         ("", "  SMTP_CHECK {\n host { } }", 6, "host block"),
