@@ -113,8 +113,8 @@ pub enum Format {
     Native,
     /// `ldirectord.cf`, read by ldirectord's rules.
     Ldirectord,
-    /// `keepalived.conf`, read by keepalived's rules: a real server is up
-    /// until its first check result says otherwise.
+    /// `keepalived.conf`, read by keepalived's rules (its checkers start
+    /// up unless `alpha`: [`Check::start_up`]).
     Keepalived,
 }
 
