@@ -666,6 +666,73 @@ fn keepalived_conf_nat_with_tcp_checks() {
     assert!(!table().contains("192.0.2.20:80"), "{}", table());
 }
 
+/// keepalived's `alpha`, `sorry_server_inhibit` and `delay_before_retry`:
+/// a real server out of the table until its first success (the sorry server
+/// in meanwhile), the sorry server then kept at weight 0, and a failure
+/// retried after 0.2 s rather than the 4 s `delay_loop`.
+const KEEPALIVED_ALPHA: &str = "\
+virtual_server 192.0.2.21 80 {
+    delay_loop 4
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    alpha
+    sorry_server 10.0.0.9 80
+    sorry_server_inhibit
+    real_server 10.0.0.1 8080 {
+        weight 3
+        TCP_CHECK {
+            connect_timeout 1
+            retry 2
+            delay_before_retry 0.2
+        }
+    }
+}
+";
+
+#[test]
+fn keepalived_alpha_sorry_server_inhibit_and_delay_before_retry() {
+    let Some(_ns) = common::kernel_netns("keepalived_alpha_sorry_server_inhibit") else {
+        return;
+    };
+    add_addrs(&["10.0.0.1"]);
+    let dir = tempdir("keepalived-alpha");
+    let cfg = dir.join("keepalived.conf");
+    std::fs::write(&cfg, KEEPALIVED_ALPHA).unwrap();
+    let mut d = Daemon::start(&dir, "--keepalived", &cfg);
+    // alpha: the real is out until its first success, the sorry server in.
+    d.wait_for(
+        || weight("10.0.0.9:80") == Some(1),
+        "the sorry server in at weight 1",
+    );
+    assert_eq!(weight("10.0.0.1:8080"), None, "{}", table());
+    // Its checks fail (nothing listens) for more than one delay_loop: still
+    // out.
+    std::thread::sleep(Duration::from_millis(4500));
+    assert_eq!(weight("10.0.0.1:8080"), None, "{}", table());
+    assert_eq!(weight("10.0.0.9:80"), Some(1), "{}", table());
+    // Its first success brings it in; the sorry server stays at weight 0.
+    let b = Backend::start("10.0.0.1:8080", Mode::Ok);
+    d.wait_for(
+        || weight("10.0.0.1:8080") == Some(3) && weight("10.0.0.9:80") == Some(0),
+        "the real in at weight 3, the sorry server at weight 0",
+    );
+    // retry 2: three failures in a row, the last two 0.2 s after the one
+    // before, so it is out within one delay_loop and a little (three
+    // delay_loops apart it would take 8 s or more).
+    let dropped = Instant::now();
+    drop(b);
+    d.wait_for(
+        || weight("10.0.0.1:8080").is_none() && weight("10.0.0.9:80") == Some(1),
+        "the real out, the sorry server at weight 1",
+    );
+    let took = dropped.elapsed();
+    assert!(took < Duration::from_secs(7), "out after {took:?}");
+    // Stop removes the service, the sorry server with it.
+    d.stop();
+    assert!(!table().contains("192.0.2.21:80"), "{}", table());
+}
+
 /// One destination checked twice (HTTP on 8080, TCP on 8081): up only
 /// while both pass. The second service, which removes a failing
 /// destination, checks 10.0.0.1:8082 by the same two checks.

@@ -69,6 +69,16 @@ impl Default for Health {
 }
 
 impl Health {
+    /// A health with no result yet: up when the check counts as passing
+    /// before its first result ([`crate::config::Check::start_up`]),
+    /// else unknown.
+    pub fn starting(up: bool) -> Self {
+        Health {
+            state: if up { State::Up } else { State::Unknown },
+            ..Health::default()
+        }
+    }
+
     /// Take one result. From [`State::Unknown`] the first result decides;
     /// after that `rise` successes in a row make a down target up and
     /// `fall` failures in a row make an up target down. Returns whether

@@ -113,8 +113,8 @@ pub enum Format {
     Native,
     /// `ldirectord.cf`, read by ldirectord's rules.
     Ldirectord,
-    /// `keepalived.conf`, read by keepalived's rules: a real server is up
-    /// until its first check result says otherwise.
+    /// `keepalived.conf`, read by keepalived's rules (its checkers start
+    /// up unless `alpha`: [`Check::start_up`]).
     Keepalived,
 }
 
@@ -163,6 +163,10 @@ pub struct Virtual {
     /// The server put in while no destination is up, and taken out
     /// again when one is.
     pub fallback: Option<DestSpec>,
+    /// What the fallback becomes while a destination is up: removed (the
+    /// default), or kept in the table at weight 0 (keepalived's
+    /// `sorry_server_inhibit`; native `fallback_idle = "quiesce"`).
+    pub fallback_idle: OnFailure,
     /// What a failing destination becomes.
     pub on_failure: OnFailure,
     /// What a change by hand becomes.
@@ -218,6 +222,20 @@ pub struct Check {
     pub rise: u32,
     /// Failures in a row that make a healthy destination down.
     pub fall: u32,
+    /// After a failure of a check that is not down, the next probe
+    /// starts this long after the failed one instead of `interval`, until
+    /// `fall` failures in a row make it down (keepalived's
+    /// `delay_before_retry`; native `retry_interval`). `None`: `interval`.
+    pub retry_interval: Option<Duration>,
+    /// Whether the check counts as passing before its first result
+    /// (keepalived without `alpha`; native `start_up`): it starts up and
+    /// `fall` failures in a row make it down. Otherwise (the default) it
+    /// starts unknown and its first result decides.
+    pub start_up: bool,
+    /// Its starts fall within this long from the start of each interval
+    /// (keepalived's `warmup`: the first run within it, then every
+    /// interval; native `warmup`). `None`: anywhere in the interval.
+    pub warmup: Option<Duration>,
 }
 
 /// Parse a duration: seconds as a number (`2`, `0.5`), or a number with

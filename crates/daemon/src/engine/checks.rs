@@ -73,7 +73,7 @@ impl Checks {
                         None => {
                             let (id, health) = before.remove(c).unwrap_or_else(|| {
                                 self.next += 1;
-                                (CheckId(self.next), Health::default())
+                                (CheckId(self.next), Health::starting(c.start_up))
                             });
                             self.by_id.insert(
                                 id,
@@ -103,7 +103,7 @@ impl Checks {
     /// Forget every result: each check starts again from unknown.
     pub fn reset_health(&mut self) {
         for c in self.by_id.values_mut() {
-            c.health = Health::default();
+            c.health = Health::starting(c.check.start_up);
         }
     }
 

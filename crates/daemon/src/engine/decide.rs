@@ -64,8 +64,11 @@ impl Engine {
         if v.manual == Manual::Ignore {
             any_up = any_up_checked;
         }
-        if let Some(f) = v.fallback {
+        if let Some(mut f) = v.fallback {
             if !any_up {
+                spec.destinations.push(f);
+            } else if v.fallback_idle == OnFailure::Quiesce {
+                f.config.weight = Weight::ZERO;
                 spec.destinations.push(f);
             }
         }
@@ -116,12 +119,13 @@ impl Engine {
                 OnFailure::Quiesce => Some(Weight::ZERO),
                 OnFailure::Remove => None,
             },
-            // No result yet: keepalived puts every real in at its weight
-            // until a check says otherwise. Otherwise what the table has
-            // stays (ldirectord: a real in it with a weight is up, at its
+            // No result yet of a check that does not start up
+            // (`Check::start_up`: keepalived's checkers without `alpha`
+            // start up, and are never unknown): what the table has stays
+            // (ldirectord: a real in it with a weight is up, at its
             // configured weight); a destination not there, or at weight
-            // 0, is down until its first result.
-            State::Unknown if self.config.format == Format::Keepalived => Some(up_weight),
+            // 0, is down until its first result (keepalived's `alpha`:
+            // absent, or at weight 0 with `inhibit_on_failure`).
             State::Unknown => match (live, v.on_failure) {
                 (Some(w), _) if !w.is_zero() && self.config.format == Format::Ldirectord => {
                     Some(up_weight)

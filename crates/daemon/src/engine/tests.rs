@@ -343,9 +343,8 @@ fn a_destination_taken_over_by_a_reload_is_no_change_by_hand() {
     assert_eq!(e.overrides.len(), 1, "{:?}", e.overrides);
 }
 
-#[test]
-fn keepalived_reals_are_in_at_their_weight_before_their_first_result() {
-    let text = "virtual_server 192.0.2.1 80 {\n protocol TCP\n lb_kind NAT\n sorry_server 10.0.0.9 80\n real_server 10.0.0.1 80 {\n  weight 3\n  TCP_CHECK { }\n }\n real_server 10.0.0.2 80 {\n  weight 5\n  TCP_CHECK { }\n }\n}\n";
+/// keepalived.conf `text` in an engine.
+fn keepalived(text: &str) -> Engine {
     let f = "/k.conf";
     let fs = crate::config::keepalived::Memory::new().with(f, text);
     let o = crate::config::keepalived::Options {
@@ -353,22 +352,87 @@ fn keepalived_reals_are_in_at_their_weight_before_their_first_result() {
         include_check: Default::default(),
         random_seed: 1,
     };
-    let cfg = crate::config::keepalived::load_from(&fs, std::path::Path::new(f), &o).unwrap();
-    let mut e = Engine::new(cfg);
+    Engine::new(crate::config::keepalived::load_from(&fs, std::path::Path::new(f), &o).unwrap())
+}
+
+/// Two NAT reals (weights 3 and 5) with a TCP_CHECK each, a sorry server,
+/// and `settings` in the virtual server.
+fn two_reals(settings: &str) -> String {
+    format!("virtual_server 192.0.2.1 80 {{\n protocol TCP\n lb_kind NAT\n sorry_server 10.0.0.9 80\n{settings} real_server 10.0.0.1 80 {{\n  weight 3\n  TCP_CHECK {{ }}\n }}\n real_server 10.0.0.2 80 {{\n  weight 5\n  TCP_CHECK {{ }}\n }}\n}}\n")
+}
+
+#[test]
+fn keepalived_reals_are_in_at_their_weight_before_their_first_result() {
+    let mut e = keepalived(&two_reals(""));
     let mut live = Snapshot::default();
     // No result yet: both in at their weight, no sorry server.
     let d = sync(&mut e, &mut live);
     assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
-    // A failure removes (no inhibit_on_failure); both down: the sorry server.
+    // TCP_CHECK retries once (retry 1): the first failure changes nothing,
+    // the second removes (no inhibit_on_failure); both down: the sorry
+    // server.
+    result(&mut e, 0, false);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
     result(&mut e, 0, false);
     let d = sync(&mut e, &mut live);
     assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
+    result(&mut e, 1, false);
     result(&mut e, 1, false);
     let d = sync(&mut e, &mut live);
     assert_eq!(weights(&d), w(&[("10.0.0.9:80", 1)]));
     result(&mut e, 0, true);
     let d = sync(&mut e, &mut live);
     assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3)]));
+}
+
+#[test]
+fn with_alpha_keepalived_reals_are_out_until_their_first_success() {
+    let mut e = keepalived(&two_reals(" alpha\n"));
+    let mut live = Snapshot::default();
+    // No result yet: neither is up, so the sorry server.
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.9:80", 1)]));
+    // The first success brings one in at once (rise 1).
+    result(&mut e, 1, true);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
+    // A failure before any success keeps the other out.
+    result(&mut e, 0, false);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5)]));
+    // With inhibit_on_failure they start in the table at weight 0.
+    let mut e = keepalived(&two_reals(" alpha\n inhibit_on_failure\n"));
+    let mut live = Snapshot::default();
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 0), ("10.0.0.9:80", 1)])
+    );
+}
+
+#[test]
+fn with_sorry_server_inhibit_the_sorry_server_stays_at_weight_0_while_a_real_is_up() {
+    let mut e = keepalived(&two_reals(" sorry_server_inhibit\n"));
+    let mut live = Snapshot::default();
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5), ("10.0.0.9:80", 0)])
+    );
+    for i in [0, 0, 1, 1] {
+        result(&mut e, i, false);
+    }
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.9:80", 1)]));
+    result(&mut e, 1, true);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.2:80", 5), ("10.0.0.9:80", 0)]));
+    // Without it the sorry server is removed.
+    let mut e = keepalived(&two_reals(""));
+    let mut live = Snapshot::default();
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5)]));
 }
 
 const TWO_CHECKS: &str = r#"

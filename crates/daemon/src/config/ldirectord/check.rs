@@ -209,6 +209,9 @@ impl<'a> CheckPlan<'a> {
             timeout: Duration::from_secs(timeout),
             rise: 1,
             fall: t.failurecount.max(1),
+            retry_interval: None,
+            start_up: false,
+            warmup: None,
         })
     }
 

@@ -134,6 +134,7 @@ pub(super) fn virtual_of(
         },
         manual: Manual::Ignore,
         keep_foreign: false,
+        fallback_idle: OnFailure::Remove,
         at: Location::new(file, s.line),
     })
 }

@@ -20,6 +20,14 @@ pub(super) fn check_of(
     let (interval, timeout) = timing_of(c)?;
     let rise = count(c.rise, "rise")?;
     let fall = count(c.fall, "fall")?;
+    let retry_interval = match &c.retry_interval {
+        Some(d) => Some(duration_of(d, "retry_interval")?),
+        None => None,
+    };
+    let warmup = match &c.warmup {
+        Some(d) => Some(duration_of(d, "warmup")?),
+        None => None,
+    };
     let target = SocketAddr::new(dest.ip(), c.port.unwrap_or(dest.port()));
     let kind = c.kind.as_deref().unwrap_or("tcp");
     let probe = match kind {
@@ -86,6 +94,9 @@ pub(super) fn check_of(
         timeout,
         rise,
         fall,
+        retry_interval,
+        start_up: c.start_up.unwrap_or(false),
+        warmup,
     })
 }
 

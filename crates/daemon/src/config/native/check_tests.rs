@@ -333,3 +333,74 @@ fn every_check_type_is_written_back_the_same() {
         assert_eq!(a.services[0].reals, b.services[0].reals, "{c}\n{text}");
     }
 }
+
+#[test]
+fn retry_interval_and_start_up_are_read_and_written_back() {
+    let c = check("type = \"tcp\", fall = 3");
+    assert_eq!((c.retry_interval, c.start_up), (None, false));
+    let c = check("type = \"tcp\", fall = 3, retry_interval = \"250ms\", start_up = true");
+    assert_eq!(
+        (c.retry_interval, c.start_up),
+        (Some(std::time::Duration::from_millis(250)), true)
+    );
+    assert_error(
+        "type = \"tcp\", retry_interval = \"soon\"",
+        "retry_interval",
+    );
+    let e = with("type = \"tcp\", start_up = 1").unwrap_err();
+    assert!(e.message.contains("expected a boolean"), "{e}");
+    let cfg = with("type = \"tcp\", fall = 3, retry_interval = 0.5, start_up = true").unwrap();
+    let written = to_toml(&cfg);
+    assert!(
+        written.contains("retry_interval = \"500ms\", start_up = true"),
+        "{written}"
+    );
+    let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(back.services[0].reals, cfg.services[0].reals);
+}
+
+#[test]
+fn fallback_idle_is_read_and_written_back() {
+    let text = "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nfallback = { address = \"10.0.0.9\", port = 80 }\nfallback_idle = \"quiesce\"\n\n[[services.destinations]]\naddress = \"127.0.0.1\"\nport = 8080\n";
+    let cfg = parse(Path::new("t.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        cfg.services[0].fallback_idle,
+        crate::config::OnFailure::Quiesce
+    );
+    let written = to_toml(&cfg);
+    assert!(
+        written.contains("fallback_idle = \"quiesce\"\n"),
+        "{written}"
+    );
+    let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(
+        back.services[0].fallback_idle,
+        crate::config::OnFailure::Quiesce
+    );
+    // The default: removed; without a fallback it is an error.
+    let plain = text.replace("fallback_idle = \"quiesce\"\n", "");
+    let cfg = parse(Path::new("t.toml"), &plain).unwrap();
+    assert_eq!(
+        cfg.services[0].fallback_idle,
+        crate::config::OnFailure::Remove
+    );
+    assert!(!to_toml(&cfg).contains("fallback_idle"));
+    let none = text.replace("fallback = { address = \"10.0.0.9\", port = 80 }\n", "");
+    let e = parse(Path::new("t.toml"), &none).unwrap_err();
+    assert!(
+        e.message.contains("fallback_idle without a fallback"),
+        "{e}"
+    );
+}
+
+#[test]
+fn warmup_is_read_and_written_back() {
+    let cfg = with("type = \"tcp\", interval = 10, warmup = \"2s\"").unwrap();
+    let c = &cfg.services[0].reals[0].checks[0];
+    assert_eq!(c.warmup, Some(std::time::Duration::from_secs(2)));
+    let written = to_toml(&cfg);
+    assert!(written.contains("warmup = \"2s\""), "{written}");
+    let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(back.services[0].reals, cfg.services[0].reals);
+    assert_error("type = \"tcp\", warmup = \"later\"", "warmup");
+}

@@ -91,6 +91,12 @@ pub(super) struct CheckDoc {
     pub(super) timeout: Option<DurationDoc>,
     pub(super) rise: Option<i64>,
     pub(super) fall: Option<i64>,
+    /// After a failure, the next probe this long after (until `fall`).
+    pub(super) retry_interval: Option<DurationDoc>,
+    /// Passing before the first result (else unknown until it).
+    pub(super) start_up: Option<bool>,
+    /// Starts within this long from each interval's start.
+    pub(super) warmup: Option<DurationDoc>,
     /// Probe this port instead of the destination's.
     pub(super) port: Option<u16>,
     pub(super) method: Option<String>,
@@ -157,7 +163,7 @@ impl CheckDoc {
 
     /// `self` with the fields `over` sets replaced. When `over` names
     /// another type of check, only the timing (interval, timeout, rise,
-    /// fall) is inherited.
+    /// fall, retry_interval, start_up, warmup) is inherited.
     pub(super) fn merged(&self, over: &CheckDoc) -> CheckDoc {
         fn pick<T: Clone>(a: &Option<T>, b: &Option<T>) -> Option<T> {
             b.clone().or_else(|| a.clone())
@@ -168,6 +174,9 @@ impl CheckDoc {
                 timeout: self.timeout.clone(),
                 rise: self.rise,
                 fall: self.fall,
+                retry_interval: self.retry_interval.clone(),
+                start_up: self.start_up,
+                warmup: self.warmup.clone(),
                 ..CheckDoc::default()
             };
             return timing
@@ -183,6 +192,9 @@ impl CheckDoc {
             timeout: pick(&self.timeout, &over.timeout),
             rise: pick(&self.rise, &over.rise),
             fall: pick(&self.fall, &over.fall),
+            retry_interval: pick(&self.retry_interval, &over.retry_interval),
+            start_up: pick(&self.start_up, &over.start_up),
+            warmup: pick(&self.warmup, &over.warmup),
             port: pick(&self.port, &over.port),
             method: pick(&self.method, &over.method),
             path: pick(&self.path, &over.path),
@@ -236,6 +248,9 @@ pub(super) struct ServiceToml {
     /// default, but for `manual = "revert"`) or `remove`.
     pub(super) foreign: Option<ForeignDoc>,
     pub(super) fallback: Option<DestToml>,
+    /// The fallback while a destination is up: `remove` (the default) or
+    /// `quiesce` (weight 0).
+    pub(super) fallback_idle: Option<OnFailureDoc>,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }

@@ -57,12 +57,22 @@ pub(super) fn virtual_of(
         ),
         None => None,
     };
+    if s.fallback_idle.is_some() && fallback.is_none() {
+        return Err(from.bad(
+            line,
+            format!("{path}: fallback_idle without a fallback (add `fallback`, or remove it)"),
+        ));
+    }
     let manual = s.manual.or(from.defaults.manual);
     Ok(Virtual {
         key,
         config,
         reals,
         fallback,
+        fallback_idle: match s.fallback_idle {
+            Some(OnFailureDoc::Quiesce) => OnFailure::Quiesce,
+            _ => OnFailure::Remove,
+        },
         on_failure: match s.on_failure.or(from.defaults.on_failure) {
             Some(OnFailureDoc::Remove) => OnFailure::Remove,
             _ => OnFailure::Quiesce,

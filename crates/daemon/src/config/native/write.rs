@@ -70,6 +70,15 @@ fn check_fields(c: &Check, dest: SocketAddr) -> Vec<String> {
     f.push(format!("timeout = {}", secs(c.timeout)));
     f.push(format!("rise = {}", c.rise));
     f.push(format!("fall = {}", c.fall));
+    if let Some(r) = c.retry_interval {
+        f.push(format!("retry_interval = {}", secs(r)));
+    }
+    if c.start_up {
+        f.push("start_up = true".into());
+    }
+    if let Some(w) = c.warmup {
+        f.push(format!("warmup = {}", secs(w)));
+    }
     f
 }
 
@@ -210,11 +219,7 @@ pub fn to_toml(cfg: &Config) -> String {
     out.push_str("# rvsadmd configuration");
     match cfg.format {
         Format::Ldirectord => out.push_str(" (imported from an ldirectord.cf)"),
-        Format::Keepalived => out.push_str(
-            " (imported from a keepalived.conf)\n\
-             # Unlike keepalived, a destination not yet in the table starts at weight 0\n\
-             # (or absent) until its first check result.",
-        ),
+        Format::Keepalived => out.push_str(" (imported from a keepalived.conf)"),
         Format::Native => {}
     }
     out.push_str("\n\n[daemon]\n");
@@ -320,7 +325,8 @@ fn service_fields(d: &ServiceDoc, out: &mut String) {
     }
 }
 
-/// A service's `on_failure`, `manual`, `foreign` and `fallback`.
+/// A service's `on_failure`, `manual`, `foreign`, `fallback` and
+/// `fallback_idle`.
 fn policy_fields(v: &Virtual, out: &mut String) {
     out.push_str(match v.on_failure {
         OnFailure::Quiesce => "on_failure = \"quiesce\"\n",
@@ -338,6 +344,9 @@ fn policy_fields(v: &Virtual, out: &mut String) {
     });
     if let Some(f) = &v.fallback {
         out.push_str(&format!("fallback = {{ {} }}\n", dest_fields(f).join(", ")));
+        if v.fallback_idle == OnFailure::Quiesce {
+            out.push_str("fallback_idle = \"quiesce\"\n");
+        }
     }
 }
 

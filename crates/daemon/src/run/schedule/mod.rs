@@ -14,6 +14,13 @@
 //!   (`max_checks_in_flight_per_address`), which narrows to one while the
 //!   address's server shows a full accept queue; a check waiting for its
 //!   turn is not timed out by the wait.
+//!
+//! A check with a `retry_interval` that fails while it is not down (fewer
+//! than `fall` failures in a row) starts again that long after the failure
+//! ended, at a slot start; once it passes or is down it goes back to its
+//! own slot (`phase::retry_start`). Retries are few (only failing checks,
+//! whose failures arrive spread as their starts are), so they do not make
+//! a burst.
 
 mod gate;
 mod phase;
@@ -23,6 +30,7 @@ mod tests;
 use super::Msg;
 use crate::config::{Check, Probe};
 use crate::engine::CheckId;
+use crate::health::{Health, State};
 use crate::probe;
 use gate::{Gate, Gates};
 use phase::Phases;
@@ -91,7 +99,7 @@ impl Schedule {
                 continue;
             }
             let count = at_interval.get(&c.interval).copied().unwrap_or(1);
-            let at = self.phases.place(id, c.interval, count);
+            let at = self.phases.place(id, c.interval, count, c.warmup);
             let first = phase::first_start(at, c.interval, since);
             let task = Task {
                 id,
@@ -128,11 +136,16 @@ struct Task {
 }
 
 impl Task {
-    /// Run the check from `first` (after the epoch) on, at its interval,
-    /// until the loop stops listening.
+    /// Run the check from `first` (after the epoch) on, at its interval
+    /// (after a failure that is not yet down, at its `retry_interval`),
+    /// until the loop stops listening. The task counts the check's
+    /// failures in a row as the engine does, from the same start state.
     async fn repeat(self, first: Duration) {
         let c = &self.check;
         let mut next = first;
+        // The next start in the check's own slot (at or after `next`).
+        let mut grid = first;
+        let mut health = Health::starting(c.start_up);
         loop {
             let scheduled = self.epoch + next;
             tokio::time::sleep_until(scheduled).await;
@@ -151,10 +164,22 @@ impl Task {
             // The probe read the clock when it ended: its start plus its
             // latency is now.
             let ended = (start + o.latency).saturating_duration_since(self.epoch);
+            health.record(o.clone(), c.rise, c.fall);
             if self.to_loop.send(Msg::Result(self.id, o)).await.is_err() {
                 return;
             }
-            next = phase::following(next, c.interval, ended);
+            grid = if next == grid {
+                phase::following(grid, c.interval, ended)
+            } else {
+                // A retry: the slot's starts it did not overrun stay.
+                phase::first_start(grid, c.interval, ended)
+            };
+            next = match c.retry_interval {
+                Some(r) if health.state == State::Up && health.fails > 0 => {
+                    phase::retry_start(ended, r, c.interval)
+                }
+                _ => grid,
+            };
         }
     }
 }

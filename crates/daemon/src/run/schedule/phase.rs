@@ -31,6 +31,18 @@ pub(super) fn slots_in(interval: Duration) -> usize {
         .max(1)
 }
 
+/// How many of `interval`'s start slots start within `within` of its
+/// start (at least one).
+pub(super) fn slots_within(interval: Duration, within: Duration) -> usize {
+    let slot = slot_of(interval).as_nanos();
+    if slot == 0 {
+        return 1;
+    }
+    usize::try_from(within.as_nanos().div_ceil(slot))
+        .unwrap_or(usize::MAX)
+        .max(1)
+}
+
 /// The slot id `number` prefers among `slots`: `frac(number x 1/phi)`
 /// scaled to the slots (Fibonacci hashing).
 pub(super) fn preferred(number: u64, slots: usize) -> usize {
@@ -67,17 +79,25 @@ impl Phases {
 
     /// The offset of check `id`'s starts from the start of its
     /// interval: where it was placed before, else a slot placed now, among
-    /// `count` checks configured at `interval`.
-    pub(super) fn place(&mut self, id: CheckId, interval: Duration, count: usize) -> Duration {
+    /// `count` checks configured at `interval`, in the slots that start
+    /// within `within` of the interval's start (all when `None`).
+    pub(super) fn place(
+        &mut self,
+        id: CheckId,
+        interval: Duration,
+        count: usize,
+        within: Option<Duration>,
+    ) -> Duration {
         let slots = slots_in(interval);
+        let usable = within.map_or(slots, |w| slots_within(interval, w).min(slots));
         let slot = match self.placed.get(&id) {
             Some((i, s)) if *i == interval => *s,
             _ => {
                 let load = self.load.entry(interval).or_insert_with(|| vec![0; slots]);
-                let share = count.max(1).div_ceil(slots);
-                let first = preferred(id.number(), slots);
-                let s = (0..slots)
-                    .map(|k| (first + k) % slots)
+                let share = count.max(1).div_ceil(usable);
+                let first = preferred(id.number(), usable);
+                let s = (0..usable)
+                    .map(|k| (first + k) % usable)
                     .find(|s| load[*s] < share)
                     .unwrap_or(first);
                 load[s] += 1;
@@ -123,4 +143,18 @@ pub(super) fn following(start: Duration, interval: Duration, ended: Duration) ->
     }
     let k = (ended - next).as_nanos().div_ceil(interval.as_nanos());
     next + interval * u32::try_from(k).unwrap_or(u32::MAX)
+}
+
+/// The retry of a check at `interval` whose failure ended at `ended`:
+/// `retry` later, at the first slot start (a multiple of its slot from the
+/// epoch) at or after that, so that retries too wake the runtime once per
+/// slot.
+pub(super) fn retry_start(ended: Duration, retry: Duration, interval: Duration) -> Duration {
+    let at = ended + retry;
+    let slot = slot_of(interval).as_nanos();
+    if slot == 0 {
+        return at;
+    }
+    let k = at.as_nanos().div_ceil(slot);
+    Duration::from_nanos(u64::try_from(k * slot).unwrap_or(u64::MAX))
 }

@@ -3,7 +3,7 @@
 //! 127.0.0.x.
 
 use super::gate::Gates;
-use super::phase::{first_start, following, preferred, slot_of, slots_in, Phases};
+use super::phase::{first_start, following, preferred, retry_start, slot_of, slots_in, Phases};
 use super::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -23,7 +23,7 @@ fn place(
     interval: Duration,
     count: usize,
 ) -> Vec<Duration> {
-    ids.map(|n| p.place(id(n), interval, count)).collect()
+    ids.map(|n| p.place(id(n), interval, count, None)).collect()
 }
 
 #[test]
@@ -129,6 +129,79 @@ fn a_check_starts_and_goes_on_in_its_slot() {
     assert_eq!(following(ms(300), Duration::ZERO, ms(310)), ms(310));
 }
 
+#[test]
+fn a_warmup_keeps_the_starts_within_it_spread_over_its_slots() {
+    let mut p = Phases::default();
+    // 100 checks every 10 s, warmup 1 s: in the first 100 slots, one each.
+    let at: Vec<Duration> = (1..=100)
+        .map(|n| p.place(id(n), ms(10_000), 100, Some(ms(1000))))
+        .collect();
+    assert!(at.iter().all(|a| *a < ms(1000)), "{at:?}");
+    assert!(p.load(ms(10_000))[..100].iter().all(|l| *l == 1));
+    // 300 of them: three a slot, still within the warmup.
+    let mut p = Phases::default();
+    let at: Vec<Duration> = (1..=300)
+        .map(|n| p.place(id(n), ms(10_000), 300, Some(ms(1000))))
+        .collect();
+    assert!(at.iter().all(|a| *a < ms(1000)));
+    assert!(p.load(ms(10_000)).iter().all(|l| *l <= 3));
+    // A warmup of 0 is the first slot; one longer than the interval, all.
+    let mut p = Phases::default();
+    assert_eq!(p.place(id(7), ms(1000), 1, Some(Duration::ZERO)), ms(0));
+    let mut p = Phases::default();
+    assert_eq!(
+        p.place(id(7), ms(1000), 1, Some(ms(5000))),
+        p.place(id(7), ms(1000), 1, None)
+    );
+}
+
+#[test]
+fn a_retry_starts_at_the_first_slot_start_after_its_delay() {
+    assert_eq!(retry_start(ms(1234), ms(1000), ms(5000)), ms(2240));
+    assert_eq!(retry_start(ms(1230), ms(1000), ms(5000)), ms(2230));
+    // A retry delay of 0: the next slot start.
+    assert_eq!(retry_start(ms(1231), ms(0), ms(100)), ms(1235));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_failing_check_retries_at_its_retry_interval_until_down_then_keeps_its_slot() {
+    let (tx, mut rx) = mpsc::channel(16);
+    let mut s = Schedule::new(tx, 4);
+    let check = Check {
+        probe: Probe::Down,
+        interval: ms(600),
+        timeout: ms(100),
+        rise: 1,
+        fall: 3,
+        retry_interval: Some(ms(60)),
+        start_up: true,
+        warmup: None,
+    };
+    s.configure(vec![(id(1), check)], 4);
+    let mut at = Vec::new();
+    while at.len() < 5 {
+        match rx.recv().await {
+            Some(Msg::Result(_, o)) => {
+                assert!(!o.ok);
+                at.push(Instant::now());
+            }
+            Some(_) => {}
+            None => panic!("the schedule stopped"),
+        }
+    }
+    s.stop();
+    let gaps: Vec<Duration> = at.windows(2).map(|w| w[1] - w[0]).collect();
+    // Two retries 60 ms apart (a slot's rounding and the runtime's
+    // lateness aside), the third failure is down: back to its slot, one
+    // interval after the first start, then every interval.
+    for g in &gaps[..2] {
+        assert!(*g >= ms(55) && *g < ms(150), "{gaps:?}");
+    }
+    let back = at[3] - at[0];
+    assert!(back >= ms(590) && back < ms(700), "{gaps:?}");
+    assert!(gaps[3] >= ms(550) && gaps[3] < ms(700), "{gaps:?}");
+}
+
 fn tcp(target: std::net::SocketAddr, interval: Duration, timeout: Duration) -> Check {
     Check {
         probe: Probe::Tcp {
@@ -139,6 +212,9 @@ fn tcp(target: std::net::SocketAddr, interval: Duration, timeout: Duration) -> C
         timeout,
         rise: 1,
         fall: 1,
+        retry_interval: None,
+        start_up: false,
+        warmup: None,
     }
 }
 

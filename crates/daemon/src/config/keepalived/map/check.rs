@@ -7,8 +7,10 @@
 //! server without a checker is always up (keepalived keeps it in the
 //! table). The timing is keepalived's: a check every
 //! `delay_loop`, taking at most `connect_timeout` (a script:
-//! `misc_timeout`), down after `retry` + 1 failures in a row, up again
-//! on the first success.
+//! `misc_timeout`), after a failure of a check that is up again after
+//! `delay_before_retry`, down after `retry` + 1 failures in a row, up
+//! again on the first success; a checker starts up, or with `alpha`
+//! down until its first success.
 
 use super::{kinds, not_yet};
 use crate::config::keepalived::lines;
@@ -16,9 +18,7 @@ use crate::config::keepalived::typed::{
     Checker, CheckerKind, Http, Misc, RealServer, Url, VirtualServer,
 };
 use crate::config::validate::Patterns;
-use crate::config::{
-    Check, ConfigError, Expect, HttpProbe, Location, Probe, RunAs, TcpClose, UrlCheck,
-};
+use crate::config::{Check, ConfigError, Expect, HttpProbe, Probe, RunAs, TcpClose, UrlCheck};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -36,7 +36,6 @@ pub fn of_reals(
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
 ) -> Result<Vec<Vec<Check>>, ConfigError> {
-    let mut slow_retry = None;
     let mut out = Vec::with_capacity(v.reals.len());
     for r in &v.reals {
         let mut dynamic = r
@@ -52,7 +51,7 @@ pub fn of_reals(
         let checks = r
             .checkers
             .iter()
-            .map(|c| one(c, r, v, patterns, &mut slow_retry))
+            .map(|c| one(c, r, v, patterns))
             .collect::<Result<Vec<_>, _>>()?;
         out.push(checks.concat());
     }
@@ -67,26 +66,16 @@ pub fn of_reals(
             c.at
         ));
     }
-    if let Some((at, retry, lp)) = slow_retry {
-        notes.push(format!(
-            "{at}: after a failure keepalived checks again after delay_before_retry ({} s); rvsadmd after delay_loop ({} s), so a failing real server goes down later",
-            retry.as_secs_f64(),
-            lp.as_secs_f64()
-        ));
-    }
     Ok(out)
 }
 
 /// Checker `c` of real server `r` as checks with keepalived's timing
-/// (one, or one per host of an SMTP_CHECK); the first checker whose
-/// retry delay differs from its `delay_loop` is kept in `slow_retry` for
-/// one note.
+/// (one, or one per host of an SMTP_CHECK).
 fn one(
     c: &Checker,
     r: &RealServer,
     v: &VirtualServer,
     patterns: &mut Patterns,
-    slow_retry: &mut Option<(Location, Duration, Duration)>,
 ) -> Result<Vec<Check>, ConfigError> {
     if let Some(u) = c.unsupported.first() {
         return Err(not_yet(
@@ -95,20 +84,11 @@ fn one(
         ));
     }
     let t = c.timing(r, v);
-    if t.alpha {
-        return Err(not_yet(&c.at, "`alpha` (real servers start down)"));
-    }
-    if t.warmup_written && !t.warmup.is_zero() {
-        return Err(not_yet(&c.at, "`warmup` other than 0"));
-    }
-    if t.retry > 0 && t.delay_before_retry != t.delay_loop {
-        slow_retry.get_or_insert((c.at.clone(), t.delay_before_retry, t.delay_loop));
-    }
-    if t.delay_loop > LONGEST || t.timeout > LONGEST {
+    if t.delay_loop > LONGEST || t.timeout > LONGEST || t.delay_before_retry > LONGEST {
         return Err(ConfigError {
             at: c.at.clone(),
             message: format!(
-                "delay_loop and timeouts above {} s are beyond rvsadmd's longest duration",
+                "delay_loop, delay_before_retry and timeouts above {} s are beyond rvsadmd's longest duration",
                 LONGEST.as_secs()
             ),
         });
@@ -129,6 +109,17 @@ fn one(
         timeout: t.timeout,
         rise: 1,
         fall: t.retry.saturating_add(1),
+        // keepalived retries only a checker that is up, after
+        // delay_before_retry.
+        retry_interval: (t.retry > 0 && t.delay_before_retry != t.delay_loop)
+            .then_some(t.delay_before_retry),
+        start_up: !t.alpha,
+        // keepalived's first run at a random time within warmup, then
+        // every delay_loop: the starts within it, at a slot the check's id
+        // picks. Its default (delay_loop) and 0 (rvsadmd spreads the
+        // starts all the same) change nothing.
+        warmup: (t.warmup_written && !t.warmup.is_zero() && t.warmup < t.delay_loop)
+            .then_some(t.warmup),
     };
     if let CheckerKind::Smtp(s) = &c.kind {
         if !s.hosts.is_empty() {

@@ -300,9 +300,45 @@ fn two_checkers_that_set_the_weight_are_refused_at_the_second() {
     // One that sets it beside others that only say up or down is fine.
     let (k, notes) = checks(&format!("{misc}\n  DNS_CHECK {{ }}"));
     assert_eq!(k.len(), 2);
-    // DNS_CHECK retries after delay_loop, as rvsadmd does: no note.
-    assert!(
-        !notes.iter().any(|n| n.contains("delay_before_retry")),
-        "{notes:?}"
+    assert!(notes.iter().all(|n| !n.contains("delay_before_retry")));
+    // DNS_CHECK retries after delay_loop: no retry interval of its own.
+    assert_eq!(k[1].retry_interval, None);
+}
+
+#[test]
+fn delay_before_retry_and_alpha_as_the_checks_timing() {
+    let secs = |n| Some(Duration::from_secs(n));
+    // keepalived's defaults: TCP_CHECK retry 1 after 1 s, starting up.
+    let (k, _) = checks("  TCP_CHECK { }");
+    assert_eq!((k[0].fall, k[0].retry_interval), (2, secs(1)));
+    assert!(k[0].start_up);
+    // HTTP_GET: 3 s; written at the real server, the checker's own wins.
+    let (k, _) = checks(
+        "  delay_before_retry 7\n  retry 2\n  HTTP_GET {\n url { path / }\n delay_before_retry 4 }\n  TCP_CHECK { }",
     );
+    assert_eq!((k[0].fall, k[0].retry_interval), (3, secs(4)));
+    assert_eq!((k[1].fall, k[1].retry_interval), (3, secs(7)));
+    // No retry, or a retry after delay_loop: none.
+    let (k, _) = checks("  TCP_CHECK {\n retry 0\n delay_before_retry 4 }");
+    assert_eq!((k[0].fall, k[0].retry_interval), (1, None));
+    let (k, _) = checks("  TCP_CHECK {\n delay_loop 4\n delay_before_retry 4 }");
+    assert_eq!(k[0].retry_interval, None);
+    // alpha: down until the first success, at any level.
+    let (k, _) =
+        checks("  alpha\n  TCP_CHECK { }\n  MISC_CHECK {\n misc_path /bin/true\n alpha no }");
+    assert!(!k[0].start_up && k[1].start_up);
+    let c = load("virtual_server 192.0.2.1 53 {\n alpha\n real_server 10.0.0.1 53 {\n  TCP_CHECK { }\n }\n}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!c.services[0].reals[0].checks[0].start_up);
+}
+
+#[test]
+fn warmup_keeps_the_starts_within_it() {
+    let (k, _) = checks("  TCP_CHECK {\n delay_loop 10\n warmup 2 }");
+    assert_eq!(k[0].warmup, Some(Duration::from_secs(2)));
+    // Not written (delay_loop), 0, or as long as delay_loop: anywhere.
+    for w in ["", "\n warmup 0", "\n warmup 10", "\n warmup 30"] {
+        let (k, _) = checks(&format!("  TCP_CHECK {{\n delay_loop 10{w} }}"));
+        assert_eq!(k[0].warmup, None, "{w}");
+    }
 }

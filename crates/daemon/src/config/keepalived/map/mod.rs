@@ -164,12 +164,13 @@ fn virtual_server(
                 });
             }
         }
-        let fallback = real::sorry(v, key)?;
+        let (fallback, fallback_idle) = real::sorry(v, key)?;
         out.push(Virtual {
             key,
             config,
             reals,
             fallback,
+            fallback_idle,
             on_failure,
             manual: Manual::Ignore,
             keep_foreign: true,

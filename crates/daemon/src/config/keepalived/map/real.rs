@@ -4,9 +4,8 @@
 //! service's port, 0 for a fwmark; for NAT the real's, else the
 //! service's).
 
-use super::not_yet;
 use crate::config::keepalived::typed::{Forwarding, RealServer, VirtualServer};
-use crate::config::ConfigError;
+use crate::config::{ConfigError, OnFailure};
 use rvsadm::model::{DestConfig, DestSpec, ForwardMethod, ServiceKey, Tunnel, Weight};
 use std::net::{IpAddr, SocketAddr};
 
@@ -71,15 +70,26 @@ pub fn destination(
     Ok(Some(DestSpec::new(SocketAddr::new(r.addr, port), c)))
 }
 
-/// The sorry server of `v` in service `key`, weight 1.
-pub fn sorry(v: &VirtualServer, key: ServiceKey) -> Result<Option<DestSpec>, ConfigError> {
-    let Some(s) = &v.sorry else { return Ok(None) };
-    if s.inhibit {
-        return Err(not_yet(&s.at, "`sorry_server_inhibit`"));
-    }
+/// The sorry server of `v` in service `key`, weight 1, and what it
+/// becomes while a real server is up: removed, or with
+/// `sorry_server_inhibit` kept at weight 0 (keepalived adds it at weight 0
+/// at start and sets weight 0 instead of deleting it when the quorum is
+/// back).
+pub fn sorry(
+    v: &VirtualServer,
+    key: ServiceKey,
+) -> Result<(Option<DestSpec>, OnFailure), ConfigError> {
+    let Some(s) = &v.sorry else {
+        return Ok((None, OnFailure::Remove));
+    };
+    let idle = if s.inhibit {
+        OnFailure::Quiesce
+    } else {
+        OnFailure::Remove
+    };
     let f = forwarding(v, s.forwarding);
     if !same_family(key, s.addr, f.method) {
-        return Ok(None);
+        return Ok((None, OnFailure::Remove));
     }
     let mut c = DestConfig::new(f.method);
     c.tunnel = f.tunnel;
@@ -89,5 +99,5 @@ pub fn sorry(v: &VirtualServer, key: ServiceKey) -> Result<Option<DestSpec>, Con
         ForwardMethod::Masq => s.port,
         m => port_in(key, m, s.port),
     };
-    Ok(Some(DestSpec::new(SocketAddr::new(s.addr, port), c)))
+    Ok((Some(DestSpec::new(SocketAddr::new(s.addr, port), c)), idle))
 }
