@@ -120,14 +120,9 @@ def dest_weights():
 
 
 def table_weights():
-    """{destination address: weight} from `ipvsadm -Sn`."""
-    out = subprocess.run(["ipvsadm", "-Sn"], capture_output=True, check=True).stdout.decode()
-    w = {}
-    for line in out.splitlines():
-        f = line.split()
-        if f and f[0] == "-a" and "-r" in f and "-w" in f:
-            w[f[f.index("-r") + 1].split(":")[0]] = int(f[f.index("-w") + 1])
-    return w
+    """{destination address: weight} from `ipvsadm -Sn` (the last service's
+    weight where an address serves several)."""
+    return {d.split(":")[0]: wt for (_, d), wt in dest_weights().items()}
 
 
 def session_cpu(sid):

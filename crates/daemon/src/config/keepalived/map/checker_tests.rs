@@ -1,26 +1,14 @@
 //! DNS_CHECK, UDP_CHECK, PING_CHECK, SMTP_CHECK and FILE_CHECK: their
 //! defaults, each keyword, and what is refused with its line.
 
-use crate::config::keepalived::{load_from, IncludeCheck, Memory, Options};
+use super::tests::load;
 use crate::config::{
-    Check, Config, ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN,
+    Check, ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN,
 };
-use std::path::Path;
 use std::time::Duration;
-
-const MAIN: &str = "/etc/keepalived/keepalived.conf";
 
 /// keepalived's HELO name when none is given.
 const SMTP_HELO: &str = "smtpchecker.keepalived.org";
-
-fn load(text: &str) -> Result<Config, ConfigError> {
-    let o = Options {
-        config_id: "lb1".into(),
-        include_check: IncludeCheck::default(),
-        random_seed: 1,
-    };
-    load_from(&Memory::new().with(MAIN, text), Path::new(MAIN), &o)
-}
 
 /// A UDP virtual server whose real server `addr` (line 3) holds `rs`
 /// from line 4 on; `before` goes above it (with its own lines).

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 const MAIN: &str = "/etc/keepalived/keepalived.conf";
 
-fn load(text: &str) -> Result<Config, ConfigError> {
+/// `text` read as `MAIN` with config id `lb1` (also `checker_tests`).
+pub(super) fn load(text: &str) -> Result<Config, ConfigError> {
     let o = Options {
         config_id: "lb1".into(),
         include_check: IncludeCheck::default(),
