@@ -8,52 +8,12 @@
 mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
+use common::settle::{
+    require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn rvsadmd_path() -> String {
-    std::env::var("NEXTEST_BIN_EXE_rvsadmd")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
-}
-
-/// `ipvsadm -Sn`, lines sorted (the order of destinations is the order they
-/// were added in, which the two daemons need not share).
-fn table() -> Vec<String> {
-    let mut l: Vec<String> = common::stdout_ok(&common::ipvsadm(&["-Sn"]))
-        .lines()
-        .map(str::to_string)
-        .collect();
-    l.sort();
-    l
-}
-
-/// Wait until the table has not changed for `still` (at most 60 s).
-///
-/// With `want` (the oracle's table for the same step), wait until the
-/// table is `want` and has held it for `still`; a table that never gets
-/// there is returned once it has settled, for the comparison to show. So a
-/// slow machine makes rvsadmd's step slower, not different: only the
-/// table it settles on is compared, never how soon.
-fn settled(still: Duration, want: Option<&Vec<String>>) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut last = table();
-    let mut since = Instant::now();
-    while Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(250));
-        let now = table();
-        if now != last {
-            last = now;
-            since = Instant::now();
-        } else if since.elapsed() >= still && want.map_or(true, |w| *w == last) {
-            return last;
-        }
-    }
-    if want.is_some() && since.elapsed() >= still {
-        return last;
-    }
-    panic!("the table never settled: {last:?}");
-}
 
 #[derive(Clone, Copy)]
 enum Who {
@@ -75,18 +35,7 @@ fn start(who: Who, dir: &Path, cf: &Path) -> Child {
             c.arg("-d").arg(cf).arg("start").env("PERLIO", "perlio");
             c
         }
-        Who::Rvsadmd => {
-            let mut c = Command::new(rvsadmd_path());
-            c.arg("run")
-                .arg("--ldirectord")
-                .arg(cf)
-                .arg("--control-socket")
-                .arg(dir.join("ctl.sock"))
-                .arg("--state-file")
-                .arg(dir.join("state.json"))
-                .args(["--poll", "1s"]);
-            c
-        }
+        Who::Rvsadmd => rvsadmd_command("--ldirectord", cf, dir),
     };
     c.current_dir(dir)
         .stdin(Stdio::null())
@@ -94,22 +43,6 @@ fn start(who: Who, dir: &Path, cf: &Path) -> Child {
         .stderr(err)
         .spawn()
         .expect("starting the daemon")
-}
-
-fn stop(mut c: Child) {
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(c.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = c.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = c.kill();
-    panic!("the daemon did not stop within 60 s of SIGTERM");
 }
 
 /// Steps some scenarios add before the stop.
@@ -125,31 +58,14 @@ struct Extra<'a> {
 }
 
 /// The scenario, run by `who` in the current namespace: the table after
-/// each step, named.
-/// The tables of a scenario, step by step; rvsadmd's run is given the
-/// oracle's, to wait for each (see [`settled`]).
-struct Steps<'a> {
-    out: Vec<(String, Vec<String>)>,
-    oracle: Option<&'a [(String, Vec<String>)]>,
-}
-
-impl Steps<'_> {
-    fn record(&mut self, step: impl Into<String>, still: Duration) {
-        let want = self
-            .oracle
-            .and_then(|o| o.get(self.out.len()))
-            .map(|(_, t)| t);
-        self.out.push((step.into(), settled(still, want)));
-    }
-}
-
+/// each step, named; rvsadmd's run is given the oracle's, to wait for each.
 fn scenario(
     who: Who,
     cf_text: &str,
     name: &str,
     extra: Extra,
     oracle: Option<&[(String, Vec<String>)]>,
-) -> Vec<(String, Vec<String>)> {
+) -> Tables {
     let dir = std::env::temp_dir().join(format!(
         "ld-{name}-{}-{}",
         matches!(who, Who::Rvsadmd),
@@ -171,10 +87,7 @@ fn scenario(
         assert!(o.status.success(), "{o:?}");
     }
     let still = Duration::from_secs(4);
-    let mut out = Steps {
-        out: Vec::new(),
-        oracle,
-    };
+    let mut out = Steps::new(oracle);
     let a = Backend::start("10.0.0.1:80", Mode::Ok);
     let b = Backend::start("10.0.0.2:80", Mode::Ok);
     let d = start(who, &dir, &cf);
@@ -211,10 +124,7 @@ fn scenario(
     }
     if let Some(text) = extra.reload {
         std::fs::write(&cf, text).unwrap();
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(d.id() as i32),
-            nix::sys::signal::Signal::SIGHUP,
-        );
+        signal(&d, nix::sys::signal::Signal::SIGHUP);
         // Both read the file again at once; settle on the next checks.
         std::thread::sleep(Duration::from_secs(1));
         out.record("reloaded", still);
@@ -246,12 +156,7 @@ fn compare_with(name: &str, cf: &str, extra: Extra) {
     };
     // The oracle really ran: its table changed along the scenario, and it
     // held the service while it ran.
-    let distinct: std::collections::BTreeSet<&Vec<String>> =
-        oracle.iter().map(|(_, t)| t).collect();
-    assert!(
-        distinct.len() >= 3,
-        "{name}: ldirectord's table hardly changed (did it run?): {oracle:#?}"
-    );
+    require_oracle_ran(name, "ldirectord", &oracle, 3);
     assert!(
         oracle[0]
             .1
@@ -264,12 +169,7 @@ fn compare_with(name: &str, cf: &str, extra: Extra) {
         return;
     };
     let ours = scenario(Who::Rvsadmd, cf, name, extra, Some(&oracle));
-    for ((step, want), (_, got)) in oracle.iter().zip(&ours) {
-        assert_eq!(
-            got, want,
-            "{name}, after \"{step}\": rvsadmd's table (left) differs from ldirectord's (right)\nall of ldirectord's: {oracle:#?}\nall of rvsadmd's: {ours:#?}"
-        );
-    }
+    require_same(name, "ldirectord", &oracle, &ours);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::backend::{add_addrs, Backend, Mode};
+use common::backend::{add_addrs, Backend, Mode, TlsServer};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -451,56 +451,6 @@ weight = 3
         "{}",
         d.events()
     );
-}
-
-/// `openssl s_server -www` on `addr` with a self-signed certificate for
-/// `name`; killed when dropped.
-struct TlsServer(Child);
-
-impl TlsServer {
-    fn start(dir: &Path, addr: &str, name: &str) -> TlsServer {
-        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-        if !cert.exists() {
-            let o = Command::new("openssl")
-                .args([
-                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                ])
-                .arg(format!("/CN={name}"))
-                .arg("-keyout")
-                .arg(&key)
-                .arg("-out")
-                .arg(&cert)
-                .output()
-                .expect("openssl req");
-            assert!(o.status.success(), "{o:?}");
-        }
-        let c = Command::new("openssl")
-            .args(["s_server", "-quiet", "-www", "-accept", addr, "-cert"])
-            .arg(&cert)
-            .arg("-key")
-            .arg(&key)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(addr).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "openssl s_server did not start on {addr}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        TlsServer(c)
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

@@ -1,8 +1,10 @@
-//! Back ends for the daemon tests: HTTP servers on addresses of the
-//! test's namespace.
+//! Back ends for the daemon tests: HTTP and HTTPS servers on addresses of
+//! the test's namespace.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -71,5 +73,56 @@ pub fn add_addrs(addrs: &[&str]) {
     for a in addrs {
         let o = super::run("ip", &["addr", "add", &format!("{a}/32"), "dev", "lo"]);
         assert!(o.status.success(), "ip addr add {a}: {o:?}");
+    }
+}
+
+/// `openssl s_server -www` on `addr` with a self-signed certificate for
+/// `name`; killed when dropped.
+pub struct TlsServer(Child);
+
+impl TlsServer {
+    /// Start it (making the certificate in `dir` once).
+    pub fn start(dir: &Path, addr: &str, name: &str) -> TlsServer {
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        if !cert.exists() {
+            let o = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                ])
+                .arg(format!("/CN={name}"))
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .output()
+                .expect("openssl req");
+            assert!(o.status.success(), "{o:?}");
+        }
+        let c = Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept", addr, "-cert"])
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "openssl s_server did not start on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        TlsServer(c)
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

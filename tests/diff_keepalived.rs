@@ -1,0 +1,455 @@
+//! `rvsadmd --keepalived` against keepalived 2.2.7's checker (`keepalived
+//! -C`), the oracle (inside the VM): the same keepalived.conf and the same
+//! scenario (real servers failing, all of them down so the sorry server
+//! comes, recovery, a reload by SIGHUP that edits weights, adds and removes
+//! real servers and a virtual server, stop) must leave the same table after
+//! every step. Each daemon runs the scenario in a fresh network namespace
+//! of its own; rvsadmd's run waits for the oracle's table of each step (see
+//! `common::settle::settled`), so a slow machine makes a step slower, never
+//! different.
+//!
+//! The scenarios use `retry 0` and short `delay_loop`s: keepalived retries
+//! a failed check `retry` times `delay_before_retry` apart before it acts,
+//! and rvsadmd counts the same failures on its own clock; only the tables
+//! the two settle on are compared, never how soon they get there.
+
+mod common;
+
+use common::backend::{add_addrs, Backend, Mode, TlsServer};
+use common::settle::{
+    require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
+};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The MD5 of the back ends' body (`healthy\n`), as HTTP_GET's `digest`.
+const HEALTHY_MD5: &str = "3b1fb749c971d7a2c6a517b37f735df2";
+
+/// The hosts the real servers are on (10.0.0.3 only after the reload); the
+/// sorry server, 10.0.0.9, is never checked and has no back end.
+const HOSTS: [&str; 3] = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Who {
+    Keepalived,
+    Rvsadmd,
+}
+
+impl Who {
+    fn log(self) -> &'static str {
+        match self {
+            Who::Keepalived => "keepalived.log",
+            Who::Rvsadmd => "rvsadmd.log",
+        }
+    }
+}
+
+fn start(who: Who, dir: &Path, cf: &Path) -> Child {
+    let log = std::fs::File::create(dir.join(who.log())).unwrap();
+    let err = log.try_clone().unwrap();
+    let mut c = match who {
+        // The checker only, in the foreground, logging to the console, with
+        // pid files of its own (none of the system's).
+        Who::Keepalived => {
+            let mut c = Command::new("/usr/sbin/keepalived");
+            c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
+                .arg(cf)
+                .arg("-p")
+                .arg(dir.join("keepalived.pid"))
+                .arg("-c")
+                .arg(dir.join("checkers.pid"))
+                .arg("-r")
+                .arg(dir.join("vrrp.pid"));
+            c
+        }
+        Who::Rvsadmd => rvsadmd_command("--keepalived", cf, dir),
+    };
+    c.current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(err)
+        .spawn()
+        .expect("starting the daemon")
+}
+
+/// One configuration and its scenario's back ends.
+struct Case {
+    name: &'static str,
+    /// keepalived.conf; `@DIR@` is the run's directory.
+    conf: String,
+    /// What it is reloaded to.
+    reload: String,
+    /// Ports with an HTTP back end on every host.
+    http: &'static [u16],
+    /// Ports with an HTTPS back end on every host.
+    tls: &'static [u16],
+}
+
+/// The back ends of the hosts that are up, and MISC_CHECK's answers: the
+/// script `@DIR@/misc.sh HOST` exits with the code in `@DIR@/state-HOST`.
+struct Hosts<'a> {
+    dir: PathBuf,
+    case: &'a Case,
+    up: BTreeMap<&'static str, (Vec<Backend>, Vec<TlsServer>)>,
+}
+
+impl<'a> Hosts<'a> {
+    fn new(dir: &Path, case: &'a Case) -> Hosts<'a> {
+        let script = dir.join("misc.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nread code < {}/state-$1\nexit $code\n",
+                dir.display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Hosts {
+            dir: dir.to_path_buf(),
+            case,
+            up: BTreeMap::new(),
+        }
+    }
+
+    /// Start `host`'s back ends; its MISC_CHECK exits with `misc`.
+    fn up(&mut self, host: &'static str, misc: u8) {
+        std::fs::write(self.dir.join(format!("state-{host}")), format!("{misc}\n")).unwrap();
+        if self.up.contains_key(host) {
+            return;
+        }
+        let http = self
+            .case
+            .http
+            .iter()
+            .map(|p| Backend::start(&format!("{host}:{p}"), Mode::Ok))
+            .collect();
+        let tls = self
+            .case
+            .tls
+            .iter()
+            .map(|p| TlsServer::start(&self.dir, &format!("{host}:{p}"), "rs.example"))
+            .collect();
+        self.up.insert(host, (http, tls));
+    }
+
+    /// Stop `host`'s back ends; its MISC_CHECK fails (exit 1).
+    fn down(&mut self, host: &'static str) {
+        std::fs::write(self.dir.join(format!("state-{host}")), "1\n").unwrap();
+        self.up.remove(host);
+    }
+}
+
+/// The scenario, run by `who` in the current namespace: the table after
+/// each step, named; rvsadmd's run is given the oracle's, to wait for each.
+fn scenario(who: Who, case: &Case, oracle: Option<&[(String, Vec<String>)]>) -> Tables {
+    let dir = std::env::temp_dir().join(format!(
+        "ka-{}-{}-{}",
+        case.name,
+        who == Who::Rvsadmd,
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = |t: &str| t.replace("@DIR@", &dir.display().to_string());
+    let cf: PathBuf = dir.join("keepalived.conf");
+    std::fs::write(&cf, text(&case.conf)).unwrap();
+    add_addrs(&HOSTS);
+    add_addrs(&["10.0.0.9"]);
+    let still = Duration::from_secs(4);
+    let mut out = Steps::new(oracle);
+    let mut hosts = Hosts::new(&dir, case);
+    // misc_dynamic: 10.0.0.1's script sets weight 7 (exit 2 + 7).
+    hosts.up("10.0.0.1", 9);
+    hosts.up("10.0.0.2", 0);
+    hosts.up("10.0.0.3", 0);
+    let d = start(who, &dir, &cf);
+    // Wait for the daemon's first writes before judging "settled".
+    let t = Instant::now();
+    while !table().iter().any(|l| l.starts_with("-A ")) && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    out.record("started, all up", still);
+    hosts.down("10.0.0.2");
+    out.record("10.0.0.2 down", still);
+    hosts.down("10.0.0.1");
+    out.record("10.0.0.1 and 10.0.0.2 down", still);
+    hosts.up("10.0.0.1", 9);
+    out.record("10.0.0.1 back", still);
+    // misc_dynamic: weight 2 (exit 2 + 2) this time.
+    hosts.up("10.0.0.2", 4);
+    out.record("10.0.0.2 back", still);
+    std::fs::write(&cf, text(&case.reload)).unwrap();
+    signal(&d, nix::sys::signal::Signal::SIGHUP);
+    // Both read the file again at once; settle on the next checks.
+    std::thread::sleep(Duration::from_secs(1));
+    out.record("reloaded", still);
+    stop(d);
+    out.record("stopped", Duration::from_secs(1));
+    if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
+        eprintln!(
+            "{}",
+            std::fs::read_to_string(dir.join(who.log())).unwrap_or_default()
+        );
+    }
+    out.out
+}
+
+fn compare(case: &Case) {
+    let name = case.name;
+    assert_ne!(case.conf, case.reload, "{name}: the reload changes nothing");
+    // Each daemon in its own namespace, one after the other.
+    let oracle = {
+        let Some(_ns) = common::kernel_netns(name) else {
+            return;
+        };
+        scenario(Who::Keepalived, case, None)
+    };
+    require_oracle_ran(name, "keepalived", &oracle, 4);
+    assert!(
+        oracle[0].1.iter().any(|l| l.starts_with("-a ")),
+        "{name}: keepalived did not build the table: {oracle:#?}"
+    );
+    eprintln!("{name}: keepalived's tables: {oracle:#?}");
+    let Some(_ns) = common::kernel_netns(name) else {
+        return;
+    };
+    let ours = scenario(Who::Rvsadmd, case, Some(&oracle));
+    require_same(name, "keepalived", &oracle, &ours);
+}
+
+/// A `real_server` block.
+fn real(addr: &str, port: u16, weight: Option<u32>, checks: &[String]) -> String {
+    let w = weight.map_or(String::new(), |w| format!("        weight {w}\n"));
+    format!(
+        "    real_server {addr} {port} {{\n{w}{}    }}\n",
+        checks.concat()
+    )
+}
+
+/// A checker block with `body` and keepalived's quick settings.
+fn checker(kind: &str, body: &str) -> String {
+    format!(
+        "        {kind} {{\n{body}            connect_timeout 3\n            retry 0\n        }}\n"
+    )
+}
+
+fn tcp_check() -> String {
+    checker("TCP_CHECK", "")
+}
+
+/// HTTP_GET (or SSL_GET) of `urls`, each `(path, digest or status)`.
+fn http_get(kind: &str, urls: &[(&str, &str)]) -> String {
+    let body: String = urls
+        .iter()
+        .map(|(path, expect)| {
+            format!("            url {{\n                path {path}\n                {expect}\n            }}\n")
+        })
+        .collect();
+    checker(kind, &body)
+}
+
+fn misc_check(host: &str) -> String {
+    format!(
+        "        MISC_CHECK {{\n            misc_path \"@DIR@/misc.sh {host}\"\n            misc_timeout 3\n            misc_dynamic\n            user root\n        }}\n"
+    )
+}
+
+/// A `virtual_server` block: `head` (what follows `virtual_server`),
+/// `settings` (one a line), `reals`.
+fn vs(head: &str, settings: &[&str], reals: &[String]) -> String {
+    let s: String = settings.iter().map(|l| format!("    {l}\n")).collect();
+    format!(
+        "virtual_server {head} {{\n    delay_loop 1\n{s}{}}}\n",
+        reals.concat()
+    )
+}
+
+const GLOBAL: &str = "global_defs {\n    router_id diff\n}\n";
+
+#[test]
+fn nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal() {
+    let digest = format!("digest {HEALTHY_MD5}");
+    let http1 = http_get(
+        "HTTP_GET",
+        &[("/health", &digest), ("/other", "status_code 200")],
+    );
+    let http2 = http_get("HTTP_GET", &[("/health", &digest)]);
+    let nat = ["lb_algo wlc", "lb_kind NAT", "protocol TCP"];
+    let web = |w1: u32, extra: Option<String>| {
+        let mut reals = vec![
+            real("10.0.0.1", 80, Some(w1), std::slice::from_ref(&http1)),
+            real("10.0.0.2", 80, Some(5), std::slice::from_ref(&http2)),
+        ];
+        reals.extend(extra);
+        vs(
+            "192.0.2.10 80",
+            &[
+                &nat[..],
+                &["inhibit_on_failure", "sorry_server 10.0.0.9 80"],
+            ]
+            .concat(),
+            &reals,
+        )
+    };
+    let misc = |both: bool| {
+        let mut reals = vec![real("10.0.0.1", 8081, Some(2), &[misc_check("10.0.0.1")])];
+        if both {
+            reals.push(real("10.0.0.2", 8081, None, &[misc_check("10.0.0.2")]));
+        }
+        vs(
+            "192.0.2.20 8081",
+            &["lb_algo rr", "lb_kind NAT", "protocol TCP"],
+            &reals,
+        )
+    };
+    let tcp = |vip: &str| {
+        vs(
+            &format!("{vip} 80"),
+            &["lb_algo rr", "lb_kind NAT", "protocol TCP"],
+            &[real("10.0.0.1", 80, None, &[tcp_check()])],
+        )
+    };
+    let conf = [
+        GLOBAL.to_string(),
+        web(3, None),
+        misc(true),
+        tcp("192.0.2.30"),
+    ]
+    .concat();
+    // A weight edited, 10.0.0.3 added, 10.0.0.2 removed from the MISC_CHECK
+    // service, 192.0.2.30 gone and 192.0.2.40 new.
+    let reload = [
+        GLOBAL.to_string(),
+        web(
+            4,
+            Some(real("10.0.0.3", 80, Some(6), std::slice::from_ref(&http2))),
+        ),
+        misc(false),
+        tcp("192.0.2.40"),
+    ]
+    .concat();
+    compare(&Case {
+        name: "nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal",
+        conf,
+        reload,
+        http: &[80],
+        tls: &[],
+    });
+}
+
+#[test]
+fn dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server() {
+    let group = "virtual_server_group web {\n    192.0.2.40-41 80\n    fwmark 7\n}\n";
+    let dr = |w1: u32, reals: &[&str]| {
+        let mut r = vec![real("10.0.0.1", 80, Some(w1), &[tcp_check()])];
+        for h in reals {
+            r.push(real(h, 80, None, &[tcp_check()]));
+        }
+        vs(
+            "group web",
+            &[
+                "lb_algo wrr",
+                "lb_kind DR",
+                "protocol TCP",
+                "persistence_timeout 300",
+                "persistence_granularity 255.255.255.0",
+            ],
+            &r,
+        )
+    };
+    let tun = |mark: u32| {
+        vs(
+            &format!("fwmark {mark}"),
+            &[
+                "lb_algo rr",
+                "lb_kind TUN",
+                "inhibit_on_failure",
+                "sorry_server 10.0.0.9 80",
+            ],
+            &[
+                real("10.0.0.1", 80, Some(4), &[tcp_check()]),
+                real(
+                    "10.0.0.2",
+                    80,
+                    None,
+                    &[http_get("HTTP_GET", &[("/", "status_code 200")])],
+                ),
+            ],
+        )
+    };
+    let conf = [GLOBAL, group, &dr(2, &["10.0.0.2"]), &tun(5)].concat();
+    // The group's weight edited, 10.0.0.2 replaced by 10.0.0.3; fwmark 5
+    // gone, fwmark 6 new.
+    let reload = [GLOBAL, group, &dr(3, &["10.0.0.3"]), &tun(6)].concat();
+    compare(&Case {
+        name: "dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server",
+        conf,
+        reload,
+        http: &[80],
+        tls: &[],
+    });
+}
+
+#[test]
+fn nat_ssl_get_and_two_checkers_per_real_with_removal() {
+    let ssl = http_get("SSL_GET", &[("/", "status_code 200")]);
+    let https = |w1: u32, extra: Option<String>| {
+        let mut reals = vec![
+            real("10.0.0.1", 8443, Some(w1), std::slice::from_ref(&ssl)),
+            real("10.0.0.2", 8443, None, std::slice::from_ref(&ssl)),
+        ];
+        reals.extend(extra);
+        vs(
+            "192.0.2.50 443",
+            &[
+                "lb_algo wlc",
+                "lb_kind NAT",
+                "protocol TCP",
+                "sorry_server 10.0.0.9 8443",
+            ],
+            &reals,
+        )
+    };
+    let two = |vip: &str, hosts: &[&str]| {
+        let checks = [
+            tcp_check(),
+            http_get("HTTP_GET", &[("/health", "status_code 200")]),
+        ];
+        let reals: Vec<String> = hosts
+            .iter()
+            .map(|h| real(h, 80, Some(3), &checks))
+            .collect();
+        vs(
+            &format!("{vip} 80"),
+            &["lb_algo sh", "lb_kind NAT", "protocol TCP"],
+            &reals,
+        )
+    };
+    let conf = [
+        GLOBAL.to_string(),
+        https(2, None),
+        two("192.0.2.60", &["10.0.0.1", "10.0.0.2"]),
+    ]
+    .concat();
+    // A weight edited, 10.0.0.3 added; 192.0.2.60 gone, 192.0.2.70 new.
+    let reload = [
+        GLOBAL.to_string(),
+        https(
+            5,
+            Some(real("10.0.0.3", 8443, Some(1), std::slice::from_ref(&ssl))),
+        ),
+        two("192.0.2.70", &["10.0.0.2"]),
+    ]
+    .concat();
+    compare(&Case {
+        name: "nat_ssl_get_and_two_checkers_per_real_with_removal",
+        conf,
+        reload,
+        http: &[80],
+        tls: &[8443],
+    });
+}
