@@ -367,6 +367,8 @@ fn dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server() {
             &[
                 "lb_algo rr",
                 "lb_kind TUN",
+                "persistence_timeout 60",
+                "persistence_granularity 255.255.0.0",
                 "inhibit_on_failure",
                 "sorry_server 10.0.0.9 80",
             ],

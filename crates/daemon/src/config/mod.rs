@@ -172,7 +172,8 @@ pub struct Virtual {
     /// What a change by hand becomes.
     pub manual: Manual,
     /// Destinations in the table that the configuration does not name:
-    /// kept (`true`) or removed.
+    /// kept (`true`) or removed. Either way, one a reload takes out of the
+    /// configuration is removed.
     pub keep_foreign: bool,
     /// Where the service was written.
     pub at: Location,

@@ -68,6 +68,10 @@ pub struct Engine {
     /// Services whose destinations' health changed since the last
     /// [`Engine::take_changed`].
     changed: BTreeSet<ServiceKey>,
+    /// Destinations (real or fallback) a reload took out of the
+    /// configuration: removed from the table even where foreign
+    /// destinations are kept, until the kernel is seen without them.
+    released: BTreeSet<DestKey>,
 }
 
 impl Engine {
@@ -84,6 +88,7 @@ impl Engine {
             decided: HashMap::new(),
             deleted_services: BTreeSet::new(),
             changed: BTreeSet::new(),
+            released: BTreeSet::new(),
         }
     }
 
@@ -111,7 +116,11 @@ impl Engine {
     /// keep their health, admin state and overrides of destinations still
     /// configured stay; the table is read again before the next decision.
     pub fn reconfigure(&mut self, config: Config) {
+        let before: BTreeSet<DestKey> = placed(&self.config).collect();
         self.config = config;
+        let now: BTreeSet<DestKey> = placed(&self.config).collect();
+        self.released.extend(before.difference(&now));
+        self.released.retain(|d| !now.contains(d));
         self.checks.configure(&self.config);
         if self.config.format == Format::Ldirectord {
             // ldirectord starts over on a reload: every real is judged
@@ -206,7 +215,17 @@ impl Engine {
                 }
             }
         }
+        self.released.retain(|(key, addr)| {
+            live.service(key)
+                .is_some_and(|s| s.destinations.iter().any(|x| x.addr == *addr))
+        });
         self.kernel.replace(live);
+    }
+
+    /// Whether a reload took `dest` out of the configuration and the
+    /// kernel may still hold it (see [`Engine::reconfigure`]).
+    pub fn released(&self, dest: &DestKey) -> bool {
+        self.released.contains(dest)
     }
 
     /// Clear admin state and overrides of one destination (or of every
@@ -236,6 +255,18 @@ impl Engine {
             }
         }
     }
+}
+
+/// Every destination `config` puts in the table: its real servers and
+/// fallbacks.
+fn placed(config: &Config) -> impl Iterator<Item = DestKey> + '_ {
+    config.services.iter().flat_map(|v| {
+        let key = v.key();
+        v.dests()
+            .map(|d| d.addr)
+            .chain(v.fallback.map(|f| f.addr))
+            .map(move |a| (key, a))
+    })
 }
 
 #[cfg(test)]

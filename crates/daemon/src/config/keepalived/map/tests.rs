@@ -242,6 +242,26 @@ fn ports_families_and_groups() {
             family: Family::Inet
         }
     );
+    // persistence_granularity: kept for a virtual server of its own, the
+    // full netmask for a group's services (keepalived resets it), told.
+    let gran = " persistence_timeout 60\n persistence_granularity 255.255.255.0";
+    let c = ok(&vs(gran, ""));
+    assert_eq!(c.services[0].config.netmask.to_raw(), 0xffff_ff00);
+    let c = ok(&format!("virtual_server_group G {{\n 192.0.2.1 80\n fwmark 9\n}}\nvirtual_server group G {{\n protocol TCP\n{gran}\n real_server 10.0.0.1 80 {{ }}\n}}\n"));
+    for v in &c.services {
+        assert_eq!(
+            v.config.netmask,
+            rvsadm::model::Netmask::default_for(Family::Inet)
+        );
+        assert_eq!(v.config.timeout, 60);
+    }
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":5:") && n.contains("group `G`")),
+        "{:?}",
+        c.notes
+    );
     // No protocol: keepalived's UDP, told.
     let c = ok("virtual_server 192.0.2.1 53 {\n real_server 10.0.0.1 53 { }\n}\n");
     assert!(matches!(
@@ -271,7 +291,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         (" quorum_up /bin/x", "", 3, "`quorum_up`"),
         ("", "  notify_up /bin/up", 5, "`notify_up`"),
         ("", "  BFD_CHECK { }", 5, "BFD_CHECK"),
-        ("", "  SMTP_CHECK {\n host { } }", 6, "host block"),
         ("", "  TCP_CHECK {\n bindto 10.0.0.254 }", 6, "`bindto`"),
     ] {
         let e = load(&vs(settings, rs)).unwrap_err();
@@ -328,7 +347,7 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     }
     let e = load("global_defs {\n lvs_flush\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
-    let e = load("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n").unwrap_err();
+    let e = load("global_defs {\n lvs_sync_daemon eth1 id 3\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
     let e = load(&vs(" real_server 10.0.0.2 80 { inhibit_on_failure }", "")).unwrap_err();
     assert!(e.message.contains("inhibit_on_failure"), "{e}");

@@ -420,7 +420,14 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
 fn globals(s: &Statement, out: &mut Lvs) {
     for g in s.block.as_deref().unwrap_or_default() {
         let k = g.keyword.as_str();
-        if GLOBAL_IPVS.contains(&k) {
+        if k == "lvs_sync_daemon" && sync_instance(g).is_some() {
+            let name = sync_instance(g).unwrap_or_default();
+            note(
+                &mut out.notes,
+                g,
+                vrrp_sync_daemon(&format!("VRRP instance `{name}`")),
+            );
+        } else if GLOBAL_IPVS.contains(&k) {
             out.unsupported.push(Unsupported {
                 at: g.at.clone(),
                 what: k.to_string(),
@@ -435,15 +442,44 @@ fn globals(s: &Statement, out: &mut Lvs) {
     }
 }
 
+/// The VRRP instance a global `lvs_sync_daemon IF ...` names (`inst
+/// NAME`, or keepalived's older `IF NAME [ID]`). With one, keepalived's
+/// VRRP process runs IPVS's sync daemon as the instance changes state, and
+/// its checker leaves it alone; without, the checker runs it.
+fn sync_instance(g: &Statement) -> Option<&str> {
+    const OPTIONS: [&str; 5] = ["id", "maxlen", "port", "ttl", "group"];
+    let mut words = g.args.iter().skip(1).map(String::as_str);
+    let mut first = true;
+    while let Some(w) = words.next() {
+        if w == "inst" {
+            return words.next();
+        }
+        if first && !OPTIONS.contains(&w) {
+            return Some(w);
+        }
+        first = false;
+        // An option's value.
+        words.next();
+    }
+    None
+}
+
+/// The note for a sync daemon keepalived's VRRP process runs (`whose`).
+fn vrrp_sync_daemon(whose: &str) -> String {
+    format!("IPVS's sync daemon for {whose}: keepalived's VRRP process starts and stops it with the instance's state, not its checker; keep running `keepalived --vrrp` beside rvsadmd")
+}
+
 /// A VRRP instance's `lvs_sync_daemon_interface` (deprecated, still
-/// obeyed): keepalived starts IPVS's sync daemon.
+/// obeyed): keepalived's VRRP process runs IPVS's sync daemon with it.
 fn sync_daemon(s: &Statement, out: &mut Lvs) {
     for k in s.block.as_deref().unwrap_or_default() {
         if k.keyword == "lvs_sync_daemon_interface" {
-            out.unsupported.push(Unsupported {
-                at: k.at.clone(),
-                what: k.keyword.clone(),
-            });
+            let name = s.args.first().map_or("", String::as_str);
+            note(
+                &mut out.notes,
+                k,
+                vrrp_sync_daemon(&format!("VRRP instance `{name}`")),
+            );
         }
     }
 }
