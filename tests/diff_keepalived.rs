@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::backend::{add_addrs, Backend, Mode, TlsServer};
+use common::backend::{add_addrs, del_addrs, Backend, Mode, TlsServer, UdpMode, UdpServer};
 use common::settle::{
     require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
 };
@@ -85,6 +85,11 @@ struct Case {
     http: &'static [u16],
     /// Ports with an HTTPS back end on every host.
     tls: &'static [u16],
+    /// Ports with a UDP back end on every host, and how it answers.
+    udp: &'static [(u16, UdpMode)],
+    /// A host that is down loses its address too (so that PING_CHECK
+    /// fails).
+    addresses_follow: bool,
 }
 
 /// The back ends of the hosts that are up, and MISC_CHECK's answers: the
@@ -92,8 +97,13 @@ struct Case {
 struct Hosts<'a> {
     dir: PathBuf,
     case: &'a Case,
-    up: BTreeMap<&'static str, (Vec<Backend>, Vec<TlsServer>)>,
+    up: BTreeMap<&'static str, Up>,
+    /// Hosts whose address was taken off (`Case::addresses_follow`).
+    gone: std::collections::BTreeSet<&'static str>,
 }
+
+/// The back ends of a host that is up.
+type Up = (Vec<Backend>, Vec<TlsServer>, Vec<UdpServer>);
 
 impl<'a> Hosts<'a> {
     fn new(dir: &Path, case: &'a Case) -> Hosts<'a> {
@@ -112,6 +122,7 @@ impl<'a> Hosts<'a> {
             dir: dir.to_path_buf(),
             case,
             up: BTreeMap::new(),
+            gone: Default::default(),
         }
     }
 
@@ -120,6 +131,9 @@ impl<'a> Hosts<'a> {
         std::fs::write(self.dir.join(format!("state-{host}")), format!("{misc}\n")).unwrap();
         if self.up.contains_key(host) {
             return;
+        }
+        if self.case.addresses_follow && self.gone.remove(host) {
+            add_addrs(&[host]);
         }
         let http = self
             .case
@@ -133,13 +147,22 @@ impl<'a> Hosts<'a> {
             .iter()
             .map(|p| TlsServer::start(&self.dir, &format!("{host}:{p}"), "rs.example"))
             .collect();
-        self.up.insert(host, (http, tls));
+        let udp = self
+            .case
+            .udp
+            .iter()
+            .map(|(p, m)| UdpServer::start(&format!("{host}:{p}"), *m))
+            .collect();
+        self.up.insert(host, (http, tls, udp));
     }
 
     /// Stop `host`'s back ends; its MISC_CHECK fails (exit 1).
     fn down(&mut self, host: &'static str) {
         std::fs::write(self.dir.join(format!("state-{host}")), "1\n").unwrap();
         self.up.remove(host);
+        if self.case.addresses_follow && self.gone.insert(host) {
+            del_addrs(&[host]);
+        }
     }
 }
 
@@ -338,6 +361,8 @@ fn nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal() {
         reload,
         http: &[80],
         tls: &[],
+        udp: &[],
+        addresses_follow: false,
     });
 }
 
@@ -393,6 +418,8 @@ fn dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server() {
         reload,
         http: &[80],
         tls: &[],
+        udp: &[],
+        addresses_follow: false,
     });
 }
 
@@ -453,5 +480,92 @@ fn nat_ssl_get_and_two_checkers_per_real_with_removal() {
         reload,
         http: &[80],
         tls: &[8443],
+        udp: &[],
+        addresses_follow: false,
+    });
+}
+
+/// A checker block with `body`, keepalived's quick settings and a 1 s
+/// timeout (a failed UDP check waits for its timeout).
+fn quick(kind: &str, body: &str) -> String {
+    format!(
+        "        {kind} {{\n{body}            connect_timeout 1\n            retry 0\n        }}\n"
+    )
+}
+
+#[test]
+fn dns_udp_and_ping_checks_with_alpha() {
+    let dns = quick(
+        "DNS_CHECK",
+        "            type A\n            name example.com\n",
+    );
+    // "hello", and the reply must start with "he" (then any 4 bits).
+    let udp = quick(
+        "UDP_CHECK",
+        "            payload 68656c6c6f\n            require_reply 6865x\n",
+    );
+    let ping = quick("PING_CHECK", "");
+    let dns_vs = |w1: u32, hosts: &[&str]| {
+        let mut reals = vec![real("10.0.0.1", 53, Some(w1), std::slice::from_ref(&dns))];
+        for h in hosts {
+            reals.push(real(h, 53, None, std::slice::from_ref(&dns)));
+        }
+        vs(
+            "192.0.2.80 53",
+            &["lb_algo rr", "lb_kind NAT", "protocol UDP", "alpha"],
+            &reals,
+        )
+    };
+    let udp_vs = |hosts: &[&str]| {
+        let reals: Vec<String> = hosts
+            .iter()
+            .map(|h| real(h, 5000, Some(2), std::slice::from_ref(&udp)))
+            .collect();
+        vs(
+            "192.0.2.81 5000",
+            &[
+                "lb_algo wrr",
+                "lb_kind DR",
+                "protocol UDP",
+                "inhibit_on_failure",
+            ],
+            &reals,
+        )
+    };
+    let ping_vs = |mark: u32| {
+        let reals: Vec<String> = ["10.0.0.1", "10.0.0.2"]
+            .iter()
+            .map(|h| real(h, 0, None, std::slice::from_ref(&ping)))
+            .collect();
+        vs(
+            &format!("fwmark {mark}"),
+            &["lb_algo rr", "lb_kind DR", "alpha"],
+            &reals,
+        )
+    };
+    let conf = [
+        GLOBAL.to_string(),
+        dns_vs(3, &["10.0.0.2"]),
+        udp_vs(&["10.0.0.1", "10.0.0.2"]),
+        ping_vs(11),
+    ]
+    .concat();
+    // A weight edited, 10.0.0.3 added to the DNS service, 10.0.0.2 taken
+    // out of the UDP one; fwmark 11 gone, fwmark 12 new.
+    let reload = [
+        GLOBAL.to_string(),
+        dns_vs(4, &["10.0.0.2", "10.0.0.3"]),
+        udp_vs(&["10.0.0.1"]),
+        ping_vs(12),
+    ]
+    .concat();
+    compare(&Case {
+        name: "dns_udp_and_ping_checks_with_alpha",
+        conf,
+        reload,
+        http: &[],
+        tls: &[],
+        udp: &[(53, UdpMode::Dns), (5000, UdpMode::Echo)],
+        addresses_follow: true,
     });
 }
