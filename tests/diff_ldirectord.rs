@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Who {
     Ldirectord,
     Rvsadmd,
@@ -57,6 +57,19 @@ struct Extra<'a> {
     reload: Option<&'a str>,
 }
 
+/// ldirectord's checks as `-d` logs them (`DEBUG2: Checking connect: real
+/// server=... (virtual=...)`), one key per check done.
+fn ldirectord_checks(log: PathBuf) -> common::settle::CheckLog {
+    Box::new(move || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.strip_prefix("DEBUG2: Checking "))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
 /// The scenario, run by `who` in the current namespace: the table after
 /// each step, named; rvsadmd's run is given the oracle's, to wait for each.
 fn scenario(
@@ -88,6 +101,9 @@ fn scenario(
     }
     let still = Duration::from_secs(4);
     let mut out = Steps::new(oracle);
+    if who == Who::Ldirectord {
+        out = out.with_check_log(ldirectord_checks(dir.join("ldirectord.log")));
+    }
     let a = Backend::start("10.0.0.1:80", Mode::Ok);
     let b = Backend::start("10.0.0.2:80", Mode::Ok);
     let d = start(who, &dir, &cf);
@@ -130,6 +146,8 @@ fn scenario(
         out.record("reloaded", still);
     }
     stop(d);
+    // A stopped daemon checks no more.
+    out.forget_check_log();
     out.record("stopped", Duration::from_secs(1));
     let logs = std::fs::read_to_string(dir.join(match who {
         Who::Ldirectord => "ldirectord.log",

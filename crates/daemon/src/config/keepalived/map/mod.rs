@@ -103,9 +103,15 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
     }
     let cfg = Config {
         services,
-        on_stop: OnStop::Remove,
+        on_stop: if lvs.table.flush_on_stop {
+            OnStop::Flush
+        } else {
+            OnStop::Remove
+        },
         state_file: None,
         control_socket: None,
+        flush_at_start: lvs.table.flush,
+        timeouts: lvs.table.timeouts,
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,

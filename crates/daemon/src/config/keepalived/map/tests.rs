@@ -345,7 +345,7 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         assert!(e.message.contains(what), "{what}: {e}");
         assert_eq!(e.at.line, line, "{what}: {e}");
     }
-    let e = load("global_defs {\n lvs_flush\n}\n").unwrap_err();
+    let e = load("global_defs {\n lvs_notify_fifo /run/fifo\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
     let e = load("global_defs {\n lvs_sync_daemon eth1 id 3\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
@@ -353,4 +353,47 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     assert!(e.message.contains("inhibit_on_failure"), "{e}");
     let e = load(&vs("", "  HTTP_GET { url { path /\n regex ( } }")).unwrap_err();
     assert!(e.message.contains("regex"), "{e}");
+}
+
+#[test]
+fn flush_flush_on_stop_and_timeouts_of_global_defs() {
+    let c = ok(&format!(
+        "global_defs {{\n lvs_flush\n lvs_flush_onstop\n lvs_timeouts tcp 7200 udp 60 bogus\n}}\n{}",
+        vs("", "")
+    ));
+    assert!(c.flush_at_start);
+    assert_eq!(c.on_stop, OnStop::Flush);
+    assert_eq!(
+        c.timeouts,
+        Some(rvsadm::model::Timeouts {
+            tcp: 7200,
+            tcp_fin: 0,
+            udp: 60
+        })
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":4:") && n.contains("`bogus`")),
+        "{:?}",
+        c.notes
+    );
+    // `VS` is what keepalived does anyway; none of them: the defaults.
+    let c = ok(&format!(
+        "global_defs {{\n lvs_flush_on_stop VS\n}}\n{}",
+        vs("", "")
+    ));
+    assert_eq!(
+        (c.on_stop, c.flush_at_start, c.timeouts),
+        (OnStop::Remove, false, None)
+    );
+    let c = ok(&format!(
+        "global_defs {{\n lvs_timeouts tcp 2678401\n}}\n{}",
+        vs("", "")
+    ));
+    assert_eq!(c.timeouts, Some(rvsadm::model::Timeouts::default()));
+    assert!(c
+        .notes
+        .iter()
+        .any(|n| n.contains(":2:") && n.contains("outside the range")));
 }

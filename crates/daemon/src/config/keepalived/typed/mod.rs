@@ -18,6 +18,7 @@
 //! checkers' defaults).
 
 mod checkers;
+mod globals;
 mod group;
 mod kinds;
 mod resolve;
@@ -64,6 +65,8 @@ pub struct Lvs {
     /// Features outside the virtual servers (`global_defs`, `SSL`) that
     /// change what keepalived does to the table or its checks.
     pub unsupported: Vec<Unsupported>,
+    /// What `global_defs` does to the whole table.
+    pub table: globals::TableGlobals,
 }
 
 /// A `virtual_server_group NAME { ... }`.
@@ -324,15 +327,11 @@ pub struct Misc {
 
 /// Global keywords that change what keepalived does to the IPVS table or
 /// to its checks.
-const GLOBAL_IPVS: [&str; 8] = [
+const GLOBAL_IPVS: [&str; 4] = [
     "lvs_sync_daemon",
-    "lvs_flush",
-    "lvs_flush_onstop",
-    "lvs_timeouts",
     "lvs_notify_fifo",
     "lvs_notify_fifo_script",
     "net_namespace",
-    "checker_log_all_failures",
 ];
 
 /// Top-level keywords of other parts of keepalived (VRRP, BFD, static
@@ -420,6 +419,9 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
 fn globals(s: &Statement, out: &mut Lvs) {
     for g in s.block.as_deref().unwrap_or_default() {
         let k = g.keyword.as_str();
+        if out.table.read(g, &mut out.notes) {
+            continue;
+        }
         if k == "lvs_sync_daemon" && sync_instance(g).is_some() {
             let name = sync_instance(g).unwrap_or_default();
             note(
