@@ -21,12 +21,19 @@ enum Who {
     Rvsadmd,
 }
 
+impl Who {
+    /// The daemon's log file (standard output and error), in the run's
+    /// directory.
+    fn log(self) -> &'static str {
+        match self {
+            Who::Ldirectord => "ldirectord.log",
+            Who::Rvsadmd => "rvsadmd.log",
+        }
+    }
+}
+
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join(match who {
-        Who::Ldirectord => "ldirectord.log",
-        Who::Rvsadmd => "rvsadmd.log",
-    }))
-    .unwrap();
+    let log = std::fs::File::create(dir.join(who.log())).unwrap();
     let err = log.try_clone().unwrap();
     let mut c = match who {
         // -d: in the foreground, no pid file, every ipvsadm call logged.
@@ -131,7 +138,14 @@ fn scenario(
         "-w",
         "0",
     ]);
-    assert!(o.status.success(), "{o:?}\ntable: {:#?}", table());
+    assert!(
+        o.status.success(),
+        "{} run: {o:?}\ntable: {:#?}\ntables so far: {:#?}\nlog: {}",
+        who.log(),
+        table(),
+        out.out,
+        std::fs::read_to_string(dir.join(who.log())).unwrap_or_default()
+    );
     out.record("10.0.0.1 drained by hand", still);
     if let Some(vip) = extra.delete_by_hand {
         let o = common::ipvsadm(&["-D", "-t", vip]);
@@ -149,11 +163,7 @@ fn scenario(
     // A stopped daemon checks no more.
     out.forget_check_log();
     out.record("stopped", Duration::from_secs(1));
-    let logs = std::fs::read_to_string(dir.join(match who {
-        Who::Ldirectord => "ldirectord.log",
-        Who::Rvsadmd => "rvsadmd.log",
-    }))
-    .unwrap_or_default();
+    let logs = std::fs::read_to_string(dir.join(who.log())).unwrap_or_default();
     if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
         eprintln!("{logs}");
     }
