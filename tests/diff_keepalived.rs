@@ -17,11 +17,12 @@ mod common;
 
 use common::backend::{add_addrs, del_addrs, Backend, Mode, TlsServer, UdpMode, UdpServer};
 use common::settle::{
-    require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
+    keepalived_command, require_oracle_ran, require_same, rvsadmd_command, signal, spawn_logged,
+    stop, table, Steps, Tables,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// The MD5 of the back ends' body (`healthy\n`), as HTTP_GET's `digest`.
@@ -47,31 +48,11 @@ impl Who {
 }
 
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join(who.log())).unwrap();
-    let err = log.try_clone().unwrap();
-    let mut c = match who {
-        // The checker only, in the foreground, logging to the console, with
-        // pid files of its own (none of the system's).
-        Who::Keepalived => {
-            let mut c = Command::new("/usr/sbin/keepalived");
-            c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
-                .arg(cf)
-                .arg("-p")
-                .arg(dir.join("keepalived.pid"))
-                .arg("-c")
-                .arg(dir.join("checkers.pid"))
-                .arg("-r")
-                .arg(dir.join("vrrp.pid"));
-            c
-        }
+    let c = match who {
+        Who::Keepalived => keepalived_command(cf, dir),
         Who::Rvsadmd => rvsadmd_command("--keepalived", cf, dir),
     };
-    c.current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .expect("starting the daemon")
+    spawn_logged(c, dir, who.log())
 }
 
 /// One configuration and its scenario's back ends.
@@ -90,6 +71,21 @@ struct Case {
     /// A host that is down loses its address too (so that PING_CHECK
     /// fails).
     addresses_follow: bool,
+}
+
+impl Case {
+    /// A case whose back ends are HTTP servers on port 80 only.
+    fn http(name: &'static str, conf: String, reload: String) -> Case {
+        Case {
+            name,
+            conf,
+            reload,
+            http: &[80],
+            tls: &[],
+            udp: &[],
+            addresses_follow: false,
+        }
+    }
 }
 
 /// The back ends of the hosts that are up, and MISC_CHECK's answers: the
@@ -355,15 +351,11 @@ fn nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal() {
         tcp("192.0.2.40"),
     ]
     .concat();
-    compare(&Case {
-        name: "nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal",
+    compare(&Case::http(
+        "nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal",
         conf,
         reload,
-        http: &[80],
-        tls: &[],
-        udp: &[],
-        addresses_follow: false,
-    });
+    ));
 }
 
 #[test]
@@ -412,15 +404,11 @@ fn dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server() {
     // The group's weight edited, 10.0.0.2 replaced by 10.0.0.3; fwmark 5
     // gone, fwmark 6 new.
     let reload = [GLOBAL, group, &dr(3, &["10.0.0.3"]), &tun(6)].concat();
-    compare(&Case {
-        name: "dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server",
+    compare(&Case::http(
+        "dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server",
         conf,
         reload,
-        http: &[80],
-        tls: &[],
-        udp: &[],
-        addresses_follow: false,
-    });
+    ));
 }
 
 #[test]

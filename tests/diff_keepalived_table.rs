@@ -10,9 +10,11 @@
 mod common;
 
 use common::backend::add_addrs;
-use common::settle::{rvsadmd_command, settled, signal, stop, table};
+use common::settle::{
+    keepalived_command, rvsadmd_command, settled, signal, spawn_logged, stop, table,
+};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 fn conf(timeouts: bool) -> String {
@@ -33,28 +35,12 @@ fn ipvsadm_ok(args: &[&str]) -> String {
 }
 
 fn start(keepalived: bool, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join("daemon.log")).unwrap();
-    let err = log.try_clone().unwrap();
-    let mut c = if keepalived {
-        let mut c = Command::new("/usr/sbin/keepalived");
-        c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
-            .arg(cf)
-            .arg("-p")
-            .arg(dir.join("keepalived.pid"))
-            .arg("-c")
-            .arg(dir.join("checkers.pid"))
-            .arg("-r")
-            .arg(dir.join("vrrp.pid"));
-        c
+    let c = if keepalived {
+        keepalived_command(cf, dir)
     } else {
         rvsadmd_command("--keepalived", cf, dir)
     };
-    c.current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .expect("starting the daemon")
+    spawn_logged(c, dir, "daemon.log")
 }
 
 /// The table once settled (on the oracle's, for rvsadmd), and the

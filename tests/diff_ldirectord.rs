@@ -9,10 +9,11 @@ mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
 use common::settle::{
-    require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
+    require_oracle_ran, require_same, rvsadmd_command, signal, spawn_logged, stop, table, Steps,
+    Tables,
 };
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -33,9 +34,7 @@ impl Who {
 }
 
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join(who.log())).unwrap();
-    let err = log.try_clone().unwrap();
-    let mut c = match who {
+    let c = match who {
         // -d: in the foreground, no pid file, every ipvsadm call logged.
         Who::Ldirectord => {
             let mut c = Command::new("/usr/sbin/ldirectord");
@@ -44,12 +43,7 @@ fn start(who: Who, dir: &Path, cf: &Path) -> Child {
         }
         Who::Rvsadmd => rvsadmd_command("--ldirectord", cf, dir),
     };
-    c.current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .expect("starting the daemon")
+    spawn_logged(c, dir, who.log())
 }
 
 /// Steps some scenarios add before the stop.

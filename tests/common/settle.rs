@@ -27,6 +27,34 @@ pub fn rvsadmd_command(flag: &str, cf: &Path, dir: &Path) -> Command {
     c
 }
 
+/// keepalived 2.2.7's checker only (`-C`), in the foreground, logging to
+/// the console (`-l -D`), with pid files of its own in `dir` (none of the
+/// system's): the oracle of the keepalived differential tests.
+pub fn keepalived_command(cf: &Path, dir: &Path) -> Command {
+    let mut c = Command::new("/usr/sbin/keepalived");
+    c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
+        .arg(cf)
+        .arg("-p")
+        .arg(dir.join("keepalived.pid"))
+        .arg("-c")
+        .arg(dir.join("checkers.pid"))
+        .arg("-r")
+        .arg(dir.join("vrrp.pid"));
+    c
+}
+
+/// Start `c` in `dir`, its standard output and error in `dir/log`.
+pub fn spawn_logged(mut c: Command, dir: &Path, log: &str) -> Child {
+    let out = std::fs::File::create(dir.join(log)).expect("creating the daemon's log");
+    let err = out.try_clone().expect("cloning the log's handle");
+    c.current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .expect("starting the daemon")
+}
+
 /// `ipvsadm -Sn`, lines sorted (the order of destinations is the order they
 /// were added in, which two daemons need not share).
 pub fn table() -> Vec<String> {
