@@ -113,12 +113,10 @@ pub fn settled(
 
 /// Whether `log` holds a whole round of checks after its first `from`:
 /// one check done twice since then (an oracle that checks one at a time
-/// in a fixed order has then done every other once). An oracle that
-/// logged no check at all has no rounds to wait for.
+/// in a fixed order has then done every other once). Before its first
+/// check there is no round: an oracle that logs its checks logs at least
+/// one line a round (ldirectord logs `checktype=on` too).
 fn round_done(log: &[String], from: usize) -> bool {
-    if log.is_empty() {
-        return true;
-    }
     let mut seen = std::collections::BTreeSet::new();
     log.get(from..)
         .unwrap_or_default()
