@@ -71,14 +71,20 @@ impl Checks {
                     let id = match ids.get(c) {
                         Some(id) => *id,
                         None => {
-                            let (id, health) = before.remove(c).unwrap_or_else(|| {
-                                self.next += 1;
-                                (CheckId(self.next), Health::starting(c.start_up))
-                            });
+                            // The check kept is the one configured before
+                            // (equal, and holding what it has read).
+                            let (check, (id, health)) =
+                                before.remove_entry(c).unwrap_or_else(|| {
+                                    self.next += 1;
+                                    (
+                                        c.clone(),
+                                        (CheckId(self.next), Health::starting(c.start_up)),
+                                    )
+                                });
                             self.by_id.insert(
                                 id,
                                 Checked {
-                                    check: c.clone(),
+                                    check,
                                     health,
                                     users: Vec::new(),
                                 },
@@ -127,6 +133,7 @@ impl Checks {
             None => Verdict {
                 state: State::Unknown,
                 weight: None,
+                add: 0,
                 by: None,
             },
         }

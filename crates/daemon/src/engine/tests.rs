@@ -43,6 +43,7 @@ fn result(e: &mut Engine, i: usize, ok: bool) {
         Outcome {
             ok,
             weight: None,
+            add: 0,
             latency: Duration::ZERO,
             reason: String::new(),
         },
@@ -212,6 +213,7 @@ fn ok() -> Outcome {
     Outcome {
         ok: true,
         weight: None,
+        add: 0,
         latency: Duration::ZERO,
         reason: String::new(),
     }
@@ -463,6 +465,7 @@ fn said(ok: bool, weight: Option<u32>, reason: &str) -> Outcome {
     Outcome {
         ok,
         weight,
+        add: 0,
         latency: Duration::ZERO,
         reason: reason.into(),
     }

@@ -22,6 +22,7 @@ mod group;
 mod kinds;
 mod resolve;
 mod rs;
+mod track;
 pub mod values;
 mod vs;
 
@@ -33,6 +34,7 @@ pub use kinds::{
     udp_default_payload, Dns, File, Smtp, SmtpHost, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
 };
 pub use resolve::Timing;
+pub use track::TrackFile;
 pub use values::Forwarding;
 pub use vs::DEFAULT_PERSISTENCE;
 
@@ -365,7 +367,7 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
         ..Lvs::default()
     };
     // The track_file blocks read so far (a FILE_CHECK names one above it).
-    let mut track_files: Vec<&str> = Vec::new();
+    let mut track_files: Vec<TrackFile> = Vec::new();
     for s in &doc.statements {
         match s.keyword.as_str() {
             "virtual_server_group" => {
@@ -375,7 +377,7 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
             }
             "virtual_server" => {
                 if let Some(mut v) = vs::read(s, &mut out.notes) {
-                    kinds::drop_untracked(&mut v, &track_files, &mut out.notes);
+                    track::resolve(&mut v, &track_files, &mut out.notes);
                     out.virtual_servers.push(v);
                 }
             }
@@ -385,8 +387,8 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 what: "SSL (client certificate and CA for SSL_GET)".into(),
             }),
             k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
-                if let Some(name) = kinds::track_file_name(s) {
-                    track_files.push(name);
+                if let Some(t) = track::read(s, &mut out.notes) {
+                    track_files.push(t);
                 }
                 sync_daemon(s, &mut out);
                 note(
