@@ -3,7 +3,8 @@
 //! with two `track_file`s: a real with two FILE_CHECKs (their weights
 //! added), one with a FILE_CHECK `reverse` and a TCP_CHECK, one with a
 //! FILE_CHECK of weight 0 (up or down only). The files are written step
-//! by step (positive, 0, negative, missing, `0x10`, `010`) and the table
+//! by step (positive, 0, negative, empty, missing, `0x10`, `010`, a
+//! fault, a number out of range) and the table
 //! compared after each step, each daemon in a network namespace of its
 //! own; rvsadmd's run waits for the oracle's table of each step (see
 //! `common::settle::settled`).
@@ -123,12 +124,19 @@ fn scenario(keepalived: bool, oracle: Option<&[(String, Vec<String>)]>) -> Table
         ("fa", ""),
         ("fb", "010 and more\n"),
         ("fb", "0\n"),
+        ("fa", "3\n"),
     ] {
         put(&dir, file, text);
         out.record(format!("{file} {text:?}"), still);
     }
     std::fs::remove_file(dir.join("fa")).unwrap();
     out.record("fa removed", still);
+    // x 2 is a fault (10.0.0.1 out; 10.0.0.2 at the most), a number
+    // beyond the range is ignored, and 1 brings 10.0.0.1 back.
+    for text in ["-2147483648", "99999999999", "1"] {
+        put(&dir, "fa", text);
+        out.record(format!("fa {text}"), still);
+    }
     drop(tcp);
     put(&dir, "fa", "2\n");
     out.record("10.0.0.2's TCP down, fa 2", still);
