@@ -15,10 +15,10 @@
 //!   checks of a keepalived.conf every second) and acts when the value
 //!   differs from the last one, which comes to the same except that a
 //!   file held open while written counts when read, not when closed.
-//! * **Weight.** `track_file`'s `weight W [reverse]` (-254..=254, default
-//!   1) is the factor unless the FILE_CHECK writes its own `weight W
-//!   [reverse|noreverse]` (±2147483647). With `reverse` the product is
-//!   negated.
+//! * **Weight.** `track_file`'s `weight W [reverse]` (default 1, within
+//!   -254..=254) is the factor unless the FILE_CHECK writes its own
+//!   `weight W [reverse|noreverse]` (±2147483647). With `reverse` the
+//!   product is negated.
 //! * **Status.** With factor 0 the value only says down (any value but 0;
 //!   with `reverse`: 0) or up, adding nothing. Otherwise the checker's
 //!   status is value × factor (× -1 with reverse), clamped to the range of

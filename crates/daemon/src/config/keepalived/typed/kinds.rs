@@ -100,13 +100,13 @@ pub struct File {
     /// `weight W [reverse|noreverse]` (none: the track_file's).
     pub weight: Option<(i64, bool)>,
     /// The `track_file` block `track` names (filled once the virtual
-    /// server is read: [`super::track::resolve`]).
+    /// server is read, by `track::resolve`).
     pub source: Option<super::track::TrackFile>,
 }
 
 impl File {
     /// The factor and direction it runs with: its own `weight`, else its
-    /// track_file's; `None` before [`super::track::resolve`].
+    /// track_file's; `None` before `track::resolve`.
     pub fn factor(&self) -> Option<(i64, bool)> {
         self.weight.or(self.source.as_ref().map(|t| t.weight))
     }
