@@ -308,6 +308,18 @@ fn file_check_runs_or_is_dropped_as_keepalived_runs_it() {
         .map(|k| k.probe.kind())
         .collect();
     assert_eq!(kinds, ["file", "file", "tcp"]);
+    // import-keepalived writes them as native checks that read back the
+    // same (file, weight, reverse, init, and the timing).
+    let c = load(&conf(
+        "track_file w {\n file /run/w\n weight -4 reverse\n init_file 9\n}\n",
+        "10.0.0.1 53",
+        "  FILE_CHECK { track_file w }\n  FILE_CHECK { track_file w\n weight 0 }",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = crate::config::native::to_toml(&c);
+    let back = crate::config::native::parse(std::path::Path::new("imported.toml"), &text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(back.services[0].reals, c.services[0].reals, "{text}");
     // Without a track_file, or naming none above it: keepalived drops
     // the checker, and the real server is always up.
     for (before, rs, line) in [

@@ -339,7 +339,7 @@ const GLOBAL_IPVS: [&str; 8] = [
 
 /// Top-level keywords of other parts of keepalived (VRRP, BFD, static
 /// addresses ...) that keepalived's checker process reads past.
-const ELSEWHERE: [&str; 13] = [
+const ELSEWHERE: [&str; 12] = [
     "vrrp_script",
     "vrrp_sync_group",
     "vrrp_instance",
@@ -350,7 +350,6 @@ const ELSEWHERE: [&str; 13] = [
     "static_ipaddress",
     "static_routes",
     "static_rules",
-    "track_file",
     "linkbeat_use_polling",
     "track_group",
 ];
@@ -386,10 +385,12 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 at: s.at.clone(),
                 what: "SSL (client certificate and CA for SSL_GET)".into(),
             }),
-            k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
+            "track_file" | "vrrp_track_file" => {
                 if let Some(t) = track::read(s, &mut out.notes) {
                     track_files.push(t);
                 }
+            }
+            k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
                 sync_daemon(s, &mut out);
                 note(
                     &mut out.notes,

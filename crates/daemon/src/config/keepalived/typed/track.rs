@@ -46,7 +46,18 @@ pub fn read(s: &Statement, notes: &mut Vec<Note>) -> Option<TrackFile> {
             (other, _) => unknown(notes, k, other),
         }
     }
-    (!t.path.is_empty()).then_some(t)
+    if t.path.is_empty() {
+        note(
+            notes,
+            s,
+            format!(
+                "track_file `{}` has no file: keepalived ignores it, and so does rvsadmd",
+                t.name
+            ),
+        );
+        return None;
+    }
+    Some(t)
 }
 
 /// `weight W [reverse]`: W read as keepalived reads it (decimal, junk
