@@ -4,6 +4,7 @@
 //! `smtpchecker.keepalived.org`), and FILE_CHECK as a file check read
 //! every [`FILE_POLL`] (keepalived's rules: `crate::probe::file_track`).
 
+use super::not_yet;
 use crate::config::keepalived::typed::{
     udp_default_payload, Checker, Dns, File, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
 };

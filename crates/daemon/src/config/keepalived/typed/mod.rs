@@ -12,8 +12,8 @@
 //! Rooms: `values` (words), `group` (`virtual_server_group`), `vs` (a
 //! `virtual_server` and its settings), `rs` (a `real_server`),
 //! `checkers` (the checker blocks), `kinds` (the keywords of DNS_CHECK,
-//! UDP_CHECK, SMTP_CHECK, FILE_CHECK and the `track_file` blocks FILE_CHECK
-//! names), `resolve` (the settings that cascade
+//! UDP_CHECK, SMTP_CHECK and FILE_CHECK), `track` (the `track_file`
+//! blocks FILE_CHECK names), `resolve` (the settings that cascade
 //! from the virtual server to the real server to the checker, with the
 //! checkers' defaults).
 
