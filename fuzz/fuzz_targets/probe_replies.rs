@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadmd::config::{Expect, FileProbe, Pattern, ReplyMatch, UrlCheck};
-use rvsadmd::probe::{dns, file, http, icmp, smtp, udp};
+use rvsadmd::config::{Expect, Pattern, ReplyMatch, UrlCheck};
+use rvsadmd::probe::{dns, file_track, http, icmp, smtp, udp};
 
 fuzz_target!(|data: &[u8]| {
     let cut = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
@@ -38,12 +38,12 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(ReplyMatch::parse(&m.to_text(), true), Ok(m.clone()));
         let _ = udp::matches(&m, data);
     }
-    let f = FileProbe {
-        path: "/fuzz".into(),
-        factor: i64::from(cut as u8) - 128,
-        reverse: cut % 2 == 0,
-        dynamic: true,
-        base: 1,
-    };
-    let _ = file::judge(&f, &text);
+    // A FILE check's text, then that value as a change after a start.
+    if let Some(v) = file_track::c_number(data) {
+        let f = file_track::Factor {
+            weight: i64::from(cut as u8) - 128,
+            reverse: cut % 2 == 0,
+        };
+        let _ = file_track::Track::start(f, v).next(f, Some(-v)).says();
+    }
 });

@@ -32,6 +32,8 @@ pub struct Outcome {
     pub ok: bool,
     /// A weight the check asks for (exec checks exiting 2-255).
     pub weight: Option<u32>,
+    /// An amount added to the destination's weight (file checks).
+    pub add: i64,
     /// How long the probe took.
     pub latency: Duration,
     /// Why, in a few words (`connected`, `status 503`, `timed out` ...).
@@ -53,6 +55,8 @@ pub struct Health {
     pub last: Option<Outcome>,
     /// The weight the newest successful result asked for, if any.
     pub weight: Option<u32>,
+    /// What the newest result adds to the destination's weight.
+    pub add: i64,
 }
 
 impl Default for Health {
@@ -64,6 +68,7 @@ impl Default for Health {
             since: SystemTime::now(),
             last: None,
             weight: None,
+            add: 0,
         }
     }
 }
@@ -83,11 +88,11 @@ impl Health {
     /// after that `rise` successes in a row make a down target up and
     /// `fall` failures in a row make an up target down. Returns whether
     /// what the table should hold changed (the state, or a requested
-    /// weight of an up target).
+    /// weight or an addition of an up target).
     ///
     /// ```
     /// use rvsadmd::health::{Health, Outcome, State};
-    /// let ok = |ok| Outcome { ok, weight: None, latency: Default::default(), reason: String::new() };
+    /// let ok = |ok| Outcome { ok, weight: None, add: 0, latency: Default::default(), reason: String::new() };
     /// let mut h = Health::default();
     /// assert!(h.record(ok(true), 2, 2));           // first result: up
     /// assert!(!h.record(ok(false), 2, 2));         // one failure of two
@@ -113,6 +118,7 @@ impl Health {
         if o.ok {
             self.weight = o.weight;
         }
+        self.add = o.add;
         self.last = Some(o);
         if next != self.state {
             self.state = next;
@@ -121,11 +127,12 @@ impl Health {
         before != (self.state, self.effective_weight())
     }
 
-    /// The weight an up target asks for (only meaningful when up).
-    fn effective_weight(&self) -> Option<u32> {
+    /// The weight an up target asks for and what it adds (only
+    /// meaningful when up).
+    fn effective_weight(&self) -> (Option<u32>, i64) {
         match self.state {
-            State::Up => self.weight,
-            _ => None,
+            State::Up => (self.weight, self.add),
+            _ => (None, 0),
         }
     }
 }
@@ -139,6 +146,9 @@ pub struct Verdict {
     /// When up: the lowest weight its checks ask for (`None`: the
     /// configured weight).
     pub weight: Option<u32>,
+    /// When up: the sum of what its checks add to that weight (file
+    /// checks); [`Verdict::table_weight`] is the result.
+    pub add: i64,
     /// The index of the check the verdict comes from (`None`: no checks):
     /// when down the first check that is down, when unknown the first
     /// without a result, when up the one up for the shortest time (so its
@@ -148,7 +158,10 @@ pub struct Verdict {
 
 /// The verdict of a destination checked by `checks` (in configuration
 /// order): it is up only while every check is up, as a real server is in
-/// keepalived.
+/// keepalived; its weight is the lowest weight a check asks for (else the
+/// configured one) plus what the checks add, as keepalived adds its file
+/// checkers' weights to a real server's
+/// ([`crate::probe::file_track`]).
 ///
 /// ```
 /// use rvsadmd::health::{verdict, Health, State};
@@ -167,6 +180,7 @@ where
         return Verdict {
             state: State::Down,
             weight: None,
+            add: 0,
             by: Some(i),
         };
     }
@@ -174,6 +188,7 @@ where
         return Verdict {
             state: State::Unknown,
             weight: None,
+            add: 0,
             by: Some(i),
         };
     }
@@ -185,7 +200,27 @@ where
     Verdict {
         state: State::Up,
         weight: checks.iter().filter_map(|h| h.weight).min(),
+        add: checks.iter().map(|h| h.add).sum(),
         by,
+    }
+}
+
+impl Verdict {
+    /// The weight an up destination configured at `configured` has in
+    /// the table: the weight asked for (else `configured`) plus what the
+    /// checks add, within 0..=`max` (keepalived's `real_weight`).
+    ///
+    /// ```
+    /// use rvsadmd::health::{State, Verdict};
+    /// let v = |weight, add| Verdict { state: State::Up, weight, add, by: None };
+    /// assert_eq!(v(None, 3).table_weight(2, 100), 5);
+    /// assert_eq!(v(Some(1), -4).table_weight(2, 100), 0);
+    /// assert_eq!(v(None, 200).table_weight(2, 100), 100);
+    /// ```
+    pub fn table_weight(&self, configured: u32, max: u32) -> u32 {
+        let base = i64::from(self.weight.unwrap_or(configured));
+        let sum = base.saturating_add(self.add).clamp(0, i64::from(max));
+        u32::try_from(sum).unwrap_or(max)
     }
 }
 
@@ -197,6 +232,7 @@ mod tests {
         Outcome {
             ok,
             weight,
+            add: 0,
             latency: Duration::ZERO,
             reason: String::new(),
         }
@@ -249,6 +285,7 @@ mod tests {
             Verdict {
                 state: Up,
                 weight: None,
+                add: 0,
                 by: None
             }
         );
@@ -288,6 +325,40 @@ mod tests {
         // A weight kept by a check that is down or unknown asks nothing.
         assert_eq!(v(&[h(Up, Some(5)), h(Down, Some(1))]).weight, None);
         assert_eq!(v(&[h(Up, Some(5)), h(Unknown, Some(1))]).weight, None);
+    }
+
+    #[test]
+    fn additions_of_file_checks_add_up_with_a_tcp_check() {
+        use State::{Down, Up};
+        let add = |state, add| Health {
+            add,
+            ..h(state, None)
+        };
+        // Two file checks (+3, -1) and a TCP check: configured 2 + 2.
+        let v = verdict([&add(Up, 3), &add(Up, -1), &h(Up, None)]);
+        assert_eq!((v.state, v.add, v.table_weight(2, 100)), (Up, 2, 4));
+        // The TCP check down: the destination is down, whatever is added.
+        let v = verdict([&add(Up, 3), &add(Up, -1), &h(Down, None)]);
+        assert_eq!((v.state, v.add), (Down, 0));
+        // A sum of 0 or less is weight 0, still up; added to an exec
+        // check's weight when one asks.
+        let v = verdict([&add(Up, -5), &h(Up, None)]);
+        assert_eq!((v.state, v.table_weight(2, 100)), (Up, 0));
+        let v = verdict([&add(Up, 4), &h(Up, Some(10))]);
+        assert_eq!(v.table_weight(2, 100), 14);
+    }
+
+    #[test]
+    fn an_addition_is_a_change_while_up() {
+        let mut h = Health::default();
+        let o = |add| Outcome {
+            add,
+            ..r(true, None)
+        };
+        assert!(h.record(o(3), 1, 1));
+        assert!(!h.record(o(3), 1, 1));
+        assert!(h.record(o(-2), 1, 1));
+        assert_eq!(h.add, -2);
     }
 
     #[test]

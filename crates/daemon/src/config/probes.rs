@@ -343,22 +343,33 @@ impl ReplyMatch {
     }
 }
 
-/// A weight read from a file (keepalived's FILE_CHECK).
+/// A number read from a file (keepalived's FILE_CHECK), judged by
+/// keepalived's rules ([`crate::probe::file_track`]): up or down, and an
+/// amount added to the destination's weight.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileProbe {
-    /// The file; it holds a whole number as text.
+    /// The file; it holds a number as text.
     pub path: PathBuf,
     /// The number read is multiplied by this; 0: the number only says up
     /// (0) or down (anything else).
     pub factor: i64,
-    /// The sign of the result (with `factor` 0: the sense of up and down)
-    /// is turned around.
+    /// The product is negated (with `factor` 0: 0 is down, the rest up).
     pub reverse: bool,
-    /// The result is added to the destination's weight; otherwise it only
-    /// says whether that weight stays above 0.
-    pub dynamic: bool,
-    /// The destination's configured weight, which the result is added to.
-    pub base: u32,
+    /// Written to the file before the first read (keepalived's
+    /// `init_file`).
+    pub init: Option<FileInit>,
+    /// What the check has read so far (no part of its settings).
+    pub memory: crate::probe::file::FileMemory,
+}
+
+/// keepalived's `init_file [VALUE] [overwrite]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileInit {
+    /// The number written.
+    pub value: i64,
+    /// Write it over an existing regular file too (else only when the
+    /// file does not exist).
+    pub overwrite: bool,
 }
 
 /// A regular expression compiled when the configuration is read. Two

@@ -55,6 +55,9 @@ pub struct Checks {
 impl Checks {
     /// Take the checks of `config`: one per distinct check, a check
     /// configured as before keeping its id and health.
+    // A file check's memory (`probe::file::FileMemory`) is inside the key
+    // but no part of its equality or hash.
+    #[allow(clippy::mutable_key_type)]
     pub fn configure(&mut self, config: &Config) {
         let mut before: HashMap<Check, (CheckId, Health)> = std::mem::take(&mut self.by_id)
             .into_iter()
@@ -71,14 +74,20 @@ impl Checks {
                     let id = match ids.get(c) {
                         Some(id) => *id,
                         None => {
-                            let (id, health) = before.remove(c).unwrap_or_else(|| {
-                                self.next += 1;
-                                (CheckId(self.next), Health::starting(c.start_up))
-                            });
+                            // The check kept is the one configured before
+                            // (equal, and holding what it has read).
+                            let (check, (id, health)) =
+                                before.remove_entry(c).unwrap_or_else(|| {
+                                    self.next += 1;
+                                    (
+                                        c.clone(),
+                                        (CheckId(self.next), Health::starting(c.start_up)),
+                                    )
+                                });
                             self.by_id.insert(
                                 id,
                                 Checked {
-                                    check: c.clone(),
+                                    check,
                                     health,
                                     users: Vec::new(),
                                 },
@@ -127,6 +136,7 @@ impl Checks {
             None => Verdict {
                 state: State::Unknown,
                 weight: None,
+                add: 0,
                 by: None,
             },
         }

@@ -107,9 +107,7 @@ impl Engine {
         let k = (v.key(), d.addr);
         let verdict = self.checks.verdict(&k);
         let state = verdict.state;
-        let up_weight = verdict
-            .weight
-            .map(|w| Weight::new(w.min(Weight::MAX.get())).unwrap_or(d.config.weight))
+        let up_weight = Weight::new(verdict.table_weight(d.config.weight.get(), Weight::MAX.get()))
             .unwrap_or(d.config.weight);
         if self.drained.contains(&k) {
             return Some(Weight::ZERO);

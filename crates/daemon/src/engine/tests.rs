@@ -43,6 +43,7 @@ fn result(e: &mut Engine, i: usize, ok: bool) {
         Outcome {
             ok,
             weight: None,
+            add: 0,
             latency: Duration::ZERO,
             reason: String::new(),
         },
@@ -212,6 +213,7 @@ fn ok() -> Outcome {
     Outcome {
         ok: true,
         weight: None,
+        add: 0,
         latency: Duration::ZERO,
         reason: String::new(),
     }
@@ -463,6 +465,7 @@ fn said(ok: bool, weight: Option<u32>, reason: &str) -> Outcome {
     Outcome {
         ok,
         weight,
+        add: 0,
         latency: Duration::ZERO,
         reason: reason.into(),
     }
@@ -555,4 +558,43 @@ fn a_real_server_a_reload_takes_out_is_removed_while_foreign_ones_stay() {
         weights(&d),
         w(&[("10.0.0.1:80", 3), ("10.0.0.50:80", 3), ("10.0.0.2:80", 3)])
     );
+}
+
+#[test]
+fn file_checks_add_to_the_weight_and_a_sum_below_1_is_weight_0() {
+    let mut e = keepalived(
+        "track_file a {\n file /run/a\n}\nvirtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 10.0.0.1 80 {\n  weight 5\n  FILE_CHECK { track_file a }\n  FILE_CHECK { track_file a\n weight 2 }\n  TCP_CHECK { }\n }\n}\n",
+    );
+    let ids: Vec<CheckId> = e.checks().into_iter().map(|(id, _)| id).collect();
+    let [one, two, tcp] = ids[..] else {
+        panic!("{ids:?}")
+    };
+    let file = |ok, add| Outcome {
+        add,
+        ..said(ok, None, "file")
+    };
+    let mut live = Snapshot::default();
+    // The file checks' first reads: 5 + 3 + 6 (the TCP check starts up).
+    e.record(one, file(true, 3));
+    e.record(two, file(true, 6));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 14)]));
+    // 5 - 4 - 8 is below 1: in the table at weight 0, still up.
+    e.record(one, file(true, -4));
+    e.record(two, file(true, -8));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0)]));
+    // The TCP check down: out, whatever the files add; back: the sum.
+    e.record(one, file(true, 1));
+    e.record(two, file(true, 2));
+    // (retry 1: the second failure in a row).
+    e.record(tcp, said(false, None, "refused"));
+    assert!(e.record(tcp, said(false, None, "refused")));
+    assert!(sync(&mut e, &mut live).services[0].destinations.is_empty());
+    assert!(e.record(tcp, said(true, None, "connected")));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 8)]));
+    // A file check down takes the real out.
+    assert!(e.record(two, file(false, 0)));
+    assert!(sync(&mut e, &mut live).services[0].destinations.is_empty());
 }

@@ -46,6 +46,7 @@ pub(super) async fn check(
             Some(c @ 2..=255) if dynamic => Verdict {
                 ok: true,
                 weight: u32::try_from(c - 2).ok(),
+                add: 0,
                 reason: format!("exit {c}"),
             },
             Some(c) => Verdict::down(format!("exit {c}")),

@@ -10,6 +10,7 @@
 pub mod dns;
 mod exec;
 pub mod file;
+pub mod file_track;
 pub mod http;
 pub mod icmp;
 mod ping;
@@ -29,8 +30,10 @@ use tokio::time::Instant;
 pub struct Verdict {
     /// Whether the target answered as expected.
     pub ok: bool,
-    /// A weight the probe asks for (exec and file checks).
+    /// A weight the probe asks for (exec checks).
     pub weight: Option<u32>,
+    /// An amount added to the destination's weight (file checks).
+    pub add: i64,
     /// Why, in a few words.
     pub reason: String,
 }
@@ -41,6 +44,7 @@ impl Verdict {
         Verdict {
             ok: true,
             weight: None,
+            add: 0,
             reason: reason.into(),
         }
     }
@@ -50,6 +54,7 @@ impl Verdict {
         Verdict {
             ok: false,
             weight: None,
+            add: 0,
             reason: reason.into(),
         }
     }
@@ -104,6 +109,7 @@ pub async fn run(probe: &Probe, start: Instant, timeout: Duration) -> Outcome {
     Outcome {
         ok: v.ok,
         weight: v.weight,
+        add: v.add,
         latency: Instant::now().saturating_duration_since(start),
         reason: v.reason,
     }
@@ -111,7 +117,7 @@ pub async fn run(probe: &Probe, start: Instant, timeout: Duration) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{FileProbe, ReplyMatch, UrlCheck};
+    use crate::config::{ReplyMatch, UrlCheck};
 
     /// What the fuzz target `probe_replies` checks, over a few thousand
     /// pseudo-random inputs with the shapes the readers look for: any
@@ -139,13 +145,6 @@ mod tests {
             digest: Some("00000000000000000000000000000000".into()),
             ..UrlCheck::new("/")
         };
-        let file = FileProbe {
-            path: "/x".into(),
-            factor: -3,
-            reverse: true,
-            dynamic: true,
-            base: 2,
-        };
         for i in 0..4000 {
             let mut d = seeds[i % seeds.len()].to_vec();
             for _ in 0..(next() % 4) {
@@ -172,7 +171,7 @@ mod tests {
                 assert_eq!(ReplyMatch::parse(&m.to_text(), true), Ok(m.clone()));
                 let _ = super::udp::matches(&m, &d);
             }
-            let _ = super::file::judge(&file, &text);
+            let _ = super::file_track::c_number(&d);
         }
     }
 }

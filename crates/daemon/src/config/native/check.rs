@@ -7,13 +7,11 @@ use crate::config::{parse_duration, seconds, Check, Probe};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The check of one destination (`dest`, of service `service`, at
-/// configured weight `weight`) from its merged table; patterns compiled
-/// through `patterns`.
+/// The check of one destination (`dest`, of service `service`) from its
+/// merged table; patterns compiled through `patterns`.
 pub(super) fn check_of(
     c: &CheckDoc,
     dest: SocketAddr,
-    weight: u32,
     service: &str,
     patterns: &mut Patterns,
 ) -> Result<Check, String> {
@@ -70,9 +68,9 @@ pub(super) fn check_of(
             Probe::Ping { target: dest.ip() }
         }
         "file" => {
-            only(c, kind, &["file", "weight", "reverse", "dynamic"])?;
+            only(c, kind, &["file", "weight", "reverse", "init", "overwrite"])?;
             no_port(c, kind)?;
-            kinds::file_of(c, weight)?
+            kinds::file_of(c)?
         }
         "on" => {
             only(c, kind, &[])?;
@@ -164,6 +162,8 @@ pub(super) fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), Str
         ("file", c.file.is_some()),
         ("weight", c.weight.is_some()),
         ("reverse", c.reverse.is_some()),
+        ("init", c.init.is_some()),
+        ("overwrite", c.overwrite.is_some()),
         ("dynamic", c.dynamic.is_some()),
         ("user", c.user.is_some()),
         ("group", c.group.is_some()),

@@ -3,7 +3,8 @@
 
 use super::{parse, to_toml};
 use crate::config::{
-    Check, Config, ConfigError, Expect, FileProbe, Pattern, Probe, ReplyMatch, TcpClose, UrlCheck,
+    Check, Config, ConfigError, Expect, FileInit, FileProbe, Pattern, Probe, ReplyMatch, TcpClose,
+    UrlCheck,
 };
 use std::path::Path;
 
@@ -237,21 +238,36 @@ fn ping_takes_the_address_only() {
 }
 
 #[test]
-fn file_weight_reverse_dynamic() {
+fn file_weight_reverse_init() {
     assert_eq!(
-        probe("type = \"file\", file = \"/run/w\", weight = -3, reverse = true, dynamic = true"),
+        probe("type = \"file\", file = \"/run/w\", weight = -3, reverse = true, init = 5, overwrite = true"),
         Probe::File(FileProbe {
             path: "/run/w".into(),
             factor: -3,
             reverse: true,
-            dynamic: true,
-            base: 4,
+            init: Some(FileInit {
+                value: 5,
+                overwrite: true
+            }),
+            memory: Default::default(),
         })
     );
     let Probe::File(f) = probe("type = \"file\", file = \"/run/w\"") else {
         panic!()
     };
-    assert_eq!((f.factor, f.reverse, f.dynamic), (1, false, false));
+    assert_eq!((f.factor, f.reverse, f.init), (1, false, None));
+    assert_error(
+        "type = \"file\", file = \"/w\", overwrite = true",
+        "overwrite: give `init`",
+    );
+    assert_error(
+        "type = \"file\", file = \"/w\", init = 3000000000",
+        "init: 3000000000 is out of range",
+    );
+    assert_error(
+        "type = \"file\", file = \"/w\", dynamic = true",
+        "`dynamic` does not apply to a file check",
+    );
     assert_error("type = \"file\"", "file: give the file");
     assert_error(
         "type = \"file\", file = \"/w\", weight = 3000000000",
@@ -324,7 +340,8 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"udp\"",
         "type = \"ping\"",
         "type = \"file\", file = \"/run/w\", weight = 0, reverse = true",
-        "type = \"file\", file = \"/run/w\", weight = 5, dynamic = true",
+        "type = \"file\", file = \"/run/w\", weight = 5, init = -2, overwrite = true",
+        "type = \"file\", file = \"/run/w\", init = 0",
     ];
     for c in checks {
         let a = with(c).unwrap_or_else(|e| panic!("{c}: {e}"));

@@ -136,11 +136,14 @@ pub(super) struct CheckDoc {
     pub(super) require_reply: Option<ReplyDoc>,
     pub(super) min_reply_length: Option<i64>,
     pub(super) max_reply_length: Option<i64>,
-    /// FILE: the file, its factor, its sense, and whether it sets the
-    /// weight (`dynamic` also for exec).
+    /// FILE: the file, its factor, its sense, the number written before
+    /// the first read and whether over an existing file.
     pub(super) file: Option<String>,
     pub(super) weight: Option<i64>,
     pub(super) reverse: Option<bool>,
+    pub(super) init: Option<i64>,
+    pub(super) overwrite: Option<bool>,
+    /// Exec: whether exit codes 2-255 set the weight.
     pub(super) dynamic: Option<bool>,
     /// Exec: run as this user and group.
     pub(super) user: Option<String>,
@@ -230,6 +233,8 @@ impl CheckDoc {
             file: pick(&self.file, &over.file),
             weight: pick(&self.weight, &over.weight),
             reverse: pick(&self.reverse, &over.reverse),
+            init: pick(&self.init, &over.init),
+            overwrite: pick(&self.overwrite, &over.overwrite),
             dynamic: pick(&self.dynamic, &over.dynamic),
             user: pick(&self.user, &over.user),
             group: pick(&self.group, &over.group),

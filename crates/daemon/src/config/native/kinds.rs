@@ -5,8 +5,8 @@ use super::check::{only, status_of};
 use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
-    dns_type, DnsProbe, Expect, FileProbe, HttpProbe, Probe, ReplyMatch, RunAs, SmtpProbe,
-    TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    dns_type, DnsProbe, Expect, FileInit, FileProbe, HttpProbe, Probe, ReplyMatch, RunAs,
+    SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -246,8 +246,9 @@ pub(super) fn udp_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> 
 }
 
 /// A `file` check: `file`, `weight` (the factor, 1 unless given),
-/// `reverse`, `dynamic`; `base` is the destination's configured weight.
-pub(super) fn file_of(c: &CheckDoc, base: u32) -> Result<Probe, String> {
+/// `reverse`, `init` (a number written before the first read when the
+/// file does not exist; with `overwrite`, over a regular file too).
+pub(super) fn file_of(c: &CheckDoc) -> Result<Probe, String> {
     let path = match c.file.as_deref() {
         Some(p) if !p.is_empty() => p,
         _ => return Err("file: give the file that holds the number".into()),
@@ -258,11 +259,24 @@ pub(super) fn file_of(c: &CheckDoc, base: u32) -> Result<Probe, String> {
             "weight: {factor} is out of range (-2147483647 to 2147483647)"
         ));
     }
+    let init = match (c.init, c.overwrite) {
+        (Some(value), overwrite) if i32::try_from(value).is_ok() => Some(FileInit {
+            value,
+            overwrite: overwrite.unwrap_or(false),
+        }),
+        (Some(value), _) => {
+            return Err(format!(
+                "init: {value} is out of range (-2147483648 to 2147483647)"
+            ))
+        }
+        (None, Some(_)) => return Err("overwrite: give `init`, the number to write".into()),
+        (None, None) => None,
+    };
     Ok(Probe::File(FileProbe {
         path: path.into(),
         factor,
         reverse: c.reverse.unwrap_or(false),
-        dynamic: c.dynamic.unwrap_or(false),
-        base,
+        init,
+        memory: Default::default(),
     }))
 }

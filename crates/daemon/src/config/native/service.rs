@@ -135,13 +135,8 @@ fn checks_of(
         let dd = d.get_ref();
         let target = SocketAddr::new(dd.address, dd.port);
         let dpath = format!("{path}.destinations[{j}]");
-        // A `file` check with `dynamic` adds to the configured weight.
-        let weight = spec
-            .destinations
-            .get(j)
-            .map_or(1, |d| d.config.weight.get());
         let mut one = |c: &CheckDoc, line: usize, what: String| {
-            check_of(&svc_check.merged(c), target, weight, &service, patterns)
+            check_of(&svc_check.merged(c), target, &service, patterns)
                 .map_err(|m| from.bad(line, format!("{what}: {m}")))
         };
         let checks = match (&dd.check, &dd.checks) {

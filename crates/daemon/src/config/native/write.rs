@@ -154,8 +154,11 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             if x.reverse {
                 f.push("reverse = true".into());
             }
-            if x.dynamic {
-                f.push("dynamic = true".into());
+            if let Some(init) = x.init {
+                f.push(format!("init = {}", init.value));
+                if init.overwrite {
+                    f.push("overwrite = true".into());
+                }
             }
         }
         Probe::Ping { .. } | Probe::Up | Probe::Down | Probe::Unchecked => {}

@@ -3,9 +3,10 @@
 //! HTTP(S) request per url (all must pass; `digest` is the body's MD5),
 //! MISC_CHECK a program, DNS_CHECK, UDP_CHECK, PING_CHECK and SMTP_CHECK
 //! the dns, udp, ping and smtp probes (`kinds`; an SMTP_CHECK with host
-//! blocks is a check per host). Several checkers must all pass; a real
-//! server without a checker is always up (keepalived keeps it in the
-//! table). The timing is keepalived's: a check every
+//! blocks is a check per host), FILE_CHECK a file check read every
+//! second. Several checkers must all pass, and what file checks add to
+//! the weight adds up; a real server without a checker is always up
+//! (keepalived keeps it in the table). The timing is keepalived's: a check every
 //! `delay_loop`, taking at most `connect_timeout` (a script:
 //! `misc_timeout`), after a failure of a check that is up again after
 //! `delay_before_retry`, down after `retry` + 1 failures in a row, up
@@ -121,10 +122,12 @@ fn one(
         warmup: (t.warmup_written && !t.warmup.is_zero() && t.warmup < t.delay_loop)
             .then_some(t.warmup),
     };
-    if let CheckerKind::Smtp(s) = &c.kind {
-        if !s.hosts.is_empty() {
+    match &c.kind {
+        CheckerKind::Smtp(s) if !s.hosts.is_empty() => {
             return kinds::smtp_hosts(c, s, r.addr, base, || probe(c, r, v, patterns));
         }
+        CheckerKind::File(f) => return Ok(vec![kinds::file(c, f)?]),
+        _ => {}
     }
     Ok(vec![Check {
         probe: probe(c, r, v, patterns)?,
@@ -169,7 +172,8 @@ fn probe(
             target: target.ip(),
         }),
         CheckerKind::Smtp(s) => kinds::smtp(c, s, target),
-        CheckerKind::File(_) => Err(not_yet(&c.at, kinds::FILE_CHECK_DIFFERS)),
+        // Made with its own timing by `one`.
+        CheckerKind::File(_) => Err(not_yet(&c.at, "FILE_CHECK")),
         CheckerKind::Other(name) => Err(not_yet(&c.at, name)),
     }
 }

@@ -3,7 +3,8 @@
 
 use super::tests::load;
 use crate::config::{
-    Check, ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN,
+    Check, ConfigError, DnsProbe, FileInit, FileProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe,
+    UDP_REPLY_LEN,
 };
 use std::time::Duration;
 
@@ -229,20 +230,96 @@ fn smtp_check_helo_ports_and_host_blocks() {
     assert!(e.message.contains("helo_name") && e.at.line == 4, "{e}");
 }
 
+/// The file check FILE_CHECK `rs` makes, below `before`.
+fn file_probe(before: &str, rs: &str) -> (FileProbe, Check) {
+    let c = load(&conf(before, "10.0.0.1 53", rs)).unwrap_or_else(|e| panic!("{e}"));
+    let k = c.services[0].reals[0].checks[0].clone();
+    match &k.probe {
+        Probe::File(f) => (f.clone(), k),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
-fn file_check_is_refused_or_dropped_as_keepalived_drops_it() {
+fn file_check_runs_or_is_dropped_as_keepalived_runs_it() {
     let track = "track_file w {\n file /run/w\n weight 2\n}\n";
-    // Read, then refused at its line (lines 1-4 hold the track_file).
-    let e = refused(
+    // The checker's own weight and direction win over the track_file's.
+    let (f, k) = file_probe(track, "  FILE_CHECK {\n track_file w\n weight -3 reverse }");
+    assert_eq!(
+        (f.path.to_str(), f.factor, f.reverse, f.init),
+        (Some("/run/w"), -3, true, None)
+    );
+    // Read every second, taken at once, unknown until the first read.
+    assert_eq!(
+        (
+            k.interval,
+            k.timeout,
+            k.rise,
+            k.fall,
+            k.retry_interval,
+            k.start_up
+        ),
+        (
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            1,
+            1,
+            None,
+            false
+        )
+    );
+    // Without its own: the track_file's (with its reverse and init_file).
+    let (f, _) = file_probe(
+        "track_file w {\n file /run/w\n weight -4 reverse\n init_file 9 overwrite\n}\n",
+        "  FILE_CHECK { track_file w }",
+    );
+    assert_eq!((f.factor, f.reverse), (-4, true));
+    assert_eq!(
+        f.init,
+        Some(FileInit {
+            value: 9,
+            overwrite: true
+        })
+    );
+    // A track_file weight out of -254..=254 is 1; a second one ignored;
+    // `noreverse` is only a FILE_CHECK word.
+    for (w, want) in [
+        ("weight 300", (1, false)),
+        ("weight 5\n weight 7", (5, false)),
+        ("weight 6 noreverse", (6, false)),
+        ("weight 3x", (3, false)),
+    ] {
+        let (f, _) = file_probe(
+            &format!("track_file w {{\n file /run/w\n {w}\n}}\n"),
+            "  FILE_CHECK { track_file w }",
+        );
+        assert_eq!((f.factor, f.reverse), want, "{w}");
+    }
+    // Two FILE_CHECKs and a TCP_CHECK on one real: three checks.
+    let c = load(&conf(
         track,
         "10.0.0.1 53",
-        "  FILE_CHECK {\n track_file w\n weight -3 reverse }",
-    );
-    assert!(
-        e.message.contains("FILE_CHECK") && e.message.contains("weight 0"),
-        "{e}"
-    );
-    assert_eq!(e.at.line, 8, "{e}");
+        "  FILE_CHECK { track_file w }\n  FILE_CHECK { track_file w\n weight 1 }\n  TCP_CHECK { }",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let kinds: Vec<_> = c.services[0].reals[0]
+        .checks
+        .iter()
+        .map(|k| k.probe.kind())
+        .collect();
+    assert_eq!(kinds, ["file", "file", "tcp"]);
+    // import-keepalived writes them as native checks that read back the
+    // same (file, weight, reverse, init, and the timing).
+    let c = load(&conf(
+        "track_file w {\n file /run/w\n weight -4 reverse\n init_file 9\n}\n",
+        "10.0.0.1 53",
+        "  FILE_CHECK { track_file w }\n  FILE_CHECK { track_file w\n weight 0 }",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = crate::config::native::to_toml(&c);
+    let back = crate::config::native::parse(std::path::Path::new("imported.toml"), &text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(back.services[0].reals, c.services[0].reals, "{text}");
     // Without a track_file, or naming none above it: keepalived drops
     // the checker, and the real server is always up.
     for (before, rs, line) in [
@@ -259,18 +336,18 @@ fn file_check_is_refused_or_dropped_as_keepalived_drops_it() {
         assert!(has(&c.notes, line, "drops the checker"), "{:?}", c.notes);
     }
     // The deprecated spelling defines one too.
-    let e = refused(
+    let (f, _) = file_probe(
         "vrrp_track_file w {\n file /run/w\n}\n",
-        "10.0.0.1 53",
         "  FILE_CHECK { track_file w }",
     );
-    assert!(e.message.contains("FILE_CHECK") && e.at.line == 7, "{e}");
+    assert_eq!((f.factor, f.reverse), (1, false));
     // A track_file defined below the checker is not found either.
     let text = format!(
         "{}{track}",
         conf("", "10.0.0.1 53", "  FILE_CHECK { track_file w }")
     );
-    assert!(load(&text).is_ok());
+    let c = load(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.services[0].reals[0].checks.is_empty());
     // `dynamic` is in keepalived's manual, not in its parser.
     let c = load(&conf("", "10.0.0.1 53", "  FILE_CHECK {\n dynamic }")).unwrap();
     assert!(

@@ -1,20 +1,50 @@
 //! DNS_CHECK, UDP_CHECK and SMTP_CHECK as rvsadmd's probes, with
 //! keepalived's defaults (an SOA query for the root; keepalived's own 32
 //! bytes as the UDP payload, replies of at most 255 bytes; HELO
-//! `smtpchecker.keepalived.org`). FILE_CHECK is refused: see
-//! [`FILE_CHECK_DIFFERS`].
+//! `smtpchecker.keepalived.org`), and FILE_CHECK as a file check read
+//! every [`FILE_POLL`] (keepalived's rules: `crate::probe::file_track`).
 
+use super::not_yet;
 use crate::config::keepalived::typed::{
-    udp_default_payload, Checker, Dns, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
+    udp_default_payload, Checker, Dns, File, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
 };
 use crate::config::{
-    Check, ConfigError, DnsProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe, UDP_REPLY_LEN,
+    Check, ConfigError, DnsProbe, FileInit, FileProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe,
+    UDP_REPLY_LEN,
 };
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
-/// Why FILE_CHECK is refused: what keepalived 2.2.7 does that rvsadmd's
-/// file check does not.
-pub const FILE_CHECK_DIFFERS: &str = "FILE_CHECK (keepalived reads a missing, empty or unreadable file as 0 and keeps the real up, reads numbers in C's notation (0x10, 010), keeps a real whose weight falls to 0 or below in the table at weight 0, adds the weights of several checkers, and reads the file when it changes)";
+/// How often rvsadmd reads a FILE_CHECK's file (keepalived reads it when
+/// inotify reports a change): also its timeout.
+pub const FILE_POLL: Duration = Duration::from_secs(1);
+
+/// A FILE_CHECK as a file check: read every [`FILE_POLL`], its result
+/// taken at once (no retry), unknown until its first read as keepalived
+/// reads the file before it fills the table.
+pub fn file(c: &Checker, f: &File) -> Result<Check, ConfigError> {
+    let (Some(t), Some((factor, reverse))) = (&f.source, f.factor()) else {
+        return Err(not_yet(&c.at, "FILE_CHECK without its track_file"));
+    };
+    Ok(Check {
+        probe: Probe::File(FileProbe {
+            path: t.path.clone().into(),
+            factor,
+            reverse,
+            init: t
+                .init
+                .map(|(value, overwrite)| FileInit { value, overwrite }),
+            memory: Default::default(),
+        }),
+        interval: FILE_POLL,
+        timeout: FILE_POLL,
+        rise: 1,
+        fall: 1,
+        retry_interval: None,
+        start_up: false,
+        warmup: None,
+    })
+}
 
 /// A DNS_CHECK: its query, checked as rvsadmd will send it.
 pub fn dns(c: &Checker, d: &Dns, target: SocketAddr) -> Result<Probe, ConfigError> {

@@ -5,7 +5,7 @@
 
 use super::values::{address, port, timer, unsigned, MAX_CONNECT_TIMEOUT_US};
 use super::vs::cascade;
-use super::{ignored, note, rest, unknown, Cascade, CheckerKind, Unsupported, VirtualServer};
+use super::{ignored, note, rest, unknown, Cascade, Unsupported};
 use crate::config::keepalived::{Note, Statement};
 use crate::config::Location;
 use crate::config::{dns_type, ReplyMatch};
@@ -99,6 +99,17 @@ pub struct File {
     pub track: Option<String>,
     /// `weight W [reverse|noreverse]` (none: the track_file's).
     pub weight: Option<(i64, bool)>,
+    /// The `track_file` block `track` names (filled once the virtual
+    /// server is read, by `track::resolve`).
+    pub source: Option<super::track::TrackFile>,
+}
+
+impl File {
+    /// The factor and direction it runs with: its own `weight`, else its
+    /// track_file's; `None` before `track::resolve`.
+    pub fn factor(&self) -> Option<(i64, bool)> {
+        self.weight.or(self.source.as_ref().map(|t| t.weight))
+    }
 }
 
 /// A keyword of DNS_CHECK.
@@ -249,45 +260,11 @@ pub fn file(f: &mut File, k: &Statement, notes: &mut Vec<Note>) {
     }
 }
 
-/// The name of a global `track_file NAME { file PATH ... }` block
-/// (or its deprecated spelling `vrrp_track_file`) that keepalived keeps:
-/// one with a `file`.
-pub fn track_file_name(s: &Statement) -> Option<&str> {
-    if !matches!(s.keyword.as_str(), "track_file" | "vrrp_track_file") {
-        return None;
-    }
-    let has_file = s
-        .block
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .any(|k| k.keyword == "file" && !k.args.is_empty());
-    s.args.first().map(String::as_str).filter(|_| has_file)
-}
-
-/// Drop the FILE_CHECKs of `v` that name no track_file read before
-/// (`known`): keepalived reports the name and drops the checker.
-pub fn drop_untracked(v: &mut VirtualServer, known: &[&str], notes: &mut Vec<Note>) {
-    for r in &mut v.reals {
-        r.checkers.retain(|c| match &c.kind {
-            CheckerKind::File(File { track: Some(t), .. }) if !known.contains(&t.as_str()) => {
-                notes.push(Note {
-                    at: c.at.clone(),
-                    message: format!("FILE_CHECK: no track_file `{t}` above it: keepalived drops the checker, and so does rvsadmd"),
-                });
-                false
-            }
-            _ => true,
-        });
-    }
-}
-
-/// `W [reverse|noreverse]`, W within ±2147483647.
+/// `W [reverse|noreverse]`, W within ±2147483647 (read as keepalived
+/// reads it: junk after the digits ignored).
 fn file_weight(args: &[String]) -> Result<(i64, bool), String> {
     let w = args.first().ok_or("the weight is missing")?;
-    let n: i64 = w
-        .parse()
-        .ok()
+    let n: i64 = super::track::lenient_int(w)
         .filter(|n: &i64| n.abs() <= i64::from(i32::MAX))
         .ok_or_else(|| format!("`{w}` is not a whole number within ±2147483647"))?;
     let reverse = match args.get(1).map(String::as_str) {

@@ -12,8 +12,8 @@
 //! Rooms: `values` (words), `group` (`virtual_server_group`), `vs` (a
 //! `virtual_server` and its settings), `rs` (a `real_server`),
 //! `checkers` (the checker blocks), `kinds` (the keywords of DNS_CHECK,
-//! UDP_CHECK, SMTP_CHECK, FILE_CHECK and the `track_file` blocks FILE_CHECK
-//! names), `resolve` (the settings that cascade
+//! UDP_CHECK, SMTP_CHECK and FILE_CHECK), `track` (the `track_file`
+//! blocks FILE_CHECK names), `resolve` (the settings that cascade
 //! from the virtual server to the real server to the checker, with the
 //! checkers' defaults).
 
@@ -23,6 +23,7 @@ mod group;
 mod kinds;
 mod resolve;
 mod rs;
+mod track;
 pub mod values;
 mod vs;
 
@@ -34,6 +35,7 @@ pub use kinds::{
     udp_default_payload, Dns, File, Smtp, SmtpHost, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
 };
 pub use resolve::Timing;
+pub use track::TrackFile;
 pub use values::Forwarding;
 pub use vs::DEFAULT_PERSISTENCE;
 
@@ -336,7 +338,7 @@ const GLOBAL_IPVS: [&str; 4] = [
 
 /// Top-level keywords of other parts of keepalived (VRRP, BFD, static
 /// addresses ...) that keepalived's checker process reads past.
-const ELSEWHERE: [&str; 13] = [
+const ELSEWHERE: [&str; 12] = [
     "vrrp_script",
     "vrrp_sync_group",
     "vrrp_instance",
@@ -347,7 +349,6 @@ const ELSEWHERE: [&str; 13] = [
     "static_ipaddress",
     "static_routes",
     "static_rules",
-    "track_file",
     "linkbeat_use_polling",
     "track_group",
 ];
@@ -364,7 +365,7 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
         ..Lvs::default()
     };
     // The track_file blocks read so far (a FILE_CHECK names one above it).
-    let mut track_files: Vec<&str> = Vec::new();
+    let mut track_files: Vec<TrackFile> = Vec::new();
     for s in &doc.statements {
         match s.keyword.as_str() {
             "virtual_server_group" => {
@@ -374,7 +375,7 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
             }
             "virtual_server" => {
                 if let Some(mut v) = vs::read(s, &mut out.notes) {
-                    kinds::drop_untracked(&mut v, &track_files, &mut out.notes);
+                    track::resolve(&mut v, &track_files, &mut out.notes);
                     out.virtual_servers.push(v);
                 }
             }
@@ -383,10 +384,12 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 at: s.at.clone(),
                 what: "SSL (client certificate and CA for SSL_GET)".into(),
             }),
-            k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
-                if let Some(name) = kinds::track_file_name(s) {
-                    track_files.push(name);
+            "track_file" | "vrrp_track_file" => {
+                if let Some(t) = track::read(s, &mut out.notes) {
+                    track_files.push(t);
                 }
+            }
+            k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
                 sync_daemon(s, &mut out);
                 note(
                     &mut out.notes,

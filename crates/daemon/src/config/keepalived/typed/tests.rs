@@ -207,3 +207,28 @@ fn the_sync_daemon_is_the_checkers_only_without_a_vrrp_instance() {
         .iter()
         .any(|n| n.starts_with("2: ") && n.contains("VRRP instance `V`")));
 }
+
+#[test]
+fn track_file_blocks_are_read_as_keepalived_reads_them() {
+    let l = lvs_of(
+        "track_file none {\n weight 2\n}\ntrack_file w {\n file /run/a\n file /run/b\n weight 999\n init_file -5 overwrite junk\n}\nvirtual_server 192.0.2.1 80 {\n real_server 10.0.0.1 80 {\n  FILE_CHECK { track_file w }\n }\n}\n",
+    );
+    let n = notes(&l);
+    let has = |line: usize, what: &str| {
+        n.iter()
+            .any(|m| m.starts_with(&format!("{line}: ")) && m.contains(what))
+    };
+    assert!(has(1, "has no file"), "{n:?}");
+    assert!(
+        has(6, "already set") && has(7, "the weight is 1") && has(8, "`junk`"),
+        "{n:?}"
+    );
+    let CheckerKind::File(f) = &l.virtual_servers[0].reals[0].checkers[0].kind else {
+        panic!("{:?}", l.virtual_servers[0].reals[0].checkers);
+    };
+    let t = f.source.as_ref().expect("resolved");
+    assert_eq!(
+        (t.path.as_str(), t.weight, t.init, f.factor()),
+        ("/run/a", (1, false), Some((-5, true)), Some((1, false)))
+    );
+}
