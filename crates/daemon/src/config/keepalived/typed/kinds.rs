@@ -87,6 +87,9 @@ pub struct SmtpHost {
     /// `connect_timeout`: keepalived gives a host none of the checker's,
     /// so none written is 0 s.
     pub connect_timeout: Option<Duration>,
+    /// `bindto`, `bind_port`, `bind_if` and `fwmark` (none of the
+    /// checker's: keepalived gives a host its own).
+    pub source: crate::config::Source,
 }
 
 /// keepalived's HELO name when none is written.
@@ -173,7 +176,6 @@ pub fn udp(u: &mut Udp, k: &Statement, notes: &mut Vec<Note>) {
 pub fn smtp(
     s: &mut Smtp,
     checker: &mut Cascade,
-    unsupported: &mut Vec<Unsupported>,
     k: &Statement,
     notes: &mut Vec<Note>,
 ) {
@@ -186,10 +188,12 @@ pub fn smtp(
                 connect_ip: None,
                 connect_port: None,
                 connect_timeout: None,
+                source: crate::config::Source::default(),
             };
             for o in k.block.as_deref().unwrap_or_default() {
-                host_option(&mut h, checker, unsupported, o, notes);
+                host_option(&mut h, checker, o, notes);
             }
+            super::source::unapplied(&h.source, &CheckerKind::Smtp(Smtp::default()), k, notes);
             s.hosts.push(h);
         }
         other => unknown(notes, k, other),
@@ -200,7 +204,6 @@ pub fn smtp(
 fn host_option(
     h: &mut SmtpHost,
     checker: &mut Cascade,
-    unsupported: &mut Vec<Unsupported>,
     o: &Statement,
     notes: &mut Vec<Note>,
 ) {
@@ -211,13 +214,7 @@ fn host_option(
         "connect_timeout" => {
             timer(w, 1, MAX_CONNECT_TIMEOUT_US).map(|t| h.connect_timeout = Some(t))
         }
-        kw @ ("bindto" | "bind_port" | "bind_if" | "fwmark") => {
-            unsupported.push(Unsupported {
-                at: o.at.clone(),
-                what: kw.to_string(),
-            });
-            Ok(())
-        }
+        _ if super::source::option(&mut h.source, o, notes) => Ok(()),
         "log_all_failures" => {
             note(notes, o, "`log_all_failures` is about keepalived's log: rvsadmd reports every result as an event".into());
             Ok(())
