@@ -141,7 +141,10 @@ mod tests {
             port: Some(4000),
             ..Source::default()
         };
-        assert_eq!(port.bind_addr(ip("::1")), Some("[::]:4000".parse().unwrap()));
+        assert_eq!(
+            port.bind_addr(ip("::1")),
+            Some("[::]:4000".parse().unwrap())
+        );
         assert_eq!(Source::default().bind_addr(ip("10.0.0.1")), None);
         let all = Source {
             address: Some(ip("10.0.0.254")),

@@ -210,7 +210,12 @@ mod tests {
             target: l.local_addr().unwrap(),
             helo: None,
         };
-        let v = check(&p, &Source::default(), Instant::now() + Duration::from_millis(200)).await;
+        let v = check(
+            &p,
+            &Source::default(),
+            Instant::now() + Duration::from_millis(200),
+        )
+        .await;
         assert_eq!(v, Verdict::down("SMTP timed out"));
     }
 }

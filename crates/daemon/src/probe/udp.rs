@@ -91,9 +91,19 @@ mod tests {
     #[tokio::test]
     async fn replies_required_and_matched() {
         let at = echo().await;
-        let v = check(&probe(at, b"\x01\x02ping", Some("01 0x")), &Source::default(), soon()).await;
+        let v = check(
+            &probe(at, b"\x01\x02ping", Some("01 0x")),
+            &Source::default(),
+            soon(),
+        )
+        .await;
         assert_eq!(v, Verdict::up("a reply of 6 bytes"));
-        let v = check(&probe(at, b"\x01\x02ping", Some("02")), &Source::default(), soon()).await;
+        let v = check(
+            &probe(at, b"\x01\x02ping", Some("02")),
+            &Source::default(),
+            soon(),
+        )
+        .await;
         assert_eq!(v, Verdict::down("a reply of 6 bytes that does not match"));
         let mut short = probe(at, b"\x01\x02ping", Some("01"));
         short.reply_len = (1, 5);

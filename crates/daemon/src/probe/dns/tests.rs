@@ -1,5 +1,7 @@
 use super::*;
+use std::net::SocketAddr;
 use std::time::Duration;
+use tokio::net::UdpSocket;
 
 /// A tiny DNS server on 127.0.0.1: for a question about `known` it first
 /// sends a stray datagram with another id, then NOERROR; NXDOMAIN for
@@ -46,7 +48,10 @@ async fn noerror_is_up_other_codes_down() {
         qtype: 28,
         name: "www.example.com".into(),
     };
-    assert_eq!(check(&p, &Source::default(), soon()).await, Verdict::up("NOERROR"));
+    assert_eq!(
+        check(&p, &Source::default(), soon()).await,
+        Verdict::up("NOERROR")
+    );
     assert_eq!(asked.recv().await, Some((28, "www.example.com".into())));
     let p = DnsProbe {
         name: "nowhere.example.".into(),
@@ -84,7 +89,12 @@ async fn no_answer_times_out() {
         qtype: 1,
         name: "a.example".into(),
     };
-    let v = check(&p, &Source::default(), Instant::now() + Duration::from_millis(200)).await;
+    let v = check(
+        &p,
+        &Source::default(),
+        Instant::now() + Duration::from_millis(200),
+    )
+    .await;
     assert_eq!(v, Verdict::down("DNS query timed out"));
 }
 

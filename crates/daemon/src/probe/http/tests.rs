@@ -138,17 +138,31 @@ async fn every_url_must_pass() {
         expect: Some(Expect::Text("for www.example.com".into())),
         ..UrlCheck::new("/host")
     };
-    let v = check(&probe(target, vec![ok.clone(), host.clone()]), soon()).await;
+    let v = check(
+        &probe(target, vec![ok.clone(), host.clone()]),
+        &Source::default(),
+        soon(),
+    )
+    .await;
     assert_eq!(v, Verdict::up("2 responses as expected"));
     let missing = UrlCheck::new("/missing");
-    let v = check(&probe(target, vec![ok.clone(), missing, host]), &Source::default(), soon()).await;
+    let v = check(
+        &probe(target, vec![ok.clone(), missing, host]),
+        &Source::default(),
+        soon(),
+    )
+    .await;
     assert_eq!(v, Verdict::down("/missing: status 404"));
     // A 404 can be what is wanted.
     let gone = UrlCheck {
         status: vec![(404, 404)],
         ..UrlCheck::new("/gone")
     };
-    assert!(check(&probe(target, vec![gone]), &Source::default(), soon()).await.ok);
+    assert!(
+        check(&probe(target, vec![gone]), &Source::default(), soon())
+            .await
+            .ok
+    );
 }
 
 #[tokio::test]
@@ -157,6 +171,7 @@ async fn a_silent_server_times_out() {
     let target = l.local_addr().unwrap();
     let v = check(
         &probe(target, vec![UrlCheck::new("/")]),
+        &Source::default(),
         Instant::now() + Duration::from_millis(200),
     )
     .await;

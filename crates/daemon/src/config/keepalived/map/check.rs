@@ -17,11 +17,11 @@
 
 use super::{kinds, not_yet};
 use crate::config::keepalived::lines;
+use crate::config::keepalived::typed;
 use crate::config::keepalived::typed::{
     Checker, CheckerKind, Http, Misc, RealServer, Url, VirtualServer,
 };
 use crate::config::validate::Patterns;
-use crate::config::keepalived::typed;
 use crate::config::{
     Check, ConfigError, Expect, HttpProbe, Probe, RunAs, Source, TcpClose, UrlCheck,
 };

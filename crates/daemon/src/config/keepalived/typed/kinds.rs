@@ -5,7 +5,7 @@
 
 use super::values::{address, port, timer, unsigned, MAX_CONNECT_TIMEOUT_US};
 use super::vs::cascade;
-use super::{ignored, note, rest, unknown, Cascade, CheckerKind, Unsupported, VirtualServer};
+use super::{ignored, note, rest, unknown, Cascade, CheckerKind, VirtualServer};
 use crate::config::keepalived::{Note, Statement};
 use crate::config::Location;
 use crate::config::{dns_type, ReplyMatch};
@@ -173,12 +173,7 @@ pub fn udp(u: &mut Udp, k: &Statement, notes: &mut Vec<Note>) {
 
 /// A keyword of SMTP_CHECK, with its deprecated `host` blocks: their
 /// timing keywords (`retry`, `delay_loop` ...) set the checker's.
-pub fn smtp(
-    s: &mut Smtp,
-    checker: &mut Cascade,
-    k: &Statement,
-    notes: &mut Vec<Note>,
-) {
+pub fn smtp(s: &mut Smtp, checker: &mut Cascade, k: &Statement, notes: &mut Vec<Note>) {
     match k.keyword.as_str() {
         "helo_name" if k.args.is_empty() => ignored(notes, k, "the name is missing"),
         "helo_name" => s.helo = Some(rest(k)),
@@ -201,12 +196,7 @@ pub fn smtp(
 }
 
 /// A keyword of an SMTP_CHECK's `host` block.
-fn host_option(
-    h: &mut SmtpHost,
-    checker: &mut Cascade,
-    o: &Statement,
-    notes: &mut Vec<Note>,
-) {
+fn host_option(h: &mut SmtpHost, checker: &mut Cascade, o: &Statement, notes: &mut Vec<Note>) {
     let w = o.args.first().map_or("", String::as_str);
     let r = match o.keyword.as_str() {
         "connect_ip" => address(w).map(|a| h.connect_ip = Some(a)),

@@ -25,8 +25,9 @@ pub fn option(src: &mut Source, k: &Statement, notes: &mut Vec<Note>) -> bool {
             Ok(())
         }
         // 0 is no mark (keepalived sets none).
-        "fwmark" => unsigned(w, 0, u64::from(u32::MAX))
-            .map(|m| src.mark = (m != 0).then_some(m as u32)),
+        "fwmark" => {
+            unsigned(w, 0, u64::from(u32::MAX)).map(|m| src.mark = (m != 0).then_some(m as u32))
+        }
         _ => return false,
     };
     if let Err(why) = r {
