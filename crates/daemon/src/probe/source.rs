@@ -117,3 +117,107 @@ pub(super) fn bind_error(at: SocketAddr, e: &io::Error) -> String {
     };
     format!("bind to {at}: {e}{hint}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+    use tokio::net::TcpListener;
+
+    fn from(a: &str) -> Source {
+        Source {
+            address: Some(a.parse().unwrap()),
+            ..Source::default()
+        }
+    }
+
+    /// A port free on 127.0.0.2 a moment ago.
+    fn free_port() -> u16 {
+        let s = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+        s.local_addr().unwrap().port()
+    }
+
+    #[tokio::test]
+    async fn the_server_sees_the_source_address_and_port() {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = l.local_addr().unwrap();
+        let _c = tcp(target, &from("127.0.0.2")).await.unwrap();
+        let (_, peer) = l.accept().await.unwrap();
+        assert_eq!(peer.ip(), "127.0.0.2".parse::<IpAddr>().unwrap());
+        // From a fixed port, twice in a row (the first closed by a reset:
+        // no TIME_WAIT keeps the second from connecting).
+        let port = free_port();
+        let src = Source {
+            port: Some(port),
+            ..from("127.0.0.2")
+        };
+        for _ in 0..2 {
+            let c = tcp(target, &src).await.unwrap();
+            let (_, peer) = l.accept().await.unwrap();
+            assert_eq!(peer, SocketAddr::new(src.address.unwrap(), port));
+            drop(c);
+        }
+        let u = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let s = udp(u.local_addr().unwrap(), &src).await.unwrap();
+        s.send(b"x").await.unwrap();
+        let mut b = [0u8; 4];
+        let (_, peer) = u.recv_from(&mut b).await.unwrap();
+        assert_eq!(peer, SocketAddr::new(src.address.unwrap(), port));
+    }
+
+    #[tokio::test]
+    async fn a_check_that_cannot_bind_is_down_and_says_why() {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = l.local_addr().unwrap();
+        let v = super::super::tcp::check(
+            target,
+            crate::config::TcpClose::Reset,
+            &from("192.0.2.77"),
+            tokio::time::Instant::now() + Duration::from_secs(2),
+        )
+        .await;
+        assert!(!v.ok, "{v:?}");
+        assert!(
+            v.reason.starts_with("bind to 192.0.2.77:0: ")
+                && v.reason
+                    .ends_with("not one of this host's (add it, or fix `source`)"),
+            "{v:?}"
+        );
+        // A port another socket listens on.
+        let taken = Source {
+            port: Some(target.port()),
+            ..from("127.0.0.1")
+        };
+        let e = tcp(target, &taken).await.unwrap_err();
+        assert!(e.contains("another socket holds this source port"), "{e}");
+        let nowhere = Source {
+            interface: Some("rvsadmd-none0".into()),
+            ..Source::default()
+        };
+        let e = udp(target, &nowhere).await.unwrap_err();
+        assert!(e.starts_with("interface rvsadmd-none0: "), "{e}");
+    }
+
+    /// A mark and an interface are set on the socket (CAP_NET_ADMIN and
+    /// CAP_NET_RAW; skipped, saying so, without them).
+    #[tokio::test]
+    async fn the_mark_and_the_interface_are_set() {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let src = Source {
+            interface: Some("lo".into()),
+            mark: Some(0x2a),
+            ..Source::default()
+        };
+        match tcp(l.local_addr().unwrap(), &src).await {
+            Ok(c) => {
+                let r = SockRef::from(&c);
+                assert_eq!(r.mark().unwrap(), 0x2a);
+                assert_eq!(r.device().unwrap().as_deref(), Some(&b"lo"[..]));
+            }
+            Err(e) if e.contains("CAP_NET_") => {
+                eprintln!("SKIPPED the_mark_and_the_interface_are_set: {e}")
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

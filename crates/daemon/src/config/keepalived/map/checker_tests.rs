@@ -406,3 +406,24 @@ fn bindto_bind_port_bind_if_and_fwmark_are_the_checks_source() {
         "via eth0"
     );
 }
+
+/// `import-keepalived` writes the source of each check, and the TOML
+/// reads back as the same checks.
+#[test]
+fn sources_are_imported_and_read_back() {
+    use crate::config::native;
+    let text = conf(
+        "",
+        "10.0.0.1 53",
+        "  TCP_CHECK {\n bindto 10.0.0.254\n bind_port 4000\n fwmark 7 }\n  DNS_CHECK {\n bindto 10.0.0.254\n bind_if eth1 }",
+    );
+    let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
+    let toml = native::to_toml(&a);
+    assert!(
+        toml.contains("source = \"10.0.0.254\", source_port = 4000, mark = 7"),
+        "{toml}"
+    );
+    let b = native::parse(std::path::Path::new("i.toml"), &toml)
+        .unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert_eq!(a.services[0].reals, b.services[0].reals, "{toml}");
+}
