@@ -78,7 +78,8 @@ pub async fn within<T>(
 }
 
 /// Run `probe` once from `src`, started at `start` (its scheduled time),
-/// taking at most `timeout` from then. The latency is counted from `start` too: one
+/// taking at most `timeout` from then. A failure's reason ends with the
+/// source, when one is set. The latency is counted from `start` too: one
 /// clock read per probe (a check start made late by a busy director
 /// shows in it).
 pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration) -> Outcome {
@@ -102,11 +103,18 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,
     };
+    // A failure from a chosen source says which (a mark that routing
+    // refuses shows only as the connect's error otherwise).
+    let reason = if v.ok || src.is_default() {
+        v.reason
+    } else {
+        format!("{} ({src})", v.reason)
+    };
     Outcome {
         ok: v.ok,
         weight: v.weight,
         latency: Instant::now().saturating_duration_since(start),
-        reason: v.reason,
+        reason,
     }
 }
 

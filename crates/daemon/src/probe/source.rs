@@ -183,6 +183,18 @@ mod tests {
                     .ends_with("not one of this host's (add it, or fix `source`)"),
             "{v:?}"
         );
+        // Through `run`, the reason names the source.
+        let o = super::super::run(
+            &crate::config::Probe::Tcp {
+                target,
+                close: crate::config::TcpClose::Reset,
+            },
+            &from("192.0.2.77"),
+            tokio::time::Instant::now(),
+            Duration::from_secs(2),
+        )
+        .await;
+        assert!(!o.ok && o.reason.ends_with(" (from 192.0.2.77)"), "{o:?}");
         // A port another socket listens on.
         let taken = Source {
             port: Some(target.port()),
