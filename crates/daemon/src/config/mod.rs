@@ -15,8 +15,10 @@ mod validate;
 
 pub mod keepalived;
 mod probes;
+mod source;
 
 pub use probes::*;
+pub use source::{is_link_local, Source, MAX_INTERFACE_LEN};
 
 use rvsadm::model::{DestSpec, ServiceConfig, ServiceKey, ServiceSpec};
 use std::fmt;
@@ -253,6 +255,9 @@ pub struct Check {
     /// (keepalived's `warmup`: the first run within it, then every
     /// interval; native `warmup`). `None`: anywhere in the interval.
     pub warmup: Option<Duration>,
+    /// Where its connection comes from (source address and port,
+    /// interface, firewall mark); the default leaves it to the kernel.
+    pub source: Source,
 }
 
 /// Parse a duration: seconds as a number (`2`, `0.5`), or a number with

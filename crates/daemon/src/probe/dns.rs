@@ -6,24 +6,22 @@
 //! bytes alone.
 
 use super::{within, Verdict};
-use crate::config::DnsProbe;
+use crate::config::{DnsProbe, Source};
 use simple_dns::{
     header_buffer, Name, Packet, PacketFlag, Question, CLASS, QCLASS, QTYPE, RCODE, TYPE,
 };
 use std::hash::{BuildHasher, Hasher};
-use std::net::SocketAddr;
-use tokio::net::UdpSocket;
 use tokio::time::Instant;
 
 /// Ask `p.target` before `deadline`.
-pub(super) async fn check(p: &DnsProbe, deadline: Instant) -> Verdict {
-    Verdict::of(within(deadline, "DNS query", ask(p)).await)
+pub(super) async fn check(p: &DnsProbe, src: &Source, deadline: Instant) -> Verdict {
+    Verdict::of(within(deadline, "DNS query", ask(p, src)).await)
 }
 
-async fn ask(p: &DnsProbe) -> Result<String, String> {
+async fn ask(p: &DnsProbe, src: &Source) -> Result<String, String> {
     let id = random_id();
     let q = query(id, p.qtype, &p.name)?;
-    let s = connected(p.target).await?;
+    let s = super::source::udp(p.target, src).await?;
     s.send(&q).await.map_err(|e| format!("send: {e}"))?;
     let mut buf = [0u8; 4096];
     loop {
@@ -37,21 +35,6 @@ async fn ask(p: &DnsProbe) -> Result<String, String> {
             Judged::NotTheAnswer => continue,
         }
     }
-}
-
-/// A UDP socket of `target`'s family, connected to it.
-pub(super) async fn connected(target: SocketAddr) -> Result<UdpSocket, String> {
-    let any: SocketAddr = match target {
-        SocketAddr::V4(_) => ([0, 0, 0, 0], 0).into(),
-        SocketAddr::V6(_) => ([0u16; 8], 0).into(),
-    };
-    let s = UdpSocket::bind(any)
-        .await
-        .map_err(|e| format!("UDP socket: {e}"))?;
-    s.connect(target)
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
-    Ok(s)
 }
 
 /// A query id that the next check will not guess.

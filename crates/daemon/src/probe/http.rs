@@ -3,11 +3,10 @@
 //! [`Response`] and [`judge`] read and judge an answer from bytes alone.
 
 use super::{within, Verdict};
-use crate::config::{Expect, HttpProbe, UrlCheck};
+use crate::config::{Expect, HttpProbe, Source, UrlCheck};
 use md5::{Digest, Md5};
 use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 /// The most of a response's status line and headers read.
@@ -18,9 +17,9 @@ const MAX_BODY: usize = 64 * 1024;
 
 /// Ask for every URL of `h` in turn before `deadline`: up when each
 /// answers as it expects.
-pub(super) async fn check(h: &HttpProbe, deadline: Instant) -> Verdict {
+pub(super) async fn check(h: &HttpProbe, src: &Source, deadline: Instant) -> Verdict {
     for u in &h.urls {
-        if let Err(why) = within(deadline, "request", one(h, u)).await {
+        if let Err(why) = within(deadline, "request", one(h, u, src)).await {
             return Verdict::down(if h.urls.len() > 1 {
                 format!("{}: {why}", u.path)
             } else {
@@ -35,10 +34,8 @@ pub(super) async fn check(h: &HttpProbe, deadline: Instant) -> Verdict {
 }
 
 /// One URL: connect, (TLS,) send, read, judge.
-async fn one(h: &HttpProbe, u: &UrlCheck) -> Result<(), String> {
-    let tcp = TcpStream::connect(h.target)
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
+async fn one(h: &HttpProbe, u: &UrlCheck, src: &Source) -> Result<(), String> {
+    let tcp = super::source::tcp(h.target, src).await?;
     let req = request(&h.method, u, h.target);
     let resp = if h.tls {
         let config = super::tls::config(h.verify)?;

@@ -15,11 +15,12 @@ pub mod http;
 pub mod icmp;
 mod ping;
 pub mod smtp;
+mod source;
 mod tcp;
 pub mod tls;
 pub mod udp;
 
-use super::config::Probe;
+use super::config::{Probe, Source};
 use super::health::Outcome;
 use std::future::Future;
 use std::time::Duration;
@@ -81,37 +82,45 @@ pub async fn within<T>(
     }
 }
 
-/// Run `probe` once, started at `start` (its scheduled time), taking at
-/// most `timeout` from then. The latency is counted from `start` too: one
+/// Run `probe` once from `src`, started at `start` (its scheduled time),
+/// taking at most `timeout` from then. A failure's reason ends with the
+/// source, when one is set. The latency is counted from `start` too: one
 /// clock read per probe (a check start made late by a busy director
 /// shows in it).
-pub async fn run(probe: &Probe, start: Instant, timeout: Duration) -> Outcome {
+pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration) -> Outcome {
     let deadline = start + timeout;
     let v = match probe {
         Probe::Up => Verdict::up("checktype on"),
         Probe::Down => Verdict::down("checktype off"),
         // Never scheduled (see `run`); a result here changes nothing.
         Probe::Unchecked => Verdict::up("not checked"),
-        Probe::Tcp { target, close } => tcp::check(*target, *close, deadline).await,
-        Probe::Http(h) => http::check(h, deadline).await,
+        Probe::Tcp { target, close } => tcp::check(*target, *close, src, deadline).await,
+        Probe::Http(h) => http::check(h, src, deadline).await,
         Probe::Exec {
             argv,
             env,
             dynamic,
             run_as,
         } => exec::check(argv, env, *dynamic, run_as.as_ref(), deadline).await,
-        Probe::Smtp(s) => smtp::check(s, deadline).await,
-        Probe::Dns(d) => dns::check(d, deadline).await,
-        Probe::Udp(u) => udp::check(u, deadline).await,
-        Probe::Ping { target } => ping::check(*target, deadline).await,
+        Probe::Smtp(s) => smtp::check(s, src, deadline).await,
+        Probe::Dns(d) => dns::check(d, src, deadline).await,
+        Probe::Udp(u) => udp::check(u, src, deadline).await,
+        Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,
+    };
+    // A failure from a chosen source says which (a mark that routing
+    // refuses shows only as the connect's error otherwise).
+    let reason = if v.ok || src.is_default() {
+        v.reason
+    } else {
+        format!("{} ({src})", v.reason)
     };
     Outcome {
         ok: v.ok,
         weight: v.weight,
         add: v.add,
         latency: Instant::now().saturating_duration_since(start),
-        reason: v.reason,
+        reason,
     }
 }
 

@@ -2,9 +2,12 @@
 //! ("ping") socket where the process's group is in
 //! `net.ipv4.ping_group_range`, a raw socket (CAP_NET_RAW) otherwise;
 //! rvsadmd never changes `ping_group_range`. When neither can be opened
-//! the check fails and says why.
+//! the check fails and says why. A source address, interface and mark
+//! are applied as for every other check (a source port is not: a ping
+//! socket takes its port as the echo identifier).
 
 use super::{icmp, within, Verdict};
+use crate::config::Source;
 use socket2::{Domain, Protocol, Socket, Type};
 use std::net::{IpAddr, SocketAddr};
 use tokio::net::UdpSocket;
@@ -24,14 +27,20 @@ enum Kind {
     Raw,
 }
 
-/// Ping `target` once before `deadline`.
-pub(super) async fn check(target: IpAddr, deadline: Instant) -> Verdict {
-    Verdict::of(within(deadline, "ping", ping(target)).await)
+/// Ping `target` once from `src` before `deadline`.
+pub(super) async fn check(target: IpAddr, src: &Source, deadline: Instant) -> Verdict {
+    Verdict::of(within(deadline, "ping", ping(target, src)).await)
 }
 
-async fn ping(target: IpAddr) -> Result<String, String> {
+async fn ping(target: IpAddr, src: &Source) -> Result<String, String> {
     let v6 = target.is_ipv6();
     let (s, kind) = open(v6)?;
+    super::source::set_up(&s, src)?;
+    if let Some(a) = src.address {
+        let at = SocketAddr::new(a, 0);
+        s.bind(&at.into())
+            .map_err(|e| super::source::bind_error(at, &e))?;
+    }
     let to = SocketAddr::new(target, 0);
     s.connect(&to.into()).map_err(|e| format!("connect: {e}"))?;
     s.set_nonblocking(true)
@@ -119,10 +128,10 @@ mod tests {
             return;
         }
         let soon = || Instant::now() + Duration::from_secs(2);
-        let v = check("127.0.0.1".parse().unwrap(), soon()).await;
+        let v = check("127.0.0.1".parse().unwrap(), &Source::default(), soon()).await;
         assert!(v.ok && v.reason.starts_with("echo reply"), "{v:?}");
         if std::net::UdpSocket::bind("[::1]:0").is_ok() && open(true).is_ok() {
-            let v = check("::1".parse().unwrap(), soon()).await;
+            let v = check("::1".parse().unwrap(), &Source::default(), soon()).await;
             assert!(v.ok, "{v:?}");
         }
     }
@@ -196,7 +205,7 @@ mod tests {
             return;
         };
         let soon = Instant::now() + Duration::from_secs(2);
-        let v = check("127.0.0.1".parse().unwrap(), soon).await;
+        let v = check("127.0.0.1".parse().unwrap(), &Source::default(), soon).await;
         match case.as_str() {
             "allowed" => {
                 assert_eq!(v, Verdict::up("echo reply (ping socket)"));

@@ -2,7 +2,7 @@
 //! 250, and is sent QUIT. [`reply`] reads one reply from bytes alone.
 
 use super::{within, Verdict};
-use crate::config::SmtpProbe;
+use crate::config::{SmtpProbe, Source};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -11,11 +11,11 @@ use tokio::time::Instant;
 const MAX_REPLY: usize = 16 * 1024;
 
 /// Greeting, HELO, QUIT before `deadline`.
-pub(super) async fn check(p: &SmtpProbe, deadline: Instant) -> Verdict {
-    Verdict::of(within(deadline, "SMTP", session(p)).await)
+pub(super) async fn check(p: &SmtpProbe, src: &Source, deadline: Instant) -> Verdict {
+    Verdict::of(within(deadline, "SMTP", session(p, src)).await)
 }
 
-async fn session(p: &SmtpProbe) -> Result<String, String> {
+async fn session(p: &SmtpProbe, src: &Source) -> Result<String, String> {
     let helo = match &p.helo {
         Some(name) => name.clone(),
         None => nix::unistd::gethostname()
@@ -23,9 +23,7 @@ async fn session(p: &SmtpProbe) -> Result<String, String> {
             .to_string_lossy()
             .into_owned(),
     };
-    let mut s = TcpStream::connect(p.target)
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
+    let mut s = super::source::tcp(p.target, src).await?;
     let mut buf = Vec::new();
     let (code, text) = next_reply(&mut s, &mut buf).await?;
     if code != 220 {
@@ -183,7 +181,7 @@ mod tests {
             helo: Some("checker.test".into()),
         };
         assert_eq!(
-            check(&p, soon()).await,
+            check(&p, &Source::default(), soon()).await,
             Verdict::up("greeting 220, HELO 250")
         );
         let p = SmtpProbe {
@@ -191,7 +189,7 @@ mod tests {
             ..p
         };
         assert_eq!(
-            check(&p, soon()).await,
+            check(&p, &Source::default(), soon()).await,
             Verdict::down("HELO answered 501 bad name")
         );
         let busy = server("554 no service\r\n", "x").await;
@@ -200,7 +198,7 @@ mod tests {
             helo: None,
         };
         assert_eq!(
-            check(&p, soon()).await,
+            check(&p, &Source::default(), soon()).await,
             Verdict::down("greeting 554 no service")
         );
     }
@@ -212,7 +210,12 @@ mod tests {
             target: l.local_addr().unwrap(),
             helo: None,
         };
-        let v = check(&p, Instant::now() + Duration::from_millis(200)).await;
+        let v = check(
+            &p,
+            &Source::default(),
+            Instant::now() + Duration::from_millis(200),
+        )
+        .await;
         assert_eq!(v, Verdict::down("SMTP timed out"));
     }
 }

@@ -2,18 +2,19 @@
 //! normally.
 
 use super::{within, Verdict};
-use crate::config::TcpClose;
+use crate::config::{Source, TcpClose};
 use std::net::SocketAddr;
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-/// Connect to `target` before `deadline`, then close as `close` says.
-pub(super) async fn check(target: SocketAddr, close: TcpClose, deadline: Instant) -> Verdict {
-    let connect = async {
-        TcpStream::connect(target)
-            .await
-            .map_err(|e| format!("connect: {e}"))
-    };
+/// Connect to `target` from `src` before `deadline`, then close as
+/// `close` says (with a fixed source port: a reset, see `source`).
+pub(super) async fn check(
+    target: SocketAddr,
+    close: TcpClose,
+    src: &Source,
+    deadline: Instant,
+) -> Verdict {
+    let connect = super::source::tcp(target, src);
     match within(deadline, "connect", connect).await {
         Ok(s) => {
             if close == TcpClose::Reset {
@@ -44,7 +45,7 @@ mod tests {
     async fn server_sees(close: TcpClose) -> std::io::Result<usize> {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let target = l.local_addr().unwrap();
-        let v = check(target, close, soon()).await;
+        let v = check(target, close, &Source::default(), soon()).await;
         assert!(v.ok, "{v:?}");
         let (mut s, _) = l.accept().await.unwrap();
         let mut b = [0u8; 16];
@@ -71,7 +72,7 @@ mod tests {
         s.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
             .unwrap();
         let closed = s.local_addr().unwrap().as_socket().unwrap();
-        let v = check(closed, TcpClose::Reset, soon()).await;
+        let v = check(closed, TcpClose::Reset, &Source::default(), soon()).await;
         assert!(!v.ok && v.reason.starts_with("connect: "), "{v:?}");
         drop(s);
     }

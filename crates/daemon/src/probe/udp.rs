@@ -4,12 +4,12 @@
 //! without, silence until the timeout is up.
 
 use super::Verdict;
-use crate::config::{ReplyMatch, UdpProbe};
+use crate::config::{ReplyMatch, Source, UdpProbe};
 use tokio::time::Instant;
 
 /// Send, then wait for a reply or an error until `deadline`.
-pub(super) async fn check(p: &UdpProbe, deadline: Instant) -> Verdict {
-    let s = match super::dns::connected(p.target).await {
+pub(super) async fn check(p: &UdpProbe, src: &Source, deadline: Instant) -> Verdict {
+    let s = match super::source::udp(p.target, src).await {
         Ok(s) => s,
         Err(why) => return Verdict::down(why),
     };
@@ -91,20 +91,30 @@ mod tests {
     #[tokio::test]
     async fn replies_required_and_matched() {
         let at = echo().await;
-        let v = check(&probe(at, b"\x01\x02ping", Some("01 0x")), soon()).await;
+        let v = check(
+            &probe(at, b"\x01\x02ping", Some("01 0x")),
+            &Source::default(),
+            soon(),
+        )
+        .await;
         assert_eq!(v, Verdict::up("a reply of 6 bytes"));
-        let v = check(&probe(at, b"\x01\x02ping", Some("02")), soon()).await;
+        let v = check(
+            &probe(at, b"\x01\x02ping", Some("02")),
+            &Source::default(),
+            soon(),
+        )
+        .await;
         assert_eq!(v, Verdict::down("a reply of 6 bytes that does not match"));
         let mut short = probe(at, b"\x01\x02ping", Some("01"));
         short.reply_len = (1, 5);
-        let v = check(&short, soon()).await;
+        let v = check(&short, &Source::default(), soon()).await;
         assert_eq!(v, Verdict::down("a reply of 6 bytes, not 1 to 5"));
         short.reply_len = (6, 6);
-        assert!(check(&short, soon()).await.ok);
-        let v = check(&probe(at, b"quiet", Some("")), soon()).await;
+        assert!(check(&short, &Source::default(), soon()).await.ok);
+        let v = check(&probe(at, b"quiet", Some("")), &Source::default(), soon()).await;
         assert_eq!(v, Verdict::down("no reply"));
         // No reply asked for: silence is up.
-        let v = check(&probe(at, b"quiet", None), soon()).await;
+        let v = check(&probe(at, b"quiet", None), &Source::default(), soon()).await;
         assert_eq!(v, Verdict::up("no ICMP error"));
     }
 
@@ -114,7 +124,7 @@ mod tests {
             .unwrap()
             .local_addr()
             .unwrap();
-        let v = check(&probe(closed, b"x", None), soon()).await;
+        let v = check(&probe(closed, b"x", None), &Source::default(), soon()).await;
         assert!(!v.ok && v.reason.contains("refused"), "{v:?}");
     }
 

@@ -7,7 +7,9 @@ use super::lines::Section;
 use super::service::{is_udp, port_of};
 use super::words::{number, service_of_port, service_port, unquote};
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Expect, HttpProbe, Location, Probe, TcpClose, UrlCheck};
+use crate::config::{
+    Check, ConfigError, Expect, HttpProbe, Location, Probe, Source, TcpClose, UrlCheck,
+};
 use rvsadm::model::ServiceKey;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -212,6 +214,7 @@ impl<'a> CheckPlan<'a> {
             retry_interval: None,
             start_up: false,
             warmup: None,
+            source: Source::default(),
         })
     }
 

@@ -3,7 +3,7 @@
 use super::doc::{CheckDoc, DurationDoc, StatusDoc};
 use super::kinds;
 use crate::config::validate::Patterns;
-use crate::config::{parse_duration, seconds, Check, Probe};
+use crate::config::{parse_duration, seconds, Check, Probe, Source, TcpClose};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -86,6 +86,7 @@ pub(super) fn check_of(
         }
         other => return Err(format!("unknown check type `{other}` ({KINDS})")),
     };
+    let source = source_of(c, kind, &probe, target)?;
     Ok(Check {
         probe,
         interval,
@@ -95,11 +96,56 @@ pub(super) fn check_of(
         retry_interval,
         start_up: c.start_up.unwrap_or(false),
         warmup,
+        source,
     })
 }
 
 /// The check types, as an error lists them.
 const KINDS: &str = "tcp, http, https, exec, smtp, dns, udp, ping, file, on, off, none";
+
+/// The check types that open a socket, and so take a source.
+const WITH_SOURCE: [&str; 7] = ["tcp", "http", "https", "smtp", "dns", "udp", "ping"];
+
+/// `source`, `source_port`, `interface` and `mark`, for a `kind` check
+/// of `probe` connecting to `target`: refused on a check that opens no
+/// socket, a source port on a ping check or with a graceful TCP close.
+fn source_of(
+    c: &CheckDoc,
+    kind: &str,
+    probe: &Probe,
+    target: SocketAddr,
+) -> Result<Source, String> {
+    let s = Source {
+        address: c.source,
+        port: c.source_port,
+        interface: c.interface.clone(),
+        mark: c.mark,
+    };
+    if s.is_default() {
+        return Ok(s);
+    }
+    if !WITH_SOURCE.contains(&kind) {
+        return Err(format!(
+            "`source`, `source_port`, `interface` and `mark` do not apply to a {kind} check (it opens no socket)"
+        ));
+    }
+    if s.port.is_some() {
+        match probe {
+            Probe::Ping { .. } => {
+                return Err("`source_port` does not apply to a ping check".into())
+            }
+            Probe::Tcp {
+                close: TcpClose::Graceful,
+                ..
+            } => {
+                return Err("`source_port` needs `close = \"reset\"`: a graceful close leaves the connection in TIME_WAIT for a minute, and the next check from that port could not connect".into())
+            }
+            _ => {}
+        }
+    }
+    s.check(target.ip())?;
+    Ok(s)
+}
 
 /// Refuses `port` on a check that probes no port.
 fn no_port(c: &CheckDoc, kind: &str) -> Result<(), String> {

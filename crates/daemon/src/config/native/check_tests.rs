@@ -3,8 +3,8 @@
 
 use super::{parse, to_toml};
 use crate::config::{
-    Check, Config, ConfigError, Expect, FileInit, FileProbe, Pattern, Probe, ReplyMatch, TcpClose,
-    UrlCheck,
+    Check, Config, ConfigError, Expect, FileInit, FileProbe, Pattern, Probe, ReplyMatch, Source,
+    TcpClose, UrlCheck,
 };
 use std::path::Path;
 
@@ -420,4 +420,36 @@ fn warmup_is_read_and_written_back() {
     let back = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
     assert_eq!(back.services[0].reals, cfg.services[0].reals);
     assert_error("type = \"tcp\", warmup = \"later\"", "warmup");
+}
+
+#[test]
+fn sources() {
+    let c = check(
+        "type = \"dns\", source = \"127.0.0.2\", source_port = 5353, interface = \"lo\", mark = 9",
+    );
+    assert_eq!(
+        c.source,
+        Source {
+            address: Some("127.0.0.2".parse().unwrap()),
+            port: Some(5353),
+            interface: Some("lo".into()),
+            mark: Some(9),
+        }
+    );
+    assert!(check("type = \"tcp\"").source.is_default());
+    assert_eq!(check("type = \"ping\", mark = 1").source.mark, Some(1));
+    assert_error(
+        "type = \"exec\", argv = [\"/bin/true\"], source = \"127.0.0.2\"",
+        "do not apply to a exec check (it opens no socket)",
+    );
+    assert_error(
+        "type = \"ping\", source_port = 1",
+        "`source_port` does not apply to a ping check",
+    );
+    assert_error(
+        "close = \"graceful\", source_port = 4000",
+        "`source_port` needs `close = \"reset\"`",
+    );
+    assert_error("source = \"::1\"", "not of the family");
+    assert_error("interface = \"\"", "is not an interface name");
 }

@@ -112,6 +112,11 @@ pub(super) struct CheckDoc {
     pub(super) warmup: Option<DurationDoc>,
     /// Probe this port instead of the destination's.
     pub(super) port: Option<u16>,
+    /// Connect from this local address, port, interface, with this mark.
+    pub(super) source: Option<IpAddr>,
+    pub(super) source_port: Option<u16>,
+    pub(super) interface: Option<String>,
+    pub(super) mark: Option<u32>,
     pub(super) method: Option<String>,
     pub(super) path: Option<String>,
     pub(super) host: Option<String>,
@@ -212,6 +217,10 @@ impl CheckDoc {
             start_up: pick(&self.start_up, &over.start_up),
             warmup: pick(&self.warmup, &over.warmup),
             port: pick(&self.port, &over.port),
+            source: pick(&self.source, &over.source),
+            source_port: pick(&self.source_port, &over.source_port),
+            interface: pick(&self.interface, &over.interface),
+            mark: pick(&self.mark, &over.mark),
             method: pick(&self.method, &over.method),
             path: pick(&self.path, &over.path),
             host: pick(&self.host, &over.host),

@@ -4,7 +4,7 @@
 
 use crate::config::{
     dns_type_text, Check, Config, Expect, Format, HttpProbe, Manual, OnFailure, OnStop, Probe,
-    TcpClose, UrlCheck, Virtual, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS, UDP_REPLY_LEN,
+    Source, TcpClose, UrlCheck, Virtual, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS, UDP_REPLY_LEN,
 };
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{DestSpec, Family, ForwardMethod};
@@ -79,7 +79,24 @@ fn check_fields(c: &Check, dest: SocketAddr) -> Vec<String> {
     if let Some(w) = c.warmup {
         f.push(format!("warmup = {}", secs(w)));
     }
+    source_fields(&c.source, &mut f);
     f
+}
+
+/// A check's `source`, `source_port`, `interface` and `mark`, those set.
+fn source_fields(s: &Source, f: &mut Vec<String>) {
+    if let Some(a) = s.address {
+        f.push(format!("source = {}", q(&a.to_string())));
+    }
+    if let Some(p) = s.port {
+        f.push(format!("source_port = {p}"));
+    }
+    if let Some(i) = &s.interface {
+        f.push(format!("interface = {}", q(i)));
+    }
+    if let Some(m) = s.mark {
+        f.push(format!("mark = {m}"));
+    }
 }
 
 /// A check's `type` and the keys of its type.
@@ -448,5 +465,39 @@ check = { type = "https", verify = false }
         assert_eq!(a.services[0].reals, b.services[0].reals, "{written}");
         assert_eq!(a.services[0].reals[0].checks.len(), 3);
         assert_eq!(to_toml(&b), written, "written twice, the same text");
+    }
+
+    #[test]
+    fn sources_read_back_the_same() {
+        let text = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+check = { type = "http", path = "/", source = "10.0.0.254", source_port = 4000, mark = 7 }
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+[[services]]
+protocol = "tcp"
+address = "2001:db8::10"
+port = 80
+[[services.destinations]]
+address = "fe80::1"
+port = 80
+check = { type = "ping", interface = "eth1", source = "fe80::2" }
+"#;
+        let a = parse(Path::new("a.toml"), text).unwrap();
+        let written = to_toml(&a);
+        assert!(
+            written.contains("source = \"10.0.0.254\", source_port = 4000, mark = 7"),
+            "{written}"
+        );
+        assert!(written.contains("interface = \"eth1\""), "{written}");
+        let b = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert_eq!(a.services[0].reals, b.services[0].reals, "{written}");
+        assert_eq!(a.services[1].reals, b.services[1].reals, "{written}");
+        let src = &b.services[0].reals[0].checks[0].source;
+        assert_eq!(src.to_string(), "from 10.0.0.254:4000 mark 7");
     }
 }

@@ -1,5 +1,7 @@
 use super::*;
+use std::net::SocketAddr;
 use std::time::Duration;
+use tokio::net::UdpSocket;
 
 /// A tiny DNS server on 127.0.0.1: for a question about `known` it first
 /// sends a stray datagram with another id, then NOERROR; NXDOMAIN for
@@ -46,7 +48,10 @@ async fn noerror_is_up_other_codes_down() {
         qtype: 28,
         name: "www.example.com".into(),
     };
-    assert_eq!(check(&p, soon()).await, Verdict::up("NOERROR"));
+    assert_eq!(
+        check(&p, &Source::default(), soon()).await,
+        Verdict::up("NOERROR")
+    );
     assert_eq!(asked.recv().await, Some((28, "www.example.com".into())));
     let p = DnsProbe {
         name: "nowhere.example.".into(),
@@ -54,7 +59,7 @@ async fn noerror_is_up_other_codes_down() {
         ..p
     };
     assert_eq!(
-        check(&p, soon()).await,
+        check(&p, &Source::default(), soon()).await,
         Verdict::down("response code NameError")
     );
     assert_eq!(asked.recv().await, Some((6, "nowhere.example".into())));
@@ -72,7 +77,7 @@ async fn an_icmp_port_unreachable_is_down() {
         qtype: 6,
         name: ".".into(),
     };
-    let v = check(&p, soon()).await;
+    let v = check(&p, &Source::default(), soon()).await;
     assert!(!v.ok && v.reason.contains("refused"), "{v:?}");
 }
 
@@ -84,7 +89,12 @@ async fn no_answer_times_out() {
         qtype: 1,
         name: "a.example".into(),
     };
-    let v = check(&p, Instant::now() + Duration::from_millis(200)).await;
+    let v = check(
+        &p,
+        &Source::default(),
+        Instant::now() + Duration::from_millis(200),
+    )
+    .await;
     assert_eq!(v, Verdict::down("DNS query timed out"));
 }
 

@@ -122,7 +122,7 @@ async fn every_url_must_pass() {
         digest: Some("9f9e0a8c6a6fdf8ef2c8a5a8bd1a8bbf".into()),
         ..UrlCheck::new("/ok")
     };
-    let v = check(&probe(target, vec![ok.clone()]), soon()).await;
+    let v = check(&probe(target, vec![ok.clone()]), &Source::default(), soon()).await;
     // The digest above is not the body's: down, and the reason says so.
     assert!(!v.ok && v.reason.contains("digest"), "{v:?}");
     let real = Md5::digest(b"healthy\n")
@@ -138,17 +138,31 @@ async fn every_url_must_pass() {
         expect: Some(Expect::Text("for www.example.com".into())),
         ..UrlCheck::new("/host")
     };
-    let v = check(&probe(target, vec![ok.clone(), host.clone()]), soon()).await;
+    let v = check(
+        &probe(target, vec![ok.clone(), host.clone()]),
+        &Source::default(),
+        soon(),
+    )
+    .await;
     assert_eq!(v, Verdict::up("2 responses as expected"));
     let missing = UrlCheck::new("/missing");
-    let v = check(&probe(target, vec![ok.clone(), missing, host]), soon()).await;
+    let v = check(
+        &probe(target, vec![ok.clone(), missing, host]),
+        &Source::default(),
+        soon(),
+    )
+    .await;
     assert_eq!(v, Verdict::down("/missing: status 404"));
     // A 404 can be what is wanted.
     let gone = UrlCheck {
         status: vec![(404, 404)],
         ..UrlCheck::new("/gone")
     };
-    assert!(check(&probe(target, vec![gone]), soon()).await.ok);
+    assert!(
+        check(&probe(target, vec![gone]), &Source::default(), soon())
+            .await
+            .ok
+    );
 }
 
 #[tokio::test]
@@ -157,6 +171,7 @@ async fn a_silent_server_times_out() {
     let target = l.local_addr().unwrap();
     let v = check(
         &probe(target, vec![UrlCheck::new("/")]),
+        &Source::default(),
         Instant::now() + Duration::from_millis(200),
     )
     .await;
@@ -214,13 +229,13 @@ async fn each_url_sends_its_own_host_as_the_tls_server_name() {
         ..probe(target, vec![url("a.example"), url("b.example")])
     };
     assert_eq!(
-        check(&p, soon()).await,
+        check(&p, &Source::default(), soon()).await,
         Verdict::up("2 responses as expected")
     );
     // Verified, the self-signed certificate is refused (or, on a machine
     // without a trust store, nothing is trusted).
     p.verify = true;
-    let v = check(&p, soon()).await;
+    let v = check(&p, &Source::default(), soon()).await;
     assert!(
         !v.ok && (v.reason.contains("TLS") || v.reason.contains("certificates")),
         "{v:?}"

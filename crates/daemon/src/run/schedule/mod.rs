@@ -157,7 +157,7 @@ impl Task {
                 },
                 None => (None, scheduled),
             };
-            let o = probe::run(&c.probe, start, c.timeout).await;
+            let o = probe::run(&c.probe, &c.source, start, c.timeout).await;
             if let Some(p) = place {
                 p.done(o.ok, o.latency, c.timeout);
             }

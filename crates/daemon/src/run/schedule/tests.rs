@@ -178,6 +178,7 @@ async fn a_failing_check_retries_at_its_retry_interval_until_down_then_keeps_its
         retry_interval: Some(ms(60)),
         start_up: true,
         warmup: None,
+        source: crate::config::Source::default(),
     };
     s.configure(vec![(id(1), check)], 4);
     let mut at = Vec::new();
@@ -217,6 +218,7 @@ fn tcp(target: std::net::SocketAddr, interval: Duration, timeout: Duration) -> C
         retry_interval: None,
         start_up: false,
         warmup: None,
+        source: crate::config::Source::default(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! A real server's checkers as rvsadmd's checks: TCP_CHECK a TCP connect
-//! (closed with a FIN, as keepalived closes), HTTP_GET and SSL_GET an
+//! (closed with a FIN, as keepalived closes; from a fixed `bind_port`
+//! with a reset), HTTP_GET and SSL_GET an
 //! HTTP(S) request per url (all must pass; `digest` is the body's MD5),
 //! MISC_CHECK a program, DNS_CHECK, UDP_CHECK, PING_CHECK and SMTP_CHECK
 //! the dns, udp, ping and smtp probes (`kinds`; an SMTP_CHECK with host
@@ -11,15 +12,20 @@
 //! `misc_timeout`), after a failure of a check that is up again after
 //! `delay_before_retry`, down after `retry` + 1 failures in a row, up
 //! again on the first success; a checker starts up, or with `alpha`
-//! down until its first success.
+//! down until its first success. `bindto`, `bind_port`, `bind_if` and
+//! `fwmark` are the check's source, as far as keepalived applies them
+//! (`typed::source`).
 
 use super::{kinds, not_yet};
 use crate::config::keepalived::lines;
+use crate::config::keepalived::typed;
 use crate::config::keepalived::typed::{
     Checker, CheckerKind, Http, Misc, RealServer, Url, VirtualServer,
 };
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Expect, HttpProbe, Probe, RunAs, TcpClose, UrlCheck};
+use crate::config::{
+    Check, ConfigError, Expect, HttpProbe, Probe, RunAs, Source, TcpClose, UrlCheck,
+};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -106,6 +112,7 @@ fn one(
     }
     let base = Check {
         probe: Probe::Up,
+        source: source(&c.source, c, target(c, r))?,
         interval: t.delay_loop,
         timeout: t.timeout,
         rise: 1,
@@ -142,10 +149,7 @@ fn probe(
     v: &VirtualServer,
     patterns: &mut Patterns,
 ) -> Result<Probe, ConfigError> {
-    let target = SocketAddr::new(
-        c.connect_ip.unwrap_or(r.addr),
-        c.connect_port.unwrap_or(c.rs_port),
-    );
+    let target = target(c, r);
     let needs_port = !matches!(
         c.kind,
         CheckerKind::Misc(_) | CheckerKind::Ping | CheckerKind::File(_)
@@ -162,7 +166,7 @@ fn probe(
     match &c.kind {
         CheckerKind::Tcp => Ok(Probe::Tcp {
             target,
-            close: TcpClose::Graceful,
+            close: tcp_close(c),
         }),
         CheckerKind::Http(h) => http(c, h, r, v, target, patterns),
         CheckerKind::Misc(m) => misc(c, m),
@@ -175,6 +179,37 @@ fn probe(
         // Made with its own timing by `one`.
         CheckerKind::File(_) => Err(not_yet(&c.at, "FILE_CHECK")),
         CheckerKind::Other(name) => Err(not_yet(&c.at, name)),
+    }
+}
+
+/// Where checker `c` of real server `r` connects.
+fn target(c: &Checker, r: &RealServer) -> SocketAddr {
+    SocketAddr::new(
+        c.connect_ip.unwrap_or(r.addr),
+        c.connect_port.unwrap_or(c.rs_port),
+    )
+}
+
+/// What keepalived applies of `src` (checker `c`'s, or an SMTP host's)
+/// for a connection to `to`; an address of the other family, or a
+/// link-local IPv6 address without `bind_if`, refused at `c`.
+pub(super) fn source(src: &Source, c: &Checker, to: SocketAddr) -> Result<Source, ConfigError> {
+    let s = typed::source::applied(src, &c.kind);
+    s.check(to.ip()).map_err(|m| ConfigError {
+        at: c.at.clone(),
+        message: format!("{} {m}", c.kind.name()),
+    })?;
+    Ok(s)
+}
+
+/// How a TCP_CHECK closes: with a FIN as keepalived, but for one from a
+/// fixed `bind_port`, which is reset (the next check from that port
+/// could not connect while a closed connection is in TIME_WAIT; from
+/// such a port keepalived's own check fails to bind for a minute).
+fn tcp_close(c: &Checker) -> TcpClose {
+    match typed::source::applied(&c.source, &c.kind).port {
+        Some(_) => TcpClose::Reset,
+        None => TcpClose::Graceful,
     }
 }
 

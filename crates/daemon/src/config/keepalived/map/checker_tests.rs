@@ -3,8 +3,8 @@
 
 use super::tests::load;
 use crate::config::{
-    Check, ConfigError, DnsProbe, FileInit, FileProbe, Probe, ReplyMatch, SmtpProbe, UdpProbe,
-    UDP_REPLY_LEN,
+    Check, ConfigError, DnsProbe, FileInit, FileProbe, Probe, ReplyMatch, SmtpProbe, TcpClose,
+    UdpProbe, UDP_REPLY_LEN,
 };
 use std::time::Duration;
 
@@ -152,8 +152,10 @@ fn ping_check_pings_the_real_or_connect_ip() {
             target: "2001:db8::9".parse().unwrap()
         }
     );
-    let e = refused("", "10.0.0.1", "  PING_CHECK {\n bindto 10.0.0.254 }");
-    assert!(e.message.contains("bindto") && e.at.line == 5, "{e}");
+    // Read, but not applied by keepalived 2.2.7's PING_CHECK.
+    let (k, notes) = checks("  PING_CHECK {\n bindto 10.0.0.254\n fwmark 3 }");
+    assert!(k[0].source.is_default(), "{:?}", k[0].source);
+    assert!(has(&notes, 4, "pings without them"), "{notes:?}");
 }
 
 #[test]
@@ -220,12 +222,13 @@ fn smtp_check_helo_ports_and_host_blocks() {
         e.message.contains("host block without a connect_timeout") && e.at.line == 5,
         "{e}"
     );
-    let e = refused(
-        "",
-        "10.0.0.1 25",
-        "  SMTP_CHECK {\n host {\n connect_timeout 2\n bindto 10.0.0.9 }\n }",
-    );
-    assert!(e.message.contains("bindto") && e.at.line == 7, "{e}");
+    // A host's own source, none of the checker's; a source set outside
+    // the hosts makes the checker's own connection a check too.
+    let (k, _) =
+        checks("  SMTP_CHECK {\n fwmark 5\n host {\n connect_timeout 2\n bindto 10.0.0.9 }\n }");
+    assert_eq!(k.len(), 2);
+    assert_eq!(k[0].source.to_string(), "mark 5");
+    assert_eq!(k[1].source.to_string(), "from 10.0.0.9");
     let e = refused("", "10.0.0.1 25", "  SMTP_CHECK {\n helo_name two words }");
     assert!(e.message.contains("helo_name") && e.at.line == 4, "{e}");
 }
@@ -406,4 +409,98 @@ fn warmup_keeps_the_starts_within_it() {
         let (k, _) = checks(&format!("  TCP_CHECK {{\n delay_loop 10{w} }}"));
         assert_eq!(k[0].warmup, None, "{w}");
     }
+}
+
+#[test]
+fn bindto_bind_port_bind_if_and_fwmark_are_the_checks_source() {
+    let all = "bindto 10.0.0.254\n bind_port 4000\n bind_if eth1\n fwmark 7";
+    for kind in ["TCP_CHECK", "DNS_CHECK", "SMTP_CHECK"] {
+        let (k, notes) = checks(&format!("  {kind} {{\n {all} }}"));
+        assert_eq!(
+            k[0].source.to_string(),
+            "from 10.0.0.254:4000 via eth1 mark 7",
+            "{kind} {notes:?}"
+        );
+    }
+    // From a fixed port, a TCP_CHECK closes with a reset.
+    let (k, _) = checks(&format!("  TCP_CHECK {{\n {all} }}"));
+    assert!(
+        matches!(
+            k[0].probe,
+            Probe::Tcp {
+                close: TcpClose::Reset,
+                ..
+            }
+        ),
+        "{:?}",
+        k[0].probe
+    );
+    let (k, _) = checks("  TCP_CHECK {\n bindto 10.0.0.254 }");
+    assert!(matches!(
+        k[0].probe,
+        Probe::Tcp {
+            close: TcpClose::Graceful,
+            ..
+        }
+    ));
+    // keepalived's UDP socket takes no interface; a port without an
+    // address is not bound; fwmark 0 is none.
+    let (k, notes) = checks("  UDP_CHECK {\n bind_if eth1\n bind_port 4000\n fwmark 0 }");
+    assert!(k[0].source.is_default(), "{:?}", k[0].source);
+    assert!(
+        has(&notes, 4, "UDP_CHECK: keepalived 2.2.7 does not bind"),
+        "{notes:?}"
+    );
+    assert!(has(&notes, 4, "`bind_port` without `bindto`"), "{notes:?}");
+    // Values keepalived ignores.
+    let (k, notes) =
+        checks("  TCP_CHECK {\n bindto nowhere\n bind_port 0\n bind_if a-very-long-name0 }");
+    assert!(k[0].source.is_default(), "{:?}", k[0].source);
+    for line in [5, 6, 7] {
+        assert!(
+            has(&notes, line, "keepalived ignores it"),
+            "{line} {notes:?}"
+        );
+    }
+    // An address of the other family; a link-local address without
+    // bind_if (keepalived drops the checker); with it.
+    let e = refused("", "10.0.0.1 53", "  TCP_CHECK {\n bindto 2001:db8::1 }");
+    assert!(
+        e.message.contains("not of the family") && e.at.line == 4,
+        "{e}"
+    );
+    let v6 = |rs: &str| {
+        format!("virtual_server 2001:db8::1 53 {{\n protocol UDP\n real_server fe80::1 53 {{\n{rs}\n }}\n}}\n")
+    };
+    let e = load(&v6("  DNS_CHECK { }")).unwrap_err();
+    assert!(
+        e.message.contains("fe80::1 is an IPv6 link-local") && e.message.contains("bind_if"),
+        "{e}"
+    );
+    let c = load(&v6("  DNS_CHECK { bind_if eth0 }")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.services[0].reals[0].checks[0].source.to_string(),
+        "via eth0"
+    );
+}
+
+/// `import-keepalived` writes the source of each check, and the TOML
+/// reads back as the same checks.
+#[test]
+fn sources_are_imported_and_read_back() {
+    use crate::config::native;
+    let text = conf(
+        "",
+        "10.0.0.1 53",
+        "  TCP_CHECK {\n bindto 10.0.0.254\n bind_port 4000\n fwmark 7 }\n  DNS_CHECK {\n bindto 10.0.0.254\n bind_if eth1 }",
+    );
+    let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
+    let toml = native::to_toml(&a);
+    assert!(
+        toml.contains("source = \"10.0.0.254\", source_port = 4000, mark = 7"),
+        "{toml}"
+    );
+    let b = native::parse(std::path::Path::new("i.toml"), &toml)
+        .unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert_eq!(a.services[0].reals, b.services[0].reals, "{toml}");
 }

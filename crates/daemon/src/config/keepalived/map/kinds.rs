@@ -43,6 +43,8 @@ pub fn file(c: &Checker, f: &File) -> Result<Check, ConfigError> {
         retry_interval: None,
         start_up: false,
         warmup: None,
+        // keepalived's FILE_CHECK opens no socket.
+        source: Default::default(),
     })
 }
 
@@ -107,10 +109,10 @@ pub fn smtp(c: &Checker, s: &Smtp, target: SocketAddr) -> Result<Probe, ConfigEr
 /// An SMTP_CHECK with `host` blocks, as keepalived 2.2.7 runs it: one
 /// check per host (at the real server's address and port unless the
 /// host says), with the checker's timing and the host's own
-/// `connect_timeout`; the checker's own connection (`main`) is checked
-/// too when the block sets `connect_ip`, `connect_port` or
-/// `connect_timeout` outside the hosts, else the first host takes its
-/// place.
+/// `connect_timeout` and source; the checker's own connection (`main`)
+/// is checked too when the block sets `connect_ip`, `connect_port`,
+/// `connect_timeout`, `bindto`, `bind_port`, `bind_if` or `fwmark`
+/// outside the hosts, else the first host takes its place.
 pub fn smtp_hosts(
     c: &Checker,
     s: &Smtp,
@@ -118,8 +120,10 @@ pub fn smtp_hosts(
     base: Check,
     main: impl FnOnce() -> Result<Probe, ConfigError>,
 ) -> Result<Vec<Check>, ConfigError> {
-    let own =
-        c.connect_ip.is_some() || c.connect_port.is_some() || c.cascade.connect_timeout.is_some();
+    let own = c.connect_ip.is_some()
+        || c.connect_port.is_some()
+        || c.cascade.connect_timeout.is_some()
+        || !c.source.is_default();
     let mut out = Vec::with_capacity(s.hosts.len() + 1);
     if own {
         out.push(Check {
@@ -146,6 +150,7 @@ pub fn smtp_hosts(
         }
         out.push(Check {
             probe: smtp(c, s, target)?,
+            source: super::check::source(&h.source, c, target)?,
             timeout,
             ..base.clone()
         });

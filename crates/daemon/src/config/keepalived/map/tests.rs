@@ -291,7 +291,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         (" quorum_up /bin/x", "", 3, "`quorum_up`"),
         ("", "  notify_up /bin/up", 5, "`notify_up`"),
         ("", "  BFD_CHECK { }", 5, "BFD_CHECK"),
-        ("", "  TCP_CHECK {\n bindto 10.0.0.254 }", 6, "`bindto`"),
     ] {
         let e = load(&vs(settings, rs)).unwrap_err();
         assert!(

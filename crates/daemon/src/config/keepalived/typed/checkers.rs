@@ -32,9 +32,6 @@ pub fn kind(keyword: &str) -> Option<&'static str> {
     CHECKERS.iter().copied().find(|c| *c == keyword)
 }
 
-/// Options of the connection that rvsadmd's probes do not take.
-const CONNECTION_UNSUPPORTED: [&str; 4] = ["bindto", "bind_port", "bind_if", "fwmark"];
-
 /// Read checker `name` of block `s`, for a real server whose port was
 /// written as `rs_port`.
 pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> Option<Checker> {
@@ -66,6 +63,7 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
         connect_port: None,
         rs_port,
         cascade: Cascade::default(),
+        source: crate::config::Source::default(),
         unsupported: Vec::new(),
     };
     if matches!(c.kind, CheckerKind::Other(_)) {
@@ -92,11 +90,12 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
             CheckerKind::Misc(m) => misc_keyword(m, k, notes),
             CheckerKind::Dns(d) => kinds::dns(d, &mut dns_named, k, notes),
             CheckerKind::Udp(u) => kinds::udp(u, k, notes),
-            CheckerKind::Smtp(m) => kinds::smtp(m, &mut c.cascade, &mut c.unsupported, k, notes),
+            CheckerKind::Smtp(m) => kinds::smtp(m, &mut c.cascade, k, notes),
             CheckerKind::File(f) => kinds::file(f, k, notes),
             _ => unknown(notes, k, &k.keyword),
         }
     }
+    super::source::unapplied(&c.source, &c.kind, s, notes);
     match &c.kind {
         CheckerKind::Http(h) if h.urls.is_empty() => {
             note(
@@ -129,8 +128,8 @@ pub fn read(name: &str, s: &Statement, rs_port: u16, notes: &mut Vec<Note>) -> O
 }
 
 /// `connect_ip`, `connect_port`, `connect_timeout` (through the
-/// cascade) and the options rvsadmd does not take: `true` when `k` was
-/// one.
+/// cascade), `bindto`, `bind_port`, `bind_if` and `fwmark`: `true` when
+/// `k` was one.
 fn connection_option(c: &mut Checker, k: &Statement, notes: &mut Vec<Note>) -> bool {
     let w = k.args.first().map(String::as_str).unwrap_or("");
     match k.keyword.as_str() {
@@ -142,11 +141,7 @@ fn connection_option(c: &mut Checker, k: &Statement, notes: &mut Vec<Note>) -> b
             Ok(p) => c.connect_port = Some(p),
             Err(why) => ignored(notes, k, &why),
         },
-        kw if CONNECTION_UNSUPPORTED.contains(&kw) => c.unsupported.push(Unsupported {
-            at: k.at.clone(),
-            what: kw.to_string(),
-        }),
-        _ => return false,
+        _ => return super::source::option(&mut c.source, k, notes),
     }
     true
 }

@@ -5,7 +5,7 @@
 
 use super::values::{address, port, timer, unsigned, MAX_CONNECT_TIMEOUT_US};
 use super::vs::cascade;
-use super::{ignored, note, rest, unknown, Cascade, Unsupported};
+use super::{ignored, note, rest, unknown, Cascade, CheckerKind};
 use crate::config::keepalived::{Note, Statement};
 use crate::config::Location;
 use crate::config::{dns_type, ReplyMatch};
@@ -87,6 +87,9 @@ pub struct SmtpHost {
     /// `connect_timeout`: keepalived gives a host none of the checker's,
     /// so none written is 0 s.
     pub connect_timeout: Option<Duration>,
+    /// `bindto`, `bind_port`, `bind_if` and `fwmark` (none of the
+    /// checker's: keepalived gives a host its own).
+    pub source: crate::config::Source,
 }
 
 /// keepalived's HELO name when none is written.
@@ -181,13 +184,7 @@ pub fn udp(u: &mut Udp, k: &Statement, notes: &mut Vec<Note>) {
 
 /// A keyword of SMTP_CHECK, with its deprecated `host` blocks: their
 /// timing keywords (`retry`, `delay_loop` ...) set the checker's.
-pub fn smtp(
-    s: &mut Smtp,
-    checker: &mut Cascade,
-    unsupported: &mut Vec<Unsupported>,
-    k: &Statement,
-    notes: &mut Vec<Note>,
-) {
+pub fn smtp(s: &mut Smtp, checker: &mut Cascade, k: &Statement, notes: &mut Vec<Note>) {
     match k.keyword.as_str() {
         "helo_name" if k.args.is_empty() => ignored(notes, k, "the name is missing"),
         "helo_name" => s.helo = Some(rest(k)),
@@ -197,10 +194,12 @@ pub fn smtp(
                 connect_ip: None,
                 connect_port: None,
                 connect_timeout: None,
+                source: crate::config::Source::default(),
             };
             for o in k.block.as_deref().unwrap_or_default() {
-                host_option(&mut h, checker, unsupported, o, notes);
+                host_option(&mut h, checker, o, notes);
             }
+            super::source::unapplied(&h.source, &CheckerKind::Smtp(Smtp::default()), k, notes);
             s.hosts.push(h);
         }
         other => unknown(notes, k, other),
@@ -208,13 +207,7 @@ pub fn smtp(
 }
 
 /// A keyword of an SMTP_CHECK's `host` block.
-fn host_option(
-    h: &mut SmtpHost,
-    checker: &mut Cascade,
-    unsupported: &mut Vec<Unsupported>,
-    o: &Statement,
-    notes: &mut Vec<Note>,
-) {
+fn host_option(h: &mut SmtpHost, checker: &mut Cascade, o: &Statement, notes: &mut Vec<Note>) {
     let w = o.args.first().map_or("", String::as_str);
     let r = match o.keyword.as_str() {
         "connect_ip" => address(w).map(|a| h.connect_ip = Some(a)),
@@ -222,13 +215,7 @@ fn host_option(
         "connect_timeout" => {
             timer(w, 1, MAX_CONNECT_TIMEOUT_US).map(|t| h.connect_timeout = Some(t))
         }
-        kw @ ("bindto" | "bind_port" | "bind_if" | "fwmark") => {
-            unsupported.push(Unsupported {
-                at: o.at.clone(),
-                what: kw.to_string(),
-            });
-            Ok(())
-        }
+        _ if super::source::option(&mut h.source, o, notes) => Ok(()),
         "log_all_failures" => {
             note(notes, o, "`log_all_failures` is about keepalived's log: rvsadmd reports every result as an event".into());
             Ok(())

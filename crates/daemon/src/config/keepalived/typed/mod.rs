@@ -23,6 +23,7 @@ mod group;
 mod kinds;
 mod resolve;
 mod rs;
+pub mod source;
 mod track;
 pub mod values;
 mod vs;
@@ -237,7 +238,10 @@ pub struct Checker {
     pub rs_port: u16,
     /// Its own cascading settings.
     pub cascade: Cascade,
-    /// What it has that may not be carried (`bindto`, `digest` ...).
+    /// `bindto`, `bind_port`, `bind_if` and `fwmark`, as written (what
+    /// keepalived applies of them: [`source::applied`]).
+    pub source: crate::config::Source,
+    /// What it has that may not be carried (`digest` ...).
     pub unsupported: Vec<Unsupported>,
 }
 

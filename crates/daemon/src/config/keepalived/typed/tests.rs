@@ -142,7 +142,10 @@ fn what_keepalived_ignores_is_a_note_with_its_line() {
     let r = &l.virtual_servers[0].reals;
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].unsupported[0].what, "notify_up");
-    assert_eq!(r[0].checkers[0].unsupported[0].what, "bindto");
+    assert_eq!(
+        r[0].checkers[0].source.address,
+        Some("10.0.0.254".parse().unwrap())
+    );
     assert_eq!(l.virtual_servers.len(), 1);
 }
 
