@@ -39,6 +39,7 @@ mod check_tests;
 mod doc;
 mod kinds;
 mod lines;
+mod scripts;
 mod service;
 mod write;
 

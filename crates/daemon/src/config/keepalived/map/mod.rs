@@ -18,6 +18,7 @@ mod check;
 #[cfg(test)]
 mod checker_tests;
 mod kinds;
+mod quorum;
 mod real;
 #[cfg(test)]
 mod tests;
@@ -121,8 +122,8 @@ fn virtual_server(
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
 ) -> Result<Vec<Virtual>, ConfigError> {
-    // `omega` only runs notify scripts at shutdown, and every script is
-    // refused: alone it changes nothing.
+    // `omega` only runs notify scripts at shutdown: without scripts it
+    // changes nothing.
     let (omega, rest): (Vec<Unsupported>, Vec<Unsupported>) = v
         .unsupported
         .iter()
@@ -132,7 +133,22 @@ fn virtual_server(
     for r in &v.reals {
         refuse(&r.unsupported)?;
     }
-    quorum(v, notes)?;
+    let scripts = v.quorum_up.is_some()
+        || v.quorum_down.is_some()
+        || v.reals
+            .iter()
+            .any(|r| r.notify_up.is_some() || r.notify_down.is_some());
+    if let (Some(u), true) = (omega.first(), scripts) {
+        return Err(not_yet(&u.at, "`omega` (notify scripts run at shutdown)"));
+    }
+    let quorum = quorum::of(v, notes);
+    let script =
+        |s: &Option<_>, notes: &mut Vec<String>| s.as_ref().and_then(|s| quorum::script(s, notes));
+    let notify: Vec<_> = v
+        .reals
+        .iter()
+        .map(|r| (script(&r.notify_up, notes), script(&r.notify_down, notes)))
+        .collect();
     for u in omega {
         notes.push(format!(
             "{}: `omega` runs keepalived's notify scripts at shutdown; there are none, so it changes nothing",
@@ -161,6 +177,8 @@ fn virtual_server(
                 reals.push(Real {
                     dest: d,
                     checks: checks[i].clone(),
+                    notify_up: notify[i].0.clone(),
+                    notify_down: notify[i].1.clone(),
                 });
             }
         }
@@ -170,6 +188,7 @@ fn virtual_server(
             config,
             reals,
             fallback,
+            quorum: quorum.clone(),
             fallback_idle,
             on_failure,
             manual: Manual::Ignore,
@@ -178,34 +197,6 @@ fn virtual_server(
         });
     }
     Ok(out)
-}
-
-/// keepalived's quorum as it runs it (lowered to the real servers' total
-/// weight, the hysteresis below the quorum): it decides when the sorry
-/// server replaces the real servers (and runs `quorum_up`/`quorum_down`,
-/// refused elsewhere), so without a sorry server it changes nothing in the
-/// table; with one, only quorum 1 without hysteresis is rvsadmd's rule
-/// (the sorry server while no real server is up).
-fn quorum(v: &VirtualServer, notes: &mut Vec<String>) -> Result<(), ConfigError> {
-    let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
-    let q = u64::from(v.quorum).min(total);
-    let h = u64::from(v.hysteresis).min(q.saturating_sub(1));
-    if v.sorry.is_none() {
-        if q != 1 || h != 0 {
-            notes.push(format!(
-                "{}: quorum {q} and hysteresis {h} only decide keepalived's sorry server and quorum scripts: without them they change nothing in the table",
-                v.at
-            ));
-        }
-        return Ok(());
-    }
-    if q != 1 {
-        return Err(not_yet(&v.at, &format!("quorum {q} (rvsadmd's rule is keepalived's quorum 1: the sorry server while no real server is up)")));
-    }
-    if h != 0 {
-        return Err(not_yet(&v.at, &format!("hysteresis {h}")));
-    }
-    Ok(())
 }
 
 /// What a failed real server becomes: one rule for the whole virtual

@@ -22,6 +22,7 @@ mod group;
 mod kinds;
 mod resolve;
 mod rs;
+mod script;
 pub mod values;
 mod vs;
 
@@ -170,7 +171,11 @@ pub struct VirtualServer {
     pub sorry: Option<Sorry>,
     /// Its real servers (those keepalived keeps).
     pub reals: Vec<RealServer>,
-    /// What it has that may not be carried (`omega`, `quorum_up` ...).
+    /// `quorum_up`.
+    pub quorum_up: Option<NotifyScript>,
+    /// `quorum_down`.
+    pub quorum_down: Option<NotifyScript>,
+    /// What it has that may not be carried (`omega` ...).
     pub unsupported: Vec<Unsupported>,
 }
 
@@ -212,8 +217,25 @@ pub struct RealServer {
     pub virtualhost: Option<String>,
     /// Its checkers.
     pub checkers: Vec<Checker>,
-    /// What it has that may not be carried (`notify_up` ...).
+    /// `notify_up`.
+    pub notify_up: Option<NotifyScript>,
+    /// `notify_down`.
+    pub notify_down: Option<NotifyScript>,
+    /// What it has that may not be carried.
     pub unsupported: Vec<Unsupported>,
+}
+
+/// A notify script: `KEYWORD "COMMAND [ARGS]" [USER [GROUP]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyScript {
+    /// The command line (its words split as keepalived splits them).
+    pub command: String,
+    /// The user it runs as (none: keepalived's default script user).
+    pub user: Option<String>,
+    /// The group it runs as (none: the user's).
+    pub group: Option<String>,
+    /// Where.
+    pub at: Location,
 }
 
 /// A checker block of a real server.

@@ -1,0 +1,85 @@
+//! keepalived's quorum (lowered to the real servers' total weight, the
+//! hysteresis below the quorum, as keepalived lowers them with a warning)
+//! and its notify scripts as rvsadmd's [`Quorum`] and [`Script`]s.
+
+use crate::config::keepalived::lines;
+use crate::config::keepalived::typed::{NotifyScript, VirtualServer};
+use crate::config::{Quorum, RunAs, Script};
+
+/// The user keepalived runs a script as when none is given (and no
+/// `script_user`): `keepalived_script` when there is one, else its own.
+const DEFAULT_SCRIPT_USER: &str = "keepalived_script";
+
+/// The quorum of `v`. Without a sorry server and scripts it changes
+/// nothing: the default, with a note when it is not.
+pub fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
+    let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
+    let written = u64::from(v.quorum);
+    // A quorum of 0 (no weight at all) is never gained: as 1.
+    let quorum = written.min(total).max(1);
+    if written > total {
+        notes.push(format!(
+            "{}: quorum {written} exceeds the real servers' total weight {total}: keepalived lowers it to {total}, and so does rvsadmd",
+            v.at
+        ));
+    }
+    let hysteresis = u64::from(v.hysteresis).min(quorum - 1);
+    if hysteresis < u64::from(v.hysteresis) {
+        notes.push(format!(
+            "{}: hysteresis {} is not below the quorum {quorum}: keepalived sets it to {hysteresis}, and so does rvsadmd",
+            v.at, v.hysteresis
+        ));
+    }
+    let up = v.quorum_up.as_ref().and_then(|s| script(s, notes));
+    let down = v.quorum_down.as_ref().and_then(|s| script(s, notes));
+    if v.sorry.is_none() && up.is_none() && down.is_none() {
+        if quorum != 1 || hysteresis != 0 {
+            notes.push(format!(
+                "{}: quorum {quorum} and hysteresis {hysteresis} only decide keepalived's sorry server and quorum scripts: without them they change nothing",
+                v.at
+            ));
+        }
+        return Quorum::default();
+    }
+    Quorum {
+        quorum,
+        hysteresis,
+        up,
+        down,
+    }
+}
+
+/// A notify script as keepalived runs it: the command's words (no
+/// shell), as its user (else `keepalived_script` if there is one, else
+/// rvsadmd's own). One keepalived ignores (no program, a user or group
+/// not on this machine) is a note and `None`.
+pub fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
+    let argv = match lines::words(&s.command) {
+        Ok(a) if a.first().is_some_and(|p| !p.is_empty()) => a,
+        Ok(_) => {
+            notes.push(format!(
+                "{}: the script names no program: keepalived ignores it, and so does rvsadmd",
+                s.at
+            ));
+            return None;
+        }
+        Err(e) => {
+            notes.push(format!(
+                "{}: {e}: keepalived ignores the script, and so does rvsadmd",
+                s.at
+            ));
+            return None;
+        }
+    };
+    let run_as = match &s.user {
+        Some(u) => match RunAs::lookup(u, s.group.as_deref()) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                notes.push(format!("{}: {e}: keepalived ignores the script, and so does rvsadmd (create it or change the user)", s.at));
+                return None;
+            }
+        },
+        None => RunAs::lookup(DEFAULT_SCRIPT_USER, None).ok(),
+    };
+    Some(Script { argv, run_as })
+}
