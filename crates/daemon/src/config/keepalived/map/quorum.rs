@@ -2,7 +2,6 @@
 //! hysteresis below the quorum, as keepalived lowers them with a warning)
 //! and its notify scripts as rvsadmd's [`Quorum`] and [`Script`]s.
 
-use crate::config::keepalived::lines;
 use crate::config::keepalived::typed::{NotifyScript, VirtualServer};
 use crate::config::{Quorum, RunAs, Script};
 
@@ -51,26 +50,9 @@ pub fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
 
 /// A notify script as keepalived runs it: the command's words (no
 /// shell), as its user (else `keepalived_script` if there is one, else
-/// rvsadmd's own). One keepalived ignores (no program, a user or group
-/// not on this machine) is a note and `None`.
+/// rvsadmd's own). One whose user or group is not on this machine is
+/// ignored, as keepalived ignores it: a note and `None`.
 pub fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
-    let argv = match lines::words(&s.command) {
-        Ok(a) if a.first().is_some_and(|p| !p.is_empty()) => a,
-        Ok(_) => {
-            notes.push(format!(
-                "{}: the script names no program: keepalived ignores it, and so does rvsadmd",
-                s.at
-            ));
-            return None;
-        }
-        Err(e) => {
-            notes.push(format!(
-                "{}: {e}: keepalived ignores the script, and so does rvsadmd",
-                s.at
-            ));
-            return None;
-        }
-    };
     let run_as = match &s.user {
         Some(u) => match RunAs::lookup(u, s.group.as_deref()) {
             Ok(r) => Some(r),
@@ -81,5 +63,8 @@ pub fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
         },
         None => RunAs::lookup(DEFAULT_SCRIPT_USER, None).ok(),
     };
-    Some(Script { argv, run_as })
+    Some(Script {
+        argv: s.argv.clone(),
+        run_as,
+    })
 }

@@ -228,8 +228,8 @@ pub struct RealServer {
 /// A notify script: `KEYWORD "COMMAND [ARGS]" [USER [GROUP]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyScript {
-    /// The command line (its words split as keepalived splits them).
-    pub command: String,
+    /// The program and its arguments, split as keepalived splits them.
+    pub argv: Vec<String>,
     /// The user it runs as (none: keepalived's default script user).
     pub user: Option<String>,
     /// The group it runs as (none: the user's).
