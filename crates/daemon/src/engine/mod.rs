@@ -257,4 +257,6 @@ impl Engine {
 }
 
 #[cfg(test)]
+mod quorum_tests;
+#[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ mod admin;
 mod answer;
 mod reload;
 mod schedule;
+mod scripts;
 mod stop;
 mod sync;
 
