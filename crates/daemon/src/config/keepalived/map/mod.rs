@@ -11,7 +11,8 @@
 //! keepalived itself warns about and ignores is a note.
 //!
 //! Rooms: this file (the whole, the services' identities and settings),
-//! `real` (destinations and the fallback), `check` (a real server's
+//! `real` (destinations and the fallback), `quorum` (the quorum and the
+//! notify scripts), `check` (a real server's
 //! checkers as checks), `kinds` (DNS, UDP and SMTP checkers' probes).
 
 mod check;
