@@ -123,39 +123,13 @@ fn virtual_server(
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
 ) -> Result<Vec<Virtual>, ConfigError> {
-    // `omega` only runs notify scripts at shutdown: without scripts it
-    // changes nothing.
     let (omega, rest): (Vec<Unsupported>, Vec<Unsupported>) = v
         .unsupported
         .iter()
         .cloned()
         .partition(|u| u.what == "omega");
     refuse(&rest)?;
-    for r in &v.reals {
-        refuse(&r.unsupported)?;
-    }
-    let scripts = v.quorum_up.is_some()
-        || v.quorum_down.is_some()
-        || v.reals
-            .iter()
-            .any(|r| r.notify_up.is_some() || r.notify_down.is_some());
-    if let (Some(u), true) = (omega.first(), scripts) {
-        return Err(not_yet(&u.at, "`omega` (notify scripts run at shutdown)"));
-    }
-    let quorum = quorum::of(v, notes);
-    let script =
-        |s: &Option<_>, notes: &mut Vec<String>| s.as_ref().and_then(|s| quorum::script(s, notes));
-    let notify: Vec<_> = v
-        .reals
-        .iter()
-        .map(|r| (script(&r.notify_up, notes), script(&r.notify_down, notes)))
-        .collect();
-    for u in omega {
-        notes.push(format!(
-            "{}: `omega` runs keepalived's notify scripts at shutdown; there are none, so it changes nothing",
-            u.at
-        ));
-    }
+    let (quorum, notify) = quorum::with_scripts(v, &omega, notes)?;
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
     let checks = check::of_reals(v, notes, patterns)?;

@@ -2,16 +2,53 @@
 //! hysteresis below the quorum, as keepalived lowers them with a warning)
 //! and its notify scripts as rvsadmd's [`Quorum`] and [`Script`]s.
 
-use crate::config::keepalived::typed::{NotifyScript, VirtualServer};
-use crate::config::{Quorum, RunAs, Script};
+use super::not_yet;
+use crate::config::keepalived::typed::{NotifyScript, Unsupported, VirtualServer};
+use crate::config::{ConfigError, Quorum, RunAs, Script};
 
 /// The user keepalived runs a script as when none is given (and no
 /// `script_user`): `keepalived_script` when there is one, else its own.
 const DEFAULT_SCRIPT_USER: &str = "keepalived_script";
 
+/// A real server's `notify_up` and `notify_down`.
+pub type Notify = (Option<Script>, Option<Script>);
+
+/// The quorum of `v` and each of its reals' notify scripts. `omega`
+/// (given where `omega` is) runs keepalived's notify scripts at shutdown,
+/// and rvsadmd runs none then: refused when there are scripts, a note when
+/// there are none (it changes nothing).
+pub fn with_scripts(
+    v: &VirtualServer,
+    omega: &[Unsupported],
+    notes: &mut Vec<String>,
+) -> Result<(Quorum, Vec<Notify>), ConfigError> {
+    let scripts = v.quorum_up.is_some()
+        || v.quorum_down.is_some()
+        || v.reals
+            .iter()
+            .any(|r| r.notify_up.is_some() || r.notify_down.is_some());
+    for u in omega {
+        if scripts {
+            return Err(not_yet(&u.at, "`omega` (notify scripts run at shutdown)"));
+        }
+        notes.push(format!(
+            "{}: `omega` runs keepalived's notify scripts at shutdown; there are none, so it changes nothing",
+            u.at
+        ));
+    }
+    let quorum = of(v, notes);
+    let mut one = |s: &Option<NotifyScript>| s.as_ref().and_then(|s| script(s, notes));
+    let notify = v
+        .reals
+        .iter()
+        .map(|r| (one(&r.notify_up), one(&r.notify_down)))
+        .collect();
+    Ok((quorum, notify))
+}
+
 /// The quorum of `v`. Without a sorry server and scripts it changes
 /// nothing: the default, with a note when it is not.
-pub fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
+fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
     let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
     let written = u64::from(v.quorum);
     // A quorum of 0 (no weight at all) is never gained: as 1.
@@ -52,7 +89,7 @@ pub fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
 /// shell), as its user (else `keepalived_script` if there is one, else
 /// rvsadmd's own). One whose user or group is not on this machine is
 /// ignored, as keepalived ignores it: a note and `None`.
-pub fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
+fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
     let run_as = match &s.user {
         Some(u) => match RunAs::lookup(u, s.group.as_deref()) {
             Ok(r) => Some(r),

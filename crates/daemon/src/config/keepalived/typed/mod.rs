@@ -221,8 +221,6 @@ pub struct RealServer {
     pub notify_up: Option<NotifyScript>,
     /// `notify_down`.
     pub notify_down: Option<NotifyScript>,
-    /// What it has that may not be carried.
-    pub unsupported: Vec<Unsupported>,
 }
 
 /// A notify script: `KEYWORD "COMMAND [ARGS]" [USER [GROUP]]`.

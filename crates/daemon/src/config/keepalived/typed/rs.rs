@@ -33,7 +33,6 @@ pub fn read(s: &Statement, notes: &mut Vec<Note>) -> Option<RealServer> {
         checkers: Vec::new(),
         notify_up: None,
         notify_down: None,
-        unsupported: Vec::new(),
     };
     for k in s.block.as_deref().unwrap_or_default() {
         if cascade(&mut r.cascade, k, notes, true) {
