@@ -129,7 +129,7 @@ fn virtual_server(
         .cloned()
         .partition(|u| u.what == "omega");
     refuse(&rest)?;
-    let (quorum, notify) = quorum::with_scripts(v, &omega, notes)?;
+    let (quorum, notify) = quorum::with_scripts(v, lvs, &omega, notes)?;
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
     let checks = check::of_reals(v, notes, patterns)?;

@@ -3,12 +3,25 @@
 //! and its notify scripts as rvsadmd's [`Quorum`] and [`Script`]s.
 
 use super::not_yet;
-use crate::config::keepalived::typed::{NotifyScript, Unsupported, VirtualServer};
+use crate::config::keepalived::typed::{Lvs, NotifyScript, Unsupported, VirtualServer};
 use crate::config::{ConfigError, Quorum, RunAs, Script};
 
 /// The user keepalived runs a script as when none is given (and no
 /// `script_user`): `keepalived_script` when there is one, else its own.
 const DEFAULT_SCRIPT_USER: &str = "keepalived_script";
+
+/// Who runs a script that names no user: `script_user`, else
+/// `keepalived_script` if there is one, else rvsadmd's own (`None`). The
+/// error (a `script_user` not on this machine: keepalived then ignores
+/// those scripts) says why.
+fn default_user(lvs: &Lvs) -> Result<Option<RunAs>, String> {
+    match &lvs.script_user {
+        Some(u) => RunAs::lookup(&u.user, u.group.as_deref())
+            .map(Some)
+            .map_err(|e| format!("script_user at {}: {e}", u.at)),
+        None => Ok(RunAs::lookup(DEFAULT_SCRIPT_USER, None).ok()),
+    }
+}
 
 /// A real server's `notify_up` and `notify_down`.
 pub type Notify = (Option<Script>, Option<Script>);
@@ -19,6 +32,7 @@ pub type Notify = (Option<Script>, Option<Script>);
 /// there are none (it changes nothing).
 pub fn with_scripts(
     v: &VirtualServer,
+    lvs: &Lvs,
     omega: &[Unsupported],
     notes: &mut Vec<String>,
 ) -> Result<(Quorum, Vec<Notify>), ConfigError> {
@@ -27,6 +41,13 @@ pub fn with_scripts(
         || v.reals
             .iter()
             .any(|r| r.notify_up.is_some() || r.notify_down.is_some());
+    if let (Some(at), true) = (&lvs.script_security, scripts) {
+        return Err(not_yet(
+            at,
+            "`enable_script_security` with notify scripts (it disables the scripts a user other than root could change)",
+        ));
+    }
+    let default = default_user(lvs);
     for u in omega {
         if scripts {
             return Err(not_yet(&u.at, "`omega` (notify scripts run at shutdown)"));
@@ -36,8 +57,8 @@ pub fn with_scripts(
             u.at
         ));
     }
-    let quorum = of(v, notes);
-    let mut one = |s: &Option<NotifyScript>| s.as_ref().and_then(|s| script(s, notes));
+    let quorum = of(v, &default, notes);
+    let mut one = |s: &Option<NotifyScript>| s.as_ref().and_then(|s| script(s, &default, notes));
     let notify = v
         .reals
         .iter()
@@ -48,7 +69,11 @@ pub fn with_scripts(
 
 /// The quorum of `v`. Without a sorry server and scripts it changes
 /// nothing: the default, with a note when it is not.
-fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
+fn of(
+    v: &VirtualServer,
+    default: &Result<Option<RunAs>, String>,
+    notes: &mut Vec<String>,
+) -> Quorum {
     let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
     let written = u64::from(v.quorum);
     // A quorum of 0 (no weight at all) is never gained: as 1.
@@ -66,8 +91,11 @@ fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
             v.at, v.hysteresis
         ));
     }
-    let up = v.quorum_up.as_ref().and_then(|s| script(s, notes));
-    let down = v.quorum_down.as_ref().and_then(|s| script(s, notes));
+    let up = v.quorum_up.as_ref().and_then(|s| script(s, default, notes));
+    let down = v
+        .quorum_down
+        .as_ref()
+        .and_then(|s| script(s, default, notes));
     if v.sorry.is_none() && up.is_none() && down.is_none() {
         if quorum != 1 || hysteresis != 0 {
             notes.push(format!(
@@ -86,10 +114,14 @@ fn of(v: &VirtualServer, notes: &mut Vec<String>) -> Quorum {
 }
 
 /// A notify script as keepalived runs it: the command's words (no
-/// shell), as its user (else `keepalived_script` if there is one, else
-/// rvsadmd's own). One whose user or group is not on this machine is
-/// ignored, as keepalived ignores it: a note and `None`.
-fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
+/// shell), as its user (else the `default`: [`default_user`]). One whose
+/// user or group is not on this machine is ignored, as keepalived ignores
+/// it: a note and `None`.
+fn script(
+    s: &NotifyScript,
+    default: &Result<Option<RunAs>, String>,
+    notes: &mut Vec<String>,
+) -> Option<Script> {
     let run_as = match &s.user {
         Some(u) => match RunAs::lookup(u, s.group.as_deref()) {
             Ok(r) => Some(r),
@@ -98,7 +130,13 @@ fn script(s: &NotifyScript, notes: &mut Vec<String>) -> Option<Script> {
                 return None;
             }
         },
-        None => RunAs::lookup(DEFAULT_SCRIPT_USER, None).ok(),
+        None => match default {
+            Ok(r) => r.clone(),
+            Err(e) => {
+                notes.push(format!("{}: the script names no user and {e}: keepalived ignores it, and so does rvsadmd", s.at));
+                return None;
+            }
+        },
     };
     Some(Script {
         argv: s.argv.clone(),

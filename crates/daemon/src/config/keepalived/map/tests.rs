@@ -379,3 +379,36 @@ fn quorum_hysteresis_and_scripts_as_keepalived_runs_them() {
         (2, 1)
     );
 }
+
+#[test]
+fn script_user_and_enable_script_security() {
+    let with = |globals: &str| {
+        load(&format!(
+            "global_defs {{\n{globals}\n}}\n{}",
+            vs(" quorum_down /bin/down", "  weight 5")
+        ))
+    };
+    // script_user runs the scripts that name no user.
+    let c = with(" script_user root root").unwrap();
+    let down = c.services[0].quorum.down.as_ref().unwrap();
+    assert_eq!(down.run_as.as_ref().map(|r| (r.uid, r.gid)), Some((0, 0)));
+    // One not on this machine: keepalived ignores those scripts.
+    let c = with(" script_user no-such-user-here").unwrap();
+    assert!(c.services[0].quorum.down.is_none());
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":6: the script names no user and script_user at")),
+        "{:?}",
+        c.notes
+    );
+    // keepalived's checks of the scripts' paths are not rvsadmd's yet.
+    let e = with(" enable_script_security").unwrap_err();
+    assert!(e.message.contains("enable_script_security"), "{e}");
+    assert_eq!(e.at.line, 2, "{e}");
+    assert!(load(&format!(
+        "global_defs {{\n enable_script_security\n}}\n{}",
+        vs("", "")
+    ))
+    .is_ok());
+}

@@ -65,6 +65,22 @@ pub struct Lvs {
     /// Features outside the virtual servers (`global_defs`, `SSL`) that
     /// change what keepalived does to the table or its checks.
     pub unsupported: Vec<Unsupported>,
+    /// `global_defs`' `script_user USER [GROUP]`: who runs the scripts
+    /// that name no user.
+    pub script_user: Option<ScriptUser>,
+    /// Where `global_defs`' `enable_script_security` is.
+    pub script_security: Option<Location>,
+}
+
+/// `script_user USER [GROUP]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptUser {
+    /// The user.
+    pub user: String,
+    /// The group (none: the user's).
+    pub group: Option<String>,
+    /// Where.
+    pub at: Location,
 }
 
 /// A `virtual_server_group NAME { ... }`.
@@ -435,12 +451,25 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
     Ok(out)
 }
 
-/// The `global_defs` keywords: those that touch IPVS are kept, the others
-/// noted.
+/// The `global_defs` keywords: those that touch IPVS and those about
+/// scripts are kept, the others noted.
 fn globals(s: &Statement, out: &mut Lvs) {
     for g in s.block.as_deref().unwrap_or_default() {
         let k = g.keyword.as_str();
-        if GLOBAL_IPVS.contains(&k) {
+        if k == "script_user" {
+            match g.args.first() {
+                Some(user) => {
+                    out.script_user = Some(ScriptUser {
+                        user: user.clone(),
+                        group: g.args.get(1).cloned(),
+                        at: g.at.clone(),
+                    })
+                }
+                None => ignored(&mut out.notes, g, "the user is missing"),
+            }
+        } else if k == "enable_script_security" {
+            out.script_security = Some(g.at.clone());
+        } else if GLOBAL_IPVS.contains(&k) {
             out.unsupported.push(Unsupported {
                 at: g.at.clone(),
                 what: k.to_string(),
