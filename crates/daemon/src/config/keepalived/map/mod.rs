@@ -129,10 +129,11 @@ fn virtual_server(
         .cloned()
         .partition(|u| u.what == "omega");
     refuse(&rest)?;
-    let (quorum, notify) = quorum::with_scripts(v, lvs, &omega, notes)?;
+    let user = quorum::default_user(lvs);
+    let (quorum, notify) = quorum::with_scripts(v, lvs, &user, &omega, notes)?;
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
-    let checks = check::of_reals(v, notes, patterns)?;
+    let checks = check::of_reals(v, &user, notes, patterns)?;
     let mut out = Vec::with_capacity(keys.len());
     for (n, key) in keys.into_iter().enumerate() {
         // The service's notes once, however many services a group makes.

@@ -1,6 +1,7 @@
 //! keepalived's quorum (lowered to the real servers' total weight, the
 //! hysteresis below the quorum, as keepalived lowers them with a warning)
-//! and its notify scripts as rvsadmd's [`Quorum`] and [`Script`]s.
+//! and its notify scripts as rvsadmd's [`Quorum`] and [`Script`]s; who
+//! runs a script that names no user ([`DefaultUser`], MISC_CHECK's too).
 
 use super::not_yet;
 use crate::config::keepalived::typed::{Lvs, NotifyScript, Unsupported, VirtualServer};
@@ -10,11 +11,14 @@ use crate::config::{ConfigError, Quorum, RunAs, Script};
 /// `script_user`): `keepalived_script` when there is one, else its own.
 const DEFAULT_SCRIPT_USER: &str = "keepalived_script";
 
-/// Who runs a script that names no user: `script_user`, else
-/// `keepalived_script` if there is one, else rvsadmd's own (`None`). The
-/// error (a `script_user` not on this machine: keepalived then ignores
-/// those scripts) says why.
-fn default_user(lvs: &Lvs) -> Result<Option<RunAs>, String> {
+/// Who runs a script that names no user (a notify script, a
+/// MISC_CHECK): `script_user`, else `keepalived_script` if there is one,
+/// else rvsadmd's own (`None`). The error (a `script_user` not on this
+/// machine: keepalived then ignores those scripts) says why.
+pub type DefaultUser = Result<Option<RunAs>, String>;
+
+/// The [`DefaultUser`] of `lvs`.
+pub fn default_user(lvs: &Lvs) -> DefaultUser {
     match &lvs.script_user {
         Some(u) => RunAs::lookup(&u.user, u.group.as_deref())
             .map(Some)
@@ -33,6 +37,7 @@ pub type Notify = (Option<Script>, Option<Script>);
 pub fn with_scripts(
     v: &VirtualServer,
     lvs: &Lvs,
+    default: &DefaultUser,
     omega: &[Unsupported],
     notes: &mut Vec<String>,
 ) -> Result<(Quorum, Vec<Notify>), ConfigError> {
@@ -47,7 +52,6 @@ pub fn with_scripts(
             "`enable_script_security` with notify scripts (it disables the scripts a user other than root could change)",
         ));
     }
-    let default = default_user(lvs);
     for u in omega {
         if scripts {
             return Err(not_yet(&u.at, "`omega` (notify scripts run at shutdown)"));
@@ -57,8 +61,8 @@ pub fn with_scripts(
             u.at
         ));
     }
-    let quorum = of(v, &default, notes);
-    let mut one = |s: &Option<NotifyScript>| s.as_ref().and_then(|s| script(s, &default, notes));
+    let quorum = of(v, default, notes);
+    let mut one = |s: &Option<NotifyScript>| s.as_ref().and_then(|s| script(s, default, notes));
     let notify = v
         .reals
         .iter()
@@ -69,11 +73,7 @@ pub fn with_scripts(
 
 /// The quorum of `v`. Without a sorry server and scripts it changes
 /// nothing: the default, with a note when it is not.
-fn of(
-    v: &VirtualServer,
-    default: &Result<Option<RunAs>, String>,
-    notes: &mut Vec<String>,
-) -> Quorum {
+fn of(v: &VirtualServer, default: &DefaultUser, notes: &mut Vec<String>) -> Quorum {
     let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
     let written = u64::from(v.quorum);
     // A quorum of 0 (no weight at all) is never gained: as 1.
@@ -117,11 +117,7 @@ fn of(
 /// shell), as its user (else the `default`: [`default_user`]). One whose
 /// user or group is not on this machine is ignored, as keepalived ignores
 /// it: a note and `None`.
-fn script(
-    s: &NotifyScript,
-    default: &Result<Option<RunAs>, String>,
-    notes: &mut Vec<String>,
-) -> Option<Script> {
+fn script(s: &NotifyScript, default: &DefaultUser, notes: &mut Vec<String>) -> Option<Script> {
     let run_as = match &s.user {
         Some(u) => match RunAs::lookup(u, s.group.as_deref()) {
             Ok(r) => Some(r),

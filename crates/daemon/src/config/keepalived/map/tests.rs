@@ -388,10 +388,21 @@ fn script_user_and_enable_script_security() {
             vs(" quorum_down /bin/down", "  weight 5")
         ))
     };
-    // script_user runs the scripts that name no user.
+    // script_user runs the scripts that name no user, MISC_CHECK's too.
     let c = with(" script_user root root").unwrap();
     let down = c.services[0].quorum.down.as_ref().unwrap();
     assert_eq!(down.run_as.as_ref().map(|r| (r.uid, r.gid)), Some((0, 0)));
+    let misc = load(&format!(
+        "global_defs {{\n script_user root\n}}\n{}",
+        vs("", "  MISC_CHECK { misc_path /bin/true }")
+    ))
+    .unwrap();
+    match &misc.services[0].reals[0].checks[0].probe {
+        crate::config::Probe::Exec { run_as, .. } => {
+            assert_eq!(run_as.as_ref().map(|r| r.user.as_str()), Some("root"))
+        }
+        p => panic!("{p:?}"),
+    }
     // One not on this machine: keepalived ignores those scripts.
     let c = with(" script_user no-such-user-here").unwrap();
     assert!(c.services[0].quorum.down.is_none());
