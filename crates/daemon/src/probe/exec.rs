@@ -146,6 +146,28 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn started_programs_are_not_waited_for() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-start-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mark = dir.join("mark");
+        let t = std::time::Instant::now();
+        let script = format!("echo ran > {}; sleep 5", mark.display());
+        start(&sh(&script), None).unwrap();
+        // Back before the program ends.
+        assert!(t.elapsed() < Duration::from_secs(4));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !mark.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(std::fs::read_to_string(&mark).unwrap(), "ran\n");
+        let e = start(&["/nonexistent/x".to_string()], None).unwrap_err();
+        assert!(e.starts_with("cannot run /nonexistent/x"), "{e}");
+        assert_eq!(start(&[], None).unwrap_err(), "no program");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// Needs root (CAP_SETUID and CAP_SETGID): runs `id` as `nobody`.
     #[tokio::test]
     async fn runs_as_another_user() {
