@@ -471,7 +471,10 @@ fn quorum_hysteresis_sorry_server_and_notify_scripts() {
         quorum_scenario(Who::Keepalived, None)
     };
     require_oracle_ran(name, "keepalived", &oracle.0, 3);
-    eprintln!("{name}: keepalived's tables: {oracle:#?}");
+    eprintln!(
+        "{name}: keepalived's tables and scripts: {:#?}",
+        (&oracle.0, &oracle.1)
+    );
     let Some(_ns) = common::kernel_netns(name) else {
         return;
     };
@@ -479,7 +482,8 @@ fn quorum_hysteresis_sorry_server_and_notify_scripts() {
     require_same(name, "keepalived", &oracle.0, &ours.0);
     assert_eq!(
         ours.1, oracle.1,
-        "{name}: the scripts rvsadmd ran (left) differ from keepalived's (right)"
+        "{name}: the scripts rvsadmd ran (left) differ from keepalived's (right)\nrvsadmd's log:\n{}\nkeepalived's log:\n{}",
+        ours.2, oracle.2
     );
     assert_eq!(
         oracle.1, "quorum up\nrs down\nquorum down\nrs up\nquorum up\n",
@@ -523,9 +527,9 @@ fn quorum_conf() -> String {
     [GLOBAL.to_string(), vs("192.0.2.50 80", &settings, &reals)].concat()
 }
 
-/// The quorum scenario run by `who`: the tables after each step, and the
-/// marker file the scripts wrote.
-fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Tables, String) {
+/// The quorum scenario run by `who`: the tables after each step, the
+/// marker file the scripts wrote, and the daemon's log.
+fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Tables, String, String) {
     let dir = std::env::temp_dir().join(format!(
         "ka-quorum-{}-{}",
         who == Who::Rvsadmd,
@@ -577,12 +581,10 @@ fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Table
     }
     stop(d);
     out.record("stopped", Duration::from_secs(1));
+    let log = std::fs::read_to_string(dir.join(who.log())).unwrap_or_default();
     if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
-        eprintln!(
-            "{}",
-            std::fs::read_to_string(dir.join(who.log())).unwrap_or_default()
-        );
+        eprintln!("{log}");
     }
     let marks = std::fs::read_to_string(dir.join("marks")).unwrap_or_default();
-    (out.out, marks)
+    (out.out, marks, log)
 }
