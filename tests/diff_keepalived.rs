@@ -492,7 +492,9 @@ fn quorum_hysteresis_sorry_server_and_notify_scripts() {
 }
 
 /// The reals of the quorum scenario: `(address, port, name)`, each
-/// checked by `@DIR@/q.sh NAME` (exit code in `@DIR@/q-NAME`).
+/// checked by `@DIR@/q.sh NAME` (exit code in `@DIR@/q-NAME`), with a
+/// long `misc_timeout`: a check timed out in a starved VM would make a real
+/// flap and run its notify scripts once more.
 const QUORUM_REALS: [(&str, u16, &str); 4] = [
     ("10.0.0.1", 80, "a"),
     ("10.0.0.2", 80, "b"),
@@ -510,7 +512,7 @@ fn quorum_conf() -> String {
                 ""
             };
             format!(
-                "    real_server {addr} {port} {{\n        weight 1\n{notify}        MISC_CHECK {{\n            misc_path \"@DIR@/q.sh {n}\"\n            misc_timeout 3\n            retry 0\n            user root\n        }}\n    }}\n"
+                "    real_server {addr} {port} {{\n        weight 1\n{notify}        MISC_CHECK {{\n            misc_path \"@DIR@/q.sh {n}\"\n            misc_timeout 10\n            retry 0\n            user root\n        }}\n    }}\n"
             )
         })
         .collect();
