@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The health-check benchmark (run inside the VM by `benches/run --only
 daemon`): rvsadmd against keepalived 2.2.7's checker and ldirectord, the
-same TCP checks of the same destinations in the same VM boot.
+same TCP checks of the same destinations in the same VM boot. rvsadmd runs
+twice: on its own TOML (`rvsadmd`) and on the keepalived.conf keepalived is
+given (`rvsadmd-keepalived`, `rvsadmd run --keepalived`), so the same file
+is measured under both checkers.
 
 Each scale is N destinations (10 per service) checked by TCP connect every
 INTERVAL seconds. All destinations are addresses on `lo` of a fresh network
@@ -104,7 +107,9 @@ def ldirectord_conf(layout, interval):
     return "\n".join(out) + "\n"
 
 
+# rvsadmd-keepalived: rvsadmd reading keepalived's own file (--keepalived).
 CONF = {"rvsadmd": (rvsadmd_conf, "rvsadmd.toml"), "keepalived": (keepalived_conf, "keepalived.conf"),
+        "rvsadmd-keepalived": (keepalived_conf, "keepalived.conf"),
         "ldirectord": (ldirectord_conf, "ldirectord.cf")}
 
 
@@ -145,8 +150,9 @@ def session_cpu(sid):
 
 def start_tool(tool, a, conf_path, workdir):
     log = open(os.path.join(workdir, "%s.log" % tool), "w")
-    if tool == "rvsadmd":
-        argv = [a.rvsadmd, "run", "--config", conf_path, "--control-socket",
+    if tool.startswith("rvsadmd"):
+        flag = "--keepalived" if tool == "rvsadmd-keepalived" else "--config"
+        argv = [a.rvsadmd, "run", flag, conf_path, "--control-socket",
                 os.path.join(workdir, "ctl.sock"), "--state-file",
                 os.path.join(workdir, "state.json"), "--poll", "5s"]
     elif tool == "keepalived":
@@ -157,6 +163,10 @@ def start_tool(tool, a, conf_path, workdir):
     env = dict(os.environ, PERLIO="perlio")
     return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
                             start_new_session=True, env=env), log
+
+
+# The checkers run at every scale (ldirectord only up to --ldirectord-max).
+CHECKERS = ["rvsadmd", "rvsadmd-keepalived", "keepalived"]
 
 
 def stop_tool(p):
@@ -267,9 +277,9 @@ def run_one(a, tool, n, interval, window):
         "fail_median": statistics.median(fail), "fail_max": max(fail),
         "checked_dests": len(per),
     })
-    if tool == "rvsadmd":
+    if tool.startswith("rvsadmd"):
         biggest = 0
-        with open(os.path.join(workdir, "rvsadmd.log")) as f:
+        with open(os.path.join(workdir, "%s.log" % tool)) as f:
             for line in f:
                 try:
                     e = json.loads(line)
@@ -348,7 +358,7 @@ def main():
                     help="the largest N ldirectord is run on (it checks serially and forks "
                          "ipvsadm three times per change)")
     ap.add_argument("--startup", type=int, default=600)
-    ap.add_argument("--tools", default="rvsadmd,keepalived,ldirectord")
+    ap.add_argument("--tools", default="rvsadmd,rvsadmd-keepalived,keepalived,ldirectord")
     ap.add_argument("--slow-rate", type=int, default=0,
                     help="also run 1,000 checks/s against a back end accepting at most this "
                          "many connections a second (0: not)")
@@ -357,7 +367,7 @@ def main():
     results = []
     slow = []
     if a.slow_rate:
-        for tool in [t for t in ["rvsadmd", "keepalived"] if t in a.tools.split(",")]:
+        for tool in [t for t in CHECKERS if t in a.tools.split(",")]:
             print("daemon bench: %s, 1,000 checks/s against a slow accepter (%d/s)"
                   % (tool, a.slow_rate), file=sys.stderr)
             r = run_slow(a, tool, a.slow_rate, 60)
@@ -367,7 +377,7 @@ def main():
         n, interval = (int(x) for x in pair.split(":"))
         window = max(30, interval * 4)
         want = a.tools.split(",")
-        tools = [t for t in ["rvsadmd", "keepalived"] if t in want] + (
+        tools = [t for t in CHECKERS if t in want] + (
             ["ldirectord"] if n <= a.ldirectord_max and "ldirectord" in want else [])
         for tool in tools:
             print("daemon bench: %s, %d destinations every %d s" % (tool, n, interval),

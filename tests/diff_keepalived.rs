@@ -15,13 +15,14 @@
 
 mod common;
 
-use common::backend::{add_addrs, Backend, Mode, TlsServer};
+use common::backend::{add_addrs, del_addrs, Backend, Mode, TlsServer, UdpMode, UdpServer};
 use common::settle::{
-    require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
+    keepalived_command, require_oracle_ran, require_same, rvsadmd_command, signal, spawn_logged,
+    stop, table, Steps, Tables,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// The MD5 of the back ends' body (`healthy\n`), as HTTP_GET's `digest`.
@@ -47,31 +48,11 @@ impl Who {
 }
 
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join(who.log())).unwrap();
-    let err = log.try_clone().unwrap();
-    let mut c = match who {
-        // The checker only, in the foreground, logging to the console, with
-        // pid files of its own (none of the system's).
-        Who::Keepalived => {
-            let mut c = Command::new("/usr/sbin/keepalived");
-            c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
-                .arg(cf)
-                .arg("-p")
-                .arg(dir.join("keepalived.pid"))
-                .arg("-c")
-                .arg(dir.join("checkers.pid"))
-                .arg("-r")
-                .arg(dir.join("vrrp.pid"));
-            c
-        }
+    let c = match who {
+        Who::Keepalived => keepalived_command(cf, dir),
         Who::Rvsadmd => rvsadmd_command("--keepalived", cf, dir),
     };
-    c.current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .expect("starting the daemon")
+    spawn_logged(c, dir, who.log())
 }
 
 /// One configuration and its scenario's back ends.
@@ -85,6 +66,26 @@ struct Case {
     http: &'static [u16],
     /// Ports with an HTTPS back end on every host.
     tls: &'static [u16],
+    /// Ports with a UDP back end on every host, and how it answers.
+    udp: &'static [(u16, UdpMode)],
+    /// A host that is down loses its address too (so that PING_CHECK
+    /// fails).
+    addresses_follow: bool,
+}
+
+impl Case {
+    /// A case whose back ends are HTTP servers on port 80 only.
+    fn http(name: &'static str, conf: String, reload: String) -> Case {
+        Case {
+            name,
+            conf,
+            reload,
+            http: &[80],
+            tls: &[],
+            udp: &[],
+            addresses_follow: false,
+        }
+    }
 }
 
 /// The back ends of the hosts that are up, and MISC_CHECK's answers: the
@@ -92,8 +93,13 @@ struct Case {
 struct Hosts<'a> {
     dir: PathBuf,
     case: &'a Case,
-    up: BTreeMap<&'static str, (Vec<Backend>, Vec<TlsServer>)>,
+    up: BTreeMap<&'static str, Up>,
+    /// Hosts whose address was taken off (`Case::addresses_follow`).
+    gone: std::collections::BTreeSet<&'static str>,
 }
+
+/// The back ends of a host that is up.
+type Up = (Vec<Backend>, Vec<TlsServer>, Vec<UdpServer>);
 
 impl<'a> Hosts<'a> {
     fn new(dir: &Path, case: &'a Case) -> Hosts<'a> {
@@ -112,6 +118,7 @@ impl<'a> Hosts<'a> {
             dir: dir.to_path_buf(),
             case,
             up: BTreeMap::new(),
+            gone: Default::default(),
         }
     }
 
@@ -120,6 +127,9 @@ impl<'a> Hosts<'a> {
         std::fs::write(self.dir.join(format!("state-{host}")), format!("{misc}\n")).unwrap();
         if self.up.contains_key(host) {
             return;
+        }
+        if self.case.addresses_follow && self.gone.remove(host) {
+            add_addrs(&[host]);
         }
         let http = self
             .case
@@ -133,13 +143,22 @@ impl<'a> Hosts<'a> {
             .iter()
             .map(|p| TlsServer::start(&self.dir, &format!("{host}:{p}"), "rs.example"))
             .collect();
-        self.up.insert(host, (http, tls));
+        let udp = self
+            .case
+            .udp
+            .iter()
+            .map(|(p, m)| UdpServer::start(&format!("{host}:{p}"), *m))
+            .collect();
+        self.up.insert(host, (http, tls, udp));
     }
 
     /// Stop `host`'s back ends; its MISC_CHECK fails (exit 1).
     fn down(&mut self, host: &'static str) {
         std::fs::write(self.dir.join(format!("state-{host}")), "1\n").unwrap();
         self.up.remove(host);
+        if self.case.addresses_follow && self.gone.insert(host) {
+            del_addrs(&[host]);
+        }
     }
 }
 
@@ -332,13 +351,11 @@ fn nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal() {
         tcp("192.0.2.40"),
     ]
     .concat();
-    compare(&Case {
-        name: "nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal",
+    compare(&Case::http(
+        "nat_http_digest_misc_dynamic_sorry_server_inhibit_and_removal",
         conf,
         reload,
-        http: &[80],
-        tls: &[],
-    });
+    ));
 }
 
 #[test]
@@ -367,6 +384,8 @@ fn dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server() {
             &[
                 "lb_algo rr",
                 "lb_kind TUN",
+                "persistence_timeout 60",
+                "persistence_granularity 255.255.0.0",
                 "inhibit_on_failure",
                 "sorry_server 10.0.0.9 80",
             ],
@@ -385,13 +404,11 @@ fn dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server() {
     // The group's weight edited, 10.0.0.2 replaced by 10.0.0.3; fwmark 5
     // gone, fwmark 6 new.
     let reload = [GLOBAL, group, &dr(3, &["10.0.0.3"]), &tun(6)].concat();
-    compare(&Case {
-        name: "dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server",
+    compare(&Case::http(
+        "dr_group_with_fwmark_persistence_and_tun_fwmark_with_sorry_server",
         conf,
         reload,
-        http: &[80],
-        tls: &[],
-    });
+    ));
 }
 
 #[test]
@@ -451,6 +468,93 @@ fn nat_ssl_get_and_two_checkers_per_real_with_removal() {
         reload,
         http: &[80],
         tls: &[8443],
+        udp: &[],
+        addresses_follow: false,
+    });
+}
+
+/// A checker block with `body`, keepalived's quick settings and a 1 s
+/// timeout (a failed UDP check waits for its timeout).
+fn quick(kind: &str, body: &str) -> String {
+    format!(
+        "        {kind} {{\n{body}            connect_timeout 1\n            retry 0\n        }}\n"
+    )
+}
+
+#[test]
+fn dns_udp_and_ping_checks_with_alpha() {
+    let dns = quick(
+        "DNS_CHECK",
+        "            type A\n            name example.com\n",
+    );
+    // "hello", and the reply must start with "he" (then any 4 bits).
+    let udp = quick(
+        "UDP_CHECK",
+        "            payload 68656c6c6f\n            require_reply 6865x\n",
+    );
+    let ping = quick("PING_CHECK", "");
+    let dns_vs = |w1: u32, hosts: &[&str]| {
+        let mut reals = vec![real("10.0.0.1", 53, Some(w1), std::slice::from_ref(&dns))];
+        for h in hosts {
+            reals.push(real(h, 53, None, std::slice::from_ref(&dns)));
+        }
+        vs(
+            "192.0.2.80 53",
+            &["lb_algo rr", "lb_kind NAT", "protocol UDP", "alpha"],
+            &reals,
+        )
+    };
+    let udp_vs = |hosts: &[&str]| {
+        let reals: Vec<String> = hosts
+            .iter()
+            .map(|h| real(h, 5000, Some(2), std::slice::from_ref(&udp)))
+            .collect();
+        vs(
+            "192.0.2.81 5000",
+            &[
+                "lb_algo wrr",
+                "lb_kind DR",
+                "protocol UDP",
+                "inhibit_on_failure",
+            ],
+            &reals,
+        )
+    };
+    let ping_vs = |mark: u32| {
+        let reals: Vec<String> = ["10.0.0.1", "10.0.0.2"]
+            .iter()
+            .map(|h| real(h, 0, None, std::slice::from_ref(&ping)))
+            .collect();
+        vs(
+            &format!("fwmark {mark}"),
+            &["lb_algo rr", "lb_kind DR", "alpha"],
+            &reals,
+        )
+    };
+    let conf = [
+        GLOBAL.to_string(),
+        dns_vs(3, &["10.0.0.2"]),
+        udp_vs(&["10.0.0.1", "10.0.0.2"]),
+        ping_vs(11),
+    ]
+    .concat();
+    // A weight edited, 10.0.0.3 added to the DNS service, 10.0.0.2 taken
+    // out of the UDP one; fwmark 11 gone, fwmark 12 new.
+    let reload = [
+        GLOBAL.to_string(),
+        dns_vs(4, &["10.0.0.2", "10.0.0.3"]),
+        udp_vs(&["10.0.0.1"]),
+        ping_vs(12),
+    ]
+    .concat();
+    compare(&Case {
+        name: "dns_udp_and_ping_checks_with_alpha",
+        conf,
+        reload,
+        http: &[],
+        tls: &[],
+        udp: &[(53, UdpMode::Dns), (5000, UdpMode::Echo)],
+        addresses_follow: true,
     });
 }
 

@@ -9,26 +9,32 @@ mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
 use common::settle::{
-    require_oracle_ran, require_same, rvsadmd_command, signal, stop, table, Steps, Tables,
+    require_oracle_ran, require_same, rvsadmd_command, signal, spawn_logged, stop, table, Steps,
+    Tables,
 };
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Who {
     Ldirectord,
     Rvsadmd,
 }
 
+impl Who {
+    /// The daemon's log file (standard output and error), in the run's
+    /// directory.
+    fn log(self) -> &'static str {
+        match self {
+            Who::Ldirectord => "ldirectord.log",
+            Who::Rvsadmd => "rvsadmd.log",
+        }
+    }
+}
+
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join(match who {
-        Who::Ldirectord => "ldirectord.log",
-        Who::Rvsadmd => "rvsadmd.log",
-    }))
-    .unwrap();
-    let err = log.try_clone().unwrap();
-    let mut c = match who {
+    let c = match who {
         // -d: in the foreground, no pid file, every ipvsadm call logged.
         Who::Ldirectord => {
             let mut c = Command::new("/usr/sbin/ldirectord");
@@ -37,12 +43,7 @@ fn start(who: Who, dir: &Path, cf: &Path) -> Child {
         }
         Who::Rvsadmd => rvsadmd_command("--ldirectord", cf, dir),
     };
-    c.current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .expect("starting the daemon")
+    spawn_logged(c, dir, who.log())
 }
 
 /// Steps some scenarios add before the stop.
@@ -55,6 +56,19 @@ struct Extra<'a> {
     delete_by_hand: Option<&'a str>,
     /// Rewrite the configuration to this and send SIGHUP.
     reload: Option<&'a str>,
+}
+
+/// ldirectord's checks as `-d` logs them (`DEBUG2: Checking connect: real
+/// server=... (virtual=...)`), one key per check done.
+fn ldirectord_checks(log: PathBuf) -> common::settle::CheckLog {
+    Box::new(move || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.strip_prefix("DEBUG2: Checking "))
+            .map(str::to_string)
+            .collect()
+    })
 }
 
 /// The scenario, run by `who` in the current namespace: the table after
@@ -88,6 +102,9 @@ fn scenario(
     }
     let still = Duration::from_secs(4);
     let mut out = Steps::new(oracle);
+    if who == Who::Ldirectord {
+        out = out.with_check_log(ldirectord_checks(dir.join("ldirectord.log")));
+    }
     let a = Backend::start("10.0.0.1:80", Mode::Ok);
     let b = Backend::start("10.0.0.2:80", Mode::Ok);
     let d = start(who, &dir, &cf);
@@ -115,7 +132,14 @@ fn scenario(
         "-w",
         "0",
     ]);
-    assert!(o.status.success(), "{o:?}\ntable: {:#?}", table());
+    assert!(
+        o.status.success(),
+        "{} run: {o:?}\ntable: {:#?}\ntables so far: {:#?}\nlog: {}",
+        who.log(),
+        table(),
+        out.out,
+        std::fs::read_to_string(dir.join(who.log())).unwrap_or_default()
+    );
     out.record("10.0.0.1 drained by hand", still);
     if let Some(vip) = extra.delete_by_hand {
         let o = common::ipvsadm(&["-D", "-t", vip]);
@@ -130,12 +154,10 @@ fn scenario(
         out.record("reloaded", still);
     }
     stop(d);
+    // A stopped daemon checks no more.
+    out.forget_check_log();
     out.record("stopped", Duration::from_secs(1));
-    let logs = std::fs::read_to_string(dir.join(match who {
-        Who::Ldirectord => "ldirectord.log",
-        Who::Rvsadmd => "rvsadmd.log",
-    }))
-    .unwrap_or_default();
+    let logs = std::fs::read_to_string(dir.join(who.log())).unwrap_or_default();
     if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
         eprintln!("{logs}");
     }

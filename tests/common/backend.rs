@@ -126,3 +126,65 @@ impl Drop for TlsServer {
         let _ = self.0.wait();
     }
 }
+
+/// How a UDP back end answers.
+#[derive(Clone, Copy, PartialEq)]
+pub enum UdpMode {
+    /// The datagram back as it came.
+    Echo,
+    /// A DNS reply to a query: its id and question, `QR` set, NOERROR,
+    /// no answers.
+    Dns,
+}
+
+/// A UDP server on `addr` until dropped.
+pub struct UdpServer {
+    stop: Arc<AtomicBool>,
+    done: Option<std::thread::JoinHandle<()>>,
+}
+
+impl UdpServer {
+    pub fn start(addr: &str, mode: UdpMode) -> UdpServer {
+        let s = std::net::UdpSocket::bind(addr).unwrap_or_else(|e| panic!("bind udp {addr}: {e}"));
+        s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let halt = stop.clone();
+        let done = std::thread::spawn(move || {
+            let mut b = [0u8; 2048];
+            while !halt.load(Ordering::SeqCst) {
+                let Ok((n, from)) = s.recv_from(&mut b) else {
+                    continue;
+                };
+                let mut reply = b[..n].to_vec();
+                if mode == UdpMode::Dns && reply.len() >= 12 {
+                    // QR and the query's opcode and RD; RA, RCODE 0.
+                    reply[2] |= 0x80;
+                    reply[3] = 0x80;
+                }
+                let _ = s.send_to(&reply, from);
+            }
+        });
+        UdpServer {
+            stop,
+            done: Some(done),
+        }
+    }
+}
+
+impl Drop for UdpServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // The socket is closed when the thread ends.
+        if let Some(t) = self.done.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Take `addrs` off `lo` again.
+pub fn del_addrs(addrs: &[&str]) {
+    for a in addrs {
+        let o = super::run("ip", &["addr", "del", &format!("{a}/32"), "dev", "lo"]);
+        assert!(o.status.success(), "ip addr del {a}: {o:?}");
+    }
+}

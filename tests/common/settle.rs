@@ -27,6 +27,34 @@ pub fn rvsadmd_command(flag: &str, cf: &Path, dir: &Path) -> Command {
     c
 }
 
+/// keepalived 2.2.7's checker only (`-C`), in the foreground, logging to
+/// the console (`-l -D`), with pid files of its own in `dir` (none of the
+/// system's): the oracle of the keepalived differential tests.
+pub fn keepalived_command(cf: &Path, dir: &Path) -> Command {
+    let mut c = Command::new("/usr/sbin/keepalived");
+    c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
+        .arg(cf)
+        .arg("-p")
+        .arg(dir.join("keepalived.pid"))
+        .arg("-c")
+        .arg(dir.join("checkers.pid"))
+        .arg("-r")
+        .arg(dir.join("vrrp.pid"));
+    c
+}
+
+/// Start `c` in `dir`, its standard output and error in `dir/log`.
+pub fn spawn_logged(mut c: Command, dir: &Path, log: &str) -> Child {
+    let out = std::fs::File::create(dir.join(log)).expect("creating the daemon's log");
+    let err = out.try_clone().expect("cloning the log's handle");
+    c.current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .expect("starting the daemon")
+}
+
 /// `ipvsadm -Sn`, lines sorted (the order of destinations is the order they
 /// were added in, which two daemons need not share).
 pub fn table() -> Vec<String> {
@@ -38,6 +66,10 @@ pub fn table() -> Vec<String> {
     l
 }
 
+/// The checks an oracle has logged so far, one key per check done, in
+/// order (see [`Steps::with_check_log`]).
+pub type CheckLog = Box<dyn Fn() -> Vec<String>>;
+
 /// Wait until the table has not changed for `still` (at most 60 s).
 ///
 /// With `want` (the oracle's table for the same step), wait until the
@@ -45,17 +77,31 @@ pub fn table() -> Vec<String> {
 /// there is returned once it has settled, for the comparison to show. So a
 /// slow machine makes the step slower, not different: only the table it
 /// settles on is compared, never how soon.
-pub fn settled(still: Duration, want: Option<&Vec<String>>) -> Vec<String> {
+///
+/// With `checks` (the oracle's log of its checks), "settled" also needs a
+/// whole round of checks since the table last changed: a starved oracle
+/// can leave its table still for `still` in the middle of a round.
+pub fn settled(
+    still: Duration,
+    want: Option<&Vec<String>>,
+    checks: Option<&CheckLog>,
+) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(60);
+    let logged = || checks.map_or(0, |c| c().len());
     let mut last = table();
     let mut since = Instant::now();
+    let mut from = logged();
     while Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(250));
         let now = table();
         if now != last {
             last = now;
             since = Instant::now();
-        } else if since.elapsed() >= still && want.map_or(true, |w| *w == last) {
+            from = logged();
+        } else if since.elapsed() >= still
+            && want.map_or(true, |w| *w == last)
+            && checks.map_or(true, |c| round_done(&c(), from))
+        {
             return last;
         }
     }
@@ -63,6 +109,19 @@ pub fn settled(still: Duration, want: Option<&Vec<String>>) -> Vec<String> {
         return last;
     }
     panic!("the table never settled: {last:?}");
+}
+
+/// Whether `log` holds a whole round of checks after its first `from`:
+/// one check done twice since then (an oracle that checks one at a time
+/// in a fixed order has then done every other once). Before its first
+/// check there is no round: an oracle that logs its checks logs at least
+/// one line a round (ldirectord logs `checktype=on` too).
+fn round_done(log: &[String], from: usize) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    log.get(from..)
+        .unwrap_or_default()
+        .iter()
+        .any(|k| !seen.insert(k))
 }
 
 /// Send `sig` to the process `c`.
@@ -94,6 +153,8 @@ pub struct Steps<'a> {
     pub out: Tables,
     /// The oracle's tables, for the run under test.
     pub oracle: Option<&'a [(String, Vec<String>)]>,
+    /// The oracle's log of its checks, when it keeps one.
+    checks: Option<CheckLog>,
 }
 
 impl<'a> Steps<'a> {
@@ -102,7 +163,20 @@ impl<'a> Steps<'a> {
         Steps {
             out: Vec::new(),
             oracle,
+            checks: None,
         }
+    }
+
+    /// Also wait, at each step, for a whole round of the oracle's checks
+    /// after the table's last change (see [`settled`]).
+    pub fn with_check_log(mut self, checks: CheckLog) -> Steps<'a> {
+        self.checks = Some(checks);
+        self
+    }
+
+    /// Wait for rounds of checks no more (the oracle stopped).
+    pub fn forget_check_log(&mut self) {
+        self.checks = None;
     }
 
     /// Record the table once settled (still for `still`).
@@ -111,7 +185,8 @@ impl<'a> Steps<'a> {
             .oracle
             .and_then(|o| o.get(self.out.len()))
             .map(|(_, t)| t);
-        self.out.push((step.into(), settled(still, want)));
+        self.out
+            .push((step.into(), settled(still, want, self.checks.as_ref())));
     }
 }
 

@@ -176,6 +176,31 @@ pub enum Event {
         /// Services it was to delete.
         services: usize,
     },
+    /// The whole IPVS table was emptied (`flush_at_start`, `on_stop =
+    /// "flush"`).
+    Flushed {
+        /// `start` or `stop`.
+        when: &'static str,
+    },
+    /// IPVS's connection timeouts were set (`timeouts`), in seconds.
+    TimeoutsSet {
+        /// Established TCP.
+        tcp: u32,
+        /// TCP after a FIN.
+        tcp_fin: u32,
+        /// UDP.
+        udp: u32,
+    },
+    /// A write to the whole table (`flush`, `timeouts`) was refused or
+    /// could not be sent; rvsadmd goes on.
+    TableWriteFailed {
+        /// `flush` or `timeouts`.
+        what: &'static str,
+        /// Why.
+        error: String,
+        /// Its stable code.
+        code: &'static str,
+    },
     /// rvsadmd stops.
     Stopped {
         /// Services deleted at stop (`on_stop = "remove"`).

@@ -86,6 +86,11 @@ impl std::error::Error for ConfigError {}
 /// few slow checks of one address still run side by side.
 pub const DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS: u32 = 4;
 
+/// The longest IPVS connection timeout a configuration may set, in
+/// seconds: 31 days, keepalived's limit for `lvs_timeouts` (the kernel
+/// takes up to `INT_MAX / HZ`).
+pub const MAX_TIMEOUT_SECS: u32 = 31 * 86_400;
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -101,6 +106,14 @@ pub struct Config {
     /// The most checks in flight at once to one real-server address
     /// (native `max_checks_in_flight_per_address`; at least 1).
     pub max_checks_in_flight_per_address: u32,
+    /// Empty the whole IPVS table before the first write (keepalived's
+    /// `lvs_flush`; native `flush_at_start`).
+    pub flush_at_start: bool,
+    /// IPVS's connection timeouts to set at start and at each reload; a
+    /// field at 0, or no timeouts, leaves (or puts back) the value the
+    /// kernel had before rvsadmd first set one (keepalived's
+    /// `lvs_timeouts`; native `timeouts`).
+    pub timeouts: Option<rvsadm::model::Timeouts>,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently
@@ -127,6 +140,9 @@ pub enum OnStop {
     Keep,
     /// Delete the owned services (ldirectord's `cleanstop = yes`).
     Remove,
+    /// Empty the whole IPVS table, owned or not (keepalived's
+    /// `lvs_flush_onstop`).
+    Flush,
 }
 
 /// A destination that fails its check.
@@ -178,7 +194,8 @@ pub struct Virtual {
     /// What a change by hand becomes.
     pub manual: Manual,
     /// Destinations in the table that the configuration does not name:
-    /// kept (`true`) or removed.
+    /// kept (`true`) or removed. Either way, one a reload takes out of the
+    /// configuration is removed.
     pub keep_foreign: bool,
     /// Where the service was written.
     pub at: Location,

@@ -87,7 +87,8 @@ impl Engine {
         }
         if v.keep_foreign {
             if let Some(s) = live {
-                spec.destinations.extend(foreign(v, s));
+                spec.destinations
+                    .extend(foreign(v, s).filter(|d| !self.released(&(key, d.addr))));
             }
         }
         spec

@@ -74,6 +74,10 @@ pub struct Engine {
     changed: BTreeSet<ServiceKey>,
     /// The services' quorums and the programs their changes run.
     quorums: quorum::Quorums,
+    /// Destinations (real or fallback) a reload took out of the
+    /// configuration: removed from the table even where foreign
+    /// destinations are kept, until the kernel is seen without them.
+    released: BTreeSet<DestKey>,
 }
 
 impl Engine {
@@ -91,6 +95,7 @@ impl Engine {
             deleted_services: BTreeSet::new(),
             changed: BTreeSet::new(),
             quorums: quorum::Quorums::default(),
+            released: BTreeSet::new(),
         }
     }
 
@@ -119,7 +124,11 @@ impl Engine {
     /// configured stay; the table is read again before the next decision.
     pub fn reconfigure(&mut self, config: Config) {
         self.quorums.reconfigure(&self.config, &config);
+        let before: BTreeSet<DestKey> = placed(&self.config).collect();
         self.config = config;
+        let now: BTreeSet<DestKey> = placed(&self.config).collect();
+        self.released.extend(before.difference(&now));
+        self.released.retain(|d| !now.contains(d));
         self.checks.configure(&self.config);
         let restart = self.config.format == Format::Ldirectord;
         if restart {
@@ -224,7 +233,17 @@ impl Engine {
                 }
             }
         }
+        self.released.retain(|(key, addr)| {
+            live.service(key)
+                .is_some_and(|s| s.destinations.iter().any(|x| x.addr == *addr))
+        });
         self.kernel.replace(live);
+    }
+
+    /// Whether a reload took `dest` out of the configuration and the
+    /// kernel may still hold it (see [`Engine::reconfigure`]).
+    pub fn released(&self, dest: &DestKey) -> bool {
+        self.released.contains(dest)
     }
 
     /// Clear admin state and overrides of one destination (or of every
@@ -254,6 +273,18 @@ impl Engine {
             }
         }
     }
+}
+
+/// Every destination `config` puts in the table: its real servers and
+/// fallbacks.
+fn placed(config: &Config) -> impl Iterator<Item = DestKey> + '_ {
+    config.services.iter().flat_map(|v| {
+        let key = v.key();
+        v.dests()
+            .map(|d| d.addr)
+            .chain(v.fallback.map(|f| f.addr))
+            .map(move |a| (key, a))
+    })
 }
 
 #[cfg(test)]

@@ -343,8 +343,8 @@ fn a_destination_taken_over_by_a_reload_is_no_change_by_hand() {
     assert_eq!(e.overrides.len(), 1, "{:?}", e.overrides);
 }
 
-/// keepalived.conf `text` in an engine.
-pub(super) fn keepalived(text: &str) -> Engine {
+/// keepalived.conf `text` read.
+fn keepalived_config(text: &str) -> crate::config::Config {
     let f = "/k.conf";
     let fs = crate::config::keepalived::Memory::new().with(f, text);
     let o = crate::config::keepalived::Options {
@@ -352,7 +352,12 @@ pub(super) fn keepalived(text: &str) -> Engine {
         include_check: Default::default(),
         random_seed: 1,
     };
-    Engine::new(crate::config::keepalived::load_from(&fs, std::path::Path::new(f), &o).unwrap())
+    crate::config::keepalived::load_from(&fs, std::path::Path::new(f), &o).unwrap()
+}
+
+/// keepalived.conf `text` in an engine.
+pub(super) fn keepalived(text: &str) -> Engine {
+    Engine::new(keepalived_config(text))
 }
 
 /// Two NAT reals (weights 3 and 5) with a TCP_CHECK each, a sorry server,
@@ -511,5 +516,43 @@ fn a_destination_is_up_only_while_all_its_checks_pass() {
         e.verdict(&(e.config.services[0].key(), "10.0.0.1:80".parse().unwrap()))
             .weight,
         Some(2)
+    );
+}
+
+#[test]
+fn a_real_server_a_reload_takes_out_is_removed_while_foreign_ones_stay() {
+    let mut e = keepalived(&two_reals(""));
+    let mut live = Snapshot::default();
+    sync(&mut e, &mut live);
+    // Someone adds 10.0.0.50 by hand: keepalived leaves it, so does rvsadmd.
+    let by_hand = Destination::new(
+        "10.0.0.50:80".parse().unwrap(),
+        live.services[0].destinations[0].config,
+    );
+    live.services[0].destinations.push(by_hand);
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 5), ("10.0.0.50:80", 3)])
+    );
+    // The reload drops 10.0.0.2: out of the table, not kept as foreign.
+    let text = two_reals("").replace(
+        " real_server 10.0.0.2 80 {\n  weight 5\n  TCP_CHECK { }\n }\n",
+        "",
+    );
+    e.reconfigure(keepalived_config(&text));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.50:80", 3)]));
+    // Once a look sees it gone, it is foreign again if someone puts it
+    // back.
+    sync(&mut e, &mut live);
+    live.services[0].destinations.push(Destination::new(
+        "10.0.0.2:80".parse().unwrap(),
+        d.services[0].destinations[0].config,
+    ));
+    let d = sync(&mut e, &mut live);
+    assert_eq!(
+        weights(&d),
+        w(&[("10.0.0.1:80", 3), ("10.0.0.50:80", 3), ("10.0.0.2:80", 3)])
     );
 }

@@ -37,6 +37,7 @@ impl Daemon {
             state_file,
             dropped: BTreeSet::new(),
             rejected: Vec::new(),
+            found_timeouts: None,
         };
         d.restore_state()?;
         Ok(d)

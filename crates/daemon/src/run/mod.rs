@@ -7,7 +7,8 @@
 //! changes made by hand and sends what differs; `answer.rs` answers the
 //! control requests; `schedule/` starts the checks in their slots, a
 //! bounded number per address; `reload.rs` reads the configuration again;
-//! `admin.rs` keeps the admin state file; `stop.rs` stops.
+//! `admin.rs` keeps the admin state file; `table.rs` empties the whole
+//! table and sets its timeouts when asked; `stop.rs` stops.
 
 mod admin;
 mod answer;
@@ -16,6 +17,7 @@ mod schedule;
 mod scripts;
 mod stop;
 mod sync;
+mod table;
 
 use crate::config::Config;
 use crate::control::server::Asked;
@@ -85,6 +87,8 @@ struct Daemon {
     /// State-file entries that did not read: reported, written back
     /// untouched.
     rejected: Vec<Rejected>,
+    /// The kernel's timeouts before rvsadmd first set them.
+    found_timeouts: Option<rvsadm::model::Timeouts>,
 }
 
 impl Daemon {
@@ -184,6 +188,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         listen(path, tx)?;
     }
     let mut sig = Signals::new()?;
+    d.prepare_table();
     // The table as it is: destinations already there keep their weight
     // until their first result.
     d.sync(true).await;

@@ -29,6 +29,7 @@ impl Daemon {
         let new = owned_keys(&cfg);
         self.dropped.extend(old.difference(&new).copied());
         self.engine.reconfigure(cfg);
+        self.set_timeouts();
         self.schedule.configure(
             self.engine.checks(),
             self.engine.config.max_checks_in_flight_per_address,

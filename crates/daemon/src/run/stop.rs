@@ -1,5 +1,6 @@
 //! Stopping (SIGTERM, SIGINT): the checks end, the admin state is saved,
-//! and with `on_stop = "remove"` the owned services are deleted.
+//! and with `on_stop = "remove"` the owned services are deleted (with
+//! `"flush"` the whole table is emptied).
 
 use super::sync::owned_keys;
 use super::Daemon;
@@ -17,6 +18,14 @@ impl Daemon {
         self.save_state();
         let removed = match self.engine.config.on_stop {
             OnStop::Remove => self.remove_owned(),
+            OnStop::Flush => {
+                let owned = owned_keys(&self.engine.config).len();
+                if self.flush_table("stop") {
+                    owned
+                } else {
+                    0
+                }
+            }
             OnStop::Keep => 0,
         };
         Event::Stopped {

@@ -26,6 +26,9 @@ pub(super) struct DaemonDoc {
     pub(super) control_socket: Option<String>,
     pub(super) on_stop: Option<OnStopDoc>,
     pub(super) max_checks_in_flight_per_address: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(super) flush_at_start: bool,
+    pub(super) timeouts: Option<Spanned<TimeoutsDoc>>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -33,6 +36,16 @@ pub(super) struct DaemonDoc {
 pub(super) enum OnStopDoc {
     Keep,
     Remove,
+    Flush,
+}
+
+/// `timeouts = { tcp = S, tcp_fin = S, udp = S }`: seconds, each optional.
+#[derive(Deserialize, Clone, Copy, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TimeoutsDoc {
+    pub(super) tcp: Option<i64>,
+    pub(super) tcp_fin: Option<i64>,
+    pub(super) udp: Option<i64>,
 }
 
 #[derive(Deserialize, Clone, Copy)]

@@ -108,20 +108,59 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
                 )
             })?,
     };
+    let timeouts = doc
+        .daemon
+        .timeouts
+        .map(|t| timeouts(&t, file, &lines))
+        .transpose()?;
     let cfg = Config {
         services,
         on_stop: match doc.daemon.on_stop {
             Some(OnStopDoc::Remove) => OnStop::Remove,
+            Some(OnStopDoc::Flush) => OnStop::Flush,
             _ => OnStop::Keep,
         },
         state_file: doc.daemon.state_file.map(Into::into),
         control_socket: doc.daemon.control_socket.map(Into::into),
         max_checks_in_flight_per_address,
+        flush_at_start: doc.daemon.flush_at_start,
+        timeouts,
         format: Format::Native,
         notes: Vec::new(),
     };
     check_whole(&cfg)?;
     Ok(cfg)
+}
+
+/// `timeouts`: each in seconds, 0 (or left out) for "as before rvsadmd".
+fn timeouts(
+    t: &toml::Spanned<doc::TimeoutsDoc>,
+    file: &Path,
+    lines: &Lines,
+) -> Result<rvsadm::model::Timeouts, ConfigError> {
+    let line = lines.of(t.span().start);
+    let secs = |name: &str, v: Option<i64>| {
+        let v = v.unwrap_or(0);
+        u32::try_from(v)
+            .ok()
+            .filter(|s| *s <= super::MAX_TIMEOUT_SECS)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    file,
+                    line,
+                    format!(
+                        "timeouts: {name} = {v}: must be a whole number of seconds from 0 to {} (0: the kernel's value as rvsadmd found it)",
+                        super::MAX_TIMEOUT_SECS
+                    ),
+                )
+            })
+    };
+    let d = t.get_ref();
+    Ok(rvsadm::model::Timeouts {
+        tcp: secs("tcp", d.tcp)?,
+        tcp_fin: secs("tcp_fin", d.tcp_fin)?,
+        udp: secs("udp", d.udp)?,
+    })
 }
 
 #[cfg(test)]
@@ -287,6 +326,35 @@ port = 80
             .unwrap_err();
             assert_eq!(e.at.line, 3, "{e}");
             assert!(e.message.contains("from 1 to 4294967295"), "{e}");
+        }
+    }
+
+    #[test]
+    fn flush_timeouts_and_on_stop_flush_read_and_write_back() {
+        let c = p("").unwrap();
+        assert_eq!(
+            (c.flush_at_start, c.timeouts, c.on_stop),
+            (false, None, OnStop::Keep)
+        );
+        let text = "[daemon]\non_stop = \"flush\"\nflush_at_start = true\ntimeouts = { tcp = 60, udp = 30 }\n";
+        let c = p(text).unwrap();
+        let want = rvsadm::model::Timeouts {
+            tcp: 60,
+            tcp_fin: 0,
+            udp: 30,
+        };
+        assert_eq!(
+            (c.flush_at_start, c.timeouts, c.on_stop),
+            (true, Some(want), OnStop::Flush)
+        );
+        let back = parse(Path::new("t.toml"), &crate::config::native::to_toml(&c)).unwrap();
+        assert_eq!(
+            (back.flush_at_start, back.timeouts, back.on_stop),
+            (true, Some(want), OnStop::Flush)
+        );
+        for bad in ["tcp = -1", "udp = 2678401", "tcpfin = 3"] {
+            let e = p(&format!("[daemon]\ntimeouts = {{ {bad} }}\n")).unwrap_err();
+            assert_eq!(e.at.line, 2, "{bad}: {e}");
         }
     }
 

@@ -227,7 +227,17 @@ pub fn to_toml(cfg: &Config) -> String {
     out.push_str(match cfg.on_stop {
         OnStop::Keep => "on_stop = \"keep\"\n",
         OnStop::Remove => "on_stop = \"remove\"\n",
+        OnStop::Flush => "on_stop = \"flush\"\n",
     });
+    if cfg.flush_at_start {
+        out.push_str("flush_at_start = true\n");
+    }
+    if let Some(t) = &cfg.timeouts {
+        out.push_str(&format!(
+            "timeouts = {{ tcp = {}, tcp_fin = {}, udp = {} }}\n",
+            t.tcp, t.tcp_fin, t.udp
+        ));
+    }
     if let Some(p) = &cfg.state_file {
         out.push_str(&format!("state_file = {}\n", q(&p.display().to_string())));
     }
@@ -400,6 +410,10 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
             }
         }
         assert_eq!(a.on_stop, b.on_stop);
+        assert_eq!(
+            (a.flush_at_start, a.timeouts),
+            (b.flush_at_start, b.timeouts)
+        );
     }
 
     #[test]

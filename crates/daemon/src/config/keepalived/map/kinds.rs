@@ -4,7 +4,6 @@
 //! `smtpchecker.keepalived.org`). FILE_CHECK is refused: see
 //! [`FILE_CHECK_DIFFERS`].
 
-use super::not_yet;
 use crate::config::keepalived::typed::{
     udp_default_payload, Checker, Dns, Smtp, Udp, SMTP_DEFAULT_HELO, UDP_MAX_REPLY,
 };
@@ -100,10 +99,10 @@ pub fn smtp_hosts(
     }
     for h in &s.hosts {
         let Some(timeout) = h.connect_timeout else {
-            return Err(not_yet(
-                &h.at,
-                "SMTP_CHECK host block without a connect_timeout of its own (keepalived 2.2.7 gives such a host 0 s, not the checker's)",
-            ));
+            return Err(ConfigError {
+                at: h.at.clone(),
+                message: "SMTP_CHECK host block without a connect_timeout of its own: keepalived 2.2.7 gives such a host 0 s, not the checker's, so its check fails unless the connection is made at once; write the timeout you mean in the host block".into(),
+            });
         };
         let target = SocketAddr::new(
             h.connect_ip.unwrap_or(rs_addr),

@@ -92,22 +92,28 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         }
         for s in virtual_server(v, lvs, &mut notes, &mut patterns)? {
             if let Some(first) = services.iter().find(|f: &&Virtual| f.key == s.key) {
-                return Err(not_yet(
-                    &v.at,
-                    &format!(
-                        "second virtual server for {} (the first is at {})",
+                return Err(ConfigError {
+                    at: v.at.clone(),
+                    message: format!(
+                        "second virtual server for {} (the first is at {}): keepalived 2.2.7 fails to add it (\"Service already exists\"), adds only the real servers the first lacks, and checks the shared ones twice; write one virtual_server block for it",
                         s.key, first.at
                     ),
-                ));
+                });
             }
             services.push(s);
         }
     }
     let cfg = Config {
         services,
-        on_stop: OnStop::Remove,
+        on_stop: if lvs.table.flush_on_stop {
+            OnStop::Flush
+        } else {
+            OnStop::Remove
+        },
         state_file: None,
         control_socket: None,
+        flush_at_start: lvs.table.flush,
+        timeouts: lvs.table.timeouts,
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
@@ -333,7 +339,12 @@ fn service_config(v: &VirtualServer, key: ServiceKey, notes: &mut Vec<String>) -
     if let Some(t) = v.persistence_timeout {
         c = c.with_persistence(t);
     }
-    if let Some(g) = v.granularity {
+    if let (Some(_), VsId::Group(name)) = (v.granularity, &v.id) {
+        notes.push(format!(
+            "{}: persistence_granularity: keepalived 2.2.7 gives the services of group `{name}` the full netmask (it resets the granularity for every group entry), and so does rvsadmd",
+            v.at
+        ));
+    } else if let Some(g) = v.granularity {
         let fits = matches!(
             (g, key.family()),
             (rvsadm::model::Netmask::V4(_), Family::Inet)

@@ -242,6 +242,26 @@ fn ports_families_and_groups() {
             family: Family::Inet
         }
     );
+    // persistence_granularity: kept for a virtual server of its own, the
+    // full netmask for a group's services (keepalived resets it), told.
+    let gran = " persistence_timeout 60\n persistence_granularity 255.255.255.0";
+    let c = ok(&vs(gran, ""));
+    assert_eq!(c.services[0].config.netmask.to_raw(), 0xffff_ff00);
+    let c = ok(&format!("virtual_server_group G {{\n 192.0.2.1 80\n fwmark 9\n}}\nvirtual_server group G {{\n protocol TCP\n{gran}\n real_server 10.0.0.1 80 {{ }}\n}}\n"));
+    for v in &c.services {
+        assert_eq!(
+            v.config.netmask,
+            rvsadm::model::Netmask::default_for(Family::Inet)
+        );
+        assert_eq!(v.config.timeout, 60);
+    }
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":5:") && n.contains("group `G`")),
+        "{:?}",
+        c.notes
+    );
     // No protocol: keepalived's UDP, told.
     let c = ok("virtual_server 192.0.2.1 53 {\n real_server 10.0.0.1 53 { }\n}\n");
     assert!(matches!(
@@ -264,7 +284,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         (" omega\n quorum_up /bin/x", "", 3, "`omega`"),
         (" omega", "  notify_down /bin/x", 3, "`omega`"),
         ("", "  BFD_CHECK { }", 5, "BFD_CHECK"),
-        ("", "  SMTP_CHECK {\n host { } }", 6, "host block"),
         ("", "  TCP_CHECK {\n bindto 10.0.0.254 }", 6, "`bindto`"),
     ] {
         let e = load(&vs(settings, rs)).unwrap_err();
@@ -312,9 +331,9 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         assert!(e.message.contains(what), "{what}: {e}");
         assert_eq!(e.at.line, line, "{what}: {e}");
     }
-    let e = load("global_defs {\n lvs_flush\n}\n").unwrap_err();
+    let e = load("global_defs {\n lvs_notify_fifo /run/fifo\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
-    let e = load("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n").unwrap_err();
+    let e = load("global_defs {\n lvs_sync_daemon eth1 id 3\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
     let e = load(&vs(" real_server 10.0.0.2 80 { inhibit_on_failure }", "")).unwrap_err();
     assert!(e.message.contains("inhibit_on_failure"), "{e}");
@@ -422,4 +441,47 @@ fn script_user_and_enable_script_security() {
         vs("", "")
     ))
     .is_ok());
+}
+
+#[test]
+fn flush_flush_on_stop_and_timeouts_of_global_defs() {
+    let c = ok(&format!(
+        "global_defs {{\n lvs_flush\n lvs_flush_onstop\n lvs_timeouts tcp 7200 udp 60 bogus\n}}\n{}",
+        vs("", "")
+    ));
+    assert!(c.flush_at_start);
+    assert_eq!(c.on_stop, OnStop::Flush);
+    assert_eq!(
+        c.timeouts,
+        Some(rvsadm::model::Timeouts {
+            tcp: 7200,
+            tcp_fin: 0,
+            udp: 60
+        })
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":4:") && n.contains("`bogus`")),
+        "{:?}",
+        c.notes
+    );
+    // `VS` is what keepalived does anyway; none of them: the defaults.
+    let c = ok(&format!(
+        "global_defs {{\n lvs_flush_on_stop VS\n}}\n{}",
+        vs("", "")
+    ));
+    assert_eq!(
+        (c.on_stop, c.flush_at_start, c.timeouts),
+        (OnStop::Remove, false, None)
+    );
+    let c = ok(&format!(
+        "global_defs {{\n lvs_timeouts tcp 2678401\n}}\n{}",
+        vs("", "")
+    ));
+    assert_eq!(c.timeouts, Some(rvsadm::model::Timeouts::default()));
+    assert!(c
+        .notes
+        .iter()
+        .any(|n| n.contains(":2:") && n.contains("outside the range")));
 }

@@ -18,6 +18,7 @@
 //! checkers' defaults).
 
 mod checkers;
+mod globals;
 mod group;
 mod kinds;
 mod resolve;
@@ -65,6 +66,8 @@ pub struct Lvs {
     /// Features outside the virtual servers (`global_defs`, `SSL`) that
     /// change what keepalived does to the table or its checks.
     pub unsupported: Vec<Unsupported>,
+    /// What `global_defs` does to the whole table.
+    pub table: globals::TableGlobals,
     /// `global_defs`' `script_user USER [GROUP]`: who runs the scripts
     /// that name no user.
     pub script_user: Option<ScriptUser>,
@@ -360,15 +363,11 @@ pub struct Misc {
 
 /// Global keywords that change what keepalived does to the IPVS table or
 /// to its checks.
-const GLOBAL_IPVS: [&str; 8] = [
+const GLOBAL_IPVS: [&str; 4] = [
     "lvs_sync_daemon",
-    "lvs_flush",
-    "lvs_flush_onstop",
-    "lvs_timeouts",
     "lvs_notify_fifo",
     "lvs_notify_fifo_script",
     "net_namespace",
-    "checker_log_all_failures",
 ];
 
 /// Top-level keywords of other parts of keepalived (VRRP, BFD, static
@@ -456,6 +455,9 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
 fn globals(s: &Statement, out: &mut Lvs) {
     for g in s.block.as_deref().unwrap_or_default() {
         let k = g.keyword.as_str();
+        if out.table.read(g, &mut out.notes) {
+            continue;
+        }
         if k == "script_user" {
             match g.args.first() {
                 Some(user) => {
@@ -469,6 +471,13 @@ fn globals(s: &Statement, out: &mut Lvs) {
             }
         } else if k == "enable_script_security" {
             out.script_security = Some(g.at.clone());
+        } else if k == "lvs_sync_daemon" && sync_instance(g).is_some() {
+            let name = sync_instance(g).unwrap_or_default();
+            note(
+                &mut out.notes,
+                g,
+                vrrp_sync_daemon(&format!("VRRP instance `{name}`")),
+            );
         } else if GLOBAL_IPVS.contains(&k) {
             out.unsupported.push(Unsupported {
                 at: g.at.clone(),
@@ -484,15 +493,44 @@ fn globals(s: &Statement, out: &mut Lvs) {
     }
 }
 
+/// The VRRP instance a global `lvs_sync_daemon IF ...` names (`inst
+/// NAME`, or keepalived's older `IF NAME [ID]`). With one, keepalived's
+/// VRRP process runs IPVS's sync daemon as the instance changes state, and
+/// its checker leaves it alone; without, the checker runs it.
+fn sync_instance(g: &Statement) -> Option<&str> {
+    const OPTIONS: [&str; 5] = ["id", "maxlen", "port", "ttl", "group"];
+    let mut words = g.args.iter().skip(1).map(String::as_str);
+    let mut first = true;
+    while let Some(w) = words.next() {
+        if w == "inst" {
+            return words.next();
+        }
+        if first && !OPTIONS.contains(&w) {
+            return Some(w);
+        }
+        first = false;
+        // An option's value.
+        words.next();
+    }
+    None
+}
+
+/// The note for a sync daemon keepalived's VRRP process runs (`whose`).
+fn vrrp_sync_daemon(whose: &str) -> String {
+    format!("IPVS's sync daemon for {whose}: keepalived's VRRP process starts and stops it with the instance's state, not its checker; keep running `keepalived --vrrp` beside rvsadmd")
+}
+
 /// A VRRP instance's `lvs_sync_daemon_interface` (deprecated, still
-/// obeyed): keepalived starts IPVS's sync daemon.
+/// obeyed): keepalived's VRRP process runs IPVS's sync daemon with it.
 fn sync_daemon(s: &Statement, out: &mut Lvs) {
     for k in s.block.as_deref().unwrap_or_default() {
         if k.keyword == "lvs_sync_daemon_interface" {
-            out.unsupported.push(Unsupported {
-                at: k.at.clone(),
-                what: k.keyword.clone(),
-            });
+            let name = s.args.first().map_or("", String::as_str);
+            note(
+                &mut out.notes,
+                k,
+                vrrp_sync_daemon(&format!("VRRP instance `{name}`")),
+            );
         }
     }
 }

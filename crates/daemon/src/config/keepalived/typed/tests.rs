@@ -120,6 +120,7 @@ fn what_keepalived_ignores_is_a_note_with_its_line() {
     let n = notes(&l);
     for (line, what) in [
         (2, "router_id"),
+        (3, "VRRP instance `VI_1`: keepalived's VRRP process"),
         (5, "vrrp_instance"),
         (9, "fastest"),
         (10, "unknown keyword `nat_mask`"),
@@ -138,8 +139,7 @@ fn what_keepalived_ignores_is_a_note_with_its_line() {
             "{line} {what}: {n:#?}"
         );
     }
-    assert_eq!(l.unsupported[0].what, "lvs_sync_daemon");
-    assert_eq!(l.unsupported[0].at.line, 3);
+    assert!(l.unsupported.is_empty(), "{:?}", l.unsupported);
     let r = &l.virtual_servers[0].reals;
     assert_eq!(r.len(), 1);
     // The first `notify_up` is kept: its command, user and line.
@@ -197,4 +197,30 @@ fn groups_and_their_entries() {
     let e = lvs(&doc).unwrap_err();
     assert_eq!(e.at.line, 1);
     assert!(e.message.contains("virtual_server_group"), "{e}");
+}
+
+#[test]
+fn the_sync_daemon_is_the_checkers_only_without_a_vrrp_instance() {
+    for (line, vrrp) in [
+        ("lvs_sync_daemon eth0 VI_1 5", true),
+        ("lvs_sync_daemon eth0 id 5 inst VI_1", true),
+        ("lvs_sync_daemon eth0 id 5 maxlen 1400", false),
+        ("lvs_sync_daemon eth0", false),
+    ] {
+        let l = lvs_of(&format!("global_defs {{\n {line}\n}}\n"));
+        assert_eq!(l.unsupported.is_empty(), vrrp, "{line}");
+        assert_eq!(
+            notes(&l)
+                .iter()
+                .any(|n| n.starts_with("2: ") && n.contains("keepalived --vrrp")),
+            vrrp,
+            "{line}: {:?}",
+            notes(&l)
+        );
+    }
+    let l = lvs_of("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n");
+    assert!(l.unsupported.is_empty());
+    assert!(notes(&l)
+        .iter()
+        .any(|n| n.starts_with("2: ") && n.contains("VRRP instance `V`")));
 }

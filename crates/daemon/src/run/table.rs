@@ -1,0 +1,112 @@
+//! What rvsadmd does to the whole IPVS table rather than to its services:
+//! empty it before the first write (`flush_at_start`), set the connection
+//! timeouts (`timeouts`, at start and at each reload), and empty it at stop
+//! (`on_stop = "flush"`).
+
+use super::Daemon;
+use crate::events::Event;
+use rvsadm::model::Timeouts;
+
+impl Daemon {
+    /// At start, before the first look at the table: empty it if asked,
+    /// then set the timeouts.
+    pub(super) fn prepare_table(&mut self) {
+        if self.engine.config.flush_at_start {
+            self.flush_table("start");
+        }
+        self.set_timeouts();
+    }
+
+    /// Empty the whole table; `when` is said in the event.
+    pub(super) fn flush_table(&self, when: &'static str) -> bool {
+        match self.ipvs.flush() {
+            Ok(()) => {
+                Event::Flushed { when }.emit();
+                true
+            }
+            Err(e) => {
+                Event::TableWriteFailed {
+                    what: "flush",
+                    error: e.to_string(),
+                    code: e.code(),
+                }
+                .emit();
+                false
+            }
+        }
+    }
+
+    /// Set the configuration's timeouts: a field at 0, or no timeouts at
+    /// all after rvsadmd set some, gets back the kernel's value from
+    /// before rvsadmd first set one (as keepalived does).
+    pub(super) fn set_timeouts(&mut self) {
+        let want = self.engine.config.timeouts;
+        if want.is_none() && self.found_timeouts.is_none() {
+            return;
+        }
+        let found = match self.found_timeouts {
+            Some(t) => t,
+            None => match self.ipvs.timeouts() {
+                Ok(t) => *self.found_timeouts.insert(t),
+                Err(e) => return self.timeouts_failed(e),
+            },
+        };
+        let t = merged(want.unwrap_or_default(), found);
+        match self.ipvs.set_timeouts(&t) {
+            Ok(()) => Event::TimeoutsSet {
+                tcp: t.tcp,
+                tcp_fin: t.tcp_fin,
+                udp: t.udp,
+            }
+            .emit(),
+            Err(e) => self.timeouts_failed(e),
+        }
+    }
+
+    fn timeouts_failed(&self, e: rvsadm::Error) {
+        Event::TableWriteFailed {
+            what: "timeouts",
+            error: e.to_string(),
+            code: e.code(),
+        }
+        .emit();
+    }
+}
+
+/// `want`, with each field at 0 taken from `found`.
+fn merged(want: Timeouts, found: Timeouts) -> Timeouts {
+    let or = |w: u32, f: u32| if w == 0 { f } else { w };
+    Timeouts {
+        tcp: or(want.tcp, found.tcp),
+        tcp_fin: or(want.tcp_fin, found.tcp_fin),
+        udp: or(want.udp, found.udp),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_left_out_is_the_one_found() {
+        let found = Timeouts {
+            tcp: 900,
+            tcp_fin: 120,
+            udp: 300,
+        };
+        let want = Timeouts {
+            tcp: 60,
+            tcp_fin: 0,
+            udp: 0,
+        };
+        assert_eq!(
+            merged(want, found),
+            Timeouts {
+                tcp: 60,
+                tcp_fin: 120,
+                udp: 300
+            }
+        );
+        assert_eq!(merged(Timeouts::default(), found), found);
+    }
+}
