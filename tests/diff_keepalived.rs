@@ -557,3 +557,140 @@ fn dns_udp_and_ping_checks_with_alpha() {
         addresses_follow: true,
     });
 }
+
+/// quorum 3 with hysteresis 1 over four reals of weight 1 (gained at 4,
+/// lost below 2), a sorry server, `quorum_up`/`quorum_down` and a real's
+/// `notify_up`/`notify_down` writing to a marker file: the reals fail one
+/// by one (quorum kept at 3 and 2, lost at 1: the sorry server alone),
+/// then come back (still the sorry server at 2 and 3, the reals at 4). The
+/// tables after each step and the marker files (which scripts ran, in what
+/// order) must be the same.
+#[test]
+fn quorum_hysteresis_sorry_server_and_notify_scripts() {
+    let name = "quorum_hysteresis_sorry_server_and_notify_scripts";
+    let oracle = {
+        let Some(_ns) = common::kernel_netns(name) else {
+            return;
+        };
+        quorum_scenario(Who::Keepalived, None)
+    };
+    require_oracle_ran(name, "keepalived", &oracle.0, 3);
+    eprintln!(
+        "{name}: keepalived's tables and scripts: {:#?}",
+        (&oracle.0, &oracle.1)
+    );
+    let Some(_ns) = common::kernel_netns(name) else {
+        return;
+    };
+    let ours = quorum_scenario(Who::Rvsadmd, Some(&oracle.0));
+    require_same(name, "keepalived", &oracle.0, &ours.0);
+    assert_eq!(
+        ours.1, oracle.1,
+        "{name}: the scripts rvsadmd ran (left) differ from keepalived's (right)\nrvsadmd's log:\n{}\nkeepalived's log:\n{}",
+        ours.2, oracle.2
+    );
+    assert_eq!(
+        oracle.1, "quorum up\nrs down\nquorum down\nrs up\nquorum up\n",
+        "{name}: keepalived's scripts"
+    );
+}
+
+/// The reals of the quorum scenario: `(address, port, name)`, each
+/// checked by `@DIR@/q.sh NAME` (exit code in `@DIR@/q-NAME`), with a
+/// long `misc_timeout`: a check timed out in a starved VM would make a real
+/// flap and run its notify scripts once more.
+const QUORUM_REALS: [(&str, u16, &str); 4] = [
+    ("10.0.0.1", 80, "a"),
+    ("10.0.0.2", 80, "b"),
+    ("10.0.0.3", 80, "c"),
+    ("10.0.0.1", 81, "d"),
+];
+
+fn quorum_conf() -> String {
+    let reals: Vec<String> = QUORUM_REALS
+        .iter()
+        .map(|(addr, port, n)| {
+            let notify = if *n == "a" {
+                "        notify_up \"@DIR@/mark.sh 'rs up'\" root\n        notify_down \"@DIR@/mark.sh 'rs down'\"\n"
+            } else {
+                ""
+            };
+            format!(
+                "    real_server {addr} {port} {{\n        weight 1\n{notify}        MISC_CHECK {{\n            misc_path \"@DIR@/q.sh {n}\"\n            misc_timeout 10\n            retry 0\n            user root\n        }}\n    }}\n"
+            )
+        })
+        .collect();
+    let settings = [
+        "lb_algo rr",
+        "lb_kind NAT",
+        "protocol TCP",
+        "quorum 3",
+        "hysteresis 1",
+        "sorry_server 10.0.0.9 80",
+        "quorum_up \"@DIR@/mark.sh 'quorum up'\" root",
+        "quorum_down \"@DIR@/mark.sh 'quorum down'\"",
+    ];
+    [GLOBAL.to_string(), vs("192.0.2.50 80", &settings, &reals)].concat()
+}
+
+/// The quorum scenario run by `who`: the tables after each step, the
+/// marker file the scripts wrote, and the daemon's log.
+fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Tables, String, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "ka-quorum-{}-{}",
+        who == Who::Rvsadmd,
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = |file: &str, text: String| {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join(file);
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    let d_ = dir.display().to_string();
+    exe(
+        "q.sh",
+        format!("#!/bin/sh\nread code < {d_}/q-$1\nexit $code\n"),
+    );
+    exe("mark.sh", format!("#!/bin/sh\necho \"$1\" >> {d_}/marks\n"));
+    let set = |n: &str, code: u8| {
+        std::fs::write(dir.join(format!("q-{n}")), format!("{code}\n")).unwrap()
+    };
+    for (_, _, n) in QUORUM_REALS {
+        set(n, 0);
+    }
+    let cf = dir.join("keepalived.conf");
+    std::fs::write(&cf, quorum_conf().replace("@DIR@", &d_)).unwrap();
+    add_addrs(&HOSTS);
+    add_addrs(&["10.0.0.9"]);
+    let still = Duration::from_secs(4);
+    let mut out = Steps::new(oracle);
+    let d = start(who, &dir, &cf);
+    let t = Instant::now();
+    while !table().iter().any(|l| l.starts_with("-A ")) && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    out.record("started, weight 4: quorum", still);
+    for (n, step) in [("a", "3: kept"), ("b", "2: kept"), ("c", "1: lost")] {
+        set(n, 1);
+        out.record(format!("{n} down, weight {step}"), still);
+    }
+    for (n, step) in [
+        ("a", "2: still lost"),
+        ("b", "3: still lost"),
+        ("c", "4: gained"),
+    ] {
+        set(n, 0);
+        out.record(format!("{n} back, weight {step}"), still);
+    }
+    stop(d);
+    out.record("stopped", Duration::from_secs(1));
+    let log = std::fs::read_to_string(dir.join(who.log())).unwrap_or_default();
+    if std::env::var("RVSADM_DIFF_LOGS").is_ok() {
+        eprintln!("{log}");
+    }
+    let marks = std::fs::read_to_string(dir.join("marks")).unwrap_or_default();
+    (out.out, marks, log)
+}

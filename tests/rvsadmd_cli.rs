@@ -195,7 +195,7 @@ fn keepalived_files_are_checked_imported_and_their_config_id_followed() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains(
-            "12-quorum.conf:33: keepalived's `quorum_up` is not supported by rvsadmd yet"
+            "12-quorum.conf:30: keepalived's `omega` (notify scripts run at shutdown) is not supported by rvsadmd yet"
         ),
         "{}",
         text(&o)

@@ -40,6 +40,33 @@ pub enum Event {
         /// The result that changed it, in words.
         reason: String,
     },
+    /// A program was started (keepalived's `quorum_up`, `quorum_down`,
+    /// `notify_up`, `notify_down`): not waited for.
+    ScriptRun {
+        /// Which: `quorum_up`, `quorum_down`, `notify_up`, `notify_down`.
+        script: &'static str,
+        /// The service.
+        service: String,
+        /// The destination, for `notify_up` and `notify_down`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        destination: Option<String>,
+        /// The program and its arguments.
+        argv: Vec<String>,
+    },
+    /// A program could not be started.
+    ScriptFailed {
+        /// Which.
+        script: &'static str,
+        /// The service.
+        service: String,
+        /// The destination, for `notify_up` and `notify_down`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        destination: Option<String>,
+        /// The program and its arguments.
+        argv: Vec<String>,
+        /// Why.
+        error: String,
+    },
     /// A change made by hand, now kept.
     Override {
         /// The service.

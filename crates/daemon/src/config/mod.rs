@@ -15,9 +15,11 @@ mod validate;
 
 pub mod keepalived;
 mod probes;
+mod scripts;
 mod source;
 
 pub use probes::*;
+pub use scripts::{Quorum, Script};
 pub use source::{is_link_local, Source, MAX_INTERFACE_LEN};
 
 use rvsadm::model::{DestSpec, ServiceConfig, ServiceKey, ServiceSpec};
@@ -178,9 +180,13 @@ pub struct Virtual {
     pub config: ServiceConfig,
     /// Its destinations, each with its checks, in configuration order.
     pub reals: Vec<Real>,
-    /// The server put in while no destination is up, and taken out
-    /// again when one is.
+    /// The server put in while the service has no quorum (by default:
+    /// while no destination is up), in place of its destinations, and
+    /// taken out again when it has.
     pub fallback: Option<DestSpec>,
+    /// When the service has quorum, and the programs run when that
+    /// changes.
+    pub quorum: Quorum,
     /// What the fallback becomes while a destination is up: removed (the
     /// default), or kept in the table at weight 0 (keepalived's
     /// `sorry_server_inhibit`; native `fallback_idle = "quiesce"`).
@@ -226,6 +232,10 @@ pub struct Real {
     pub dest: DestSpec,
     /// Its checks, in configuration order; none: always up.
     pub checks: Vec<Check>,
+    /// Run when its checks make it up (keepalived's `notify_up`).
+    pub notify_up: Option<Script>,
+    /// Run when its checks make it down (keepalived's `notify_down`).
+    pub notify_down: Option<Script>,
 }
 
 /// How one destination is checked.

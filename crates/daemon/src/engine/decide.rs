@@ -1,6 +1,7 @@
 //! The desired state of the owned services: what the checks, the admin
 //! state, the changes by hand kept and the policies want.
 
+use super::quorum::Quorums;
 use super::{DestKey, Engine, Override};
 use crate::config::{Format, Manual, OnFailure, Virtual};
 use crate::health::State;
@@ -15,13 +16,15 @@ impl Engine {
     pub fn desired(&mut self, only: Option<&BTreeSet<ServiceKey>>) -> DesiredState {
         let mut services = Vec::new();
         let mut decided = Vec::new();
+        let mut quorums = std::mem::take(&mut self.quorums);
         for v in &self.config.services {
             let key = v.key();
             if self.deleted_services.contains(&key) || only.is_some_and(|o| !o.contains(&key)) {
                 continue;
             }
-            services.push(self.service_desired(v, &mut decided));
+            services.push(self.service_desired(v, &mut decided, &mut quorums));
         }
+        self.quorums = quorums;
         self.decided.extend(decided);
         DesiredState {
             services,
@@ -31,41 +34,51 @@ impl Engine {
     }
 
     /// The desired state of one service; its destinations' decisions
-    /// (before overrides and policy) are added to `decided`.
+    /// (before overrides and policy) are added to `decided`. Its quorum is
+    /// decided on the weight of its destinations up (by what is put in the
+    /// table; under `ignore` by the checks alone, as in ldirectord: a real
+    /// drained by hand does not bring the fallback in); without quorum
+    /// the fallback replaces them.
     fn service_desired(
         &self,
         v: &Virtual,
         decided: &mut Vec<(DestKey, Option<Weight>)>,
+        quorums: &mut Quorums,
     ) -> ServiceSpec {
         let key = v.key();
         let live = self.kernel.table().service(&key);
         let mut spec = ServiceSpec::new(key).with_config(v.config.clone());
-        // Up by what is put in the table, and by the checks alone (under
-        // `ignore` the fallback follows the checks, as in ldirectord: a
-        // real drained by hand does not bring it in).
-        let mut any_up = false;
-        let mut any_up_checked = false;
-        for d in v.dests() {
-            let k = (key, d.addr);
-            let live_w = live
-                .and_then(|s| s.destinations.iter().find(|x| x.addr == d.addr))
-                .map(|x| x.config.weight);
-            let computed = self.computed(v, d, live_w);
+        quorums.health(v, |k| self.checks.verdict(k).state);
+        let rows: Vec<_> = v
+            .dests()
+            .map(|d| {
+                let k = (key, d.addr);
+                let live_w = live
+                    .and_then(|s| s.destinations.iter().find(|x| x.addr == d.addr))
+                    .map(|x| x.config.weight);
+                (k, d, self.computed(v, d, live_w), live_w)
+            })
+            .collect();
+        let up: u64 = rows
+            .iter()
+            .map(|(k, _, computed, live_w)| match v.manual {
+                Manual::Ignore => *computed,
+                m => self.kept(m, k, *computed, *live_w),
+            })
+            .map(|w| w.map_or(0, |w| u64::from(w.get())))
+            .sum();
+        let fallback_in = quorums.decide(v, up);
+        for (k, d, computed, live_w) in rows {
+            let computed = if fallback_in { failed(v) } else { computed };
             decided.push((k, computed));
-            any_up_checked |= computed.is_some_and(|w| !w.is_zero());
-            let want = self.kept(v.manual, &k, computed, live_w);
-            any_up |= want.is_some_and(|w| !w.is_zero());
-            if let Some(w) = want {
+            if let Some(w) = self.kept(v.manual, &k, computed, live_w) {
                 let mut cfg: DestConfig = d.config;
                 cfg.weight = w;
                 spec.destinations.push(DestSpec::new(d.addr, cfg));
             }
         }
-        if v.manual == Manual::Ignore {
-            any_up = any_up_checked;
-        }
         if let Some(mut f) = v.fallback {
-            if !any_up {
+            if fallback_in {
                 spec.destinations.push(f);
             } else if v.fallback_idle == OnFailure::Quiesce {
                 f.config.weight = Weight::ZERO;
@@ -114,10 +127,7 @@ impl Engine {
         }
         match state {
             State::Up => Some(up_weight),
-            State::Down => match v.on_failure {
-                OnFailure::Quiesce => Some(Weight::ZERO),
-                OnFailure::Remove => None,
-            },
+            State::Down => failed(v),
             // No result yet of a check that does not start up
             // (`Check::start_up`: keepalived's checkers without `alpha`
             // start up, and are never unknown): what the table has stays
@@ -134,6 +144,14 @@ impl Engine {
                 (_, OnFailure::Remove) => None,
             },
         }
+    }
+}
+
+/// What a failed destination of `v` becomes: weight 0, or absent.
+fn failed(v: &Virtual) -> Option<Weight> {
+    match v.on_failure {
+        OnFailure::Quiesce => Some(Weight::ZERO),
+        OnFailure::Remove => None,
     }
 }
 

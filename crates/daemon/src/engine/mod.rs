@@ -6,15 +6,19 @@
 //!   health; each destination's checks and their verdict;
 //! - [`mirror`]: the one copy of the kernel's table kept in step with
 //!   the daemon's own writes;
-//! - `decide.rs`: the desired state; `status.rs`: the rows of `status`.
+//! - `decide.rs`: the desired state; `status.rs`: the rows of `status`;
+//! - [`quorum`]: each service's quorum across decisions, and the programs
+//!   its changes and its destinations' run.
 
 pub mod checks;
 mod decide;
 pub mod mirror;
+pub mod quorum;
 mod status;
 
 pub use checks::{CheckId, Checked};
 pub use mirror::Mirror;
+pub use quorum::ScriptRun;
 pub use status::StatusRow;
 
 use crate::config::{Check, Config, Format, Manual, Virtual};
@@ -68,6 +72,8 @@ pub struct Engine {
     /// Services whose destinations' health changed since the last
     /// [`Engine::take_changed`].
     changed: BTreeSet<ServiceKey>,
+    /// The services' quorums and the programs their changes run.
+    quorums: quorum::Quorums,
     /// Destinations (real or fallback) a reload took out of the
     /// configuration: removed from the table even where foreign
     /// destinations are kept, until the kernel is seen without them.
@@ -88,6 +94,7 @@ impl Engine {
             decided: HashMap::new(),
             deleted_services: BTreeSet::new(),
             changed: BTreeSet::new(),
+            quorums: quorum::Quorums::default(),
             released: BTreeSet::new(),
         }
     }
@@ -116,19 +123,23 @@ impl Engine {
     /// keep their health, admin state and overrides of destinations still
     /// configured stay; the table is read again before the next decision.
     pub fn reconfigure(&mut self, config: Config) {
+        self.quorums.reconfigure(&self.config, &config);
         let before: BTreeSet<DestKey> = placed(&self.config).collect();
         self.config = config;
         let now: BTreeSet<DestKey> = placed(&self.config).collect();
         self.released.extend(before.difference(&now));
         self.released.retain(|d| !now.contains(d));
         self.checks.configure(&self.config);
-        if self.config.format == Format::Ldirectord {
+        let restart = self.config.format == Format::Ldirectord;
+        if restart {
             // ldirectord starts over on a reload: every real is judged
             // again from the table and its next result.
             self.checks.reset_health();
             self.decided.clear();
         }
         self.forget_unconfigured();
+        let dests: BTreeSet<DestKey> = self.managed().collect();
+        self.quorums.forget(&dests, restart);
         self.kernel.stale();
     }
 
@@ -142,6 +153,13 @@ impl Engine {
         let services: BTreeSet<ServiceKey> =
             self.config.services.iter().map(Virtual::key).collect();
         self.deleted_services.retain(|k| services.contains(k));
+    }
+
+    /// The programs the decisions so far asked to run (quorum gained or
+    /// lost, a destination up or down), in order; run them after the
+    /// table is written.
+    pub fn take_scripts(&mut self) -> Vec<ScriptRun> {
+        self.quorums.take_runs()
     }
 
     /// Services deleted by hand and kept deleted until `rvsadmd ready`.
@@ -269,5 +287,7 @@ fn placed(config: &Config) -> impl Iterator<Item = DestKey> + '_ {
     })
 }
 
+#[cfg(test)]
+mod quorum_tests;
 #[cfg(test)]
 mod tests;

@@ -24,12 +24,12 @@ forward = "masq"
 weight = 5
 "#;
 
-fn engine(text: &str) -> Engine {
+pub(super) fn engine(text: &str) -> Engine {
     Engine::new(crate::config::native::parse(std::path::Path::new("t.toml"), text).unwrap())
 }
 
 /// A result of the check of the first service's `i`th destination.
-fn result(e: &mut Engine, i: usize, ok: bool) {
+pub(super) fn result(e: &mut Engine, i: usize, ok: bool) {
     let v = &e.config.services[0];
     let dest = (v.key(), v.reals[i].dest.addr);
     let id = e
@@ -70,7 +70,7 @@ fn table_of(d: &DesiredState) -> Snapshot {
     }
 }
 
-fn weights(d: &DesiredState) -> Vec<(String, u32)> {
+pub(super) fn weights(d: &DesiredState) -> Vec<(String, u32)> {
     d.services[0]
         .destinations
         .iter()
@@ -78,12 +78,12 @@ fn weights(d: &DesiredState) -> Vec<(String, u32)> {
         .collect()
 }
 
-fn w(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+pub(super) fn w(list: &[(&str, u32)]) -> Vec<(String, u32)> {
     list.iter().map(|(a, w)| (a.to_string(), *w)).collect()
 }
 
 /// One sync as `run` does it: look, decide, "apply".
-fn sync(e: &mut Engine, live: &mut Snapshot) -> DesiredState {
+pub(super) fn sync(e: &mut Engine, live: &mut Snapshot) -> DesiredState {
     e.observe(live.clone());
     let d = e.desired(None);
     *live = table_of(&d);
@@ -358,7 +358,7 @@ fn keepalived_config(text: &str) -> crate::config::Config {
 }
 
 /// keepalived.conf `text` in an engine.
-fn keepalived(text: &str) -> Engine {
+pub(super) fn keepalived(text: &str) -> Engine {
     Engine::new(keepalived_config(text))
 }
 

@@ -1,8 +1,53 @@
-//! Exec checks: a program's exit code, optionally run as another user.
+//! Exec checks: a program's exit code, optionally run as another user;
+//! and programs run without waiting (the notify scripts), started the
+//! same way.
 
 use super::Verdict;
 use crate::config::RunAs;
 use tokio::time::Instant;
+
+/// The command for `argv` (`None`: empty): no shell, standard input and
+/// output on /dev/null, a process group of its own (to kill it whole),
+/// run as `run_as` if given.
+fn command(
+    argv: &[String],
+    env: &[(String, String)],
+    run_as: Option<&RunAs>,
+) -> Option<tokio::process::Command> {
+    let (prog, args) = argv.split_first()?;
+    let mut cmd = tokio::process::Command::new(prog);
+    cmd.args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        // systemd's socket is rvsadmd's to speak on, not a program's.
+        .env_remove("NOTIFY_SOCKET")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+    if let Some(r) = run_as {
+        // setgid, then setuid, in the child before exec; run as root the
+        // supplementary groups are dropped with them.
+        cmd.gid(r.gid).uid(r.uid);
+    }
+    Some(cmd)
+}
+
+/// Start a program and do not wait for it (keepalived's notify scripts):
+/// its exit is reaped in the background, it may run as long as it
+/// likes. The error says why it could not start. Call it within a tokio
+/// runtime.
+pub fn start(argv: &[String], run_as: Option<&RunAs>) -> Result<(), String> {
+    let mut cmd = command(argv, &[], run_as).ok_or("no program")?;
+    let mut child = cmd.spawn().map_err(|e| {
+        let who = run_as.map_or(String::new(), |r| format!(" as {}", r.user));
+        let prog = argv.first().map_or("", String::as_str);
+        format!("cannot run {prog}{who}: {e}")
+    })?;
+    tokio::spawn(async move {
+        let _ = child.wait().await;
+    });
+    Ok(())
+}
 
 /// Run a program: exit 0 up, 1 down, 2-255 up with weight code - 2 when
 /// `dynamic` (down otherwise); a signal or a timeout is down and never
@@ -14,24 +59,11 @@ pub(super) async fn check(
     run_as: Option<&RunAs>,
     deadline: Instant,
 ) -> Verdict {
-    let Some((prog, args)) = argv.split_first() else {
+    let Some(mut cmd) = command(argv, env, run_as) else {
         return Verdict::down("no program");
     };
-    let mut cmd = tokio::process::Command::new(prog);
-    cmd.args(args)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        // systemd's socket is rvsadmd's to speak on, not a check's.
-        .env_remove("NOTIFY_SOCKET")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .process_group(0)
-        .kill_on_drop(true);
-    if let Some(r) = run_as {
-        // setgid, then setuid, in the child before exec; run as root the
-        // supplementary groups are dropped with them.
-        cmd.gid(r.gid).uid(r.uid);
-    }
+    cmd.kill_on_drop(true);
+    let prog = argv.first().map_or("", String::as_str);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -113,6 +145,28 @@ mod tests {
             !v.ok && v.reason.starts_with("cannot run /nonexistent/x"),
             "{v:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn started_programs_are_not_waited_for() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-start-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mark = dir.join("mark");
+        let t = std::time::Instant::now();
+        let script = format!("echo ran > {}; sleep 5", mark.display());
+        start(&sh(&script), None).unwrap();
+        // Back before the program ends.
+        assert!(t.elapsed() < Duration::from_secs(4));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !mark.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(std::fs::read_to_string(&mark).unwrap(), "ran\n");
+        let e = start(&["/nonexistent/x".to_string()], None).unwrap_err();
+        assert!(e.starts_with("cannot run /nonexistent/x"), "{e}");
+        assert_eq!(start(&[], None).unwrap_err(), "no program");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// Needs root (CAP_SETUID and CAP_SETGID): runs `id` as `nobody`.

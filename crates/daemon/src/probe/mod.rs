@@ -8,7 +8,7 @@
 //! (`config/native/write.rs`), and its section in rvsadmd(8).
 
 pub mod dns;
-mod exec;
+pub mod exec;
 pub mod file;
 pub mod file_track;
 pub mod http;

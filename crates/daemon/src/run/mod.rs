@@ -14,6 +14,7 @@ mod admin;
 mod answer;
 mod reload;
 mod schedule;
+mod scripts;
 mod stop;
 mod sync;
 mod table;

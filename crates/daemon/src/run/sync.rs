@@ -68,7 +68,8 @@ impl Daemon {
     /// Decide and send what differs as one batch. With `look`, or when
     /// the table as known is not fresh, the owned services are read first
     /// and changes made by hand taken note of; else the services whose
-    /// health changed are decided from the table as known.
+    /// health changed are decided from the table as known. The programs
+    /// the decisions ask for run once the batch is sent.
     pub(super) async fn sync(&mut self, look: bool) {
         let changed = self.engine.take_changed();
         let only = if !look && self.engine.kernel.fresh().is_some() {
@@ -87,6 +88,7 @@ impl Daemon {
             }
         };
         self.decide(only.as_ref()).await;
+        self.run_scripts();
     }
 
     /// Take the table as read, with an event per new change made by hand

@@ -8,7 +8,7 @@ use super::real::{fallback_of, reals_of};
 use super::service::{config_of, is_fwmark, key_of, port_of};
 use super::words::yes_no;
 use crate::config::validate::Patterns;
-use crate::config::{ConfigError, Location, Manual, OnFailure, Real, Virtual};
+use crate::config::{ConfigError, Location, Manual, OnFailure, Quorum, Real, Virtual};
 use rvsadm::model::{DestSpec, ServiceKey};
 use std::path::Path;
 
@@ -127,6 +127,7 @@ pub(super) fn virtual_of(
         config,
         reals,
         fallback,
+        quorum: Quorum::default(),
         on_failure: if quiescent {
             OnFailure::Quiesce
         } else {
@@ -190,6 +191,8 @@ fn reals(
             out.push(Real {
                 dest: r.spec,
                 checks: vec![c],
+                notify_up: None,
+                notify_down: None,
             });
         }
     }

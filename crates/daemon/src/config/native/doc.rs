@@ -278,6 +278,14 @@ pub(super) struct ServiceToml {
     /// The fallback while a destination is up: `remove` (the default) or
     /// `quiesce` (weight 0).
     pub(super) fallback_idle: Option<OnFailureDoc>,
+    /// The weight of the destinations up that makes quorum (1).
+    pub(super) quorum: Option<u64>,
+    /// The lag of quorum changes around it (0).
+    pub(super) hysteresis: Option<u64>,
+    /// Run when quorum is gained.
+    pub(super) quorum_up: Option<ScriptDoc>,
+    /// Run when quorum is lost.
+    pub(super) quorum_down: Option<ScriptDoc>,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }
@@ -299,6 +307,22 @@ pub(super) struct DestToml {
     /// Its checks, all of which must pass (each over the service's
     /// check); `[]`: none, always up.
     pub(super) checks: Option<Vec<Spanned<CheckDoc>>>,
+    /// Run when its checks make it up.
+    pub(super) notify_up: Option<ScriptDoc>,
+    /// Run when its checks make it down.
+    pub(super) notify_down: Option<ScriptDoc>,
+}
+
+/// A program run when something changes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScriptDoc {
+    /// The program and its arguments.
+    pub(super) argv: Vec<String>,
+    /// Run as this user.
+    pub(super) user: Option<String>,
+    /// And this group (else the user's).
+    pub(super) group: Option<String>,
 }
 
 impl DestToml {

@@ -2,8 +2,9 @@
 //!
 //! Services and destinations have the fields of the desired-state document
 //! of `rvsadm apply` (`rvsadm -S --json`), with the family taken from the
-//! address; each may add a `check`, and a service `on_failure`, `manual`
-//! and `fallback`. A `check` table is merged field by field: `[defaults]`,
+//! address; each may add a `check`, a service `on_failure`, `manual`,
+//! `fallback`, `quorum`, `hysteresis`, `quorum_up` and `quorum_down`, a
+//! destination `notify_up` and `notify_down`. A `check` table is merged field by field: `[defaults]`,
 //! then the service's, then the destination's. A destination may give
 //! `checks = [ {...}, ... ]` instead (each merged the same way; all must
 //! pass; `[]`: none, always up).
@@ -39,6 +40,7 @@ mod check_tests;
 mod doc;
 mod kinds;
 mod lines;
+mod scripts;
 mod service;
 mod write;
 

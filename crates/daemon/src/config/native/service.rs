@@ -4,6 +4,7 @@
 use super::check::check_of;
 use super::doc::{CheckDoc, DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceToml};
 use super::lines::Lines;
+use super::scripts::{notify_of, quorum_of};
 use crate::config::validate::Patterns;
 use crate::config::{Check, ConfigError, Location, Manual, OnFailure, Probe, Real, Virtual};
 use rvsadm::json::ServiceDoc;
@@ -44,11 +45,20 @@ pub(super) fn virtual_of(
         destinations,
     } = spec;
     // `spec_of` made one destination of each table, in order.
-    let reals = destinations
-        .into_iter()
-        .zip(checks)
-        .map(|(dest, checks)| Real { dest, checks })
-        .collect();
+    let mut reals = Vec::with_capacity(destinations.len());
+    for (j, (dest, checks)) in destinations.into_iter().zip(checks).enumerate() {
+        let d = &s.destinations[j];
+        let dpath = format!("{path}.destinations[{j}]");
+        let (notify_up, notify_down) = notify_of(d.get_ref(), &dpath)
+            .map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
+        reals.push(Real {
+            dest,
+            checks,
+            notify_up,
+            notify_down,
+        });
+    }
+    let quorum = quorum_of(s, &path).map_err(|m| from.bad(line, m))?;
     let fallback = match &s.fallback {
         Some(f) => Some(
             f.doc()
@@ -69,6 +79,7 @@ pub(super) fn virtual_of(
         config,
         reals,
         fallback,
+        quorum,
         fallback_idle: match s.fallback_idle {
             Some(OnFailureDoc::Quiesce) => OnFailure::Quiesce,
             _ => OnFailure::Remove,

@@ -2,6 +2,7 @@
 //! import-ldirectord`): what [`parse`](super::parse) reads back to the
 //! same services, checks and policies.
 
+use super::scripts::{quorum_lines, script_line};
 use crate::config::{
     dns_type_text, Check, Config, Expect, Format, HttpProbe, Manual, OnFailure, OnStop, Probe,
     Source, TcpClose, UrlCheck, Virtual, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS, UDP_REPLY_LEN,
@@ -308,6 +309,11 @@ fn service_toml(v: &Virtual, out: &mut String) {
             out.push('\n');
         }
         checks_toml(&r.checks, r.dest.addr, out);
+        for (name, s) in [("notify_up", &r.notify_up), ("notify_down", &r.notify_down)] {
+            if let Some(s) = s {
+                out.push_str(&script_line(name, s, q));
+            }
+        }
     }
 }
 
@@ -378,6 +384,7 @@ fn policy_fields(v: &Virtual, out: &mut String) {
             out.push_str("fallback_idle = \"quiesce\"\n");
         }
     }
+    out.push_str(&quorum_lines(&v.quorum, q));
 }
 
 #[cfg(test)]

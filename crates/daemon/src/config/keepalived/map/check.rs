@@ -16,6 +16,7 @@
 //! `fwmark` are the check's source, as far as keepalived applies them
 //! (`typed::source`).
 
+use super::quorum::DefaultUser;
 use super::{kinds, not_yet};
 use crate::config::keepalived::lines;
 use crate::config::keepalived::typed;
@@ -40,6 +41,7 @@ const LONGEST: Duration = Duration::from_secs(1_000_000_000);
 /// for a real server without a checker, which is always up.
 pub fn of_reals(
     v: &VirtualServer,
+    user: &DefaultUser,
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
 ) -> Result<Vec<Vec<Check>>, ConfigError> {
@@ -58,7 +60,7 @@ pub fn of_reals(
         let checks = r
             .checkers
             .iter()
-            .map(|c| one(c, r, v, patterns))
+            .map(|c| one(c, r, v, user, patterns))
             .collect::<Result<Vec<_>, _>>()?;
         out.push(checks.concat());
     }
@@ -82,6 +84,7 @@ fn one(
     c: &Checker,
     r: &RealServer,
     v: &VirtualServer,
+    user: &DefaultUser,
     patterns: &mut Patterns,
 ) -> Result<Vec<Check>, ConfigError> {
     if let Some(u) = c.unsupported.first() {
@@ -131,13 +134,13 @@ fn one(
     };
     match &c.kind {
         CheckerKind::Smtp(s) if !s.hosts.is_empty() => {
-            return kinds::smtp_hosts(c, s, r.addr, base, || probe(c, r, v, patterns));
+            return kinds::smtp_hosts(c, s, r.addr, base, || probe(c, r, v, user, patterns));
         }
         CheckerKind::File(f) => return Ok(vec![kinds::file(c, f)?]),
         _ => {}
     }
     Ok(vec![Check {
-        probe: probe(c, r, v, patterns)?,
+        probe: probe(c, r, v, user, patterns)?,
         ..base
     }])
 }
@@ -147,6 +150,7 @@ fn probe(
     c: &Checker,
     r: &RealServer,
     v: &VirtualServer,
+    user: &DefaultUser,
     patterns: &mut Patterns,
 ) -> Result<Probe, ConfigError> {
     let target = target(c, r);
@@ -169,7 +173,7 @@ fn probe(
             close: tcp_close(c),
         }),
         CheckerKind::Http(h) => http(c, h, r, v, target, patterns),
-        CheckerKind::Misc(m) => misc(c, m),
+        CheckerKind::Misc(m) => misc(c, m, user),
         CheckerKind::Dns(d) => kinds::dns(c, d, target),
         CheckerKind::Udp(u) => kinds::udp(c, u, target),
         CheckerKind::Ping => Ok(Probe::Ping {
@@ -286,7 +290,9 @@ fn url_check(
     })
 }
 
-fn misc(c: &Checker, m: &Misc) -> Result<Probe, ConfigError> {
+/// A MISC_CHECK: its script run as its `user`, else as keepalived's
+/// default script user ([`DefaultUser`]).
+fn misc(c: &Checker, m: &Misc, user: &DefaultUser) -> Result<Probe, ConfigError> {
     let run_as = match &m.user {
         Some((user, group)) => {
             Some(
@@ -296,7 +302,10 @@ fn misc(c: &Checker, m: &Misc) -> Result<Probe, ConfigError> {
                 })?,
             )
         }
-        None => None,
+        None => user.clone().map_err(|e| ConfigError {
+            at: c.at.clone(),
+            message: format!("MISC_CHECK names no user and {e}: create it or give `user`"),
+        })?,
     };
     let argv = lines::words(&m.path).map_err(|e| ConfigError {
         at: c.at.clone(),

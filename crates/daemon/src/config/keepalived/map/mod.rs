@@ -11,13 +11,15 @@
 //! keepalived itself warns about and ignores is a note.
 //!
 //! Rooms: this file (the whole, the services' identities and settings),
-//! `real` (destinations and the fallback), `check` (a real server's
+//! `real` (destinations and the fallback), `quorum` (the quorum and the
+//! notify scripts), `check` (a real server's
 //! checkers as checks), `kinds` (DNS, UDP and SMTP checkers' probes).
 
 mod check;
 #[cfg(test)]
 mod checker_tests;
 mod kinds;
+mod quorum;
 mod real;
 #[cfg(test)]
 mod tests;
@@ -127,27 +129,17 @@ fn virtual_server(
     notes: &mut Vec<String>,
     patterns: &mut Patterns,
 ) -> Result<Vec<Virtual>, ConfigError> {
-    // `omega` only runs notify scripts at shutdown, and every script is
-    // refused: alone it changes nothing.
     let (omega, rest): (Vec<Unsupported>, Vec<Unsupported>) = v
         .unsupported
         .iter()
         .cloned()
         .partition(|u| u.what == "omega");
     refuse(&rest)?;
-    for r in &v.reals {
-        refuse(&r.unsupported)?;
-    }
-    quorum(v, notes)?;
-    for u in omega {
-        notes.push(format!(
-            "{}: `omega` runs keepalived's notify scripts at shutdown; there are none, so it changes nothing",
-            u.at
-        ));
-    }
+    let user = quorum::default_user(lvs);
+    let (quorum, notify) = quorum::with_scripts(v, lvs, &user, &omega, notes)?;
     let keys = keys(v, lvs, notes)?;
     let on_failure = on_failure(v)?;
-    let checks = check::of_reals(v, notes, patterns)?;
+    let checks = check::of_reals(v, &user, notes, patterns)?;
     let mut out = Vec::with_capacity(keys.len());
     for (n, key) in keys.into_iter().enumerate() {
         // The service's notes once, however many services a group makes.
@@ -167,6 +159,8 @@ fn virtual_server(
                 reals.push(Real {
                     dest: d,
                     checks: checks[i].clone(),
+                    notify_up: notify[i].0.clone(),
+                    notify_down: notify[i].1.clone(),
                 });
             }
         }
@@ -176,6 +170,7 @@ fn virtual_server(
             config,
             reals,
             fallback,
+            quorum: quorum.clone(),
             fallback_idle,
             on_failure,
             manual: Manual::Ignore,
@@ -184,34 +179,6 @@ fn virtual_server(
         });
     }
     Ok(out)
-}
-
-/// keepalived's quorum as it runs it (lowered to the real servers' total
-/// weight, the hysteresis below the quorum): it decides when the sorry
-/// server replaces the real servers (and runs `quorum_up`/`quorum_down`,
-/// refused elsewhere), so without a sorry server it changes nothing in the
-/// table; with one, only quorum 1 without hysteresis is rvsadmd's rule
-/// (the sorry server while no real server is up).
-fn quorum(v: &VirtualServer, notes: &mut Vec<String>) -> Result<(), ConfigError> {
-    let total: u64 = v.reals.iter().map(|r| u64::from(r.weight(v))).sum();
-    let q = u64::from(v.quorum).min(total);
-    let h = u64::from(v.hysteresis).min(q.saturating_sub(1));
-    if v.sorry.is_none() {
-        if q != 1 || h != 0 {
-            notes.push(format!(
-                "{}: quorum {q} and hysteresis {h} only decide keepalived's sorry server and quorum scripts: without them they change nothing in the table",
-                v.at
-            ));
-        }
-        return Ok(());
-    }
-    if q != 1 {
-        return Err(not_yet(&v.at, &format!("quorum {q} (rvsadmd's rule is keepalived's quorum 1: the sorry server while no real server is up)")));
-    }
-    if h != 0 {
-        return Err(not_yet(&v.at, &format!("hysteresis {h}")));
-    }
-    Ok(())
 }
 
 /// What a failed real server becomes: one rule for the whole virtual

@@ -281,15 +281,8 @@ fn ports_families_and_groups() {
 #[test]
 fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     for (settings, rs, line, what) in [
-        (
-            " quorum 2\n sorry_server 10.0.0.9 80",
-            "  weight 5",
-            1,
-            "quorum 2",
-        ),
-        (" omega\n quorum_up /bin/x", "", 4, "`quorum_up`"),
-        (" quorum_up /bin/x", "", 3, "`quorum_up`"),
-        ("", "  notify_up /bin/up", 5, "`notify_up`"),
+        (" omega\n quorum_up /bin/x", "", 3, "`omega`"),
+        (" omega", "  notify_down /bin/x", 3, "`omega`"),
         ("", "  BFD_CHECK { }", 5, "BFD_CHECK"),
     ] {
         let e = load(&vs(settings, rs)).unwrap_err();
@@ -299,13 +292,6 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         );
         assert_eq!(e.at.line, line, "{what}: {e}");
     }
-    // keepalived lowers a quorum above the total weight, and the
-    // hysteresis below the quorum.
-    assert!(load(&vs(
-        " quorum 9\n hysteresis 3\n sorry_server 10.0.0.9 80",
-        ""
-    ))
-    .is_ok());
     let c = ok(&vs(" omega", ""));
     assert!(
         c.notes.iter().any(|n| n.contains(":3: `omega`")),
@@ -352,6 +338,108 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     assert!(e.message.contains("inhibit_on_failure"), "{e}");
     let e = load(&vs("", "  HTTP_GET { url { path /\n regex ( } }")).unwrap_err();
     assert!(e.message.contains("regex"), "{e}");
+}
+
+#[test]
+fn quorum_hysteresis_and_scripts_as_keepalived_runs_them() {
+    let text = "virtual_server 192.0.2.1 80 {\n protocol TCP\n quorum 9\n hysteresis 5\n sorry_server 10.0.0.9 80\n quorum_up \"/bin/up a 'b c'\" root root\n quorum_down /bin/down\n real_server 10.0.0.1 80 {\n  weight 2\n  notify_up \"/bin/rs up\"\n  notify_down /bin/rs no-such-user-here\n }\n real_server 10.0.0.2 80 {\n  weight 3\n }\n}\n";
+    let c = ok(text);
+    let v = &c.services[0];
+    // keepalived lowers the quorum to the total weight (5), then the
+    // hysteresis below it (4), each with a warning.
+    assert_eq!((v.quorum.quorum, v.quorum.hysteresis), (5, 4));
+    for what in [
+        ":1: quorum 9 exceeds the real servers' total weight 5",
+        ":1: hysteresis 5 is not below the quorum 5",
+    ] {
+        assert!(
+            c.notes.iter().any(|n| n.contains(what)),
+            "{what}: {:?}",
+            c.notes
+        );
+    }
+    let up = v.quorum.up.as_ref().unwrap();
+    assert_eq!(up.argv, ["/bin/up", "a", "b c"]);
+    assert_eq!(up.run_as.as_ref().map(|r| (r.uid, r.gid)), Some((0, 0)));
+    assert_eq!(v.quorum.down.as_ref().unwrap().argv, ["/bin/down"]);
+    assert_eq!(
+        v.reals[0].notify_up.as_ref().unwrap().argv,
+        ["/bin/rs", "up"]
+    );
+    // A user that is not there: keepalived ignores the script.
+    assert!(v.reals[0].notify_down.is_none());
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":11: user: no user `no-such-user-here`")),
+        "{:?}",
+        c.notes
+    );
+    assert!(v.reals[1].notify_up.is_none());
+    // The native file written from it reads back the same.
+    let back = crate::config::native::parse(
+        std::path::Path::new("x.toml"),
+        &crate::config::native::to_toml(&c),
+    )
+    .unwrap();
+    assert_eq!(back.services[0].quorum, v.quorum);
+    assert_eq!(back.services[0].reals[0].notify_up, v.reals[0].notify_up);
+    // Without a sorry server or quorum scripts the quorum changes nothing.
+    let c = ok(&vs(" quorum 2\n hysteresis 1", "  weight 5"));
+    assert!(c.services[0].quorum.is_default());
+    // With only a script, the quorum is kept.
+    let c = ok(&vs(
+        " quorum 2\n hysteresis 1\n quorum_down /bin/x",
+        "  weight 5",
+    ));
+    assert_eq!(
+        (c.services[0].quorum.quorum, c.services[0].quorum.hysteresis),
+        (2, 1)
+    );
+}
+
+#[test]
+fn script_user_and_enable_script_security() {
+    let with = |globals: &str| {
+        load(&format!(
+            "global_defs {{\n{globals}\n}}\n{}",
+            vs(" quorum_down /bin/down", "  weight 5")
+        ))
+    };
+    // script_user runs the scripts that name no user, MISC_CHECK's too.
+    let c = with(" script_user root root").unwrap();
+    let down = c.services[0].quorum.down.as_ref().unwrap();
+    assert_eq!(down.run_as.as_ref().map(|r| (r.uid, r.gid)), Some((0, 0)));
+    let misc = load(&format!(
+        "global_defs {{\n script_user root\n}}\n{}",
+        vs("", "  MISC_CHECK { misc_path /bin/true }")
+    ))
+    .unwrap();
+    match &misc.services[0].reals[0].checks[0].probe {
+        crate::config::Probe::Exec { run_as, .. } => {
+            assert_eq!(run_as.as_ref().map(|r| r.user.as_str()), Some("root"))
+        }
+        p => panic!("{p:?}"),
+    }
+    // One not on this machine: keepalived ignores those scripts.
+    let c = with(" script_user no-such-user-here").unwrap();
+    assert!(c.services[0].quorum.down.is_none());
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains(":6: the script names no user and script_user at")),
+        "{:?}",
+        c.notes
+    );
+    // keepalived's checks of the scripts' paths are not rvsadmd's yet.
+    let e = with(" enable_script_security").unwrap_err();
+    assert!(e.message.contains("enable_script_security"), "{e}");
+    assert_eq!(e.at.line, 2, "{e}");
+    assert!(load(&format!(
+        "global_defs {{\n enable_script_security\n}}\n{}",
+        vs("", "")
+    ))
+    .is_ok());
 }
 
 #[test]

@@ -23,6 +23,7 @@ mod group;
 mod kinds;
 mod resolve;
 mod rs;
+mod script;
 pub mod source;
 mod track;
 pub mod values;
@@ -70,6 +71,22 @@ pub struct Lvs {
     pub unsupported: Vec<Unsupported>,
     /// What `global_defs` does to the whole table.
     pub table: globals::TableGlobals,
+    /// `global_defs`' `script_user USER [GROUP]`: who runs the scripts
+    /// that name no user.
+    pub script_user: Option<ScriptUser>,
+    /// Where `global_defs`' `enable_script_security` is.
+    pub script_security: Option<Location>,
+}
+
+/// `script_user USER [GROUP]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptUser {
+    /// The user.
+    pub user: String,
+    /// The group (none: the user's).
+    pub group: Option<String>,
+    /// Where.
+    pub at: Location,
 }
 
 /// A `virtual_server_group NAME { ... }`.
@@ -176,7 +193,11 @@ pub struct VirtualServer {
     pub sorry: Option<Sorry>,
     /// Its real servers (those keepalived keeps).
     pub reals: Vec<RealServer>,
-    /// What it has that may not be carried (`omega`, `quorum_up` ...).
+    /// `quorum_up`.
+    pub quorum_up: Option<NotifyScript>,
+    /// `quorum_down`.
+    pub quorum_down: Option<NotifyScript>,
+    /// What it has that may not be carried (`omega` ...).
     pub unsupported: Vec<Unsupported>,
 }
 
@@ -218,8 +239,23 @@ pub struct RealServer {
     pub virtualhost: Option<String>,
     /// Its checkers.
     pub checkers: Vec<Checker>,
-    /// What it has that may not be carried (`notify_up` ...).
-    pub unsupported: Vec<Unsupported>,
+    /// `notify_up`.
+    pub notify_up: Option<NotifyScript>,
+    /// `notify_down`.
+    pub notify_down: Option<NotifyScript>,
+}
+
+/// A notify script: `KEYWORD "COMMAND [ARGS]" [USER [GROUP]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyScript {
+    /// The program and its arguments, split as keepalived splits them.
+    pub argv: Vec<String>,
+    /// The user it runs as (none: keepalived's default script user).
+    pub user: Option<String>,
+    /// The group it runs as (none: the user's).
+    pub group: Option<String>,
+    /// Where.
+    pub at: Location,
 }
 
 /// A checker block of a real server.
@@ -421,15 +457,28 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
     Ok(out)
 }
 
-/// The `global_defs` keywords: those that touch IPVS are kept, the others
-/// noted.
+/// The `global_defs` keywords: those that touch IPVS and those about
+/// scripts are kept, the others noted.
 fn globals(s: &Statement, out: &mut Lvs) {
     for g in s.block.as_deref().unwrap_or_default() {
         let k = g.keyword.as_str();
         if out.table.read(g, &mut out.notes) {
             continue;
         }
-        if k == "lvs_sync_daemon" && sync_instance(g).is_some() {
+        if k == "script_user" {
+            match g.args.first() {
+                Some(user) => {
+                    out.script_user = Some(ScriptUser {
+                        user: user.clone(),
+                        group: g.args.get(1).cloned(),
+                        at: g.at.clone(),
+                    })
+                }
+                None => ignored(&mut out.notes, g, "the user is missing"),
+            }
+        } else if k == "enable_script_security" {
+            out.script_security = Some(g.at.clone());
+        } else if k == "lvs_sync_daemon" && sync_instance(g).is_some() {
             let name = sync_instance(g).unwrap_or_default();
             note(
                 &mut out.notes,

@@ -4,7 +4,7 @@
 
 use super::values::{address_port, forwarding, unsigned};
 use super::vs::cascade;
-use super::{checkers, ignored, note, rest, unknown, Cascade, RealServer, Unsupported};
+use super::{checkers, ignored, note, rest, script, unknown, Cascade, RealServer};
 use crate::config::keepalived::{Note, Statement};
 
 /// Read real server `s`.
@@ -31,7 +31,8 @@ pub fn read(s: &Statement, notes: &mut Vec<Note>) -> Option<RealServer> {
         cascade: Cascade::default(),
         virtualhost: None,
         checkers: Vec::new(),
-        unsupported: Vec::new(),
+        notify_up: None,
+        notify_down: None,
     };
     for k in s.block.as_deref().unwrap_or_default() {
         if cascade(&mut r.cascade, k, notes, true) {
@@ -63,10 +64,8 @@ pub fn read(s: &Statement, notes: &mut Vec<Note>) -> Option<RealServer> {
             },
             "virtualhost" if k.args.is_empty() => ignored(notes, k, "the name is missing"),
             "virtualhost" => r.virtualhost = Some(rest(k)),
-            "notify_up" | "notify_down" => r.unsupported.push(Unsupported {
-                at: k.at.clone(),
-                what: k.keyword.clone(),
-            }),
+            "notify_up" => script::read(&mut r.notify_up, k, notes),
+            "notify_down" => script::read(&mut r.notify_down, k, notes),
             "smtp_alert" | "snmp_name" => note(
                 notes,
                 k,

@@ -115,7 +115,7 @@ fn service_settings() {
 #[test]
 fn what_keepalived_ignores_is_a_note_with_its_line() {
     let l = lvs_of(
-        "global_defs {\n router_id lb1\n lvs_sync_daemon eth0 VI_1\n}\nvrrp_instance VI_1 {\n state MASTER\n}\nvirtual_server 192.0.2.1 80 {\n lb_algo fastest\n nat_mask 255.255.255.0\n delay_loop 0\n sh-port\n real_server 10.0.0.1 80 {\n  weight -1\n  notify_up /bin/up\n  TCP_CHECK { bindto 10.0.0.254\n nb_get_retry 3 }\n  HTTP_GET { }\n }\n real_server bogus 80 { }\n}\nvirtual_server 192.0.2.300 80 { }\n",
+        "global_defs {\n router_id lb1\n lvs_sync_daemon eth0 VI_1\n}\nvrrp_instance VI_1 {\n state MASTER\n}\nvirtual_server 192.0.2.1 80 {\n lb_algo fastest\n nat_mask 255.255.255.0\n delay_loop 0\n sh-port\n real_server 10.0.0.1 80 {\n  weight -1\n  notify_up \"/bin/up a\" nobody\n  notify_up /bin/again\n  TCP_CHECK { bindto 10.0.0.254\n nb_get_retry 3 }\n  HTTP_GET { }\n }\n real_server bogus 80 { }\n}\nvirtual_server 192.0.2.300 80 { }\n",
     );
     let n = notes(&l);
     for (line, what) in [
@@ -127,10 +127,11 @@ fn what_keepalived_ignores_is_a_note_with_its_line() {
         (11, "delay_loop"),
         (12, "sh scheduler"),
         (14, "weight"),
-        (17, "unknown keyword `nb_get_retry`"),
-        (18, "no url"),
-        (20, "real_server"),
-        (22, "virtual_server"),
+        (16, "given twice"),
+        (18, "unknown keyword `nb_get_retry`"),
+        (19, "no url"),
+        (21, "real_server"),
+        (23, "virtual_server"),
     ] {
         assert!(
             n.iter()
@@ -141,7 +142,23 @@ fn what_keepalived_ignores_is_a_note_with_its_line() {
     assert!(l.unsupported.is_empty(), "{:?}", l.unsupported);
     let r = &l.virtual_servers[0].reals;
     assert_eq!(r.len(), 1);
-    assert_eq!(r[0].unsupported[0].what, "notify_up");
+    // The first `notify_up` is kept: its command, user and line.
+    let up = r[0].notify_up.as_ref().unwrap();
+    assert_eq!(
+        (
+            up.argv.clone(),
+            up.user.as_deref(),
+            up.group.as_deref(),
+            up.at.line
+        ),
+        (
+            vec!["/bin/up".to_string(), "a".into()],
+            Some("nobody"),
+            None,
+            15
+        )
+    );
+    assert!(r[0].notify_down.is_none());
     assert_eq!(
         r[0].checkers[0].source.address,
         Some("10.0.0.254".parse().unwrap())

@@ -5,7 +5,7 @@
 
 use super::values::{address_port, flag, forwarding, timer, unsigned, MAX_CONNECT_TIMEOUT_US};
 use super::{
-    arg, ignored, note, rest, rs, unknown, Cascade, Sorry, Unsupported, VirtualServer, VsId,
+    arg, ignored, note, rest, rs, script, unknown, Cascade, Sorry, Unsupported, VirtualServer, VsId,
 };
 use crate::config::keepalived::{Note, Statement};
 use rvsadm::model::{Family, Netmask, Protocol, Scheduler, ServiceFlags};
@@ -54,6 +54,8 @@ pub fn read(s: &Statement, notes: &mut Vec<Note>) -> Option<VirtualServer> {
         virtualhost: None,
         sorry: None,
         reals: Vec::new(),
+        quorum_up: None,
+        quorum_down: None,
         unsupported: Vec::new(),
     };
     for k in s.block.as_deref().unwrap_or_default() {
@@ -192,7 +194,9 @@ fn keyword(v: &mut VirtualServer, k: &Statement, notes: &mut Vec<Note>) {
                 k.keyword
             ),
         ),
-        "omega" | "quorum_up" | "quorum_down" | "ha_suspend" => unsupported(v),
+        "quorum_up" => script::read(&mut v.quorum_up, k, notes),
+        "quorum_down" => script::read(&mut v.quorum_down, k, notes),
+        "omega" | "ha_suspend" => unsupported(v),
         other => unknown(notes, k, other),
     }
 }
