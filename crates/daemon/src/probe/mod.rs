@@ -83,7 +83,8 @@ pub async fn within<T>(
 }
 
 /// Run `probe` once from `src`, started at `start` (its scheduled time),
-/// taking at most `timeout` from then. A failure's reason ends with the
+/// taking at most `timeout` from then (an exec check: from when its
+/// program is started). A failure's reason ends with the
 /// source, when one is set. The latency is counted from `start` too: one
 /// clock read per probe (a check start made late by a busy director
 /// shows in it).
@@ -101,7 +102,14 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
             env,
             dynamic,
             run_as,
-        } => exec::check(argv, env, *dynamic, run_as.as_ref(), deadline).await,
+        } => {
+            // A program's time limit counts from when it is started, as
+            // keepalived's `misc_timeout` does: a late wake-up on a busy
+            // director must not eat into it (one more clock read, beside
+            // a fork and exec).
+            let started = Instant::now().max(start);
+            exec::check(argv, env, *dynamic, run_as.as_ref(), started + timeout).await
+        }
         Probe::Smtp(s) => smtp::check(s, src, deadline).await,
         Probe::Dns(d) => dns::check(d, src, deadline).await,
         Probe::Udp(u) => udp::check(u, src, deadline).await,
