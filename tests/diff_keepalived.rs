@@ -590,7 +590,7 @@ fn quorum_hysteresis_sorry_server_and_notify_scripts() {
         ours.2, oracle.2
     );
     assert_eq!(
-        oracle.1, "quorum up\nrs down\nquorum down\nrs up\nquorum up\n",
+        oracle.1, "quorum up\nrs down\nquorum down\nrs up\nquorum up\nrs down\nquorum down\n",
         "{name}: keepalived's scripts"
     );
 }
@@ -629,6 +629,8 @@ fn quorum_conf() -> String {
         "sorry_server 10.0.0.9 80",
         "quorum_up \"@DIR@/mark.sh 'quorum up'\" root",
         "quorum_down \"@DIR@/mark.sh 'quorum down'\"",
+        // At stop: `notify_down` of the reals up, then `quorum_down`.
+        "omega",
     ];
     [GLOBAL.to_string(), vs("192.0.2.50 80", &settings, &reals)].concat()
 }

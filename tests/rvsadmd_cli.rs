@@ -190,12 +190,12 @@ fn keepalived_files_are_checked_imported_and_their_config_id_followed() {
     let o = rvsadmd(&["import-keepalived", &ok]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("address = \"172.16.83.99\""));
-    let refused = format!("{dir}/12-quorum.conf");
+    let refused = format!("{dir}/24-autoinstall-lvs-test.conf");
     let o = rvsadmd(&["check", "--keepalived", &refused]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains(
-            "12-quorum.conf:30: keepalived's `omega` (notify scripts run at shutdown) is not supported by rvsadmd yet"
+            "24-autoinstall-lvs-test.conf:119: second virtual server for tcp 192.168.10.6:80 (the first is at"
         ),
         "{}",
         text(&o)

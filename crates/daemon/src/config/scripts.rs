@@ -32,6 +32,9 @@ pub struct Quorum {
     /// Run when quorum is lost (and at start without it when there is a
     /// fallback).
     pub down: Option<Script>,
+    /// At stop, run `down` and the `notify_down` of each destination up
+    /// (keepalived's `omega`; native `scripts_at_stop`).
+    pub at_stop: bool,
 }
 
 impl Default for Quorum {
@@ -41,6 +44,7 @@ impl Default for Quorum {
             hysteresis: 0,
             up: None,
             down: None,
+            at_stop: false,
         }
     }
 }

@@ -3,8 +3,10 @@
 //! without waiting for them (as keepalived runs its notify scripts).
 
 use super::Daemon;
+use crate::config::OnStop;
 use crate::engine::ScriptRun;
 use crate::events::Event;
+use crate::health::State;
 use crate::probe::exec;
 use crate::service;
 
@@ -14,6 +16,44 @@ impl Daemon {
     pub(super) fn run_scripts(&mut self) {
         for r in self.engine.take_scripts() {
             run(r);
+        }
+    }
+}
+
+impl Daemon {
+    /// At stop, for each service whose programs run then
+    /// ([`crate::config::Quorum::at_stop`], keepalived's `omega`): the
+    /// `notify_down` of each destination up (unless the whole table is
+    /// emptied, as keepalived's `lvs_flush_on_stop` skips them), then
+    /// `quorum_down`. Once per virtual server written, however many
+    /// services a group makes of it.
+    pub(super) fn run_stop_scripts(&self) {
+        let mut done = std::collections::BTreeSet::new();
+        let each_real = self.engine.config.on_stop != OnStop::Flush;
+        for v in &self.engine.config.services {
+            if !v.quorum.at_stop || !done.insert(v.at.to_string()) {
+                continue;
+            }
+            let service = v.key();
+            for r in v.reals.iter().filter(|_| each_real) {
+                let up = self.engine.verdict(&(service, r.dest.addr)).state == State::Up;
+                if let (true, Some(s)) = (up, &r.notify_down) {
+                    run(ScriptRun {
+                        script: s.clone(),
+                        what: "notify_down",
+                        service,
+                        destination: Some(r.dest.addr),
+                    });
+                }
+            }
+            if let Some(s) = &v.quorum.down {
+                run(ScriptRun {
+                    script: s.clone(),
+                    what: "quorum_down",
+                    service,
+                    destination: None,
+                });
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ impl Daemon {
         notify::notify("STOPPING=1");
         self.schedule.stop();
         self.save_state();
+        self.run_stop_scripts();
         let removed = match self.engine.config.on_stop {
             OnStop::Remove => self.remove_owned(),
             OnStop::Flush => {

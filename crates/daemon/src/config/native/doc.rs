@@ -286,6 +286,9 @@ pub(super) struct ServiceToml {
     pub(super) quorum_up: Option<ScriptDoc>,
     /// Run when quorum is lost.
     pub(super) quorum_down: Option<ScriptDoc>,
+    /// At stop, run `quorum_down` and the destinations' `notify_down`.
+    #[serde(default)]
+    pub(super) scripts_at_stop: bool,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }

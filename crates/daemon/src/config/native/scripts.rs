@@ -50,6 +50,7 @@ pub(super) fn quorum_of(s: &ServiceToml, path: &str) -> Result<Quorum, String> {
         hysteresis,
         up: maybe(&s.quorum_up, format!("{path}.quorum_up"))?,
         down: maybe(&s.quorum_down, format!("{path}.quorum_down"))?,
+        at_stop: s.scripts_at_stop,
     })
 }
 
@@ -90,6 +91,9 @@ pub(super) fn quorum_lines(qr: &Quorum, q: fn(&str) -> String) -> String {
         if let Some(s) = s {
             out.push_str(&script_line(name, s, q));
         }
+    }
+    if qr.at_stop {
+        out.push_str("scripts_at_stop = true\n");
     }
     out
 }

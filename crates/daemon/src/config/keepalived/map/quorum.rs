@@ -31,9 +31,9 @@ pub fn default_user(lvs: &Lvs) -> DefaultUser {
 pub type Notify = (Option<Script>, Option<Script>);
 
 /// The quorum of `v` and each of its reals' notify scripts. `omega`
-/// (given where `omega` is) runs keepalived's notify scripts at shutdown,
-/// and rvsadmd runs none then: refused when there are scripts, a note when
-/// there are none (it changes nothing).
+/// (given where `omega` is) runs `quorum_down` and the `notify_down` of the
+/// reals up at shutdown ([`Quorum::at_stop`]); a note when there are no
+/// scripts (it changes nothing).
 pub fn with_scripts(
     v: &VirtualServer,
     lvs: &Lvs,
@@ -52,16 +52,14 @@ pub fn with_scripts(
             "`enable_script_security` with notify scripts (it disables the scripts a user other than root could change)",
         ));
     }
-    for u in omega {
-        if scripts {
-            return Err(not_yet(&u.at, "`omega` (notify scripts run at shutdown)"));
-        }
+    for u in omega.iter().filter(|_| !scripts) {
         notes.push(format!(
             "{}: `omega` runs keepalived's notify scripts at shutdown; there are none, so it changes nothing",
             u.at
         ));
     }
-    let quorum = of(v, default, notes);
+    let mut quorum = of(v, default, notes);
+    quorum.at_stop = scripts && !omega.is_empty();
     let mut one = |s: &Option<NotifyScript>| s.as_ref().and_then(|s| script(s, default, notes));
     let notify = v
         .reals
@@ -110,6 +108,8 @@ fn of(v: &VirtualServer, default: &DefaultUser, notes: &mut Vec<String>) -> Quor
         hysteresis,
         up,
         down,
+        // Set by `with_scripts` from `omega`.
+        at_stop: false,
     }
 }
 
