@@ -191,10 +191,23 @@ pub enum Event {
         /// UDP.
         udp: u32,
     },
-    /// A write to the whole table (`flush`, `timeouts`) was refused or
-    /// could not be sent; rvsadmd goes on.
+    /// A sync daemon was started or stopped (`sync_daemon`).
+    SyncDaemon {
+        /// `started` or `stopped`.
+        action: &'static str,
+        /// `master` or `backup`.
+        state: &'static str,
+        /// Its multicast interface.
+        interface: String,
+        /// Its sync id.
+        sync_id: u32,
+    },
+    /// A write to the whole table (`flush`, `timeouts`,
+    /// `sync_daemon_start`, `sync_daemon_stop`) was refused or could not
+    /// be sent; rvsadmd goes on.
     TableWriteFailed {
-        /// `flush` or `timeouts`.
+        /// What: `flush`, `timeouts`, `sync_daemon_start`,
+        /// `sync_daemon_stop`.
         what: &'static str,
         /// Why.
         error: String,

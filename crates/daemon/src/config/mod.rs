@@ -116,6 +116,12 @@ pub struct Config {
     /// kernel had before rvsadmd first set one (keepalived's
     /// `lvs_timeouts`; native `timeouts`).
     pub timeouts: Option<rvsadm::model::Timeouts>,
+    /// IPVS's sync daemon, run as master and as backup with these settings
+    /// (the state given is the master's): any running is stopped at start,
+    /// both started, restarted by a reload that changes them, stopped at
+    /// stop (keepalived's `lvs_sync_daemon` without a VRRP instance;
+    /// native `sync_daemon`).
+    pub sync_daemon: Option<rvsadm::model::Daemon>,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently

@@ -28,8 +28,10 @@ impl Daemon {
         let old = owned_keys(&self.engine.config);
         let new = owned_keys(&cfg);
         self.dropped.extend(old.difference(&new).copied());
+        let old_sync_daemon = self.engine.config.sync_daemon.clone();
         self.engine.reconfigure(cfg);
         self.set_timeouts();
+        self.resync_daemons(old_sync_daemon);
         self.schedule.configure(
             self.engine.checks(),
             self.engine.config.max_checks_in_flight_per_address,

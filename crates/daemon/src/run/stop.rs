@@ -17,6 +17,7 @@ impl Daemon {
         self.schedule.stop();
         self.save_state();
         self.run_stop_scripts();
+        self.stop_own_sync_daemons();
         let removed = match self.engine.config.on_stop {
             OnStop::Remove => self.remove_owned(),
             OnStop::Flush => {

@@ -1,11 +1,13 @@
 //! What rvsadmd does to the whole IPVS table rather than to its services:
 //! empty it before the first write (`flush_at_start`), set the connection
-//! timeouts (`timeouts`, at start and at each reload), and empty it at stop
-//! (`on_stop = "flush"`).
+//! timeouts (`timeouts`, at start and at each reload), empty it at stop
+//! (`on_stop = "flush"`), and run the sync daemon (`sync_daemon`: master
+//! and backup, started at start, restarted by a reload that changes it,
+//! stopped at stop).
 
 use super::Daemon;
 use crate::events::Event;
-use rvsadm::model::Timeouts;
+use rvsadm::model::{Daemon as SyncDaemon, DaemonState, Timeouts};
 
 impl Daemon {
     /// At start, before the first look at the table: empty it if asked,
@@ -15,6 +17,82 @@ impl Daemon {
             self.flush_table("start");
         }
         self.set_timeouts();
+        if let Some(d) = self.engine.config.sync_daemon.clone() {
+            // Those left by an earlier run that did not stop cleanly.
+            self.stop_sync_daemons(&d, false);
+            self.start_sync_daemons(&d);
+        }
+    }
+
+    /// After a reload: the sync daemons follow the new settings (`old`:
+    /// those in force before).
+    pub(super) fn resync_daemons(&self, old: Option<SyncDaemon>) {
+        let new = self.engine.config.sync_daemon.clone();
+        if old == new {
+            return;
+        }
+        if let Some(d) = &old {
+            self.stop_sync_daemons(d, true);
+        }
+        if let Some(d) = &new {
+            self.start_sync_daemons(d);
+        }
+    }
+
+    /// At stop: the sync daemons go with rvsadmd.
+    pub(super) fn stop_own_sync_daemons(&self) {
+        if let Some(d) = &self.engine.config.sync_daemon {
+            self.stop_sync_daemons(d, true);
+        }
+    }
+
+    /// Start the master and the backup daemon with `d`'s settings.
+    fn start_sync_daemons(&self, d: &SyncDaemon) {
+        for state in [DaemonState::Master, DaemonState::Backup] {
+            let one = SyncDaemon { state, ..d.clone() };
+            match self.ipvs.start_daemon(&one) {
+                Ok(()) => Event::SyncDaemon {
+                    action: "started",
+                    state: state_name(state),
+                    interface: one.mcast_ifn.clone(),
+                    sync_id: one.sync_id,
+                }
+                .emit(),
+                Err(e) => self.sync_daemon_failed("start", e),
+            }
+        }
+    }
+
+    /// Stop the master and the backup daemon; a failure is said only when
+    /// `said` (at start none may be running).
+    fn stop_sync_daemons(&self, d: &SyncDaemon, said: bool) {
+        for state in [DaemonState::Master, DaemonState::Backup] {
+            let one = SyncDaemon { state, ..d.clone() };
+            match self.ipvs.stop_daemon(&one) {
+                Ok(()) if said => Event::SyncDaemon {
+                    action: "stopped",
+                    state: state_name(state),
+                    interface: one.mcast_ifn.clone(),
+                    sync_id: one.sync_id,
+                }
+                .emit(),
+                Err(e) if said => self.sync_daemon_failed("stop", e),
+                _ => {}
+            }
+        }
+    }
+
+    fn sync_daemon_failed(&self, what: &'static str, e: rvsadm::Error) {
+        Event::TableWriteFailed {
+            what: if what == "start" {
+                "sync_daemon_start"
+            } else {
+                "sync_daemon_stop"
+            },
+            error: e.to_string(),
+            code: e.code(),
+        }
+        .emit();
     }
 
     /// Empty the whole table; `when` is said in the event.
@@ -70,6 +148,14 @@ impl Daemon {
             code: e.code(),
         }
         .emit();
+    }
+}
+
+/// `master` or `backup`, as the events say.
+fn state_name(s: DaemonState) -> &'static str {
+    match s {
+        DaemonState::Master => "master",
+        _ => "backup",
     }
 }
 

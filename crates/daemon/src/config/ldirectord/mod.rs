@@ -93,6 +93,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
         flush_at_start: false,
         timeouts: None,
+        sync_daemon: None,
         format: Format::Ldirectord,
         notes,
     };

@@ -29,6 +29,19 @@ pub(super) struct DaemonDoc {
     #[serde(default)]
     pub(super) flush_at_start: bool,
     pub(super) timeouts: Option<Spanned<TimeoutsDoc>>,
+    pub(super) sync_daemon: Option<Spanned<SyncDaemonDoc>>,
+}
+
+/// `sync_daemon = { interface, sync_id, maxlen, port, ttl, group }`.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SyncDaemonDoc {
+    pub(super) interface: String,
+    pub(super) sync_id: Option<i64>,
+    pub(super) maxlen: Option<i64>,
+    pub(super) port: Option<i64>,
+    pub(super) ttl: Option<i64>,
+    pub(super) group: Option<IpAddr>,
 }
 
 #[derive(Deserialize, Clone, Copy)]

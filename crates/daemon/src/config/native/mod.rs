@@ -113,6 +113,11 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         .timeouts
         .map(|t| timeouts(&t, file, &lines))
         .transpose()?;
+    let sync_daemon = doc
+        .daemon
+        .sync_daemon
+        .map(|d| sync_daemon(&d, file, &lines))
+        .transpose()?;
     let cfg = Config {
         services,
         on_stop: match doc.daemon.on_stop {
@@ -125,6 +130,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         max_checks_in_flight_per_address,
         flush_at_start: doc.daemon.flush_at_start,
         timeouts,
+        sync_daemon,
         format: Format::Native,
         notes: Vec::new(),
     };
@@ -161,6 +167,39 @@ fn timeouts(
         tcp_fin: secs("tcp_fin", d.tcp_fin)?,
         udp: secs("udp", d.udp)?,
     })
+}
+
+/// `sync_daemon`: an interface the kernel takes, each number in its range.
+fn sync_daemon(
+    d: &toml::Spanned<doc::SyncDaemonDoc>,
+    file: &Path,
+    lines: &Lines,
+) -> Result<rvsadm::model::Daemon, ConfigError> {
+    let line = lines.of(d.span().start);
+    let err = |m: String| ConfigError::new(file, line, format!("sync_daemon: {m}"));
+    let num = |name: &str, v: Option<i64>, min: i64, max: i64| match v {
+        Some(n) if !(min..=max).contains(&n) => {
+            Err(err(format!("{name} = {n}: give {min} to {max}")))
+        }
+        _ => Ok(v),
+    };
+    let s = d.get_ref();
+    if s.interface.is_empty() || s.interface.len() > 15 {
+        return Err(err(format!(
+            "interface `{}`: give an interface name of 1 to 15 bytes",
+            s.interface
+        )));
+    }
+    if s.group.is_some_and(|g| !g.is_multicast()) {
+        return Err(err("group: give a multicast address".into()));
+    }
+    let mut out = rvsadm::model::Daemon::new(rvsadm::model::DaemonState::Master, &s.interface);
+    out.sync_id = num("sync_id", s.sync_id, 0, 255)?.unwrap_or(0) as u32;
+    out.sync_maxlen = num("maxlen", s.maxlen, 1, 65507)?.map(|n| n as u16);
+    out.mcast_port = num("port", s.port, 1, 65535)?.map(|n| n as u16);
+    out.mcast_ttl = num("ttl", s.ttl, 1, 255)?.map(|n| n as u8);
+    out.mcast_group = s.group;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -355,6 +394,29 @@ port = 80
         for bad in ["tcp = -1", "udp = 2678401", "tcpfin = 3"] {
             let e = p(&format!("[daemon]\ntimeouts = {{ {bad} }}\n")).unwrap_err();
             assert_eq!(e.at.line, 2, "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_sync_daemon_reads_writes_back_and_names_its_line() {
+        let text = "[daemon]\nsync_daemon = { interface = \"eth1\", sync_id = 7, ttl = 2, group = \"239.1.1.1\" }\n";
+        let c = p(text).unwrap();
+        let d = c.sync_daemon.clone().unwrap();
+        assert_eq!(
+            (d.mcast_ifn.as_str(), d.sync_id, d.mcast_ttl, d.sync_maxlen),
+            ("eth1", 7, Some(2), None)
+        );
+        let back = parse(Path::new("t.toml"), &crate::config::native::to_toml(&c)).unwrap();
+        assert_eq!(back.sync_daemon, c.sync_daemon);
+        for bad in [
+            "interface = \"\"",
+            "interface = \"eth1\", sync_id = 256",
+            "interface = \"eth1\", group = \"10.0.0.1\"",
+            "interface = \"eth1\", port = 0",
+        ] {
+            let e = p(&format!("[daemon]\nsync_daemon = {{ {bad} }}\n")).unwrap_err();
+            assert_eq!(e.at.line, 2, "{bad}: {e}");
+            assert!(e.message.starts_with("sync_daemon: "), "{bad}: {e}");
         }
     }
 

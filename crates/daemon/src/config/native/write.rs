@@ -233,6 +233,19 @@ fn url_fields(u: &UrlCheck) -> Vec<String> {
 }
 
 /// The native configuration of `cfg`, as TOML text that
+/// `sync_daemon = { ... }` with what `d` sets.
+fn sync_daemon_line(d: &rvsadm::model::Daemon) -> String {
+    let mut f = vec![
+        format!("interface = {}", q(&d.mcast_ifn)),
+        format!("sync_id = {}", d.sync_id),
+    ];
+    f.extend(d.sync_maxlen.map(|n| format!("maxlen = {n}")));
+    f.extend(d.mcast_port.map(|n| format!("port = {n}")));
+    f.extend(d.mcast_ttl.map(|n| format!("ttl = {n}")));
+    f.extend(d.mcast_group.map(|g| format!("group = \"{g}\"")));
+    format!("sync_daemon = {{ {} }}\n", f.join(", "))
+}
+
 /// [`parse`](super::parse) reads back to the same services, checks and
 /// policies (`rvsadmd import-ldirectord`).
 pub fn to_toml(cfg: &Config) -> String {
@@ -251,6 +264,9 @@ pub fn to_toml(cfg: &Config) -> String {
     });
     if cfg.flush_at_start {
         out.push_str("flush_at_start = true\n");
+    }
+    if let Some(d) = &cfg.sync_daemon {
+        out.push_str(&sync_daemon_line(d));
     }
     if let Some(t) = &cfg.timeouts {
         out.push_str(&format!(
@@ -431,8 +447,8 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
         }
         assert_eq!(a.on_stop, b.on_stop);
         assert_eq!(
-            (a.flush_at_start, a.timeouts),
-            (b.flush_at_start, b.timeouts)
+            (a.flush_at_start, a.timeouts, &a.sync_daemon),
+            (b.flush_at_start, b.timeouts, &b.sync_daemon)
         );
     }
 

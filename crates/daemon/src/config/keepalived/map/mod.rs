@@ -114,6 +114,7 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         control_socket: None,
         flush_at_start: lvs.table.flush,
         timeouts: lvs.table.timeouts,
+        sync_daemon: lvs.table.sync_daemon.clone(),
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,

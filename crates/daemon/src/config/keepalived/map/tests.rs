@@ -339,8 +339,20 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     }
     let e = load("global_defs {\n lvs_notify_fifo /run/fifo\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
-    let e = load("global_defs {\n lvs_sync_daemon eth1 id 3\n}\n").unwrap_err();
-    assert_eq!(e.at.line, 2, "{e}");
+    let c = ok(&format!(
+        "global_defs {{\n lvs_sync_daemon eth1 id 3\n}}\n{}",
+        vs("", "")
+    ));
+    assert_eq!(
+        c.sync_daemon
+            .as_ref()
+            .map(|d| (d.mcast_ifn.as_str(), d.sync_id)),
+        Some(("eth1", 3))
+    );
+    let back =
+        crate::config::native::parse(Path::new("t.toml"), &crate::config::native::to_toml(&c))
+            .unwrap();
+    assert_eq!(back.sync_daemon, c.sync_daemon);
     let e = load(&vs(" real_server 10.0.0.2 80 { inhibit_on_failure }", "")).unwrap_err();
     assert!(e.message.contains("inhibit_on_failure"), "{e}");
     let e = load(&vs("", "  HTTP_GET { url { path /\n regex ( } }")).unwrap_err();

@@ -10,7 +10,7 @@ use super::values::unsigned;
 use super::{note, Statement};
 use crate::config::keepalived::Note;
 use crate::config::MAX_TIMEOUT_SECS;
-use rvsadm::model::Timeouts;
+use rvsadm::model::{Daemon, Timeouts};
 
 /// What `global_defs` says about the whole table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,6 +21,9 @@ pub struct TableGlobals {
     pub flush_on_stop: bool,
     /// `lvs_timeouts`, 0 for a timeout left out.
     pub timeouts: Option<Timeouts>,
+    /// `lvs_sync_daemon` without a VRRP instance: the master's settings
+    /// (the backup's are the same), run by keepalived's checker.
+    pub sync_daemon: Option<Daemon>,
 }
 
 impl TableGlobals {

@@ -25,6 +25,7 @@ mod resolve;
 mod rs;
 mod script;
 pub mod source;
+mod syncd;
 mod track;
 pub mod values;
 mod vs;
@@ -71,6 +72,9 @@ pub struct Lvs {
     pub unsupported: Vec<Unsupported>,
     /// What `global_defs` does to the whole table.
     pub table: globals::TableGlobals,
+    /// A `lvs_sync_daemon` for a VRRP instance was read (a second one is
+    /// ignored, as keepalived ignores it).
+    pub vrrp_sync_daemon: bool,
     /// `global_defs`' `script_user USER [GROUP]`: who runs the scripts
     /// that name no user.
     pub script_user: Option<ScriptUser>,
@@ -369,12 +373,7 @@ pub struct Misc {
 
 /// Global keywords that change what keepalived does to the IPVS table or
 /// to its checks.
-const GLOBAL_IPVS: [&str; 4] = [
-    "lvs_sync_daemon",
-    "lvs_notify_fifo",
-    "lvs_notify_fifo_script",
-    "net_namespace",
-];
+const GLOBAL_IPVS: [&str; 3] = ["lvs_notify_fifo", "lvs_notify_fifo_script", "net_namespace"];
 
 /// Top-level keywords of other parts of keepalived (VRRP, BFD, static
 /// addresses ...) that keepalived's checker process reads past.
@@ -430,7 +429,7 @@ pub fn lvs(doc: &Document) -> Result<Lvs, ConfigError> {
                 }
             }
             k if ELSEWHERE.contains(&k) || k.starts_with("vrrp_") => {
-                sync_daemon(s, &mut out);
+                syncd::in_vrrp_instance(s, &mut out);
                 note(
                     &mut out.notes,
                     s,
@@ -478,13 +477,8 @@ fn globals(s: &Statement, out: &mut Lvs) {
             }
         } else if k == "enable_script_security" {
             out.script_security = Some(g.at.clone());
-        } else if k == "lvs_sync_daemon" && sync_instance(g).is_some() {
-            let name = sync_instance(g).unwrap_or_default();
-            note(
-                &mut out.notes,
-                g,
-                vrrp_sync_daemon(&format!("VRRP instance `{name}`")),
-            );
+        } else if k == "lvs_sync_daemon" {
+            syncd::global(g, out);
         } else if GLOBAL_IPVS.contains(&k) {
             out.unsupported.push(Unsupported {
                 at: g.at.clone(),
@@ -495,48 +489,6 @@ fn globals(s: &Statement, out: &mut Lvs) {
                 &mut out.notes,
                 g,
                 format!("global_defs `{k}` does not touch IPVS: rvsadmd does not use it"),
-            );
-        }
-    }
-}
-
-/// The VRRP instance a global `lvs_sync_daemon IF ...` names (`inst
-/// NAME`, or keepalived's older `IF NAME [ID]`). With one, keepalived's
-/// VRRP process runs IPVS's sync daemon as the instance changes state, and
-/// its checker leaves it alone; without, the checker runs it.
-fn sync_instance(g: &Statement) -> Option<&str> {
-    const OPTIONS: [&str; 5] = ["id", "maxlen", "port", "ttl", "group"];
-    let mut words = g.args.iter().skip(1).map(String::as_str);
-    let mut first = true;
-    while let Some(w) = words.next() {
-        if w == "inst" {
-            return words.next();
-        }
-        if first && !OPTIONS.contains(&w) {
-            return Some(w);
-        }
-        first = false;
-        // An option's value.
-        words.next();
-    }
-    None
-}
-
-/// The note for a sync daemon keepalived's VRRP process runs (`whose`).
-fn vrrp_sync_daemon(whose: &str) -> String {
-    format!("IPVS's sync daemon for {whose}: keepalived's VRRP process starts and stops it with the instance's state, not its checker; keep running `keepalived --vrrp` beside rvsadmd")
-}
-
-/// A VRRP instance's `lvs_sync_daemon_interface` (deprecated, still
-/// obeyed): keepalived's VRRP process runs IPVS's sync daemon with it.
-fn sync_daemon(s: &Statement, out: &mut Lvs) {
-    for k in s.block.as_deref().unwrap_or_default() {
-        if k.keyword == "lvs_sync_daemon_interface" {
-            let name = s.args.first().map_or("", String::as_str);
-            note(
-                &mut out.notes,
-                k,
-                vrrp_sync_daemon(&format!("VRRP instance `{name}`")),
             );
         }
     }

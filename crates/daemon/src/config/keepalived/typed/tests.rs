@@ -211,7 +211,8 @@ fn the_sync_daemon_is_the_checkers_only_without_a_vrrp_instance() {
         ("lvs_sync_daemon eth0", false),
     ] {
         let l = lvs_of(&format!("global_defs {{\n {line}\n}}\n"));
-        assert_eq!(l.unsupported.is_empty(), vrrp, "{line}");
+        assert!(l.unsupported.is_empty(), "{line}");
+        assert_eq!(l.table.sync_daemon.is_none(), vrrp, "{line}");
         assert_eq!(
             notes(&l)
                 .iter()
@@ -221,6 +222,31 @@ fn the_sync_daemon_is_the_checkers_only_without_a_vrrp_instance() {
             notes(&l)
         );
     }
+    // The checker's daemon: its settings, keepalived's ranges.
+    let l = lvs_of("global_defs {\n lvs_sync_daemon eth1 id 7 maxlen 1400 port 8849 ttl 2 group 239.1.1.1\n}\n");
+    let d = l.table.sync_daemon.clone().unwrap();
+    assert_eq!(
+        (
+            d.mcast_ifn.as_str(),
+            d.sync_id,
+            d.sync_maxlen,
+            d.mcast_port,
+            d.mcast_ttl
+        ),
+        ("eth1", 7, Some(1400), Some(8849), Some(2))
+    );
+    assert_eq!(d.mcast_group, Some("239.1.1.1".parse().unwrap()));
+    let l = lvs_of("global_defs {\n lvs_sync_daemon eth1 id 256 group 10.0.0.1\n}\n");
+    let d = l.table.sync_daemon.clone().unwrap();
+    assert_eq!((d.sync_id, d.mcast_group), (0, None));
+    assert_eq!(
+        notes(&l).iter().filter(|n| n.starts_with("2: ")).count(),
+        2,
+        "{:?}",
+        notes(&l)
+    );
+    let l = lvs_of("global_defs {\n lvs_sync_daemon an_interface_name_too_long\n}\n");
+    assert!(l.table.sync_daemon.is_none());
     let l = lvs_of("vrrp_instance V {\n lvs_sync_daemon_interface eth0\n}\n");
     assert!(l.unsupported.is_empty());
     assert!(notes(&l)
