@@ -13,10 +13,11 @@ mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
 use common::settle::{
-    require_oracle_ran, require_same, rvsadmd_command, stop, table, Steps, Tables,
+    keepalived_command, require_oracle_ran, require_same, rvsadmd_command, spawn_logged, stop,
+    table, Steps, Tables,
 };
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 const CONF: &str = "global_defs {
@@ -73,28 +74,12 @@ fn put(dir: &Path, name: &str, text: &str) {
 }
 
 fn start(keepalived: bool, dir: &Path, cf: &Path) -> Child {
-    let log = std::fs::File::create(dir.join("daemon.log")).unwrap();
-    let err = log.try_clone().unwrap();
-    let mut c = if keepalived {
-        let mut c = Command::new("/usr/sbin/keepalived");
-        c.args(["-C", "-B", "-n", "-l", "-D", "-G", "-f"])
-            .arg(cf)
-            .arg("-p")
-            .arg(dir.join("keepalived.pid"))
-            .arg("-c")
-            .arg(dir.join("checkers.pid"))
-            .arg("-r")
-            .arg(dir.join("vrrp.pid"));
-        c
+    let c = if keepalived {
+        keepalived_command(cf, dir)
     } else {
         rvsadmd_command("--keepalived", cf, dir)
     };
-    c.current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .expect("starting the daemon")
+    spawn_logged(c, dir, "daemon.log")
 }
 
 /// The scenario in the current namespace: the table after each step.
