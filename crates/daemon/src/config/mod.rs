@@ -93,6 +93,11 @@ pub const DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS: u32 = 4;
 /// takes up to `INT_MAX / HZ`).
 pub const MAX_TIMEOUT_SECS: u32 = 31 * 86_400;
 
+/// The largest sync message a sync daemon may be given (`maxlen`): a UDP
+/// payload over IPv4 (65535 less the IP and UDP headers), keepalived's
+/// limit for `lvs_sync_daemon maxlen`.
+pub const MAX_SYNC_MAXLEN: u16 = 65535 - 20 - 8;
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {

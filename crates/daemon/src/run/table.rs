@@ -58,7 +58,7 @@ impl Daemon {
                     sync_id: one.sync_id,
                 }
                 .emit(),
-                Err(e) => self.sync_daemon_failed("start", e),
+                Err(e) => table_write_failed("sync_daemon_start", e),
             }
         }
     }
@@ -76,23 +76,10 @@ impl Daemon {
                     sync_id: one.sync_id,
                 }
                 .emit(),
-                Err(e) if said => self.sync_daemon_failed("stop", e),
+                Err(e) if said => table_write_failed("sync_daemon_stop", e),
                 _ => {}
             }
         }
-    }
-
-    fn sync_daemon_failed(&self, what: &'static str, e: rvsadm::Error) {
-        Event::TableWriteFailed {
-            what: if what == "start" {
-                "sync_daemon_start"
-            } else {
-                "sync_daemon_stop"
-            },
-            error: e.to_string(),
-            code: e.code(),
-        }
-        .emit();
     }
 
     /// Empty the whole table; `when` is said in the event.
@@ -103,12 +90,7 @@ impl Daemon {
                 true
             }
             Err(e) => {
-                Event::TableWriteFailed {
-                    what: "flush",
-                    error: e.to_string(),
-                    code: e.code(),
-                }
-                .emit();
+                table_write_failed("flush", e);
                 false
             }
         }
@@ -126,7 +108,7 @@ impl Daemon {
             Some(t) => t,
             None => match self.ipvs.timeouts() {
                 Ok(t) => *self.found_timeouts.insert(t),
-                Err(e) => return self.timeouts_failed(e),
+                Err(e) => return table_write_failed("timeouts", e),
             },
         };
         let t = merged(want.unwrap_or_default(), found);
@@ -137,18 +119,21 @@ impl Daemon {
                 udp: t.udp,
             }
             .emit(),
-            Err(e) => self.timeouts_failed(e),
+            Err(e) => table_write_failed("timeouts", e),
         }
     }
+}
 
-    fn timeouts_failed(&self, e: rvsadm::Error) {
-        Event::TableWriteFailed {
-            what: "timeouts",
-            error: e.to_string(),
-            code: e.code(),
-        }
-        .emit();
+/// A write to the whole table (`what`: `flush`, `timeouts`,
+/// `sync_daemon_start`, `sync_daemon_stop`) refused or not sent: said,
+/// and rvsadmd goes on.
+fn table_write_failed(what: &'static str, e: rvsadm::Error) {
+    Event::TableWriteFailed {
+        what,
+        error: e.to_string(),
+        code: e.code(),
     }
+    .emit();
 }
 
 /// `master` or `backup`, as the events say.

@@ -184,10 +184,11 @@ fn sync_daemon(
         _ => Ok(v),
     };
     let s = d.get_ref();
-    if s.interface.is_empty() || s.interface.len() > 15 {
+    if s.interface.is_empty() || s.interface.len() > super::MAX_INTERFACE_LEN {
         return Err(err(format!(
-            "interface `{}`: give an interface name of 1 to 15 bytes",
-            s.interface
+            "interface `{}`: give an interface name of 1 to {} bytes",
+            s.interface,
+            super::MAX_INTERFACE_LEN
         )));
     }
     if s.group.is_some_and(|g| !g.is_multicast()) {
@@ -195,7 +196,8 @@ fn sync_daemon(
     }
     let mut out = rvsadm::model::Daemon::new(rvsadm::model::DaemonState::Master, &s.interface);
     out.sync_id = num("sync_id", s.sync_id, 0, 255)?.unwrap_or(0) as u32;
-    out.sync_maxlen = num("maxlen", s.maxlen, 1, 65507)?.map(|n| n as u16);
+    out.sync_maxlen =
+        num("maxlen", s.maxlen, 1, i64::from(super::MAX_SYNC_MAXLEN))?.map(|n| n as u16);
     out.mcast_port = num("port", s.port, 1, 65535)?.map(|n| n as u16);
     out.mcast_ttl = num("ttl", s.ttl, 1, 255)?.map(|n| n as u8);
     out.mcast_group = s.group;

@@ -10,11 +10,8 @@
 use super::values::{address, unsigned};
 use super::{note, Lvs, Statement};
 use crate::config::keepalived::Note;
+use crate::config::{MAX_INTERFACE_LEN, MAX_SYNC_MAXLEN};
 use rvsadm::model::{Daemon, DaemonState};
-
-/// The longest interface name the kernel takes (`IP_VS_IFNAME_MAXLEN` less
-/// its NUL).
-const IFNAME_MAX: usize = 15;
 
 /// The options that take a value after the interface.
 const OPTIONS: [&str; 6] = ["inst", "id", "maxlen", "port", "ttl", "group"];
@@ -38,8 +35,8 @@ pub fn global(g: &Statement, out: &mut Lvs) {
                 .into(),
         );
     };
-    if ifname.len() > IFNAME_MAX {
-        return note(&mut out.notes, g, format!("lvs_sync_daemon interface `{ifname}` is longer than {IFNAME_MAX} bytes: keepalived ignores the line, and so does rvsadmd"));
+    if ifname.len() > MAX_INTERFACE_LEN {
+        return note(&mut out.notes, g, format!("lvs_sync_daemon interface `{ifname}` is longer than {MAX_INTERFACE_LEN} bytes: keepalived ignores the line, and so does rvsadmd"));
     }
     let mut d = Daemon::new(DaemonState::Master, ifname.clone());
     match options(g, &mut d, &mut out.notes) {
@@ -86,7 +83,7 @@ fn options(g: &Statement, d: &mut Daemon, notes: &mut Vec<Note>) -> Option<Strin
         match w {
             "inst" => instance = instance.or(Some(v.to_string())),
             "id" => set(notes, g, w, v, 0, 255, |n| d.sync_id = n as u32),
-            "maxlen" => set(notes, g, w, v, 1, 65535 - 20 - 8, |n| d.sync_maxlen = Some(n as u16)),
+            "maxlen" => set(notes, g, w, v, 1, u64::from(MAX_SYNC_MAXLEN), |n| d.sync_maxlen = Some(n as u16)),
             "port" => set(notes, g, w, v, 1, 65535, |n| d.mcast_port = Some(n as u16)),
             "ttl" => set(notes, g, w, v, 1, 255, |n| d.mcast_ttl = Some(n as u8)),
             _ => match address(v) {
