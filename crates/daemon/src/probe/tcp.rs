@@ -14,8 +14,7 @@ pub(super) async fn check(
     src: &Source,
     deadline: Instant,
 ) -> Verdict {
-    let connect = super::source::tcp(target, src);
-    match within(deadline, "connect", connect).await {
+    match within(deadline, "connect", resending(target, src, deadline)).await {
         Ok(s) => {
             if close == TcpClose::Reset {
                 // Linger 0: the close sends a reset; no FIN exchange, no
@@ -27,6 +26,42 @@ pub(super) async fn check(
             Verdict::up("connected")
         }
         Err(why) => Verdict::down(why),
+    }
+}
+
+/// Connect to `target` from `src`; when no answer has come by half the
+/// time left to `deadline`, connect again from a second socket beside the
+/// first, and take whichever answers first. A server whose accept queue is
+/// full drops a SYN without a word and the kernel sends it again only a
+/// second later: a timeout of a second or less would call such a server
+/// down for one dropped SYN. With a fixed source port there is one socket.
+async fn resending(
+    target: SocketAddr,
+    src: &Source,
+    deadline: Instant,
+) -> Result<tokio::net::TcpStream, String> {
+    let first = super::source::tcp(target, src);
+    if src.port.is_some() {
+        return first.await;
+    }
+    let now = Instant::now();
+    let again = now + deadline.saturating_duration_since(now) / 2;
+    tokio::pin!(first);
+    tokio::select! {
+        r = &mut first => return r,
+        () = tokio::time::sleep_until(again) => {}
+    }
+    let second = super::source::tcp(target, src);
+    tokio::pin!(second);
+    tokio::select! {
+        r = &mut first => match r {
+            Ok(s) => Ok(s),
+            Err(_) => second.await,
+        },
+        r = &mut second => match r {
+            Ok(s) => Ok(s),
+            Err(_) => first.await,
+        },
     }
 }
 

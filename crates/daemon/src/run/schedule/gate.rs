@@ -14,8 +14,23 @@
 //! checker (a second drop would outlast their timeout). Each quick success
 //! then gives one place back per places-in-use successes, up to the bound
 //! (additive increase, multiplicative decrease, as TCP's congestion
-//! window). A failure changes nothing: a dead server's checks still run
-//! side by side and find it down at once.
+//! window). A failure changes nothing here: a dead server's checks still
+//! run side by side and find it down at once.
+//!
+//! Places bound the checks in flight, not their rate: a server that
+//! accepts fewer connections a second than its checks make fills its
+//! queue however few are in flight at once. So a sign of a full queue (a
+//! slow success, or a connect that timed out) also paces the address: its
+//! checks start at least `PACE_MAX` times its natural spacing apart (its
+//! shortest interval over its number of checks), so at half their rate at
+//! most, and the pace comes back to the natural spacing over
+//! `PACE_RECOVERY` of quick successes, when the pacing stops. Checks that
+//! wait for their start are late by that wait and not timed out by it
+//! (the schedule counts their next start from their end, so their rate
+//! falls with it). This is TCP's congestion avoidance again, on the
+//! checker's rate: the checker finds how much the server takes without
+//! keeping its queue full, where a SYN dropped twice would be a false
+//! down.
 
 use crate::config::Probe;
 use std::collections::HashMap;
@@ -85,7 +100,38 @@ impl Gates {
     pub(super) fn retain(&mut self, used: &std::collections::HashSet<IpAddr>) {
         self.of.retain(|ip, _| used.contains(ip));
     }
+
+    /// Each address's natural spacing: the shortest interval of its checks
+    /// over their number (`checks`: each check's probe and interval).
+    pub(super) fn space<'a>(&mut self, checks: impl Iterator<Item = (&'a Probe, Duration)>) {
+        let mut per: HashMap<IpAddr, (u32, Duration)> = HashMap::new();
+        for (probe, interval) in checks {
+            if let Some(ip) = target(probe) {
+                let e = per.entry(ip).or_insert((0, interval));
+                e.0 = e.0.saturating_add(1);
+                e.1 = e.1.min(interval);
+            }
+        }
+        let bound = self.bound;
+        for (ip, (n, shortest)) in per {
+            let g = self.of.entry(ip).or_insert_with(|| Gate::new(bound));
+            g.places().natural = shortest / n.max(1);
+        }
+    }
 }
+
+/// The most an address's checks are spaced, in natural spacings: they run
+/// at half their rate at most.
+const PACE_MAX: f64 = 2.0;
+
+/// How long a sign of a full queue makes a timeout of the address's
+/// checks count only when the check's next run times out too.
+pub(super) const FULL_MEMORY: Duration = Duration::from_secs(60);
+
+/// How long the pace takes to come back from `PACE_MAX` to the natural
+/// spacing, counted in the quick successes that would take that long at
+/// the natural rate.
+const PACE_RECOVERY: Duration = Duration::from_secs(20);
 
 /// The gate of one address.
 #[derive(Debug, Clone)]
@@ -104,9 +150,65 @@ struct Places {
     taken: u32,
     /// Checks waiting for a place, first come first in.
     waiting: VecDeque<oneshot::Sender<()>>,
+    /// The address's natural spacing of check starts (zero: unknown).
+    natural: Duration,
+    /// Its checks' starts are spaced `pace` natural spacings apart while
+    /// `pace` is more than 1 (0: not paced).
+    pace: f64,
+    /// The earliest the next check may start while paced.
+    next_free: Option<Instant>,
+    /// When its server last showed a full queue.
+    full_at: Option<Instant>,
 }
 
 impl Places {
+    /// When a check due at `scheduled` may start, the start after it
+    /// reserved.
+    fn reserve(&mut self, scheduled: Instant) -> Instant {
+        if self.pace <= 1.0 || self.natural.is_zero() {
+            self.next_free = None;
+            return scheduled;
+        }
+        let at = self.next_free.map_or(scheduled, |f| f.max(scheduled));
+        self.next_free = Some(at + self.natural.mul_f64(self.pace));
+        at
+    }
+
+    /// A quick success: one place back per places-in-use of them.
+    fn widen(&mut self) {
+        if self.open < self.bound {
+            self.credit += 1;
+            if self.credit >= self.open {
+                self.open += 1;
+                self.credit = 0;
+            }
+        }
+    }
+
+    /// A sign that the server's queue was full: pace at the most.
+    fn slow_down(&mut self) {
+        self.pace = PACE_MAX;
+        self.full_at = Some(Instant::now());
+    }
+
+    /// A quick success: the pace comes back by its share of
+    /// `PACE_RECOVERY`; at the natural spacing it stops.
+    fn speed_up(&mut self) {
+        if self.pace <= 0.0 {
+            return;
+        }
+        let step = if PACE_RECOVERY.is_zero() {
+            PACE_MAX
+        } else {
+            self.natural.as_secs_f64() / PACE_RECOVERY.as_secs_f64() * (PACE_MAX - 1.0)
+        };
+        self.pace -= step;
+        if self.pace <= 1.0 {
+            self.pace = 0.0;
+            self.next_free = None;
+        }
+    }
+
     /// Let waiting checks in while places are free.
     fn admit(&mut self) {
         while self.taken < self.open {
@@ -135,6 +237,10 @@ impl Gate {
             credit: 0,
             taken: 0,
             waiting: VecDeque::new(),
+            natural: Duration::ZERO,
+            pace: 0.0,
+            next_free: None,
+            full_at: None,
         })))
     }
 
@@ -151,6 +257,11 @@ impl Gate {
     /// is not the check's: its timeout and latency count from there).
     /// `None`: the gate went away (never, while the schedule holds it).
     pub(super) async fn enter(&self, scheduled: Instant) -> Option<(Place, Instant)> {
+        let paced = self.places().reserve(scheduled);
+        if paced > scheduled {
+            tokio::time::sleep_until(paced).await;
+        }
+        let scheduled = paced;
         let rx = {
             let mut p = self.places();
             if p.taken < p.open && p.waiting.is_empty() {
@@ -178,6 +289,21 @@ impl Gate {
         p.admit();
     }
 
+    /// Whether the address's server showed a full queue (a slow success
+    /// or a timeout of one of its checks) in the last `FULL_MEMORY`.
+    pub(super) fn showed_full_queue(&self) -> bool {
+        self.places()
+            .full_at
+            .is_some_and(|t| t.elapsed() <= FULL_MEMORY)
+    }
+
+    /// How many natural spacings apart its checks start now (0: not
+    /// paced).
+    #[cfg(test)]
+    pub(super) fn pace(&self) -> f64 {
+        self.places().pace
+    }
+
     /// How many places the address has now.
     #[cfg(test)]
     pub(super) fn open(&self) -> u32 {
@@ -187,23 +313,27 @@ impl Gate {
 
 impl Place {
     /// The check ended: `ok`, after `latency`, within `timeout`. A slow
-    /// success leaves the address one place, a quick one gives places
-    /// back (see the module's text).
+    /// success leaves the address one place and paces it, as a timeout
+    /// paces it; a quick success gives places and pace back (see the
+    /// module's text).
     pub(super) fn done(mut self, ok: bool, latency: Duration, timeout: Duration) {
         let Some(g) = self.0.take() else {
             return;
         };
         {
             let mut p = g.places();
-            if ok && is_slow(latency, timeout) {
-                p.open = 1;
-                p.credit = 0;
-            } else if ok && p.open < p.bound {
-                p.credit += 1;
-                if p.credit >= p.open {
-                    p.open += 1;
+            match (ok, is_slow(latency, timeout)) {
+                (true, true) => {
+                    p.open = 1;
                     p.credit = 0;
+                    p.slow_down();
                 }
+                (true, false) => {
+                    p.widen();
+                    p.speed_up();
+                }
+                (false, _) if latency >= timeout => p.slow_down(),
+                (false, _) => {}
             }
         }
         g.release();

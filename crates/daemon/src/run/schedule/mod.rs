@@ -89,6 +89,7 @@ impl Schedule {
         self.phases.retain(&ids);
         let used = checks.iter().filter_map(|(_, c)| gate::target(&c.probe));
         self.gates.retain(&used.collect());
+        self.gates.space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
         let mut at_interval: HashMap<Duration, usize> = HashMap::new();
         for (_, c) in &checks {
             *at_interval.entry(c.interval).or_default() += 1;
@@ -146,6 +147,8 @@ impl Task {
         // The next start in the check's own slot (at or after `next`).
         let mut grid = first;
         let mut health = Health::starting(c.start_up);
+        // Whether the last run's timeout was held back.
+        let mut deferred = false;
         loop {
             let scheduled = self.epoch + next;
             tokio::time::sleep_until(scheduled).await;
@@ -158,15 +161,23 @@ impl Task {
                 None => (None, scheduled),
             };
             let o = probe::run(&c.probe, &c.source, start, c.timeout).await;
+            let timed_out = !o.ok && o.latency >= c.timeout;
+            let full = self.gate.as_ref().is_some_and(Gate::showed_full_queue);
             if let Some(p) = place {
                 p.done(o.ok, o.latency, c.timeout);
             }
             // The probe read the clock when it ended: its start plus its
             // latency is now.
             let ended = (start + o.latency).saturating_duration_since(self.epoch);
-            health.record(o.clone(), c.rise, c.fall);
-            if self.to_loop.send(Msg::Result(self.id, o)).await.is_err() {
-                return;
+            // A timeout of a server that showed a full queue counts only
+            // when the next run times out too.
+            let held = timed_out && full && !deferred;
+            deferred = held;
+            if !held {
+                health.record(o.clone(), c.rise, c.fall);
+                if self.to_loop.send(Msg::Result(self.id, o)).await.is_err() {
+                    return;
+                }
             }
             grid = if next == grid {
                 phase::following(grid, c.interval, ended)

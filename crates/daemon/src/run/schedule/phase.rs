@@ -131,18 +131,33 @@ pub(super) fn first_start(phase: Duration, interval: Duration, since: Duration) 
 }
 
 /// The start after one at `start` that ended at `ended`: one interval
-/// later, or, when the check ran past that, the first start of its slot
-/// after it ended (the missed starts are skipped, the phase kept).
+/// later when the check ended within its slot; else its interval less one
+/// slot after it ended, at the first slot start from then (its slot
+/// moves). A check that takes long is so checked less often, as
+/// keepalived's and ldirectord's are (they count their interval from the
+/// end of a check): checks that slow down because their server is
+/// overloaded slow down with it instead of adding to the load.
 pub(super) fn following(start: Duration, interval: Duration, ended: Duration) -> Duration {
     let next = start + interval;
     if interval.is_zero() {
         return ended.max(next);
     }
-    if ended <= next {
+    let earliest = (ended + interval).saturating_sub(slot_of(interval));
+    if earliest <= next {
         return next;
     }
-    let k = (ended - next).as_nanos().div_ceil(interval.as_nanos());
-    next + interval * u32::try_from(k).unwrap_or(u32::MAX)
+    to_slot_start(earliest, interval)
+}
+
+/// The first slot start (a multiple of `interval`'s slot from the epoch)
+/// at or after `at`.
+fn to_slot_start(at: Duration, interval: Duration) -> Duration {
+    let slot = slot_of(interval).as_nanos();
+    if slot == 0 {
+        return at;
+    }
+    let k = at.as_nanos().div_ceil(slot);
+    Duration::from_nanos(u64::try_from(k * slot).unwrap_or(u64::MAX))
 }
 
 /// The retry of a check at `interval` whose failure ended at `ended`:
@@ -150,11 +165,5 @@ pub(super) fn following(start: Duration, interval: Duration, ended: Duration) ->
 /// epoch) at or after that, so that retries too wake the runtime once per
 /// slot.
 pub(super) fn retry_start(ended: Duration, retry: Duration, interval: Duration) -> Duration {
-    let at = ended + retry;
-    let slot = slot_of(interval).as_nanos();
-    if slot == 0 {
-        return at;
-    }
-    let k = at.as_nanos().div_ceil(slot);
-    Duration::from_nanos(u64::try_from(k * slot).unwrap_or(u64::MAX))
+    to_slot_start(ended + retry, interval)
 }

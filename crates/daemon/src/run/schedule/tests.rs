@@ -120,13 +120,18 @@ fn a_check_starts_and_goes_on_in_its_slot() {
     assert_eq!(first_start(ms(300), ms(1000), ms(300)), ms(300));
     assert_eq!(first_start(ms(300), ms(1000), ms(4321)), ms(5300));
     assert_eq!(first_start(ms(300), ms(1000), ms(5300)), ms(5300));
-    // Next: one interval on; after an overrun, the first start of its
-    // slot after it ended.
+    // Next: one interval on when it ended within its 10 ms slot; else
+    // the interval less one slot after its end, at a slot start.
+    assert_eq!(following(ms(300), ms(1000), ms(303)), ms(1300));
     assert_eq!(following(ms(300), ms(1000), ms(310)), ms(1300));
-    assert_eq!(following(ms(300), ms(1000), ms(1300)), ms(1300));
+    assert_eq!(following(ms(300), ms(1000), ms(311)), ms(1310));
+    assert_eq!(following(ms(300), ms(1000), ms(555)), ms(1550));
     assert_eq!(following(ms(300), ms(1000), ms(1301)), ms(2300));
-    assert_eq!(following(ms(300), ms(1000), ms(3700)), ms(4300));
+    assert_eq!(following(ms(300), ms(1000), ms(3705)), ms(4700));
     assert_eq!(following(ms(300), Duration::ZERO, ms(310)), ms(310));
+    // A 100 ms interval has 5 ms slots.
+    assert_eq!(following(ms(30), ms(100), ms(34)), ms(130));
+    assert_eq!(following(ms(30), ms(100), ms(47)), ms(145));
 }
 
 #[test]
@@ -307,6 +312,60 @@ async fn a_slow_success_narrows_the_gate_to_one_and_quick_ones_widen_it_again() 
     assert!(!second.is_finished());
     drop(first);
     assert_eq!(second.await.unwrap(), Some(()));
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn a_full_queue_paces_the_address_and_quick_successes_end_the_pace() {
+    let probe = Probe::Tcp {
+        target: "192.0.2.9:80".parse().unwrap(),
+        close: crate::config::TcpClose::Reset,
+    };
+    let mut gates = Gates::new(4);
+    // Ten checks every second: 100 ms apart naturally.
+    gates.space(std::iter::repeat_n((&probe, ms(1000)), 10));
+    let g = gates.of(&probe).unwrap();
+    // Three checks due at once: the start each gets.
+    let starts = |g: super::gate::Gate| async move {
+        let t0 = Instant::now();
+        let mut at = vec![];
+        for _ in 0..3 {
+            let (p, start) = g.enter(t0).await.unwrap();
+            at.push(start.duration_since(t0).as_millis());
+            drop(p);
+        }
+        at
+    };
+    let end = |g: &super::gate::Gate, ok, latency| {
+        let g = g.clone();
+        async move {
+            let (p, _) = g.enter(Instant::now()).await.unwrap();
+            p.done(ok, latency, ms(1000));
+        }
+    };
+    assert_eq!(starts(g.clone()).await, [0, 0, 0]);
+    // A refused connect (a dead port) is no sign of a full queue.
+    end(&g, false, ms(1)).await;
+    assert_eq!(g.pace(), 0.0);
+    // A slow success is: two natural spacings apart.
+    end(&g, true, ms(600)).await;
+    assert_eq!(g.pace(), 2.0);
+    tokio::time::advance(ms(1000)).await;
+    assert_eq!(starts(g.clone()).await, [0, 200, 400]);
+    // Quick successes bring it back over 20 s of them (200 at 100 ms),
+    // then the pacing stops.
+    for _ in 0..100 {
+        end(&g, true, ms(1)).await;
+    }
+    assert!((g.pace() - 1.5).abs() < 1e-6, "{}", g.pace());
+    for _ in 0..101 {
+        end(&g, true, ms(1)).await;
+    }
+    assert_eq!(g.pace(), 0.0);
+    tokio::time::advance(ms(1000)).await;
+    assert_eq!(starts(g.clone()).await, [0, 0, 0]);
+    // A connect that timed out is a sign too.
+    end(&g, false, ms(1000)).await;
+    assert_eq!(g.pace(), 2.0);
 }
 
 #[tokio::test(flavor = "current_thread")]
