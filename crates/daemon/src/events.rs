@@ -159,6 +159,17 @@ pub enum Event {
         /// Why.
         error: String,
     },
+    /// The configuration file's content changed on disk and its
+    /// `callback` (ldirectord's) was started, not waited for.
+    ConfigChanged {
+        /// The file.
+        file: String,
+        /// The program and its arguments (the file last).
+        argv: Vec<String>,
+        /// Why it could not be started.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
     /// The configuration was read again.
     Reloaded {
         /// Services owned now.

@@ -127,11 +127,27 @@ pub struct Config {
     /// stop (keepalived's `lvs_sync_daemon` without a VRRP instance;
     /// native `sync_daemon`).
     pub sync_daemon: Option<rvsadm::model::Daemon>,
+    /// Run when the configuration file's content changes on disk
+    /// (ldirectord's `callback`).
+    pub on_change: Option<OnChange>,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently
     /// skipped): `file:line: what`.
     pub notes: Vec<String>,
+}
+
+/// A program run with the configuration file's path as its last
+/// argument when the file's content changes on disk (ldirectord's
+/// `callback`, whatever `autoreload` says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnChange {
+    /// The program and its first arguments.
+    pub argv: Vec<String>,
+    /// The file watched (and given as the last argument).
+    pub file: PathBuf,
+    /// How often the file is looked at.
+    pub every: Duration,
 }
 
 /// The configuration formats.
@@ -279,6 +295,23 @@ pub struct Check {
     /// Where its connection comes from (source address and port,
     /// interface, firewall mark); the default leaves it to the kernel.
     pub source: Source,
+    /// Files that, while one exists, make every run of the check fail
+    /// without probing (ldirectord's `maintenancedir`); `None`: none.
+    pub maintenance: Option<Maintenance>,
+}
+
+/// ldirectord's `maintenancedir` for one real: a file in `dir` named
+/// `IP:PORT` or `IP` (or the real's host name, full or its first label,
+/// as `/etc/hosts` gives it, with or without `:PORT`) puts the real in
+/// maintenance, looked for at each run of its check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Maintenance {
+    /// The directory looked in.
+    pub dir: PathBuf,
+    /// The real's address, as its `real=` line writes it.
+    pub server: std::net::IpAddr,
+    /// The real's port, as its `real=` line writes it.
+    pub port: u16,
 }
 
 /// Parse a duration: seconds as a number (`2`, `0.5`), or a number with

@@ -45,6 +45,9 @@ pub enum Probe {
     },
     /// A number read from a file (keepalived's FILE_CHECK).
     File(FileProbe),
+    /// ldirectord's `checktype = N`: a negotiate probe, then `connects`
+    /// TCP connects, then a negotiate probe again (see [`Combined`]).
+    Combined(Combined),
     /// Always up (ldirectord's `checktype = on`).
     Up,
     /// Always down (native `type = "off"`).
@@ -74,6 +77,24 @@ impl TcpClose {
             TcpClose::Graceful => "graceful",
         }
     }
+}
+
+/// ldirectord's `checktype = N`, per real: the first probe is the
+/// negotiate one; each one that passes is followed by `connects` TCP
+/// connects (each passing one counts), then the negotiate probe again. A
+/// failed connect makes the next probe the negotiate one; a failed
+/// negotiate probe is tried again at the next run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Combined {
+    /// Connects between two negotiate probes.
+    pub connects: u32,
+    /// Where the connects go.
+    pub connect: SocketAddr,
+    /// How long one connect may take (the check's timeout is the
+    /// negotiate probe's).
+    pub connect_timeout: std::time::Duration,
+    /// The negotiate probe.
+    pub negotiate: Box<Probe>,
 }
 
 /// An HTTP or HTTPS check: one request per URL, each on a connection of
@@ -444,6 +465,7 @@ impl Probe {
             Probe::Udp(_) => "udp",
             Probe::Ping { .. } => "ping",
             Probe::File(_) => "file",
+            Probe::Combined(_) => "combined",
             Probe::Up => "on",
             Probe::Down => "off",
             Probe::Unchecked => "none",

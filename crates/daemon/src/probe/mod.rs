@@ -7,12 +7,14 @@
 //! in the native reader (`config/native/check.rs`) and writer
 //! (`config/native/write.rs`), and its section in rvsadmd(8).
 
+pub mod combined;
 pub mod dns;
 pub mod exec;
 pub mod file;
 pub mod file_track;
 pub mod http;
 pub mod icmp;
+pub mod maintenance;
 mod ping;
 pub mod smtp;
 mod source;
@@ -89,6 +91,10 @@ pub async fn within<T>(
 /// clock read per probe (a check start made late by a busy director
 /// shows in it).
 pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration) -> Outcome {
+    // Run without its turn (see `combined`): the negotiate probe.
+    if let Probe::Combined(c) = probe {
+        return Box::pin(run(&c.negotiate, src, start, timeout)).await;
+    }
     let deadline = start + timeout;
     let v = match probe {
         Probe::Up => Verdict::up("checktype on"),
@@ -115,6 +121,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Udp(u) => udp::check(u, src, deadline).await,
         Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,
+        Probe::Combined(_) => Verdict::down("unreachable"),
     };
     // A failure from a chosen source says which (a mark that routing
     // refuses shows only as the connect's error otherwise).

@@ -7,11 +7,13 @@
 //! changes made by hand and sends what differs; `answer.rs` answers the
 //! control requests; `schedule/` starts the checks in their slots, a
 //! bounded number per address; `reload.rs` reads the configuration again;
-//! `admin.rs` keeps the admin state file; `table.rs` empties the whole
+//! `admin.rs` keeps the admin state file; `on_change.rs` runs
+//! ldirectord's `callback` when the file changes; `table.rs` empties the whole
 //! table and sets its timeouts when asked; `stop.rs` stops.
 
 mod admin;
 mod answer;
+mod on_change;
 mod reload;
 mod schedule;
 mod scripts;
@@ -205,6 +207,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let mut poll = tokio::time::interval(poll_every);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut flush = Flush::default();
+    let mut watch = on_change::Watch::new(d.engine.config.on_change.clone());
     loop {
         let flush_at = tokio::time::sleep_until(flush.at());
         tokio::select! {
@@ -216,6 +219,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                 }
                 Some(Msg::Control((req, back))) => {
                     let _ = back.send(d.answer(req).await);
+                    watch.set(d.engine.config.on_change.clone());
                 }
                 None => break,
             },
@@ -226,7 +230,9 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             _ = poll.tick() => d.sync(true).await,
             _ = sig.hup.recv() => {
                 let _ = d.reload().await;
+                watch.set(d.engine.config.on_change.clone());
             }
+            _ = watch.tick() => watch.look(),
             _ = sig.term.recv() => break,
             _ = sig.int.recv() => break,
         }

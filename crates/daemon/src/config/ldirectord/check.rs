@@ -2,17 +2,19 @@
 //! `service`, `request`/`receive` and the timing directives, global and
 //! the section's own.
 
+use super::checktype::{perl_in, CheckType};
 use super::global::Globals;
 use super::lines::Section;
 use super::service::{is_udp, port_of};
 use super::words::{number, service_of_port, service_port, unquote};
 use crate::config::validate::Patterns;
 use crate::config::{
-    Check, ConfigError, Expect, HttpProbe, Location, Probe, Source, TcpClose, UrlCheck,
+    Check, Combined, ConfigError, Expect, HttpProbe, Location, Maintenance, Probe, Source,
+    TcpClose, UrlCheck,
 };
 use rvsadm::model::ServiceKey;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A section's timing: each timeout falls back on the other, then on the
@@ -31,8 +33,8 @@ pub(super) struct Timing {
 
 impl Timing {
     /// The timing of section `s` under globals `g` (a `checkinterval` of
-    /// its own is ignored, as by ldirectord without fork: told in
-    /// `notes`).
+    /// its own counts with `fork = yes` only, as in ldirectord; without
+    /// fork it is ignored, told in `notes`).
     pub(super) fn of(
         s: &Section,
         g: &Globals,
@@ -52,8 +54,9 @@ impl Timing {
             }
         };
         let (vct, vnt) = (v_num("checktimeout")?, v_num("negotiatetimeout")?);
-        if let Some(i) = s.get("checkinterval") {
-            notes.push(format!("{}: checkinterval in a virtual is ignored (as by ldirectord without fork); the global one counts", Location::new(file, i.line)));
+        let vci = v_num("checkinterval")?;
+        if let (Some(i), false) = (s.get("checkinterval"), g.fork) {
+            notes.push(format!("{}: checkinterval in a virtual is ignored without fork = yes (as by ldirectord); the global one counts", Location::new(file, i.line)));
         }
         Ok(Timing {
             checktimeout: vct
@@ -66,7 +69,10 @@ impl Timing {
                 .or(g.negotiatetimeout)
                 .or(g.checktimeout)
                 .unwrap_or(30),
-            interval: Duration::from_secs(g.checkinterval.unwrap_or(10)),
+            interval: match vci {
+                Some(n) if g.fork => Duration::from_secs(n),
+                _ => g.interval(),
+            },
             failurecount: match v_num("failurecount")? {
                 Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
                 None => g.failurecount.unwrap_or(1),
@@ -82,7 +88,7 @@ pub(super) struct CheckPlan<'a> {
     key: ServiceKey,
     timing: Timing,
     /// `negotiate` unless told.
-    checktype: String,
+    checktype: CheckType,
     /// The protocol a negotiate check speaks (guessed from the port
     /// unless told; `none` for a fwmark).
     service: String,
@@ -96,6 +102,8 @@ pub(super) struct CheckPlan<'a> {
     checkcommand: Option<String>,
     /// Where errors about the check point: `checktype`, else the section.
     check_line: usize,
+    /// `maintenancedir` (global).
+    pub(super) maintenancedir: Option<PathBuf>,
 }
 
 impl<'a> CheckPlan<'a> {
@@ -154,9 +162,10 @@ impl<'a> CheckPlan<'a> {
             file,
             key,
             timing,
-            checktype: s
-                .get("checktype")
-                .map_or("negotiate".to_string(), |i| i.value.clone()),
+            checktype: match s.get("checktype") {
+                Some(i) => CheckType::parse(&i.value).map_err(|m| bad(i.line, &m))?,
+                None => CheckType::Negotiate,
+            },
             service,
             request,
             receive,
@@ -165,6 +174,7 @@ impl<'a> CheckPlan<'a> {
             checkport,
             checkcommand: unquoted("checkcommand"),
             check_line: s.line_of("checktype"),
+            maintenancedir: None,
         })
     }
 
@@ -188,22 +198,35 @@ impl<'a> CheckPlan<'a> {
             .or_else(|| service_port(&self.service, "tcp"))
             .unwrap_or(0);
         let target = SocketAddr::new(real.ip(), cport);
-        let (probe, timeout) = match self.checktype.as_str() {
-            "connect" => {
-                if is_udp(self.key) {
-                    return Err(self.bad("checktype connect on a udp virtual is a ping in ldirectord, which rvsadmd does not run".into()));
-                }
-                (Probe::Tcp { target, close: TcpClose::Reset }, t.checktimeout)
-            }
-            "negotiate" => (self.negotiate(target, req, recv, patterns)?, t.negotiatetimeout),
-            "external" => (self.external(real), t.checktimeout),
-            "on" => (Probe::Up, t.checktimeout),
-            "off" => (Probe::Unchecked, t.checktimeout),
-            other => {
-                return Err(self.bad(format!(
-                    "checktype {other} is not supported by rvsadmd (connect, negotiate, external, on, off)"
-                )))
-            }
+        let ping = Probe::Ping { target: real.ip() };
+        let (probe, timeout) = match self.checktype {
+            // ldirectord pings the reals of a udp virtual instead.
+            CheckType::Connect if is_udp(self.key) => (ping, t.checktimeout),
+            CheckType::Connect => (
+                Probe::Tcp {
+                    target,
+                    close: TcpClose::Reset,
+                },
+                t.checktimeout,
+            ),
+            CheckType::Ping => (ping, t.checktimeout),
+            CheckType::Negotiate => (
+                self.negotiate(target, req, recv, patterns)?,
+                t.negotiatetimeout,
+            ),
+            CheckType::Combined(connects) => (
+                Probe::Combined(Combined {
+                    connects,
+                    connect: target,
+                    connect_timeout: Duration::from_secs(t.checktimeout),
+                    negotiate: Box::new(self.negotiate(target, req, recv, patterns)?),
+                }),
+                t.negotiatetimeout,
+            ),
+            CheckType::External => (self.external(real, None), t.checktimeout),
+            CheckType::ExternalPerl => (self.external(real, Some(self.perl()?)), t.checktimeout),
+            CheckType::On => (Probe::Up, t.checktimeout),
+            CheckType::Off => (Probe::Unchecked, t.checktimeout),
         };
         Ok(Check {
             probe,
@@ -215,7 +238,24 @@ impl<'a> CheckPlan<'a> {
             start_up: false,
             warmup: None,
             source: Source::default(),
+            maintenance: self.maintenancedir.as_ref().map(|dir| Maintenance {
+                dir: dir.clone(),
+                server: real.ip(),
+                port: real.port(),
+            }),
         })
+    }
+
+    /// The `perl` an `external-perl` check runs its script with.
+    fn perl(&self) -> Result<String, ConfigError> {
+        let path = std::env::var("PATH").unwrap_or_default();
+        match perl_in(&path) {
+            Some(p) => Ok(p.display().to_string()),
+            None => Err(self.bad(format!(
+                "checktype external-perl: ldirectord runs {} inside its own perl; rvsadmd runs it with `perl`, and none is in PATH: install perl, or write checktype = external with a checkcommand that is executable and starts with #!/usr/bin/perl (same arguments and exit codes)",
+                self.checkcommand.as_deref().unwrap_or("the checkcommand")
+            ))),
+        }
     }
 
     /// A negotiate check: HTTP or HTTPS, or none (always up).
@@ -265,8 +305,9 @@ impl<'a> CheckPlan<'a> {
     }
 
     /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's
-    /// arguments), exit 0 is up.
-    fn external(&self, real: SocketAddr) -> Probe {
+    /// arguments), exit 0 is up; run by `interpreter` when one is given
+    /// (external-perl).
+    fn external(&self, real: SocketAddr, interpreter: Option<String>) -> Probe {
         let cmd = self
             .checkcommand
             .clone()
@@ -284,13 +325,16 @@ impl<'a> CheckPlan<'a> {
             ServiceKey::Fwmark { mark, .. } => mark.to_string(),
         };
         Probe::Exec {
-            argv: vec![
-                cmd,
-                vip,
-                port_of(self.key).to_string(),
-                rip,
-                real.port().to_string(),
-            ],
+            argv: interpreter
+                .into_iter()
+                .chain([
+                    cmd,
+                    vip,
+                    port_of(self.key).to_string(),
+                    rip,
+                    real.port().to_string(),
+                ])
+                .collect(),
             env: Vec::new(),
             dynamic: false,
             run_as: None,

@@ -2,9 +2,10 @@
 //! section).
 
 use super::lines::Item;
-use super::words::{number, yes_no};
-use crate::config::{ConfigError, Location};
-use std::path::Path;
+use super::words::{number, unquote, yes_no};
+use crate::config::{ConfigError, Location, OnChange};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Global settings (those that may also be per virtual are resolved per
 /// virtual).
@@ -20,6 +21,12 @@ pub(super) struct Globals {
     pub(super) fallback: Option<(usize, String)>,
     /// The value with its line.
     pub(super) fallback6: Option<(usize, String)>,
+    /// `fork = yes`: each virtual's own `checkinterval` counts.
+    pub(super) fork: bool,
+    /// `maintenancedir`: where files put reals in maintenance.
+    pub(super) maintenancedir: Option<PathBuf>,
+    /// `callback`: its words (run with the file's path added).
+    pub(super) callback: Option<Vec<String>>,
 }
 
 impl Globals {
@@ -47,7 +54,7 @@ impl Globals {
             }
             "checkcount" => {
                 num("count")?;
-                notes.push(format!("{at}: checkcount is used by ping checks only, which rvsadmd does not run"));
+                notes.push(format!("{at}: checkcount: rvsadmd's ping check sends one echo and waits checktimeout for it (ldirectord tries checkcount times); failurecount counts failed checks"));
             }
             "quiescent" => self.quiescent = Some(yn()?),
             "cleanstop" => self.cleanstop = Some(yn()?),
@@ -58,10 +65,22 @@ impl Globals {
             }
             "fallback" => self.fallback = Some((n, v.to_string())),
             "fallback6" => self.fallback6 = Some((n, v.to_string())),
-            "fork" => {
-                if yn()? {
-                    return Err(bad("fork = yes is not needed: rvsadmd checks every real in parallel; remove it".into()));
+            // rvsadmd checks every real in parallel either way; what fork
+            // changes is that each virtual's own checkinterval counts.
+            "fork" => self.fork = yn()?,
+            "maintenancedir" if !v.is_empty() => {
+                if !Path::new(v).is_dir() {
+                    notes.push(format!("{at}: maintenancedir {v} is not a directory (yet): no real is in maintenance while it is not"));
                 }
+                self.maintenancedir = Some(PathBuf::from(v));
+            }
+            "maintenancedir" => return Err(bad("maintenance directory not specified".into())),
+            "callback" => {
+                let words = unquote(v)
+                    .map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+                    .filter(|w| !w.is_empty())
+                    .ok_or_else(|| bad(format!("callback must be a \"quoted\" program path, not `{v}` (ldirectord refuses it too)")))?;
+                self.callback = Some(words);
             }
             "autoreload" => {
                 if yn()? {
@@ -75,12 +94,33 @@ impl Globals {
             "connecttimeout" | "timeout" => {
                 return Err(bad(format!("{k} is deprecated (ldirectord refuses it too): use negotiatetimeout or checktimeout")))
             }
-            "maintenancedir" | "fallbackcommand" | "callback" | "execute" => {
-                return Err(bad(format!("{k} is not supported by rvsadmd; use `rvsadmd drain` for maintenance")))
+            "fallbackcommand" | "execute" => {
+                return Err(bad(format!("{k} is not supported by rvsadmd")))
             }
             _ => return Err(bad(format!("unknown directive `{k}`"))),
         }
         Ok(())
+    }
+
+    /// The global `checkinterval` (10 s unless told).
+    pub(super) fn interval(&self) -> Duration {
+        Duration::from_secs(self.checkinterval.unwrap_or(10))
+    }
+
+    /// `callback`, run when `file` changes: looked at every second with
+    /// `fork = yes`, every `checkinterval` otherwise (as ldirectord's
+    /// loop looks at its file).
+    pub(super) fn on_change(&self, file: &Path) -> Option<OnChange> {
+        let words = self.callback.as_ref()?;
+        Some(OnChange {
+            argv: words.clone(),
+            file: file.to_path_buf(),
+            every: if self.fork {
+                Duration::from_secs(1)
+            } else {
+                self.interval()
+            },
+        })
     }
 
     /// `cleanstop` (yes unless told).

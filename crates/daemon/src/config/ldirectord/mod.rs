@@ -33,6 +33,7 @@
 //! they are checked), `words` (the values' words).
 
 mod check;
+mod checktype;
 mod global;
 mod lines;
 mod real;
@@ -94,6 +95,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         flush_at_start: false,
         timeouts: None,
         sync_daemon: None,
+        on_change: g.on_change(file),
         format: Format::Ldirectord,
         notes,
     };
@@ -182,9 +184,10 @@ mod tests {
     fn what_rvsadmd_does_not_do_is_refused() {
         for (t, want) in [
             ("virtual=192.0.2.1:25\n    real=10.0.0.1:25 masq\n", "service smtp"),
-            ("fork=yes\n", "fork"),
-            ("maintenancedir=/x\n", "maintenancedir"),
-            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=ping\n", "ping"),
+            ("fork=maybe\n", "fork"),
+            ("maintenancedir=\n", "maintenance directory not specified"),
+            ("callback=/bin/x\n", "quoted"),
+            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=pong\n", "a positive number"),
             ("virtual=192.0.2.1:80\n    bogus=1\n", "unknown directive"),
             ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n", "duplicate service"),
         ] {
@@ -197,5 +200,91 @@ mod tests {
             c.services[0].key(),
             ServiceKey::Fwmark { mark: 10, .. }
         ));
+    }
+
+    #[test]
+    fn fork_keeps_each_virtuals_own_checkinterval() {
+        let t = |fork: &str| {
+            format!("checkinterval=7\nfork={fork}\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checkinterval=3\nvirtual=192.0.2.2:80\n    real=10.0.0.1:80 masq\n")
+        };
+        let secs = |c: &Config, i: usize| c.services[i].reals[0].checks[0].interval.as_secs();
+        let c = p(&t("yes")).unwrap();
+        assert_eq!((secs(&c, 0), secs(&c, 1)), (3, 7));
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
+        let c = p(&t("no")).unwrap();
+        assert_eq!((secs(&c, 0), secs(&c, 1)), (7, 7));
+        assert!(
+            c.notes[0].contains("ignored without fork = yes"),
+            "{:?}",
+            c.notes
+        );
+    }
+
+    #[test]
+    fn ping_combined_and_external_perl_checks() {
+        let sec = |ct: &str, port: u16| {
+            let c = p(&format!("checktimeout=4\nnegotiatetimeout=9\nvirtual=192.0.2.1:{port}\n    real=10.0.0.1:{port} masq\n    protocol=tcp\n    checktype={ct}\n    checkcommand=/x.pl\n")).unwrap();
+            c.services[0].reals[0].checks[0].clone()
+        };
+        let ping = sec("ping", 80);
+        assert_eq!(
+            ping.probe,
+            Probe::Ping {
+                target: "10.0.0.1".parse().unwrap()
+            }
+        );
+        assert_eq!(ping.timeout.as_secs(), 4);
+        let two = sec("2", 80);
+        let Probe::Combined(c) = &two.probe else {
+            panic!("{two:?}")
+        };
+        assert_eq!(
+            (
+                c.connects,
+                c.connect_timeout.as_secs(),
+                two.timeout.as_secs()
+            ),
+            (2, 4, 9)
+        );
+        assert_eq!(c.connect, "10.0.0.1:80".parse().unwrap());
+        assert!(matches!(*c.negotiate, Probe::Http(_)));
+        // connect on a udp virtual is a ping, as in ldirectord
+        let c = p("virtual=192.0.2.1:53\n    real=10.0.0.1:53 masq\n    protocol=udp\n    checktype=connect\n").unwrap();
+        assert!(matches!(
+            c.services[0].reals[0].checks[0].probe,
+            Probe::Ping { .. }
+        ));
+        if checktype::perl_in(&std::env::var("PATH").unwrap_or_default()).is_some() {
+            let Probe::Exec { argv, .. } = sec("external-perl", 80).probe else {
+                panic!()
+            };
+            assert!(argv[0].ends_with("/perl"));
+            assert_eq!(&argv[1..], ["/x.pl", "192.0.2.1", "80", "10.0.0.1", "80"]);
+        }
+    }
+
+    #[test]
+    fn maintenancedir_and_callback_reach_the_checks_and_the_config() {
+        let c = p("maintenancedir=/nonexistent/m\ncallback=\"/bin/cb -x\"\nfork=yes\nvirtual=192.0.2.1:80\n    real=10.0.0.1:8080 gate\n").unwrap();
+        let m = c.services[0].reals[0].checks[0]
+            .maintenance
+            .clone()
+            .unwrap();
+        assert_eq!(
+            (m.dir.to_str(), m.server.to_string(), m.port),
+            (Some("/nonexistent/m"), "10.0.0.1".into(), 8080)
+        );
+        assert!(c.notes[0].contains("not a directory"), "{:?}", c.notes);
+        let o = c.on_change.unwrap();
+        assert_eq!(
+            (o.argv, o.file, o.every.as_secs()),
+            (
+                vec!["/bin/cb".to_string(), "-x".into()],
+                Path::new("ld.cf").to_path_buf(),
+                1
+            )
+        );
+        let c = p("checkinterval=4\ncallback=\"/bin/cb\"\n").unwrap();
+        assert_eq!(c.on_change.unwrap().every.as_secs(), 4);
     }
 }

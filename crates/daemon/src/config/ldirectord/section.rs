@@ -119,7 +119,8 @@ pub(super) fn virtual_of(
             i.key
         ));
     }
-    let plan = CheckPlan::of(s, key, is_fwmark(s), timing, file)?;
+    let mut plan = CheckPlan::of(s, key, is_fwmark(s), timing, file)?;
+    plan.maintenancedir = g.maintenancedir.clone();
     let reals = reals(s, &plan, key, file, patterns)?;
     let fallback = fallback_in(s, g, key, file)?;
     Ok(Virtual {

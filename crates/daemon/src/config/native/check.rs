@@ -97,6 +97,7 @@ pub(super) fn check_of(
         start_up: c.start_up.unwrap_or(false),
         warmup,
         source,
+        maintenance: None,
     })
 }
 

@@ -131,6 +131,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         flush_at_start: doc.daemon.flush_at_start,
         timeouts,
         sync_daemon,
+        on_change: None,
         format: Format::Native,
         notes: Vec::new(),
     };

@@ -102,6 +102,11 @@ fn source_fields(s: &Source, f: &mut Vec<String>) {
 
 /// A check's `type` and the keys of its type.
 fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
+    // rvsadmd.toml has no connects between negotiate probes: the
+    // negotiate probe at every run (it passes where the connects would).
+    if let Probe::Combined(c) = p {
+        return probe_fields(&c.negotiate, dest);
+    }
     let mut f = vec![format!("type = {}", q(p.kind()))];
     let port = |f: &mut Vec<String>, t: SocketAddr| {
         if t.port() != dest.port() {
@@ -179,7 +184,7 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 }
             }
         }
-        Probe::Ping { .. } | Probe::Up | Probe::Down | Probe::Unchecked => {}
+        Probe::Ping { .. } | Probe::Up | Probe::Down | Probe::Unchecked | Probe::Combined(_) => {}
     }
     f
 }

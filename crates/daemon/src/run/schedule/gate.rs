@@ -52,6 +52,7 @@ pub(super) fn target(probe: &Probe) -> Option<IpAddr> {
         Probe::Dns(p) => Some(p.target.ip()),
         Probe::Udp(p) => Some(p.target.ip()),
         Probe::Ping { target } => Some(*target),
+        Probe::Combined(c) => Some(c.connect.ip()),
         Probe::Exec { .. } | Probe::File(_) | Probe::Up | Probe::Down | Probe::Unchecked => None,
     }
 }

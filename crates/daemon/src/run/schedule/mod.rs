@@ -30,7 +30,7 @@ mod tests;
 use super::Msg;
 use crate::config::{Check, Probe};
 use crate::engine::CheckId;
-use crate::health::{Health, State};
+use crate::health::{Health, Outcome, State};
 use crate::probe;
 use gate::{Gate, Gates};
 use phase::Phases;
@@ -89,7 +89,8 @@ impl Schedule {
         self.phases.retain(&ids);
         let used = checks.iter().filter_map(|(_, c)| gate::target(&c.probe));
         self.gates.retain(&used.collect());
-        self.gates.space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
+        self.gates
+            .space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
         let mut at_interval: HashMap<Duration, usize> = HashMap::new();
         for (_, c) in &checks {
             *at_interval.entry(c.interval).or_default() += 1;
@@ -147,6 +148,7 @@ impl Task {
         // The next start in the check's own slot (at or after `next`).
         let mut grid = first;
         let mut health = Health::starting(c.start_up);
+        let mut turn = probe::combined::Turn::default();
         // Whether the last run's timeout was held back.
         let mut deferred = false;
         loop {
@@ -160,11 +162,19 @@ impl Task {
                 },
                 None => (None, scheduled),
             };
-            let o = probe::run(&c.probe, &c.source, start, c.timeout).await;
-            let timed_out = !o.ok && o.latency >= c.timeout;
+            let (o, timeout) = match c.maintenance.as_ref().and_then(probe::maintenance::found) {
+                Some(file) => (in_maintenance(&file), c.timeout),
+                None => {
+                    let (p, timeout) = turn.pick(&c.probe, c.timeout);
+                    let o = probe::run(&p, &c.source, start, timeout).await;
+                    turn.record(&c.probe, o.ok);
+                    (o, timeout)
+                }
+            };
+            let timed_out = !o.ok && o.latency >= timeout;
             let full = self.gate.as_ref().is_some_and(Gate::showed_full_queue);
             if let Some(p) = place {
-                p.done(o.ok, o.latency, c.timeout);
+                p.done(o.ok, o.latency, timeout);
             }
             // The probe read the clock when it ended: its start plus its
             // latency is now.
@@ -192,5 +202,17 @@ impl Task {
                 _ => grid,
             };
         }
+    }
+}
+
+/// The failure of a run skipped because `file` of the maintenance
+/// directory exists (ldirectord's "Server in maintenance").
+fn in_maintenance(file: &str) -> Outcome {
+    Outcome {
+        ok: false,
+        weight: None,
+        add: 0,
+        latency: Duration::ZERO,
+        reason: format!("in maintenance (file {file} of maintenancedir)"),
     }
 }

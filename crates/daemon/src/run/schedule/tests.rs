@@ -184,6 +184,7 @@ async fn a_failing_check_retries_at_its_retry_interval_until_down_then_keeps_its
         start_up: true,
         warmup: None,
         source: crate::config::Source::default(),
+        maintenance: None,
     };
     s.configure(vec![(id(1), check)], 4);
     let mut at = Vec::new();
@@ -224,6 +225,7 @@ fn tcp(target: std::net::SocketAddr, interval: Duration, timeout: Duration) -> C
         start_up: false,
         warmup: None,
         source: crate::config::Source::default(),
+        maintenance: None,
     }
 }
 

@@ -131,6 +131,7 @@ fn one(
         // starts all the same) change nothing.
         warmup: (t.warmup_written && !t.warmup.is_zero() && t.warmup < t.delay_loop)
             .then_some(t.warmup),
+        maintenance: None,
     };
     match &c.kind {
         CheckerKind::Smtp(s) if !s.hosts.is_empty() => {

@@ -45,6 +45,7 @@ pub fn file(c: &Checker, f: &File) -> Result<Check, ConfigError> {
         warmup: None,
         // keepalived's FILE_CHECK opens no socket.
         source: Default::default(),
+        maintenance: None,
     })
 }
 

@@ -115,6 +115,7 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         flush_at_start: lvs.table.flush,
         timeouts: lvs.table.timeouts,
         sync_daemon: lvs.table.sync_daemon.clone(),
+        on_change: None,
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
