@@ -162,7 +162,9 @@ impl Task {
                 },
                 None => (None, scheduled),
             };
-            let (o, timeout) = match c.maintenance.as_ref().and_then(probe::maintenance::found) {
+            let maintained = c.maintenance.as_ref().and_then(probe::maintenance::found);
+            let forced = maintained.is_some();
+            let (o, timeout) = match maintained {
                 Some(file) => (in_maintenance(&file), c.timeout),
                 None => {
                     let (p, timeout) = turn.pick(&c.probe, c.timeout);
@@ -183,9 +185,21 @@ impl Task {
             // when the next run times out too.
             let held = timed_out && full && !deferred;
             deferred = held;
-            if !held {
+            // A real in maintenance is down at once, whatever `fall` says
+            // (ldirectord forces it down): its failure counts as many
+            // times as make it down.
+            let times = match forced {
+                true => c.fall.saturating_sub(health.fails).max(1),
+                false => u32::from(!held),
+            };
+            for _ in 0..times {
                 health.record(o.clone(), c.rise, c.fall);
-                if self.to_loop.send(Msg::Result(self.id, o)).await.is_err() {
+                if self
+                    .to_loop
+                    .send(Msg::Result(self.id, o.clone()))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }

@@ -472,3 +472,54 @@ async fn a_slow_accepter_sees_no_false_down() {
     );
     assert!(ok >= 60, "only {ok} checks done in 6 s");
 }
+
+// A real in maintenance: its check does not probe, fails at once as many
+// times as make it down (ldirectord forces it down), and probes again
+// once the file is gone.
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn a_real_in_maintenance_is_down_at_once_and_checked_again_after() {
+    let dir = std::env::temp_dir().join(format!("rvsadmd-sched-maint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("10.0.0.5:80"), "").unwrap();
+    let (tx, mut rx) = mpsc::channel(16);
+    let mut s = Schedule::new(tx, 4);
+    let check = Check {
+        probe: Probe::Up,
+        interval: ms(500),
+        timeout: ms(100),
+        rise: 1,
+        fall: 3,
+        retry_interval: None,
+        start_up: true,
+        warmup: None,
+        source: crate::config::Source::default(),
+        maintenance: Some(crate::config::Maintenance {
+            dir: dir.clone(),
+            server: "10.0.0.5".parse().unwrap(),
+            port: 80,
+        }),
+    };
+    s.configure(vec![(id(1), check)], 4);
+    let mut got = Vec::new();
+    while got.len() < 4 {
+        if let Some(Msg::Result(_, o)) = rx.recv().await {
+            got.push((Instant::now(), o));
+            if got.len() == 3 {
+                std::fs::remove_file(dir.join("10.0.0.5:80")).unwrap();
+            }
+        }
+    }
+    s.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+    for (_, o) in &got[..3] {
+        assert!(!o.ok);
+        assert_eq!(
+            o.reason,
+            "in maintenance (file 10.0.0.5:80 of maintenancedir)"
+        );
+    }
+    // the three at once, then the next run probes
+    assert_eq!(got[2].0, got[0].0);
+    assert!(got[3].1.ok, "{:?}", got[3].1);
+    assert!(got[3].0 - got[0].0 >= ms(450));
+}
