@@ -111,6 +111,9 @@ pub struct HttpProbe {
     pub method: String,
     /// The URLs asked for, in order; at least one.
     pub urls: Vec<UrlCheck>,
+    /// The most redirects followed per URL (ldirectord's: 7, as its
+    /// HTTP client's; 0: none, a redirect is judged as it is).
+    pub redirects: u8,
 }
 
 /// One URL of an HTTP check and what its answer must be.

@@ -5,6 +5,7 @@
 use super::{within, Verdict};
 use crate::config::{Expect, HttpProbe, Source, UrlCheck};
 use md5::{Digest, Md5};
+use redirect::Hop;
 use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
@@ -33,13 +34,35 @@ pub(super) async fn check(h: &HttpProbe, src: &Source, deadline: Instant) -> Ver
     })
 }
 
-/// One URL: connect, (TLS,) send, read, judge.
+/// One URL: connect, (TLS,) send, read, judge; a redirect is followed
+/// as the probe allows ([`redirect`]).
 async fn one(h: &HttpProbe, u: &UrlCheck, src: &Source) -> Result<(), String> {
-    let tcp = super::source::tcp(h.target, src).await?;
-    let req = request(&h.method, u, h.target);
-    let resp = if h.tls {
+    let mut hop = Hop {
+        target: h.target,
+        tls: h.tls,
+        url: u.clone(),
+    };
+    let mut followed = 0;
+    loop {
+        let resp = fetch(h, &hop, src).await?;
+        match redirect::location(&h.method, &resp) {
+            Some(loc) if followed < h.redirects => {
+                hop = redirect::next(&hop, &loc).await?;
+                followed += 1;
+            }
+            _ => return judge(u, &resp),
+        }
+    }
+}
+
+/// One request of `h` to `hop`: connect, (TLS,) send, read.
+async fn fetch(h: &HttpProbe, hop: &Hop, src: &Source) -> Result<Response, String> {
+    let (u, target) = (&hop.url, hop.target);
+    let tcp = super::source::tcp(target, src).await?;
+    let req = request(&h.method, u, target);
+    let resp = if hop.tls {
         let config = super::tls::config(h.verify)?;
-        let name = super::tls::server_name(u.host.as_deref(), h.target.ip())?;
+        let name = super::tls::server_name(u.host.as_deref(), target.ip())?;
         let s = tokio_rustls::TlsConnector::from(config)
             .connect(name, tcp)
             .await
@@ -48,7 +71,7 @@ async fn one(h: &HttpProbe, u: &UrlCheck, src: &Source) -> Result<(), String> {
     } else {
         exchange(tcp, &req).await?
     };
-    judge(u, &resp)
+    Ok(resp)
 }
 
 /// The request sent for `u` to `target`.
@@ -164,6 +187,17 @@ impl Response {
         )
     }
 
+    /// The first header named `name` (any case), its value trimmed.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = &self.kept[..self.body_at.unwrap_or(self.kept.len())];
+        String::from_utf8_lossy(head).lines().skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    }
+
     /// The start of the body (empty before the head has ended).
     pub fn body(&self) -> &[u8] {
         self.body_at.map_or(&[], |at| &self.kept[at..])
@@ -218,5 +252,6 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+mod redirect;
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The most redirects ldirectord's HTTP client (LWP::UserAgent's
+/// `max_redirect`) follows.
+const LWP_MAX_REDIRECTS: u8 = 7;
+
 /// A section's timing: each timeout falls back on the other, then on the
 /// global ones.
 #[derive(Debug, Clone, Copy)]
@@ -291,6 +295,7 @@ impl<'a> CheckPlan<'a> {
                     // means nothing.)
                     verify: self.service != "https",
                     method: self.method.clone(),
+                    redirects: LWP_MAX_REDIRECTS,
                     urls: vec![UrlCheck {
                         host: self.virtualhost.clone(),
                         expect,

@@ -195,6 +195,7 @@ pub(super) fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), Str
         ("expect", c.expect.is_some()),
         ("regex", c.regex.is_some()),
         ("verify", c.verify.is_some()),
+        ("redirects", c.redirects.is_some()),
         ("argv", c.argv.is_some()),
         ("close", c.close.is_some()),
         ("urls", c.urls.is_some()),

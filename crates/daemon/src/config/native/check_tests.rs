@@ -328,6 +328,7 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"tcp\", close = \"graceful\"",
         "type = \"tcp\", port = 81",
         "type = \"https\", verify = false, method = \"HEAD\", host = \"h.example\", urls = [{ path = \"/a\", digest = \"9b3a0c85a887a256d6939da88aabd8cd\" }, { path = \"/b\", status = [404, \"500-503\"], expect = \"x\\\"y\" }]",
+        "type = \"http\", path = \"/r\", redirects = 7",
         "type = \"http\", path = \"/one\", regex = \"^ok$\", digest = \"9b3a0c85a887a256d6939da88aabd8cd\"",
         "type = \"exec\", argv = [\"/bin/true\", \"a b\"], user = \"root\", group = \"root\", dynamic = false",
         "type = \"smtp\", helo = \"lb.example\"",

@@ -137,6 +137,8 @@ pub(super) struct CheckDoc {
     pub(super) expect: Option<String>,
     pub(super) regex: Option<String>,
     pub(super) verify: Option<bool>,
+    /// HTTP: the most redirects followed per URL.
+    pub(super) redirects: Option<u8>,
     pub(super) argv: Option<Vec<String>>,
     /// TCP: `reset` or `graceful`.
     pub(super) close: Option<String>,
@@ -241,6 +243,7 @@ impl CheckDoc {
             expect: pick(&self.expect, &over.expect),
             regex: pick(&self.regex, &over.regex),
             verify: pick(&self.verify, &over.verify),
+            redirects: pick(&self.redirects, &over.redirects),
             argv: pick(&self.argv, &over.argv),
             close: pick(&self.close, &over.close),
             urls: pick(&self.urls, &over.urls),

@@ -34,7 +34,16 @@ pub(super) fn http_of(
         c,
         kind,
         &[
-            "method", "path", "host", "status", "expect", "regex", "verify", "urls", "digest",
+            "method",
+            "path",
+            "host",
+            "status",
+            "expect",
+            "regex",
+            "verify",
+            "urls",
+            "digest",
+            "redirects",
         ],
     )?;
     if kind == "http" && c.verify.is_some() {
@@ -83,6 +92,7 @@ pub(super) fn http_of(
         verify: c.verify.unwrap_or(true),
         method,
         urls,
+        redirects: c.redirects.unwrap_or(0),
     })
 }
 

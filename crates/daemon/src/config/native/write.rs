@@ -206,6 +206,9 @@ fn http_fields(h: &HttpProbe, f: &mut Vec<String>) {
     if h.tls {
         f.push(format!("verify = {}", h.verify));
     }
+    if h.redirects > 0 {
+        f.push(format!("redirects = {}", h.redirects));
+    }
 }
 
 /// One URL's keys.

@@ -88,6 +88,15 @@ async fn server() -> SocketAddr {
                 .to_string();
             let resp = if req.starts_with("GET /ok ") {
                 "HTTP/1.0 200 OK\r\n\r\nhealthy\n".to_string()
+            } else if let Some(n) = req.strip_prefix("GET /hop/") {
+                // /hop/N redirects to /hop/N-1 (relative), /hop/0 to /host
+                let n: u32 = n.split(' ').next().unwrap_or("").parse().unwrap_or(0);
+                let to = if n == 0 {
+                    "/host".to_string()
+                } else {
+                    format!("{}", n - 1)
+                };
+                format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\n\r\n")
             } else if req.starts_with("GET /host ") {
                 format!("HTTP/1.0 200 OK\r\n\r\nfor {host}\n")
             } else {
@@ -106,6 +115,7 @@ fn probe(target: SocketAddr, urls: Vec<UrlCheck>) -> HttpProbe {
         verify: true,
         method: "GET".into(),
         urls,
+        redirects: 0,
     }
 }
 
@@ -239,5 +249,36 @@ async fn each_url_sends_its_own_host_as_the_tls_server_name() {
     assert!(
         !v.ok && (v.reason.contains("TLS") || v.reason.contains("certificates")),
         "{v:?}"
+    );
+}
+
+#[tokio::test]
+async fn redirects_are_followed_as_far_as_the_probe_allows() {
+    let target = server().await;
+    let ok = |path: &str| UrlCheck {
+        expect: Some(Expect::Text(format!("for {target}\n"))),
+        ..UrlCheck::new(path)
+    };
+    let mut p = HttpProbe {
+        redirects: 7,
+        ..probe(target, vec![ok("/hop/6")])
+    };
+    // 7 redirects, the last to /host, asked with the URL's authority
+    assert_eq!(
+        check(&p, &Source::default(), soon()).await,
+        Verdict::up("response as expected")
+    );
+    // one more is judged as it is: a 302 is down
+    p.urls = vec![ok("/hop/7")];
+    assert_eq!(
+        check(&p, &Source::default(), soon()).await,
+        Verdict::down("status 302")
+    );
+    // without redirects (keepalived's, native's unless told): down
+    p.redirects = 0;
+    p.urls = vec![ok("/hop/0")];
+    assert_eq!(
+        check(&p, &Source::default(), soon()).await,
+        Verdict::down("status 302")
     );
 }

@@ -240,6 +240,8 @@ fn http(
         verify: false,
         method: "GET".into(),
         urls,
+        // keepalived judges a redirect as it is.
+        redirects: 0,
     }))
 }
 
