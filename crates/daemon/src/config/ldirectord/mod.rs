@@ -249,7 +249,12 @@ mod tests {
         assert_eq!(c.connect, "10.0.0.1:80".parse().unwrap());
         assert!(matches!(*c.negotiate, Probe::Http(_)));
         // connect on a udp virtual is a ping, as in ldirectord
-        let c = p("virtual=192.0.2.1:53\n    real=10.0.0.1:53 masq\n    protocol=udp\n    checktype=connect\n").unwrap();
+        let c = p("virtual=192.0.2.1:53\n    real=10.0.0.1:53 masq\n    protocol=udp\n    checktype=connect\n    checkcount=3\n").unwrap();
+        assert!(
+            c.notes[0].contains("checkcount: no effect"),
+            "{:?}",
+            c.notes
+        );
         assert!(matches!(
             c.services[0].reals[0].checks[0].probe,
             Probe::Ping { .. }

@@ -74,6 +74,8 @@ const NO_EFFECT: &[&str] = &[
     "smtp",
     "servicename",
     "comment",
+    // A ping check sends one echo (ldirectord tries checkcount times).
+    "checkcount",
 ];
 
 /// The service of section `s` under globals `g`; what has no effect is
