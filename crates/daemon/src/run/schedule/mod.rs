@@ -9,11 +9,22 @@
 //!   every second reach their servers as ten every 10 ms, not as one
 //!   burst. A check's slot follows from its id, so a restart with the same
 //!   file places every check as before, and a reload neither moves nor
-//!   restarts a check it did not change.
+//!   restarts a check it did not change. A check that ran past its slot
+//!   starts again its interval after its end (`phase::following`), so
+//!   checks of a server that slows down slow down with it.
 //! - `gate.rs`: the bound on checks in flight per address
 //!   (`max_checks_in_flight_per_address`), which narrows to one while the
-//!   address's server shows a full accept queue; a check waiting for its
-//!   turn is not timed out by the wait.
+//!   address's server shows a full accept queue, and the pace of the
+//!   address's check starts, slowed by each sign of a full queue and at
+//!   first (slow start); a check waiting for its turn is not timed out by
+//!   the wait.
+//!
+//! A timeout that would take an up server down is held back: it counts
+//! only when the check's next run fails too. A server whose accept queue
+//! the checks filled drops their SYNs exactly as an unreachable one does,
+//! and the checker cannot tell them apart from one timeout; the next run,
+//! at the pace the timeout slowed (`gate.rs`), can. Any other failure
+//! (refused, reset, a wrong answer) counts at once.
 //!
 //! A check with a `retry_interval` that fails while it is not down (fewer
 //! than `fall` failures in a row) starts again that long after the failure
@@ -89,7 +100,8 @@ impl Schedule {
         self.phases.retain(&ids);
         let used = checks.iter().filter_map(|(_, c)| gate::target(&c.probe));
         self.gates.retain(&used.collect());
-        self.gates.space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
+        self.gates
+            .space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
         let mut at_interval: HashMap<Duration, usize> = HashMap::new();
         for (_, c) in &checks {
             *at_interval.entry(c.interval).or_default() += 1;
@@ -162,16 +174,15 @@ impl Task {
             };
             let o = probe::run(&c.probe, &c.source, start, c.timeout).await;
             let timed_out = !o.ok && o.latency >= c.timeout;
-            let full = self.gate.as_ref().is_some_and(Gate::showed_full_queue);
             if let Some(p) = place {
                 p.done(o.ok, o.latency, c.timeout);
             }
             // The probe read the clock when it ended: its start plus its
             // latency is now.
             let ended = (start + o.latency).saturating_duration_since(self.epoch);
-            // A timeout of a server that showed a full queue counts only
-            // when the next run times out too.
-            let held = timed_out && full && !deferred;
+            // A timeout that would take the server down counts when the
+            // next run fails too (see the module's text).
+            let held = timed_out && !deferred && would_fall(&health, c.fall);
             deferred = held;
             if !held {
                 health.record(o.clone(), c.rise, c.fall);
@@ -193,4 +204,9 @@ impl Task {
             };
         }
     }
+}
+
+/// Whether one more failure takes a check that is up down.
+fn would_fall(health: &Health, fall: u32) -> bool {
+    health.state == State::Up && health.fails.saturating_add(1) >= fall.max(1)
 }
