@@ -38,14 +38,53 @@ mod lines;
 mod real;
 mod section;
 mod service;
+mod syntax;
 mod words;
 
 use super::validate::{check_whole, Patterns};
 use super::{Config, ConfigError, Format, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS};
 use global::Globals;
 use lines::{Lexer, Line, Section};
+use real::{reals_of, resolve_fallback};
+use rvsadm::model::ServiceKey;
 use section::virtual_of;
+use service::{key_of, named, port_of, port_written, Named};
+use std::collections::HashSet;
 use std::path::Path;
+use syntax::{check_item, Head};
+
+/// What ldirectord resolves when a section ends, in its order (its own
+/// fallback, the virtual's address, the reals), and a virtual written
+/// twice: refused at line `n`, the line that ended the section.
+fn resolve(
+    s: &Section,
+    n: usize,
+    file: &Path,
+    seen: &mut HashSet<ServiceKey>,
+) -> Result<(), ConfigError> {
+    if let Some(i) = s.get("fallback").or(s.get("fallback6")) {
+        let written = port_written(s);
+        let proto = match &written {
+            Some(p) => service::protocol_name(s, p),
+            None => "fwm",
+        };
+        resolve_fallback(&i.value, s.v6, written.as_deref(), proto)
+            .map_err(|m| ConfigError::new(file, i.line, m))?;
+    }
+    let key = key_of(s, file, &mut Vec::new());
+    let key = key?;
+    for i in s
+        .items
+        .iter()
+        .filter(|i| i.key == "real" || i.key == "real6")
+    {
+        reals_of(i, s.v6, key, port_of(key)).map_err(|m| ConfigError::new(file, i.line, m))?;
+    }
+    if !seen.insert(key) {
+        return Err(ConfigError::new(file, n, "duplicate virtual server".into()));
+    }
+    Ok(())
+}
 
 /// Read an `ldirectord.cf` from its text; `file` names it in errors.
 ///
@@ -65,12 +104,27 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
     let mut g = Globals::default();
     let mut notes = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
+    let mut open: Option<(Section, Head)> = None;
+    let mut seen = HashSet::new();
     for line in Lexer::new(file, text) {
         match line? {
-            Line::Open(item) => sections.push(Section::opened_by(item)),
+            Line::Open(item) => {
+                let v6 = item.key == "virtual6";
+                let named =
+                    named(&item.value, v6).map_err(|m| ConfigError::new(file, item.line, m))?;
+                let fwmark = matches!(named, Named::Mark(_));
+                open = Some((Section::opened_by(item), Head { v6, fwmark }));
+            }
             Line::InSection(item) => {
-                if let Some(s) = sections.last_mut() {
+                if let Some((s, head)) = open.as_mut() {
+                    check_item(&item, *head).map_err(|m| ConfigError::new(file, item.line, m))?;
                     s.items.push(item);
+                }
+            }
+            Line::Close(n) => {
+                if let Some((s, _)) = open.take() {
+                    resolve(&s, n, file, &mut seen)?;
+                    sections.push(s);
                 }
             }
             Line::Global(item) => g.take(&item, file, &mut notes)?,
@@ -137,8 +191,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.at.line, 4, "{e}");
         let e = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80\n").unwrap_err();
-        assert!(e.message.contains("gate, masq or ipip"), "{e}");
+        assert_eq!(e.message, "invalid address for real server (wrong format)");
         assert_eq!(e.at.line, 2);
+        let e = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 tun\n").unwrap_err();
+        assert_eq!(e.message, "forward method must be gate, masq or ipip");
     }
 
     #[test]
@@ -181,12 +237,28 @@ mod tests {
     #[test]
     fn what_rvsadmd_does_not_do_is_refused() {
         for (t, want) in [
-            ("virtual=192.0.2.1:25\n    real=10.0.0.1:25 masq\n", "service smtp"),
+            (
+                "virtual=192.0.2.1:25\n    real=10.0.0.1:25 masq\n",
+                "service smtp",
+            ),
             ("fork=yes\n", "fork"),
             ("maintenancedir=/x\n", "maintenancedir"),
-            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=ping\n", "ping"),
-            ("virtual=192.0.2.1:80\n    bogus=1\n", "unknown directive"),
-            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n", "duplicate service"),
+            (
+                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=ping\n",
+                "ping",
+            ),
+            (
+                "virtual=192.0.2.1:80\n    bogus=1\n",
+                "Unknown command \"    bogus=1\"",
+            ),
+            (
+                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=mysql\n",
+                "service mysql",
+            ),
+            (
+                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    fallbackcommand=/x\n",
+                "fallbackcommand",
+            ),
         ] {
             let e = p(t).unwrap_err();
             assert!(e.message.contains(want), "{t:?}: {e}");
@@ -197,5 +269,85 @@ mod tests {
             c.services[0].key(),
             ServiceKey::Fwmark { mark: 10, .. }
         ));
+    }
+
+    /// The error of `t`: its line and message.
+    fn refused(t: &str) -> (usize, String) {
+        let e = p(t).unwrap_err();
+        (e.at.line, e.message)
+    }
+
+    #[test]
+    fn a_comment_line_in_the_first_column_keeps_the_section_open() {
+        let c = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n#        real=10.0.0.3:80 gate\n    real=10.0.0.2:80 gate\n    service=none\n")
+            .unwrap();
+        assert_eq!(c.services[0].reals.len(), 2);
+        assert!(matches!(c.services[0].reals[1].checks[0].probe, Probe::Up));
+    }
+
+    #[test]
+    fn comments_after_global_values_are_refused_as_by_ldirectord() {
+        assert_eq!(
+            refused("autoreload = yes   # reload on change\n"),
+            (1, "autoreload must be 'yes' or 'no'".into())
+        );
+        assert_eq!(
+            refused("checktimeout=3\nfallback = 127.0.0.1:80  # sorry server\n"),
+            (2, "forward method must be gate, masq or ipip".into())
+        );
+        // a number's comment is harmless: ldirectord reads the first digits
+        p("checktimeout = 3 # seconds\n").unwrap();
+        // in a section the comment is cut off, but the blanks before it stay
+        assert_eq!(
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n    quiescent=no # x\n"),
+            (3, "quiescent must be 'yes' or 'no'".into())
+        );
+        assert_eq!(
+            refused("  checktimeout=3\n"),
+            (1, "Unknown command   checktimeout=3".into())
+        );
+    }
+
+    #[test]
+    fn real_lines_and_services_as_ldirectord_reads_them() {
+        let c =
+            p("virtual=192.0.2.1:8080\n    real=10.0.0.1:8080 gate -w 1\n    checktype=connect\n")
+                .unwrap();
+        assert_eq!(c.services[0].reals[0].dest.config.weight.get(), 1);
+        let (line, m) =
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=bogus\n");
+        assert_eq!(line, 3);
+        assert!(m.starts_with("service must be dns, ftp, http"), "{m}");
+        let (line, m) = refused("virtual=192.0.2.1:3306\n    real=10.0.0.1:3306 gate\n    login=\"u\"\n    passwd=\"p\"\n");
+        assert!(m.contains("service mysql"), "{m}");
+        assert_eq!(line, 1);
+    }
+
+    #[test]
+    fn duplicates_are_refused_at_the_line_that_ended_the_section() {
+        let t = "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n\nvirtual=192.0.2.1:http\n    real=10.0.0.1:80 masq\n";
+        assert_eq!(refused(t), (5, "duplicate virtual server".into()));
+        let t = "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n\n# end\n";
+        assert_eq!(refused(t), (5, "duplicate virtual server".into()));
+    }
+
+    #[test]
+    fn reader_level_keys() {
+        let c = p("readdquiescent=yes\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    scheduler=sh\n    schedflags=sh-port,sh-fallback\n    monitorfile=/dev/null\n    service=none\n").unwrap();
+        let f = c.services[0].config.flags;
+        assert!(
+            f.contains(rvsadm::model::ServiceFlags::SCHED1 | rvsadm::model::ServiceFlags::SCHED2)
+        );
+        assert_eq!(c.notes.len(), 2, "{:?}", c.notes);
+        let (line, m) =
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    schedflags=mh-port\n");
+        assert_eq!(line, 3);
+        assert!(m.contains("mh-port"), "{m}");
+        let (line, m) = refused(
+            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n",
+        );
+        assert_eq!(line, 3);
+        assert!(m.contains("set cleanstop once, globally"), "{m}");
+        p("cleanstop=no\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n").unwrap();
     }
 }

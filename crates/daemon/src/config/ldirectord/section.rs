@@ -2,72 +2,21 @@
 //! policies.
 
 use super::check::{CheckPlan, Timing};
+use super::global::fallbackcommand_text;
 use super::global::Globals;
 use super::lines::Section;
 use super::real::{fallback_of, reals_of};
-use super::service::{config_of, is_fwmark, key_of, port_of};
+use super::service::{config_of, is_fwmark, key_of, port_of, port_written};
 use super::words::yes_no;
 use crate::config::validate::Patterns;
 use crate::config::{ConfigError, Location, Manual, OnFailure, Quorum, Real, Virtual};
 use rvsadm::model::{DestSpec, ServiceKey};
 use std::path::Path;
 
-/// The directives a virtual section may hold (ldirectord's).
-const KNOWN: &[&str] = &[
-    "real",
-    "real6",
-    "request",
-    "receive",
-    "checktype",
-    "checkcommand",
-    "checktimeout",
-    "negotiatetimeout",
-    "connecttimeout",
-    "checkcount",
-    "failurecount",
-    "checkinterval",
-    "checkport",
-    "login",
-    "passwd",
-    "database",
-    "secret",
-    "load",
-    "scheduler",
-    "persistent",
-    "schedflags",
-    "netmask",
-    "protocol",
-    "ops",
-    "service",
-    "httpmethod",
-    "virtualhost",
-    "fallback",
-    "fallback6",
-    "fallbackcommand",
-    "quiescent",
-    "cleanstop",
-    "emailalert",
-    "emailalertfreq",
-    "emailalertstatus",
-    "smtp",
-    "monitorfile",
-    "servicename",
-    "comment",
-];
-
-/// Known directives that rvsadmd does not do (an error).
-const UNSUPPORTED: &[&str] = &[
-    "fallbackcommand",
-    "monitorfile",
-    "login",
-    "passwd",
-    "database",
-    "secret",
-    "load",
-];
-
 /// Known directives that have no effect on the table (a note).
 const NO_EFFECT: &[&str] = &[
+    "load",
+    "monitorfile",
     "emailalert",
     "emailalertfreq",
     "emailalertstatus",
@@ -86,7 +35,6 @@ pub(super) fn virtual_of(
     patterns: &mut Patterns,
 ) -> Result<Virtual, ConfigError> {
     let bad = |line: usize, m: String| ConfigError::new(file, line, m);
-    refuse_unknown(s, file)?;
     let key = key_of(s, file, notes)?;
     let config = config_of(s, key, file)?;
     let timing = Timing::of(s, g, file, notes)?;
@@ -100,13 +48,11 @@ pub(super) fn virtual_of(
         let v =
             yes_no(&i.value).ok_or_else(|| bad(i.line, "cleanstop must be yes or no".into()))?;
         if v != g.cleanstop() {
-            return Err(bad(i.line, "a cleanstop of its own per virtual is not supported by rvsadmd: set cleanstop once, globally".into()));
+            return Err(bad(i.line, "a cleanstop of its own per virtual is not supported by rvsadmd yet: set cleanstop once, globally".into()));
         }
     }
-    for k in UNSUPPORTED {
-        if let Some(i) = s.get(k) {
-            return Err(bad(i.line, format!("{k} is not supported by rvsadmd")));
-        }
+    if let Some(i) = s.get("fallbackcommand") {
+        return Err(bad(i.line, fallbackcommand_text()));
     }
     for i in s
         .items
@@ -138,22 +84,6 @@ pub(super) fn virtual_of(
         fallback_idle: OnFailure::Remove,
         at: Location::new(file, s.line),
     })
-}
-
-/// Refuses a directive ldirectord does not know in a section, and the
-/// deprecated `connecttimeout`.
-fn refuse_unknown(s: &Section, file: &Path) -> Result<(), ConfigError> {
-    if let Some(i) = s.items.iter().find(|i| !KNOWN.contains(&i.key.as_str())) {
-        return Err(ConfigError::new(
-            file,
-            i.line,
-            format!("unknown directive `{}` in a virtual section", i.key),
-        ));
-    }
-    if let Some(i) = s.items.iter().find(|i| i.key == "connecttimeout") {
-        return Err(ConfigError::new(file, i.line, "connecttimeout is deprecated (ldirectord refuses it too): use negotiatetimeout or checktimeout".into()));
-    }
-    Ok(())
 }
 
 /// The reals of section `s` (of service `key`), each with its check (one
@@ -207,16 +137,15 @@ fn fallback_in(
     key: ServiceKey,
     file: &Path,
 ) -> Result<Option<DestSpec>, ConfigError> {
-    let vport = port_of(key);
-    let (line, value) = match s.get("fallback").or(s.get("fallback6")) {
-        Some(i) => (i.line, &i.value),
+    let (line, value, written) = match s.get("fallback").or(s.get("fallback6")) {
+        Some(i) => (i.line, &i.value, port_written(s)),
         None if !is_fwmark(s) => match if s.v6 { &g.fallback6 } else { &g.fallback } {
-            Some((line, v)) => (*line, v),
+            Some((line, v)) => (*line, v, None),
             None => return Ok(None),
         },
         None => return Ok(None),
     };
-    fallback_of(value, s.v6, key, vport)
+    fallback_of(value, s.v6, key, (port_of(key), written.as_deref()))
         .map(Some)
         .map_err(|m| ConfigError::new(file, line, m))
 }
