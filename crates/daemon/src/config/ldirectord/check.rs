@@ -180,12 +180,16 @@ impl<'a> CheckPlan<'a> {
                 (Probe::Tcp { target, close: TcpClose::Reset }, t.checktimeout)
             }
             "negotiate" => (self.negotiate(target, req, recv, patterns)?, t.negotiatetimeout),
-            "external" => (self.external(real), t.checktimeout),
+            "external" => (self.external(real, &[]), t.checktimeout),
+            // ldirectord runs the script inside itself with these
+            // arguments; a script that works standalone (exit 0: up) does
+            // the same run by perl
+            "external-perl" => (self.external(real, &["perl"]), t.checktimeout),
             "on" => (Probe::Up, t.checktimeout),
             "off" => (Probe::Unchecked, t.checktimeout),
             other => {
                 return Err(self.bad(format!(
-                    "checktype {other} is not supported by rvsadmd (connect, negotiate, external, on, off)"
+                    "checktype {other} is not supported by rvsadmd (connect, negotiate, external, external-perl, on, off)"
                 )))
             }
         };
@@ -249,8 +253,8 @@ impl<'a> CheckPlan<'a> {
     }
 
     /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's
-    /// arguments), exit 0 is up.
-    fn external(&self, real: SocketAddr) -> Probe {
+    /// arguments) run by `runner` (nothing: run itself), exit 0 is up.
+    fn external(&self, real: SocketAddr, runner: &[&str]) -> Probe {
         let cmd = self
             .checkcommand
             .clone()
@@ -268,13 +272,17 @@ impl<'a> CheckPlan<'a> {
             ServiceKey::Fwmark { mark, .. } => mark.to_string(),
         };
         Probe::Exec {
-            argv: vec![
-                cmd,
-                vip,
-                port_of(self.key).to_string(),
-                rip,
-                real.port().to_string(),
-            ],
+            argv: runner
+                .iter()
+                .map(|r| r.to_string())
+                .chain([
+                    cmd,
+                    vip,
+                    port_of(self.key).to_string(),
+                    rip,
+                    real.port().to_string(),
+                ])
+                .collect(),
             env: Vec::new(),
             dynamic: false,
             run_as: None,

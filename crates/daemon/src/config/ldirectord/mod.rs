@@ -324,6 +324,25 @@ mod tests {
     }
 
     #[test]
+    fn external_perl_runs_the_script_by_perl() {
+        let c = p("virtual=192.0.2.1:12201\n    real=10.0.0.2:12201 masq\n    protocol=udp\n    checkcommand=/usr/local/bin/check\n    checktype=external-perl\n").unwrap();
+        let Probe::Exec { argv, .. } = &c.services[0].reals[0].checks[0].probe else {
+            panic!()
+        };
+        assert_eq!(
+            argv,
+            &[
+                "perl",
+                "/usr/local/bin/check",
+                "192.0.2.1",
+                "12201",
+                "10.0.0.2",
+                "12201"
+            ]
+        );
+    }
+
+    #[test]
     fn duplicates_are_refused_at_the_line_that_ended_the_section() {
         let t = "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n\nvirtual=192.0.2.1:http\n    real=10.0.0.1:80 masq\n";
         assert_eq!(refused(t), (5, "duplicate virtual server".into()));
