@@ -23,6 +23,10 @@ pub(super) struct Globals {
     pub(super) fallback: Option<(usize, String)>,
     /// The value with its line.
     pub(super) fallback6: Option<(usize, String)>,
+    /// The first directive ldirectord reads but rvsadmd does not do:
+    /// refused once the whole file has passed ldirectord's rules, so that
+    /// a file ldirectord refuses is refused where ldirectord refuses it.
+    pub(super) not_done: Option<ConfigError>,
 }
 
 /// What ldirectord says of a `yes`/`no` directive that is neither.
@@ -74,7 +78,7 @@ impl Globals {
             }
             "fork" => {
                 if yn()? {
-                    return Err(bad("fork = yes is not supported by rvsadmd yet (it checks every real in parallel at the global checkinterval); remove it".into()));
+                    self.not_yet(bad("fork = yes is not supported by rvsadmd yet (it checks every real in parallel at the global checkinterval); remove it".into()));
                 }
             }
             "autoreload" => {
@@ -124,29 +128,32 @@ impl Globals {
             }
             "callback" => {
                 quoted(v).ok_or_else(unknown)?;
-                return Err(bad("callback is not supported by rvsadmd yet; remove it and run the command after `rvsadmd reload`".into()));
+                self.not_yet(bad("callback is not supported by rvsadmd yet; remove it and run the command after `rvsadmd reload`".into()));
             }
             "fallbackcommand" => {
                 if v.is_empty() {
                     return Err(bad("invalid fallback command".into()));
                 }
-                return Err(bad(fallbackcommand_text()));
+                self.not_yet(bad(fallbackcommand_text()));
             }
             "maintenancedir" => {
                 if v.is_empty() {
                     return Err(bad("maintenance directory not specified".into()));
                 }
-                return Err(bad("maintenancedir is not supported by rvsadmd yet; use `rvsadmd drain` for maintenance".into()));
+                self.not_yet(bad("maintenancedir is not supported by rvsadmd yet; use `rvsadmd drain` for maintenance".into()));
             }
-            "execute" => {
-                return Err(bad(
-                    "execute is not supported by rvsadmd: run one rvsadmd per configuration file"
-                        .into(),
-                ))
-            }
+            "execute" => self.not_yet(bad(
+                "execute is not supported by rvsadmd: run one rvsadmd per configuration file"
+                    .into(),
+            )),
             _ => return Err(unknown()),
         }
         Ok(())
+    }
+
+    /// Keep `e`, what rvsadmd does not do, if it is the first.
+    fn not_yet(&mut self, e: ConfigError) {
+        self.not_done.get_or_insert(e);
     }
 
     /// `cleanstop` (yes unless told).

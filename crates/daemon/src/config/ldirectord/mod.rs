@@ -4,9 +4,14 @@
 //! What ldirectord does, and rvsadmd with this file:
 //! - a line starting with `virtual=` / `virtual6=` opens a section; the
 //!   lines after it indented by 4 or more spaces (a tab counts 4) belong
-//!   to it, and the first other line (a blank one too) ends it (`lines`);
+//!   to it, comment lines are skipped wherever they start, and the first
+//!   other line (a blank one too) ends it (`lines`); each value is read by
+//!   its directive's own rule, and what ldirectord refuses is refused with
+//!   its message at its line (`syntax`, `global`, `real`, and [`parse`]'s
+//!   checks when a section ends);
 //! - reals name `gate`, `masq` or `ipip` (there is no default), weight 1
-//!   unless given, `l:N`/`u:N` thresholds, and may carry their own
+//!   unless given, `l:N`/`u:N` thresholds (searched for as ldirectord
+//!   does, `real`), and may carry their own
 //!   `"request", "receive"`; `a->b` ranges of IPv4 addresses; a gate or
 //!   ipip real of an address-port service is at the service's port in the
 //!   table (ipvsadm and the kernel put it there), its check keeps the port
@@ -22,13 +27,15 @@
 //!   the table exactly while no real of its service is up.
 //!
 //! What rvsadmd does not do is an error naming the line (checks other
-//! than connect, HTTP and HTTPS negotiate, external, on and off; `fork = yes`;
-//! `maintenancedir`; `fallbackcommand`; `callback`; `execute`); what has
-//! no effect on the table (`logfile`, `emailalert` ...) is listed in
-//! [`Config::notes`].
+//! than connect, HTTP and HTTPS negotiate, external, external-perl, on and
+//! off; `fork = yes`; `maintenancedir`; `fallbackcommand`; `callback`;
+//! `execute`; a per-virtual `cleanstop` other than the global one); what
+//! has no effect on the table (`logfile`, `emailalert`, `monitorfile` ...)
+//! is listed in [`Config::notes`].
 //!
-//! The reader's rooms: `lines` (which line belongs where), `global` (the
-//! global directives), `section` (a virtual section: `service` its
+//! The reader's rooms: `lines` (which line belongs where), `syntax` (what
+//! ldirectord refuses in a section's line), `global` (the global
+//! directives), `section` (a virtual section: `service` its
 //! identity and configuration, `real` its reals and fallback, `check` how
 //! they are checked), `words` (the values' words).
 
@@ -52,6 +59,14 @@ use service::{key_of, named, port_of, port_written, Named};
 use std::collections::HashSet;
 use std::path::Path;
 use syntax::{check_item, Head};
+
+/// The error of the two at the earlier line.
+fn first(e: ConfigError, other: Option<ConfigError>) -> ConfigError {
+    match other {
+        Some(o) if o.at.line < e.at.line => o,
+        _ => e,
+    }
+}
 
 /// What ldirectord resolves when a section ends, in its order (its own
 /// fallback, the virtual's address, the reals), and a virtual written
@@ -130,10 +145,18 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
             Line::Global(item) => g.take(&item, file, &mut notes)?,
         }
     }
+    // ldirectord's rules passed: now what rvsadmd does not do, the
+    // first in the file
     let mut patterns = Patterns::default();
     let mut services = Vec::with_capacity(sections.len());
     for s in &sections {
-        services.push(virtual_of(s, &g, file, &mut notes, &mut patterns)?);
+        match virtual_of(s, &g, file, &mut notes, &mut patterns) {
+            Ok(v) => services.push(v),
+            Err(e) => return Err(first(e, g.not_done)),
+        }
+    }
+    if let Some(e) = g.not_done {
+        return Err(e);
     }
     let cfg = Config {
         services,
@@ -339,6 +362,33 @@ mod tests {
                 "10.0.0.2",
                 "12201"
             ]
+        );
+    }
+
+    #[test]
+    fn ldirectords_refusal_comes_before_what_rvsadmd_does_not_do() {
+        // callback (line 1) is rvsadmd's refusal, the bad timeout (line 2)
+        // ldirectord's: a file ldirectord refuses is refused where it does
+        assert_eq!(
+            refused("callback=\"/bin/true\"\nchecktimeout=x\n"),
+            (2, "invalid check timeout value".into())
+        );
+        let (line, m) =
+            refused("callback=\"/bin/true\"\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n");
+        assert_eq!(line, 1);
+        assert!(m.starts_with("callback is not supported"), "{m}");
+        // a real written twice: the first stays, as ldirectord's second add fails
+        let c = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate 2\n    real=10.0.0.1:80 gate 5\n    service=none\n").unwrap();
+        assert_eq!(c.services[0].reals.len(), 1);
+        assert_eq!(c.services[0].reals[0].dest.config.weight.get(), 2);
+        assert!(
+            c.notes[0].contains("ld.cf:3: real 10.0.0.1:80"),
+            "{:?}",
+            c.notes
+        );
+        assert_eq!(
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n    monitorfile=/nonexistent-dir/m\n"),
+            (3, "unable to open monitorfile /nonexistent-dir/m: No such file or directory".into())
         );
     }
 

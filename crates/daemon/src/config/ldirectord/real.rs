@@ -65,7 +65,7 @@ fn pattern(p: &str) -> Regex {
 }
 
 static FORWARD: LazyLock<Regex> = LazyLock::new(|| pattern(r"([A-Za-z0-9_]+)(.*)"));
-static WEIGHT: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(blank!(), r"+(\d+)(.*)")));
+static WEIGHT: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(blank!(), r"+([0-9]+)(.*)")));
 static STRINGS: LazyLock<Regex> = LazyLock::new(|| {
     pattern(concat!(
         blank!(),
@@ -74,8 +74,8 @@ static STRINGS: LazyLock<Regex> = LazyLock::new(|| {
         r#"*"(.*)"(.*)"#
     ))
 });
-static LOWER: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(blank!(), r"+l:(\d+)(.*)")));
-static UPPER: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(blank!(), r"+u:(\d+)(.*)")));
+static LOWER: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(blank!(), r"+l:([0-9]+)(.*)")));
+static UPPER: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(blank!(), r"+u:([0-9]+)(.*)")));
 
 fn forward_of(w: &str) -> Option<ForwardMethod> {
     match w {

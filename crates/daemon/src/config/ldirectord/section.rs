@@ -66,7 +66,7 @@ pub(super) fn virtual_of(
         ));
     }
     let plan = CheckPlan::of(s, key, is_fwmark(s), timing, file)?;
-    let reals = reals(s, &plan, key, file, patterns)?;
+    let reals = reals(s, &plan, key, (file, notes), patterns)?;
     let fallback = fallback_in(s, g, key, file)?;
     Ok(Virtual {
         key,
@@ -87,12 +87,14 @@ pub(super) fn virtual_of(
 }
 
 /// The reals of section `s` (of service `key`), each with its check (one
-/// each, as ldirectord checks a real).
+/// each, as ldirectord checks a real). A real at an address already in
+/// the table is left out, told in `notes`: ldirectord's second add of it
+/// fails, the first stays.
 fn reals(
     s: &Section,
     plan: &CheckPlan<'_>,
     key: ServiceKey,
-    file: &Path,
+    (file, notes): (&Path, &mut Vec<String>),
     patterns: &mut Patterns,
 ) -> Result<Vec<Real>, ConfigError> {
     let vport = port_of(key);
@@ -112,6 +114,14 @@ fn reals(
         }
         let reals = reals_of(i, s.v6, key, vport).map_err(|m| ConfigError::new(file, i.line, m))?;
         for r in reals {
+            if out.iter().any(|o: &Real| o.dest.addr == r.spec.addr) {
+                notes.push(format!(
+                    "{}: real {} is in this virtual already: ldirectord's second add of it fails, the first stays",
+                    Location::new(file, i.line),
+                    r.spec.addr
+                ));
+                continue;
+            }
             let c = plan.check(
                 r.addr_written,
                 r.request.as_deref().unwrap_or(&plan.request),

@@ -5,6 +5,7 @@
 use super::lines::Item;
 use super::real::parse_fallback;
 use super::words::{digits, first_word, number, quoted, run, yes_no};
+use nix::errno::Errno;
 
 /// The `service=` values ldirectord knows.
 pub(super) const SERVICES: &[&str] = &[
@@ -255,15 +256,23 @@ pub(super) fn smtp(v: &str) -> Result<(), String> {
 pub(super) fn monitorfile(path: &str) -> Result<(), String> {
     let p = std::path::Path::new(path);
     let res = if p.exists() {
-        std::fs::OpenOptions::new().append(true).open(p).map(|_| ())
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(p)
+            .map(|_| ())
+            .map_err(|e| {
+                e.raw_os_error()
+                    .map_or(Errno::UnknownErrno, Errno::from_raw)
+            })
     } else {
         match p.parent().filter(|d| !d.as_os_str().is_empty()) {
-            Some(d) if !d.is_dir() => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
-            _ if path.is_empty() => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            _ if path.is_empty() => Err(Errno::ENOENT),
+            Some(d) if !d.is_dir() => Err(Errno::ENOENT),
             _ => Ok(()),
         }
     };
-    res.map_err(|e| format!("unable to open monitorfile {path}: {e}"))
+    // the system's text, as ldirectord's `$!`
+    res.map_err(|e| format!("unable to open monitorfile {path}: {}", e.desc()))
 }
 
 #[cfg(test)]
