@@ -29,7 +29,7 @@
 //! What rvsadmd does not do is an error naming the line (checks other
 //! than connect, HTTP and HTTPS negotiate, external, external-perl, on and
 //! off; `fork = yes`; `maintenancedir`; `fallbackcommand`; `callback`;
-//! `execute`; a per-virtual `cleanstop` other than the global one); what
+//! `execute`; virtuals with different `cleanstop`); what
 //! has no effect on the table (`logfile`, `emailalert`, `monitorfile` ...)
 //! is listed in [`Config::notes`].
 //!
@@ -59,6 +59,33 @@ use service::{key_of, named, port_of, port_written, Named};
 use std::collections::HashSet;
 use std::path::Path;
 use syntax::{check_item, Head};
+
+/// Whether stop deletes the services: each virtual's `cleanstop`, else
+/// the global one. rvsadmd stops all services alike: virtuals that
+/// differ are refused at the first that differs from the first.
+fn cleanstop_of(sections: &[Section], g: &Globals, file: &Path) -> Result<bool, ConfigError> {
+    let of = |s: &Section| {
+        s.get("cleanstop")
+            .and_then(|i| words::yes_no(&i.value))
+            .unwrap_or(g.cleanstop())
+    };
+    let Some(first) = sections.first() else {
+        return Ok(g.cleanstop());
+    };
+    let want = of(first);
+    match sections.iter().find(|s| of(s) != want) {
+        None => Ok(want),
+        Some(s) => Err(ConfigError::new(
+            file,
+            s.line_of("cleanstop"),
+            format!(
+                "cleanstop: rvsadmd stops all virtuals alike, but the virtual at line {} has cleanstop {} and this one not; give every virtual the same cleanstop",
+                first.line,
+                if want { "yes" } else { "no" }
+            ),
+        )),
+    }
+}
 
 /// The error of the two at the earlier line.
 fn first(e: ConfigError, other: Option<ConfigError>) -> ConfigError {
@@ -158,9 +185,10 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
     if let Some(e) = g.not_done {
         return Err(e);
     }
+    let cleanstop = cleanstop_of(&sections, &g, file)?;
     let cfg = Config {
         services,
-        on_stop: if g.cleanstop() {
+        on_stop: if cleanstop {
             OnStop::Remove
         } else {
             OnStop::Keep
@@ -413,10 +441,16 @@ mod tests {
         assert_eq!(line, 3);
         assert!(m.contains("mh-port"), "{m}");
         let (line, m) = refused(
-            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n",
+            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\nvirtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n",
         );
-        assert_eq!(line, 3);
-        assert!(m.contains("set cleanstop once, globally"), "{m}");
+        assert_eq!(line, 5);
+        assert!(m.contains("stops all virtuals alike"), "{m}");
         p("cleanstop=no\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n").unwrap();
+        // every virtual's own cleanstop = no: stop keeps the services
+        let c = p(
+            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n",
+        )
+        .unwrap();
+        assert_eq!(c.on_stop, OnStop::Keep);
     }
 }

@@ -44,13 +44,6 @@ pub(super) fn virtual_of(
         }
         None => g.quiescent.unwrap_or(false),
     };
-    if let Some(i) = s.get("cleanstop") {
-        let v =
-            yes_no(&i.value).ok_or_else(|| bad(i.line, "cleanstop must be yes or no".into()))?;
-        if v != g.cleanstop() {
-            return Err(bad(i.line, "a cleanstop of its own per virtual is not supported by rvsadmd yet: set cleanstop once, globally".into()));
-        }
-    }
     if let Some(i) = s.get("fallbackcommand") {
         return Err(bad(i.line, fallbackcommand_text()));
     }
