@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod ld_corpus;
 pub mod settle;
 
 use std::process::{Command, Output};

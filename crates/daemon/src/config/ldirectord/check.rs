@@ -6,7 +6,8 @@ use super::checktype::{perl_in, CheckType};
 use super::global::Globals;
 use super::lines::Section;
 use super::service::{is_udp, port_of};
-use super::words::{number, service_of_port, service_port, unquote};
+use super::syntax::{checktype_of, maybe_quoted, service_of};
+use super::words::{digits, first_word, number, quoted, service_of_port, service_port};
 use crate::config::validate::Patterns;
 use crate::config::{
     Check, Combined, ConfigError, Expect, HttpProbe, Location, Maintenance, Probe, Source,
@@ -119,64 +120,47 @@ impl<'a> CheckPlan<'a> {
         timing: Timing,
         file: &'a Path,
     ) -> Result<Self, ConfigError> {
-        let bad = |line: usize, m: &str| ConfigError::new(file, line, m.to_string());
-        let quoted = |k: &str| -> Result<Option<String>, ConfigError> {
-            match s.get(k) {
-                Some(i) => unquote(&i.value)
-                    .filter(|r| !r.is_empty())
-                    .map(|r| Some(r.to_string()))
-                    .ok_or_else(|| {
-                        bad(
-                            i.line,
-                            &format!("{k} must be a non-empty \"quoted\" string"),
-                        )
-                    }),
-                None => Ok(None),
-            }
-        };
+        // each value's syntax is checked as the line is read (`syntax`)
         let service = match s.get("service") {
-            Some(i) => i.value.split_whitespace().next().unwrap_or("").to_string(),
+            Some(i) => service_of(&i.value).unwrap_or("none").to_string(),
             None if fwmark => "none".into(),
             None => service_of_port(port_of(key)).into(),
         };
-        let request = quoted("request")?.map_or_else(|| "/".into(), |r| rooted(&r));
-        let receive = quoted("receive")?;
-        let method = match s.get("httpmethod") {
-            Some(i) => match i.value.to_ascii_uppercase().as_str() {
-                m @ ("GET" | "HEAD") => m.to_string(),
-                _ => return Err(bad(i.line, "httpmethod must be GET or HEAD")),
-            },
-            None => "GET".into(),
-        };
-        let checkport = match s.get("checkport") {
-            Some(i) => Some(
-                i.value
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|p| *p > 0)
-                    .ok_or_else(|| bad(i.line, "checkport must be 1 to 65535"))?,
-            ),
-            None => None,
-        };
-        let unquoted = |k: &str| {
-            s.get(k)
-                .map(|i| unquote(&i.value).unwrap_or(&i.value).to_string())
-        };
+        let quoted_value = |k: &str| s.get(k).and_then(|i| quoted(&i.value)).map(str::to_string);
+        let request = quoted_value("request").map_or_else(|| "/".into(), |r| rooted(&r));
+        let receive = quoted_value("receive");
+        let method = s
+            .get("httpmethod")
+            .and_then(|i| first_word(&i.value))
+            .map_or("GET".into(), str::to_ascii_uppercase);
+        let checkport = s
+            .get("checkport")
+            .and_then(|i| digits(&i.value))
+            .and_then(|d| d.parse::<u16>().ok());
+        // `"?([^"]*)"?`: an opening quote is dropped, the name ends at
+        // the next quote
+        let virtualhost = s.get("virtualhost").map(|i| {
+            let v = i.value.strip_prefix('"').unwrap_or(&i.value);
+            v.split('"').next().unwrap_or("").trim_end().to_string()
+        });
         Ok(CheckPlan {
             file,
             key,
             timing,
-            checktype: match s.get("checktype") {
-                Some(i) => CheckType::parse(&i.value).map_err(|m| bad(i.line, &m))?,
-                None => CheckType::Negotiate,
-            },
+            checktype: s
+                .get("checktype")
+                .and_then(|i| checktype_of(&i.value))
+                .and_then(|w| CheckType::of(&w))
+                .unwrap_or(CheckType::Negotiate),
             service,
             request,
             receive,
             method,
-            virtualhost: unquoted("virtualhost"),
+            virtualhost,
             checkport,
-            checkcommand: unquoted("checkcommand"),
+            checkcommand: s
+                .get("checkcommand")
+                .map(|i| maybe_quoted(&i.value).to_string()),
             check_line: s.line_of("checktype"),
             maintenancedir: None,
         })
@@ -227,8 +211,11 @@ impl<'a> CheckPlan<'a> {
                 }),
                 t.negotiatetimeout,
             ),
-            CheckType::External => (self.external(real, None), t.checktimeout),
-            CheckType::ExternalPerl => (self.external(real, Some(self.perl()?)), t.checktimeout),
+            CheckType::External => (self.external(real, &[]), t.checktimeout),
+            // ldirectord runs the script inside itself with these
+            // arguments; a script that works standalone (exit 0: up) does
+            // the same run by perl
+            CheckType::ExternalPerl => (self.external(real, &[self.perl()?]), t.checktimeout),
             CheckType::On => (Probe::Up, t.checktimeout),
             CheckType::Off => (Probe::Unchecked, t.checktimeout),
         };
@@ -250,11 +237,12 @@ impl<'a> CheckPlan<'a> {
         })
     }
 
-    /// The `perl` an `external-perl` check runs its script with.
-    fn perl(&self) -> Result<String, ConfigError> {
+    /// The `perl` an `external-perl` check runs its script with (found in
+    /// `PATH` as it runs; refused now when there is none).
+    fn perl(&self) -> Result<&'static str, ConfigError> {
         let path = std::env::var("PATH").unwrap_or_default();
         match perl_in(&path) {
-            Some(p) => Ok(p.display().to_string()),
+            Some(_) => Ok("perl"),
             None => Err(self.bad(format!(
                 "checktype external-perl: ldirectord runs {} inside its own perl; rvsadmd runs it with `perl`, and none is in PATH: install perl, or write checktype = external with a checkcommand that is executable and starts with #!/usr/bin/perl (same arguments and exit codes)",
                 self.checkcommand.as_deref().unwrap_or("the checkcommand")
@@ -310,9 +298,8 @@ impl<'a> CheckPlan<'a> {
     }
 
     /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's
-    /// arguments), exit 0 is up; run by `interpreter` when one is given
-    /// (external-perl).
-    fn external(&self, real: SocketAddr, interpreter: Option<String>) -> Probe {
+    /// arguments) run by `runner` (nothing: run itself), exit 0 is up.
+    fn external(&self, real: SocketAddr, runner: &[&str]) -> Probe {
         let cmd = self
             .checkcommand
             .clone()
@@ -330,8 +317,9 @@ impl<'a> CheckPlan<'a> {
             ServiceKey::Fwmark { mark, .. } => mark.to_string(),
         };
         Probe::Exec {
-            argv: interpreter
-                .into_iter()
+            argv: runner
+                .iter()
+                .map(|r| r.to_string())
                 .chain([
                     cmd,
                     vip,

@@ -22,24 +22,13 @@ pub(super) enum CheckType {
 }
 
 impl CheckType {
-    /// `value` as ldirectord reads it: a value holding digits is the
-    /// number they make (`checktype = 3`), else its first word must be a
-    /// known one. `Err` is ldirectord's message.
-    pub(super) fn parse(value: &str) -> Result<Self, String> {
-        let digits: String = value
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if !digits.is_empty() {
-            return Ok(CheckType::Combined(digits.parse().unwrap_or(u32::MAX)));
+    /// The checktype `word` names: a word of ldirectord's, or the digits
+    /// of a number, as `syntax::checktype_of` reads a value.
+    pub(super) fn of(word: &str) -> Option<Self> {
+        if let Ok(n) = word.parse::<u64>() {
+            return Some(CheckType::Combined(u32::try_from(n).unwrap_or(u32::MAX)));
         }
-        let word: String = value
-            .chars()
-            .skip_while(|c| !is_word(*c))
-            .take_while(|c| is_word(*c))
-            .collect();
-        Ok(match word.as_str() {
+        Some(match word {
             "connect" => CheckType::Connect,
             "negotiate" => CheckType::Negotiate,
             "ping" => CheckType::Ping,
@@ -47,14 +36,9 @@ impl CheckType {
             "external-perl" => CheckType::ExternalPerl,
             "on" => CheckType::On,
             "off" => CheckType::Off,
-            _ => return Err("checktype must be \"connect\", \"negotiate\", \"on\", \"off\", \"ping\", \"external\", \"external-perl\" or a positive number".into()),
+            _ => return None,
         })
     }
-}
-
-/// A character of a Perl `[\w-]` class.
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
 }
 
 /// The `perl` in `path` (a `PATH` value) an `external-perl` check runs
@@ -74,19 +58,16 @@ mod tests {
 
     #[test]
     fn values_read_as_ldirectord_reads_them() {
-        assert_eq!(CheckType::parse("ping"), Ok(CheckType::Ping));
-        assert_eq!(
-            CheckType::parse("external-perl"),
-            Ok(CheckType::ExternalPerl)
-        );
-        assert_eq!(CheckType::parse("3"), Ok(CheckType::Combined(3)));
-        assert_eq!(CheckType::parse("0"), Ok(CheckType::Combined(0)));
+        use super::super::syntax::checktype_of;
+        let of = |v: &str| checktype_of(v).and_then(|w| CheckType::of(&w));
+        assert_eq!(of("ping"), Some(CheckType::Ping));
+        assert_eq!(of("external-perl"), Some(CheckType::ExternalPerl));
+        assert_eq!(of("3"), Some(CheckType::Combined(3)));
+        assert_eq!(of("0"), Some(CheckType::Combined(0)));
         // digits anywhere make a number; the first word decides otherwise
-        assert_eq!(CheckType::parse("connect2"), Ok(CheckType::Combined(2)));
-        assert_eq!(CheckType::parse("connect  # x"), Ok(CheckType::Connect));
-        assert!(CheckType::parse("pong")
-            .unwrap_err()
-            .contains("a positive number"));
+        assert_eq!(of("connect2"), Some(CheckType::Combined(2)));
+        assert_eq!(of("connect  # x"), Some(CheckType::Connect));
+        assert_eq!(of("pong"), None);
     }
 
     #[test]

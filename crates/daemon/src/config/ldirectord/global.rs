@@ -1,8 +1,11 @@
 //! The global directives of `ldirectord.cf` (those outside a `virtual=`
-//! section).
+//! section), each read by ldirectord's rule for it and refused with its
+//! text.
 
 use super::lines::Item;
-use super::words::{number, unquote, yes_no};
+use super::real::resolve_fallback;
+use super::syntax::{emailalert, emailalertstatus, smtp};
+use super::words::{number, quoted, yes_no};
 use crate::config::{ConfigError, Location, OnChange};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,6 +30,15 @@ pub(super) struct Globals {
     pub(super) maintenancedir: Option<PathBuf>,
     /// `callback`: its words (run with the file's path added).
     pub(super) callback: Option<Vec<String>>,
+    /// The first directive ldirectord reads but rvsadmd does not do:
+    /// refused once the whole file has passed ldirectord's rules, so that
+    /// a file ldirectord refuses is refused where ldirectord refuses it.
+    pub(super) not_done: Option<ConfigError>,
+}
+
+/// What ldirectord says of a `yes`/`no` directive that is neither.
+fn yes_no_text(k: &str) -> String {
+    format!("{k} must be 'yes' or 'no'")
 }
 
 impl Globals {
@@ -41,65 +53,119 @@ impl Globals {
         let (n, k, v) = (item.line, item.key.as_str(), item.value.as_str());
         let bad = |m: String| ConfigError::new(file, n, m);
         let at = Location::new(file, n);
-        let num = |what: &str| {
-            number(v).ok_or_else(|| bad(format!("{k}: `{v}` is not a {what} above 0")))
-        };
-        let yn = || yes_no(v).ok_or_else(|| bad(format!("{k} must be yes or no")));
+        let num = |what: &str| number(v).ok_or_else(|| bad(format!("invalid {what} value")));
+        let yn = || yes_no(v).ok_or_else(|| bad(yes_no_text(k)));
+        let unknown = || bad(format!("Unknown command {}", item.text));
         match k {
-            "checktimeout" => self.checktimeout = Some(num("number of seconds")?),
-            "negotiatetimeout" => self.negotiatetimeout = Some(num("number of seconds")?),
-            "checkinterval" => self.checkinterval = Some(num("number of seconds")?),
+            "checktimeout" => self.checktimeout = Some(num("check timeout")?),
+            "negotiatetimeout" => self.negotiatetimeout = Some(num("negotiate timeout")?),
+            "checkinterval" => self.checkinterval = Some(num("check interval")?),
             "failurecount" => {
-                self.failurecount = Some(num("count")?.min(u64::from(u32::MAX)) as u32)
+                self.failurecount = Some(num("failure count")?.min(u64::from(u32::MAX)) as u32)
             }
             "checkcount" => {
-                num("count")?;
-                notes.push(format!("{at}: checkcount: rvsadmd's ping check sends one echo and waits checktimeout for it (ldirectord tries checkcount times); failurecount counts failed checks"));
+                num("check count")?;
+                notes.push(format!("{at}: checkcount is deprecated (ldirectord says so too); rvsadmd's ping check sends one echo and waits checktimeout for it (ldirectord tries checkcount times); failurecount counts failed checks"));
             }
             "quiescent" => self.quiescent = Some(yn()?),
             "cleanstop" => self.cleanstop = Some(yn()?),
             "readdquiescent" => {
                 if yn()? {
-                    return Err(bad("readdquiescent = yes is not supported by rvsadmd (a quiesced real is kept at weight 0 either way)".into()));
+                    notes.push(format!("{at}: readdquiescent: rvsadmd keeps a quiesced real in the table at weight 0, as readdquiescent = yes does"));
                 }
             }
-            "fallback" => self.fallback = Some((n, v.to_string())),
-            "fallback6" => self.fallback6 = Some((n, v.to_string())),
+            "fallback" | "fallback6" => {
+                check_global_fallback(v, k == "fallback6").map_err(bad)?;
+                let slot = if k == "fallback" {
+                    &mut self.fallback
+                } else {
+                    &mut self.fallback6
+                };
+                *slot = Some((n, v.to_string()));
+            }
             // rvsadmd checks every real in parallel either way; what fork
             // changes is that each virtual's own checkinterval counts.
             "fork" => self.fork = yn()?,
-            "maintenancedir" if !v.is_empty() => {
-                if !Path::new(v).is_dir() {
-                    notes.push(format!("{at}: maintenancedir {v} is not a directory (yet): no real is in maintenance while it is not"));
-                }
-                self.maintenancedir = Some(PathBuf::from(v));
-            }
-            "maintenancedir" => return Err(bad("maintenance directory not specified".into())),
-            "callback" => {
-                let words = unquote(v)
-                    .map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-                    .filter(|w| !w.is_empty())
-                    .ok_or_else(|| bad(format!("callback must be a \"quoted\" program path, not `{v}` (ldirectord refuses it too)")))?;
-                self.callback = Some(words);
-            }
             "autoreload" => {
                 if yn()? {
                     notes.push(format!("{at}: autoreload: rvsadmd reloads on SIGHUP or `rvsadmd reload`, not on a change of the file"));
                 }
             }
-            "logfile" | "supervised" | "emailalert" | "emailalertfreq" | "emailalertstatus"
-            | "emailalertfrom" | "smtp" => {
-                notes.push(format!("{at}: {k}: no effect in rvsadmd (events go to standard output as JSON lines)"));
+            "supervised" => supervised(v).map_err(bad)?,
+            "logfile" => {
+                quoted(v).ok_or_else(unknown)?;
+                notes.push(format!("{at}: logfile: no effect in rvsadmd (events go to standard output as JSON lines)"));
             }
-            "connecttimeout" | "timeout" => {
-                return Err(bad(format!("{k} is deprecated (ldirectord refuses it too): use negotiatetimeout or checktimeout")))
+            "emailalert" => {
+                emailalert(v).map_err(bad)?;
+                notes.push(no_effect(&at, k));
             }
-            "fallbackcommand" | "execute" => {
-                return Err(bad(format!("{k} is not supported by rvsadmd")))
+            "emailalertfreq" => {
+                if !v.starts_with(|c: char| c.is_ascii_digit()) {
+                    return Err(bad("invalid email alert frequency".into()));
+                }
+                notes.push(no_effect(&at, k));
             }
-            _ => return Err(bad(format!("unknown directive `{k}`"))),
+            "emailalertstatus" => {
+                emailalertstatus(v).map_err(bad)?;
+                notes.push(no_effect(&at, k));
+            }
+            "emailalertfrom" => {
+                if v.is_empty() {
+                    return Err(bad("no email from address specified".into()));
+                }
+                notes.push(no_effect(&at, k));
+            }
+            "smtp" => {
+                smtp(v).map_err(bad)?;
+                notes.push(no_effect(&at, k));
+            }
+            "connecttimeout" => {
+                return Err(bad(
+                    "connecttimeout directive deprecated in favour of negotiatetimeout".into(),
+                ))
+            }
+            "timeout" => {
+                return Err(bad(
+                    "timeout directive deprecated in favour of checktimeout and negotiatetimeout"
+                        .into(),
+                ))
+            }
+            "callback" => {
+                let words: Vec<String> = quoted(v)
+                    .ok_or_else(unknown)?
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                self.callback = (!words.is_empty()).then_some(words);
+            }
+            "fallbackcommand" => {
+                if v.is_empty() {
+                    return Err(bad("invalid fallback command".into()));
+                }
+                self.not_yet(bad(fallbackcommand_text()));
+            }
+            "maintenancedir" => {
+                if v.is_empty() {
+                    return Err(bad("maintenance directory not specified".into()));
+                }
+                if !Path::new(v).is_dir() {
+                    notes.push(format!("{at}: maintenance directory does not exist (ldirectord warns too): no real is in maintenance while it does not"));
+                }
+                self.maintenancedir = Some(PathBuf::from(v));
+            }
+            "execute" => self.not_yet(bad(
+                "execute is not supported by rvsadmd: run one rvsadmd per configuration file"
+                    .into(),
+            )),
+            _ => return Err(unknown()),
         }
         Ok(())
+    }
+
+    /// Keep `e`, what rvsadmd does not do, if it is the first.
+    fn not_yet(&mut self, e: ConfigError) {
+        self.not_done.get_or_insert(e);
     }
 
     /// The global `checkinterval` (10 s unless told).
@@ -127,4 +193,32 @@ impl Globals {
     pub(super) fn cleanstop(&self) -> bool {
         self.cleanstop.unwrap_or(true)
     }
+}
+
+/// Why `fallbackcommand` is refused, and what to use.
+pub(super) fn fallbackcommand_text() -> String {
+    "fallbackcommand is not supported by rvsadmd yet: use fallback=ADDR:PORT, or act on the fallback events rvsadmd prints".into()
+}
+
+fn no_effect(at: &Location, k: &str) -> String {
+    format!("{at}: {k}: no effect in rvsadmd (events go to standard output as JSON lines)")
+}
+
+/// `supervised = yes|no`, or bare (what follows the word in `rest`).
+fn supervised(rest: &str) -> Result<(), String> {
+    let bare = rest.trim_matches(super::lines::is_blank).is_empty();
+    if bare || yes_no(rest).is_some() {
+        Ok(())
+    } else {
+        Err(yes_no_text("supervised"))
+    }
+}
+
+/// ldirectord reads a global fallback for TCP and for UDP services: both
+/// must resolve.
+fn check_global_fallback(v: &str, v6: bool) -> Result<(), String> {
+    for proto in ["tcp", "udp"] {
+        resolve_fallback(v, v6, None, proto)?;
+    }
+    Ok(())
 }

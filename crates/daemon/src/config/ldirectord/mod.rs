@@ -4,9 +4,14 @@
 //! What ldirectord does, and rvsadmd with this file:
 //! - a line starting with `virtual=` / `virtual6=` opens a section; the
 //!   lines after it indented by 4 or more spaces (a tab counts 4) belong
-//!   to it, and the first other line (a blank one too) ends it (`lines`);
+//!   to it, comment lines are skipped wherever they start, and the first
+//!   other line (a blank one too) ends it (`lines`); each value is read by
+//!   its directive's own rule, and what ldirectord refuses is refused with
+//!   its message at its line (`syntax`, `global`, `real`, and [`parse`]'s
+//!   checks when a section ends);
 //! - reals name `gate`, `masq` or `ipip` (there is no default), weight 1
-//!   unless given, `l:N`/`u:N` thresholds, and may carry their own
+//!   unless given, `l:N`/`u:N` thresholds (searched for as ldirectord
+//!   does, `real`), and may carry their own
 //!   `"request", "receive"`; `a->b` ranges of IPv4 addresses; a gate or
 //!   ipip real of an address-port service is at the service's port in the
 //!   table (ipvsadm and the kernel put it there), its check keeps the port
@@ -22,13 +27,15 @@
 //!   the table exactly while no real of its service is up.
 //!
 //! What rvsadmd does not do is an error naming the line (checks other
-//! than connect, HTTP and HTTPS negotiate, external, on and off; `fork = yes`;
-//! `maintenancedir`; `fallbackcommand`; `callback`; `execute`); what has
-//! no effect on the table (`logfile`, `emailalert` ...) is listed in
-//! [`Config::notes`].
+//! than connect, HTTP and HTTPS negotiate, external, external-perl, on and
+//! off; `fork = yes`; `maintenancedir`; `fallbackcommand`; `callback`;
+//! `execute`; virtuals with different `cleanstop`); what
+//! has no effect on the table (`logfile`, `emailalert`, `monitorfile` ...)
+//! is listed in [`Config::notes`].
 //!
-//! The reader's rooms: `lines` (which line belongs where), `global` (the
-//! global directives), `section` (a virtual section: `service` its
+//! The reader's rooms: `lines` (which line belongs where), `syntax` (what
+//! ldirectord refuses in a section's line), `global` (the global
+//! directives), `section` (a virtual section: `service` its
 //! identity and configuration, `real` its reals and fallback, `check` how
 //! they are checked), `words` (the values' words).
 
@@ -39,14 +46,88 @@ mod lines;
 mod real;
 mod section;
 mod service;
+mod syntax;
 mod words;
 
 use super::validate::{check_whole, Patterns};
 use super::{Config, ConfigError, Format, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS};
 use global::Globals;
 use lines::{Lexer, Line, Section};
+use real::{reals_of, resolve_fallback};
+use rvsadm::model::ServiceKey;
 use section::virtual_of;
+use service::{key_of, named, port_of, port_written, Named};
+use std::collections::HashSet;
 use std::path::Path;
+use syntax::{check_item, Head};
+
+/// Whether stop deletes the services: each virtual's `cleanstop`, else
+/// the global one. rvsadmd stops all services alike: virtuals that
+/// differ are refused at the first that differs from the first.
+fn cleanstop_of(sections: &[Section], g: &Globals, file: &Path) -> Result<bool, ConfigError> {
+    let of = |s: &Section| {
+        s.get("cleanstop")
+            .and_then(|i| words::yes_no(&i.value))
+            .unwrap_or(g.cleanstop())
+    };
+    let Some(first) = sections.first() else {
+        return Ok(g.cleanstop());
+    };
+    let want = of(first);
+    match sections.iter().find(|s| of(s) != want) {
+        None => Ok(want),
+        Some(s) => Err(ConfigError::new(
+            file,
+            s.line_of("cleanstop"),
+            format!(
+                "cleanstop: rvsadmd stops all virtuals alike, but the virtual at line {} has cleanstop {} and this one not; give every virtual the same cleanstop",
+                first.line,
+                if want { "yes" } else { "no" }
+            ),
+        )),
+    }
+}
+
+/// The error of the two at the earlier line.
+fn first(e: ConfigError, other: Option<ConfigError>) -> ConfigError {
+    match other {
+        Some(o) if o.at.line < e.at.line => o,
+        _ => e,
+    }
+}
+
+/// What ldirectord resolves when a section ends, in its order (its own
+/// fallback, the virtual's address, the reals), and a virtual written
+/// twice: refused at line `n`, the line that ended the section.
+fn resolve(
+    s: &Section,
+    n: usize,
+    file: &Path,
+    seen: &mut HashSet<ServiceKey>,
+) -> Result<(), ConfigError> {
+    if let Some(i) = s.get("fallback").or(s.get("fallback6")) {
+        let written = port_written(s);
+        let proto = match &written {
+            Some(p) => service::protocol_name(s, p),
+            None => "fwm",
+        };
+        resolve_fallback(&i.value, s.v6, written.as_deref(), proto)
+            .map_err(|m| ConfigError::new(file, i.line, m))?;
+    }
+    let key = key_of(s, file, &mut Vec::new());
+    let key = key?;
+    for i in s
+        .items
+        .iter()
+        .filter(|i| i.key == "real" || i.key == "real6")
+    {
+        reals_of(i, s.v6, key, port_of(key)).map_err(|m| ConfigError::new(file, i.line, m))?;
+    }
+    if !seen.insert(key) {
+        return Err(ConfigError::new(file, n, "duplicate virtual server".into()));
+    }
+    Ok(())
+}
 
 /// Read an `ldirectord.cf` from its text; `file` names it in errors.
 ///
@@ -66,25 +147,49 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
     let mut g = Globals::default();
     let mut notes = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
+    let mut open: Option<(Section, Head)> = None;
+    let mut seen = HashSet::new();
     for line in Lexer::new(file, text) {
         match line? {
-            Line::Open(item) => sections.push(Section::opened_by(item)),
+            Line::Open(item) => {
+                let v6 = item.key == "virtual6";
+                let named =
+                    named(&item.value, v6).map_err(|m| ConfigError::new(file, item.line, m))?;
+                let fwmark = matches!(named, Named::Mark(_));
+                open = Some((Section::opened_by(item), Head { v6, fwmark }));
+            }
             Line::InSection(item) => {
-                if let Some(s) = sections.last_mut() {
+                if let Some((s, head)) = open.as_mut() {
+                    check_item(&item, *head).map_err(|m| ConfigError::new(file, item.line, m))?;
                     s.items.push(item);
+                }
+            }
+            Line::Close(n) => {
+                if let Some((s, _)) = open.take() {
+                    resolve(&s, n, file, &mut seen)?;
+                    sections.push(s);
                 }
             }
             Line::Global(item) => g.take(&item, file, &mut notes)?,
         }
     }
+    // ldirectord's rules passed: now what rvsadmd does not do, the
+    // first in the file
     let mut patterns = Patterns::default();
     let mut services = Vec::with_capacity(sections.len());
     for s in &sections {
-        services.push(virtual_of(s, &g, file, &mut notes, &mut patterns)?);
+        match virtual_of(s, &g, file, &mut notes, &mut patterns) {
+            Ok(v) => services.push(v),
+            Err(e) => return Err(first(e, g.not_done)),
+        }
     }
+    if let Some(e) = g.not_done {
+        return Err(e);
+    }
+    let cleanstop = cleanstop_of(&sections, &g, file)?;
     let cfg = Config {
         services,
-        on_stop: if g.cleanstop() {
+        on_stop: if cleanstop {
             OnStop::Remove
         } else {
             OnStop::Keep
@@ -139,8 +244,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.at.line, 4, "{e}");
         let e = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80\n").unwrap_err();
-        assert!(e.message.contains("gate, masq or ipip"), "{e}");
+        assert_eq!(e.message, "invalid address for real server (wrong format)");
         assert_eq!(e.at.line, 2);
+        let e = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 tun\n").unwrap_err();
+        assert_eq!(e.message, "forward method must be gate, masq or ipip");
     }
 
     #[test]
@@ -183,13 +290,29 @@ mod tests {
     #[test]
     fn what_rvsadmd_does_not_do_is_refused() {
         for (t, want) in [
-            ("virtual=192.0.2.1:25\n    real=10.0.0.1:25 masq\n", "service smtp"),
-            ("fork=maybe\n", "fork"),
+            (
+                "virtual=192.0.2.1:25\n    real=10.0.0.1:25 masq\n",
+                "service smtp",
+            ),
+            ("fork=maybe\n", "fork must be 'yes' or 'no'"),
             ("maintenancedir=\n", "maintenance directory not specified"),
-            ("callback=/bin/x\n", "quoted"),
-            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=pong\n", "a positive number"),
-            ("virtual=192.0.2.1:80\n    bogus=1\n", "unknown directive"),
-            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n", "duplicate service"),
+            ("callback=/bin/x\n", "Unknown command"),
+            (
+                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=pong\n",
+                "a positive number",
+            ),
+            (
+                "virtual=192.0.2.1:80\n    bogus=1\n",
+                "Unknown command \"    bogus=1\"",
+            ),
+            (
+                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=mysql\n",
+                "service mysql",
+            ),
+            (
+                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    fallbackcommand=/x\n",
+                "fallbackcommand",
+            ),
         ] {
             let e = p(t).unwrap_err();
             assert!(e.message.contains(want), "{t:?}: {e}");
@@ -263,7 +386,7 @@ mod tests {
             let Probe::Exec { argv, .. } = sec("external-perl", 80).probe else {
                 panic!()
             };
-            assert!(argv[0].ends_with("/perl"));
+            assert_eq!(argv[0], "perl");
             assert_eq!(&argv[1..], ["/x.pl", "192.0.2.1", "80", "10.0.0.1", "80"]);
         }
     }
@@ -279,7 +402,11 @@ mod tests {
             (m.dir.to_str(), m.server.to_string(), m.port),
             (Some("/nonexistent/m"), "10.0.0.1".into(), 8080)
         );
-        assert!(c.notes[0].contains("not a directory"), "{:?}", c.notes);
+        assert!(
+            c.notes[0].contains("maintenance directory does not exist"),
+            "{:?}",
+            c.notes
+        );
         let o = c.on_change.unwrap();
         assert_eq!(
             (o.argv, o.file, o.every.as_secs()),
@@ -291,5 +418,137 @@ mod tests {
         );
         let c = p("checkinterval=4\ncallback=\"/bin/cb\"\n").unwrap();
         assert_eq!(c.on_change.unwrap().every.as_secs(), 4);
+    }
+
+    /// The error of `t`: its line and message.
+    fn refused(t: &str) -> (usize, String) {
+        let e = p(t).unwrap_err();
+        (e.at.line, e.message)
+    }
+
+    #[test]
+    fn a_comment_line_in_the_first_column_keeps_the_section_open() {
+        let c = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n#        real=10.0.0.3:80 gate\n    real=10.0.0.2:80 gate\n    service=none\n")
+            .unwrap();
+        assert_eq!(c.services[0].reals.len(), 2);
+        assert!(matches!(c.services[0].reals[1].checks[0].probe, Probe::Up));
+    }
+
+    #[test]
+    fn comments_after_global_values_are_refused_as_by_ldirectord() {
+        assert_eq!(
+            refused("autoreload = yes   # reload on change\n"),
+            (1, "autoreload must be 'yes' or 'no'".into())
+        );
+        assert_eq!(
+            refused("checktimeout=3\nfallback = 127.0.0.1:80  # sorry server\n"),
+            (2, "forward method must be gate, masq or ipip".into())
+        );
+        // a number's comment is harmless: ldirectord reads the first digits
+        p("checktimeout = 3 # seconds\n").unwrap();
+        // in a section the comment is cut off, but the blanks before it stay
+        assert_eq!(
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n    quiescent=no # x\n"),
+            (3, "quiescent must be 'yes' or 'no'".into())
+        );
+        assert_eq!(
+            refused("  checktimeout=3\n"),
+            (1, "Unknown command   checktimeout=3".into())
+        );
+    }
+
+    #[test]
+    fn real_lines_and_services_as_ldirectord_reads_them() {
+        let c =
+            p("virtual=192.0.2.1:8080\n    real=10.0.0.1:8080 gate -w 1\n    checktype=connect\n")
+                .unwrap();
+        assert_eq!(c.services[0].reals[0].dest.config.weight.get(), 1);
+        let (line, m) =
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=bogus\n");
+        assert_eq!(line, 3);
+        assert!(m.starts_with("service must be dns, ftp, http"), "{m}");
+        let (line, m) = refused("virtual=192.0.2.1:3306\n    real=10.0.0.1:3306 gate\n    login=\"u\"\n    passwd=\"p\"\n");
+        assert!(m.contains("service mysql"), "{m}");
+        assert_eq!(line, 1);
+    }
+
+    #[test]
+    fn external_perl_runs_the_script_by_perl() {
+        let c = p("virtual=192.0.2.1:12201\n    real=10.0.0.2:12201 masq\n    protocol=udp\n    checkcommand=/usr/local/bin/check\n    checktype=external-perl\n").unwrap();
+        let Probe::Exec { argv, .. } = &c.services[0].reals[0].checks[0].probe else {
+            panic!()
+        };
+        assert_eq!(
+            argv,
+            &[
+                "perl",
+                "/usr/local/bin/check",
+                "192.0.2.1",
+                "12201",
+                "10.0.0.2",
+                "12201"
+            ]
+        );
+    }
+
+    #[test]
+    fn ldirectords_refusal_comes_before_what_rvsadmd_does_not_do() {
+        // execute (line 1) is rvsadmd's refusal, the bad timeout (line 2)
+        // ldirectord's: a file ldirectord refuses is refused where it does
+        assert_eq!(
+            refused("execute=other.cf\nchecktimeout=x\n"),
+            (2, "invalid check timeout value".into())
+        );
+        let (line, m) =
+            refused("execute=other.cf\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n");
+        assert_eq!(line, 1);
+        assert!(m.starts_with("execute is not supported"), "{m}");
+        // a real written twice: the first stays, as ldirectord's second add fails
+        let c = p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate 2\n    real=10.0.0.1:80 gate 5\n    service=none\n").unwrap();
+        assert_eq!(c.services[0].reals.len(), 1);
+        assert_eq!(c.services[0].reals[0].dest.config.weight.get(), 2);
+        assert!(
+            c.notes[0].contains("ld.cf:3: real 10.0.0.1:80"),
+            "{:?}",
+            c.notes
+        );
+        assert_eq!(
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 gate\n    monitorfile=/nonexistent-dir/m\n"),
+            (3, "unable to open monitorfile /nonexistent-dir/m: No such file or directory".into())
+        );
+    }
+
+    #[test]
+    fn duplicates_are_refused_at_the_line_that_ended_the_section() {
+        let t = "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n\nvirtual=192.0.2.1:http\n    real=10.0.0.1:80 masq\n";
+        assert_eq!(refused(t), (5, "duplicate virtual server".into()));
+        let t = "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n\n# end\n";
+        assert_eq!(refused(t), (5, "duplicate virtual server".into()));
+    }
+
+    #[test]
+    fn reader_level_keys() {
+        let c = p("readdquiescent=yes\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    scheduler=sh\n    schedflags=sh-port,sh-fallback\n    monitorfile=/dev/null\n    service=none\n").unwrap();
+        let f = c.services[0].config.flags;
+        assert!(
+            f.contains(rvsadm::model::ServiceFlags::SCHED1 | rvsadm::model::ServiceFlags::SCHED2)
+        );
+        assert_eq!(c.notes.len(), 2, "{:?}", c.notes);
+        let (line, m) =
+            refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    schedflags=mh-port\n");
+        assert_eq!(line, 3);
+        assert!(m.contains("mh-port"), "{m}");
+        let (line, m) = refused(
+            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\nvirtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n",
+        );
+        assert_eq!(line, 5);
+        assert!(m.contains("stops all virtuals alike"), "{m}");
+        p("cleanstop=no\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n").unwrap();
+        // every virtual's own cleanstop = no: stop keeps the services
+        let c = p(
+            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n",
+        )
+        .unwrap();
+        assert_eq!(c.on_stop, OnStop::Keep);
     }
 }

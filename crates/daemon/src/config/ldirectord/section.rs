@@ -2,72 +2,21 @@
 //! policies.
 
 use super::check::{CheckPlan, Timing};
+use super::global::fallbackcommand_text;
 use super::global::Globals;
 use super::lines::Section;
 use super::real::{fallback_of, reals_of};
-use super::service::{config_of, is_fwmark, key_of, port_of};
+use super::service::{config_of, is_fwmark, key_of, port_of, port_written};
 use super::words::yes_no;
 use crate::config::validate::Patterns;
 use crate::config::{ConfigError, Location, Manual, OnFailure, Quorum, Real, Virtual};
 use rvsadm::model::{DestSpec, ServiceKey};
 use std::path::Path;
 
-/// The directives a virtual section may hold (ldirectord's).
-const KNOWN: &[&str] = &[
-    "real",
-    "real6",
-    "request",
-    "receive",
-    "checktype",
-    "checkcommand",
-    "checktimeout",
-    "negotiatetimeout",
-    "connecttimeout",
-    "checkcount",
-    "failurecount",
-    "checkinterval",
-    "checkport",
-    "login",
-    "passwd",
-    "database",
-    "secret",
-    "load",
-    "scheduler",
-    "persistent",
-    "schedflags",
-    "netmask",
-    "protocol",
-    "ops",
-    "service",
-    "httpmethod",
-    "virtualhost",
-    "fallback",
-    "fallback6",
-    "fallbackcommand",
-    "quiescent",
-    "cleanstop",
-    "emailalert",
-    "emailalertfreq",
-    "emailalertstatus",
-    "smtp",
-    "monitorfile",
-    "servicename",
-    "comment",
-];
-
-/// Known directives that rvsadmd does not do (an error).
-const UNSUPPORTED: &[&str] = &[
-    "fallbackcommand",
-    "monitorfile",
-    "login",
-    "passwd",
-    "database",
-    "secret",
-    "load",
-];
-
 /// Known directives that have no effect on the table (a note).
 const NO_EFFECT: &[&str] = &[
+    "load",
+    "monitorfile",
     "emailalert",
     "emailalertfreq",
     "emailalertstatus",
@@ -88,7 +37,6 @@ pub(super) fn virtual_of(
     patterns: &mut Patterns,
 ) -> Result<Virtual, ConfigError> {
     let bad = |line: usize, m: String| ConfigError::new(file, line, m);
-    refuse_unknown(s, file)?;
     let key = key_of(s, file, notes)?;
     let config = config_of(s, key, file)?;
     let timing = Timing::of(s, g, file, notes)?;
@@ -98,17 +46,8 @@ pub(super) fn virtual_of(
         }
         None => g.quiescent.unwrap_or(false),
     };
-    if let Some(i) = s.get("cleanstop") {
-        let v =
-            yes_no(&i.value).ok_or_else(|| bad(i.line, "cleanstop must be yes or no".into()))?;
-        if v != g.cleanstop() {
-            return Err(bad(i.line, "a cleanstop of its own per virtual is not supported by rvsadmd: set cleanstop once, globally".into()));
-        }
-    }
-    for k in UNSUPPORTED {
-        if let Some(i) = s.get(k) {
-            return Err(bad(i.line, format!("{k} is not supported by rvsadmd")));
-        }
+    if let Some(i) = s.get("fallbackcommand") {
+        return Err(bad(i.line, fallbackcommand_text()));
     }
     for i in s
         .items
@@ -123,7 +62,7 @@ pub(super) fn virtual_of(
     }
     let mut plan = CheckPlan::of(s, key, is_fwmark(s), timing, file)?;
     plan.maintenancedir = g.maintenancedir.clone();
-    let reals = reals(s, &plan, key, file, patterns)?;
+    let reals = reals(s, &plan, key, (file, notes), patterns)?;
     let fallback = fallback_in(s, g, key, file)?;
     Ok(Virtual {
         key,
@@ -143,29 +82,15 @@ pub(super) fn virtual_of(
     })
 }
 
-/// Refuses a directive ldirectord does not know in a section, and the
-/// deprecated `connecttimeout`.
-fn refuse_unknown(s: &Section, file: &Path) -> Result<(), ConfigError> {
-    if let Some(i) = s.items.iter().find(|i| !KNOWN.contains(&i.key.as_str())) {
-        return Err(ConfigError::new(
-            file,
-            i.line,
-            format!("unknown directive `{}` in a virtual section", i.key),
-        ));
-    }
-    if let Some(i) = s.items.iter().find(|i| i.key == "connecttimeout") {
-        return Err(ConfigError::new(file, i.line, "connecttimeout is deprecated (ldirectord refuses it too): use negotiatetimeout or checktimeout".into()));
-    }
-    Ok(())
-}
-
 /// The reals of section `s` (of service `key`), each with its check (one
-/// each, as ldirectord checks a real).
+/// each, as ldirectord checks a real). A real at an address already in
+/// the table is left out, told in `notes`: ldirectord's second add of it
+/// fails, the first stays.
 fn reals(
     s: &Section,
     plan: &CheckPlan<'_>,
     key: ServiceKey,
-    file: &Path,
+    (file, notes): (&Path, &mut Vec<String>),
     patterns: &mut Patterns,
 ) -> Result<Vec<Real>, ConfigError> {
     let vport = port_of(key);
@@ -185,6 +110,14 @@ fn reals(
         }
         let reals = reals_of(i, s.v6, key, vport).map_err(|m| ConfigError::new(file, i.line, m))?;
         for r in reals {
+            if out.iter().any(|o: &Real| o.dest.addr == r.spec.addr) {
+                notes.push(format!(
+                    "{}: real {} is in this virtual already: ldirectord's second add of it fails, the first stays",
+                    Location::new(file, i.line),
+                    r.spec.addr
+                ));
+                continue;
+            }
             let c = plan.check(
                 r.addr_written,
                 r.request.as_deref().unwrap_or(&plan.request),
@@ -210,16 +143,15 @@ fn fallback_in(
     key: ServiceKey,
     file: &Path,
 ) -> Result<Option<DestSpec>, ConfigError> {
-    let vport = port_of(key);
-    let (line, value) = match s.get("fallback").or(s.get("fallback6")) {
-        Some(i) => (i.line, &i.value),
+    let (line, value, written) = match s.get("fallback").or(s.get("fallback6")) {
+        Some(i) => (i.line, &i.value, port_written(s)),
         None if !is_fwmark(s) => match if s.v6 { &g.fallback6 } else { &g.fallback } {
-            Some((line, v)) => (*line, v),
+            Some((line, v)) => (*line, v, None),
             None => return Ok(None),
         },
         None => return Ok(None),
     };
-    fallback_of(value, s.v6, key, vport)
+    fallback_of(value, s.v6, key, (port_of(key), written.as_deref()))
         .map(Some)
         .map_err(|m| ConfigError::new(file, line, m))
 }

@@ -66,27 +66,15 @@ pub(super) fn resolve_host(host: &str, v6: bool) -> Option<IpAddr> {
         .find(|a| a.is_ipv6() == v6)
 }
 
-/// Split `host:port` (`[v6]:port`); the port may be absent.
-pub(super) fn split_host_port(s: &str) -> (&str, Option<&str>) {
-    if let Some(rest) = s.strip_prefix('[') {
-        if let Some(end) = rest.find(']') {
-            let host = &s[..end + 2];
-            let after = &rest[end + 1..];
-            return (host, after.strip_prefix(':'));
-        }
-    }
-    match s.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') => (h, Some(p)),
-        _ => (s, None),
-    }
+/// The text between the first and the last double quote, when the value
+/// starts with one (ldirectord's `"…"` values: `request`, `receive`,
+/// `login`, …; what follows the last quote is ignored).
+pub(super) fn quoted(v: &str) -> Option<&str> {
+    let inner = v.strip_prefix('"')?;
+    inner.rfind('"').map(|end| &inner[..end])
 }
 
-/// The text between double quotes.
-pub(super) fn unquote(v: &str) -> Option<&str> {
-    v.strip_prefix('"')?.strip_suffix('"')
-}
-
-/// `yes` or `no`.
+/// `yes` or `no`, exactly (ldirectord refuses `yes ` and `yes # c`).
 pub(super) fn yes_no(v: &str) -> Option<bool> {
     match v {
         "yes" => Some(true),
@@ -95,9 +83,44 @@ pub(super) fn yes_no(v: &str) -> Option<bool> {
     }
 }
 
-/// The leading digits of `v` as a number above 0 (ldirectord reads
-/// `10s` as 10).
+/// The first run of digits in `v`, wherever it is (ldirectord reads
+/// `10s` and `s10` as 10).
+pub(super) fn digits(v: &str) -> Option<&str> {
+    run(v, |c| c.is_ascii_digit())
+}
+
+/// The first run of letters, digits and `_` in `v` (a `\w+`).
+pub(super) fn first_word(v: &str) -> Option<&str> {
+    run(v, |c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The first run of characters `is` accepts.
+pub(super) fn run(v: &str, is: impl Fn(char) -> bool) -> Option<&str> {
+    let start = v.find(&is)?;
+    let rest = &v[start..];
+    Some(&rest[..rest.find(|c: char| !is(c)).unwrap_or(rest.len())])
+}
+
+/// The first run of digits in `v` as a number above 0 (a run too long
+/// for a number counts as the largest).
 pub(super) fn number(v: &str) -> Option<u64> {
-    let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse().ok().filter(|n| *n > 0)
+    let d = digits(v)?;
+    let n = d.parse().unwrap_or(u64::MAX);
+    (n > 0).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_as_ldirectord_reads_them() {
+        assert_eq!(number("10s"), Some(10));
+        assert_eq!(number(" x5 # c"), Some(5));
+        assert_eq!(number("0"), None);
+        assert_eq!(quoted("\"/a\"b\" x"), Some("/a\"b"));
+        assert_eq!(quoted("/a"), None);
+        assert_eq!(yes_no("yes "), None);
+        assert_eq!(first_word(" -wrr,x"), Some("wrr"));
+    }
 }

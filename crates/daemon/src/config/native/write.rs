@@ -421,7 +421,7 @@ mod tests {
     fn imported_configurations_read_back_the_same() {
         let ld = "checktimeout=3\ncheckinterval=2\nquiescent=yes\nfallback=127.0.0.1:80 masq\n\
 virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq 2 \"/ok\", \"fi\\.ne\"\n    real=10.0.0.2:81 gate\n    persistent=300\n    netmask=255.255.255.0\n    virtualhost=\"www.example.com\"\n\
-virtual=7\n    real=10.0.0.3:0 ipip u:10 l:2\n    checktype=external\n    checkcommand=\"/usr/local/bin/probe\"\n\
+virtual=7\n    real=10.0.0.3:0 ipip l:2 u:10\n    checktype=external\n    checkcommand=\"/usr/local/bin/probe\"\n\
 virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=connect\n";
         let a = ldirectord::parse(Path::new("ld.cf"), ld).unwrap();
         let text = to_toml(&a);

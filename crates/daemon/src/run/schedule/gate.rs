@@ -21,9 +21,10 @@
 //! accepts fewer connections a second than its checks make fills its
 //! queue however few are in flight at once. So a sign of a full queue (a
 //! slow success, or a connect that timed out) also paces the address: its
-//! checks start at least `PACE_MAX` times its natural spacing apart (its
-//! shortest interval over its number of checks), so at half their rate at
-//! most, and the pace comes back to the natural spacing over
+//! checks start `PACE_STEP` times its natural spacing apart (its shortest
+//! interval over its number of checks), `PACE_STEP` times more for each
+//! further sign at least `FEEDBACK_DELAY` later, up to `PACE_MAX` (half
+//! their rate); the pace comes back to the natural spacing over
 //! `PACE_RECOVERY` of quick successes, when the pacing stops. Checks that
 //! wait for their start are late by that wait and not timed out by it
 //! (the schedule counts their next start from their end, so their rate
@@ -125,9 +126,13 @@ impl Gates {
 /// at half their rate at most.
 const PACE_MAX: f64 = 2.0;
 
-/// How long a sign of a full queue makes a timeout of the address's
-/// checks count only when the check's next run times out too.
-pub(super) const FULL_MEMORY: Duration = Duration::from_secs(60);
+/// Each sign of a full queue spaces an address's checks this many times
+/// more (up to `PACE_MAX`), once per `FEEDBACK_DELAY` at most.
+const PACE_STEP: f64 = 1.25;
+
+/// How long a dropped SYN takes to show (Linux sends it again after 1 s):
+/// the signs within it are of the same drops, and slow the address once.
+const FEEDBACK_DELAY: Duration = Duration::from_secs(1);
 
 /// How long the pace takes to come back from `PACE_MAX` to the natural
 /// spacing, counted in the quick successes that would take that long at
@@ -158,8 +163,8 @@ struct Places {
     pace: f64,
     /// The earliest the next check may start while paced.
     next_free: Option<Instant>,
-    /// When its server last showed a full queue.
-    full_at: Option<Instant>,
+    /// When a sign of a full queue last slowed its checks.
+    slowed_at: Option<Instant>,
 }
 
 impl Places {
@@ -186,10 +191,19 @@ impl Places {
         }
     }
 
-    /// A sign that the server's queue was full: pace at the most.
+    /// A sign that the server's queue was full: space the checks
+    /// `PACE_STEP` times more, unless a sign already did within
+    /// `FEEDBACK_DELAY`.
     fn slow_down(&mut self) {
-        self.pace = PACE_MAX;
-        self.full_at = Some(Instant::now());
+        let now = Instant::now();
+        if self
+            .slowed_at
+            .is_some_and(|t| now.duration_since(t) < FEEDBACK_DELAY)
+        {
+            return;
+        }
+        self.slowed_at = Some(now);
+        self.pace = (self.pace.max(1.0) * PACE_STEP).min(PACE_MAX);
     }
 
     /// A quick success: the pace comes back by its share of
@@ -198,7 +212,7 @@ impl Places {
         if self.pace <= 0.0 {
             return;
         }
-        let step = if PACE_RECOVERY.is_zero() {
+        let step = if PACE_RECOVERY.is_zero() || self.natural.is_zero() {
             PACE_MAX
         } else {
             self.natural.as_secs_f64() / PACE_RECOVERY.as_secs_f64() * (PACE_MAX - 1.0)
@@ -241,7 +255,7 @@ impl Gate {
             natural: Duration::ZERO,
             pace: 0.0,
             next_free: None,
-            full_at: None,
+            slowed_at: None,
         })))
     }
 
@@ -288,14 +302,6 @@ impl Gate {
         let mut p = self.places();
         p.taken = p.taken.saturating_sub(1);
         p.admit();
-    }
-
-    /// Whether the address's server showed a full queue (a slow success
-    /// or a timeout of one of its checks) in the last `FULL_MEMORY`.
-    pub(super) fn showed_full_queue(&self) -> bool {
-        self.places()
-            .full_at
-            .is_some_and(|t| t.elapsed() <= FULL_MEMORY)
     }
 
     /// How many natural spacings apart its checks start now (0: not

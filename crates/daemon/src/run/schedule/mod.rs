@@ -9,11 +9,22 @@
 //!   every second reach their servers as ten every 10 ms, not as one
 //!   burst. A check's slot follows from its id, so a restart with the same
 //!   file places every check as before, and a reload neither moves nor
-//!   restarts a check it did not change.
+//!   restarts a check it did not change. A check that ran past its slot
+//!   starts again its interval after its end (`phase::following`), so
+//!   checks of a server that slows down slow down with it.
 //! - `gate.rs`: the bound on checks in flight per address
 //!   (`max_checks_in_flight_per_address`), which narrows to one while the
-//!   address's server shows a full accept queue; a check waiting for its
-//!   turn is not timed out by the wait.
+//!   address's server shows a full accept queue, and the pace of the
+//!   address's check starts, slowed by each sign of a full queue and at
+//!   first (slow start); a check waiting for its turn is not timed out by
+//!   the wait.
+//!
+//! A timeout that would take an up server down is held back: it counts
+//! only when the check's next run fails too. A server whose accept queue
+//! the checks filled drops their SYNs exactly as an unreachable one does,
+//! and the checker cannot tell them apart from one timeout; the next run,
+//! at the pace the timeout slowed (`gate.rs`), can. Any other failure
+//! (refused, reset, a wrong answer) counts at once.
 //!
 //! A check with a `retry_interval` that fails while it is not down (fewer
 //! than `fall` failures in a row) starts again that long after the failure
@@ -174,16 +185,15 @@ impl Task {
                 }
             };
             let timed_out = !o.ok && o.latency >= timeout;
-            let full = self.gate.as_ref().is_some_and(Gate::showed_full_queue);
             if let Some(p) = place {
                 p.done(o.ok, o.latency, timeout);
             }
             // The probe read the clock when it ended: its start plus its
             // latency is now.
             let ended = (start + o.latency).saturating_duration_since(self.epoch);
-            // A timeout of a server that showed a full queue counts only
-            // when the next run times out too.
-            let held = timed_out && full && !deferred;
+            // A timeout that would take the server down counts when the
+            // next run fails too (see the module's text).
+            let held = timed_out && !deferred && would_fall(&health, c.fall);
             deferred = held;
             // A real in maintenance is down at once, whatever `fall` says
             // (ldirectord forces it down): its failure counts as many
@@ -229,4 +239,9 @@ fn in_maintenance(file: &str) -> Outcome {
         latency: Duration::ZERO,
         reason: format!("in maintenance (file {file} of maintenancedir)"),
     }
+}
+
+/// Whether one more failure takes a check that is up down.
+fn would_fall(health: &Health, fall: u32) -> bool {
+    health.state == State::Up && health.fails.saturating_add(1) >= fall.max(1)
 }

@@ -9,7 +9,10 @@
 //! check whose preferred slot is full takes the next one with room. A
 //! placement is kept for as long as its check is configured, so a reload
 //! moves no unchanged check, and the same file places every check in the
-//! same slot at every start.
+//! same slot at every start. A check that ended within its slot starts
+//! again one interval after its start; one that ran longer, its interval
+//! less one slot after its end, at the first slot start from then
+//! (`following`).
 
 use crate::engine::CheckId;
 use std::collections::{HashMap, HashSet};

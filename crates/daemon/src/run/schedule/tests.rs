@@ -348,11 +348,21 @@ async fn a_full_queue_paces_the_address_and_quick_successes_end_the_pace() {
     // A refused connect (a dead port) is no sign of a full queue.
     end(&g, false, ms(1)).await;
     assert_eq!(g.pace(), 0.0);
-    // A slow success is: two natural spacings apart.
+    // A slow success is: 1.25 natural spacings apart; the signs within
+    // the next second are of the same drops.
     end(&g, true, ms(600)).await;
-    assert_eq!(g.pace(), 2.0);
+    assert_eq!(g.pace(), 1.25);
+    end(&g, true, ms(600)).await;
+    assert_eq!(g.pace(), 1.25);
     tokio::time::advance(ms(1000)).await;
-    assert_eq!(starts(g.clone()).await, [0, 200, 400]);
+    assert_eq!(starts(g.clone()).await, [0, 125, 250]);
+    // A connect that timed out a second later is a sign too, up to two
+    // spacings apart.
+    for (sign, pace) in [(1, 1.5625), (2, 1.953_125), (3, 2.0)] {
+        end(&g, false, ms(1000)).await;
+        assert!((g.pace() - pace).abs() < 1e-9, "sign {sign}: {}", g.pace());
+        tokio::time::advance(ms(1000)).await;
+    }
     // Quick successes bring it back over 20 s of them (200 at 100 ms),
     // then the pacing stops.
     for _ in 0..100 {
@@ -365,9 +375,6 @@ async fn a_full_queue_paces_the_address_and_quick_successes_end_the_pace() {
     assert_eq!(g.pace(), 0.0);
     tokio::time::advance(ms(1000)).await;
     assert_eq!(starts(g.clone()).await, [0, 0, 0]);
-    // A connect that timed out is a sign too.
-    end(&g, false, ms(1000)).await;
-    assert_eq!(g.pace(), 2.0);
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -522,4 +529,38 @@ async fn a_real_in_maintenance_is_down_at_once_and_checked_again_after() {
     assert_eq!(got[2].0, got[0].0);
     assert!(got[3].1.ok, "{:?}", got[3].1);
     assert!(got[3].0 - got[0].0 >= ms(450));
+}
+
+/// A server whose accept queue is full (here: one of length one that never
+/// accepts, filled by the first check) drops SYNs as an unreachable one
+/// does. The first timeout of a check that is up is held back; the next
+/// run's failure is reported, and the one after it too (one hold per run
+/// of failures).
+#[tokio::test(flavor = "current_thread")]
+async fn a_timeout_that_would_take_a_server_down_waits_for_the_next_run() {
+    let l = std::net::TcpListener::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+    nix::sys::socket::listen(&l, nix::sys::socket::Backlog::new(0).unwrap()).unwrap();
+    let (tx, mut rx) = mpsc::channel(16);
+    let mut s = Schedule::new(tx, 4);
+    s.configure(
+        vec![(id(1), tcp(l.local_addr().unwrap(), ms(1000), ms(300)))],
+        4,
+    );
+    let mut results = Vec::new();
+    while results.len() < 3 {
+        match tokio::time::timeout(ms(10_000), rx.recv()).await {
+            Ok(Some(Msg::Result(_, o))) => results.push((Instant::now(), o.ok, o.reason)),
+            Ok(Some(_)) => {}
+            other => panic!("no result within 10 s: {:?}", other.is_ok()),
+        }
+    }
+    s.stop();
+    let oks: Vec<bool> = results.iter().map(|r| r.1).collect();
+    assert_eq!(oks, [true, false, false], "{results:?}");
+    // Without the hold the first failure would come one run (1.3 s) after
+    // the success; with it, two (2.6 s).
+    let first = results[1].0 - results[0].0;
+    let second = results[2].0 - results[1].0;
+    assert!(first >= ms(2000), "first failure after {first:?}");
+    assert!(second < first, "second failure {second:?} after the first");
 }
