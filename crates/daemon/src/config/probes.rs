@@ -35,6 +35,8 @@ pub enum Probe {
     Smtp(SmtpProbe),
     /// A DNS server answers a query over UDP.
     Dns(DnsProbe),
+    /// A MySQL or MariaDB server greets, takes a login, answers a query.
+    Mysql(MysqlProbe),
     /// A UDP datagram is sent; no ICMP error comes back (and, if asked,
     /// a reply does).
     Udp(UdpProbe),
@@ -183,6 +185,21 @@ pub struct SmtpProbe {
     pub target: SocketAddr,
     /// The name sent with HELO; `None`: this machine's host name.
     pub helo: Option<String>,
+}
+
+/// A MySQL or MariaDB check ([`crate::probe::mysql`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MysqlProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The user to log in as; `None`: the server's handshake is enough.
+    pub user: Option<String>,
+    /// The user's password (may be empty).
+    pub password: String,
+    /// The database logged in to.
+    pub database: Option<String>,
+    /// A query that must return a row (or change one), after the login.
+    pub query: Option<String>,
 }
 
 /// A DNS check over UDP: one query; up on a reply with the query's id
@@ -431,7 +448,7 @@ impl fmt::Debug for Pattern {
 
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `udp`, `ping`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -441,6 +458,7 @@ impl Probe {
             Probe::Exec { .. } => "exec",
             Probe::Smtp(_) => "smtp",
             Probe::Dns(_) => "dns",
+            Probe::Mysql(_) => "mysql",
             Probe::Udp(_) => "udp",
             Probe::Ping { .. } => "ping",
             Probe::File(_) => "file",

@@ -13,6 +13,7 @@ pub mod file;
 pub mod file_track;
 pub mod http;
 pub mod icmp;
+pub mod mysql;
 mod ping;
 pub mod smtp;
 mod source;
@@ -112,6 +113,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         }
         Probe::Smtp(s) => smtp::check(s, src, deadline).await,
         Probe::Dns(d) => dns::check(d, src, deadline).await,
+        Probe::Mysql(m) => mysql::check(m, src, deadline).await,
         Probe::Udp(u) => udp::check(u, src, deadline).await,
         Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,

@@ -8,7 +8,7 @@ use super::service::{is_udp, port_of};
 use super::words::{number, service_of_port, service_port, unquote};
 use crate::config::validate::Patterns;
 use crate::config::{
-    Check, ConfigError, Expect, HttpProbe, Location, Probe, Source, TcpClose, UrlCheck,
+    Check, ConfigError, Expect, HttpProbe, Location, MysqlProbe, Probe, Source, TcpClose, UrlCheck,
 };
 use rvsadm::model::ServiceKey;
 use std::net::{IpAddr, SocketAddr};
@@ -75,6 +75,15 @@ impl Timing {
     }
 }
 
+/// A section's `login`, `passwd` and `database` (each a non-empty
+/// quoted string when written; `secret` is for radius only).
+#[derive(Debug, Clone, Default)]
+struct Credentials {
+    login: Option<String>,
+    passwd: Option<String>,
+    database: Option<String>,
+}
+
 /// What a section says about checking its reals, read once; each real
 /// then gets its [`Check`] from it.
 pub(super) struct CheckPlan<'a> {
@@ -94,6 +103,9 @@ pub(super) struct CheckPlan<'a> {
     virtualhost: Option<String>,
     checkport: Option<u16>,
     checkcommand: Option<String>,
+    /// `login`, `passwd`, `database`: what the negotiate
+    /// checks of some services log in with.
+    creds: Credentials,
     /// Where errors about the check point: `checktype`, else the section.
     check_line: usize,
 }
@@ -150,6 +162,8 @@ impl<'a> CheckPlan<'a> {
             s.get(k)
                 .map(|i| unquote(&i.value).unwrap_or(&i.value).to_string())
         };
+        // Read for its errors only: radius, its one user, is not run.
+        quoted("secret")?;
         Ok(CheckPlan {
             file,
             key,
@@ -164,6 +178,11 @@ impl<'a> CheckPlan<'a> {
             virtualhost: unquoted("virtualhost"),
             checkport,
             checkcommand: unquoted("checkcommand"),
+            creds: Credentials {
+                login: quoted("login")?,
+                passwd: quoted("passwd")?,
+                database: quoted("database")?,
+            },
             check_line: s.line_of("checktype"),
         })
     }
@@ -258,9 +277,28 @@ impl<'a> CheckPlan<'a> {
                     }],
                 }))
             }
+            "mysql" => Ok(self.mysql(target, req)),
             other => Err(self.bad(format!(
                 "negotiate checks of service {other} are not supported by rvsadmd (http, https, none; or checktype connect, external, on, off)"
             ))),
+        }
+    }
+
+    /// A mysql check: ldirectord logs in (`login`, `passwd`, `database`)
+    /// and runs the request (less its leading `/`) as a query that must
+    /// return a row; without a login or a query it calls the real down
+    /// without trying, and so does this check.
+    fn mysql(&self, target: SocketAddr, req: &str) -> Probe {
+        let query = req.strip_prefix('/').unwrap_or(req);
+        match &self.creds.login {
+            Some(user) if !query.is_empty() => Probe::Mysql(MysqlProbe {
+                target,
+                user: Some(user.clone()),
+                password: self.creds.passwd.clone().unwrap_or_default(),
+                database: self.creds.database.clone(),
+                query: Some(query.to_string()),
+            }),
+            _ => Probe::Down,
         }
     }
 
@@ -306,3 +344,6 @@ pub(super) fn rooted(r: &str) -> String {
         format!("/{r}")
     }
 }
+
+#[cfg(test)]
+mod tests;

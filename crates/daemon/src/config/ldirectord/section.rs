@@ -56,15 +56,7 @@ const KNOWN: &[&str] = &[
 ];
 
 /// Known directives that rvsadmd does not do (an error).
-const UNSUPPORTED: &[&str] = &[
-    "fallbackcommand",
-    "monitorfile",
-    "login",
-    "passwd",
-    "database",
-    "secret",
-    "load",
-];
+const UNSUPPORTED: &[&str] = &["fallbackcommand", "monitorfile", "load"];
 
 /// Known directives that have no effect on the table (a note).
 const NO_EFFECT: &[&str] = &[

@@ -49,6 +49,10 @@ pub(super) fn check_of(
             only(c, kind, &["query_type", "name"])?;
             kinds::dns_of(c, target)?
         }
+        "mysql" => {
+            only(c, kind, &["user", "password", "database", "query"])?;
+            kinds::mysql_of(c, target)?
+        }
         "udp" => {
             only(
                 c,
@@ -101,10 +105,12 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 7] = ["tcp", "http", "https", "smtp", "dns", "udp", "ping"];
+const WITH_SOURCE: [&str; 8] = [
+    "tcp", "http", "https", "smtp", "dns", "mysql", "udp", "ping",
+];
 
 /// `source`, `source_port`, `interface` and `mark`, for a `kind` check
 /// of `probe` connecting to `target`: refused on a check that opens no

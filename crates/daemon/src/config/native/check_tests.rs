@@ -170,6 +170,33 @@ fn dns_type_and_name() {
 }
 
 #[test]
+fn mysql_login_and_query() {
+    let Probe::Mysql(m) = probe(
+        "type = \"mysql\", port = 3306, user = \"lb\", password = \"pw\", database = \"app\", query = \"SELECT 1\"",
+    ) else {
+        panic!()
+    };
+    assert_eq!(m.target, "127.0.0.1:3306".parse().unwrap());
+    assert_eq!(m.user.as_deref(), Some("lb"));
+    assert_eq!(m.password, "pw");
+    assert_eq!(m.database.as_deref(), Some("app"));
+    assert_eq!(m.query.as_deref(), Some("SELECT 1"));
+    let Probe::Mysql(m) = probe("type = \"mysql\"") else {
+        panic!()
+    };
+    assert_eq!((m.user, m.query), (None, None));
+    assert_error(
+        "type = \"mysql\", query = \"SELECT 1\"",
+        "`query` needs `user`",
+    );
+    assert_error("type = \"mysql\", user = \"\"", "user: empty");
+    assert_error(
+        "type = \"mysql\", helo = \"x\"",
+        "`helo` does not apply to a mysql check",
+    );
+}
+
+#[test]
 fn udp_payload_and_reply() {
     let udp = |c: &str| match probe(c) {
         Probe::Udp(u) => u,
@@ -334,6 +361,9 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"smtp\"",
         "type = \"dns\", query_type = \"MX\", name = \"example.com\"",
         "type = \"dns\", query_type = \"TYPE65\"",
+        "type = \"mysql\"",
+        "type = \"mysql\", user = \"lb\"",
+        "type = \"mysql\", user = \"lb\", password = \"p\\\"w\", database = \"app\", query = \"SELECT 1\"",
         "type = \"udp\", payload = \"0102ff\", require_reply = \"0xx2\"",
         "type = \"udp\", require_reply = true",
         "type = \"udp\", require_reply = \"01\", min_reply_length = 2, max_reply_length = 255",

@@ -163,9 +163,14 @@ pub(super) struct CheckDoc {
     pub(super) overwrite: Option<bool>,
     /// Exec: whether exit codes 2-255 set the weight.
     pub(super) dynamic: Option<bool>,
-    /// Exec: run as this user and group.
+    /// Exec: run as this user and group. MySQL: log in as this user.
     pub(super) user: Option<String>,
     pub(super) group: Option<String>,
+    /// MySQL: the user's password, the database, a query that must
+    /// return a row.
+    pub(super) password: Option<String>,
+    pub(super) database: Option<String>,
+    pub(super) query: Option<String>,
 }
 
 /// One URL of an HTTP check's `urls`.
@@ -260,6 +265,9 @@ impl CheckDoc {
             dynamic: pick(&self.dynamic, &over.dynamic),
             user: pick(&self.user, &over.user),
             group: pick(&self.group, &over.group),
+            password: pick(&self.password, &over.password),
+            database: pick(&self.database, &over.database),
+            query: pick(&self.query, &over.query),
         }
     }
 }

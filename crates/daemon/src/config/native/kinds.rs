@@ -5,8 +5,8 @@ use super::check::{only, status_of};
 use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
-    dns_type, DnsProbe, Expect, FileInit, FileProbe, HttpProbe, Probe, ReplyMatch, RunAs,
-    SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    dns_type, DnsProbe, Expect, FileInit, FileProbe, HttpProbe, MysqlProbe, Probe, ReplyMatch,
+    RunAs, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -196,6 +196,41 @@ pub(super) fn dns_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> 
         target,
         qtype,
         name,
+    }))
+}
+
+/// A `mysql` check: `user` (with `password`, empty unless given) to log
+/// in, `database` and `query` only with a user.
+pub(super) fn mysql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let text = |v: &Option<String>, what: &str| -> Result<Option<String>, String> {
+        match v {
+            Some(t) if t.is_empty() => Err(format!("{what}: empty (leave it out instead)")),
+            Some(t) if what != "query" && t.contains('\0') => {
+                Err(format!("{what}: a NUL character"))
+            }
+            t => Ok(t.clone()),
+        }
+    };
+    let user = text(&c.user, "user")?;
+    let database = text(&c.database, "database")?;
+    let query = text(&c.query, "query")?;
+    if user.is_none() {
+        for (k, set) in [
+            ("password", c.password.is_some()),
+            ("database", database.is_some()),
+            ("query", query.is_some()),
+        ] {
+            if set {
+                return Err(format!("`{k}` needs `user` (the login it is for)"));
+            }
+        }
+    }
+    Ok(Probe::Mysql(MysqlProbe {
+        target,
+        user,
+        password: c.password.clone().unwrap_or_default(),
+        database,
+        query,
     }))
 }
 

@@ -148,6 +148,20 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             f.push(format!("query_type = {}", q(&dns_type_text(d.qtype))));
             f.push(format!("name = {}", q(&d.name)));
         }
+        Probe::Mysql(m) => {
+            port(&mut f, m.target);
+            let texts = [
+                ("user", m.user.as_ref()),
+                ("password", m.user.as_ref().map(|_| &m.password)),
+                ("database", m.database.as_ref()),
+                ("query", m.query.as_ref()),
+            ];
+            for (k, v) in texts {
+                if let Some(v) = v {
+                    f.push(format!("{k} = {}", q(v)));
+                }
+            }
+        }
         Probe::Udp(u) => {
             port(&mut f, u.target);
             if !u.payload.is_empty() {

@@ -1,0 +1,58 @@
+//! The negotiate checks of each `service`, as read from ldirectord.cf.
+
+use crate::config::ldirectord::parse;
+use crate::config::{Config, ConfigError, MysqlProbe, Probe};
+use std::path::Path;
+
+/// One virtual at `vip:port` with one real `10.0.0.1` and `lines`.
+fn with(port: u16, lines: &str) -> Result<Config, ConfigError> {
+    let text = format!("virtual=192.0.2.1:{port}\n\treal=10.0.0.1:{port} masq\n{lines}");
+    parse(Path::new("ld.cf"), &text)
+}
+
+fn probe(port: u16, lines: &str) -> Probe {
+    let c = with(port, lines).unwrap_or_else(|e| panic!("{e}"));
+    c.services[0].reals[0].checks[0].probe.clone()
+}
+
+#[test]
+fn mysql_logs_in_and_queries() {
+    let p = probe(
+        3306,
+        "\tlogin=\"lb\"\n\tpasswd=\"s3cret\"\n\tdatabase=\"app\"\n\trequest=\"SELECT * FROM alive\"\n",
+    );
+    assert_eq!(
+        p,
+        Probe::Mysql(MysqlProbe {
+            target: "10.0.0.1:3306".parse().unwrap(),
+            user: Some("lb".into()),
+            password: "s3cret".into(),
+            database: Some("app".into()),
+            query: Some("SELECT * FROM alive".into()),
+        })
+    );
+    // service named, other port; no passwd, no database
+    let Probe::Mysql(m) = probe(
+        3307,
+        "\tservice=mysql\n\tlogin=\"lb\"\n\trequest=\"/SELECT 1\"\n",
+    ) else {
+        panic!()
+    };
+    assert_eq!(m.target.port(), 3307);
+    assert_eq!((m.password.as_str(), m.database), ("", None));
+    assert_eq!(m.query.as_deref(), Some("SELECT 1"));
+}
+
+#[test]
+fn mysql_without_login_or_query_is_down_as_in_ldirectord() {
+    assert_eq!(probe(3306, "\trequest=\"SELECT 1\"\n"), Probe::Down);
+    assert_eq!(probe(3306, "\tlogin=\"lb\"\n"), Probe::Down);
+}
+
+#[test]
+fn credentials_must_be_quoted_and_not_empty() {
+    let e = with(3306, "\tlogin=lb\n").unwrap_err();
+    assert_eq!(e.at.line, 3, "{e}");
+    let e = with(3306, "\tpasswd=\"\"\n").unwrap_err();
+    assert_eq!(e.at.line, 3, "{e}");
+}
