@@ -202,8 +202,10 @@ pub struct MysqlProbe {
     pub query: Option<String>,
 }
 
-/// A DNS check over UDP: one query; up on a reply with the query's id
-/// and response code NOERROR (keepalived's DNS_CHECK rule).
+/// A DNS check: one query; up on a reply with the query's id and
+/// response code NOERROR (keepalived's DNS_CHECK rule), and, with
+/// `answer`, an A or PTR record in the answer that matches it
+/// (ldirectord's rule).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DnsProbe {
     /// The server.
@@ -212,6 +214,11 @@ pub struct DnsProbe {
     pub qtype: u16,
     /// The name asked about (`.` for the root).
     pub name: String,
+    /// Over TCP instead of UDP (ldirectord's check of a tcp virtual).
+    pub tcp: bool,
+    /// What an A record's address (dotted) or a PTR record's name (no
+    /// trailing dot) of the answer must match; `None`: NOERROR is enough.
+    pub answer: Option<Pattern>,
 }
 
 /// The record types a DNS check asks for, by name: the one table of

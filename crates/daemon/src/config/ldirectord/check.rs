@@ -8,9 +8,10 @@ use super::service::{is_udp, port_of};
 use super::words::{number, service_of_port, service_port, unquote};
 use crate::config::validate::Patterns;
 use crate::config::{
-    Check, ConfigError, Expect, HttpProbe, Location, MysqlProbe, Probe, Source, TcpClose, UrlCheck,
+    Check, ConfigError, Expect, HttpProbe, Location, Pattern, Probe, Source, TcpClose, UrlCheck,
 };
-use rvsadm::model::ServiceKey;
+use negotiate::Credentials;
+use rvsadm::model::{Protocol, ServiceKey};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
@@ -73,15 +74,6 @@ impl Timing {
             },
         })
     }
-}
-
-/// A section's `login`, `passwd` and `database` (each a non-empty
-/// quoted string when written; `secret` is for radius only).
-#[derive(Debug, Clone, Default)]
-struct Credentials {
-    login: Option<String>,
-    passwd: Option<String>,
-    database: Option<String>,
 }
 
 /// What a section says about checking its reals, read once; each real
@@ -248,14 +240,7 @@ impl<'a> CheckPlan<'a> {
         match self.service.as_str() {
             "none" => Ok(Probe::Up),
             "http" | "https" => {
-                let expect = match recv {
-                    Some(r) => Some(Expect::Regex(patterns.compile(r).map_err(|e| {
-                        self.bad(format!(
-                            "receive is not a regular expression rvsadmd reads: {e}"
-                        ))
-                    })?)),
-                    None => None,
-                };
+                let expect = self.pattern(recv, patterns)?.map(Expect::Regex);
                 if req.contains("://") {
                     return Err(self.bad(
                         "a request with a full URL is not supported by rvsadmd".into(),
@@ -277,29 +262,32 @@ impl<'a> CheckPlan<'a> {
                     }],
                 }))
             }
-            "mysql" => Ok(self.mysql(target, req)),
+            "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
+            "dns" => {
+                let answer = self.pattern(recv, patterns)?;
+                let tcp = matches!(self.key, ServiceKey::Addr { protocol: Protocol::Tcp, .. });
+                negotiate::dns(target, req, answer, tcp).map_err(|m| self.bad(m))
+            }
             other => Err(self.bad(format!(
                 "negotiate checks of service {other} are not supported by rvsadmd (http, https, none; or checktype connect, external, on, off)"
             ))),
         }
     }
 
-    /// A mysql check: ldirectord logs in (`login`, `passwd`, `database`)
-    /// and runs the request (less its leading `/`) as a query that must
-    /// return a row; without a login or a query it calls the real down
-    /// without trying, and so does this check.
-    fn mysql(&self, target: SocketAddr, req: &str) -> Probe {
-        let query = req.strip_prefix('/').unwrap_or(req);
-        match &self.creds.login {
-            Some(user) if !query.is_empty() => Probe::Mysql(MysqlProbe {
-                target,
-                user: Some(user.clone()),
-                password: self.creds.passwd.clone().unwrap_or_default(),
-                database: self.creds.database.clone(),
-                query: Some(query.to_string()),
-            }),
-            _ => Probe::Down,
-        }
+    /// `receive` compiled, if given.
+    fn pattern(
+        &self,
+        recv: Option<&str>,
+        patterns: &mut Patterns,
+    ) -> Result<Option<Pattern>, ConfigError> {
+        recv.map(|r| {
+            patterns.compile(r).map_err(|e| {
+                self.bad(format!(
+                    "receive is not a regular expression rvsadmd reads: {e}"
+                ))
+            })
+        })
+        .transpose()
     }
 
     /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's
@@ -345,5 +333,6 @@ pub(super) fn rooted(r: &str) -> String {
     }
 }
 
+mod negotiate;
 #[cfg(test)]
 mod tests;

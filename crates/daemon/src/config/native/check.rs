@@ -46,8 +46,8 @@ pub(super) fn check_of(
             kinds::smtp_of(c, target)?
         }
         "dns" => {
-            only(c, kind, &["query_type", "name"])?;
-            kinds::dns_of(c, target)?
+            only(c, kind, &["query_type", "name", "tcp", "answer"])?;
+            kinds::dns_of(c, target, patterns)?
         }
         "mysql" => {
             only(c, kind, &["user", "password", "database", "query"])?;

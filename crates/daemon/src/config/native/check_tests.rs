@@ -163,6 +163,15 @@ fn dns_type_and_name() {
         "query_type: `AXFR` is not one of A, NS",
     );
     assert_error("type = \"dns\", name = \"a..b\"", "name: DNS name `a..b`");
+    let Probe::Dns(d) = probe("type = \"dns\", name = \"www.example.com\", query_type = \"A\", tcp = true, answer = \"^192\\\\.0\"") else {
+        panic!()
+    };
+    assert!(d.tcp);
+    assert_eq!(
+        d.answer.map(|p| p.as_str().to_string()).as_deref(),
+        Some("^192\\.0")
+    );
+    assert_error("type = \"dns\", answer = \"(\"", "answer: ");
     assert_error(
         "type = \"dns\", helo = \"x\"",
         "`helo` does not apply to a dns check",
@@ -362,6 +371,7 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"dns\", query_type = \"MX\", name = \"example.com\"",
         "type = \"dns\", query_type = \"TYPE65\"",
         "type = \"mysql\"",
+        "type = \"dns\", query_type = \"PTR\", name = \"7.2.0.192.in-addr.arpa\", tcp = true, answer = \"^www\\\\.\"",
         "type = \"mysql\", user = \"lb\"",
         "type = \"mysql\", user = \"lb\", password = \"p\\\"w\", database = \"app\", query = \"SELECT 1\"",
         "type = \"udp\", payload = \"0102ff\", require_reply = \"0xx2\"",

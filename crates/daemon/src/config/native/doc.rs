@@ -149,6 +149,9 @@ pub(super) struct CheckDoc {
     /// DNS: the record type asked for, and the name.
     pub(super) query_type: Option<String>,
     pub(super) name: Option<String>,
+    /// DNS: over TCP; what an A or PTR record of the answer must match.
+    pub(super) tcp: Option<bool>,
+    pub(super) answer: Option<String>,
     /// UDP: what is sent (hex), and whether (or what) must come back.
     pub(super) payload: Option<String>,
     pub(super) require_reply: Option<ReplyDoc>,
@@ -253,6 +256,8 @@ impl CheckDoc {
             helo: pick(&self.helo, &over.helo),
             query_type: pick(&self.query_type, &over.query_type),
             name: pick(&self.name, &over.name),
+            tcp: pick(&self.tcp, &over.tcp),
+            answer: pick(&self.answer, &over.answer),
             payload: pick(&self.payload, &over.payload),
             require_reply: pick(&self.require_reply, &over.require_reply),
             min_reply_length: pick(&self.min_reply_length, &over.min_reply_length),

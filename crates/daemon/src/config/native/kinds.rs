@@ -183,8 +183,13 @@ pub(super) fn smtp_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String>
 }
 
 /// A `dns` check: `query_type` SOA and `name` `.` unless given
-/// (keepalived's defaults).
-pub(super) fn dns_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+/// (keepalived's defaults), over UDP unless `tcp`; `answer` a regular
+/// expression an A or PTR record of the answer must match.
+pub(super) fn dns_of(
+    c: &CheckDoc,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
     let t = c.query_type.as_deref().unwrap_or("SOA");
     let qtype = dns_type(t).ok_or_else(|| {
         let names: Vec<&str> = DNS_TYPES.iter().map(|(n, _)| *n).collect();
@@ -192,10 +197,16 @@ pub(super) fn dns_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> 
     })?;
     let name = c.name.clone().unwrap_or_else(|| ".".into());
     crate::probe::dns::query(0, qtype, &name).map_err(|m| format!("name: {m}"))?;
+    let answer = match &c.answer {
+        Some(r) => Some(patterns.compile(r).map_err(|e| format!("answer: {e}"))?),
+        None => None,
+    };
     Ok(Probe::Dns(DnsProbe {
         target,
         qtype,
         name,
+        tcp: c.tcp.unwrap_or(false),
+        answer,
     }))
 }
 

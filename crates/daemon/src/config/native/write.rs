@@ -147,6 +147,12 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             port(&mut f, d.target);
             f.push(format!("query_type = {}", q(&dns_type_text(d.qtype))));
             f.push(format!("name = {}", q(&d.name)));
+            if d.tcp {
+                f.push("tcp = true".into());
+            }
+            if let Some(a) = &d.answer {
+                f.push(format!("answer = {}", q(a.as_str())));
+            }
         }
         Probe::Mysql(m) => {
             port(&mut f, m.target);

@@ -56,3 +56,40 @@ fn credentials_must_be_quoted_and_not_empty() {
     let e = with(3306, "\tpasswd=\"\"\n").unwrap_err();
     assert_eq!(e.at.line, 3, "{e}");
 }
+
+#[test]
+fn dns_looks_up_the_request_and_matches_receive() {
+    let dns = |port, lines: &str| match probe(port, lines) {
+        Probe::Dns(d) => d,
+        p => panic!("{p:?}"),
+    };
+    let d = dns(
+        53,
+        "\tprotocol=udp\n\trequest=\"www.example.com\"\n\treceive=\"192.0.2.7\"\n",
+    );
+    assert_eq!(d.target, "10.0.0.1:53".parse().unwrap());
+    assert_eq!(
+        (d.qtype, d.name.as_str(), d.tcp),
+        (1, "www.example.com", false)
+    );
+    assert_eq!(d.answer.as_ref().map(|p| p.as_str()), Some("192.0.2.7"));
+    // An address is looked up by its PTR record; a tcp virtual over TCP
+    // (port 53 is udp unless told).
+    let d = dns(
+        53,
+        "\tprotocol=tcp\n\trequest=\"/192.0.2.7\"\n\treceive=\"www\"\n",
+    );
+    assert_eq!(
+        (d.qtype, d.name.as_str(), d.tcp),
+        (12, "7.2.0.192.in-addr.arpa", true)
+    );
+    let d = dns(
+        5353,
+        "\tservice=dns\n\trequest=\"2001:db8::1\"\n\treceive=\".\"\n",
+    );
+    assert!(d.name.starts_with("1.0.0.0.") && d.name.ends_with(".8.b.d.0.1.0.0.2.ip6.arpa"));
+    // No receive: nothing matches, always down (as in ldirectord).
+    assert_eq!(probe(53, "\trequest=\"www.example.com\"\n"), Probe::Down);
+    let e = with(53, "\trequest=\"a..b\"\n\treceive=\"x\"\n").unwrap_err();
+    assert!(e.message.contains("request: DNS name"), "{e}");
+}
