@@ -37,6 +37,11 @@ pub enum Probe {
     Dns(DnsProbe),
     /// A MySQL or MariaDB server greets, takes a login, answers a query.
     Mysql(MysqlProbe),
+    /// A POP3, IMAP or NNTP server greets (and takes a login).
+    Mail(MailProbe),
+    /// A request sent over TCP is answered with a line that matches
+    /// (ldirectord's simpletcp).
+    Exchange(ExchangeProbe),
     /// A UDP datagram is sent; no ICMP error comes back (and, if asked,
     /// a reply does).
     Udp(UdpProbe),
@@ -200,6 +205,45 @@ pub struct MysqlProbe {
     pub database: Option<String>,
     /// A query that must return a row (or change one), after the login.
     pub query: Option<String>,
+}
+
+/// A check of a mail or news server: its greeting and, with a login,
+/// the login ([`crate::probe::mail`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MailProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// What it speaks.
+    pub protocol: MailProtocol,
+    /// TLS from the start (POP3S, IMAPS); the certificate is not verified.
+    pub tls: bool,
+    /// The user and password logged in with; `None`: the greeting is
+    /// enough.
+    pub login: Option<(String, String)>,
+}
+
+/// The protocols of [`MailProbe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailProtocol {
+    /// POP3: greeting `+OK`, `USER` and `PASS` answered `+OK`, `QUIT`.
+    Pop3,
+    /// IMAP4: greeting `* OK` (or `* PREAUTH`), `LOGIN` answered `OK`,
+    /// `LOGOUT`.
+    Imap,
+    /// NNTP: a greeting that starts with 2, `QUIT`.
+    Nntp,
+}
+
+/// A request and the line that must come back (ldirectord's simpletcp).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExchangeProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// What is sent, after which the check's side of the connection is
+    /// shut.
+    pub send: String,
+    /// A line of the answer must match it.
+    pub expect: Pattern,
 }
 
 /// A DNS check: one query; up on a reply with the query's id and
@@ -453,9 +497,24 @@ impl fmt::Debug for Pattern {
     }
 }
 
+impl MailProbe {
+    /// The check's type: `pop`, `pops`, `imap`, `imaps` or `nntp`
+    /// (ldirectord's service names).
+    pub fn kind(&self) -> &'static str {
+        match (self.protocol, self.tls) {
+            (MailProtocol::Pop3, false) => "pop",
+            (MailProtocol::Pop3, true) => "pops",
+            (MailProtocol::Imap, false) => "imap",
+            (MailProtocol::Imap, true) => "imaps",
+            (MailProtocol::Nntp, _) => "nntp",
+        }
+    }
+}
+
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `udp`, `ping`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pop`,
+    /// `pops`, `imap`, `imaps`, `nntp`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -466,6 +525,8 @@ impl Probe {
             Probe::Smtp(_) => "smtp",
             Probe::Dns(_) => "dns",
             Probe::Mysql(_) => "mysql",
+            Probe::Mail(m) => m.kind(),
+            Probe::Exchange(_) => "simpletcp",
             Probe::Udp(_) => "udp",
             Probe::Ping { .. } => "ping",
             Probe::File(_) => "file",

@@ -13,8 +13,11 @@ pub mod file;
 pub mod file_track;
 pub mod http;
 pub mod icmp;
+mod lines;
+pub mod mail;
 pub mod mysql;
 mod ping;
+mod simpletcp;
 pub mod smtp;
 mod source;
 mod tcp;
@@ -114,6 +117,8 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Smtp(s) => smtp::check(s, src, deadline).await,
         Probe::Dns(d) => dns::check(d, src, deadline).await,
         Probe::Mysql(m) => mysql::check(m, src, deadline).await,
+        Probe::Mail(m) => mail::check(m, src, deadline).await,
+        Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
         Probe::Udp(u) => udp::check(u, src, deadline).await,
         Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,

@@ -263,6 +263,17 @@ impl<'a> CheckPlan<'a> {
                 }))
             }
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
+            "smtp" | "submission" => Ok(negotiate::smtp(target)),
+            "pop" | "pops" | "imap" | "imaps" | "nntp" => {
+                Ok(negotiate::mail(target, &self.service, &self.creds))
+            }
+            "simpletcp" if is_udp(self.key) => Err(self.bad(
+                "a simpletcp check of a udp virtual is not supported by rvsadmd (a tcp virtual, or checktype external)".into(),
+            )),
+            "simpletcp" => {
+                let expect = self.compile(recv.unwrap_or(""), patterns)?;
+                Ok(negotiate::simpletcp(target, req, expect))
+            }
             "dns" => {
                 let answer = self.pattern(recv, patterns)?;
                 let tcp = matches!(self.key, ServiceKey::Addr { protocol: Protocol::Tcp, .. });
@@ -280,14 +291,16 @@ impl<'a> CheckPlan<'a> {
         recv: Option<&str>,
         patterns: &mut Patterns,
     ) -> Result<Option<Pattern>, ConfigError> {
-        recv.map(|r| {
-            patterns.compile(r).map_err(|e| {
-                self.bad(format!(
-                    "receive is not a regular expression rvsadmd reads: {e}"
-                ))
-            })
+        recv.map(|r| self.compile(r, patterns)).transpose()
+    }
+
+    /// `receive` text `r` compiled.
+    fn compile(&self, r: &str, patterns: &mut Patterns) -> Result<Pattern, ConfigError> {
+        patterns.compile(r).map_err(|e| {
+            self.bad(format!(
+                "receive is not a regular expression rvsadmd reads: {e}"
+            ))
         })
-        .transpose()
     }
 
     /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's

@@ -53,6 +53,19 @@ pub(super) fn check_of(
             only(c, kind, &["user", "password", "database", "query"])?;
             kinds::mysql_of(c, target)?
         }
+        "pop" | "pops" | "imap" | "imaps" | "nntp" => {
+            let login: &[&str] = if kind == "nntp" {
+                &[]
+            } else {
+                &["user", "password"]
+            };
+            only(c, kind, login)?;
+            kinds::mail_of(c, kind, target)?
+        }
+        "simpletcp" => {
+            only(c, kind, &["send", "regex"])?;
+            kinds::simpletcp_of(c, target, patterns)?
+        }
         "udp" => {
             only(
                 c,
@@ -105,11 +118,24 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pop, pops, imap, imaps, nntp, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 8] = [
-    "tcp", "http", "https", "smtp", "dns", "mysql", "udp", "ping",
+const WITH_SOURCE: [&str; 14] = [
+    "tcp",
+    "http",
+    "https",
+    "smtp",
+    "dns",
+    "mysql",
+    "pop",
+    "pops",
+    "imap",
+    "imaps",
+    "nntp",
+    "simpletcp",
+    "udp",
+    "ping",
 ];
 
 /// `source`, `source_port`, `interface` and `mark`, for a `kind` check

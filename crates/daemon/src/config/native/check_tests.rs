@@ -206,6 +206,38 @@ fn mysql_login_and_query() {
 }
 
 #[test]
+fn mail_news_and_simpletcp_keys() {
+    use crate::config::MailProtocol;
+    let Probe::Mail(m) = probe("type = \"imaps\", user = \"lb\", password = \"pw\"") else {
+        panic!()
+    };
+    assert_eq!((m.protocol, m.tls), (MailProtocol::Imap, true));
+    assert_eq!(m.login, Some(("lb".into(), "pw".into())));
+    let Probe::Mail(m) = probe("type = \"nntp\"") else {
+        panic!()
+    };
+    assert_eq!(
+        (m.protocol, m.tls, m.login),
+        (MailProtocol::Nntp, false, None)
+    );
+    assert_error(
+        "type = \"pop\", password = \"x\"",
+        "`password` needs `user`",
+    );
+    assert_error("type = \"pop\", user = \"a\\nb\"", "user: a line end");
+    assert_error(
+        "type = \"nntp\", user = \"a\"",
+        "`user` does not apply to a nntp check",
+    );
+    let Probe::Exchange(x) = probe("type = \"simpletcp\", send = \"hi\\n\", regex = \"^ok\"")
+    else {
+        panic!()
+    };
+    assert_eq!((x.send.as_str(), x.expect.as_str()), ("hi\n", "^ok"));
+    assert_error("type = \"simpletcp\", send = \"hi\"", "needs `regex`");
+}
+
+#[test]
 fn udp_payload_and_reply() {
     let udp = |c: &str| match probe(c) {
         Probe::Udp(u) => u,
@@ -371,6 +403,12 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"dns\", query_type = \"MX\", name = \"example.com\"",
         "type = \"dns\", query_type = \"TYPE65\"",
         "type = \"mysql\"",
+        "type = \"pop\"",
+        "type = \"pops\", user = \"lb\", password = \"p w\"",
+        "type = \"imaps\", user = \"lb\"",
+        "type = \"imap\"",
+        "type = \"nntp\"",
+        "type = \"simpletcp\", send = \"status\\n\", regex = \"^OK\"",
         "type = \"dns\", query_type = \"PTR\", name = \"7.2.0.192.in-addr.arpa\", tcp = true, answer = \"^www\\\\.\"",
         "type = \"mysql\", user = \"lb\"",
         "type = \"mysql\", user = \"lb\", password = \"p\\\"w\", database = \"app\", query = \"SELECT 1\"",

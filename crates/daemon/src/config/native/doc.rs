@@ -166,7 +166,8 @@ pub(super) struct CheckDoc {
     pub(super) overwrite: Option<bool>,
     /// Exec: whether exit codes 2-255 set the weight.
     pub(super) dynamic: Option<bool>,
-    /// Exec: run as this user and group. MySQL: log in as this user.
+    /// Exec: run as this user and group. MySQL, POP3, IMAP: log in as
+    /// this user.
     pub(super) user: Option<String>,
     pub(super) group: Option<String>,
     /// MySQL: the user's password, the database, a query that must
@@ -174,6 +175,8 @@ pub(super) struct CheckDoc {
     pub(super) password: Option<String>,
     pub(super) database: Option<String>,
     pub(super) query: Option<String>,
+    /// simpletcp: what is sent.
+    pub(super) send: Option<String>,
 }
 
 /// One URL of an HTTP check's `urls`.
@@ -273,6 +276,7 @@ impl CheckDoc {
             password: pick(&self.password, &over.password),
             database: pick(&self.database, &over.database),
             query: pick(&self.query, &over.query),
+            send: pick(&self.send, &over.send),
         }
     }
 }

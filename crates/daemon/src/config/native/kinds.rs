@@ -5,8 +5,9 @@ use super::check::{only, status_of};
 use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
-    dns_type, DnsProbe, Expect, FileInit, FileProbe, HttpProbe, MysqlProbe, Probe, ReplyMatch,
-    RunAs, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, MailProbe,
+    MailProtocol, MysqlProbe, Probe, ReplyMatch, RunAs, SmtpProbe, TcpClose, UdpProbe, UrlCheck,
+    DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -242,6 +243,54 @@ pub(super) fn mysql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String
         password: c.password.clone().unwrap_or_default(),
         database,
         query,
+    }))
+}
+
+/// A `pop`, `pops`, `imap`, `imaps` or `nntp` check (`kind`): `user`
+/// (with `password`, empty unless given) to log in.
+pub(super) fn mail_of(c: &CheckDoc, kind: &str, target: SocketAddr) -> Result<Probe, String> {
+    let protocol = match kind {
+        "pop" | "pops" => MailProtocol::Pop3,
+        "imap" | "imaps" => MailProtocol::Imap,
+        _ => MailProtocol::Nntp,
+    };
+    for (k, v) in [("user", &c.user), ("password", &c.password)] {
+        match v {
+            Some(t) if t.contains(['\r', '\n']) => return Err(format!("{k}: a line end")),
+            Some(t) if k == "user" && t.is_empty() => {
+                return Err("user: empty (leave it out instead)".into())
+            }
+            _ => {}
+        }
+    }
+    let login = match (&c.user, &c.password) {
+        (Some(u), p) => Some((u.clone(), p.clone().unwrap_or_default())),
+        (None, Some(_)) => return Err("`password` needs `user` (the login it is for)".into()),
+        (None, None) => None,
+    };
+    Ok(Probe::Mail(MailProbe {
+        target,
+        protocol,
+        tls: kind.ends_with('s'),
+        login,
+    }))
+}
+
+/// A `simpletcp` check: `send` (empty unless given) and `regex`, which
+/// a line of the answer must match.
+pub(super) fn simpletcp_of(
+    c: &CheckDoc,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
+    let r = c
+        .regex
+        .as_deref()
+        .ok_or("a simpletcp check needs `regex` (what a line of the answer matches)")?;
+    Ok(Probe::Exchange(ExchangeProbe {
+        target,
+        send: c.send.clone().unwrap_or_default(),
+        expect: patterns.compile(r).map_err(|e| format!("regex: {e}"))?,
     }))
 }
 

@@ -168,6 +168,18 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 }
             }
         }
+        Probe::Mail(m) => {
+            port(&mut f, m.target);
+            if let Some((user, password)) = &m.login {
+                f.push(format!("user = {}", q(user)));
+                f.push(format!("password = {}", q(password)));
+            }
+        }
+        Probe::Exchange(x) => {
+            port(&mut f, x.target);
+            f.push(format!("send = {}", q(&x.send)));
+            f.push(format!("regex = {}", q(x.expect.as_str())));
+        }
         Probe::Udp(u) => {
             port(&mut f, u.target);
             if !u.payload.is_empty() {

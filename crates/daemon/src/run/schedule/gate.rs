@@ -51,6 +51,8 @@ pub(super) fn target(probe: &Probe) -> Option<IpAddr> {
         Probe::Smtp(p) => Some(p.target.ip()),
         Probe::Dns(p) => Some(p.target.ip()),
         Probe::Mysql(p) => Some(p.target.ip()),
+        Probe::Mail(p) => Some(p.target.ip()),
+        Probe::Exchange(p) => Some(p.target.ip()),
         Probe::Udp(p) => Some(p.target.ip()),
         Probe::Ping { target } => Some(*target),
         Probe::Exec { .. } | Probe::File(_) | Probe::Up | Probe::Down | Probe::Unchecked => None,

@@ -2,7 +2,10 @@
 //! ldirectord service's probe, with its settings read as ldirectord reads
 //! them.
 
-use crate::config::{dns_type, DnsProbe, MysqlProbe, Pattern, Probe};
+use crate::config::{
+    dns_type, DnsProbe, ExchangeProbe, MailProbe, MailProtocol, MysqlProbe, Pattern, Probe,
+    SmtpProbe,
+};
 use std::net::{IpAddr, SocketAddr};
 
 /// A section's `login`, `passwd` and `database` (each a non-empty quoted
@@ -30,6 +33,48 @@ pub(super) fn mysql(target: SocketAddr, req: &str, creds: &Credentials) -> Probe
         }),
         _ => Probe::Down,
     }
+}
+
+/// An smtp or submission check: ldirectord's Perl SMTP client must be
+/// greeted and have its hello (`localhost.localdomain`, the client's
+/// default name) accepted.
+pub(super) fn smtp(target: SocketAddr) -> Probe {
+    Probe::Smtp(SmtpProbe {
+        target,
+        helo: Some("localhost.localdomain".into()),
+    })
+}
+
+/// A pop, pops, imap, imaps or nntp check (`service`): the greeting, and
+/// with a `login` (pop, imap) the login with `passwd` (empty unless
+/// given).
+pub(super) fn mail(target: SocketAddr, service: &str, creds: &Credentials) -> Probe {
+    let protocol = match service {
+        "pop" | "pops" => MailProtocol::Pop3,
+        "imap" | "imaps" => MailProtocol::Imap,
+        _ => MailProtocol::Nntp,
+    };
+    let login = match (protocol, &creds.login) {
+        (MailProtocol::Nntp, _) | (_, None) => None,
+        (_, Some(u)) => Some((u.clone(), creds.passwd.clone().unwrap_or_default())),
+    };
+    Probe::Mail(MailProbe {
+        target,
+        protocol,
+        tls: service.ends_with('s'),
+        login,
+    })
+}
+
+/// A simpletcp check: the request (less its leading `/`, each `\n`
+/// written in it a line end) is sent; a line of the answer must match
+/// `receive` (an empty one, any line).
+pub(super) fn simpletcp(target: SocketAddr, req: &str, expect: Pattern) -> Probe {
+    Probe::Exchange(ExchangeProbe {
+        target,
+        send: req.strip_prefix('/').unwrap_or(req).replace("\\n", "\n"),
+        expect,
+    })
 }
 
 /// A dns check: ldirectord looks up the request (less its leading `/`):

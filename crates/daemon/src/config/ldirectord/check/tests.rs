@@ -93,3 +93,61 @@ fn dns_looks_up_the_request_and_matches_receive() {
     let e = with(53, "\trequest=\"a..b\"\n\treceive=\"x\"\n").unwrap_err();
     assert!(e.message.contains("request: DNS name"), "{e}");
 }
+
+#[test]
+fn mail_and_news_services() {
+    use crate::config::{MailProbe, MailProtocol, SmtpProbe};
+    let target = |port: u16| format!("10.0.0.1:{port}").parse().unwrap();
+    assert_eq!(
+        probe(25, ""),
+        Probe::Smtp(SmtpProbe {
+            target: target(25),
+            helo: Some("localhost.localdomain".into()),
+        })
+    );
+    assert!(matches!(probe(587, ""), Probe::Smtp(_)));
+    let mail = |port, lines: &str| match probe(port, lines) {
+        Probe::Mail(m) => m,
+        p => panic!("{p:?}"),
+    };
+    assert_eq!(
+        mail(110, "\tlogin=\"lb\"\n\tpasswd=\"pw\"\n"),
+        MailProbe {
+            target: target(110),
+            protocol: MailProtocol::Pop3,
+            tls: false,
+            login: Some(("lb".into(), "pw".into())),
+        }
+    );
+    let m = mail(995, "");
+    assert_eq!(
+        (m.protocol, m.tls, m.login),
+        (MailProtocol::Pop3, true, None)
+    );
+    let m = mail(143, "\tlogin=\"lb\"\n");
+    assert_eq!((m.protocol, m.tls), (MailProtocol::Imap, false));
+    assert_eq!(m.login, Some(("lb".into(), String::new())));
+    assert_eq!(mail(993, "").kind(), "imaps");
+    let m = mail(119, "\tlogin=\"lb\"\n");
+    assert_eq!((m.protocol, m.login), (MailProtocol::Nntp, None));
+}
+
+#[test]
+fn simpletcp_sends_the_request_and_matches_receive() {
+    let Probe::Exchange(x) = probe(
+        7000,
+        "\tservice=simpletcp\n\trequest=\"status\\nquit\\n\"\n\treceive=\"^OK\"\n",
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        (x.send.as_str(), x.expect.as_str()),
+        ("status\nquit\n", "^OK")
+    );
+    let Probe::Exchange(x) = probe(7000, "\tservice=simpletcp\n") else {
+        panic!()
+    };
+    assert_eq!((x.send.as_str(), x.expect.as_str()), ("", ""));
+    let e = with(7000, "\tprotocol=udp\n\tservice=simpletcp\n").unwrap_err();
+    assert!(e.message.contains("udp virtual"), "{e}");
+}
