@@ -39,6 +39,8 @@ pub enum Probe {
     Mysql(MysqlProbe),
     /// A POP3, IMAP or NNTP server greets (and takes a login).
     Mail(MailProbe),
+    /// An LDAP server takes a bind and finds one entry.
+    Ldap(LdapProbe),
     /// A request sent over TCP is answered with a line that matches
     /// (ldirectord's simpletcp).
     Exchange(ExchangeProbe),
@@ -232,6 +234,21 @@ pub enum MailProtocol {
     Imap,
     /// NNTP: a greeting that starts with 2, `QUIT`.
     Nntp,
+}
+
+/// An LDAP check ([`crate::probe::ldap`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LdapProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// TLS from the start (LDAPS); the certificate is not verified.
+    pub tls: bool,
+    /// The DN and password of a simple bind; `None`: anonymous.
+    pub bind: Option<(String, String)>,
+    /// The entry searched for (scope base; empty: the root DSE).
+    pub base: String,
+    /// What the entry's DN must match; `None`: any.
+    pub expect: Option<Pattern>,
 }
 
 /// A request and the line that must come back (ldirectord's simpletcp).
@@ -514,7 +531,7 @@ impl MailProbe {
 impl Probe {
     /// A short word for status output: the native `type` of the check
     /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pop`,
-    /// `pops`, `imap`, `imaps`, `nntp`, `simpletcp`, `udp`, `ping`,
+    /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -526,6 +543,8 @@ impl Probe {
             Probe::Dns(_) => "dns",
             Probe::Mysql(_) => "mysql",
             Probe::Mail(m) => m.kind(),
+            Probe::Ldap(l) if l.tls => "ldaps",
+            Probe::Ldap(_) => "ldap",
             Probe::Exchange(_) => "simpletcp",
             Probe::Udp(_) => "udp",
             Probe::Ping { .. } => "ping",

@@ -1,6 +1,6 @@
-//! A connection of a line protocol (POP3, IMAP, NNTP, simpletcp): TCP,
-//! or TLS over it without verifying the certificate, read one line at a
-//! time.
+//! A connection of the text and LDAP checks: TCP, or TLS over it
+//! without verifying the certificate; [`Lines`] reads it one line at a
+//! time (POP3, IMAP, NNTP, simpletcp).
 
 use crate::config::Source;
 use std::net::SocketAddr;
@@ -12,6 +12,26 @@ const MAX_LINE: usize = 8 * 1024;
 /// Either side of a TCP or TLS connection.
 pub(super) trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// Connect to `target` from `src`, with TLS (the certificate not
+/// verified) if `tls`.
+pub(super) async fn connect(
+    target: SocketAddr,
+    src: &Source,
+    tls: bool,
+) -> Result<Box<dyn Stream>, String> {
+    let tcp = super::source::tcp(target, src).await?;
+    if !tls {
+        return Ok(Box::new(tcp));
+    }
+    let config = super::tls::config(false)?;
+    let name = super::tls::server_name(None, target.ip())?;
+    let t = tokio_rustls::TlsConnector::from(config)
+        .connect(name, tcp)
+        .await
+        .map_err(|e| format!("TLS: {e}"))?;
+    Ok(Box::new(t))
+}
 
 /// A connection read line by line.
 pub(super) struct Lines {
@@ -26,19 +46,10 @@ impl Lines {
         src: &Source,
         tls: bool,
     ) -> Result<Self, String> {
-        let tcp = super::source::tcp(target, src).await?;
-        let s: Box<dyn Stream> = if tls {
-            let config = super::tls::config(false)?;
-            let name = super::tls::server_name(None, target.ip())?;
-            let t = tokio_rustls::TlsConnector::from(config)
-                .connect(name, tcp)
-                .await
-                .map_err(|e| format!("TLS: {e}"))?;
-            Box::new(t)
-        } else {
-            Box::new(tcp)
-        };
-        Ok(Lines { s, buf: Vec::new() })
+        Ok(Lines {
+            s: connect(target, src, tls).await?,
+            buf: Vec::new(),
+        })
     }
 
     /// The next line, without its line end (`\r\n` or `\n`); `None` at

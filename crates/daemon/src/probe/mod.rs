@@ -13,6 +13,7 @@ pub mod file;
 pub mod file_track;
 pub mod http;
 pub mod icmp;
+pub mod ldap;
 mod lines;
 pub mod mail;
 pub mod mysql;
@@ -119,6 +120,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Mysql(m) => mysql::check(m, src, deadline).await,
         Probe::Mail(m) => mail::check(m, src, deadline).await,
         Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
+        Probe::Ldap(l) => ldap::check(l, src, deadline).await,
         Probe::Udp(u) => udp::check(u, src, deadline).await,
         Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,

@@ -267,6 +267,10 @@ impl<'a> CheckPlan<'a> {
             "pop" | "pops" | "imap" | "imaps" | "nntp" => {
                 Ok(negotiate::mail(target, &self.service, &self.creds))
             }
+            "ldap" | "ldaps" => {
+                let expect = self.pattern(recv, patterns)?;
+                Ok(negotiate::ldap(target, &self.service, req, &self.creds, expect))
+            }
             "simpletcp" if is_udp(self.key) => Err(self.bad(
                 "a simpletcp check of a udp virtual is not supported by rvsadmd (a tcp virtual, or checktype external)".into(),
             )),

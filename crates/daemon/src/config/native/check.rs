@@ -62,6 +62,10 @@ pub(super) fn check_of(
             only(c, kind, login)?;
             kinds::mail_of(c, kind, target)?
         }
+        "ldap" | "ldaps" => {
+            only(c, kind, &["user", "password", "base", "regex"])?;
+            kinds::ldap_of(c, kind, target, patterns)?
+        }
         "simpletcp" => {
             only(c, kind, &["send", "regex"])?;
             kinds::simpletcp_of(c, target, patterns)?
@@ -118,10 +122,10 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pop, pops, imap, imaps, nntp, simpletcp, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 14] = [
+const WITH_SOURCE: [&str; 16] = [
     "tcp",
     "http",
     "https",
@@ -133,6 +137,8 @@ const WITH_SOURCE: [&str; 14] = [
     "imap",
     "imaps",
     "nntp",
+    "ldap",
+    "ldaps",
     "simpletcp",
     "udp",
     "ping",

@@ -235,6 +235,17 @@ fn mail_news_and_simpletcp_keys() {
     };
     assert_eq!((x.send.as_str(), x.expect.as_str()), ("hi\n", "^ok"));
     assert_error("type = \"simpletcp\", send = \"hi\"", "needs `regex`");
+    let Probe::Ldap(l) = probe("type = \"ldaps\", user = \"cn=x\", base = \"dc=example\"") else {
+        panic!()
+    };
+    assert_eq!(
+        (l.tls, l.bind, l.base.as_str()),
+        (true, Some(("cn=x".into(), String::new())), "dc=example")
+    );
+    assert_error(
+        "type = \"ldap\", password = \"x\"",
+        "`password` needs `user`",
+    );
 }
 
 #[test]
@@ -408,6 +419,8 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"ldap\"",
+        "type = \"ldaps\", user = \"cn=lb,dc=example\", password = \"pw\", base = \"dc=example\", regex = \"^dc=\"",
         "type = \"simpletcp\", send = \"status\\n\", regex = \"^OK\"",
         "type = \"dns\", query_type = \"PTR\", name = \"7.2.0.192.in-addr.arpa\", tcp = true, answer = \"^www\\\\.\"",
         "type = \"mysql\", user = \"lb\"",

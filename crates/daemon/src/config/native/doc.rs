@@ -177,6 +177,8 @@ pub(super) struct CheckDoc {
     pub(super) query: Option<String>,
     /// simpletcp: what is sent.
     pub(super) send: Option<String>,
+    /// LDAP: the entry searched for.
+    pub(super) base: Option<String>,
 }
 
 /// One URL of an HTTP check's `urls`.
@@ -277,6 +279,7 @@ impl CheckDoc {
             database: pick(&self.database, &over.database),
             query: pick(&self.query, &over.query),
             send: pick(&self.send, &over.send),
+            base: pick(&self.base, &over.base),
         }
     }
 }

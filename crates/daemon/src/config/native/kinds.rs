@@ -5,9 +5,9 @@ use super::check::{only, status_of};
 use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
-    dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, MailProbe,
-    MailProtocol, MysqlProbe, Probe, ReplyMatch, RunAs, SmtpProbe, TcpClose, UdpProbe, UrlCheck,
-    DNS_TYPES, UDP_REPLY_LEN,
+    dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, LdapProbe,
+    MailProbe, MailProtocol, MysqlProbe, Probe, ReplyMatch, RunAs, SmtpProbe, TcpClose, UdpProbe,
+    UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -273,6 +273,33 @@ pub(super) fn mail_of(c: &CheckDoc, kind: &str, target: SocketAddr) -> Result<Pr
         protocol,
         tls: kind.ends_with('s'),
         login,
+    }))
+}
+
+/// An `ldap` or `ldaps` check (`kind`): a bind as `user` (a DN) with
+/// `password`, else anonymous; a search of `base` (default empty, the
+/// root DSE); `regex` what the entry's DN must match.
+pub(super) fn ldap_of(
+    c: &CheckDoc,
+    kind: &str,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
+    let bind = match (&c.user, &c.password) {
+        (Some(u), p) => Some((u.clone(), p.clone().unwrap_or_default())),
+        (None, Some(_)) => return Err("`password` needs `user` (the DN it is for)".into()),
+        (None, None) => None,
+    };
+    let expect = match &c.regex {
+        Some(r) => Some(patterns.compile(r).map_err(|e| format!("regex: {e}"))?),
+        None => None,
+    };
+    Ok(Probe::Ldap(LdapProbe {
+        target,
+        tls: kind == "ldaps",
+        bind,
+        base: c.base.clone().unwrap_or_default(),
+        expect,
     }))
 }
 

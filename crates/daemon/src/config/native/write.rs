@@ -175,6 +175,19 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 f.push(format!("password = {}", q(password)));
             }
         }
+        Probe::Ldap(l) => {
+            port(&mut f, l.target);
+            if let Some((user, password)) = &l.bind {
+                f.push(format!("user = {}", q(user)));
+                f.push(format!("password = {}", q(password)));
+            }
+            if !l.base.is_empty() {
+                f.push(format!("base = {}", q(&l.base)));
+            }
+            if let Some(r) = &l.expect {
+                f.push(format!("regex = {}", q(r.as_str())));
+            }
+        }
         Probe::Exchange(x) => {
             port(&mut f, x.target);
             f.push(format!("send = {}", q(&x.send)));

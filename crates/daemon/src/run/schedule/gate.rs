@@ -53,6 +53,7 @@ pub(super) fn target(probe: &Probe) -> Option<IpAddr> {
         Probe::Mysql(p) => Some(p.target.ip()),
         Probe::Mail(p) => Some(p.target.ip()),
         Probe::Exchange(p) => Some(p.target.ip()),
+        Probe::Ldap(p) => Some(p.target.ip()),
         Probe::Udp(p) => Some(p.target.ip()),
         Probe::Ping { target } => Some(*target),
         Probe::Exec { .. } | Probe::File(_) | Probe::Up | Probe::Down | Probe::Unchecked => None,

@@ -3,8 +3,8 @@
 //! them.
 
 use crate::config::{
-    dns_type, DnsProbe, ExchangeProbe, MailProbe, MailProtocol, MysqlProbe, Pattern, Probe,
-    SmtpProbe,
+    dns_type, DnsProbe, ExchangeProbe, LdapProbe, MailProbe, MailProtocol, MysqlProbe, Pattern,
+    Probe, SmtpProbe,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -63,6 +63,30 @@ pub(super) fn mail(target: SocketAddr, service: &str, creds: &Credentials) -> Pr
         protocol,
         tls: service.ends_with('s'),
         login,
+    })
+}
+
+/// An ldap or ldaps check (`service`): a bind as `login` with `passwd`
+/// when both are given, else anonymous; a search of the request (less
+/// its leading `/`) as the base object, which must find one entry whose
+/// DN matches `receive` if given.
+pub(super) fn ldap(
+    target: SocketAddr,
+    service: &str,
+    req: &str,
+    creds: &Credentials,
+    expect: Option<Pattern>,
+) -> Probe {
+    let bind = match (&creds.login, &creds.passwd) {
+        (Some(l), Some(p)) => Some((l.clone(), p.clone())),
+        _ => None,
+    };
+    Probe::Ldap(LdapProbe {
+        target,
+        tls: service == "ldaps",
+        bind,
+        base: req.strip_prefix('/').unwrap_or(req).to_string(),
+        expect,
     })
 }
 

@@ -151,3 +151,38 @@ fn simpletcp_sends_the_request_and_matches_receive() {
     let e = with(7000, "\tprotocol=udp\n\tservice=simpletcp\n").unwrap_err();
     assert!(e.message.contains("udp virtual"), "{e}");
 }
+
+#[test]
+fn ldap_binds_and_searches_the_request() {
+    use crate::config::LdapProbe;
+    let Probe::Ldap(l) = probe(
+        389,
+        "\tlogin=\"cn=lb,dc=example\"\n\tpasswd=\"pw\"\n\trequest=\"dc=example\"\n\treceive=\"example\"\n",
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        (l.tls, l.bind, l.base.as_str()),
+        (
+            false,
+            Some(("cn=lb,dc=example".into(), "pw".into())),
+            "dc=example"
+        )
+    );
+    assert_eq!(
+        l.expect.map(|p| p.as_str().to_string()).as_deref(),
+        Some("example")
+    );
+    // A login without a passwd binds anonymously; the default request is
+    // the root DSE.
+    assert_eq!(
+        probe(636, "\tlogin=\"cn=lb\"\n"),
+        Probe::Ldap(LdapProbe {
+            target: "10.0.0.1:636".parse().unwrap(),
+            tls: true,
+            bind: None,
+            base: String::new(),
+            expect: None,
+        })
+    );
+}
