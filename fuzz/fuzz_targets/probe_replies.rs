@@ -1,14 +1,14 @@
 //! Fuzz rvsadmd's probe reply readers: an HTTP response (fed in two
 //! pieces, judged with a digest and a regex), an SMTP reply, a DNS reply
 //! (and its A/PTR answers), MySQL packets (handshake, login and query
-//! replies), an ICMP echo reply, a UDP reply match, a FILE check's text,
+//! replies), LDAP messages, PostgreSQL backend messages, an ICMP echo reply, a UDP reply match, a FILE check's text,
 //! and the hex of `payload`/`require_reply`: any bytes give a verdict, never a
 //! panic; the HTTP digest does not depend on where the bytes were cut.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use rvsadmd::config::{Expect, Pattern, ReplyMatch, UrlCheck};
-use rvsadmd::probe::{dns, file_track, http, icmp, mysql, smtp, udp};
+use rvsadmd::probe::{dns, file_track, http, icmp, ldap, mysql, pgsql, smtp, udp};
 
 fuzz_target!(|data: &[u8]| {
     let cut = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
@@ -37,6 +37,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = mysql::auth_reply(data);
     let _ = mysql::query_reply(data);
     let _ = mysql::lenenc(data);
+    if let Ok(Some((t, _))) = ldap::ber::read(data) {
+        let _ = ldap::message(t.tag, t.value);
+    }
+    for t in [b'R', b'E', b'C', b'D', b'Z'] {
+        let _ = pgsql::wire::backend(t, data);
+    }
     for (v6, ip) in [(false, false), (false, true), (true, false)] {
         let _ = icmp::echo_reply(data, v6, ip);
     }

@@ -37,6 +37,8 @@ pub enum Probe {
     Dns(DnsProbe),
     /// A MySQL or MariaDB server greets, takes a login, answers a query.
     Mysql(MysqlProbe),
+    /// A PostgreSQL server takes a login and answers a query.
+    Pgsql(PgsqlProbe),
     /// A POP3, IMAP or NNTP server greets (and takes a login).
     Mail(MailProbe),
     /// An LDAP server takes a bind and finds one entry.
@@ -204,6 +206,21 @@ pub struct MysqlProbe {
     /// The user's password (may be empty).
     pub password: String,
     /// The database logged in to.
+    pub database: Option<String>,
+    /// A query that must return a row (or change one), after the login.
+    pub query: Option<String>,
+}
+
+/// A PostgreSQL check ([`crate::probe::pgsql`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PgsqlProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The user to log in as.
+    pub user: String,
+    /// The user's password (may be empty).
+    pub password: String,
+    /// The database; `None`: the server's default (the user's name).
     pub database: Option<String>,
     /// A query that must return a row (or change one), after the login.
     pub query: Option<String>,
@@ -530,7 +547,7 @@ impl MailProbe {
 
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pop`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `pop`,
     /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
@@ -542,6 +559,7 @@ impl Probe {
             Probe::Smtp(_) => "smtp",
             Probe::Dns(_) => "dns",
             Probe::Mysql(_) => "mysql",
+            Probe::Pgsql(_) => "pgsql",
             Probe::Mail(m) => m.kind(),
             Probe::Ldap(l) if l.tls => "ldaps",
             Probe::Ldap(_) => "ldap",

@@ -17,6 +17,7 @@ pub mod ldap;
 mod lines;
 pub mod mail;
 pub mod mysql;
+pub mod pgsql;
 mod ping;
 mod simpletcp;
 pub mod smtp;
@@ -118,6 +119,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Smtp(s) => smtp::check(s, src, deadline).await,
         Probe::Dns(d) => dns::check(d, src, deadline).await,
         Probe::Mysql(m) => mysql::check(m, src, deadline).await,
+        Probe::Pgsql(p) => pgsql::check(p, src, deadline).await,
         Probe::Mail(m) => mail::check(m, src, deadline).await,
         Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
         Probe::Ldap(l) => ldap::check(l, src, deadline).await,

@@ -263,6 +263,7 @@ impl<'a> CheckPlan<'a> {
                 }))
             }
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
+            "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
             "smtp" | "submission" => Ok(negotiate::smtp(target)),
             "pop" | "pops" | "imap" | "imaps" | "nntp" => {
                 Ok(negotiate::mail(target, &self.service, &self.creds))

@@ -53,6 +53,10 @@ pub(super) fn check_of(
             only(c, kind, &["user", "password", "database", "query"])?;
             kinds::mysql_of(c, target)?
         }
+        "pgsql" => {
+            only(c, kind, &["user", "password", "database", "query"])?;
+            kinds::pgsql_of(c, target)?
+        }
         "pop" | "pops" | "imap" | "imaps" | "nntp" => {
             let login: &[&str] = if kind == "nntp" {
                 &[]
@@ -122,16 +126,17 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 16] = [
+const WITH_SOURCE: [&str; 17] = [
     "tcp",
     "http",
     "https",
     "smtp",
     "dns",
     "mysql",
+    "pgsql",
     "pop",
     "pops",
     "imap",

@@ -246,6 +246,14 @@ fn mail_news_and_simpletcp_keys() {
         "type = \"ldap\", password = \"x\"",
         "`password` needs `user`",
     );
+    assert_error("type = \"pgsql\"", "a pgsql check needs `user`");
+    let Probe::Pgsql(p) = probe("type = \"pgsql\", user = \"lb\", query = \"SELECT 1\"") else {
+        panic!()
+    };
+    assert_eq!(
+        (p.user.as_str(), p.query.as_deref()),
+        ("lb", Some("SELECT 1"))
+    );
 }
 
 #[test]
@@ -419,6 +427,8 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"pgsql\", user = \"lb\"",
+        "type = \"pgsql\", user = \"lb\", password = \"pw\", database = \"app\", query = \"SELECT 1\"",
         "type = \"ldap\"",
         "type = \"ldaps\", user = \"cn=lb,dc=example\", password = \"pw\", base = \"dc=example\", regex = \"^dc=\"",
         "type = \"simpletcp\", send = \"status\\n\", regex = \"^OK\"",

@@ -6,8 +6,8 @@ use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, LdapProbe,
-    MailProbe, MailProtocol, MysqlProbe, Probe, ReplyMatch, RunAs, SmtpProbe, TcpClose, UdpProbe,
-    UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    MailProbe, MailProtocol, MysqlProbe, PgsqlProbe, Probe, ReplyMatch, RunAs, SmtpProbe, TcpClose,
+    UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -243,6 +243,24 @@ pub(super) fn mysql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String
         password: c.password.clone().unwrap_or_default(),
         database,
         query,
+    }))
+}
+
+/// A `pgsql` check: `user` (required), `password` (empty unless given),
+/// `database` and `query`.
+pub(super) fn pgsql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let Probe::Mysql(m) = mysql_of(c, target)? else {
+        return Err("a pgsql check".into());
+    };
+    let user = m
+        .user
+        .ok_or("a pgsql check needs `user` (PostgreSQL has no login-less greeting)")?;
+    Ok(Probe::Pgsql(PgsqlProbe {
+        target,
+        user,
+        password: m.password,
+        database: m.database,
+        query: m.query,
     }))
 }
 

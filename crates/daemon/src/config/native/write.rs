@@ -168,6 +168,16 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 }
             }
         }
+        Probe::Pgsql(p) => {
+            port(&mut f, p.target);
+            f.push(format!("user = {}", q(&p.user)));
+            f.push(format!("password = {}", q(&p.password)));
+            for (k, v) in [("database", &p.database), ("query", &p.query)] {
+                if let Some(v) = v {
+                    f.push(format!("{k} = {}", q(v)));
+                }
+            }
+        }
         Probe::Mail(m) => {
             port(&mut f, m.target);
             if let Some((user, password)) = &m.login {

@@ -4,7 +4,7 @@
 
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, LdapProbe, MailProbe, MailProtocol, MysqlProbe, Pattern,
-    Probe, SmtpProbe,
+    PgsqlProbe, Probe, SmtpProbe,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -99,6 +99,21 @@ pub(super) fn simpletcp(target: SocketAddr, req: &str, expect: Pattern) -> Probe
         send: req.strip_prefix('/').unwrap_or(req).replace("\\n", "\n"),
         expect,
     })
+}
+
+/// A pgsql check: as a mysql check (ldirectord's one SQL check), the
+/// database defaulting to the server's.
+pub(super) fn pgsql(target: SocketAddr, req: &str, creds: &Credentials) -> Probe {
+    match mysql(target, req, creds) {
+        Probe::Mysql(m) => Probe::Pgsql(PgsqlProbe {
+            target,
+            user: m.user.unwrap_or_default(),
+            password: m.password,
+            database: m.database,
+            query: m.query,
+        }),
+        other => other,
+    }
 }
 
 /// A dns check: ldirectord looks up the request (less its leading `/`):

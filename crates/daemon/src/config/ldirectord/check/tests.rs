@@ -186,3 +186,22 @@ fn ldap_binds_and_searches_the_request() {
         })
     );
 }
+
+#[test]
+fn pgsql_logs_in_and_queries() {
+    use crate::config::PgsqlProbe;
+    assert_eq!(
+        probe(
+            5432,
+            "\tlogin=\"lb\"\n\tpasswd=\"pw\"\n\trequest=\"SELECT 1\"\n"
+        ),
+        Probe::Pgsql(PgsqlProbe {
+            target: "10.0.0.1:5432".parse().unwrap(),
+            user: "lb".into(),
+            password: "pw".into(),
+            database: None,
+            query: Some("SELECT 1".into()),
+        })
+    );
+    assert_eq!(probe(5432, "\tlogin=\"lb\"\n"), Probe::Down);
+}
