@@ -1,9 +1,10 @@
 //! Fuzz rvsadmd's probe reply readers: an HTTP response (fed in two
 //! pieces, judged with a digest and a regex), an SMTP reply, a DNS reply
 //! (and its A/PTR answers), MySQL packets (handshake, login and query
-//! replies), LDAP messages, PostgreSQL backend messages, an ICMP echo reply, a UDP reply match, a FILE check's text,
-//! and the hex of `payload`/`require_reply`: any bytes give a verdict, never a
-//! panic; the HTTP digest does not depend on where the bytes were cut.
+//! replies), LDAP messages, PostgreSQL backend messages, an ICMP echo
+//! reply, a UDP reply match, a FILE check's text, and the hex of
+//! `payload`/`require_reply`: any bytes give a verdict, never a panic; the
+//! HTTP digest does not depend on where the bytes were cut.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

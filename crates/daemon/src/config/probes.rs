@@ -39,6 +39,8 @@ pub enum Probe {
     Mysql(MysqlProbe),
     /// A PostgreSQL server takes a login and answers a query.
     Pgsql(PgsqlProbe),
+    /// A RADIUS server accepts a login.
+    Radius(RadiusProbe),
     /// A POP3, IMAP or NNTP server greets (and takes a login).
     Mail(MailProbe),
     /// An LDAP server takes a bind and finds one entry.
@@ -224,6 +226,19 @@ pub struct PgsqlProbe {
     pub database: Option<String>,
     /// A query that must return a row (or change one), after the login.
     pub query: Option<String>,
+}
+
+/// A RADIUS check ([`crate::probe::radius`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RadiusProbe {
+    /// Where to send.
+    pub target: SocketAddr,
+    /// The User-Name.
+    pub user: String,
+    /// The User-Password.
+    pub password: String,
+    /// The secret shared with the server.
+    pub secret: String,
 }
 
 /// A check of a mail or news server: its greeting and, with a login,
@@ -547,7 +562,7 @@ impl MailProbe {
 
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `pop`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `pop`,
     /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
@@ -560,6 +575,7 @@ impl Probe {
             Probe::Dns(_) => "dns",
             Probe::Mysql(_) => "mysql",
             Probe::Pgsql(_) => "pgsql",
+            Probe::Radius(_) => "radius",
             Probe::Mail(m) => m.kind(),
             Probe::Ldap(l) if l.tls => "ldaps",
             Probe::Ldap(_) => "ldap",

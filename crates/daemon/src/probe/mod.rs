@@ -19,6 +19,7 @@ pub mod mail;
 pub mod mysql;
 pub mod pgsql;
 mod ping;
+pub mod radius;
 mod simpletcp;
 pub mod smtp;
 mod source;
@@ -120,6 +121,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Dns(d) => dns::check(d, src, deadline).await,
         Probe::Mysql(m) => mysql::check(m, src, deadline).await,
         Probe::Pgsql(p) => pgsql::check(p, src, deadline).await,
+        Probe::Radius(r) => radius::check(r, src, deadline).await,
         Probe::Mail(m) => mail::check(m, src, deadline).await,
         Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
         Probe::Ldap(l) => ldap::check(l, src, deadline).await,

@@ -154,8 +154,6 @@ impl<'a> CheckPlan<'a> {
             s.get(k)
                 .map(|i| unquote(&i.value).unwrap_or(&i.value).to_string())
         };
-        // Read for its errors only: radius, its one user, is not run.
-        quoted("secret")?;
         Ok(CheckPlan {
             file,
             key,
@@ -174,6 +172,7 @@ impl<'a> CheckPlan<'a> {
                 login: quoted("login")?,
                 passwd: quoted("passwd")?,
                 database: quoted("database")?,
+                secret: quoted("secret")?,
             },
             check_line: s.line_of("checktype"),
         })
@@ -264,6 +263,7 @@ impl<'a> CheckPlan<'a> {
             }
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
             "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
+            "radius" => negotiate::radius(target, &self.creds).map_err(|m| self.bad(m)),
             "smtp" | "submission" => Ok(negotiate::smtp(target)),
             "pop" | "pops" | "imap" | "imaps" | "nntp" => {
                 Ok(negotiate::mail(target, &self.service, &self.creds))

@@ -57,6 +57,10 @@ pub(super) fn check_of(
             only(c, kind, &["user", "password", "database", "query"])?;
             kinds::pgsql_of(c, target)?
         }
+        "radius" => {
+            only(c, kind, &["user", "password", "secret"])?;
+            kinds::radius_of(c, target)?
+        }
         "pop" | "pops" | "imap" | "imaps" | "nntp" => {
             let login: &[&str] = if kind == "nntp" {
                 &[]
@@ -126,10 +130,10 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 17] = [
+const WITH_SOURCE: [&str; 18] = [
     "tcp",
     "http",
     "https",
@@ -137,6 +141,7 @@ const WITH_SOURCE: [&str; 17] = [
     "dns",
     "mysql",
     "pgsql",
+    "radius",
     "pop",
     "pops",
     "imap",

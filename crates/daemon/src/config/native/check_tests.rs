@@ -247,6 +247,10 @@ fn mail_news_and_simpletcp_keys() {
         "`password` needs `user`",
     );
     assert_error("type = \"pgsql\"", "a pgsql check needs `user`");
+    assert_error(
+        "type = \"radius\", user = \"lb\", password = \"pw\"",
+        "a radius check needs `secret`",
+    );
     let Probe::Pgsql(p) = probe("type = \"pgsql\", user = \"lb\", query = \"SELECT 1\"") else {
         panic!()
     };
@@ -427,6 +431,7 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"radius\", user = \"lb\", password = \"pw\", secret = \"s3\"",
         "type = \"pgsql\", user = \"lb\"",
         "type = \"pgsql\", user = \"lb\", password = \"pw\", database = \"app\", query = \"SELECT 1\"",
         "type = \"ldap\"",

@@ -177,6 +177,8 @@ pub(super) struct CheckDoc {
     pub(super) query: Option<String>,
     /// simpletcp: what is sent.
     pub(super) send: Option<String>,
+    /// RADIUS: the secret shared with the server.
+    pub(super) secret: Option<String>,
     /// LDAP: the entry searched for.
     pub(super) base: Option<String>,
 }
@@ -280,6 +282,7 @@ impl CheckDoc {
             query: pick(&self.query, &over.query),
             send: pick(&self.send, &over.send),
             base: pick(&self.base, &over.base),
+            secret: pick(&self.secret, &over.secret),
         }
     }
 }

@@ -6,8 +6,8 @@ use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, LdapProbe,
-    MailProbe, MailProtocol, MysqlProbe, PgsqlProbe, Probe, ReplyMatch, RunAs, SmtpProbe, TcpClose,
-    UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    MailProbe, MailProtocol, MysqlProbe, PgsqlProbe, Probe, RadiusProbe, ReplyMatch, RunAs,
+    SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -262,6 +262,22 @@ pub(super) fn pgsql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String
         database: m.database,
         query: m.query,
     }))
+}
+
+/// A `radius` check: `user`, `password` and `secret`, each required.
+pub(super) fn radius_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let need = |v: &Option<String>, k: &str| {
+        v.clone()
+            .ok_or_else(|| format!("a radius check needs `{k}`"))
+    };
+    let p = RadiusProbe {
+        target,
+        user: need(&c.user, "user")?,
+        password: need(&c.password, "password")?,
+        secret: need(&c.secret, "secret")?,
+    };
+    crate::probe::radius::request(0, [0; 16], &p.user, &p.password, &p.secret)?;
+    Ok(Probe::Radius(p))
 }
 
 /// A `pop`, `pops`, `imap`, `imaps` or `nntp` check (`kind`): `user`

@@ -178,6 +178,12 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 }
             }
         }
+        Probe::Radius(r) => {
+            port(&mut f, r.target);
+            f.push(format!("user = {}", q(&r.user)));
+            f.push(format!("password = {}", q(&r.password)));
+            f.push(format!("secret = {}", q(&r.secret)));
+        }
         Probe::Mail(m) => {
             port(&mut f, m.target);
             if let Some((user, password)) = &m.login {

@@ -52,6 +52,7 @@ pub(super) fn target(probe: &Probe) -> Option<IpAddr> {
         Probe::Dns(p) => Some(p.target.ip()),
         Probe::Mysql(p) => Some(p.target.ip()),
         Probe::Pgsql(p) => Some(p.target.ip()),
+        Probe::Radius(p) => Some(p.target.ip()),
         Probe::Mail(p) => Some(p.target.ip()),
         Probe::Exchange(p) => Some(p.target.ip()),
         Probe::Ldap(p) => Some(p.target.ip()),

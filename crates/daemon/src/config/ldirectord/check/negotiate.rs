@@ -4,17 +4,18 @@
 
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, LdapProbe, MailProbe, MailProtocol, MysqlProbe, Pattern,
-    PgsqlProbe, Probe, SmtpProbe,
+    PgsqlProbe, Probe, RadiusProbe, SmtpProbe,
 };
 use std::net::{IpAddr, SocketAddr};
 
-/// A section's `login`, `passwd` and `database` (each a non-empty quoted
-/// string when written; `secret` is for radius only).
+/// A section's `login`, `passwd`, `database` and `secret` (each a
+/// non-empty quoted string when written).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Credentials {
     pub(super) login: Option<String>,
     pub(super) passwd: Option<String>,
     pub(super) database: Option<String>,
+    pub(super) secret: Option<String>,
 }
 
 /// A mysql check: ldirectord logs in (`login`, `passwd`, `database`) and
@@ -114,6 +115,20 @@ pub(super) fn pgsql(target: SocketAddr, req: &str, creds: &Credentials) -> Probe
         }),
         other => other,
     }
+}
+
+/// A radius check: an Access-Request for `login` with `passwd`, under
+/// `secret` (each empty unless given), must be accepted.
+pub(super) fn radius(target: SocketAddr, creds: &Credentials) -> Result<Probe, String> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let p = RadiusProbe {
+        target,
+        user: text(&creds.login),
+        password: text(&creds.passwd),
+        secret: text(&creds.secret),
+    };
+    crate::probe::radius::request(0, [0; 16], &p.user, &p.password, &p.secret)?;
+    Ok(Probe::Radius(p))
 }
 
 /// A dns check: ldirectord looks up the request (less its leading `/`):

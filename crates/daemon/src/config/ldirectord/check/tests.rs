@@ -205,3 +205,20 @@ fn pgsql_logs_in_and_queries() {
     );
     assert_eq!(probe(5432, "\tlogin=\"lb\"\n"), Probe::Down);
 }
+
+#[test]
+fn radius_asks_with_login_passwd_and_secret() {
+    use crate::config::RadiusProbe;
+    assert_eq!(
+        probe(
+            1812,
+            "\tprotocol=udp\n\tlogin=\"lb\"\n\tpasswd=\"pw\"\n\tsecret=\"s3\"\n"
+        ),
+        Probe::Radius(RadiusProbe {
+            target: "10.0.0.1:1812".parse().unwrap(),
+            user: "lb".into(),
+            password: "pw".into(),
+            secret: "s3".into(),
+        })
+    );
+}
