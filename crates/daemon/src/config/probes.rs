@@ -41,6 +41,8 @@ pub enum Probe {
     Pgsql(PgsqlProbe),
     /// A RADIUS server accepts a login.
     Radius(RadiusProbe),
+    /// A SIP server answers OPTIONS with 200 OK.
+    Sip(SipProbe),
     /// A POP3, IMAP or NNTP server greets (and takes a login).
     Mail(MailProbe),
     /// An LDAP server takes a bind and finds one entry.
@@ -239,6 +241,17 @@ pub struct RadiusProbe {
     pub password: String,
     /// The secret shared with the server.
     pub secret: String,
+}
+
+/// A SIP check ([`crate::probe::sip`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SipProbe {
+    /// Where to send.
+    pub target: SocketAddr,
+    /// Over TCP instead of UDP.
+    pub tcp: bool,
+    /// The user of the URI asked about (`sip:USER`).
+    pub user: String,
 }
 
 /// A check of a mail or news server: its greeting and, with a login,
@@ -562,7 +575,7 @@ impl MailProbe {
 
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `pop`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `sip`, `pop`,
     /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
@@ -576,6 +589,7 @@ impl Probe {
             Probe::Mysql(_) => "mysql",
             Probe::Pgsql(_) => "pgsql",
             Probe::Radius(_) => "radius",
+            Probe::Sip(_) => "sip",
             Probe::Mail(m) => m.kind(),
             Probe::Ldap(l) if l.tls => "ldaps",
             Probe::Ldap(_) => "ldap",

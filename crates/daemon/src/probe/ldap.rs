@@ -21,7 +21,7 @@ pub(super) async fn check(p: &LdapProbe, src: &Source, deadline: Instant) -> Ver
 }
 
 async fn session(p: &LdapProbe, src: &Source) -> Result<String, String> {
-    let mut s = super::lines::connect(p.target, src, p.tls).await?;
+    let (mut s, _) = super::lines::connect(p.target, src, p.tls).await?;
     let (dn, password) = p
         .bind
         .as_ref()

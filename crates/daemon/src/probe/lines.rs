@@ -14,15 +14,18 @@ pub(super) trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 /// Connect to `target` from `src`, with TLS (the certificate not
-/// verified) if `tls`.
+/// verified) if `tls`; the stream and its local address.
 pub(super) async fn connect(
     target: SocketAddr,
     src: &Source,
     tls: bool,
-) -> Result<Box<dyn Stream>, String> {
+) -> Result<(Box<dyn Stream>, SocketAddr), String> {
     let tcp = super::source::tcp(target, src).await?;
+    let local = tcp
+        .local_addr()
+        .map_err(|e| format!("local address: {e}"))?;
     if !tls {
-        return Ok(Box::new(tcp));
+        return Ok((Box::new(tcp), local));
     }
     let config = super::tls::config(false)?;
     let name = super::tls::server_name(None, target.ip())?;
@@ -30,12 +33,14 @@ pub(super) async fn connect(
         .connect(name, tcp)
         .await
         .map_err(|e| format!("TLS: {e}"))?;
-    Ok(Box::new(t))
+    Ok((Box::new(t), local))
 }
 
 /// A connection read line by line.
 pub(super) struct Lines {
     s: Box<dyn Stream>,
+    /// The check's end of the connection.
+    local: Option<SocketAddr>,
     buf: Vec<u8>,
 }
 
@@ -46,10 +51,17 @@ impl Lines {
         src: &Source,
         tls: bool,
     ) -> Result<Self, String> {
+        let (s, local) = connect(target, src, tls).await?;
         Ok(Lines {
-            s: connect(target, src, tls).await?,
+            s,
+            local: Some(local),
             buf: Vec::new(),
         })
+    }
+
+    /// The check's side of the connection (for a request that names it).
+    pub(super) fn local_addr(&self) -> Result<SocketAddr, String> {
+        self.local.ok_or_else(|| "no local address".to_string())
     }
 
     /// The next line, without its line end (`\r\n` or `\n`); `None` at

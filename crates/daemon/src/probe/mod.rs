@@ -21,6 +21,7 @@ pub mod pgsql;
 mod ping;
 pub mod radius;
 mod simpletcp;
+pub mod sip;
 pub mod smtp;
 mod source;
 mod tcp;
@@ -122,6 +123,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Mysql(m) => mysql::check(m, src, deadline).await,
         Probe::Pgsql(p) => pgsql::check(p, src, deadline).await,
         Probe::Radius(r) => radius::check(r, src, deadline).await,
+        Probe::Sip(s) => sip::check(s, src, deadline).await,
         Probe::Mail(m) => mail::check(m, src, deadline).await,
         Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
         Probe::Ldap(l) => ldap::check(l, src, deadline).await,

@@ -263,6 +263,7 @@ impl<'a> CheckPlan<'a> {
             }
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
             "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
+            "sip" => negotiate::sip(target, &self.creds, !is_udp(self.key)).map_err(|m| self.bad(m)),
             "radius" => negotiate::radius(target, &self.creds).map_err(|m| self.bad(m)),
             "smtp" | "submission" => Ok(negotiate::smtp(target)),
             "pop" | "pops" | "imap" | "imaps" | "nntp" => {

@@ -61,6 +61,10 @@ pub(super) fn check_of(
             only(c, kind, &["user", "password", "secret"])?;
             kinds::radius_of(c, target)?
         }
+        "sip" => {
+            only(c, kind, &["user", "tcp"])?;
+            kinds::sip_of(c, target)?
+        }
         "pop" | "pops" | "imap" | "imaps" | "nntp" => {
             let login: &[&str] = if kind == "nntp" {
                 &[]
@@ -130,10 +134,10 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, sip, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 18] = [
+const WITH_SOURCE: [&str; 19] = [
     "tcp",
     "http",
     "https",
@@ -142,6 +146,7 @@ const WITH_SOURCE: [&str; 18] = [
     "mysql",
     "pgsql",
     "radius",
+    "sip",
     "pop",
     "pops",
     "imap",

@@ -247,6 +247,7 @@ fn mail_news_and_simpletcp_keys() {
         "`password` needs `user`",
     );
     assert_error("type = \"pgsql\"", "a pgsql check needs `user`");
+    assert_error("type = \"sip\"", "a sip check needs `user`");
     assert_error(
         "type = \"radius\", user = \"lb\", password = \"pw\"",
         "a radius check needs `secret`",
@@ -431,6 +432,8 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"sip\", user = \"lb@example\"",
+        "type = \"sip\", user = \"lb@example\", tcp = true",
         "type = \"radius\", user = \"lb\", password = \"pw\", secret = \"s3\"",
         "type = \"pgsql\", user = \"lb\"",
         "type = \"pgsql\", user = \"lb\", password = \"pw\", database = \"app\", query = \"SELECT 1\"",

@@ -7,7 +7,7 @@ use crate::config::validate::Patterns;
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, LdapProbe,
     MailProbe, MailProtocol, MysqlProbe, PgsqlProbe, Probe, RadiusProbe, ReplyMatch, RunAs,
-    SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    SipProbe, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -278,6 +278,23 @@ pub(super) fn radius_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, Strin
     };
     crate::probe::radius::request(0, [0; 16], &p.user, &p.password, &p.secret)?;
     Ok(Probe::Radius(p))
+}
+
+/// A `sip` check: OPTIONS for `sip:USER` (`user` required), over UDP
+/// unless `tcp`.
+pub(super) fn sip_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let user = c
+        .user
+        .clone()
+        .ok_or("a sip check needs `user` (the URI asked about is sip:USER)")?;
+    if user.is_empty() || user.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+        return Err(format!("user: `{user}` is not the user part of a SIP URI"));
+    }
+    Ok(Probe::Sip(SipProbe {
+        target,
+        tcp: c.tcp.unwrap_or(false),
+        user,
+    }))
 }
 
 /// A `pop`, `pops`, `imap`, `imaps` or `nntp` check (`kind`): `user`

@@ -184,6 +184,13 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             f.push(format!("password = {}", q(&r.password)));
             f.push(format!("secret = {}", q(&r.secret)));
         }
+        Probe::Sip(s) => {
+            port(&mut f, s.target);
+            f.push(format!("user = {}", q(&s.user)));
+            if s.tcp {
+                f.push("tcp = true".into());
+            }
+        }
         Probe::Mail(m) => {
             port(&mut f, m.target);
             if let Some((user, password)) = &m.login {

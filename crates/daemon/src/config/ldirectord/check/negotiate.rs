@@ -4,7 +4,7 @@
 
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, LdapProbe, MailProbe, MailProtocol, MysqlProbe, Pattern,
-    PgsqlProbe, Probe, RadiusProbe, SmtpProbe,
+    PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -129,6 +129,21 @@ pub(super) fn radius(target: SocketAddr, creds: &Credentials) -> Result<Probe, S
     };
     crate::probe::radius::request(0, [0; 16], &p.user, &p.password, &p.secret)?;
     Ok(Probe::Radius(p))
+}
+
+/// A sip check: OPTIONS for `sip:LOGIN` (default
+/// `ldirectord@HOSTNAME`, ldirectord's), over TCP unless the virtual is
+/// udp (as ldirectord opens its socket).
+pub(super) fn sip(target: SocketAddr, creds: &Credentials, tcp: bool) -> Result<Probe, String> {
+    let user = match &creds.login {
+        Some(l) => l.clone(),
+        None => {
+            let host = nix::unistd::gethostname()
+                .map_err(|e| format!("this machine's host name (for the sip login): {e}"))?;
+            format!("ldirectord@{}", host.to_string_lossy())
+        }
+    };
+    Ok(Probe::Sip(SipProbe { target, tcp, user }))
 }
 
 /// A dns check: ldirectord looks up the request (less its leading `/`):

@@ -222,3 +222,20 @@ fn radius_asks_with_login_passwd_and_secret() {
         })
     );
 }
+
+#[test]
+fn sip_asks_options_for_the_login() {
+    use crate::config::SipProbe;
+    assert_eq!(
+        probe(5060, "\tprotocol=udp\n\tlogin=\"lb@example\"\n"),
+        Probe::Sip(SipProbe {
+            target: "10.0.0.1:5060".parse().unwrap(),
+            tcp: false,
+            user: "lb@example".into(),
+        })
+    );
+    let Probe::Sip(s) = probe(5060, "") else {
+        panic!()
+    };
+    assert!(s.tcp && s.user.starts_with("ldirectord@"), "{s:?}");
+}
