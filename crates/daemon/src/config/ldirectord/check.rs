@@ -261,6 +261,11 @@ impl<'a> CheckPlan<'a> {
                     }],
                 }))
             }
+            "http_proxy" => {
+                let expect = self.pattern(recv, patterns)?.map(Expect::Regex);
+                negotiate::http_proxy(target, req, expect, &self.method)
+                    .map_err(|m| self.bad(m))
+            }
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
             "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
             "sip" => negotiate::sip(target, &self.creds, !is_udp(self.key)).map_err(|m| self.bad(m)),

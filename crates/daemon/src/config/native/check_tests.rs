@@ -432,6 +432,7 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"http\", path = \"http://www.example.com/h\", host = \"www.example.com\"",
         "type = \"sip\", user = \"lb@example\"",
         "type = \"sip\", user = \"lb@example\", tcp = true",
         "type = \"radius\", user = \"lb\", password = \"pw\", secret = \"s3\"",

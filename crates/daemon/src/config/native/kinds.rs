@@ -99,9 +99,10 @@ fn url_of(u: &UrlDoc, c: &CheckDoc, patterns: &mut Patterns) -> Result<UrlCheck,
         (None, None) => None,
     };
     let path = u.path.clone().unwrap_or_else(|| "/".into());
-    if !path.starts_with('/') || path.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+    let rooted = path.starts_with('/') || path.starts_with("http://");
+    if !rooted || path.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
         return Err(format!(
-            "path: `{path}` must start with / and hold no white space"
+            "path: `{path}` must start with / (or be an http:// URL, asked of a proxy) and hold no white space"
         ));
     }
     let host = u.host.clone().or_else(|| c.host.clone());

@@ -3,8 +3,8 @@
 //! them.
 
 use crate::config::{
-    dns_type, DnsProbe, ExchangeProbe, LdapProbe, MailProbe, MailProtocol, MysqlProbe, Pattern,
-    PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe,
+    dns_type, DnsProbe, ExchangeProbe, Expect, HttpProbe, LdapProbe, MailProbe, MailProtocol,
+    MysqlProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe, UrlCheck,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -144,6 +144,47 @@ pub(super) fn sip(target: SocketAddr, creds: &Credentials, tcp: bool) -> Result<
         }
     };
     Ok(Probe::Sip(SipProbe { target, tcp, user }))
+}
+
+/// An http_proxy check: the request (less its leading `/`), an http://
+/// URL, is asked of the real as of a proxy (the absolute URL in the
+/// request line, the URL's host as `Host`); a 2xx answer whose body
+/// matches `receive`, if given, is up. A request that is not an http://
+/// URL names the real itself, as ldirectord makes it.
+pub(super) fn http_proxy(
+    target: SocketAddr,
+    req: &str,
+    expect: Option<Expect>,
+    method: &str,
+) -> Result<Probe, String> {
+    let uri = req.strip_prefix('/').unwrap_or(req);
+    let url = if uri.starts_with("http://") {
+        uri.to_string()
+    } else {
+        let host = match target.ip() {
+            IpAddr::V6(a) => format!("[{a}]"),
+            a => a.to_string(),
+        };
+        format!("http://{host}:{}/{uri}", target.port())
+    };
+    let rest = &url["http://".len()..];
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.is_empty() || url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "request `{url}` is not an http:// URL rvsadmd can ask for"
+        ));
+    }
+    Ok(Probe::Http(HttpProbe {
+        target,
+        tls: false,
+        verify: true,
+        method: method.to_string(),
+        urls: vec![UrlCheck {
+            host: Some(authority.to_string()),
+            expect,
+            ..UrlCheck::new(&url)
+        }],
+    }))
 }
 
 /// A dns check: ldirectord looks up the request (less its leading `/`):

@@ -239,3 +239,26 @@ fn sip_asks_options_for_the_login() {
     };
     assert!(s.tcp && s.user.starts_with("ldirectord@"), "{s:?}");
 }
+
+#[test]
+fn http_proxy_asks_the_real_for_the_url() {
+    let Probe::Http(h) = probe(
+        3128,
+        "\trequest=\"http://www.example.com/health\"\n\treceive=\"ok\"\n",
+    ) else {
+        panic!()
+    };
+    assert_eq!(h.target, "10.0.0.1:3128".parse().unwrap());
+    assert_eq!(h.urls[0].path, "http://www.example.com/health");
+    assert_eq!(h.urls[0].host.as_deref(), Some("www.example.com"));
+    assert!(h.urls[0].expect.is_some() && !h.tls);
+    let Probe::Http(h) = probe(3128, "") else {
+        panic!()
+    };
+    assert_eq!(h.urls[0].path, "http://10.0.0.1:3128/");
+    let r = crate::probe::http::request("GET", &h.urls[0], h.target);
+    assert!(
+        r.starts_with("GET http://10.0.0.1:3128/ HTTP/1.0\r\nHost: 10.0.0.1:3128\r\n"),
+        "{r}"
+    );
+}
