@@ -43,6 +43,8 @@ pub enum Probe {
     Radius(RadiusProbe),
     /// A SIP server answers OPTIONS with 200 OK.
     Sip(SipProbe),
+    /// An FTP server takes a login and hands over a file.
+    Ftp(FtpProbe),
     /// A POP3, IMAP or NNTP server greets (and takes a login).
     Mail(MailProbe),
     /// An LDAP server takes a bind and finds one entry.
@@ -252,6 +254,21 @@ pub struct SipProbe {
     pub tcp: bool,
     /// The user of the URI asked about (`sip:USER`).
     pub user: String,
+}
+
+/// An FTP check ([`crate::probe::ftp`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FtpProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The user logged in as.
+    pub user: String,
+    /// Its password (sent when asked for).
+    pub password: String,
+    /// The file retrieved.
+    pub path: String,
+    /// What its contents must match; `None`: any.
+    pub expect: Option<Pattern>,
 }
 
 /// A check of a mail or news server: its greeting and, with a login,
@@ -575,7 +592,7 @@ impl MailProbe {
 
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `sip`, `pop`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `sip`, `ftp`, `pop`,
     /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
@@ -590,6 +607,7 @@ impl Probe {
             Probe::Pgsql(_) => "pgsql",
             Probe::Radius(_) => "radius",
             Probe::Sip(_) => "sip",
+            Probe::Ftp(_) => "ftp",
             Probe::Mail(m) => m.kind(),
             Probe::Ldap(l) if l.tls => "ldaps",
             Probe::Ldap(_) => "ldap",

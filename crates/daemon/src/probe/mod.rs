@@ -11,6 +11,7 @@ pub mod dns;
 pub mod exec;
 pub mod file;
 pub mod file_track;
+pub mod ftp;
 pub mod http;
 pub mod icmp;
 pub mod ldap;
@@ -124,6 +125,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Pgsql(p) => pgsql::check(p, src, deadline).await,
         Probe::Radius(r) => radius::check(r, src, deadline).await,
         Probe::Sip(s) => sip::check(s, src, deadline).await,
+        Probe::Ftp(f) => ftp::check(f, src, deadline).await,
         Probe::Mail(m) => mail::check(m, src, deadline).await,
         Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
         Probe::Ldap(l) => ldap::check(l, src, deadline).await,

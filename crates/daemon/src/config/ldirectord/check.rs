@@ -269,6 +269,10 @@ impl<'a> CheckPlan<'a> {
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
             "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
             "sip" => negotiate::sip(target, &self.creds, !is_udp(self.key)).map_err(|m| self.bad(m)),
+            "ftp" => {
+                let expect = self.pattern(recv, patterns)?;
+                negotiate::ftp(target, req, &self.creds, expect).map_err(|m| self.bad(m))
+            }
             "radius" => negotiate::radius(target, &self.creds).map_err(|m| self.bad(m)),
             "smtp" | "submission" => Ok(negotiate::smtp(target)),
             "pop" | "pops" | "imap" | "imaps" | "nntp" => {

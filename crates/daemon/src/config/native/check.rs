@@ -65,6 +65,10 @@ pub(super) fn check_of(
             only(c, kind, &["user", "tcp"])?;
             kinds::sip_of(c, target)?
         }
+        "ftp" => {
+            only(c, kind, &["user", "password", "path", "regex"])?;
+            kinds::ftp_of(c, target, patterns)?
+        }
         "pop" | "pops" | "imap" | "imaps" | "nntp" => {
             let login: &[&str] = if kind == "nntp" {
                 &[]
@@ -134,10 +138,10 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, sip, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, sip, ftp, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 19] = [
+const WITH_SOURCE: [&str; 20] = [
     "tcp",
     "http",
     "https",
@@ -147,6 +151,7 @@ const WITH_SOURCE: [&str; 19] = [
     "pgsql",
     "radius",
     "sip",
+    "ftp",
     "pop",
     "pops",
     "imap",

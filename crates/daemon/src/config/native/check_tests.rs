@@ -247,6 +247,7 @@ fn mail_news_and_simpletcp_keys() {
         "`password` needs `user`",
     );
     assert_error("type = \"pgsql\"", "a pgsql check needs `user`");
+    assert_error("type = \"ftp\"", "an ftp check needs `path`");
     assert_error("type = \"sip\"", "a sip check needs `user`");
     assert_error(
         "type = \"radius\", user = \"lb\", password = \"pw\"",
@@ -432,6 +433,8 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"ftp\", path = \"/health.txt\"",
+        "type = \"ftp\", user = \"lb\", password = \"pw\", path = \"/h\", regex = \"ok\"",
         "type = \"http\", path = \"http://www.example.com/h\", host = \"www.example.com\"",
         "type = \"sip\", user = \"lb@example\"",
         "type = \"sip\", user = \"lb@example\", tcp = true",

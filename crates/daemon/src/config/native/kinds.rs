@@ -5,7 +5,7 @@ use super::check::{only, status_of};
 use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
-    dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, HttpProbe, LdapProbe,
+    dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, FtpProbe, HttpProbe, LdapProbe,
     MailProbe, MailProtocol, MysqlProbe, PgsqlProbe, Probe, RadiusProbe, ReplyMatch, RunAs,
     SipProbe, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
@@ -295,6 +295,40 @@ pub(super) fn sip_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> 
         target,
         tcp: c.tcp.unwrap_or(false),
         user,
+    }))
+}
+
+/// An `ftp` check: `path` (required: the file retrieved), `user`
+/// (default `anonymous`) with `password` (default empty), `regex` what
+/// the file must match.
+pub(super) fn ftp_of(
+    c: &CheckDoc,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
+    let path = c
+        .path
+        .clone()
+        .ok_or("an ftp check needs `path` (the file it retrieves)")?;
+    for (k, v) in [
+        ("user", &c.user),
+        ("password", &c.password),
+        ("path", &c.path),
+    ] {
+        if v.as_deref().is_some_and(|t| t.contains(['\r', '\n'])) {
+            return Err(format!("{k}: a line end"));
+        }
+    }
+    let expect = match &c.regex {
+        Some(r) => Some(patterns.compile(r).map_err(|e| format!("regex: {e}"))?),
+        None => None,
+    };
+    Ok(Probe::Ftp(FtpProbe {
+        target,
+        user: c.user.clone().unwrap_or_else(|| "anonymous".into()),
+        password: c.password.clone().unwrap_or_default(),
+        path,
+        expect,
     }))
 }
 

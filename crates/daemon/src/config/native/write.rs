@@ -191,6 +191,15 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 f.push("tcp = true".into());
             }
         }
+        Probe::Ftp(x) => {
+            port(&mut f, x.target);
+            f.push(format!("user = {}", q(&x.user)));
+            f.push(format!("password = {}", q(&x.password)));
+            f.push(format!("path = {}", q(&x.path)));
+            if let Some(r) = &x.expect {
+                f.push(format!("regex = {}", q(r.as_str())));
+            }
+        }
         Probe::Mail(m) => {
             port(&mut f, m.target);
             if let Some((user, password)) = &m.login {

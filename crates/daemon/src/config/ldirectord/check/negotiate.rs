@@ -3,8 +3,9 @@
 //! them.
 
 use crate::config::{
-    dns_type, DnsProbe, ExchangeProbe, Expect, HttpProbe, LdapProbe, MailProbe, MailProtocol,
-    MysqlProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe, UrlCheck,
+    dns_type, DnsProbe, ExchangeProbe, Expect, FtpProbe, HttpProbe, LdapProbe, MailProbe,
+    MailProtocol, MysqlProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe,
+    UrlCheck,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -131,17 +132,42 @@ pub(super) fn radius(target: SocketAddr, creds: &Credentials) -> Result<Probe, S
     Ok(Probe::Radius(p))
 }
 
+/// An ftp check: a login as `login` (default `anonymous`) with `passwd`
+/// (default `ldirectord@HOSTNAME`), the file named by the request
+/// retrieved, its contents matching `receive` if given.
+pub(super) fn ftp(
+    target: SocketAddr,
+    req: &str,
+    creds: &Credentials,
+    expect: Option<Pattern>,
+) -> Result<Probe, String> {
+    let password = match &creds.passwd {
+        Some(p) => p.clone(),
+        None => format!("ldirectord@{}", host_name()?),
+    };
+    Ok(Probe::Ftp(FtpProbe {
+        target,
+        user: creds.login.clone().unwrap_or_else(|| "anonymous".into()),
+        password,
+        path: req.to_string(),
+        expect,
+    }))
+}
+
+/// This machine's host name (ldirectord's default logins name it).
+fn host_name() -> Result<String, String> {
+    nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .map_err(|e| format!("this machine's host name (for the default login): {e}"))
+}
+
 /// A sip check: OPTIONS for `sip:LOGIN` (default
 /// `ldirectord@HOSTNAME`, ldirectord's), over TCP unless the virtual is
 /// udp (as ldirectord opens its socket).
 pub(super) fn sip(target: SocketAddr, creds: &Credentials, tcp: bool) -> Result<Probe, String> {
     let user = match &creds.login {
         Some(l) => l.clone(),
-        None => {
-            let host = nix::unistd::gethostname()
-                .map_err(|e| format!("this machine's host name (for the sip login): {e}"))?;
-            format!("ldirectord@{}", host.to_string_lossy())
-        }
+        None => format!("ldirectord@{}", host_name()?),
     };
     Ok(Probe::Sip(SipProbe { target, tcp, user }))
 }

@@ -262,3 +262,26 @@ fn http_proxy_asks_the_real_for_the_url() {
         "{r}"
     );
 }
+
+#[test]
+fn ftp_logs_in_and_retrieves_the_request() {
+    let Probe::Ftp(f) = probe(21, "\trequest=\"/health.txt\"\n\treceive=\"ok\"\n") else {
+        panic!()
+    };
+    assert_eq!(
+        (f.user.as_str(), f.path.as_str()),
+        ("anonymous", "/health.txt")
+    );
+    assert!(f.password.starts_with("ldirectord@"), "{f:?}");
+    assert_eq!(
+        f.expect.map(|p| p.as_str().to_string()).as_deref(),
+        Some("ok")
+    );
+    let Probe::Ftp(f) = probe(21, "\tlogin=\"lb\"\n\tpasswd=\"pw\"\n") else {
+        panic!()
+    };
+    assert_eq!(
+        (f.user.as_str(), f.password.as_str(), f.path.as_str()),
+        ("lb", "pw", "/")
+    );
+}
