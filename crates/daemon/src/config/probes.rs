@@ -45,6 +45,8 @@ pub enum Probe {
     Sip(SipProbe),
     /// An FTP server takes a login and hands over a file.
     Ftp(FtpProbe),
+    /// An Oracle listener takes a connection to a SID.
+    Oracle(OracleProbe),
     /// A POP3, IMAP or NNTP server greets (and takes a login).
     Mail(MailProbe),
     /// An LDAP server takes a bind and finds one entry.
@@ -269,6 +271,16 @@ pub struct FtpProbe {
     pub path: String,
     /// What its contents must match; `None`: any.
     pub expect: Option<Pattern>,
+}
+
+/// An Oracle check ([`crate::probe::oracle`]): the listener, not a
+/// login.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OracleProbe {
+    /// The listener.
+    pub target: SocketAddr,
+    /// The SID asked for.
+    pub sid: String,
 }
 
 /// A check of a mail or news server: its greeting and, with a login,
@@ -592,7 +604,7 @@ impl MailProbe {
 
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `sip`, `ftp`, `pop`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `sip`, `ftp`, `oracle`, `pop`,
     /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
@@ -608,6 +620,7 @@ impl Probe {
             Probe::Radius(_) => "radius",
             Probe::Sip(_) => "sip",
             Probe::Ftp(_) => "ftp",
+            Probe::Oracle(_) => "oracle",
             Probe::Mail(m) => m.kind(),
             Probe::Ldap(l) if l.tls => "ldaps",
             Probe::Ldap(_) => "ldap",

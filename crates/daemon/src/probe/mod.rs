@@ -18,6 +18,7 @@ pub mod ldap;
 mod lines;
 pub mod mail;
 pub mod mysql;
+pub mod oracle;
 pub mod pgsql;
 mod ping;
 pub mod radius;
@@ -126,6 +127,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::Radius(r) => radius::check(r, src, deadline).await,
         Probe::Sip(s) => sip::check(s, src, deadline).await,
         Probe::Ftp(f) => ftp::check(f, src, deadline).await,
+        Probe::Oracle(o) => oracle::check(o, src, deadline).await,
         Probe::Mail(m) => mail::check(m, src, deadline).await,
         Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
         Probe::Ldap(l) => ldap::check(l, src, deadline).await,

@@ -228,7 +228,8 @@ impl<'a> CheckPlan<'a> {
         })
     }
 
-    /// A negotiate check: HTTP or HTTPS, or none (always up).
+    /// A negotiate check: none (always up), HTTP, HTTPS, through an HTTP
+    /// proxy; the other services in `other_service`.
     fn negotiate(
         &self,
         target: SocketAddr,
@@ -241,9 +242,9 @@ impl<'a> CheckPlan<'a> {
             "http" | "https" => {
                 let expect = self.pattern(recv, patterns)?.map(Expect::Regex);
                 if req.contains("://") {
-                    return Err(self.bad(
-                        "a request with a full URL is not supported by rvsadmd".into(),
-                    ));
+                    return Err(
+                        self.bad("a request with a full URL is not supported by rvsadmd".into())
+                    );
                 }
                 Ok(Probe::Http(HttpProbe {
                     target,
@@ -263,17 +264,32 @@ impl<'a> CheckPlan<'a> {
             }
             "http_proxy" => {
                 let expect = self.pattern(recv, patterns)?.map(Expect::Regex);
-                negotiate::http_proxy(target, req, expect, &self.method)
-                    .map_err(|m| self.bad(m))
+                negotiate::http_proxy(target, req, expect, &self.method).map_err(|m| self.bad(m))
             }
+            _ => self.other_service(target, req, recv, patterns),
+        }
+    }
+
+    /// A negotiate check of a service other than HTTP: each built in
+    /// `negotiate.rs` as ldirectord reads its settings.
+    fn other_service(
+        &self,
+        target: SocketAddr,
+        req: &str,
+        recv: Option<&str>,
+        patterns: &mut Patterns,
+    ) -> Result<Probe, ConfigError> {
+        let bad = |m: String| self.bad(m);
+        match self.service.as_str() {
             "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
             "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
-            "sip" => negotiate::sip(target, &self.creds, !is_udp(self.key)).map_err(|m| self.bad(m)),
+            "oracle" => negotiate::oracle(target, req, &self.creds).map_err(bad),
+            "sip" => negotiate::sip(target, &self.creds, !is_udp(self.key)).map_err(bad),
             "ftp" => {
                 let expect = self.pattern(recv, patterns)?;
-                negotiate::ftp(target, req, &self.creds, expect).map_err(|m| self.bad(m))
+                negotiate::ftp(target, req, &self.creds, expect).map_err(bad)
             }
-            "radius" => negotiate::radius(target, &self.creds).map_err(|m| self.bad(m)),
+            "radius" => negotiate::radius(target, &self.creds).map_err(bad),
             "smtp" | "submission" => Ok(negotiate::smtp(target)),
             "pop" | "pops" | "imap" | "imaps" | "nntp" => {
                 Ok(negotiate::mail(target, &self.service, &self.creds))
@@ -292,10 +308,10 @@ impl<'a> CheckPlan<'a> {
             "dns" => {
                 let answer = self.pattern(recv, patterns)?;
                 let tcp = matches!(self.key, ServiceKey::Addr { protocol: Protocol::Tcp, .. });
-                negotiate::dns(target, req, answer, tcp).map_err(|m| self.bad(m))
+                negotiate::dns(target, req, answer, tcp).map_err(bad)
             }
             other => Err(self.bad(format!(
-                "negotiate checks of service {other} are not supported by rvsadmd (http, https, none; or checktype connect, external, on, off)"
+                "service {other}: service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, ldaps, mysql, nntp, none, oracle, pop, pops, radius, pgsql, simpletcp, sip, smtp or submission (ldirectord's list)"
             ))),
         }
     }

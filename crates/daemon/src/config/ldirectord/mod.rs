@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn what_rvsadmd_does_not_do_is_refused() {
         for (t, want) in [
-            ("virtual=192.0.2.1:1521\n    real=10.0.0.1:1521 masq\n", "service oracle"),
+            ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=gopher\n", "gopher"),
             ("fork=yes\n", "fork"),
             ("maintenancedir=/x\n", "maintenancedir"),
             ("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    checktype=ping\n", "ping"),

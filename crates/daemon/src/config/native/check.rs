@@ -69,6 +69,10 @@ pub(super) fn check_of(
             only(c, kind, &["user", "password", "path", "regex"])?;
             kinds::ftp_of(c, target, patterns)?
         }
+        "oracle" => {
+            only(c, kind, &["database"])?;
+            kinds::oracle_of(c, target)?
+        }
         "pop" | "pops" | "imap" | "imaps" | "nntp" => {
             let login: &[&str] = if kind == "nntp" {
                 &[]
@@ -138,10 +142,10 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, sip, ftp, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, sip, ftp, oracle, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 20] = [
+const WITH_SOURCE: [&str; 21] = [
     "tcp",
     "http",
     "https",
@@ -152,6 +156,7 @@ const WITH_SOURCE: [&str; 20] = [
     "radius",
     "sip",
     "ftp",
+    "oracle",
     "pop",
     "pops",
     "imap",

@@ -247,6 +247,11 @@ fn mail_news_and_simpletcp_keys() {
         "`password` needs `user`",
     );
     assert_error("type = \"pgsql\"", "a pgsql check needs `user`");
+    assert_error("type = \"oracle\"", "an oracle check needs `database`");
+    assert_error(
+        "type = \"oracle\", database = \"a b\"",
+        "database: `a b` is not an Oracle SID",
+    );
     assert_error("type = \"ftp\"", "an ftp check needs `path`");
     assert_error("type = \"sip\"", "a sip check needs `user`");
     assert_error(
@@ -433,6 +438,7 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"imaps\", user = \"lb\"",
         "type = \"imap\"",
         "type = \"nntp\"",
+        "type = \"oracle\", database = \"ORCL\"",
         "type = \"ftp\", path = \"/health.txt\"",
         "type = \"ftp\", user = \"lb\", password = \"pw\", path = \"/h\", regex = \"ok\"",
         "type = \"http\", path = \"http://www.example.com/h\", host = \"www.example.com\"",

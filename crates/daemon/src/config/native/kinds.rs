@@ -6,8 +6,8 @@ use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, FtpProbe, HttpProbe, LdapProbe,
-    MailProbe, MailProtocol, MysqlProbe, PgsqlProbe, Probe, RadiusProbe, ReplyMatch, RunAs,
-    SipProbe, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    MailProbe, MailProtocol, MysqlProbe, OracleProbe, PgsqlProbe, Probe, RadiusProbe, ReplyMatch,
+    RunAs, SipProbe, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -330,6 +330,17 @@ pub(super) fn ftp_of(
         path,
         expect,
     }))
+}
+
+/// An `oracle` check: `database` (required) is the SID asked of the
+/// listener.
+pub(super) fn oracle_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let sid = c
+        .database
+        .clone()
+        .ok_or("an oracle check needs `database` (the SID asked of the listener)")?;
+    crate::probe::oracle::connect_packet(&sid, target).map_err(|m| format!("database: {m}"))?;
+    Ok(Probe::Oracle(OracleProbe { target, sid }))
 }
 
 /// A `pop`, `pops`, `imap`, `imaps` or `nntp` check (`kind`): `user`

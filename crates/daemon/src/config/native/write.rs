@@ -200,6 +200,10 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
                 f.push(format!("regex = {}", q(r.as_str())));
             }
         }
+        Probe::Oracle(o) => {
+            port(&mut f, o.target);
+            f.push(format!("database = {}", q(&o.sid)));
+        }
         Probe::Mail(m) => {
             port(&mut f, m.target);
             if let Some((user, password)) = &m.login {

@@ -55,6 +55,7 @@ pub(super) fn target(probe: &Probe) -> Option<IpAddr> {
         Probe::Radius(p) => Some(p.target.ip()),
         Probe::Sip(p) => Some(p.target.ip()),
         Probe::Ftp(p) => Some(p.target.ip()),
+        Probe::Oracle(p) => Some(p.target.ip()),
         Probe::Mail(p) => Some(p.target.ip()),
         Probe::Exchange(p) => Some(p.target.ip()),
         Probe::Ldap(p) => Some(p.target.ip()),

@@ -4,8 +4,8 @@
 
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, Expect, FtpProbe, HttpProbe, LdapProbe, MailProbe,
-    MailProtocol, MysqlProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe,
-    UrlCheck,
+    MailProtocol, MysqlProbe, OracleProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe,
+    SmtpProbe, UrlCheck,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -210,6 +210,21 @@ pub(super) fn http_proxy(
             expect,
             ..UrlCheck::new(&url)
         }],
+    }))
+}
+
+/// An oracle check: ldirectord logs in to SID `database` and runs the
+/// query, which needs Oracle's client; rvsadmd asks the listener for the
+/// SID (see [`crate::probe::oracle`]). Without a login, a query or a
+/// database ldirectord's check fails, and this one is always down too.
+pub(super) fn oracle(target: SocketAddr, req: &str, creds: &Credentials) -> Result<Probe, String> {
+    let (Probe::Mysql(_), Some(sid)) = (mysql(target, req, creds), &creds.database) else {
+        return Ok(Probe::Down);
+    };
+    crate::probe::oracle::connect_packet(sid, target).map_err(|m| format!("database: {m}"))?;
+    Ok(Probe::Oracle(OracleProbe {
+        target,
+        sid: sid.clone(),
     }))
 }
 

@@ -285,3 +285,19 @@ fn ftp_logs_in_and_retrieves_the_request() {
         ("lb", "pw", "/")
     );
 }
+
+#[test]
+fn oracle_asks_the_listener_for_the_database() {
+    use crate::config::OracleProbe;
+    assert_eq!(
+        probe(
+            1521,
+            "\tlogin=\"lb\"\n\tpasswd=\"pw\"\n\tdatabase=\"ORCL\"\n\trequest=\"SELECT 1 FROM DUAL\"\n",
+        ),
+        Probe::Oracle(OracleProbe {
+            target: "10.0.0.1:1521".parse().unwrap(),
+            sid: "ORCL".into(),
+        })
+    );
+    assert_eq!(probe(1521, "\tdatabase=\"ORCL\"\n"), Probe::Down);
+}
