@@ -3,9 +3,9 @@
 //! them.
 
 use crate::config::{
-    dns_type, DnsProbe, ExchangeProbe, Expect, FtpProbe, HttpProbe, LdapProbe, MailProbe,
-    MailProtocol, MysqlProbe, OracleProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe,
-    SmtpProbe, UrlCheck,
+    DnsProbe, ExchangeProbe, Expect, FtpProbe, HttpProbe, LdapProbe, MailProbe, MailProtocol,
+    MysqlProbe, OracleProbe, Pattern, PgsqlProbe, Probe, RadiusProbe, SipProbe, SmtpProbe,
+    UrlCheck,
 };
 use std::net::{IpAddr, SocketAddr};
 
@@ -246,7 +246,7 @@ pub(super) fn dns(
     let (name, qtype) = match asked.parse::<IpAddr>() {
         Ok(a) => (reverse_name(a), 12),
         Err(_) if asked.is_empty() => (".".to_string(), 1),
-        Err(_) => (asked.to_string(), dns_type("A").unwrap_or(1)),
+        Err(_) => (asked.to_string(), 1),
     };
     crate::probe::dns::query(0, qtype, &name).map_err(|m| format!("request: {m}"))?;
     Ok(Probe::Dns(DnsProbe {
