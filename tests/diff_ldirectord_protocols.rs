@@ -1,7 +1,8 @@
 //! `rvsadmd --ldirectord` against Debian's ldirectord on negotiate checks
 //! of services other than HTTP (inside the VM): a mysql check (with login,
 //! database and a query) of a small server that speaks the MySQL
-//! handshake, and a dns check of a small UDP responder. Both daemons check
+//! handshake, a dns check of a small UDP responder, an smtp check and an
+//! ldap check (bind and base search) of small servers. Both daemons check
 //! the same servers through the same steps (a query that returns no row,
 //! a refused login, a wrong or missing answer, a server gone and back);
 //! the table after every step must be the same.
@@ -103,7 +104,6 @@ fn ok_packet() -> Vec<u8> {
 /// what both daemons send alike, its hashing is unit-tested), then
 /// queries: a SELECT answered by the switch, anything else OK.
 fn mysql_client(mut s: TcpStream, sw: &Switch) -> Option<()> {
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     s.write_all(&packet(0, &greeting())).ok()?;
     let (seq, _) = read_packet(&mut s)?;
     if sw.get() == DENIED {
@@ -143,27 +143,7 @@ fn mysql_client(mut s: TcpStream, sw: &Switch) -> Option<()> {
 }
 
 fn mysql_server(addr: &str, sw: &Switch) -> Server {
-    let l = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
-    l.set_nonblocking(true).unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let halt = stop.clone();
-    let sw = sw.clone();
-    let done = std::thread::spawn(move || {
-        while !halt.load(Ordering::SeqCst) {
-            match l.accept() {
-                Ok((c, _)) => {
-                    let _ = c.set_nonblocking(false);
-                    let sw = sw.clone();
-                    std::thread::spawn(move || mysql_client(c, &sw));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(20)),
-            }
-        }
-    });
-    Server {
-        stop,
-        done: Some(done),
-    }
+    tcp_server(addr, sw, mysql_client)
 }
 
 /// DNS fake: the A record of any name asked is 192.0.2.N for switch N;
@@ -205,6 +185,108 @@ fn dns_server(addr: &str, sw: &Switch) -> Server {
         stop,
         done: Some(done),
     }
+}
+
+/// Serve each connection to `addr` with `client` on a thread of its own.
+fn tcp_server(addr: &str, sw: &Switch, client: fn(TcpStream, &Switch) -> Option<()>) -> Server {
+    let l = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+    l.set_nonblocking(true).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let halt = stop.clone();
+    let sw = sw.clone();
+    let done = std::thread::spawn(move || {
+        while !halt.load(Ordering::SeqCst) {
+            match l.accept() {
+                Ok((c, _)) => {
+                    let _ = c.set_nonblocking(false);
+                    let _ = c.set_read_timeout(Some(Duration::from_secs(5)));
+                    let sw = sw.clone();
+                    std::thread::spawn(move || client(c, &sw));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    });
+    Server {
+        stop,
+        done: Some(done),
+    }
+}
+
+/// SMTP fake: 0 greets 220 and takes EHLO and HELO; 1 greets 554; 2
+/// refuses EHLO and HELO (550).
+fn smtp_client(mut s: TcpStream, sw: &Switch) -> Option<()> {
+    let mode = sw.get();
+    let greeting: &[u8] = if mode == 1 {
+        b"554 no service\r\n"
+    } else {
+        b"220-mx.test ESMTP\r\n220 ready\r\n"
+    };
+    s.write_all(greeting).ok()?;
+    let mut r = std::io::BufReader::new(s.try_clone().ok()?);
+    let mut line = String::new();
+    while {
+        line.clear();
+        std::io::BufRead::read_line(&mut r, &mut line).ok()? > 0
+    } {
+        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+        let answer: &[u8] = match verb.as_str() {
+            "EHLO" | "HELO" if mode == 2 => b"550 go away\r\n",
+            "EHLO" => b"250-mx.test\r\n250 8BITMIME\r\n",
+            "HELO" => b"250 mx.test\r\n",
+            "QUIT" => b"221 bye\r\n",
+            _ => b"500 what\r\n",
+        };
+        s.write_all(answer).ok()?;
+    }
+    Some(())
+}
+
+/// LDAP fake: binds succeed (0), or are refused with 49 (1); a search
+/// finds the entry `dc=example` (0), or none (2: result 32).
+fn ldap_client(mut s: TcpStream, sw: &Switch) -> Option<()> {
+    use rvsadmd::probe::ldap::ber::{elements, encode, read, small};
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 2048];
+    loop {
+        let (id, op_tag) = loop {
+            if let Ok(Some((t, n))) = read(&buf) {
+                let parts = elements(t.value).ok()?;
+                let r = (*parts.first()?.value.last()?, parts.get(1)?.tag);
+                buf.drain(..n);
+                break r;
+            }
+            let n = s.read(&mut chunk).ok()?;
+            if n == 0 {
+                return Some(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let result = |tag: u8, code: u8| {
+            let op = [small(0x0a, code), encode(0x04, b""), encode(0x04, b"")].concat();
+            encode(0x30, &[small(0x02, id), encode(tag, &op)].concat())
+        };
+        let out = match (op_tag, sw.get()) {
+            (0x60, 1) => result(0x61, 49),
+            (0x60, _) => result(0x61, 0),
+            (0x63, 2) => result(0x65, 32),
+            (0x63, _) => {
+                let entry = [encode(0x04, b"dc=example"), encode(0x30, &[])].concat();
+                let entry = encode(0x30, &[small(0x02, id), encode(0x64, &entry)].concat());
+                [entry, result(0x65, 0)].concat()
+            }
+            _ => return Some(()),
+        };
+        s.write_all(&out).ok()?;
+    }
+}
+
+fn smtp_server(addr: &str, sw: &Switch) -> Server {
+    tcp_server(addr, sw, smtp_client)
+}
+
+fn ldap_server(addr: &str, sw: &Switch) -> Server {
+    tcp_server(addr, sw, ldap_client)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -383,6 +465,64 @@ virtual=192.0.2.10:53\n\
             change(0, None);
             steps.record("10.0.0.1 gone", STILL);
             change(0, Some(7));
+            steps.record("10.0.0.1 back", STILL);
+        },
+    });
+}
+
+#[test]
+fn smtp_greeting_and_hello() {
+    compare(&Case {
+        name: "smtp_greeting_and_hello",
+        cf: "negotiatetimeout=3\ncheckinterval=1\nquiescent=yes\n\
+virtual=192.0.2.10:25\n\
+\treal=10.0.0.1:25 masq\n\
+\treal=10.0.0.2:25 masq 2\n",
+        serve: smtp_server,
+        addrs: ["10.0.0.1:25", "10.0.0.2:25"],
+        first: 0,
+        script: |steps, change| {
+            steps.record("started, both greet", STILL);
+            change(1, Some(1));
+            steps.record("10.0.0.2 greets 554", STILL);
+            change(0, Some(2));
+            steps.record("10.0.0.1 refuses the hello", STILL);
+            change(1, Some(0));
+            steps.record("10.0.0.2 greets again", STILL);
+            change(0, None);
+            steps.record("10.0.0.1 gone", STILL);
+            change(0, Some(0));
+            steps.record("10.0.0.1 back", STILL);
+        },
+    });
+}
+
+#[test]
+fn ldap_bind_and_base_search() {
+    compare(&Case {
+        name: "ldap_bind_and_base_search",
+        cf: "negotiatetimeout=3\ncheckinterval=1\nquiescent=no\n\
+virtual=192.0.2.10:389\n\
+\treal=10.0.0.1:389 masq\n\
+\treal=10.0.0.2:389 masq 3\n\
+\tlogin=\"cn=lb,dc=example\"\n\
+\tpasswd=\"pw\"\n\
+\trequest=\"dc=example\"\n\
+\treceive=\"example\"\n",
+        serve: ldap_server,
+        addrs: ["10.0.0.1:389", "10.0.0.2:389"],
+        first: 0,
+        script: |steps, change| {
+            steps.record("started, both find the entry", STILL);
+            change(1, Some(1));
+            steps.record("10.0.0.2 refuses the bind", STILL);
+            change(0, Some(2));
+            steps.record("10.0.0.1 finds no entry", STILL);
+            change(1, Some(0));
+            steps.record("10.0.0.2 binds again", STILL);
+            change(0, None);
+            steps.record("10.0.0.1 gone", STILL);
+            change(0, Some(0));
             steps.record("10.0.0.1 back", STILL);
         },
     });
