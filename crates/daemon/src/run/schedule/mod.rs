@@ -89,8 +89,7 @@ impl Schedule {
         self.phases.retain(&ids);
         let used = checks.iter().filter_map(|(_, c)| gate::target(&c.probe));
         self.gates.retain(&used.collect());
-        self.gates
-            .space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
+        self.gates.space(checks.iter().map(|(_, c)| (&c.probe, c.interval)));
         let mut at_interval: HashMap<Duration, usize> = HashMap::new();
         for (_, c) in &checks {
             *at_interval.entry(c.interval).or_default() += 1;
