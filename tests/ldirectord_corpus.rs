@@ -15,10 +15,6 @@ use std::path::Path;
 /// Features being built, by the name SOURCES.md gives them, and what
 /// rvsadmd's refusal says meanwhile.
 const PENDING: &[(&str, &str)] = &[
-    ("service dns", "negotiate checks of service dns"),
-    ("service mysql", "negotiate checks of service mysql"),
-    ("service ldap", "negotiate checks of service ldap"),
-    ("service smtp", "negotiate checks of service smtp"),
     ("checktype ping", "checktype ping"),
     ("checktype N", "checktype "),
     ("fork", "fork = yes is not supported"),
