@@ -102,7 +102,9 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
     let deadline = start + timeout;
     let v = match probe {
         Probe::Up => Verdict::up("checktype on"),
-        Probe::Down => Verdict::down("checktype off"),
+        Probe::Down => Verdict::down(
+            "always down: a check of type off, or an ldirectord check missing what it needs (login, request, receive: see rvsadmd(8))",
+        ),
         // Never scheduled (see `run`); a result here changes nothing.
         Probe::Unchecked => Verdict::up("not checked"),
         Probe::Tcp { target, close } => tcp::check(*target, *close, src, deadline).await,
