@@ -1,13 +1,15 @@
 //! Fuzz rvsadmd's probe reply readers: an HTTP response (fed in two
-//! pieces, judged with a digest and a regex), an SMTP reply, a DNS reply,
-//! an ICMP echo reply, a UDP reply match, a FILE check's text, and the
-//! hex of `payload`/`require_reply`: any bytes give a verdict, never a
-//! panic; the HTTP digest does not depend on where the bytes were cut.
+//! pieces, judged with a digest and a regex), an SMTP reply, a DNS reply
+//! (and its A/PTR answers), MySQL packets (handshake, login and query
+//! replies), LDAP messages, PostgreSQL backend messages, an ICMP echo
+//! reply, a UDP reply match, a FILE check's text, and the hex of
+//! `payload`/`require_reply`: any bytes give a verdict, never a panic; the
+//! HTTP digest does not depend on where the bytes were cut.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use rvsadmd::config::{Expect, Pattern, ReplyMatch, UrlCheck};
-use rvsadmd::probe::{dns, file_track, http, icmp, smtp, udp};
+use rvsadmd::probe::{dns, file_track, http, icmp, ldap, mysql, pgsql, smtp, udp};
 
 fuzz_target!(|data: &[u8]| {
     let cut = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
@@ -29,6 +31,19 @@ fuzz_target!(|data: &[u8]| {
         assert!(r.len <= data.len());
     }
     let _ = dns::judge(0x1234, data);
+    if let Ok(p) = Pattern::new("^192") {
+        let _ = dns::answered(data, &p);
+    }
+    let _ = mysql::handshake(data);
+    let _ = mysql::auth_reply(data);
+    let _ = mysql::query_reply(data);
+    let _ = mysql::lenenc(data);
+    if let Ok(Some((t, _))) = ldap::ber::read(data) {
+        let _ = ldap::message(t.tag, t.value);
+    }
+    for t in [b'R', b'E', b'C', b'D', b'Z'] {
+        let _ = pgsql::wire::backend(t, data);
+    }
     for (v6, ip) in [(false, false), (false, true), (true, false)] {
         let _ = icmp::echo_reply(data, v6, ip);
     }

@@ -35,6 +35,25 @@ pub enum Probe {
     Smtp(SmtpProbe),
     /// A DNS server answers a query over UDP.
     Dns(DnsProbe),
+    /// A MySQL or MariaDB server greets, takes a login, answers a query.
+    Mysql(MysqlProbe),
+    /// A PostgreSQL server takes a login and answers a query.
+    Pgsql(PgsqlProbe),
+    /// A RADIUS server accepts a login.
+    Radius(RadiusProbe),
+    /// A SIP server answers OPTIONS with 200 OK.
+    Sip(SipProbe),
+    /// An FTP server takes a login and hands over a file.
+    Ftp(FtpProbe),
+    /// An Oracle listener takes a connection to a SID.
+    Oracle(OracleProbe),
+    /// A POP3, IMAP or NNTP server greets (and takes a login).
+    Mail(MailProbe),
+    /// An LDAP server takes a bind and finds one entry.
+    Ldap(LdapProbe),
+    /// A request sent over TCP is answered with a line that matches
+    /// (ldirectord's simpletcp).
+    Exchange(ExchangeProbe),
     /// A UDP datagram is sent; no ICMP error comes back (and, if asked,
     /// a reply does).
     Udp(UdpProbe),
@@ -209,8 +228,143 @@ pub struct SmtpProbe {
     pub helo: Option<String>,
 }
 
-/// A DNS check over UDP: one query; up on a reply with the query's id
-/// and response code NOERROR (keepalived's DNS_CHECK rule).
+/// A MySQL or MariaDB check ([`crate::probe::mysql`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MysqlProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The user to log in as; `None`: the server's handshake is enough.
+    pub user: Option<String>,
+    /// The user's password (may be empty).
+    pub password: String,
+    /// The database logged in to.
+    pub database: Option<String>,
+    /// A query that must return a row (or change one), after the login.
+    pub query: Option<String>,
+}
+
+/// A PostgreSQL check ([`crate::probe::pgsql`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PgsqlProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The user to log in as.
+    pub user: String,
+    /// The user's password (may be empty).
+    pub password: String,
+    /// The database; `None`: the server's default (the user's name).
+    pub database: Option<String>,
+    /// A query that must return a row (or change one), after the login.
+    pub query: Option<String>,
+}
+
+/// A RADIUS check ([`crate::probe::radius`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RadiusProbe {
+    /// Where to send.
+    pub target: SocketAddr,
+    /// The User-Name.
+    pub user: String,
+    /// The User-Password.
+    pub password: String,
+    /// The secret shared with the server.
+    pub secret: String,
+}
+
+/// A SIP check ([`crate::probe::sip`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SipProbe {
+    /// Where to send.
+    pub target: SocketAddr,
+    /// Over TCP instead of UDP.
+    pub tcp: bool,
+    /// The user of the URI asked about (`sip:USER`).
+    pub user: String,
+}
+
+/// An FTP check ([`crate::probe::ftp`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FtpProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// The user logged in as.
+    pub user: String,
+    /// Its password (sent when asked for).
+    pub password: String,
+    /// The file retrieved.
+    pub path: String,
+    /// What its contents must match; `None`: any.
+    pub expect: Option<Pattern>,
+}
+
+/// An Oracle check ([`crate::probe::oracle`]): the listener, not a
+/// login.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OracleProbe {
+    /// The listener.
+    pub target: SocketAddr,
+    /// The SID asked for.
+    pub sid: String,
+}
+
+/// A check of a mail or news server: its greeting and, with a login,
+/// the login ([`crate::probe::mail`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MailProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// What it speaks.
+    pub protocol: MailProtocol,
+    /// TLS from the start (POP3S, IMAPS); the certificate is not verified.
+    pub tls: bool,
+    /// The user and password logged in with; `None`: the greeting is
+    /// enough.
+    pub login: Option<(String, String)>,
+}
+
+/// The protocols of [`MailProbe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailProtocol {
+    /// POP3: greeting `+OK`, `USER` and `PASS` answered `+OK`, `QUIT`.
+    Pop3,
+    /// IMAP4: greeting `* OK` (or `* PREAUTH`), `LOGIN` answered `OK`,
+    /// `LOGOUT`.
+    Imap,
+    /// NNTP: a greeting that starts with 2, `QUIT`.
+    Nntp,
+}
+
+/// An LDAP check ([`crate::probe::ldap`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LdapProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// TLS from the start (LDAPS); the certificate is not verified.
+    pub tls: bool,
+    /// The DN and password of a simple bind; `None`: anonymous.
+    pub bind: Option<(String, String)>,
+    /// The entry searched for (scope base; empty: the root DSE).
+    pub base: String,
+    /// What the entry's DN must match; `None`: any.
+    pub expect: Option<Pattern>,
+}
+
+/// A request and the line that must come back (ldirectord's simpletcp).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExchangeProbe {
+    /// Where to connect.
+    pub target: SocketAddr,
+    /// What is sent, after which the check's side of the connection is
+    /// shut.
+    pub send: String,
+    /// A line of the answer must match it.
+    pub expect: Pattern,
+}
+
+/// A DNS check: one query; up on a reply with the query's id and
+/// response code NOERROR (keepalived's DNS_CHECK rule), and, with
+/// `answer`, an A or PTR record in the answer that matches it
+/// (ldirectord's rule).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DnsProbe {
     /// The server.
@@ -219,6 +373,11 @@ pub struct DnsProbe {
     pub qtype: u16,
     /// The name asked about (`.` for the root).
     pub name: String,
+    /// Over TCP instead of UDP (ldirectord's check of a tcp virtual).
+    pub tcp: bool,
+    /// What an A record's address (dotted) or a PTR record's name (no
+    /// trailing dot) of the answer must match; `None`: NOERROR is enough.
+    pub answer: Option<Pattern>,
 }
 
 /// The record types a DNS check asks for, by name: the one table of
@@ -453,9 +612,24 @@ impl fmt::Debug for Pattern {
     }
 }
 
+impl MailProbe {
+    /// The check's type: `pop`, `pops`, `imap`, `imaps` or `nntp`
+    /// (ldirectord's service names).
+    pub fn kind(&self) -> &'static str {
+        match (self.protocol, self.tls) {
+            (MailProtocol::Pop3, false) => "pop",
+            (MailProtocol::Pop3, true) => "pops",
+            (MailProtocol::Imap, false) => "imap",
+            (MailProtocol::Imap, true) => "imaps",
+            (MailProtocol::Nntp, _) => "nntp",
+        }
+    }
+}
+
 impl Probe {
     /// A short word for status output: the native `type` of the check
-    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `udp`, `ping`,
+    /// (`tcp`, `http`, `https`, `exec`, `smtp`, `dns`, `mysql`, `pgsql`, `radius`, `sip`, `ftp`, `oracle`, `pop`,
+    /// `pops`, `imap`, `imaps`, `nntp`, `ldap`, `ldaps`, `simpletcp`, `udp`, `ping`,
     /// `file`, `on`, `off`, `none`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -465,6 +639,16 @@ impl Probe {
             Probe::Exec { .. } => "exec",
             Probe::Smtp(_) => "smtp",
             Probe::Dns(_) => "dns",
+            Probe::Mysql(_) => "mysql",
+            Probe::Pgsql(_) => "pgsql",
+            Probe::Radius(_) => "radius",
+            Probe::Sip(_) => "sip",
+            Probe::Ftp(_) => "ftp",
+            Probe::Oracle(_) => "oracle",
+            Probe::Mail(m) => m.kind(),
+            Probe::Ldap(l) if l.tls => "ldaps",
+            Probe::Ldap(_) => "ldap",
+            Probe::Exchange(_) => "simpletcp",
             Probe::Udp(_) => "udp",
             Probe::Ping { .. } => "ping",
             Probe::File(_) => "file",

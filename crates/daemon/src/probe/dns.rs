@@ -1,12 +1,15 @@
-//! DNS checks over UDP: one query (recursion desired, class IN); up on a
-//! reply with the query's id, the response bit and NOERROR; a reply with
-//! another id or without the response bit is not the answer and is
-//! waited past (keepalived's DNS_CHECK rule). Queries are built and
+//! DNS checks over UDP (or TCP): one query (recursion desired, class
+//! IN); up on a reply with the query's id, the response bit and NOERROR;
+//! a reply with another id or without the response bit is not the answer
+//! and is waited past (keepalived's DNS_CHECK rule). With an expected
+//! answer, an A or PTR record of the answer must match it too
+//! (ldirectord's rule). Queries are built and
 //! replies read by the `simple-dns` codec; [`judge`] reads a reply from
 //! bytes alone.
 
 use super::{within, Verdict};
-use crate::config::{DnsProbe, Source};
+use crate::config::{DnsProbe, Pattern, Source};
+use simple_dns::rdata::RData;
 use simple_dns::{
     header_buffer, Name, Packet, PacketFlag, Question, CLASS, QCLASS, QTYPE, RCODE, TYPE,
 };
@@ -21,8 +24,22 @@ pub(super) async fn check(p: &DnsProbe, src: &Source, deadline: Instant) -> Verd
 async fn ask(p: &DnsProbe, src: &Source) -> Result<String, String> {
     let id = random_id();
     let q = query(id, p.qtype, &p.name)?;
+    let reply = if p.tcp {
+        over_tcp(p, src, &q).await?
+    } else {
+        over_udp(p, src, id, &q).await?
+    };
+    match (judge(id, &reply), &p.answer) {
+        (Judged::Answer(Ok(_)), Some(want)) => answered(&reply, want),
+        (Judged::Answer(r), _) => r,
+        (Judged::NotTheAnswer, _) => Err("a reply over TCP that is not the answer".into()),
+    }
+}
+
+/// Send `q` over UDP; the first datagram that is the answer to `id`.
+async fn over_udp(p: &DnsProbe, src: &Source, id: u16, q: &[u8]) -> Result<Vec<u8>, String> {
     let s = super::source::udp(p.target, src).await?;
-    s.send(&q).await.map_err(|e| format!("send: {e}"))?;
+    s.send(q).await.map_err(|e| format!("send: {e}"))?;
     let mut buf = [0u8; 4096];
     loop {
         // Connected: an ICMP port unreachable comes back as ECONNREFUSED.
@@ -30,11 +47,57 @@ async fn ask(p: &DnsProbe, src: &Source) -> Result<String, String> {
             .recv(&mut buf)
             .await
             .map_err(|e| format!("receive: {e}"))?;
-        match judge(id, &buf[..n]) {
-            Judged::Answer(r) => return r,
-            Judged::NotTheAnswer => continue,
+        if judge(id, &buf[..n]) != Judged::NotTheAnswer {
+            return Ok(buf[..n].to_vec());
         }
     }
+}
+
+/// Send `q` over TCP (each message after its 2-byte length); the reply.
+async fn over_tcp(p: &DnsProbe, src: &Source, q: &[u8]) -> Result<Vec<u8>, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = super::source::tcp(p.target, src).await?;
+    let len = u16::try_from(q.len()).map_err(|_| "a query too long for TCP")?;
+    let mut out = len.to_be_bytes().to_vec();
+    out.extend_from_slice(q);
+    s.write_all(&out).await.map_err(|e| format!("send: {e}"))?;
+    let mut n = [0u8; 2];
+    s.read_exact(&mut n)
+        .await
+        .map_err(|e| format!("receive: {e}"))?;
+    let mut reply = vec![0u8; usize::from(u16::from_be_bytes(n))];
+    s.read_exact(&mut reply)
+        .await
+        .map_err(|e| format!("receive: {e}"))?;
+    Ok(reply)
+}
+
+/// Whether reply `reply` holds in its answer an A record whose address,
+/// or a PTR record whose name (without the final dot), matches `want`
+/// (ldirectord's DNS check; other records are passed over).
+///
+/// ```
+/// use rvsadmd::config::Pattern;
+/// let q = rvsadmd::probe::dns::query(7, 1, "example.com").unwrap();
+/// let why = rvsadmd::probe::dns::answered(&q, &Pattern::new("^192").unwrap());
+/// assert_eq!(why, Err("no A or PTR record of the answer matches `^192`".into()));
+/// ```
+pub fn answered(reply: &[u8], want: &Pattern) -> Result<String, String> {
+    let p = Packet::parse(reply).map_err(|e| format!("reply: {e}"))?;
+    for rr in &p.answers {
+        let text = match &rr.rdata {
+            RData::A(a) => std::net::Ipv4Addr::from(a.address).to_string(),
+            RData::PTR(name) => name.0.to_string(),
+            _ => continue,
+        };
+        if want.is_match(&text) {
+            return Ok(format!("answer {text}"));
+        }
+    }
+    Err(format!(
+        "no A or PTR record of the answer matches `{}`",
+        want.as_str()
+    ))
 }
 
 /// A query id that the next check will not guess.

@@ -12,10 +12,20 @@ pub mod dns;
 pub mod exec;
 pub mod file;
 pub mod file_track;
+pub mod ftp;
 pub mod http;
 pub mod icmp;
+pub mod ldap;
+mod lines;
+pub mod mail;
 pub mod maintenance;
+pub mod mysql;
+pub mod oracle;
+pub mod pgsql;
 mod ping;
+pub mod radius;
+mod simpletcp;
+pub mod sip;
 pub mod smtp;
 mod source;
 mod tcp;
@@ -98,7 +108,9 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
     let deadline = start + timeout;
     let v = match probe {
         Probe::Up => Verdict::up("checktype on"),
-        Probe::Down => Verdict::down("checktype off"),
+        Probe::Down => Verdict::down(
+            "always down: a check of type off, or an ldirectord check missing what it needs (login, request, receive: see rvsadmd(8))",
+        ),
         // Never scheduled (see `run`); a result here changes nothing.
         Probe::Unchecked => Verdict::up("not checked"),
         Probe::Tcp { target, close } => tcp::check(*target, *close, src, deadline).await,
@@ -118,6 +130,15 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         }
         Probe::Smtp(s) => smtp::check(s, src, deadline).await,
         Probe::Dns(d) => dns::check(d, src, deadline).await,
+        Probe::Mysql(m) => mysql::check(m, src, deadline).await,
+        Probe::Pgsql(p) => pgsql::check(p, src, deadline).await,
+        Probe::Radius(r) => radius::check(r, src, deadline).await,
+        Probe::Sip(s) => sip::check(s, src, deadline).await,
+        Probe::Ftp(f) => ftp::check(f, src, deadline).await,
+        Probe::Oracle(o) => oracle::check(o, src, deadline).await,
+        Probe::Mail(m) => mail::check(m, src, deadline).await,
+        Probe::Exchange(x) => simpletcp::check(x, src, deadline).await,
+        Probe::Ldap(l) => ldap::check(l, src, deadline).await,
         Probe::Udp(u) => udp::check(u, src, deadline).await,
         Probe::Ping { target } => ping::check(*target, src, deadline).await,
         Probe::File(f) => file::check(f, deadline).await,

@@ -10,10 +10,11 @@ use super::syntax::{checktype_of, maybe_quoted, service_of};
 use super::words::{digits, first_word, number, quoted, service_of_port, service_port};
 use crate::config::validate::Patterns;
 use crate::config::{
-    Check, Combined, ConfigError, Expect, HttpProbe, Location, Maintenance, Probe, Source,
+    Check, Combined, ConfigError, Expect, HttpProbe, Location, Maintenance, Pattern, Probe, Source,
     TcpClose, UrlCheck,
 };
-use rvsadm::model::ServiceKey;
+use negotiate::Credentials;
+use rvsadm::model::{Protocol, ServiceKey};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -105,6 +106,9 @@ pub(super) struct CheckPlan<'a> {
     virtualhost: Option<String>,
     checkport: Option<u16>,
     checkcommand: Option<String>,
+    /// `login`, `passwd`, `database`: what the negotiate
+    /// checks of some services log in with.
+    creds: Credentials,
     /// Where errors about the check point: `checktype`, else the section.
     check_line: usize,
     /// `maintenancedir` (global).
@@ -161,6 +165,12 @@ impl<'a> CheckPlan<'a> {
             checkcommand: s
                 .get("checkcommand")
                 .map(|i| maybe_quoted(&i.value).to_string()),
+            creds: Credentials {
+                login: quoted_value("login"),
+                passwd: quoted_value("passwd"),
+                database: quoted_value("database"),
+                secret: quoted_value("secret"),
+            },
             check_line: s.line_of("checktype"),
             maintenancedir: None,
         })
@@ -250,7 +260,8 @@ impl<'a> CheckPlan<'a> {
         }
     }
 
-    /// A negotiate check: HTTP or HTTPS, or none (always up).
+    /// A negotiate check: none (always up), HTTP, HTTPS, through an HTTP
+    /// proxy; the other services in `other_service`.
     fn negotiate(
         &self,
         target: SocketAddr,
@@ -261,18 +272,11 @@ impl<'a> CheckPlan<'a> {
         match self.service.as_str() {
             "none" => Ok(Probe::Up),
             "http" | "https" => {
-                let expect = match recv {
-                    Some(r) => Some(Expect::Regex(patterns.compile(r).map_err(|e| {
-                        self.bad(format!(
-                            "receive is not a regular expression rvsadmd reads: {e}"
-                        ))
-                    })?)),
-                    None => None,
-                };
+                let expect = self.pattern(recv, patterns)?.map(Expect::Regex);
                 if req.contains("://") {
-                    return Err(self.bad(
-                        "a request with a full URL is not supported by rvsadmd".into(),
-                    ));
+                    return Err(
+                        self.bad("a request with a full URL is not supported by rvsadmd".into())
+                    );
                 }
                 Ok(Probe::Http(HttpProbe {
                     target,
@@ -291,10 +295,76 @@ impl<'a> CheckPlan<'a> {
                     }],
                 }))
             }
+            "http_proxy" => {
+                let expect = self.pattern(recv, patterns)?.map(Expect::Regex);
+                negotiate::http_proxy(target, req, expect, &self.method).map_err(|m| self.bad(m))
+            }
+            _ => self.other_service(target, req, recv, patterns),
+        }
+    }
+
+    /// A negotiate check of a service other than HTTP: each built in
+    /// `negotiate.rs` as ldirectord reads its settings.
+    fn other_service(
+        &self,
+        target: SocketAddr,
+        req: &str,
+        recv: Option<&str>,
+        patterns: &mut Patterns,
+    ) -> Result<Probe, ConfigError> {
+        let bad = |m: String| self.bad(m);
+        match self.service.as_str() {
+            "mysql" => Ok(negotiate::mysql(target, req, &self.creds)),
+            "pgsql" => Ok(negotiate::pgsql(target, req, &self.creds)),
+            "oracle" => negotiate::oracle(target, req, &self.creds).map_err(bad),
+            "sip" => negotiate::sip(target, &self.creds, !is_udp(self.key)).map_err(bad),
+            "ftp" => {
+                let expect = self.pattern(recv, patterns)?;
+                negotiate::ftp(target, req, &self.creds, expect).map_err(bad)
+            }
+            "radius" => negotiate::radius(target, &self.creds).map_err(bad),
+            "smtp" | "submission" => Ok(negotiate::smtp(target)),
+            "pop" | "pops" | "imap" | "imaps" | "nntp" => {
+                Ok(negotiate::mail(target, &self.service, &self.creds))
+            }
+            "ldap" | "ldaps" => {
+                let expect = self.pattern(recv, patterns)?;
+                Ok(negotiate::ldap(target, &self.service, req, &self.creds, expect))
+            }
+            "simpletcp" if is_udp(self.key) => Err(self.bad(
+                "a simpletcp check of a udp virtual is not supported by rvsadmd (a tcp virtual, or checktype external)".into(),
+            )),
+            "simpletcp" => {
+                let expect = self.compile(recv.unwrap_or(""), patterns)?;
+                Ok(negotiate::simpletcp(target, req, expect))
+            }
+            "dns" => {
+                let answer = self.pattern(recv, patterns)?;
+                let tcp = matches!(self.key, ServiceKey::Addr { protocol: Protocol::Tcp, .. });
+                negotiate::dns(target, req, answer, tcp).map_err(bad)
+            }
             other => Err(self.bad(format!(
-                "negotiate checks of service {other} are not supported by rvsadmd (http, https, none; or checktype connect, external, on, off)"
+                "service {other}: service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, ldaps, mysql, nntp, none, oracle, pop, pops, radius, pgsql, simpletcp, sip, smtp or submission (ldirectord's list)"
             ))),
         }
+    }
+
+    /// `receive` compiled, if given.
+    fn pattern(
+        &self,
+        recv: Option<&str>,
+        patterns: &mut Patterns,
+    ) -> Result<Option<Pattern>, ConfigError> {
+        recv.map(|r| self.compile(r, patterns)).transpose()
+    }
+
+    /// `receive` text `r` compiled.
+    fn compile(&self, r: &str, patterns: &mut Patterns) -> Result<Pattern, ConfigError> {
+        patterns.compile(r).map_err(|e| {
+            self.bad(format!(
+                "receive is not a regular expression rvsadmd reads: {e}"
+            ))
+        })
     }
 
     /// An external check: `checkcommand VIP VPORT RIP RPORT` (ldirectord's
@@ -343,3 +413,7 @@ pub(super) fn rooted(r: &str) -> String {
         format!("/{r}")
     }
 }
+
+mod negotiate;
+#[cfg(test)]
+mod tests;

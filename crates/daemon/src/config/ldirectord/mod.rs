@@ -290,10 +290,6 @@ mod tests {
     #[test]
     fn what_rvsadmd_does_not_do_is_refused() {
         for (t, want) in [
-            (
-                "virtual=192.0.2.1:25\n    real=10.0.0.1:25 masq\n",
-                "service smtp",
-            ),
             ("fork=maybe\n", "fork must be 'yes' or 'no'"),
             ("maintenancedir=\n", "maintenance directory not specified"),
             ("callback=/bin/x\n", "Unknown command"),
@@ -304,10 +300,6 @@ mod tests {
             (
                 "virtual=192.0.2.1:80\n    bogus=1\n",
                 "Unknown command \"    bogus=1\"",
-            ),
-            (
-                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=mysql\n",
-                "service mysql",
             ),
             (
                 "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    fallbackcommand=/x\n",
@@ -467,9 +459,10 @@ mod tests {
             refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    service=bogus\n");
         assert_eq!(line, 3);
         assert!(m.starts_with("service must be dns, ftp, http"), "{m}");
-        let (line, m) = refused("virtual=192.0.2.1:3306\n    real=10.0.0.1:3306 gate\n    login=\"u\"\n    passwd=\"p\"\n");
-        assert!(m.contains("service mysql"), "{m}");
-        assert_eq!(line, 1);
+        // A mysql check's credentials are read (no longer refused).
+        let c = p("virtual=192.0.2.1:3306\n    real=10.0.0.1:3306 gate\n    login=\"u\"\n    passwd=\"p\"\n    request=\"SELECT 1\"\n")
+            .unwrap();
+        assert_eq!(c.services.len(), 1);
     }
 
     #[test]

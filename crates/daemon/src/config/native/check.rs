@@ -46,8 +46,49 @@ pub(super) fn check_of(
             kinds::smtp_of(c, target)?
         }
         "dns" => {
-            only(c, kind, &["query_type", "name"])?;
-            kinds::dns_of(c, target)?
+            only(c, kind, &["query_type", "name", "tcp", "answer"])?;
+            kinds::dns_of(c, target, patterns)?
+        }
+        "mysql" => {
+            only(c, kind, &["user", "password", "database", "query"])?;
+            kinds::mysql_of(c, target)?
+        }
+        "pgsql" => {
+            only(c, kind, &["user", "password", "database", "query"])?;
+            kinds::pgsql_of(c, target)?
+        }
+        "radius" => {
+            only(c, kind, &["user", "password", "secret"])?;
+            kinds::radius_of(c, target)?
+        }
+        "sip" => {
+            only(c, kind, &["user", "tcp"])?;
+            kinds::sip_of(c, target)?
+        }
+        "ftp" => {
+            only(c, kind, &["user", "password", "path", "regex"])?;
+            kinds::ftp_of(c, target, patterns)?
+        }
+        "oracle" => {
+            only(c, kind, &["database"])?;
+            kinds::oracle_of(c, target)?
+        }
+        "pop" | "pops" | "imap" | "imaps" | "nntp" => {
+            let login: &[&str] = if kind == "nntp" {
+                &[]
+            } else {
+                &["user", "password"]
+            };
+            only(c, kind, login)?;
+            kinds::mail_of(c, kind, target)?
+        }
+        "ldap" | "ldaps" => {
+            only(c, kind, &["user", "password", "base", "regex"])?;
+            kinds::ldap_of(c, kind, target, patterns)?
+        }
+        "simpletcp" => {
+            only(c, kind, &["send", "regex"])?;
+            kinds::simpletcp_of(c, target, patterns)?
         }
         "udp" => {
             only(
@@ -102,10 +143,32 @@ pub(super) fn check_of(
 }
 
 /// The check types, as an error lists them.
-const KINDS: &str = "tcp, http, https, exec, smtp, dns, udp, ping, file, on, off, none";
+const KINDS: &str = "tcp, http, https, exec, smtp, dns, mysql, pgsql, radius, sip, ftp, oracle, pop, pops, imap, imaps, nntp, ldap, ldaps, simpletcp, udp, ping, file, on, off, none";
 
 /// The check types that open a socket, and so take a source.
-const WITH_SOURCE: [&str; 7] = ["tcp", "http", "https", "smtp", "dns", "udp", "ping"];
+const WITH_SOURCE: [&str; 21] = [
+    "tcp",
+    "http",
+    "https",
+    "smtp",
+    "dns",
+    "mysql",
+    "pgsql",
+    "radius",
+    "sip",
+    "ftp",
+    "oracle",
+    "pop",
+    "pops",
+    "imap",
+    "imaps",
+    "nntp",
+    "ldap",
+    "ldaps",
+    "simpletcp",
+    "udp",
+    "ping",
+];
 
 /// `source`, `source_port`, `interface` and `mark`, for a `kind` check
 /// of `probe` connecting to `target`: refused on a check that opens no

@@ -163,9 +163,107 @@ fn dns_type_and_name() {
         "query_type: `AXFR` is not one of A, NS",
     );
     assert_error("type = \"dns\", name = \"a..b\"", "name: DNS name `a..b`");
+    let Probe::Dns(d) = probe("type = \"dns\", name = \"www.example.com\", query_type = \"A\", tcp = true, answer = \"^192\\\\.0\"") else {
+        panic!()
+    };
+    assert!(d.tcp);
+    assert_eq!(
+        d.answer.map(|p| p.as_str().to_string()).as_deref(),
+        Some("^192\\.0")
+    );
+    assert_error("type = \"dns\", answer = \"(\"", "answer: ");
     assert_error(
         "type = \"dns\", helo = \"x\"",
         "`helo` does not apply to a dns check",
+    );
+}
+
+#[test]
+fn mysql_login_and_query() {
+    let Probe::Mysql(m) = probe(
+        "type = \"mysql\", port = 3306, user = \"lb\", password = \"pw\", database = \"app\", query = \"SELECT 1\"",
+    ) else {
+        panic!()
+    };
+    assert_eq!(m.target, "127.0.0.1:3306".parse().unwrap());
+    assert_eq!(m.user.as_deref(), Some("lb"));
+    assert_eq!(m.password, "pw");
+    assert_eq!(m.database.as_deref(), Some("app"));
+    assert_eq!(m.query.as_deref(), Some("SELECT 1"));
+    let Probe::Mysql(m) = probe("type = \"mysql\"") else {
+        panic!()
+    };
+    assert_eq!((m.user, m.query), (None, None));
+    assert_error(
+        "type = \"mysql\", query = \"SELECT 1\"",
+        "`query` needs `user`",
+    );
+    assert_error("type = \"mysql\", user = \"\"", "user: empty");
+    assert_error(
+        "type = \"mysql\", helo = \"x\"",
+        "`helo` does not apply to a mysql check",
+    );
+}
+
+#[test]
+fn mail_news_and_simpletcp_keys() {
+    use crate::config::MailProtocol;
+    let Probe::Mail(m) = probe("type = \"imaps\", user = \"lb\", password = \"pw\"") else {
+        panic!()
+    };
+    assert_eq!((m.protocol, m.tls), (MailProtocol::Imap, true));
+    assert_eq!(m.login, Some(("lb".into(), "pw".into())));
+    let Probe::Mail(m) = probe("type = \"nntp\"") else {
+        panic!()
+    };
+    assert_eq!(
+        (m.protocol, m.tls, m.login),
+        (MailProtocol::Nntp, false, None)
+    );
+    assert_error(
+        "type = \"pop\", password = \"x\"",
+        "`password` needs `user`",
+    );
+    assert_error("type = \"pop\", user = \"a\\nb\"", "user: a line end");
+    assert_error(
+        "type = \"nntp\", user = \"a\"",
+        "`user` does not apply to a nntp check",
+    );
+    let Probe::Exchange(x) = probe("type = \"simpletcp\", send = \"hi\\n\", regex = \"^ok\"")
+    else {
+        panic!()
+    };
+    assert_eq!((x.send.as_str(), x.expect.as_str()), ("hi\n", "^ok"));
+    assert_error("type = \"simpletcp\", send = \"hi\"", "needs `regex`");
+    let Probe::Ldap(l) = probe("type = \"ldaps\", user = \"cn=x\", base = \"dc=example\"") else {
+        panic!()
+    };
+    assert_eq!(
+        (l.tls, l.bind, l.base.as_str()),
+        (true, Some(("cn=x".into(), String::new())), "dc=example")
+    );
+    assert_error(
+        "type = \"ldap\", password = \"x\"",
+        "`password` needs `user`",
+    );
+    assert_error("type = \"pgsql\"", "a pgsql check needs `user`");
+    assert_error("type = \"oracle\"", "an oracle check needs `database`");
+    assert_error(
+        "type = \"oracle\", database = \"a b\"",
+        "database: `a b` is not an Oracle SID",
+    );
+    assert_error("type = \"ftp\"", "an ftp check needs `path`");
+    assert_error("type = \"sip\"", "a sip check needs `user`");
+    assert_error(
+        "type = \"radius\", user = \"lb\", password = \"pw\"",
+        "a radius check needs `secret`",
+    );
+    let Probe::Pgsql(p) = probe("type = \"pgsql\", user = \"lb\", query = \"SELECT 1\"") else {
+        panic!()
+    };
+    assert_eq!(
+        (p.user.as_str(), p.query.as_deref()),
+        ("lb", Some("SELECT 1"))
     );
 }
 
@@ -335,6 +433,27 @@ fn every_check_type_is_written_back_the_same() {
         "type = \"smtp\"",
         "type = \"dns\", query_type = \"MX\", name = \"example.com\"",
         "type = \"dns\", query_type = \"TYPE65\"",
+        "type = \"mysql\"",
+        "type = \"pop\"",
+        "type = \"pops\", user = \"lb\", password = \"p w\"",
+        "type = \"imaps\", user = \"lb\"",
+        "type = \"imap\"",
+        "type = \"nntp\"",
+        "type = \"oracle\", database = \"ORCL\"",
+        "type = \"ftp\", path = \"/health.txt\"",
+        "type = \"ftp\", user = \"lb\", password = \"pw\", path = \"/h\", regex = \"ok\"",
+        "type = \"http\", path = \"http://www.example.com/h\", host = \"www.example.com\"",
+        "type = \"sip\", user = \"lb@example\"",
+        "type = \"sip\", user = \"lb@example\", tcp = true",
+        "type = \"radius\", user = \"lb\", password = \"pw\", secret = \"s3\"",
+        "type = \"pgsql\", user = \"lb\"",
+        "type = \"pgsql\", user = \"lb\", password = \"pw\", database = \"app\", query = \"SELECT 1\"",
+        "type = \"ldap\"",
+        "type = \"ldaps\", user = \"cn=lb,dc=example\", password = \"pw\", base = \"dc=example\", regex = \"^dc=\"",
+        "type = \"simpletcp\", send = \"status\\n\", regex = \"^OK\"",
+        "type = \"dns\", query_type = \"PTR\", name = \"7.2.0.192.in-addr.arpa\", tcp = true, answer = \"^www\\\\.\"",
+        "type = \"mysql\", user = \"lb\"",
+        "type = \"mysql\", user = \"lb\", password = \"p\\\"w\", database = \"app\", query = \"SELECT 1\"",
         "type = \"udp\", payload = \"0102ff\", require_reply = \"0xx2\"",
         "type = \"udp\", require_reply = true",
         "type = \"udp\", require_reply = \"01\", min_reply_length = 2, max_reply_length = 255",

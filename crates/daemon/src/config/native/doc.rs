@@ -151,6 +151,9 @@ pub(super) struct CheckDoc {
     /// DNS: the record type asked for, and the name.
     pub(super) query_type: Option<String>,
     pub(super) name: Option<String>,
+    /// DNS: over TCP; what an A or PTR record of the answer must match.
+    pub(super) tcp: Option<bool>,
+    pub(super) answer: Option<String>,
     /// UDP: what is sent (hex), and whether (or what) must come back.
     pub(super) payload: Option<String>,
     pub(super) require_reply: Option<ReplyDoc>,
@@ -165,9 +168,21 @@ pub(super) struct CheckDoc {
     pub(super) overwrite: Option<bool>,
     /// Exec: whether exit codes 2-255 set the weight.
     pub(super) dynamic: Option<bool>,
-    /// Exec: run as this user and group.
+    /// Exec: run as this user and group. MySQL, POP3, IMAP: log in as
+    /// this user.
     pub(super) user: Option<String>,
     pub(super) group: Option<String>,
+    /// MySQL: the user's password, the database, a query that must
+    /// return a row.
+    pub(super) password: Option<String>,
+    pub(super) database: Option<String>,
+    pub(super) query: Option<String>,
+    /// simpletcp: what is sent.
+    pub(super) send: Option<String>,
+    /// RADIUS: the secret shared with the server.
+    pub(super) secret: Option<String>,
+    /// LDAP: the entry searched for.
+    pub(super) base: Option<String>,
 }
 
 /// One URL of an HTTP check's `urls`.
@@ -251,6 +266,8 @@ impl CheckDoc {
             helo: pick(&self.helo, &over.helo),
             query_type: pick(&self.query_type, &over.query_type),
             name: pick(&self.name, &over.name),
+            tcp: pick(&self.tcp, &over.tcp),
+            answer: pick(&self.answer, &over.answer),
             payload: pick(&self.payload, &over.payload),
             require_reply: pick(&self.require_reply, &over.require_reply),
             min_reply_length: pick(&self.min_reply_length, &over.min_reply_length),
@@ -263,6 +280,12 @@ impl CheckDoc {
             dynamic: pick(&self.dynamic, &over.dynamic),
             user: pick(&self.user, &over.user),
             group: pick(&self.group, &over.group),
+            password: pick(&self.password, &over.password),
+            database: pick(&self.database, &over.database),
+            query: pick(&self.query, &over.query),
+            send: pick(&self.send, &over.send),
+            base: pick(&self.base, &over.base),
+            secret: pick(&self.secret, &over.secret),
         }
     }
 }

@@ -5,8 +5,9 @@ use super::check::{only, status_of};
 use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
-    dns_type, DnsProbe, Expect, FileInit, FileProbe, HttpProbe, Probe, ReplyMatch, RunAs,
-    SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
+    dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, FtpProbe, HttpProbe, LdapProbe,
+    MailProbe, MailProtocol, MysqlProbe, OracleProbe, PgsqlProbe, Probe, RadiusProbe, ReplyMatch,
+    RunAs, SipProbe, SmtpProbe, TcpClose, UdpProbe, UrlCheck, DNS_TYPES, UDP_REPLY_LEN,
 };
 use std::net::SocketAddr;
 
@@ -108,9 +109,10 @@ fn url_of(u: &UrlDoc, c: &CheckDoc, patterns: &mut Patterns) -> Result<UrlCheck,
         (None, None) => None,
     };
     let path = u.path.clone().unwrap_or_else(|| "/".into());
-    if !path.starts_with('/') || path.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+    let rooted = path.starts_with('/') || path.starts_with("http://");
+    if !rooted || path.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
         return Err(format!(
-            "path: `{path}` must start with / and hold no white space"
+            "path: `{path}` must start with / (or be an http:// URL, asked of a proxy) and hold no white space"
         ));
     }
     let host = u.host.clone().or_else(|| c.host.clone());
@@ -193,8 +195,13 @@ pub(super) fn smtp_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String>
 }
 
 /// A `dns` check: `query_type` SOA and `name` `.` unless given
-/// (keepalived's defaults).
-pub(super) fn dns_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+/// (keepalived's defaults), over UDP unless `tcp`; `answer` a regular
+/// expression an A or PTR record of the answer must match.
+pub(super) fn dns_of(
+    c: &CheckDoc,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
     let t = c.query_type.as_deref().unwrap_or("SOA");
     let qtype = dns_type(t).ok_or_else(|| {
         let names: Vec<&str> = DNS_TYPES.iter().map(|(n, _)| *n).collect();
@@ -202,10 +209,222 @@ pub(super) fn dns_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> 
     })?;
     let name = c.name.clone().unwrap_or_else(|| ".".into());
     crate::probe::dns::query(0, qtype, &name).map_err(|m| format!("name: {m}"))?;
+    let answer = match &c.answer {
+        Some(r) => Some(patterns.compile(r).map_err(|e| format!("answer: {e}"))?),
+        None => None,
+    };
     Ok(Probe::Dns(DnsProbe {
         target,
         qtype,
         name,
+        tcp: c.tcp.unwrap_or(false),
+        answer,
+    }))
+}
+
+/// A `mysql` check: `user` (with `password`, empty unless given) to log
+/// in, `database` and `query` only with a user.
+pub(super) fn mysql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let text = |v: &Option<String>, what: &str| -> Result<Option<String>, String> {
+        match v {
+            Some(t) if t.is_empty() => Err(format!("{what}: empty (leave it out instead)")),
+            Some(t) if what != "query" && t.contains('\0') => {
+                Err(format!("{what}: a NUL character"))
+            }
+            t => Ok(t.clone()),
+        }
+    };
+    let user = text(&c.user, "user")?;
+    let database = text(&c.database, "database")?;
+    let query = text(&c.query, "query")?;
+    if user.is_none() {
+        for (k, set) in [
+            ("password", c.password.is_some()),
+            ("database", database.is_some()),
+            ("query", query.is_some()),
+        ] {
+            if set {
+                return Err(format!("`{k}` needs `user` (the login it is for)"));
+            }
+        }
+    }
+    Ok(Probe::Mysql(MysqlProbe {
+        target,
+        user,
+        password: c.password.clone().unwrap_or_default(),
+        database,
+        query,
+    }))
+}
+
+/// A `pgsql` check: `user` (required), `password` (empty unless given),
+/// `database` and `query`.
+pub(super) fn pgsql_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let Probe::Mysql(m) = mysql_of(c, target)? else {
+        return Err("a pgsql check".into());
+    };
+    let user = m
+        .user
+        .ok_or("a pgsql check needs `user` (PostgreSQL has no login-less greeting)")?;
+    Ok(Probe::Pgsql(PgsqlProbe {
+        target,
+        user,
+        password: m.password,
+        database: m.database,
+        query: m.query,
+    }))
+}
+
+/// A `radius` check: `user`, `password` and `secret`, each required.
+pub(super) fn radius_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let need = |v: &Option<String>, k: &str| {
+        v.clone()
+            .ok_or_else(|| format!("a radius check needs `{k}`"))
+    };
+    let p = RadiusProbe {
+        target,
+        user: need(&c.user, "user")?,
+        password: need(&c.password, "password")?,
+        secret: need(&c.secret, "secret")?,
+    };
+    crate::probe::radius::request(0, [0; 16], &p.user, &p.password, &p.secret)?;
+    Ok(Probe::Radius(p))
+}
+
+/// A `sip` check: OPTIONS for `sip:USER` (`user` required), over UDP
+/// unless `tcp`.
+pub(super) fn sip_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let user = c
+        .user
+        .clone()
+        .ok_or("a sip check needs `user` (the URI asked about is sip:USER)")?;
+    if user.is_empty() || user.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+        return Err(format!("user: `{user}` is not the user part of a SIP URI"));
+    }
+    Ok(Probe::Sip(SipProbe {
+        target,
+        tcp: c.tcp.unwrap_or(false),
+        user,
+    }))
+}
+
+/// An `ftp` check: `path` (required: the file retrieved), `user`
+/// (default `anonymous`) with `password` (default empty), `regex` what
+/// the file must match.
+pub(super) fn ftp_of(
+    c: &CheckDoc,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
+    let path = c
+        .path
+        .clone()
+        .ok_or("an ftp check needs `path` (the file it retrieves)")?;
+    for (k, v) in [
+        ("user", &c.user),
+        ("password", &c.password),
+        ("path", &c.path),
+    ] {
+        if v.as_deref().is_some_and(|t| t.contains(['\r', '\n'])) {
+            return Err(format!("{k}: a line end"));
+        }
+    }
+    let expect = match &c.regex {
+        Some(r) => Some(patterns.compile(r).map_err(|e| format!("regex: {e}"))?),
+        None => None,
+    };
+    Ok(Probe::Ftp(FtpProbe {
+        target,
+        user: c.user.clone().unwrap_or_else(|| "anonymous".into()),
+        password: c.password.clone().unwrap_or_default(),
+        path,
+        expect,
+    }))
+}
+
+/// An `oracle` check: `database` (required) is the SID asked of the
+/// listener.
+pub(super) fn oracle_of(c: &CheckDoc, target: SocketAddr) -> Result<Probe, String> {
+    let sid = c
+        .database
+        .clone()
+        .ok_or("an oracle check needs `database` (the SID asked of the listener)")?;
+    crate::probe::oracle::connect_packet(&sid, target).map_err(|m| format!("database: {m}"))?;
+    Ok(Probe::Oracle(OracleProbe { target, sid }))
+}
+
+/// A `pop`, `pops`, `imap`, `imaps` or `nntp` check (`kind`): `user`
+/// (with `password`, empty unless given) to log in.
+pub(super) fn mail_of(c: &CheckDoc, kind: &str, target: SocketAddr) -> Result<Probe, String> {
+    let protocol = match kind {
+        "pop" | "pops" => MailProtocol::Pop3,
+        "imap" | "imaps" => MailProtocol::Imap,
+        _ => MailProtocol::Nntp,
+    };
+    for (k, v) in [("user", &c.user), ("password", &c.password)] {
+        match v {
+            Some(t) if t.contains(['\r', '\n']) => return Err(format!("{k}: a line end")),
+            Some(t) if k == "user" && t.is_empty() => {
+                return Err("user: empty (leave it out instead)".into())
+            }
+            _ => {}
+        }
+    }
+    let login = match (&c.user, &c.password) {
+        (Some(u), p) => Some((u.clone(), p.clone().unwrap_or_default())),
+        (None, Some(_)) => return Err("`password` needs `user` (the login it is for)".into()),
+        (None, None) => None,
+    };
+    Ok(Probe::Mail(MailProbe {
+        target,
+        protocol,
+        tls: kind.ends_with('s'),
+        login,
+    }))
+}
+
+/// An `ldap` or `ldaps` check (`kind`): a bind as `user` (a DN) with
+/// `password`, else anonymous; a search of `base` (default empty, the
+/// root DSE); `regex` what the entry's DN must match.
+pub(super) fn ldap_of(
+    c: &CheckDoc,
+    kind: &str,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
+    let bind = match (&c.user, &c.password) {
+        (Some(u), p) => Some((u.clone(), p.clone().unwrap_or_default())),
+        (None, Some(_)) => return Err("`password` needs `user` (the DN it is for)".into()),
+        (None, None) => None,
+    };
+    let expect = match &c.regex {
+        Some(r) => Some(patterns.compile(r).map_err(|e| format!("regex: {e}"))?),
+        None => None,
+    };
+    Ok(Probe::Ldap(LdapProbe {
+        target,
+        tls: kind == "ldaps",
+        bind,
+        base: c.base.clone().unwrap_or_default(),
+        expect,
+    }))
+}
+
+/// A `simpletcp` check: `send` (empty unless given) and `regex`, which
+/// a line of the answer must match.
+pub(super) fn simpletcp_of(
+    c: &CheckDoc,
+    target: SocketAddr,
+    patterns: &mut Patterns,
+) -> Result<Probe, String> {
+    let r = c
+        .regex
+        .as_deref()
+        .ok_or("a simpletcp check needs `regex` (what a line of the answer matches)")?;
+    Ok(Probe::Exchange(ExchangeProbe {
+        target,
+        send: c.send.clone().unwrap_or_default(),
+        expect: patterns.compile(r).map_err(|e| format!("regex: {e}"))?,
     }))
 }
 

@@ -152,6 +152,87 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             port(&mut f, d.target);
             f.push(format!("query_type = {}", q(&dns_type_text(d.qtype))));
             f.push(format!("name = {}", q(&d.name)));
+            if d.tcp {
+                f.push("tcp = true".into());
+            }
+            if let Some(a) = &d.answer {
+                f.push(format!("answer = {}", q(a.as_str())));
+            }
+        }
+        Probe::Mysql(m) => {
+            port(&mut f, m.target);
+            let texts = [
+                ("user", m.user.as_ref()),
+                ("password", m.user.as_ref().map(|_| &m.password)),
+                ("database", m.database.as_ref()),
+                ("query", m.query.as_ref()),
+            ];
+            for (k, v) in texts {
+                if let Some(v) = v {
+                    f.push(format!("{k} = {}", q(v)));
+                }
+            }
+        }
+        Probe::Pgsql(p) => {
+            port(&mut f, p.target);
+            f.push(format!("user = {}", q(&p.user)));
+            f.push(format!("password = {}", q(&p.password)));
+            for (k, v) in [("database", &p.database), ("query", &p.query)] {
+                if let Some(v) = v {
+                    f.push(format!("{k} = {}", q(v)));
+                }
+            }
+        }
+        Probe::Radius(r) => {
+            port(&mut f, r.target);
+            f.push(format!("user = {}", q(&r.user)));
+            f.push(format!("password = {}", q(&r.password)));
+            f.push(format!("secret = {}", q(&r.secret)));
+        }
+        Probe::Sip(s) => {
+            port(&mut f, s.target);
+            f.push(format!("user = {}", q(&s.user)));
+            if s.tcp {
+                f.push("tcp = true".into());
+            }
+        }
+        Probe::Ftp(x) => {
+            port(&mut f, x.target);
+            f.push(format!("user = {}", q(&x.user)));
+            f.push(format!("password = {}", q(&x.password)));
+            f.push(format!("path = {}", q(&x.path)));
+            if let Some(r) = &x.expect {
+                f.push(format!("regex = {}", q(r.as_str())));
+            }
+        }
+        Probe::Oracle(o) => {
+            port(&mut f, o.target);
+            f.push(format!("database = {}", q(&o.sid)));
+        }
+        Probe::Mail(m) => {
+            port(&mut f, m.target);
+            if let Some((user, password)) = &m.login {
+                f.push(format!("user = {}", q(user)));
+                f.push(format!("password = {}", q(password)));
+            }
+        }
+        Probe::Ldap(l) => {
+            port(&mut f, l.target);
+            if let Some((user, password)) = &l.bind {
+                f.push(format!("user = {}", q(user)));
+                f.push(format!("password = {}", q(password)));
+            }
+            if !l.base.is_empty() {
+                f.push(format!("base = {}", q(&l.base)));
+            }
+            if let Some(r) = &l.expect {
+                f.push(format!("regex = {}", q(r.as_str())));
+            }
+        }
+        Probe::Exchange(x) => {
+            port(&mut f, x.target);
+            f.push(format!("send = {}", q(&x.send)));
+            f.push(format!("regex = {}", q(x.expect.as_str())));
         }
         Probe::Udp(u) => {
             port(&mut f, u.target);

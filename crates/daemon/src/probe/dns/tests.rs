@@ -47,6 +47,8 @@ async fn noerror_is_up_other_codes_down() {
         target: at,
         qtype: 28,
         name: "www.example.com".into(),
+        tcp: false,
+        answer: None,
     };
     assert_eq!(
         check(&p, &Source::default(), soon()).await,
@@ -76,6 +78,8 @@ async fn an_icmp_port_unreachable_is_down() {
         target: closed,
         qtype: 6,
         name: ".".into(),
+        tcp: false,
+        answer: None,
     };
     let v = check(&p, &Source::default(), soon()).await;
     assert!(!v.ok && v.reason.contains("refused"), "{v:?}");
@@ -88,6 +92,8 @@ async fn no_answer_times_out() {
         target: quiet.local_addr().unwrap(),
         qtype: 1,
         name: "a.example".into(),
+        tcp: false,
+        answer: None,
     };
     let v = check(
         &p,
@@ -113,4 +119,109 @@ fn replies_are_judged_by_their_header() {
     assert_eq!(judge(0xbeef, &[]), Judged::NotTheAnswer);
     assert!(query(1, 1, &"a".repeat(64)).is_err());
     assert!(query(1, 6, "").is_ok());
+}
+
+/// A DNS server on 127.0.0.1 over UDP and TCP (one port number): the A
+/// record of `www.example.com` is 192.0.2.7 (with an AAAA beside it), the
+/// PTR of 192.0.2.7 is `www.example.com`; other names have no answer.
+async fn answering_server() -> SocketAddr {
+    use simple_dns::rdata::{A, AAAA, PTR};
+    use simple_dns::ResourceRecord;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    fn reply(q: &[u8]) -> Option<Vec<u8>> {
+        let q = Packet::parse(q).ok()?;
+        let question = q.questions.first()?.clone();
+        let name = question.qname.to_string();
+        let mut r = Packet::new_reply(q.id());
+        r.questions.push(question.clone());
+        let rr = |data| ResourceRecord::new(question.qname.clone(), CLASS::IN, 60, data);
+        match name.as_str() {
+            "www.example.com" => {
+                r.answers.push(rr(RData::AAAA(AAAA { address: 1 })));
+                r.answers.push(rr(RData::A(A {
+                    address: 0xc000_0207,
+                })));
+            }
+            "7.2.0.192.in-addr.arpa" => {
+                let target = Name::new_unchecked("www.example.com");
+                r.answers.push(rr(RData::PTR(PTR(target))));
+            }
+            _ => {}
+        }
+        r.build_bytes_vec().ok()
+    }
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = tcp.local_addr().unwrap();
+    let udp = UdpSocket::bind(at).await.unwrap();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = udp.recv_from(&mut buf).await {
+            if let Some(r) = reply(&buf[..n]) {
+                let _ = udp.send_to(&r, from).await;
+            }
+        }
+    });
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = tcp.accept().await {
+            let mut n = [0u8; 2];
+            let _ = s.read_exact(&mut n).await;
+            let mut q = vec![0u8; usize::from(u16::from_be_bytes(n))];
+            let _ = s.read_exact(&mut q).await;
+            if let Some(r) = reply(&q) {
+                let mut out = (r.len() as u16).to_be_bytes().to_vec();
+                out.extend_from_slice(&r);
+                let _ = s.write_all(&out).await;
+            }
+        }
+    });
+    at
+}
+
+#[tokio::test]
+async fn an_expected_answer_must_be_in_an_a_or_ptr_record() {
+    let at = answering_server().await;
+    let lookup = |qtype, name: &str, answer: &str, tcp| DnsProbe {
+        target: at,
+        qtype,
+        name: name.into(),
+        tcp,
+        answer: Some(Pattern::new(answer).unwrap()),
+    };
+    for tcp in [false, true] {
+        let p = lookup(1, "www.example.com", r"^192\.0\.2\.", tcp);
+        assert_eq!(
+            check(&p, &Source::default(), soon()).await,
+            Verdict::up("answer 192.0.2.7"),
+            "tcp {tcp}"
+        );
+        let p = lookup(12, "7.2.0.192.in-addr.arpa", "^www", tcp);
+        assert_eq!(
+            check(&p, &Source::default(), soon()).await,
+            Verdict::up("answer www.example.com"),
+            "tcp {tcp}"
+        );
+        let p = lookup(1, "www.example.com", "^10\\.", tcp);
+        assert_eq!(
+            check(&p, &Source::default(), soon()).await,
+            Verdict::down("no A or PTR record of the answer matches `^10\\.`"),
+            "tcp {tcp}"
+        );
+        let p = lookup(1, "other.example.com", ".", tcp);
+        assert!(!check(&p, &Source::default(), soon()).await.ok);
+    }
+}
+
+#[test]
+fn answers_from_any_bytes_do_not_panic() {
+    let want = Pattern::new(".").unwrap();
+    let mut r = query(9, 1, "example.com").unwrap();
+    for i in 0..r.len() {
+        for b in [0u8, 0x80, 0xff] {
+            let saved = r[i];
+            r[i] = b;
+            let _ = answered(&r, &want);
+            let _ = answered(&r[..i], &want);
+            r[i] = saved;
+        }
+    }
 }

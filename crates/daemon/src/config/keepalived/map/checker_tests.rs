@@ -44,6 +44,8 @@ fn dns_check_defaults_and_keywords() {
             target: "10.0.0.1:53".parse().unwrap(),
             qtype,
             name: name.into(),
+            tcp: false,
+            answer: None,
         })
     };
     // An SOA query for the root; retry 3 and its delay delay_loop.

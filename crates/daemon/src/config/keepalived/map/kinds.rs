@@ -59,6 +59,8 @@ pub fn dns(c: &Checker, d: &Dns, target: SocketAddr) -> Result<Probe, ConfigErro
         target,
         qtype: d.qtype,
         name: d.name.clone(),
+        tcp: false,
+        answer: None,
     }))
 }
 
