@@ -66,7 +66,9 @@ for my $v (@main::VIRTUAL) {
     for my $r (@{ $v->{real} }) {
         print "real $r->{server}:$r->{port} $r->{forward} $r->{weight}\n";
     }
-    if (my $f = $v->{fallback}) {
+    # the virtual's own fallback, else the global one (ldirectord applies
+    # it when it runs: fallback_find; it dies on a firewall mark's)
+    if (my $f = eval { main::fallback_find($v) }) {
         my $port = defined $f->{port} ? $f->{port} : '-';
         print "fallback $f->{server}:$port $f->{forward}\n";
     }
