@@ -19,12 +19,13 @@
 //!
 //! Places bound the checks in flight, not their rate: a server that
 //! accepts fewer connections a second than its checks make fills its
-//! queue however few are in flight at once. So a sign of a full queue (a
-//! slow success, or a connect that timed out) also paces the address: its
-//! checks start `PACE_STEP` times its natural spacing apart (its shortest
-//! interval over its number of checks), `PACE_STEP` times more for each
-//! further sign at least `FEEDBACK_DELAY` later, up to `PACE_MAX` (half
-//! their rate); the pace comes back to the natural spacing over
+//! queue however few are in flight at once. So a sign of a full queue
+//! also paces the address: after a slow success its checks start
+//! `PACE_STEP` times its natural spacing apart (its shortest interval over
+//! its number of checks), `PACE_STEP` times more for each further sign at
+//! least `FEEDBACK_DELAY` later, up to `PACE_MAX` (half their rate); a
+//! connect that timed out (its SYN and the resend both dropped: the queue
+//! is full for long) paces it at `PACE_MAX` at once. The pace comes back to the natural spacing over
 //! `PACE_RECOVERY` of quick successes, when the pacing stops. Checks that
 //! wait for their start are late by that wait and not timed out by it
 //! (the schedule counts their next start from their end, so their rate
@@ -201,18 +202,19 @@ impl Places {
     }
 
     /// A sign that the server's queue was full: space the checks
-    /// `PACE_STEP` times more, unless a sign already did within
-    /// `FEEDBACK_DELAY`.
-    fn slow_down(&mut self) {
+    /// `factor` times more (up to `PACE_MAX`); within `FEEDBACK_DELAY` of
+    /// the last sign (the same drops), at least `factor` times.
+    fn slow_down(&mut self, factor: f64) {
         let now = Instant::now();
         if self
             .slowed_at
             .is_some_and(|t| now.duration_since(t) < FEEDBACK_DELAY)
         {
+            self.pace = self.pace.max(factor.min(PACE_MAX));
             return;
         }
         self.slowed_at = Some(now);
-        self.pace = (self.pace.max(1.0) * PACE_STEP).min(PACE_MAX);
+        self.pace = (self.pace.max(1.0) * factor).min(PACE_MAX);
     }
 
     /// A quick success: the pace comes back by its share of
@@ -342,13 +344,15 @@ impl Place {
                 (true, true) => {
                     p.open = 1;
                     p.credit = 0;
-                    p.slow_down();
+                    p.slow_down(PACE_STEP);
                 }
                 (true, false) => {
                     p.widen();
                     p.speed_up();
                 }
-                (false, _) if latency >= timeout => p.slow_down(),
+                // The SYN and its resend both dropped: the queue is full
+                // for long, half the rate at once.
+                (false, _) if latency >= timeout => p.slow_down(PACE_MAX),
                 (false, _) => {}
             }
         }

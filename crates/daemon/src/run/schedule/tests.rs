@@ -356,13 +356,16 @@ async fn a_full_queue_paces_the_address_and_quick_successes_end_the_pace() {
     assert_eq!(g.pace(), 1.25);
     tokio::time::advance(ms(1000)).await;
     assert_eq!(starts(g.clone()).await, [0, 125, 250]);
-    // A connect that timed out a second later is a sign too, up to two
-    // spacings apart.
-    for (sign, pace) in [(1, 1.5625), (2, 1.953_125), (3, 2.0)] {
-        end(&g, false, ms(1000)).await;
-        assert!((g.pace() - pace).abs() < 1e-9, "sign {sign}: {}", g.pace());
-        tokio::time::advance(ms(1000)).await;
-    }
+    // Another slow success a second later: 1.25 times more.
+    end(&g, true, ms(600)).await;
+    assert!((g.pace() - 1.5625).abs() < 1e-9, "{}", g.pace());
+    // A connect that timed out (its SYN and the resend dropped), even
+    // within the second: two spacings apart at once, and no more.
+    end(&g, false, ms(1000)).await;
+    assert_eq!(g.pace(), 2.0);
+    tokio::time::advance(ms(1000)).await;
+    end(&g, false, ms(1000)).await;
+    assert_eq!(g.pace(), 2.0);
     // Quick successes bring it back over 20 s of them (200 at 100 ms),
     // then the pacing stops.
     for _ in 0..100 {
