@@ -13,7 +13,7 @@ use common::settle::{
     Tables,
 };
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -35,12 +35,7 @@ impl Who {
 
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
     let c = match who {
-        // -d: in the foreground, no pid file, every ipvsadm call logged.
-        Who::Ldirectord => {
-            let mut c = Command::new("/usr/sbin/ldirectord");
-            c.arg("-d").arg(cf).arg("start").env("PERLIO", "perlio");
-            c
-        }
+        Who::Ldirectord => common::ldirectord::command(cf),
         Who::Rvsadmd => rvsadmd_command("--ldirectord", cf, dir),
     };
     spawn_logged(c, dir, who.log())
@@ -56,19 +51,6 @@ struct Extra<'a> {
     delete_by_hand: Option<&'a str>,
     /// Rewrite the configuration to this and send SIGHUP.
     reload: Option<&'a str>,
-}
-
-/// ldirectord's checks as `-d` logs them (`DEBUG2: Checking connect: real
-/// server=... (virtual=...)`), one key per check done.
-fn ldirectord_checks(log: PathBuf) -> common::settle::CheckLog {
-    Box::new(move || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.strip_prefix("DEBUG2: Checking "))
-            .map(str::to_string)
-            .collect()
-    })
 }
 
 /// The scenario, run by `who` in the current namespace: the table after
@@ -103,7 +85,7 @@ fn scenario(
     let still = Duration::from_secs(4);
     let mut out = Steps::new(oracle);
     if who == Who::Ldirectord {
-        out = out.with_check_log(ldirectord_checks(dir.join("ldirectord.log")));
+        out = out.with_check_log(common::ldirectord::checks(dir.join("ldirectord.log")));
     }
     let a = Backend::start("10.0.0.1:80", Mode::Ok);
     let b = Backend::start("10.0.0.2:80", Mode::Ok);

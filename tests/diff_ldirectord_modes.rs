@@ -51,14 +51,7 @@ impl Run<'_> {
     /// Start the daemon and wait for its first writes to `vip`.
     fn start(&mut self, vip: &str) {
         let c = match self.who {
-            Who::Ldirectord => {
-                let mut c = Command::new("/usr/sbin/ldirectord");
-                c.arg("-d")
-                    .arg(&self.cf)
-                    .arg("start")
-                    .env("PERLIO", "perlio");
-                c
-            }
+            Who::Ldirectord => common::ldirectord::command(&self.cf),
             Who::Rvsadmd => rvsadmd_command("--ldirectord", &self.cf, &self.dir),
         };
         self.daemon = Some(spawn_logged(c, &self.dir, self.who.log()));
@@ -93,18 +86,6 @@ impl Run<'_> {
     }
 }
 
-/// ldirectord's checks as `-d` logs them, one key per check done.
-fn ldirectord_checks(log: PathBuf) -> common::settle::CheckLog {
-    Box::new(move || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.strip_prefix("DEBUG2: Checking "))
-            .map(str::to_string)
-            .collect()
-    })
-}
-
 /// Run `script` with `who` on `cf` (`{DIR}` replaced by the run's
 /// directory) in the current namespace.
 fn scenario(
@@ -125,7 +106,7 @@ fn scenario(
     std::fs::write(&cf_path, cf.replace("{DIR}", &dir.display().to_string())).unwrap();
     let mut steps = Steps::new(oracle);
     if who == Who::Ldirectord {
-        steps = steps.with_check_log(ldirectord_checks(dir.join(who.log())));
+        steps = steps.with_check_log(common::ldirectord::checks(dir.join(who.log())));
     }
     let mut run = Run {
         who,

@@ -15,8 +15,8 @@ use common::settle::{
 };
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::path::Path;
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -297,26 +297,10 @@ enum Who {
 
 fn start(who: Who, dir: &Path, cf: &Path) -> Child {
     let (c, log) = match who {
-        Who::Ldirectord => {
-            let mut c = Command::new("/usr/sbin/ldirectord");
-            c.arg("-d").arg(cf).arg("start").env("PERLIO", "perlio");
-            (c, "ldirectord.log")
-        }
+        Who::Ldirectord => (common::ldirectord::command(cf), "ldirectord.log"),
         Who::Rvsadmd => (rvsadmd_command("--ldirectord", cf, dir), "rvsadmd.log"),
     };
     spawn_logged(c, dir, log)
-}
-
-/// ldirectord's checks as `-d` logs them, one key per check done.
-fn ldirectord_checks(log: PathBuf) -> common::settle::CheckLog {
-    Box::new(move || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.strip_prefix("DEBUG2: Checking "))
-            .map(str::to_string)
-            .collect()
-    })
 }
 
 /// The steps of a scenario: it changes the servers through `change` (of
@@ -349,7 +333,7 @@ fn scenario(who: Who, c: &Case, oracle: Option<&[(String, Vec<String>)]>) -> Tab
     add_addrs(&["10.0.0.1", "10.0.0.2"]);
     let mut steps = Steps::new(oracle);
     if who == Who::Ldirectord {
-        steps = steps.with_check_log(ldirectord_checks(dir.join("ldirectord.log")));
+        steps = steps.with_check_log(common::ldirectord::checks(dir.join("ldirectord.log")));
     }
     let switches = [Switch::new(c.first), Switch::new(c.first)];
     let mut servers: Vec<Option<Server>> = c

@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod ld_corpus;
+pub mod ldirectord;
 pub mod settle;
 
 use std::process::{Command, Output};
