@@ -39,18 +39,10 @@ async fn ask(p: &DnsProbe, src: &Source) -> Result<String, String> {
 /// Send `q` over UDP; the first datagram that is the answer to `id`.
 async fn over_udp(p: &DnsProbe, src: &Source, id: u16, q: &[u8]) -> Result<Vec<u8>, String> {
     let s = super::source::udp(p.target, src).await?;
-    s.send(q).await.map_err(|e| format!("send: {e}"))?;
-    let mut buf = [0u8; 4096];
-    loop {
-        // Connected: an ICMP port unreachable comes back as ECONNREFUSED.
-        let n = s
-            .recv(&mut buf)
-            .await
-            .map_err(|e| format!("receive: {e}"))?;
-        if judge(id, &buf[..n]) != Judged::NotTheAnswer {
-            return Ok(buf[..n].to_vec());
-        }
-    }
+    super::source::exchange(&s, q, |d| {
+        (judge(id, d) != Judged::NotTheAnswer).then(|| d.to_vec())
+    })
+    .await
 }
 
 /// Send `q` over TCP (each message after its 2-byte length); the reply.

@@ -21,18 +21,7 @@ async fn ask(p: &RadiusProbe, src: &Source) -> Result<String, String> {
     let (id, authenticator) = random();
     let req = request(id, authenticator, &p.user, &p.password, &p.secret)?;
     let s = super::source::udp(p.target, src).await?;
-    s.send(&req).await.map_err(|e| format!("send: {e}"))?;
-    let mut buf = [0u8; 4096];
-    loop {
-        // Connected: an ICMP port unreachable comes back as ECONNREFUSED.
-        let n = s
-            .recv(&mut buf)
-            .await
-            .map_err(|e| format!("receive: {e}"))?;
-        if let Some(r) = judge(&buf[..n], id, authenticator, &p.secret) {
-            return r;
-        }
-    }
+    super::source::exchange(&s, &req, |d| judge(d, id, authenticator, &p.secret)).await?
 }
 
 /// A packet id and a Request Authenticator that the next check will not

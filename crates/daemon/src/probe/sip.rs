@@ -25,16 +25,7 @@ async fn session(p: &SipProbe, src: &Source) -> Result<String, String> {
         let s = super::source::udp(p.target, src).await?;
         let local = s.local_addr().map_err(|e| format!("local address: {e}"))?;
         let req = options(&p.user, "UDP", local, &call_id());
-        s.send(req.as_bytes())
-            .await
-            .map_err(|e| format!("send: {e}"))?;
-        let mut buf = [0u8; 4096];
-        // Connected: an ICMP port unreachable comes back as ECONNREFUSED.
-        let n = s
-            .recv(&mut buf)
-            .await
-            .map_err(|e| format!("receive: {e}"))?;
-        status_line(&buf[..n])
+        super::source::exchange(&s, req.as_bytes(), |d| Some(status_line(d))).await?
     };
     if status.starts_with("SIP/2.0 200 OK") {
         Ok(status)

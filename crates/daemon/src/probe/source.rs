@@ -65,6 +65,28 @@ pub(super) async fn udp(target: SocketAddr, src: &Source) -> Result<UdpSocket, S
     Ok(s)
 }
 
+/// Send `req` on the connected UDP socket `s` and read datagrams until
+/// `answer` takes one (it returns `None` for one that is not the answer).
+/// Connected, an ICMP port unreachable comes back as an error
+/// (ECONNREFUSED).
+pub(super) async fn exchange<T>(
+    s: &UdpSocket,
+    req: &[u8],
+    mut answer: impl FnMut(&[u8]) -> Option<T>,
+) -> Result<T, String> {
+    s.send(req).await.map_err(|e| format!("send: {e}"))?;
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = s
+            .recv(&mut buf)
+            .await
+            .map_err(|e| format!("receive: {e}"))?;
+        if let Some(t) = answer(&buf[..n]) {
+            return Ok(t);
+        }
+    }
+}
+
 /// The mark and the interface of `src` on socket `fd`, in that order
 /// (keepalived's); nothing when neither is set.
 pub(super) fn set_up(fd: &impl AsFd, src: &Source) -> Result<(), String> {
