@@ -173,17 +173,7 @@ impl Task {
                 },
                 None => (None, scheduled),
             };
-            let maintained = c.maintenance.as_ref().and_then(probe::maintenance::found);
-            let forced = maintained.is_some();
-            let (o, timeout) = match maintained {
-                Some(file) => (in_maintenance(&file), c.timeout),
-                None => {
-                    let (p, timeout) = turn.pick(&c.probe, c.timeout);
-                    let o = probe::run(&p, &c.source, start, timeout).await;
-                    turn.record(&c.probe, o.ok);
-                    (o, timeout)
-                }
-            };
+            let (o, timeout, forced) = self.run_once(&mut turn, start).await;
             let timed_out = !o.ok && o.latency >= timeout;
             if let Some(p) = place {
                 p.done(o.ok, o.latency, timeout);
@@ -226,6 +216,26 @@ impl Task {
                 _ => grid,
             };
         }
+    }
+}
+
+impl Task {
+    /// One run of the check from `start`: its outcome, the timeout it had
+    /// (`turn` picks the probe of a combined check) and whether a
+    /// maintenance file forced it down (then nothing was probed).
+    async fn run_once(
+        &self,
+        turn: &mut probe::combined::Turn,
+        start: Instant,
+    ) -> (Outcome, Duration, bool) {
+        let c = &self.check;
+        if let Some(file) = c.maintenance.as_ref().and_then(probe::maintenance::found) {
+            return (in_maintenance(&file), c.timeout, true);
+        }
+        let (p, timeout) = turn.pick(&c.probe, c.timeout);
+        let o = probe::run(&p, &c.source, start, timeout).await;
+        turn.record(&c.probe, o.ok);
+        (o, timeout, false)
     }
 }
 
