@@ -204,3 +204,27 @@ fn keepalived_files_are_checked_imported_and_their_config_id_followed() {
     let o = rvsadmd(&["check", "--config", &ok, "-i", "lb1"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+#[test]
+fn import_ldirectord_says_what_the_toml_cannot_hold() {
+    let dir = std::env::temp_dir().join(format!("rvsadmd-cli-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cf = dir.join("ldirectord.cf");
+    std::fs::write(
+        &cf,
+        "maintenancedir=/tmp\ncallback=\"/bin/true\"\nvirtual=192.0.2.10:80\n    real=10.0.0.1:80 masq\n    checktype=3\n    service=http\n",
+    )
+    .unwrap();
+    let o = rvsadmd(&["import-ldirectord", cf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("[[services]]"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for what in [
+        "maintenancedir is not written",
+        "callback is not written",
+        "checktype = N is written as its negotiate check",
+    ] {
+        assert!(err.contains(what), "{what}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -434,6 +434,9 @@ pub fn main() -> ExitCode {
             match read(&f, ldirectord::parse) {
                 Ok(cfg) => {
                     print!("{}", native::to_toml(&cfg));
+                    for n in native::not_written(&cfg) {
+                        eprintln!("rvsadmd import-ldirectord: {}: {n}", f.display());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

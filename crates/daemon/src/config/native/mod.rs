@@ -44,7 +44,7 @@ mod scripts;
 mod service;
 mod write;
 
-pub use write::to_toml;
+pub use write::{not_written, to_toml};
 
 use super::validate::{check_whole, Patterns};
 use super::{Config, ConfigError, Format, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS};

@@ -335,6 +335,47 @@ fn sync_daemon_line(d: &rvsadm::model::Daemon) -> String {
     format!("sync_daemon = {{ {} }}\n", f.join(", "))
 }
 
+/// What [`to_toml`] cannot write of `cfg` (rvsadmd.toml has no key for
+/// it), one sentence each, for the import commands to say: an ldirectord
+/// `maintenancedir`, `callback`, and the connects of `checktype = N`
+/// (written as its negotiate check alone).
+///
+/// ```
+/// use rvsadmd::config::{ldirectord, native};
+/// let cfg = ldirectord::parse(std::path::Path::new("ld.cf"), "\
+/// maintenancedir=/etc/ha.d/maint
+/// virtual=192.0.2.10:80
+///     real=10.0.0.1:80 masq
+///     checktype=connect
+/// ").unwrap();
+/// assert_eq!(native::not_written(&cfg).len(), 1);
+/// ```
+pub fn not_written(cfg: &Config) -> Vec<String> {
+    let checks = || {
+        cfg.services
+            .iter()
+            .flat_map(|v| &v.reals)
+            .flat_map(|r| &r.checks)
+    };
+    let mut out = Vec::new();
+    if checks().any(|c| c.maintenance.is_some()) {
+        out.push(
+            "maintenancedir is not written (rvsadmd.toml has no key for it): run with --ldirectord to keep it, or drain with `rvsadmd drain`".to_string(),
+        );
+    }
+    if cfg.on_change.is_some() {
+        out.push(
+            "callback is not written (rvsadmd.toml has no key for it): run with --ldirectord to keep it".to_string(),
+        );
+    }
+    if checks().any(|c| matches!(c.probe, Probe::Combined(_))) {
+        out.push(
+            "checktype = N is written as its negotiate check alone (rvsadmd.toml has no connects between negotiate checks)".to_string(),
+        );
+    }
+    out
+}
+
 /// [`parse`](super::parse) reads back to the same services, checks and
 /// policies (`rvsadmd import-ldirectord`).
 pub fn to_toml(cfg: &Config) -> String {
