@@ -13,7 +13,6 @@ use simple_dns::rdata::RData;
 use simple_dns::{
     header_buffer, Name, Packet, PacketFlag, Question, CLASS, QCLASS, QTYPE, RCODE, TYPE,
 };
-use std::hash::{BuildHasher, Hasher};
 use tokio::time::Instant;
 
 /// Ask `p.target` before `deadline`.
@@ -94,13 +93,7 @@ pub fn answered(reply: &[u8], want: &Pattern) -> Result<String, String> {
 
 /// A query id that the next check will not guess.
 fn random_id() -> u16 {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    (h.finish() & 0xffff) as u16
+    (super::unguessable() & 0xffff) as u16
 }
 
 /// The query for `name` (`.` or empty: the root), record type `qtype`.

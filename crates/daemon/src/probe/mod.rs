@@ -160,6 +160,20 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
     }
 }
 
+/// 64 bits the next check will not guess (a DNS query id, a SIP Call-ID, a
+/// RADIUS authenticator): the clock hashed under the process's random
+/// hash keys; not for cryptography.
+pub(crate) fn unguessable() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::config::{ReplyMatch, UrlCheck};

@@ -8,7 +8,6 @@
 use super::{within, Verdict};
 use crate::config::{RadiusProbe, Source};
 use md5::{Digest, Md5};
-use std::hash::{BuildHasher, Hasher};
 use tokio::time::Instant;
 
 /// Ask before `deadline`.
@@ -29,13 +28,7 @@ async fn ask(p: &RadiusProbe, src: &Source) -> Result<String, String> {
 fn random() -> (u8, [u8; 16]) {
     let mut out = [0u8; 17];
     for chunk in out.chunks_mut(8) {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        let bytes = h.finish().to_be_bytes();
+        let bytes = super::unguessable().to_be_bytes();
         chunk.copy_from_slice(&bytes[..chunk.len()]);
     }
     let mut a = [0u8; 16];

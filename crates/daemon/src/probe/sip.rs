@@ -5,7 +5,6 @@
 use super::lines::Lines;
 use super::{within, Verdict};
 use crate::config::{SipProbe, Source};
-use std::hash::{BuildHasher, Hasher};
 use std::net::SocketAddr;
 use tokio::time::Instant;
 
@@ -36,13 +35,7 @@ async fn session(p: &SipProbe, src: &Source) -> Result<String, String> {
 
 /// A Call-ID that the next check will not repeat.
 fn call_id() -> String {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    format!("{:016x}", h.finish())
+    format!("{:016x}", super::unguessable())
 }
 
 /// The first line of datagram `d`, without its line end.
