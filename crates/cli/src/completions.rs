@@ -57,7 +57,7 @@ pub fn command() -> Command {
         };
         cmd = cmd.arg(arg);
     }
-    cmd.subcommand(apply())
+    cmd.subcommand(apply()).subcommand(super::doctor::command())
 }
 
 /// `rvsadm apply`'s flags (its table, [`super::apply::FLAGS`]) and FILE.

@@ -10,53 +10,53 @@ use std::io::Read;
 
 /// Read and check the desired state; nothing is applied.
 pub(super) fn read_input(a: &ApplyArgs, stdin: &mut dyn Read) -> Result<DesiredState, Refusal> {
-    let mut bytes = Vec::new();
-    let read = if a.file == "-" {
-        stdin.read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(&a.file).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-    };
-    read.map_err(|e| {
-        let name = if a.file == "-" {
-            "standard input"
-        } else {
-            &a.file
-        };
-        Refusal::Error(Error::InvalidDocument {
-            path: String::new(),
-            message: format!("cannot read {name}: {e}"),
-        })
-    })?;
-    let format = a.format.unwrap_or_else(|| detect(&bytes));
-    let desired = match format {
-        Format::Json => {
-            let text = std::str::from_utf8(&bytes).map_err(|_| {
-                Refusal::Error(Error::InvalidDocument {
-                    path: String::new(),
-                    message: "the JSON document is not UTF-8".into(),
-                })
-            })?;
-            json::parse_save(text)
-                .and_then(|d| d.validate())
-                .map_err(|e| {
-                    Refusal::Error(Error::InvalidDocument {
-                        path: e.path,
-                        message: e.message,
-                    })
-                })?
-        }
-        // `validate` above has checked the document's values
-        // (`DesiredState::check`); rules are checked here, once.
-        Format::Rules => parse_rules(&bytes)
-            .and_then(|d| d.check().map(|()| d))
-            .map_err(Refusal::Error)?,
-    };
+    let desired = read_desired(&a.file, a.format, stdin).map_err(Refusal::Error)?;
     if a.prune && desired.services.is_empty() && !a.allow_empty {
         return Err(Refusal::Usage(
             "the desired state names no service: with --prune that deletes every service; add --allow-empty if that is what you mean".into(),
         ));
     }
     Ok(desired)
+}
+
+/// Read and check a desired state from `file` (`-`: `stdin`): the
+/// `-S --json` document or ipvsadm rules (`format`, else told apart by
+/// content). Errors are [`Error::InvalidDocument`], naming the place.
+pub fn read_desired(
+    file: &str,
+    format: Option<Format>,
+    stdin: &mut dyn Read,
+) -> Result<DesiredState, Error> {
+    let mut bytes = Vec::new();
+    let read = if file == "-" {
+        stdin.read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+    };
+    read.map_err(|e| {
+        let name = if file == "-" { "standard input" } else { file };
+        Error::InvalidDocument {
+            path: String::new(),
+            message: format!("cannot read {name}: {e}"),
+        }
+    })?;
+    match format.unwrap_or_else(|| detect(&bytes)) {
+        Format::Json => {
+            let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidDocument {
+                path: String::new(),
+                message: "the JSON document is not UTF-8".into(),
+            })?;
+            json::parse_save(text)
+                .and_then(|d| d.validate())
+                .map_err(|e| Error::InvalidDocument {
+                    path: e.path,
+                    message: e.message,
+                })
+        }
+        // `validate` above has checked the document's values
+        // (`DesiredState::check`); rules are checked here, once.
+        Format::Rules => parse_rules(&bytes).and_then(|d| d.check().map(|()| d)),
+    }
 }
 
 /// JSON if the first byte that is not white space is `{`, else rules.

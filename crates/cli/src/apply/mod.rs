@@ -29,7 +29,7 @@ mod text;
 
 pub use args::{help, parse, wants_json, ApplyArgs, Format};
 pub use flags::{flag_named, Flag, FlagId, FlagValue, FILE_HELP, FLAGS};
-pub use input::{detect, parse_rules};
+pub use input::{detect, parse_rules, read_desired};
 pub use run::main;
 
 use rvsadm::Error;

@@ -77,6 +77,8 @@ pub enum Opt {
     Pretty,
     Completions,
     Apply,
+    /// `doctor` (a subcommand word).
+    Doctor,
 }
 
 /// Whether an option takes a value.
@@ -395,6 +397,7 @@ pub const OPTIONS: &[OptSpec] = &[
         .help("print a shell completion script")
         .hint(Hint::Values(&["bash", "zsh", "fish"])),
     word("apply", Opt::Apply).help("converge the table to a desired state"),
+    word("doctor", Opt::Doctor).help("find out why an LVS does not work"),
 ];
 
 /// The rows of ipvsadm's popt table (what the tokenizer reads).
