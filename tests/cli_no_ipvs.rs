@@ -147,3 +147,44 @@ fn json_restore_is_validated_before_the_kernel_is_needed() {
     assert_eq!(e["code"], "invalid_document");
     assert_eq!(e["path"], "services[0].destinations[1].weight");
 }
+
+#[test]
+fn doctor_names_the_missing_ipvs_and_what_to_do() {
+    if !no_ipvs_here() {
+        return;
+    }
+    let o = rvsadm(&["doctor", "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["ipvs_unavailable"]);
+    assert!(v["findings"][0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("modprobe ip_vs"));
+    let text = rvsadm(&["doctor"]);
+    assert_eq!(text.status.code(), Some(2));
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(out.starts_with("error ipvs_unavailable: "), "{out}");
+    assert!(out.ends_with("doctor: 1 error, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn doctor_refuses_a_bad_command_line_and_a_bad_desired_file() {
+    let o = rvsadm(&["doctor", "--bogus"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--bogus"));
+    let o = rvsadm(&["doctor", "--json", "--desired", "/nonexistent/desired.json"]);
+    assert_eq!(o.status.code(), Some(3));
+    let e = json_error(&o);
+    assert_eq!(e["code"], "invalid_document");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent/desired.json"));
+}
