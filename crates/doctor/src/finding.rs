@@ -131,8 +131,9 @@ pub const EXIT_WARNINGS: i32 = 1;
 pub const EXIT_ERRORS: i32 = 2;
 
 impl Report {
-    /// Put errors first, then warnings, each in the order found; remove
-    /// exact repeats.
+    /// Put errors first, then warnings, each by code (in table order) and
+    /// subject, so that a report reads the same whatever order the kernel
+    /// listed the table in; remove exact repeats.
     pub fn finish(mut self) -> Self {
         let mut seen = Vec::new();
         self.findings.retain(|f| {
@@ -142,8 +143,13 @@ impl Report {
             }
             new
         });
-        self.findings
-            .sort_by_key(|f| std::cmp::Reverse(f.severity()));
+        self.findings.sort_by(|a, b| {
+            (std::cmp::Reverse(a.severity()), a.code, &a.subject).cmp(&(
+                std::cmp::Reverse(b.severity()),
+                b.code,
+                &b.subject,
+            ))
+        });
         self.unchecked.dedup();
         self
     }

@@ -1,0 +1,460 @@
+//! `rvsadm doctor` on real topologies in the VM: network namespaces for
+//! client, director and real servers, joined by veth pairs (and a bridge
+//! for direct routing), with traffic. Each code's broken topology yields
+//! that code, the repaired one does not; clean NAT, DR and TUN setups with
+//! traffic flowing yield nothing.
+
+mod common;
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+/// Named network namespaces for one test; on drop, their processes are
+/// killed and the namespaces deleted.
+struct Topo {
+    tag: String,
+    names: Vec<String>,
+}
+
+impl Topo {
+    /// `None` outside the VM (the test is then skipped).
+    fn new(test: &str) -> Option<Topo> {
+        if !common::in_vm() {
+            eprintln!("SKIPPED {test}: kernel test, runs inside the VM (scripts/vm)");
+            return None;
+        }
+        let tag = format!("{}{}", &test[..test.len().min(6)], std::process::id());
+        Some(Topo {
+            tag,
+            names: Vec::new(),
+        })
+    }
+
+    /// A new namespace for `role` (`dir`, `cl`, `rs` ...), `lo` up.
+    fn ns(&mut self, role: &str) -> String {
+        let name = format!("{role}-{}", self.tag);
+        self.sh(&format!("ip netns add {name}; ip -n {name} link set lo up"));
+        self.names.push(name.clone());
+        name
+    }
+
+    /// Run a bash script (`set -e`); panic with its output if it fails.
+    fn sh(&self, script: &str) -> String {
+        let o = bash(script);
+        assert!(o.status.success(), "script failed:\n{script}\n{o:?}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+}
+
+impl Drop for Topo {
+    fn drop(&mut self) {
+        for n in &self.names {
+            let _ = bash(&format!(
+                "for p in $(ip netns pids {n}); do kill -9 $p; done; ip netns del {n}"
+            ));
+        }
+    }
+}
+
+fn bash(script: &str) -> Output {
+    Command::new("bash")
+        .args(["-ec", script])
+        .output()
+        .expect("running bash")
+}
+
+/// `rvsadm doctor --json ARGS` in namespace `ns`: the report, checked
+/// against its schema, and the exit status.
+fn doctor(ns: &str, args: &[&str]) -> (Value, i32) {
+    let rvsadm = common::rvsadm_path();
+    let o = Command::new("ip")
+        .args(["netns", "exec", ns, &rvsadm, "doctor", "--json"])
+        .args(args)
+        .output()
+        .expect("running rvsadm doctor");
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    common::validate(&text, "doctor");
+    let v: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{e}: {text}\n{}", String::from_utf8_lossy(&o.stderr)));
+    (v, o.status.code().unwrap_or(-1))
+}
+
+/// The codes of a report, in its order.
+fn codes(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Doctor in `ns` finds exactly `want` (and nothing unchecked).
+fn expect(ns: &str, args: &[&str], want: &[&str]) -> Value {
+    let (v, rc) = doctor(ns, args);
+    assert_eq!(codes(&v), want, "report: {v:#}");
+    assert_eq!(v["unchecked"], serde_json::json!([]), "report: {v:#}");
+    let worst = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| if f["severity"] == "error" { 2 } else { 1 })
+        .max()
+        .unwrap_or(0);
+    assert_eq!(rc, worst, "exit status; report: {v:#}");
+    v
+}
+
+/// A web page served by busybox httpd in `ns` on `addr:80`.
+fn serve(t: &Topo, ns: &str, addr: &str) {
+    let dir = format!("/tmp/www-{ns}");
+    t.sh(&format!(
+        "mkdir -p {dir}; echo hello-{ns} > {dir}/index.html; \
+         ip netns exec {ns} busybox httpd -p {addr}:80 -h {dir}"
+    ));
+}
+
+/// The page at `url` fetched from namespace `client` (empty on failure).
+fn fetch(client: &str, url: &str) -> String {
+    let o = Command::new("ip")
+        .args(["netns", "exec", client, "curl", "-s", "-m", "5", url])
+        .output()
+        .expect("running curl");
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Client, director and one real server for NAT: client 10.1.0.2 on the
+/// director's 10.1.0.1 (VIP 10.1.0.10 on the same device), real server
+/// 10.2.0.2 behind the director's 10.2.0.1, its default route through the
+/// director, forwarding on. Returns (client, director, real).
+fn nat_topology(t: &mut Topo) -> (String, String, String) {
+    let (c, d, r) = (t.ns("cl"), t.ns("dir"), t.ns("rs"));
+    t.sh(&format!(
+        "ip link add c0 netns {c} type veth peer name d0 netns {d}
+         ip link add r0 netns {r} type veth peer name d1 netns {d}
+         ip -n {c} addr add 10.1.0.2/24 dev c0; ip -n {c} link set c0 up
+         ip -n {c} route add default via 10.1.0.1
+         ip -n {d} addr add 10.1.0.1/24 dev d0; ip -n {d} addr add 10.1.0.10/32 dev d0
+         ip -n {d} addr add 10.2.0.1/24 dev d1
+         ip -n {d} link set d0 up; ip -n {d} link set d1 up
+         ip -n {r} addr add 10.2.0.2/24 dev r0; ip -n {r} link set r0 up
+         ip -n {r} route add default via 10.2.0.1
+         ip netns exec {d} sysctl -qw net.ipv4.ip_forward=1
+         ip netns exec {d} ipvsadm -A -t 10.1.0.10:80 -s rr
+         ip netns exec {d} ipvsadm -a -t 10.1.0.10:80 -r 10.2.0.2:80 -m"
+    ));
+    serve(t, &r, "10.2.0.2");
+    (c, d, r)
+}
+
+#[test]
+fn nat_clean_with_traffic_then_forwarding_off() {
+    let Some(mut t) = Topo::new("nat_clean") else {
+        return;
+    };
+    let (c, d, r) = nat_topology(&mut t);
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{r}"));
+    expect(&d, &[], &[]);
+
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.ip_forward=0"
+    ));
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), "", "NAT without forwarding");
+    let v = expect(&d, &[], &["nat_forwarding_off"]);
+    let f = &v["findings"][0];
+    assert_eq!(f["subject"], "TCP 10.1.0.10:80 -> 10.2.0.2:80 (masq)");
+    assert_eq!(f["evidence"][0]["source"], "/proc/sys/net/ipv4/ip_forward");
+    assert_eq!(f["evidence"][0]["value"], "0");
+
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.ip_forward=1"
+    ));
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{r}"));
+    expect(&d, &[], &[]);
+    common::check_schemas();
+}
+
+#[test]
+fn connections_to_a_removed_destination_hang_without_expire_nodest() {
+    let Some(mut t) = Topo::new("nodest") else {
+        return;
+    };
+    let (c, d, _r) = nat_topology(&mut t);
+    // A connection that stays open (busybox httpd waits for the request).
+    let mut hold = Command::new("ip")
+        .args(["netns", "exec", &c, "bash", "-c"])
+        .arg("exec 3<>/dev/tcp/10.1.0.10/80; sleep 60")
+        .spawn()
+        .expect("holding a connection");
+    t.sh(&format!(
+        "for i in $(seq 50); do
+           ip netns exec {d} ipvsadm -Lnc | grep -q ESTABLISHED && exit 0; sleep 0.2
+         done; exit 1"
+    ));
+    expect(&d, &[], &[]);
+    t.sh(&format!(
+        "ip netns exec {d} ipvsadm -a -t 10.1.0.10:80 -r 10.2.0.3:80 -m
+         ip netns exec {d} ipvsadm -d -t 10.1.0.10:80 -r 10.2.0.2:80"
+    ));
+    let v = expect(&d, &[], &["drain_needs_expire_nodest"]);
+    assert_eq!(v["findings"][0]["subject"], "TCP 10.2.0.2:80");
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.vs.expire_nodest_conn=1"
+    ));
+    expect(&d, &[], &[]);
+    let _ = hold.kill();
+    let _ = hold.wait();
+    common::check_schemas();
+}
+
+#[test]
+fn dr_and_tun_clean_with_traffic_then_a_dr_real_behind_a_gateway() {
+    let Some(mut t) = Topo::new("dr_tun") else {
+        return;
+    };
+    let (sw, c, d) = (t.ns("sw"), t.ns("cl"), t.ns("dir"));
+    let (g, u) = (t.ns("rsg"), t.ns("rsi"));
+    // One segment (a bridge in its own namespace): client .2, director .1
+    // with the VIPs, real servers .3 (direct routing) and .4 (tunnel).
+    let mut script = format!("ip -n {sw} link add br0 type bridge; ip -n {sw} link set br0 up\n");
+    for (ns, dev, addr) in [
+        (&c, "c0", "10.1.0.2"),
+        (&d, "d0", "10.1.0.1"),
+        (&g, "g0", "10.1.0.3"),
+        (&u, "u0", "10.1.0.4"),
+    ] {
+        script += &format!(
+            "ip link add {dev} netns {ns} type veth peer name p{dev} netns {sw}
+             ip -n {sw} link set p{dev} master br0; ip -n {sw} link set p{dev} up
+             ip -n {ns} addr add {addr}/24 dev {dev}; ip -n {ns} link set {dev} up
+             ip netns exec {ns} sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2\n"
+        );
+    }
+    script += &format!(
+        "ip -n {d} addr add 10.1.0.10/32 dev d0; ip -n {d} addr add 10.1.0.11/32 dev d0
+         ip netns exec {d} sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0
+         ip -n {g} addr add 10.1.0.10/32 dev lo
+         modprobe ipip
+         ip -n {u} link set tunl0 up; ip -n {u} addr add 10.1.0.11/32 dev tunl0
+         ip netns exec {u} sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+         ip netns exec {d} ipvsadm -A -t 10.1.0.10:80 -s rr
+         ip netns exec {d} ipvsadm -a -t 10.1.0.10:80 -r 10.1.0.3:80 -g
+         ip netns exec {d} ipvsadm -A -t 10.1.0.11:80 -s rr
+         ip netns exec {d} ipvsadm -a -t 10.1.0.11:80 -r 10.1.0.4:80 -i"
+    );
+    t.sh(&script);
+    serve(&t, &g, "10.1.0.10");
+    serve(&t, &u, "10.1.0.11");
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{g}"), "DR");
+    assert_eq!(fetch(&c, "http://10.1.0.11/"), format!("hello-{u}"), "TUN");
+    expect(&d, &[], &[]);
+
+    // A direct-routing real server reached through a gateway.
+    t.sh(&format!(
+        "ip -n {d} route add 10.9.0.0/24 via 10.1.0.3
+         ip netns exec {d} ipvsadm -a -t 10.1.0.10:80 -r 10.9.0.5:80 -g"
+    ));
+    let v = expect(&d, &[], &["dr_real_not_on_link"]);
+    assert_eq!(
+        v["findings"][0]["subject"],
+        "TCP 10.1.0.10:80 -> 10.9.0.5:80 (route)"
+    );
+    assert_eq!(
+        v["findings"][0]["evidence"][0]["value"],
+        "via 10.1.0.3 (dev d0)"
+    );
+    t.sh(&format!(
+        "ip netns exec {d} ipvsadm -d -t 10.1.0.10:80 -r 10.9.0.5:80"
+    ));
+    expect(&d, &[], &[]);
+    common::check_schemas();
+}
+
+/// One director namespace with a dummy device holding 10.2.0.1/24.
+fn director_alone(t: &mut Topo) -> String {
+    let d = t.ns("dir");
+    t.sh(&format!(
+        "ip -n {d} link add dum0 type dummy; ip -n {d} link set dum0 up
+         ip -n {d} addr add 10.2.0.1/24 dev dum0
+         ip netns exec {d} sysctl -qw net.ipv4.ip_forward=1"
+    ));
+    d
+}
+
+#[test]
+fn vip_not_here_and_a_masquerading_real_with_no_route() {
+    let Some(mut t) = Topo::new("vip_rt") else {
+        return;
+    };
+    let d = director_alone(&mut t);
+    t.sh(&format!(
+        "ip netns exec {d} ipvsadm -A -t 192.0.2.10:80
+         ip netns exec {d} ipvsadm -a -t 192.0.2.10:80 -r 10.2.0.5:80 -m
+         ip netns exec {d} ipvsadm -a -t 192.0.2.10:80 -r 10.77.0.5:80 -m"
+    ));
+    let v = expect(&d, &[], &["nat_real_unreachable", "vip_not_local"]);
+    assert_eq!(
+        v["findings"][0]["subject"],
+        "TCP 192.0.2.10:80 -> 10.77.0.5:80 (masq)"
+    );
+    t.sh(&format!(
+        "ip -n {d} addr add 192.0.2.10/32 dev dum0
+         ip -n {d} route add 10.77.0.0/24 via 10.2.0.7"
+    ));
+    expect(&d, &[], &[]);
+    common::check_schemas();
+}
+
+#[test]
+fn strict_rp_filter_where_the_way_back_leaves_by_another_device() {
+    let Some(mut t) = Topo::new("rpf") else {
+        return;
+    };
+    let (c, d) = (t.ns("cl"), t.ns("dir"));
+    // The client (172.16.0.2, off the director's networks) sends to the
+    // VIP on d0; the director's default route leaves by dum1.
+    t.sh(&format!(
+        "ip link add c0 netns {c} type veth peer name d0 netns {d}
+         ip -n {c} addr add 172.16.0.2/24 dev c0; ip -n {c} link set c0 up
+         ip -n {c} route add default dev c0
+         ip -n {d} addr add 10.1.0.10/24 dev d0; ip -n {d} link set d0 up
+         ip -n {d} link add dum1 type dummy; ip -n {d} link set dum1 up
+         ip -n {d} addr add 10.3.0.1/24 dev dum1
+         ip -n {d} route add default via 10.3.0.254
+         ip netns exec {d} sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.d0.rp_filter=1
+         ip netns exec {d} ipvsadm -A -t 10.1.0.10:80 -s rr
+         ip netns exec {d} ipvsadm -a -t 10.1.0.10:80 -r 10.1.0.10:8080 -m"
+    ));
+    let v = expect(&d, &[], &["rp_filter_strict"]);
+    let ev: Vec<String> = v["findings"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} = {}",
+                e["source"].as_str().unwrap(),
+                e["value"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        ev.contains(&"/proc/sys/net/ipv4/conf/d0/rp_filter = 1".to_string()),
+        "{ev:?}"
+    );
+    assert!(
+        ev.contains(&"default route (ip route show default) = dev dum1".to_string()),
+        "{ev:?}"
+    );
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.conf.d0.rp_filter=2"
+    ));
+    expect(&d, &[], &[]);
+    common::check_schemas();
+}
+
+#[test]
+fn weights_persistence_and_hash_schedulers() {
+    let Some(mut t) = Topo::new("weights") else {
+        return;
+    };
+    let d = director_alone(&mut t);
+    t.sh(&format!(
+        "ip -n {d} addr add 192.0.2.10/32 dev dum0
+         x() {{ ip netns exec {d} ipvsadm \"$@\"; }}
+         x -A -t 192.0.2.10:80 -s rr
+         x -A -t 192.0.2.10:81 -s mh
+         x -a -t 192.0.2.10:81 -r 10.2.0.5:81 -m -w 1
+         x -a -t 192.0.2.10:81 -r 10.2.0.6:81 -m -w 0
+         x -A -t 192.0.2.10:82 -s rr -p 600
+         x -a -t 192.0.2.10:82 -r 10.2.0.5:82 -m -w 1
+         x -a -t 192.0.2.10:82 -r 10.2.0.6:82 -m -w 0"
+    ));
+    let v = expect(
+        &d,
+        &[],
+        &[
+            "no_usable_destination",
+            "hash_drain_without_fallback",
+            "quiescent_template_sticky",
+        ],
+    );
+    let subjects: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "TCP 192.0.2.10:80",
+            "TCP 192.0.2.10:81",
+            "TCP 192.0.2.10:82"
+        ]
+    );
+    t.sh(&format!(
+        "x() {{ ip netns exec {d} ipvsadm \"$@\"; }}
+         x -a -t 192.0.2.10:80 -r 10.2.0.5:80 -m
+         x -E -t 192.0.2.10:81 -s mh -b mh-fallback
+         ip netns exec {d} sysctl -qw net.ipv4.vs.expire_quiescent_template=1"
+    ));
+    expect(&d, &[], &[]);
+    common::check_schemas();
+}
+
+#[test]
+fn sync_daemons_that_cannot_pair() {
+    let Some(mut t) = Topo::new("syncd") else {
+        return;
+    };
+    let d = director_alone(&mut t);
+    t.sh(&format!(
+        "ip netns exec {d} ipvsadm --start-daemon master --mcast-interface dum0 --syncid 1
+         ip netns exec {d} ipvsadm --start-daemon backup --mcast-interface dum0 --syncid 2"
+    ));
+    let v = expect(&d, &[], &["sync_daemon_mismatch"]);
+    assert_eq!(
+        v["findings"][0]["subject"],
+        "master and backup sync daemons"
+    );
+    t.sh(&format!(
+        "ip netns exec {d} ipvsadm --stop-daemon backup
+         ip netns exec {d} ipvsadm --start-daemon backup --mcast-interface dum0 --syncid 1"
+    ));
+    expect(&d, &[], &[]);
+    t.sh(&format!("ip -n {d} link set dum0 down"));
+    expect(&d, &[], &["sync_daemon_mismatch", "sync_daemon_mismatch"]);
+    common::check_schemas();
+}
+
+#[test]
+fn a_desired_scheduler_this_kernel_lacks() {
+    let Some(mut t) = Topo::new("sched") else {
+        return;
+    };
+    let d = director_alone(&mut t);
+    let dir = std::env::temp_dir().join(format!("doctor-sched-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.rules");
+    let good = dir.join("good.rules");
+    std::fs::write(
+        &bad,
+        "-A -t 10.2.0.1:80 -s nosuch\n-a -t 10.2.0.1:80 -r 10.2.0.5:80 -m\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &good,
+        "-A -t 10.2.0.1:80 -s mh\n-a -t 10.2.0.1:80 -r 10.2.0.5:80 -m\n",
+    )
+    .unwrap();
+    let v = expect(
+        &d,
+        &["--desired", bad.to_str().unwrap()],
+        &["scheduler_module_missing"],
+    );
+    assert_eq!(v["findings"][0]["evidence"][1]["value"], "no ip_vs_nosuch");
+    expect(&d, &["--desired", good.to_str().unwrap()], &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    common::check_schemas();
+}
