@@ -73,24 +73,41 @@ impl Modules {
     /// a module directory that is missing leaves `builtin` and
     /// `installed` empty and says so in the error.
     pub fn read(release: &str) -> Result<Modules, String> {
-        let loaded = std::fs::read_to_string(PROC_MODULES)
-            .map_err(|e| format!("{PROC_MODULES}: {e}"))?
-            .lines()
-            .filter_map(|l| l.split_whitespace().next())
-            .map(normal)
-            .collect();
+        let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
         let dir = format!("/lib/modules/{release}");
-        let names_in = |file: &str| -> Result<BTreeSet<String>, String> {
-            let path = format!("{dir}/{file}");
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-            Ok(text.lines().filter_map(module_of_line).collect())
-        };
-        Ok(Modules {
-            loaded,
-            builtin: names_in("modules.builtin")?,
-            installed: names_in("modules.dep")?,
-            dir,
-        })
+        Ok(Modules::parse(
+            &read(PROC_MODULES)?,
+            &read(&format!("{dir}/modules.builtin"))?,
+            &read(&format!("{dir}/modules.dep"))?,
+            &dir,
+        ))
+    }
+
+    /// From the texts of `/proc/modules`, `modules.builtin` and
+    /// `modules.dep` (read in `dir`).
+    ///
+    /// ```
+    /// use rvsadm_doctor::facts::Modules;
+    /// let m = Modules::parse(
+    ///     "ip_vs 188416 0 - Live 0x0\n",
+    ///     "kernel/net/ipv4/tcp.ko\n",
+    ///     "kernel/net/netfilter/ipvs/ip_vs_mh.ko.xz: kernel/net/netfilter/ipvs/ip_vs.ko.xz\n",
+    ///     "/lib/modules/x",
+    /// );
+    /// assert!(m.has("ip_vs") && m.has("ip_vs_mh") && m.has("tcp") && !m.has("ip_vs_sh"));
+    /// ```
+    pub fn parse(proc_modules: &str, builtin: &str, dep: &str, dir: &str) -> Modules {
+        let names = |text: &str| text.lines().filter_map(module_of_line).collect();
+        Modules {
+            loaded: proc_modules
+                .lines()
+                .filter_map(|l| l.split_whitespace().next())
+                .map(normal)
+                .collect(),
+            builtin: names(builtin),
+            installed: names(dep),
+            dir: dir.to_string(),
+        }
     }
 }
 
