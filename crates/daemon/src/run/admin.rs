@@ -3,6 +3,7 @@
 //! admin change and change by hand, and at stop.
 
 use super::schedule::Schedule;
+use super::scripts;
 use super::{Daemon, Msg, RunOptions};
 use crate::engine::Engine;
 use crate::events::Event;
@@ -38,6 +39,7 @@ impl Daemon {
             dropped: BTreeSet::new(),
             rejected: Vec::new(),
             found_timeouts: None,
+            in_order: scripts::InOrder::new(),
         };
         d.restore_state()?;
         Ok(d)
