@@ -30,6 +30,7 @@ impl Daemon {
         }
         let bound = config.max_checks_in_flight_per_address;
         let ipvs = Arc::new(Ipvs::connect().map_err(|e| e.to_string())?);
+        let monitors = super::monitor::Monitors::of(&config);
         let mut d = Daemon {
             ipvs,
             engine: Engine::new(config),
@@ -40,6 +41,7 @@ impl Daemon {
             rejected: Vec::new(),
             found_timeouts: None,
             in_order: scripts::InOrder::new(),
+            monitors,
         };
         d.restore_state()?;
         Ok(d)

@@ -94,6 +94,8 @@ struct Daemon {
     found_timeouts: Option<rvsadm::model::Timeouts>,
     /// The programs run in order, each waited for (`fallback_command`).
     in_order: scripts::InOrder,
+    /// The destinations whose results go to a `monitor_file`.
+    monitors: monitor::Monitors,
 }
 
 impl Daemon {

@@ -8,36 +8,54 @@
 
 use super::schedule::MAINTENANCE;
 use super::Daemon;
-use crate::config::MonitorAs;
-use crate::engine::CheckId;
+use crate::config::{Config, MonitorAs};
+use crate::engine::{CheckId, DestKey};
 use crate::events::Event;
 use crate::health::Outcome;
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The destinations whose results are written: the file and how, each
+/// (looked up for every result; built at start and at each reload).
+#[derive(Default)]
+pub(super) struct Monitors(HashMap<DestKey, (PathBuf, MonitorAs)>);
+
+impl Monitors {
+    /// Those of `cfg`.
+    pub(super) fn of(cfg: &Config) -> Self {
+        let mut m = HashMap::new();
+        for v in &cfg.services {
+            let Some(file) = &v.monitor_file else {
+                continue;
+            };
+            for r in &v.reals {
+                let how = r
+                    .monitor_as
+                    .clone()
+                    .unwrap_or_else(|| MonitorAs::plain(r.dest.addr));
+                m.insert((v.key(), r.dest.addr), (file.clone(), how));
+            }
+        }
+        Monitors(m)
+    }
+}
 
 impl Daemon {
     /// Write result `o` of check `id` to the monitor files of the
     /// services whose destinations it checks.
     pub(super) fn monitor(&self, id: CheckId, o: &Outcome) {
+        if self.monitors.0.is_empty() {
+            return;
+        }
         let Some(c) = self.engine.check(id) else {
             return;
         };
-        for (key, addr) in &c.users {
-            let cfg = &self.engine.config;
-            let Some(v) = cfg.services.iter().find(|v| v.key() == *key) else {
+        for dest in &c.users {
+            let Some((file, how)) = self.monitors.0.get(dest) else {
                 continue;
             };
-            let (Some(file), Some(r)) = (
-                &v.monitor_file,
-                v.reals.iter().find(|r| r.dest.addr == *addr),
-            ) else {
-                continue;
-            };
-            let how = r
-                .monitor_as
-                .clone()
-                .unwrap_or_else(|| MonitorAs::plain(r.dest.addr));
-            let Some(line) = line_of(&how, o, &now(), std::process::id()) else {
+            let Some(line) = line_of(how, o, &now(), std::process::id()) else {
                 continue;
             };
             if let Err(e) = append(file, &line) {
@@ -150,6 +168,20 @@ mod tests {
         assert_eq!(t.len(), 24, "{t}");
         assert_eq!(&t[3..4], " ");
         assert_eq!(&t[13..14], ":");
+    }
+
+    #[test]
+    fn each_destination_of_a_service_with_a_file_is_monitored() {
+        let cfg = crate::config::native::parse(
+            Path::new("m.toml"),
+            "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\nmonitor_file = \"/tmp/m.log\"\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 8080\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 81\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 81\n",
+        )
+        .unwrap();
+        let m = Monitors::of(&cfg);
+        assert_eq!(m.0.len(), 1);
+        let (file, how) = &m.0[&(cfg.services[0].key(), "10.0.0.1:8080".parse().unwrap())];
+        assert_eq!(file, Path::new("/tmp/m.log"));
+        assert_eq!(how.name, "10.0.0.1 8080");
     }
 
     #[test]
