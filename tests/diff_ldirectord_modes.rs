@@ -1,9 +1,11 @@
 //! `rvsadmd --ldirectord` against Debian's ldirectord 4.12 (inside the VM)
 //! on the modes and checks beyond `diff_ldirectord.rs`: `fork = yes` with
 //! virtuals at their own `checkinterval`, `maintenancedir` (and
-//! `callback`), `checktype = ping`, `checktype = N`, HTTP redirects. Each
-//! daemon runs the same scenario in a fresh network namespace; the table
-//! (`ipvsadm -Sn`) after every step must be the same.
+//! `callback`), `checktype = ping`, `checktype = N`, HTTP redirects,
+//! `fallbackcommand`, `monitorfile`, per-virtual `cleanstop`,
+//! `autoreload`. Each daemon runs the same scenario in a fresh network
+//! namespace; the table (`ipvsadm -Sn`) after every step must be the
+//! same (and the lines `fallbackcommand` and `monitorfile` leave).
 
 mod common;
 
@@ -95,11 +97,7 @@ fn scenario(
     script: fn(&mut Run),
     oracle: Option<&[(String, Vec<String>)]>,
 ) -> Tables {
-    let dir = std::env::temp_dir().join(format!(
-        "ldm-{name}-{}-{}",
-        who == Who::Rvsadmd,
-        std::process::id()
-    ));
+    let dir = run_dir(who, name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let cf_path = dir.join("test.cf");
@@ -122,21 +120,46 @@ fn scenario(
     run.steps.out
 }
 
+/// The directory of `who`'s run of scenario `name` (kept after it).
+fn run_dir(who: Who, name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "ldm-{name}-{}-{}",
+        who == Who::Rvsadmd,
+        std::process::id()
+    ))
+}
+
 /// The scenario with ldirectord, then with rvsadmd: the same tables.
-fn compare(name: &str, cf: &str, script: fn(&mut Run)) {
+/// Returns whether it ran (not without a kernel with IPVS).
+fn compare(name: &str, cf: &str, script: fn(&mut Run)) -> bool {
     let oracle = {
         let Some(_ns) = common::kernel_netns(name) else {
-            return;
+            return false;
         };
         scenario(Who::Ldirectord, name, cf, script, None)
     };
     require_oracle_ran(name, "ldirectord", &oracle, 3);
     eprintln!("{name}: ldirectord's tables: {oracle:#?}");
     let Some(_ns) = common::kernel_netns(name) else {
-        return;
+        return false;
     };
     let ours = scenario(Who::Rvsadmd, name, cf, script, Some(&oracle));
     require_same(name, "ldirectord", &oracle, &ours);
+    true
+}
+
+/// File `file` of each daemon's run of scenario `name`: ldirectord's,
+/// rvsadmd's.
+fn both(name: &str, file: &str) -> (String, String) {
+    let read = |who| std::fs::read_to_string(run_dir(who, name).join(file)).unwrap_or_default();
+    (read(Who::Ldirectord), read(Who::Rvsadmd))
+}
+
+/// Write an executable shell script `body` at `path`.
+fn script_at(path: &std::path::Path, body: &str) {
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// Whether the table holds real `real` in virtual `vip`.
@@ -429,6 +452,259 @@ virtual=192.0.2.10:80\n\
             r.record("10.0.0.1 redirects to itself");
             a.set(TO_OK);
             r.record("10.0.0.1 redirected to 200 again");
+        },
+    );
+}
+
+// fallbackcommand: the global one (quoted: the shell takes the quotes
+// off) for 192.0.2.10, the virtual's own for 192.0.2.20; each appends its
+// arguments to a file of its own. What each says from the start until
+// all is up is compared by its last line (ldirectord may say more while
+// it sets up its table), what it says after that line by line: start
+// when the last real of a virtual goes down, stop when the first comes
+// back, never twice the same.
+#[test]
+fn fallbackcommand_runs_as_ldirectord_runs_it() {
+    let name = "fallbackcommand_runs_as_ldirectord_runs_it";
+    let ran = compare(
+        name,
+        "checktimeout=2\ncheckinterval=1\nfallbackcommand=\"{DIR}/fb.sh\" one\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq\n\
+\treal=10.0.0.2:80 masq 2\n\
+\tchecktype=connect\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.3:80 masq\n\
+\tchecktype=connect\n\
+\tfallbackcommand={DIR}/fb.sh two\n",
+        |r| {
+            add_addrs(&["10.0.0.1", "10.0.0.2", "10.0.0.3"]);
+            let dir = r.dir.display().to_string();
+            script_at(&r.dir.join("fb.sh"), &format!("echo \"$@\" >> {dir}/fb.$1"));
+            let a = Backend::start("10.0.0.1:80", Mode::Ok);
+            let b = Backend::start("10.0.0.2:80", Mode::Ok);
+            let c = Backend::start("10.0.0.3:80", Mode::Ok);
+            r.start("192.0.2.10:80");
+            r.record("started, all up");
+            for f in ["one", "two"] {
+                let _ = std::fs::rename(
+                    r.dir.join(format!("fb.{f}")),
+                    r.dir.join(format!("fb.{f}.start")),
+                );
+            }
+            drop(a);
+            drop(b);
+            r.record("192.0.2.10's reals down");
+            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+            r.record("10.0.0.1 back");
+            drop(c);
+            r.record("10.0.0.3 down");
+            let _b = Backend::start("10.0.0.2:80", Mode::Ok);
+            let _c = Backend::start("10.0.0.3:80", Mode::Ok);
+            r.record("all back");
+        },
+    );
+    if !ran {
+        return;
+    }
+    for f in ["one", "two"] {
+        let (theirs, ours) = both(name, &format!("fb.{f}.start"));
+        eprintln!("{name}: fb.{f} until all was up:\nldirectord:\n{theirs}rvsadmd:\n{ours}");
+        assert_eq!(
+            theirs.lines().last(),
+            ours.lines().last(),
+            "fb.{f}: the last word at the start"
+        );
+        assert!(
+            ours.lines()
+                .last()
+                .is_some_and(|l| l.starts_with(&format!("{f} stop 192.0.2."))),
+            "{ours}"
+        );
+        let (theirs, ours) = both(name, &format!("fb.{f}"));
+        assert_eq!(
+            ours, theirs,
+            "fb.{f} after the start: rvsadmd's (left), ldirectord's (right)"
+        );
+    }
+    let (_, ours) = both(name, "fb.one");
+    assert_eq!(
+        ours,
+        "one start 192.0.2.10:80 tcp\none stop 192.0.2.10:80 tcp\n"
+    );
+    let (_, ours) = both(name, "fb.two");
+    assert_eq!(
+        ours,
+        "two start 192.0.2.20:80 tcp\ntwo stop 192.0.2.20:80 tcp\n"
+    );
+}
+
+/// A monitorfile's lines without their time and process id, each
+/// checked to have them: per real, its results with each run of the same
+/// result once (the daemons check at their own pace, so how many times
+/// each is written differs).
+fn monitor_runs(text: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for l in text.lines() {
+        // `[Sun Dec  6 23:30:56 2026] [1234] NAME [up] MESSAGE`
+        let (time, rest) = l
+            .strip_prefix('[')
+            .and_then(|r| r.split_once("] ["))
+            .unwrap_or_else(|| panic!("no time: {l:?}"));
+        assert_eq!(time.len(), 24, "the time as Perl's localtime: {l:?}");
+        let (pid, rest) = rest
+            .split_once("] ")
+            .unwrap_or_else(|| panic!("no pid: {l:?}"));
+        assert!(pid.parse::<u32>().is_ok(), "{l:?}");
+        let at = rest
+            .rfind(" [")
+            .unwrap_or_else(|| panic!("no state: {l:?}"));
+        let (real, result) = (rest[..at].to_string(), rest[at + 1..].to_string());
+        let runs = out.entry(real).or_default();
+        if runs.last() != Some(&result) {
+            runs.push(result);
+        }
+    }
+    out
+}
+
+// monitorfile: a line per check result of each real, named as
+// ldirectord names it.
+#[test]
+fn monitorfile_lines() {
+    let name = "monitorfile_lines";
+    let ran = compare(
+        name,
+        "checktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq\n\
+\treal=10.0.0.2:80 masq 2\n\
+\tchecktype=connect\n\
+\tmonitorfile={DIR}/monitor.log\n",
+        |r| {
+            add_addrs(&["10.0.0.1", "10.0.0.2"]);
+            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+            let b = Backend::start("10.0.0.2:80", Mode::Ok);
+            r.start("192.0.2.10:80");
+            r.record("started, both up");
+            drop(b);
+            r.record("10.0.0.2 down");
+            let _b = Backend::start("10.0.0.2:80", Mode::Ok);
+            r.record("10.0.0.2 back");
+        },
+    );
+    if !ran {
+        return;
+    }
+    let (theirs, ours) = both(name, "monitor.log");
+    eprintln!("{name}: ldirectord's\n{theirs}rvsadmd's\n{ours}");
+    assert_eq!(monitor_runs(&ours), monitor_runs(&theirs));
+    assert_eq!(
+        monitor_runs(&ours).get("connect tcp 10.0.0.2 80 2 masq / "),
+        Some(&vec![
+            "[up] -".to_string(),
+            "[down] -".into(),
+            "[up] -".into()
+        ])
+    );
+}
+
+// cleanstop: a virtual's own, else the global one (yes unless told).
+// Stop leaves the same table: 192.0.2.20 (cleanstop = no) stays.
+#[test]
+fn cleanstop_of_each_virtual() {
+    compare(
+        "cleanstop_of_each_virtual",
+        "checktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq\n\
+\tchecktype=connect\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.1:80 masq\n\
+\treal=10.0.0.2:80 masq\n\
+\tchecktype=connect\n\
+\tcleanstop=no\n",
+        |r| {
+            add_addrs(&["10.0.0.1", "10.0.0.2"]);
+            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+            let b = Backend::start("10.0.0.2:80", Mode::Ok);
+            r.start("192.0.2.10:80");
+            r.record("started, both up");
+            drop(b);
+            r.record("10.0.0.2 down");
+        },
+    );
+}
+
+// The other way round: cleanstop = no, but for 192.0.2.10's own yes.
+#[test]
+fn cleanstop_of_a_virtual_over_the_global_no() {
+    compare(
+        "cleanstop_of_a_virtual_over_the_global_no",
+        "cleanstop=no\nchecktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq\n\
+\tchecktype=connect\n\
+\tcleanstop=yes\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.1:80 masq\n\
+\treal=10.0.0.2:80 masq\n\
+\tchecktype=connect\n",
+        |r| {
+            add_addrs(&["10.0.0.1", "10.0.0.2"]);
+            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+            let b = Backend::start("10.0.0.2:80", Mode::Ok);
+            r.start("192.0.2.10:80");
+            r.record("started, both up");
+            drop(b);
+            r.record("10.0.0.2 down");
+        },
+    );
+}
+
+// autoreload = yes: the file edited on disk is read again (a real and a
+// virtual added, then the first virtual taken out).
+#[test]
+fn autoreload_reads_the_edited_file() {
+    compare(
+        "autoreload_reads_the_edited_file",
+        "autoreload=yes\nchecktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq\n\
+\tchecktype=connect\n",
+        |r| {
+            add_addrs(&["10.0.0.1", "10.0.0.2"]);
+            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+            let _b = Backend::start("10.0.0.2:80", Mode::Ok);
+            r.start("192.0.2.10:80");
+            r.record("started");
+            let edit = |r: &Run, text: &str| {
+                // ldirectord sees a change of the modification time in
+                // whole seconds
+                std::thread::sleep(Duration::from_millis(1100));
+                std::fs::write(&r.cf, text).unwrap();
+            };
+            edit(
+                r,
+                "autoreload=yes\nchecktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.10:80\n\
+\treal=10.0.0.1:80 masq\n\
+\treal=10.0.0.2:80 masq 3\n\
+\tchecktype=connect\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.2:80 masq 2\n\
+\tchecktype=connect\n",
+            );
+            r.record("a real and a virtual added");
+            edit(
+                r,
+                "autoreload=yes\nchecktimeout=2\ncheckinterval=1\n\
+virtual=192.0.2.20:80\n\
+\treal=10.0.0.2:80 masq 2\n\
+\treal=10.0.0.1:80 masq 5\n\
+\tchecktype=connect\n",
+            );
+            r.record("the first virtual taken out");
         },
     );
 }

@@ -773,3 +773,81 @@ fn a_destination_with_two_checks_is_up_only_while_both_pass() {
     );
     assert_eq!(status()[1]["health"], "up");
 }
+
+const NATIVE_HOOKS: &str = r#"
+[daemon]
+reload_on_change = "1s"
+
+[defaults]
+check = { type = "tcp", interval = "300ms", timeout = "1s" }
+fallback_command = "DIR/fb.sh"
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+on_stop = "remove"
+monitor_file = "DIR/monitor.log"
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 8080
+forward = "masq"
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 8080
+forward = "masq"
+"#;
+
+// rvsadmd.toml's fallback_command, monitor_file, a service's on_stop and
+// reload_on_change: the command says start then stop, the monitor file
+// gets lines, an edit of the file is read, and stop deletes the service
+// whose on_stop is "remove" and keeps the other ([daemon]'s "keep").
+#[test]
+fn fallback_command_monitor_file_on_stop_and_reload_on_change() {
+    let name = "fallback_command_monitor_file_on_stop_and_reload_on_change";
+    let Some(_ns) = common::kernel_netns(name) else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("hooks");
+    let d_ = dir.display().to_string();
+    let fb = dir.join("fb.sh");
+    std::fs::write(&fb, format!("#!/bin/sh\necho \"$@\" >> {d_}/fb.out\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fb, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = dir.join("rvsadmd.toml");
+    let text = NATIVE_HOOKS.replace("DIR", &d_);
+    std::fs::write(&cfg, &text).unwrap();
+    let a = Backend::start("10.0.0.1:8080", Mode::Ok);
+    let _b = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let mut d = Daemon::start(&dir, "--config", &cfg);
+    let said = || std::fs::read_to_string(dir.join("fb.out")).unwrap_or_default();
+    d.wait_for(
+        || said() == "start 192.0.2.10:80 tcp\nstop 192.0.2.10:80 tcp\n",
+        "the fallback command's start, then stop",
+    );
+    let monitor = || std::fs::read_to_string(dir.join("monitor.log")).unwrap_or_default();
+    d.wait_for(
+        || monitor().contains("] 10.0.0.1 8080 [up] connected"),
+        "a monitor line",
+    );
+    drop(a);
+    d.wait_for(
+        || monitor().contains("] 10.0.0.1 8080 [down] "),
+        "a monitor line of 10.0.0.1 down",
+    );
+    // The file edited: a second service, stopped as [daemon] says (keep).
+    std::thread::sleep(Duration::from_millis(1100));
+    let second = "\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.20\"\nport = 80\n\n[[services.destinations]]\naddress = \"10.0.0.2\"\nport = 8080\nforward = \"masq\"\n";
+    std::fs::write(&cfg, format!("{text}{second}")).unwrap();
+    d.wait_for(
+        || table().contains("-A -t 192.0.2.20:80"),
+        "the edited file read",
+    );
+    d.stop();
+    let t = table();
+    assert!(!t.contains("192.0.2.10:80"), "{t}");
+    assert!(t.contains("-a -t 192.0.2.20:80 -r 10.0.0.2:8080"), "{t}");
+}

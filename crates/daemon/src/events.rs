@@ -170,6 +170,15 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
     },
+    /// A line could not be written to a service's `monitor_file`
+    /// (ldirectord's `monitorfile`; ldirectord dies of it, rvsadmd goes
+    /// on).
+    MonitorFileFailed {
+        /// The file.
+        file: String,
+        /// Why.
+        error: String,
+    },
     /// The configuration was read again.
     Reloaded {
         /// Services owned now.

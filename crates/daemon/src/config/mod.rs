@@ -127,8 +127,9 @@ pub struct Config {
     /// stop (keepalived's `lvs_sync_daemon` without a VRRP instance;
     /// native `sync_daemon`).
     pub sync_daemon: Option<rvsadm::model::Daemon>,
-    /// Run when the configuration file's content changes on disk
-    /// (ldirectord's `callback`).
+    /// What a change of the configuration file's content on disk does
+    /// (ldirectord's `autoreload` and `callback`; native
+    /// `reload_on_change`).
     pub on_change: Option<OnChange>,
     /// Which format this came from.
     pub format: Format,
@@ -137,14 +138,19 @@ pub struct Config {
     pub notes: Vec<String>,
 }
 
-/// A program run with the configuration file's path as its last
-/// argument when the file's content changes on disk (ldirectord's
-/// `callback`, whatever `autoreload` says).
+/// The configuration file watched: looked at every `every`; when its
+/// modification time moved and its content (MD5) differs from what was
+/// last seen, it is reloaded (`reload`: ldirectord's `autoreload = yes`;
+/// native `reload_on_change`), then `callback` is started with the
+/// file's path as its last argument (ldirectord's `callback`, whatever
+/// `autoreload` says).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnChange {
-    /// The program and its first arguments.
-    pub argv: Vec<String>,
-    /// The file watched (and given as the last argument).
+    /// The program and its first arguments, if any.
+    pub callback: Option<Vec<String>>,
+    /// Whether a change reloads the configuration (as SIGHUP does).
+    pub reload: bool,
+    /// The file watched (and given as the callback's last argument).
     pub file: PathBuf,
     /// How often the file is looked at.
     pub every: Duration,
@@ -226,11 +232,34 @@ pub struct Virtual {
     /// kept (`true`) or removed. Either way, one a reload takes out of the
     /// configuration is removed.
     pub keep_foreign: bool,
+    /// What stop does with this service: `None`, the configuration's
+    /// [`Config::on_stop`]; else [`OnStop::Keep`] or [`OnStop::Remove`]
+    /// (ldirectord's `cleanstop` of a virtual; native `on_stop` of a
+    /// service).
+    pub on_stop: Option<OnStop>,
+    /// A shell command run as `COMMAND start VIRTUAL PROTOCOL` when the
+    /// service is left without a destination up, and as `COMMAND stop
+    /// ...` when one is up again, never twice in a row with the same word
+    /// (ldirectord's `fallbackcommand`; native `fallback_command`). The
+    /// rule is [`crate::engine::fallback_command`].
+    pub fallback_command: Option<String>,
+    /// A file each check result of its destinations is appended to, as a
+    /// line (ldirectord's `monitorfile`; native `monitor_file`).
+    pub monitor_file: Option<PathBuf>,
     /// Where the service was written.
     pub at: Location,
 }
 
 impl Virtual {
+    /// What stop does with this service under `global`, the
+    /// configuration's [`Config::on_stop`].
+    pub fn on_stop(&self, global: OnStop) -> OnStop {
+        match global {
+            OnStop::Flush => OnStop::Flush,
+            _ => self.on_stop.unwrap_or(global),
+        }
+    }
+
     /// The service's key.
     pub fn key(&self) -> ServiceKey {
         self.key
@@ -263,6 +292,39 @@ pub struct Real {
     pub notify_up: Option<Script>,
     /// Run when its checks make it down (keepalived's `notify_down`).
     pub notify_down: Option<Script>,
+    /// How the service's `monitor_file` writes its results; `None`:
+    /// [`MonitorAs::plain`].
+    pub monitor_as: Option<MonitorAs>,
+}
+
+/// How a service's `monitor_file` writes one destination's check
+/// results: a line `[TIME] [PID] NAME [up|down] MESSAGE` per result
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitorAs {
+    /// How the line names the destination (ldirectord: its id of the real,
+    /// the check, protocol, address, port, weight ... joined by blanks).
+    pub name: String,
+    /// Whether a result up is written.
+    pub up: bool,
+    /// Whether a result down is written (one of maintenance always is).
+    pub down: bool,
+    /// The message: the result's reason (`true`), or `-` (ldirectord
+    /// gives none for most checks).
+    pub reason: bool,
+}
+
+impl MonitorAs {
+    /// Every result, with its reason, of the destination at `addr`
+    /// (named `ADDRESS PORT`).
+    pub fn plain(addr: std::net::SocketAddr) -> Self {
+        MonitorAs {
+            name: format!("{} {}", addr.ip(), addr.port()),
+            up: true,
+            down: true,
+            reason: true,
+        }
+    }
 }
 
 /// How one destination is checked.

@@ -8,10 +8,12 @@
 //!   the daemon's own writes;
 //! - `decide.rs`: the desired state; `status.rs`: the rows of `status`;
 //! - [`quorum`]: each service's quorum across decisions, and the programs
-//!   its changes and its destinations' run.
+//!   its changes and its destinations' run ([`fallback_command`] the
+//!   rule of ldirectord's `fallbackcommand`).
 
 pub mod checks;
 mod decide;
+pub mod fallback_command;
 pub mod mirror;
 pub mod quorum;
 mod status;

@@ -16,7 +16,7 @@
 //! starts up runs none at start; one whose first result is down runs
 //! `notify_down`, as keepalived's `alpha`).
 
-use super::DestKey;
+use super::{fallback_command, DestKey};
 use crate::config::{Config, Quorum, Script, Virtual};
 use crate::health::State;
 use rvsadm::model::ServiceKey;
@@ -32,6 +32,9 @@ struct Held {
     fallback_in: bool,
     /// The next decision is its first since the start or a reload.
     first: bool,
+    /// The word its `fallback_command` last said (`Some(true)`: start);
+    /// forgotten at a reload.
+    said: Option<bool>,
 }
 
 impl Held {
@@ -40,6 +43,7 @@ impl Held {
         up: false,
         fallback_in: false,
         first: true,
+        said: None,
     };
 }
 
@@ -73,12 +77,17 @@ fn step(h: &mut Held, sum: u64, q: &Quorum, has_fallback: bool) -> Option<Change
     None
 }
 
+/// [`ScriptRun::what`] of a `fallback_command`: run in order, each
+/// waited for before the next starts (as ldirectord waits for it).
+pub const FALLBACK_COMMAND: &str = "fallback_command";
+
 /// A program to run, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptRun {
     /// The program.
     pub script: Script,
-    /// Which: `quorum_up`, `quorum_down`, `notify_up`, `notify_down`.
+    /// Which: `quorum_up`, `quorum_down`, `notify_up`, `notify_down`,
+    /// [`FALLBACK_COMMAND`].
     pub what: &'static str,
     /// The service.
     pub service: ServiceKey,
@@ -127,6 +136,16 @@ impl Quorums {
         let h = self.held.entry(v.key()).or_insert(Held::NEW);
         let change = step(h, sum, &v.quorum, v.fallback.is_some());
         let fallback_in = h.fallback_in && v.fallback.is_some();
+        if let Some(cmd) = &v.fallback_command {
+            if let Some(start) = fallback_command::next(&mut h.said, h.up) {
+                self.runs.push(ScriptRun {
+                    script: fallback_command::script(cmd, start, v.key()),
+                    what: FALLBACK_COMMAND,
+                    service: v.key(),
+                    destination: None,
+                });
+            }
+        }
         let script = match change {
             Some(Change::Gained) => (&v.quorum.up, "quorum_up"),
             Some(Change::Lost) => (&v.quorum.down, "quorum_down"),
@@ -158,6 +177,7 @@ impl Quorums {
                 let same = old_fallback.get(&v.key()) == Some(&v.fallback.map(|f| f.addr));
                 h.fallback_in &= same;
                 h.first = true;
+                h.said = None;
                 held.insert(v.key(), h);
             }
         }

@@ -191,3 +191,43 @@ check = { type = "tcp", rise = 1, fall = 1 }
     // No quorum_up given: nothing runs.
     assert!(ran(&mut e).is_empty());
 }
+
+/// The argument line of each `fallback_command` asked for since the last
+/// call (what follows `sh -c`).
+fn fallback_lines(e: &mut Engine) -> Vec<String> {
+    e.take_scripts()
+        .into_iter()
+        .filter(|r| r.what == quorum::FALLBACK_COMMAND)
+        .map(|r| r.script.argv[2].clone())
+        .collect()
+}
+
+#[test]
+fn fallbackcommand_says_start_and_stop_once_each_and_again_after_a_reload() {
+    let ld = "fallbackcommand=/fb\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    real=10.0.0.2:80 masq\n    checktype=connect\n";
+    let cfg = crate::config::ldirectord::parse(std::path::Path::new("ld.cf"), ld).unwrap();
+    let mut e = Engine::new(cfg.clone());
+    let mut live = Snapshot::default();
+    // At start no real is up: start, once.
+    sync(&mut e, &mut live);
+    assert_eq!(fallback_lines(&mut e), ["/fb start 192.0.2.1:80 tcp"]);
+    sync(&mut e, &mut live);
+    assert!(fallback_lines(&mut e).is_empty());
+    // The first real up: stop; the second: nothing.
+    result(&mut e, 0, true);
+    sync(&mut e, &mut live);
+    result(&mut e, 1, true);
+    sync(&mut e, &mut live);
+    assert_eq!(fallback_lines(&mut e), ["/fb stop 192.0.2.1:80 tcp"]);
+    // One down: nothing; both: start.
+    result(&mut e, 0, false);
+    sync(&mut e, &mut live);
+    assert!(fallback_lines(&mut e).is_empty());
+    result(&mut e, 1, false);
+    sync(&mut e, &mut live);
+    assert_eq!(fallback_lines(&mut e), ["/fb start 192.0.2.1:80 tcp"]);
+    // A reload says the word of the moment again, as ldirectord does.
+    e.reconfigure(cfg);
+    sync(&mut e, &mut live);
+    assert_eq!(fallback_lines(&mut e), ["/fb start 192.0.2.1:80 tcp"]);
+}

@@ -37,16 +37,23 @@ fn command(
 /// likes. The error says why it could not start. Call it within a tokio
 /// runtime.
 pub fn start(argv: &[String], run_as: Option<&RunAs>) -> Result<(), String> {
-    let mut cmd = command(argv, &[], run_as).ok_or("no program")?;
-    let mut child = cmd.spawn().map_err(|e| {
-        let who = run_as.map_or(String::new(), |r| format!(" as {}", r.user));
-        let prog = argv.first().map_or("", String::as_str);
-        format!("cannot run {prog}{who}: {e}")
-    })?;
+    let mut child = spawn(argv, run_as)?;
     tokio::spawn(async move {
         let _ = child.wait().await;
     });
     Ok(())
+}
+
+/// Start a program as [`start`] does, and give its process to wait for
+/// (ldirectord's `fallbackcommand`, run in order). Call it within a tokio
+/// runtime.
+pub fn spawn(argv: &[String], run_as: Option<&RunAs>) -> Result<tokio::process::Child, String> {
+    let mut cmd = command(argv, &[], run_as).ok_or("no program")?;
+    cmd.spawn().map_err(|e| {
+        let who = run_as.map_or(String::new(), |r| format!(" as {}", r.user));
+        let prog = argv.first().map_or("", String::as_str);
+        format!("cannot run {prog}{who}: {e}")
+    })
 }
 
 /// Run a program: exit 0 up, 1 down, 2-255 up with weight code - 2 when

@@ -3,6 +3,7 @@
 //! admin change and change by hand, and at stop.
 
 use super::schedule::Schedule;
+use super::scripts;
 use super::{Daemon, Msg, RunOptions};
 use crate::engine::Engine;
 use crate::events::Event;
@@ -29,6 +30,7 @@ impl Daemon {
         }
         let bound = config.max_checks_in_flight_per_address;
         let ipvs = Arc::new(Ipvs::connect().map_err(|e| e.to_string())?);
+        let monitors = super::monitor::Monitors::of(&config);
         let mut d = Daemon {
             ipvs,
             engine: Engine::new(config),
@@ -38,6 +40,8 @@ impl Daemon {
             dropped: BTreeSet::new(),
             rejected: Vec::new(),
             found_timeouts: None,
+            in_order: scripts::InOrder::new(),
+            monitors,
         };
         d.restore_state()?;
         Ok(d)

@@ -7,12 +7,13 @@
 //! changes made by hand and sends what differs; `answer.rs` answers the
 //! control requests; `schedule/` starts the checks in their slots, a
 //! bounded number per address; `reload.rs` reads the configuration again;
-//! `admin.rs` keeps the admin state file; `on_change.rs` runs
-//! ldirectord's `callback` when the file changes; `table.rs` empties the whole
+//! `admin.rs` keeps the admin state file; `on_change.rs` watches the
+//! file for ldirectord's `autoreload` and `callback`; `table.rs` empties the whole
 //! table and sets its timeouts when asked; `stop.rs` stops.
 
 mod admin;
 mod answer;
+mod monitor;
 mod on_change;
 mod reload;
 mod schedule;
@@ -91,6 +92,10 @@ struct Daemon {
     rejected: Vec<Rejected>,
     /// The kernel's timeouts before rvsadmd first set them.
     found_timeouts: Option<rvsadm::model::Timeouts>,
+    /// The programs run in order, each waited for (`fallback_command`).
+    in_order: scripts::InOrder,
+    /// The destinations whose results go to a `monitor_file`.
+    monitors: monitor::Monitors,
 }
 
 impl Daemon {
@@ -98,6 +103,7 @@ impl Daemon {
     /// (the check's health changed: said as one event per destination it
     /// checks, with the destination's health from all its checks).
     fn on_result(&mut self, id: CheckId, o: Outcome) -> bool {
+        self.monitor(id, &o);
         let reason = o.reason.clone();
         if !self.engine.record(id, o) {
             return false;
@@ -232,7 +238,15 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                 let _ = d.reload().await;
                 watch.set(d.engine.config.on_change.clone());
             }
-            _ = watch.tick() => watch.look(),
+            _ = watch.tick() => {
+                if watch.look() {
+                    if watch.reloads() {
+                        let _ = d.reload().await;
+                        watch.set(d.engine.config.on_change.clone());
+                    }
+                    watch.call_back();
+                }
+            }
             _ = sig.term.recv() => break,
             _ = sig.int.recv() => break,
         }

@@ -1,7 +1,8 @@
-//! ldirectord's `callback`: the configuration file is looked at at its
-//! pace; when its modification time moved and its content (MD5) differs
-//! from what was last seen, the program is run with the file's path as
-//! its last argument, not waited for.
+//! ldirectord's `autoreload` and `callback` (native `reload_on_change`):
+//! the configuration file is looked at at its pace; when its
+//! modification time moved and its content (MD5) differs from what was
+//! last seen, the loop reloads it (with `reload`), then the callback is
+//! run with the file's path as its last argument, not waited for.
 
 use crate::config::OnChange;
 use crate::events::Event;
@@ -17,7 +18,8 @@ struct Seen {
     digest: Option<[u8; 16]>,
 }
 
-/// The watch of the configuration file (none without a callback).
+/// The watch of the configuration file (none without a callback or
+/// `reload`).
 pub(super) struct Watch {
     what: Option<OnChange>,
     seen: Seen,
@@ -66,13 +68,27 @@ impl Watch {
         }
     }
 
-    /// Look at the file; run the callback if it changed.
-    pub(super) fn look(&mut self) {
-        let Some(o) = &self.what else { return };
+    /// Look at the file: whether it changed.
+    pub(super) fn look(&mut self) -> bool {
+        let Some(o) = &self.what else { return false };
         let (changed, seen) = look(&o.file, &self.seen);
         self.seen = seen;
-        if changed {
-            run(o);
+        changed
+    }
+
+    /// Whether a change reloads the configuration.
+    pub(super) fn reloads(&self) -> bool {
+        self.what.as_ref().is_some_and(|o| o.reload)
+    }
+
+    /// Start the callback, if any (after a change).
+    pub(super) fn call_back(&self) {
+        if let Some((o, argv)) = self
+            .what
+            .as_ref()
+            .and_then(|o| Some((o, o.callback.as_ref()?)))
+        {
+            run(&o.file, argv);
         }
     }
 }
@@ -93,13 +109,13 @@ fn look(file: &std::path::Path, before: &Seen) -> (bool, Seen) {
     (changed, Seen { mtime, digest })
 }
 
-/// Start the callback with the file's path, said as an event.
-fn run(o: &OnChange) {
-    let mut argv = o.argv.clone();
-    argv.push(o.file.display().to_string());
+/// Start the callback `argv` with the file's path, said as an event.
+fn run(file: &std::path::Path, argv: &[String]) {
+    let mut argv = argv.to_vec();
+    argv.push(file.display().to_string());
     let error = exec::start(&argv, None).err();
     Event::ConfigChanged {
-        file: o.file.display().to_string(),
+        file: file.display().to_string(),
         argv,
         error,
     }

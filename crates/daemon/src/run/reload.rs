@@ -29,6 +29,7 @@ impl Daemon {
         let new = owned_keys(&cfg);
         self.dropped.extend(old.difference(&new).copied());
         let old_sync_daemon = self.engine.config.sync_daemon.clone();
+        self.monitors = super::monitor::Monitors::of(&cfg);
         self.engine.reconfigure(cfg);
         self.set_timeouts();
         self.resync_daemons(old_sync_daemon);

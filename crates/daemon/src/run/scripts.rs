@@ -1,9 +1,12 @@
 //! Running the programs the decisions asked for (quorum gained or lost,
 //! a destination up or down), once the table is written, in order, and
-//! without waiting for them (as keepalived runs its notify scripts).
+//! without waiting for them (as keepalived runs its notify scripts); a
+//! `fallback_command` goes to [`InOrder`], each waited for before the
+//! next (as ldirectord runs it).
 
 use super::Daemon;
 use crate::config::OnStop;
+use crate::engine::quorum::FALLBACK_COMMAND;
 use crate::engine::ScriptRun;
 use crate::events::Event;
 use crate::health::State;
@@ -15,7 +18,11 @@ impl Daemon {
     /// with a `script_run` or `script_failed` event.
     pub(super) fn run_scripts(&mut self) {
         for r in self.engine.take_scripts() {
-            run(r);
+            if r.what == FALLBACK_COMMAND {
+                self.in_order.push(r);
+            } else {
+                run(r);
+            }
         }
     }
 }
@@ -59,10 +66,16 @@ impl Daemon {
 }
 
 fn run(r: ScriptRun) {
+    let started = exec::start(&r.script.argv, r.script.run_as.as_ref());
+    said(&r, started);
+}
+
+/// The event of `r`, started or not.
+fn said(r: &ScriptRun, started: Result<(), String>) {
     let service = service::format(&r.service);
     let destination = r.destination.map(|d| d.to_string());
     let argv = r.script.argv.clone();
-    match exec::start(&r.script.argv, r.script.run_as.as_ref()) {
+    match started {
         Ok(()) => Event::ScriptRun {
             script: r.what,
             service,
@@ -78,4 +91,34 @@ fn run(r: ScriptRun) {
         },
     }
     .emit();
+}
+
+/// Programs run one after another, each waited for before the next
+/// starts, by a task of their own (the loop never waits).
+pub(super) struct InOrder(tokio::sync::mpsc::UnboundedSender<ScriptRun>);
+
+impl InOrder {
+    /// The queue and its task; call it within a tokio runtime.
+    pub(super) fn new() -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ScriptRun>();
+        tokio::spawn(async move {
+            while let Some(r) = rx.recv().await {
+                match exec::spawn(&r.script.argv, r.script.run_as.as_ref()) {
+                    Ok(mut child) => {
+                        said(&r, Ok(()));
+                        let _ = child.wait().await;
+                    }
+                    Err(e) => said(&r, Err(e)),
+                }
+            }
+        });
+        InOrder(tx)
+    }
+
+    /// Run `r` once those before it have ended.
+    pub(super) fn push(&self, r: ScriptRun) {
+        // The task lives as long as the runtime: a send fails only as
+        // rvsadmd ends.
+        let _ = self.0.send(r);
+    }
 }

@@ -414,6 +414,7 @@ pub(super) fn rooted(r: &str) -> String {
     }
 }
 
+mod monitor;
 mod negotiate;
 #[cfg(test)]
 mod tests;

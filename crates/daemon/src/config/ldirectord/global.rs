@@ -30,6 +30,11 @@ pub(super) struct Globals {
     pub(super) maintenancedir: Option<PathBuf>,
     /// `callback`: its words (run with the file's path added).
     pub(super) callback: Option<Vec<String>>,
+    /// `autoreload = yes`: a change of the file reloads it.
+    pub(super) autoreload: bool,
+    /// `fallbackcommand`: every virtual's, unless it gives its own (the
+    /// value as written, quotes and all: the shell reads it).
+    pub(super) fallbackcommand: Option<String>,
     /// The first directive ldirectord reads but rvsadmd does not do:
     /// refused once the whole file has passed ldirectord's rules, so that
     /// a file ldirectord refuses is refused where ldirectord refuses it.
@@ -86,11 +91,7 @@ impl Globals {
             // rvsadmd checks every real in parallel either way; what fork
             // changes is that each virtual's own checkinterval counts.
             "fork" => self.fork = yn()?,
-            "autoreload" => {
-                if yn()? {
-                    notes.push(format!("{at}: autoreload: rvsadmd reloads on SIGHUP or `rvsadmd reload`, not on a change of the file"));
-                }
-            }
+            "autoreload" => self.autoreload = yn()?,
             "supervised" => supervised(v).map_err(bad)?,
             "logfile" => {
                 quoted(v).ok_or_else(unknown)?;
@@ -143,7 +144,7 @@ impl Globals {
                 if v.is_empty() {
                     return Err(bad("invalid fallback command".into()));
                 }
-                self.not_yet(bad(fallbackcommand_text()));
+                self.fallbackcommand = Some(v.to_string());
             }
             "maintenancedir" => {
                 if v.is_empty() {
@@ -173,13 +174,16 @@ impl Globals {
         Duration::from_secs(self.checkinterval.unwrap_or(10))
     }
 
-    /// `callback`, run when `file` changes: looked at every second with
-    /// `fork = yes`, every `checkinterval` otherwise (as ldirectord's
-    /// loop looks at its file).
+    /// `autoreload` and `callback`, what a change of `file` does: it is
+    /// looked at every second with `fork = yes`, every `checkinterval`
+    /// otherwise (as ldirectord's loop looks at its file).
     pub(super) fn on_change(&self, file: &Path) -> Option<OnChange> {
-        let words = self.callback.as_ref()?;
+        if self.callback.is_none() && !self.autoreload {
+            return None;
+        }
         Some(OnChange {
-            argv: words.clone(),
+            callback: self.callback.clone(),
+            reload: self.autoreload,
             file: file.to_path_buf(),
             every: if self.fork {
                 Duration::from_secs(1)
@@ -193,11 +197,6 @@ impl Globals {
     pub(super) fn cleanstop(&self) -> bool {
         self.cleanstop.unwrap_or(true)
     }
-}
-
-/// Why `fallbackcommand` is refused, and what to use.
-pub(super) fn fallbackcommand_text() -> String {
-    "fallbackcommand is not supported by rvsadmd yet: use fallback=ADDR:PORT, or act on the fallback events rvsadmd prints".into()
 }
 
 fn no_effect(at: &Location, k: &str) -> String {

@@ -22,16 +22,15 @@
 //!   up), `checkinterval = 10`, `checktimeout = 5`, `negotiatetimeout =
 //!   30` (each falls back on the other when only one is set),
 //!   `failurecount = 1`, `quiescent = no` (a failed real is deleted),
-//!   `cleanstop = yes` (stop deletes the services);
+//!   `cleanstop = yes` (stop deletes the service);
 //! - a fallback has weight 1 and forwards by `gate` unless told; it is in
 //!   the table exactly while no real of its service is up.
 //!
-//! What rvsadmd does not do is an error naming the line (checks other
-//! than connect, HTTP and HTTPS negotiate, external, external-perl, on and
-//! off; `fork = yes`; `maintenancedir`; `fallbackcommand`; `callback`;
-//! `execute`; virtuals with different `cleanstop`); what
-//! has no effect on the table (`logfile`, `emailalert`, `monitorfile` ...)
-//! is listed in [`Config::notes`].
+//! What rvsadmd does not do is an error naming the line (`execute`);
+//! what has no effect on the table (`logfile`, `emailalert` ...) is
+//! listed in [`Config::notes`]. `cleanstop`, `fallbackcommand` and
+//! `monitorfile` are each virtual's own, else the global one (not for
+//! `monitorfile`); `autoreload` and `callback` watch the file.
 //!
 //! The reader's rooms: `lines` (which line belongs where), `syntax` (what
 //! ldirectord refuses in a section's line), `global` (the global
@@ -60,33 +59,6 @@ use service::{key_of, named, port_of, port_written, Named};
 use std::collections::HashSet;
 use std::path::Path;
 use syntax::{check_item, Head};
-
-/// Whether stop deletes the services: each virtual's `cleanstop`, else
-/// the global one. rvsadmd stops all services alike: virtuals that
-/// differ are refused at the first that differs from the first.
-fn cleanstop_of(sections: &[Section], g: &Globals, file: &Path) -> Result<bool, ConfigError> {
-    let of = |s: &Section| {
-        s.get("cleanstop")
-            .and_then(|i| words::yes_no(&i.value))
-            .unwrap_or(g.cleanstop())
-    };
-    let Some(first) = sections.first() else {
-        return Ok(g.cleanstop());
-    };
-    let want = of(first);
-    match sections.iter().find(|s| of(s) != want) {
-        None => Ok(want),
-        Some(s) => Err(ConfigError::new(
-            file,
-            s.line_of("cleanstop"),
-            format!(
-                "cleanstop: rvsadmd stops all virtuals alike, but the virtual at line {} has cleanstop {} and this one not; give every virtual the same cleanstop",
-                first.line,
-                if want { "yes" } else { "no" }
-            ),
-        )),
-    }
-}
 
 /// The error of the two at the earlier line.
 fn first(e: ConfigError, other: Option<ConfigError>) -> ConfigError {
@@ -186,10 +158,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
     if let Some(e) = g.not_done {
         return Err(e);
     }
-    let cleanstop = cleanstop_of(&sections, &g, file)?;
     let cfg = Config {
         services,
-        on_stop: if cleanstop {
+        on_stop: if g.cleanstop() {
             OnStop::Remove
         } else {
             OnStop::Keep
@@ -301,10 +272,6 @@ mod tests {
                 "virtual=192.0.2.1:80\n    bogus=1\n",
                 "Unknown command \"    bogus=1\"",
             ),
-            (
-                "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    fallbackcommand=/x\n",
-                "fallbackcommand",
-            ),
         ] {
             let e = p(t).unwrap_err();
             assert!(e.message.contains(want), "{t:?}: {e}");
@@ -401,9 +368,10 @@ mod tests {
         );
         let o = c.on_change.unwrap();
         assert_eq!(
-            (o.argv, o.file, o.every.as_secs()),
+            (o.callback, o.reload, o.file, o.every.as_secs()),
             (
-                vec!["/bin/cb".to_string(), "-x".into()],
+                Some(vec!["/bin/cb".to_string(), "-x".into()]),
+                false,
                 Path::new("ld.cf").to_path_buf(),
                 1
             )
@@ -526,22 +494,95 @@ mod tests {
         assert!(
             f.contains(rvsadm::model::ServiceFlags::SCHED1 | rvsadm::model::ServiceFlags::SCHED2)
         );
-        assert_eq!(c.notes.len(), 2, "{:?}", c.notes);
+        assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
         let (line, m) =
             refused("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    schedflags=mh-port\n");
         assert_eq!(line, 3);
         assert!(m.contains("mh-port"), "{m}");
-        let (line, m) = refused(
+        // virtuals with their own cleanstop: each its own, else the global
+        let c = p(
             "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\nvirtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n",
+        )
+        .unwrap();
+        assert_eq!(c.on_stop, OnStop::Remove);
+        assert_eq!(
+            (
+                c.services[0].on_stop(c.on_stop),
+                c.services[1].on_stop(c.on_stop)
+            ),
+            (OnStop::Keep, OnStop::Remove)
         );
-        assert_eq!(line, 5);
-        assert!(m.contains("stops all virtuals alike"), "{m}");
-        p("cleanstop=no\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n").unwrap();
-        // every virtual's own cleanstop = no: stop keeps the services
+        let c = p(
+            "cleanstop=no\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=yes\n    service=none\nvirtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                c.services[0].on_stop(c.on_stop),
+                c.services[1].on_stop(c.on_stop)
+            ),
+            (OnStop::Remove, OnStop::Keep)
+        );
         let c = p(
             "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=no\n    service=none\n",
         )
         .unwrap();
-        assert_eq!(c.on_stop, OnStop::Keep);
+        assert_eq!(c.services[0].on_stop(c.on_stop), OnStop::Keep);
+    }
+
+    #[test]
+    fn fallbackcommand_is_each_virtuals_else_the_global_one() {
+        let c = p("fallbackcommand = \"/g.sh\" x\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    fallbackcommand=\"/v.sh -q\"\n    service=none\nvirtual=7\n    real=10.0.0.1:0 gate\n").unwrap();
+        assert_eq!(c.services[0].fallback_command.as_deref(), Some("/v.sh -q"));
+        // the global value as written: the shell takes its quotes off
+        assert_eq!(
+            c.services[1].fallback_command.as_deref(),
+            Some("\"/g.sh\" x")
+        );
+        assert_eq!(
+            p("virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n")
+                .unwrap()
+                .services[0]
+                .fallback_command,
+            None
+        );
+        assert_eq!(
+            refused("fallbackcommand=\n"),
+            (1, "invalid fallback command".into())
+        );
+    }
+
+    #[test]
+    fn autoreload_watches_the_file_and_reloads() {
+        let c = p("autoreload = yes\ncheckinterval = 3\n").unwrap();
+        let o = c.on_change.unwrap();
+        assert_eq!((o.reload, o.callback, o.every.as_secs()), (true, None, 3));
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
+        assert_eq!(p("autoreload = no\n").unwrap().on_change, None);
+    }
+
+    #[test]
+    fn monitorfile_names_each_real_by_ldirectords_id() {
+        let f = std::env::temp_dir().join(format!("rvsadmd-ld-monitor-{}", std::process::id()));
+        let t = format!("virtual=192.0.2.1:80\n    real=10.0.0.1:8080 masq 2\n    real=10.0.0.2:80 gate \"/a.html\", \"o:k\"\n    monitorfile=\"{}\"\n    checktype=connect\nvirtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n    request=\"h\"\n", f.display());
+        let c = p(&t).unwrap();
+        let v = &c.services[0];
+        assert_eq!(v.monitor_file.as_deref(), Some(f.as_path()));
+        let m = v.reals[0].monitor_as.clone().unwrap();
+        assert_eq!(m.name, "connect tcp 10.0.0.1 8080 2 masq / ");
+        assert_eq!((m.up, m.down, m.reason), (true, true, false));
+        let m = v.reals[1].monitor_as.clone().unwrap();
+        assert_eq!(m.name, "connect tcp 10.0.0.2 80 1 gate /a.html o k");
+        assert_eq!(c.services[1].monitor_file, None);
+        assert_eq!(c.services[1].reals[0].monitor_as, None);
+        let c = p(&format!(
+            "virtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    monitorfile={}\n",
+            f.display()
+        ))
+        .unwrap();
+        let m = c.services[0].reals[0].monitor_as.clone().unwrap();
+        assert_eq!(m.name, "negotiate http tcp 10.0.0.1 80 1 masq / ");
+        assert!(m.reason);
+        let _ = std::fs::remove_file(&f);
     }
 }

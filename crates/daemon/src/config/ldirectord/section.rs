@@ -2,21 +2,20 @@
 //! policies.
 
 use super::check::{CheckPlan, Timing};
-use super::global::fallbackcommand_text;
 use super::global::Globals;
 use super::lines::Section;
 use super::real::{fallback_of, reals_of};
 use super::service::{config_of, is_fwmark, key_of, port_of, port_written};
+use super::syntax::maybe_quoted;
 use super::words::yes_no;
 use crate::config::validate::Patterns;
-use crate::config::{ConfigError, Location, Manual, OnFailure, Quorum, Real, Virtual};
+use crate::config::{ConfigError, Location, Manual, OnFailure, OnStop, Quorum, Real, Virtual};
 use rvsadm::model::{DestSpec, ServiceKey};
 use std::path::Path;
 
 /// Known directives that have no effect on the table (a note).
 const NO_EFFECT: &[&str] = &[
     "load",
-    "monitorfile",
     "emailalert",
     "emailalertfreq",
     "emailalertstatus",
@@ -46,9 +45,6 @@ pub(super) fn virtual_of(
         }
         None => g.quiescent.unwrap_or(false),
     };
-    if let Some(i) = s.get("fallbackcommand") {
-        return Err(bad(i.line, fallbackcommand_text()));
-    }
     for i in s
         .items
         .iter()
@@ -78,6 +74,17 @@ pub(super) fn virtual_of(
         manual: Manual::Ignore,
         keep_foreign: false,
         fallback_idle: OnFailure::Remove,
+        on_stop: s
+            .get("cleanstop")
+            .and_then(|i| yes_no(&i.value))
+            .map(|yes| if yes { OnStop::Remove } else { OnStop::Keep }),
+        // The virtual's own (quotes taken off), else the global one as
+        // written: ldirectord gives either to the shell.
+        fallback_command: s
+            .get("fallbackcommand")
+            .map(|i| maybe_quoted(&i.value).to_string())
+            .or_else(|| g.fallbackcommand.clone()),
+        monitor_file: s.get("monitorfile").map(|i| maybe_quoted(&i.value).into()),
         at: Location::new(file, s.line),
     })
 }
@@ -118,6 +125,7 @@ fn reals(
                 ));
                 continue;
             }
+            let monitor_as = s.get("monitorfile").map(|_| plan.monitor_as(&r));
             let c = plan.check(
                 r.addr_written,
                 r.request.as_deref().unwrap_or(&plan.request),
@@ -129,6 +137,7 @@ fn reals(
                 checks: vec![c],
                 notify_up: None,
                 notify_down: None,
+                monitor_as,
             });
         }
     }

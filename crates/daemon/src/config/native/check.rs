@@ -285,7 +285,7 @@ pub(super) fn only(c: &CheckDoc, kind: &str, allowed: &[&str]) -> Result<(), Str
     }
 }
 
-fn duration_of(d: &DurationDoc, what: &str) -> Result<Duration, String> {
+pub(super) fn duration_of(d: &DurationDoc, what: &str) -> Result<Duration, String> {
     match d {
         DurationDoc::Seconds(v) => {
             seconds(*v).ok_or_else(|| format!("{what}: {v} is not a number of seconds"))

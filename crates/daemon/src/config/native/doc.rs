@@ -30,6 +30,8 @@ pub(super) struct DaemonDoc {
     pub(super) flush_at_start: bool,
     pub(super) timeouts: Option<Spanned<TimeoutsDoc>>,
     pub(super) sync_daemon: Option<Spanned<SyncDaemonDoc>>,
+    /// Look at the file this often, reload when its content changed.
+    pub(super) reload_on_change: Option<Spanned<DurationDoc>>,
 }
 
 /// `sync_daemon = { interface, sync_id, maxlen, port, ttl, group }`.
@@ -61,6 +63,14 @@ pub(super) struct TimeoutsDoc {
     pub(super) udp: Option<i64>,
 }
 
+/// A service's `on_stop`: `keep` or `remove` (`flush` is table-wide).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum ServiceStopDoc {
+    Keep,
+    Remove,
+}
+
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "lowercase")]
 pub(super) enum OnFailureDoc {
@@ -90,6 +100,8 @@ pub(super) struct DefaultsDoc {
     pub(super) check: CheckDoc,
     pub(super) on_failure: Option<OnFailureDoc>,
     pub(super) manual: Option<ManualDoc>,
+    /// Every service's `fallback_command` unless it gives its own.
+    pub(super) fallback_command: Option<String>,
 }
 
 /// A number of seconds or a text with a unit.
@@ -328,6 +340,13 @@ pub(super) struct ServiceToml {
     /// At stop, run `quorum_down` and the destinations' `notify_down`.
     #[serde(default)]
     pub(super) scripts_at_stop: bool,
+    /// What stop does with it (`[daemon] on_stop` unless given).
+    pub(super) on_stop: Option<ServiceStopDoc>,
+    /// Run through the shell with `start`/`stop`, the service and its
+    /// protocol when it is left without a destination up, and again.
+    pub(super) fallback_command: Option<String>,
+    /// Each check result of its destinations is appended to it.
+    pub(super) monitor_file: Option<String>,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }

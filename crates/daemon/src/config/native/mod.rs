@@ -47,7 +47,9 @@ mod write;
 pub use write::{not_written, to_toml};
 
 use super::validate::{check_whole, Patterns};
-use super::{Config, ConfigError, Format, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS};
+use super::{
+    Config, ConfigError, Format, OnChange, OnStop, DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
+};
 use doc::{FileDoc, OnStopDoc};
 use lines::Lines;
 use service::{virtual_of, Source};
@@ -131,12 +133,39 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         flush_at_start: doc.daemon.flush_at_start,
         timeouts,
         sync_daemon,
-        on_change: None,
+        on_change: doc
+            .daemon
+            .reload_on_change
+            .as_ref()
+            .map(|d| reload_on_change(d, file, &lines))
+            .transpose()?,
         format: Format::Native,
         notes: Vec::new(),
     };
     check_whole(&cfg)?;
     Ok(cfg)
+}
+
+/// `reload_on_change = DURATION`: the file looked at this often (at
+/// least 1 s), reloaded when its content changed.
+fn reload_on_change(
+    d: &toml::Spanned<doc::DurationDoc>,
+    file: &Path,
+    lines: &Lines,
+) -> Result<OnChange, ConfigError> {
+    let bad = |m: String| ConfigError::new(file, lines.of(d.span().start), m);
+    let every = check::duration_of(d.get_ref(), "reload_on_change").map_err(bad)?;
+    if every < std::time::Duration::from_secs(1) {
+        return Err(bad(
+            "reload_on_change: give 1s or more (how often the file is looked at)".into(),
+        ));
+    }
+    Ok(OnChange {
+        callback: None,
+        reload: true,
+        file: file.to_path_buf(),
+        every,
+    })
 }
 
 /// `timeouts`: each in seconds, 0 (or left out) for "as before rvsadmd".

@@ -2,11 +2,15 @@
 //! checks, its fallback and policies.
 
 use super::check::check_of;
-use super::doc::{CheckDoc, DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceToml};
+use super::doc::{
+    CheckDoc, DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceStopDoc, ServiceToml,
+};
 use super::lines::Lines;
 use super::scripts::{notify_of, quorum_of};
 use crate::config::validate::Patterns;
-use crate::config::{Check, ConfigError, Location, Manual, OnFailure, Probe, Real, Virtual};
+use crate::config::{
+    Check, ConfigError, Location, Manual, OnFailure, OnStop, Probe, Real, Virtual,
+};
 use rvsadm::json::ServiceDoc;
 use rvsadm::model::{Family, ServiceSpec};
 use std::net::SocketAddr;
@@ -56,6 +60,7 @@ pub(super) fn virtual_of(
             checks,
             notify_up,
             notify_down,
+            monitor_as: None,
         });
     }
     let quorum = quorum_of(s, &path).map_err(|m| from.bad(line, m))?;
@@ -74,6 +79,26 @@ pub(super) fn virtual_of(
         ));
     }
     let manual = s.manual.or(from.defaults.manual);
+    let fallback_command = s
+        .fallback_command
+        .as_ref()
+        .or(from.defaults.fallback_command.as_ref())
+        .cloned();
+    if fallback_command
+        .as_deref()
+        .is_some_and(|c| c.trim().is_empty())
+    {
+        return Err(from.bad(
+            line,
+            format!("{path}.fallback_command: give a command (run by /bin/sh), or remove it"),
+        ));
+    }
+    if s.monitor_file.as_deref() == Some("") {
+        return Err(from.bad(
+            line,
+            format!("{path}.monitor_file: give a file path, or remove it"),
+        ));
+    }
     Ok(Virtual {
         key,
         config,
@@ -98,6 +123,12 @@ pub(super) fn virtual_of(
             Some(ForeignDoc::Remove) => false,
             None => !matches!(manual, Some(ManualDoc::Revert)),
         },
+        on_stop: s.on_stop.map(|o| match o {
+            ServiceStopDoc::Keep => OnStop::Keep,
+            ServiceStopDoc::Remove => OnStop::Remove,
+        }),
+        fallback_command,
+        monitor_file: s.monitor_file.as_ref().map(Into::into),
         at: Location::new(from.file, line),
     })
 }

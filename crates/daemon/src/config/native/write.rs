@@ -363,9 +363,19 @@ pub fn not_written(cfg: &Config) -> Vec<String> {
             "maintenancedir is not written (rvsadmd.toml has no key for it): run with --ldirectord to keep it, or drain with `rvsadmd drain`".to_string(),
         );
     }
-    if cfg.on_change.is_some() {
+    if cfg.on_change.as_ref().is_some_and(|o| o.callback.is_some()) {
         out.push(
             "callback is not written (rvsadmd.toml has no key for it): run with --ldirectord to keep it".to_string(),
+        );
+    }
+    if cfg
+        .services
+        .iter()
+        .flat_map(|v| &v.reals)
+        .any(|r| r.monitor_as.is_some())
+    {
+        out.push(
+            "monitorfile is written as monitor_file: its lines name each real `ADDRESS PORT` with every result and its reason (ldirectord names the real by its check id and logs no message for most checks)".to_string(),
         );
     }
     if checks().any(|c| matches!(c.probe, Probe::Combined(_))) {
@@ -412,6 +422,9 @@ pub fn to_toml(cfg: &Config) -> String {
             "control_socket = {}\n",
             q(&p.display().to_string())
         ));
+    }
+    if let Some(o) = cfg.on_change.as_ref().filter(|o| o.reload) {
+        out.push_str(&format!("reload_on_change = {}\n", secs(o.every)));
     }
     if cfg.max_checks_in_flight_per_address != DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS {
         out.push_str(&format!(
@@ -507,8 +520,9 @@ fn service_fields(d: &ServiceDoc, out: &mut String) {
     }
 }
 
-/// A service's `on_failure`, `manual`, `foreign`, `fallback` and
-/// `fallback_idle`.
+/// A service's `on_failure`, `manual`, `foreign`, `fallback`,
+/// `fallback_idle`, quorum, `on_stop`, `fallback_command` and
+/// `monitor_file`.
 fn policy_fields(v: &Virtual, out: &mut String) {
     out.push_str(match v.on_failure {
         OnFailure::Quiesce => "on_failure = \"quiesce\"\n",
@@ -531,6 +545,17 @@ fn policy_fields(v: &Virtual, out: &mut String) {
         }
     }
     out.push_str(&quorum_lines(&v.quorum, q));
+    match v.on_stop {
+        Some(OnStop::Keep) => out.push_str("on_stop = \"keep\"\n"),
+        Some(OnStop::Remove) => out.push_str("on_stop = \"remove\"\n"),
+        _ => {}
+    }
+    if let Some(c) = &v.fallback_command {
+        out.push_str(&format!("fallback_command = {}\n", q(c)));
+    }
+    if let Some(f) = &v.monitor_file {
+        out.push_str(&format!("monitor_file = {}\n", q(&f.display().to_string())));
+    }
 }
 
 #[cfg(test)]
@@ -580,6 +605,41 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
             (a.flush_at_start, a.timeouts, &a.sync_daemon),
             (b.flush_at_start, b.timeouts, &b.sync_daemon)
         );
+    }
+
+    #[test]
+    fn stop_fallback_command_monitor_and_reload_read_back_the_same() {
+        let f = std::env::temp_dir().join(format!("rvsadmd-rb-monitor-{}", std::process::id()));
+        let ld = format!("autoreload=yes\ncheckinterval=4\ncleanstop=no\nfallbackcommand=\"/fb\" -q\nvirtual=192.0.2.1:80\n    real=10.0.0.1:80 masq\n    cleanstop=yes\n    monitorfile={}\n    service=none\nvirtual=192.0.2.1:81\n    real=10.0.0.1:81 masq\n    fallbackcommand=/own\n", f.display());
+        let a = ldirectord::parse(Path::new("ld.cf"), &ld).unwrap();
+        let text = to_toml(&a);
+        let b = parse(Path::new("x.toml"), &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        for (x, y) in a.services.iter().zip(&b.services) {
+            assert_eq!(x.on_stop(a.on_stop), y.on_stop(b.on_stop), "{text}");
+            assert_eq!(x.fallback_command, y.fallback_command, "{text}");
+            assert_eq!(x.monitor_file, y.monitor_file, "{text}");
+        }
+        assert_eq!(b.services[1].fallback_command.as_deref(), Some("/own"));
+        let o = b.on_change.unwrap();
+        assert_eq!((o.reload, o.every.as_secs(), o.callback), (true, 4, None));
+        assert_eq!(o.file, Path::new("x.toml"));
+        assert!(not_written(&a).iter().any(|n| n.starts_with("monitorfile")));
+        // the global default of the native form
+        let n = parse(
+            Path::new("n.toml"),
+            "[defaults]\nfallback_command = \"/d\"\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\non_stop = \"remove\"\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n",
+        )
+        .unwrap();
+        assert_eq!(n.services[0].fallback_command.as_deref(), Some("/d"));
+        assert_eq!(n.services[0].on_stop(n.on_stop), OnStop::Remove);
+        assert_eq!(n.on_stop, OnStop::Keep);
+        for bad in [
+            "[daemon]\nreload_on_change = \"500ms\"\n",
+            "[defaults]\nfallback_command = \" \"\n[[services]]\nfwmark = 1\n",
+        ] {
+            assert!(parse(Path::new("n.toml"), bad).is_err(), "{bad}");
+        }
+        let _ = std::fs::remove_file(&f);
     }
 
     #[test]

@@ -239,6 +239,9 @@ impl Task {
     }
 }
 
+/// How the reason of a run skipped for maintenance starts.
+pub(super) const MAINTENANCE: &str = "in maintenance (";
+
 /// The failure of a run skipped because `file` of the maintenance
 /// directory exists (ldirectord's "Server in maintenance").
 fn in_maintenance(file: &str) -> Outcome {
@@ -247,7 +250,7 @@ fn in_maintenance(file: &str) -> Outcome {
         weight: None,
         add: 0,
         latency: Duration::ZERO,
-        reason: format!("in maintenance (file {file} of maintenancedir)"),
+        reason: format!("{MAINTENANCE}file {file} of maintenancedir)"),
     }
 }
 

@@ -163,6 +163,7 @@ fn virtual_server(
                     checks: checks[i].clone(),
                     notify_up: notify[i].0.clone(),
                     notify_down: notify[i].1.clone(),
+                    monitor_as: None,
                 });
             }
         }
@@ -177,6 +178,9 @@ fn virtual_server(
             on_failure,
             manual: Manual::Ignore,
             keep_foreign: true,
+            on_stop: None,
+            fallback_command: None,
+            monitor_file: None,
             at: v.at.clone(),
         });
     }
