@@ -188,3 +188,49 @@ fn doctor_refuses_a_bad_command_line_and_a_bad_desired_file() {
         .unwrap()
         .contains("/nonexistent/desired.json"));
 }
+
+#[test]
+fn doctor_prints_a_real_servers_setup_anywhere() {
+    let o = rvsadm(&[
+        "doctor",
+        "--real-server",
+        "--method",
+        "tun",
+        "--vip",
+        "192.0.2.10",
+        "--print-setup",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let cmds: Vec<&str> = v["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cmds[..3],
+        [
+            "modprobe ipip",
+            "ip link set tunl0 up",
+            "ip addr add 192.0.2.10/32 dev tunl0"
+        ]
+    );
+    let text = rvsadm(&[
+        "doctor",
+        "--real-server",
+        "--method",
+        "nat",
+        "--vip",
+        "192.0.2.10",
+        "--director",
+        "10.0.0.1",
+        "--print-setup",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout),
+        "ip route replace default via 10.0.0.1\n"
+    );
+}

@@ -207,44 +207,57 @@ fn connections_to_a_removed_destination_hang_without_expire_nodest() {
     common::check_schemas();
 }
 
-#[test]
-fn dr_and_tun_clean_with_traffic_then_a_dr_real_behind_a_gateway() {
-    let Some(mut t) = Topo::new("dr_tun") else {
-        return;
-    };
+/// One segment (a bridge in its own namespace): client 10.1.0.2, director
+/// 10.1.0.1 holding VIPs 10.1.0.10 (direct routing to the real server at
+/// .3, VIP on its lo) and 10.1.0.11 (tunnelling to .4, VIP on its tunl0).
+/// Returns (switch, client, director, DR real, TUN real).
+fn dr_tun_topology(t: &mut Topo) -> [String; 5] {
     let (sw, c, d) = (t.ns("sw"), t.ns("cl"), t.ns("dir"));
     let (g, u) = (t.ns("rsg"), t.ns("rsi"));
-    // One segment (a bridge in its own namespace): client .2, director .1
-    // with the VIPs, real servers .3 (direct routing) and .4 (tunnel).
-    let mut script = format!("ip -n {sw} link add br0 type bridge; ip -n {sw} link set br0 up\n");
+    t.sh(&format!(
+        "ip -n {sw} link add br0 type bridge; ip -n {sw} link set br0 up"
+    ));
     for (ns, dev, addr) in [
         (&c, "c0", "10.1.0.2"),
         (&d, "d0", "10.1.0.1"),
         (&g, "g0", "10.1.0.3"),
         (&u, "u0", "10.1.0.4"),
     ] {
-        script += &format!(
-            "ip link add {dev} netns {ns} type veth peer name p{dev} netns {sw}
-             ip -n {sw} link set p{dev} master br0; ip -n {sw} link set p{dev} up
-             ip -n {ns} addr add {addr}/24 dev {dev}; ip -n {ns} link set {dev} up
-             ip netns exec {ns} sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2\n"
-        );
+        plug(t, &sw, ns, dev, addr);
     }
-    script += &format!(
+    t.sh(&format!(
         "ip -n {d} addr add 10.1.0.10/32 dev d0; ip -n {d} addr add 10.1.0.11/32 dev d0
-         ip netns exec {d} sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0
          ip -n {g} addr add 10.1.0.10/32 dev lo
+         ip netns exec {g} sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
          modprobe ipip
          ip -n {u} link set tunl0 up; ip -n {u} addr add 10.1.0.11/32 dev tunl0
+         ip netns exec {u} sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
          ip netns exec {u} sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
          ip netns exec {d} ipvsadm -A -t 10.1.0.10:80 -s rr
          ip netns exec {d} ipvsadm -a -t 10.1.0.10:80 -r 10.1.0.3:80 -g
          ip netns exec {d} ipvsadm -A -t 10.1.0.11:80 -s rr
          ip netns exec {d} ipvsadm -a -t 10.1.0.11:80 -r 10.1.0.4:80 -i"
-    );
-    t.sh(&script);
-    serve(&t, &g, "10.1.0.10");
-    serve(&t, &u, "10.1.0.11");
+    ));
+    serve(t, &g, "10.1.0.10");
+    serve(t, &u, "10.1.0.11");
+    [sw, c, d, g, u]
+}
+
+/// Plug namespace `ns` into the bridge of `sw` as device `dev` with `addr`/24.
+fn plug(t: &Topo, sw: &str, ns: &str, dev: &str, addr: &str) {
+    t.sh(&format!(
+        "ip link add {dev} netns {ns} type veth peer name p{dev} netns {sw}
+         ip -n {sw} link set p{dev} master br0; ip -n {sw} link set p{dev} up
+         ip -n {ns} addr add {addr}/24 dev {dev}; ip -n {ns} link set {dev} up"
+    ));
+}
+
+#[test]
+fn dr_and_tun_clean_with_traffic_then_a_dr_real_behind_a_gateway() {
+    let Some(mut t) = Topo::new("dr_tun") else {
+        return;
+    };
+    let [_sw, c, d, g, u] = dr_tun_topology(&mut t);
     assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{g}"), "DR");
     assert_eq!(fetch(&c, "http://10.1.0.11/"), format!("hello-{u}"), "TUN");
     expect(&d, &[], &[]);
@@ -343,7 +356,9 @@ fn strict_rp_filter_where_the_way_back_leaves_by_another_device() {
         "{ev:?}"
     );
     assert!(
-        ev.contains(&"default route (ip route show default) = dev dum1".to_string()),
+        ev.contains(
+            &"default route (ip route show default) = via 10.3.0.254 (dev dum1)".to_string()
+        ),
         "{ev:?}"
     );
     t.sh(&format!(
@@ -456,5 +471,127 @@ fn a_desired_scheduler_this_kernel_lacks() {
     assert_eq!(v["findings"][0]["evidence"][1]["value"], "no ip_vs_nosuch");
     expect(&d, &["--desired", good.to_str().unwrap()], &[]);
     let _ = std::fs::remove_dir_all(&dir);
+    common::check_schemas();
+}
+
+/// `rvsadm doctor --real-server --method METHOD --vip VIP [--director D]`.
+fn rs_args<'a>(method: &'a str, vip: &'a str, director: Option<&'a str>) -> Vec<&'a str> {
+    let mut a = vec!["--real-server", "--method", method, "--vip", vip];
+    if let Some(d) = director {
+        a.extend(["--director", d]);
+    }
+    a
+}
+
+#[test]
+fn real_servers_of_dr_and_tun_clean_then_each_fault() {
+    let Some(mut t) = Topo::new("rs_drt") else {
+        return;
+    };
+    let [_sw, c, _d, g, u] = dr_tun_topology(&mut t);
+    let (dr, tun) = (
+        rs_args("dr", "10.1.0.10", None),
+        rs_args("tun", "10.1.0.11", None),
+    );
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{g}"), "DR");
+    assert_eq!(fetch(&c, "http://10.1.0.11/"), format!("hello-{u}"), "TUN");
+    expect(&g, &dr, &[]);
+    expect(&u, &tun, &[]);
+
+    // The VIP gone from lo: checks of 10.1.0.3 would pass, the VIP fails.
+    t.sh(&format!("ip -n {g} addr del 10.1.0.10/32 dev lo"));
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), "", "DR without the VIP");
+    expect(&g, &dr, &["rs_vip_missing"]);
+    t.sh(&format!("ip -n {g} addr add 10.1.0.10/32 dev lo"));
+    // The ARP problem.
+    t.sh(&format!(
+        "ip netns exec {g} sysctl -qw net.ipv4.conf.all.arp_ignore=0"
+    ));
+    let v = expect(&g, &dr, &["rs_arp_announces_vip"]);
+    assert_eq!(v["findings"][0]["subject"], "VIP 10.1.0.10, ARP on g0");
+    t.sh(&format!(
+        "ip netns exec {g} sysctl -qw net.ipv4.conf.all.arp_ignore=1"
+    ));
+    expect(&g, &dr, &[]);
+
+    // Strict reverse-path filtering on the tunnel drops the decapsulated
+    // packets.
+    t.sh(&format!(
+        "ip netns exec {u} sysctl -qw net.ipv4.conf.tunl0.rp_filter=1"
+    ));
+    assert_eq!(
+        fetch(&c, "http://10.1.0.11/"),
+        "",
+        "TUN with strict rp_filter"
+    );
+    expect(&u, &tun, &["rs_rp_filter_drops_tunnel"]);
+    t.sh(&format!(
+        "ip netns exec {u} sysctl -qw net.ipv4.conf.tunl0.rp_filter=0"
+    ));
+    assert_eq!(fetch(&c, "http://10.1.0.11/"), format!("hello-{u}"));
+    // No tunnel device up.
+    t.sh(&format!("ip -n {u} link set tunl0 down"));
+    expect(&u, &tun, &["rs_tunnel_missing"]);
+    common::check_schemas();
+}
+
+#[test]
+fn print_setup_makes_a_new_dr_real_server_work() {
+    let Some(mut t) = Topo::new("rs_setup") else {
+        return;
+    };
+    let [sw, c, d, _g, _u] = dr_tun_topology(&mut t);
+    let p = t.ns("rsp");
+    plug(&t, &sw, &p, "p0", "10.1.0.5");
+    t.sh(&format!(
+        "ip -n {d} addr add 10.1.0.12/32 dev d0
+         ip netns exec {d} ipvsadm -A -t 10.1.0.12:80 -s rr
+         ip netns exec {d} ipvsadm -a -t 10.1.0.12:80 -r 10.1.0.5:80 -g"
+    ));
+    serve(&t, &p, "10.1.0.12");
+    let args = rs_args("dr", "10.1.0.12", None);
+    expect(&p, &args, &["rs_vip_missing", "rs_arp_announces_vip"]);
+    let mut print = args.clone();
+    print.push("--print-setup");
+    let o = Command::new(common::rvsadm_path())
+        .args(["doctor"])
+        .args(&print)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        t.sh(&format!("ip netns exec {p} {line} >/dev/null"));
+    }
+    expect(&p, &args, &[]);
+    assert_eq!(fetch(&c, "http://10.1.0.12/"), format!("hello-{p}"));
+    common::check_schemas();
+}
+
+#[test]
+fn a_nat_real_server_whose_replies_bypass_the_director() {
+    let Some(mut t) = Topo::new("rs_nat") else {
+        return;
+    };
+    let (c, _d, r) = nat_topology(&mut t);
+    let args = rs_args("nat", "10.1.0.10", Some("10.2.0.1"));
+    expect(&r, &args, &[]);
+    t.sh(&format!(
+        "ip -n {r} link add dum0 type dummy; ip -n {r} link set dum0 up
+         ip -n {r} addr add 10.5.0.1/24 dev dum0
+         ip -n {r} route replace default via 10.5.0.254"
+    ));
+    assert_eq!(
+        fetch(&c, "http://10.1.0.10/"),
+        "",
+        "replies past the director"
+    );
+    let v = expect(&r, &args, &["rs_nat_route_bypasses_director"]);
+    assert_eq!(
+        v["findings"][0]["evidence"][0]["value"],
+        "via 10.5.0.254 (dev dum0)"
+    );
+    t.sh(&format!("ip -n {r} route replace default via 10.2.0.1"));
+    assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{r}"));
+    expect(&r, &args, &[]);
     common::check_schemas();
 }

@@ -119,6 +119,21 @@ codes! {
     SyncDaemonMismatch "sync_daemon_mismatch" Warning
         "A connection-synchronisation daemon cannot do its work: its interface is missing or down, or the master and backup daemons of this director use different sync ids, groups or ports, so the peer that mirrors this director cannot pair with both."
         "Restart the daemons on an interface that is up, with the same --syncid, --mcast-group and --mcast-port for master and backup on every director of the pair.";
+    RsVipMissing "rs_vip_missing" Error
+        "Direct routing and tunnelling deliver packets addressed to the VIP, so the real server must have the VIP (on lo for DR, on the tunnel device for TUN); without it, checks of the real address pass while traffic to the VIP is dropped."
+        "`ip addr add VIP/32 dev lo` (DR) or `ip addr add VIP/32 dev tunl0` (TUN), and keep it in the network configuration.";
+    RsArpAnnouncesVip "rs_arp_announces_vip" Error
+        "The real server answers ARP for the VIP or announces it (the ARP problem), so clients or the router may send traffic for the VIP straight to this server, bypassing the director."
+        "Keep the VIP off the interfaces facing clients, and `sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2` (the kernel takes the higher of `all` and the interface's value).";
+    RsTunnelMissing "rs_tunnel_missing" Error
+        "Tunnelling sends IPIP packets to the real server, which has no IPIP tunnel device up to take them out of the tunnel."
+        "`modprobe ipip; ip link set tunl0 up` (ip6_tunnel and ip6tnl0 for IPv6) and add the VIP on it.";
+    RsRpFilterDropsTunnel "rs_rp_filter_drops_tunnel" Error
+        "Packets taken out of the tunnel carry the client's address, whose way back does not leave by the tunnel device, so strict reverse-path filtering drops them."
+        "`sysctl -w net.ipv4.conf.tunl0.rp_filter=0 net.ipv4.conf.all.rp_filter=0` (the kernel takes the higher of `all` and the device's value; 2, loose, also works).";
+    RsNatRouteBypassesDirector "rs_nat_route_bypasses_director" Error
+        "With masquerading, the real server's replies must go back through the director to be rewritten, and its route to clients does not lead through the director."
+        "Make the director's address on this network the real server's default gateway: `ip route replace default via DIRECTOR`.";
 }
 
 impl Code {

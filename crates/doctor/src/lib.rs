@@ -32,7 +32,9 @@ mod code;
 pub mod facts;
 mod finding;
 mod rules;
+mod setup;
 
 pub use code::{Code, CodeInfo, Severity, CODES};
 pub use finding::{Evidence, Finding, Report, Unchecked, EXIT_CLEAN, EXIT_ERRORS, EXIT_WARNINGS};
-pub use rules::{dest_subject, director, service_subject};
+pub use rules::{dest_subject, director, real_server, service_subject};
+pub use setup::setup_commands;

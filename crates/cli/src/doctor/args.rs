@@ -1,7 +1,9 @@
 //! `rvsadm doctor`'s command line (clap): its parser, its `--help`, and
 //! the model shell completions are made from.
 
-use clap::{Arg, ArgAction, Command, ValueHint};
+use clap::{value_parser, Arg, ArgAction, Command, ValueHint};
+use rvsadm_doctor::facts::Method;
+use std::net::IpAddr;
 
 /// What `rvsadm doctor` was asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,6 +14,21 @@ pub struct DoctorArgs {
     pub pretty: bool,
     /// A desired state to judge with the table (`-S --json` or rules).
     pub desired: Option<String>,
+    /// Judge this host as a real server instead of a director.
+    pub real_server: Option<RealServerArgs>,
+}
+
+/// `--real-server` and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RealServerArgs {
+    /// The VIPs this host serves.
+    pub vips: Vec<IpAddr>,
+    /// How the director forwards to it.
+    pub method: Method,
+    /// The director's address on this host's network.
+    pub director: Option<IpAddr>,
+    /// Print the setup commands instead of judging.
+    pub print_setup: bool,
 }
 
 /// A parse: run, or print help.
@@ -27,7 +44,10 @@ Reads this host's IPVS table, sysctls, kernel modules and configuration,
 addresses and routes (in the current network namespace) and reports what
 stops traffic: each finding has a stable code (docs/doctor.md), a
 severity, the evidence read, its meaning and the fix. What could not be
-checked (no privilege, no file) is said.
+checked (no privilege, no file) is said. With --real-server, judges this
+host as a real server of the VIPs instead: the VIP on lo (DR) or the
+tunnel device (TUN), ARP for the VIP, rp_filter on the tunnel, the way
+back through the director (NAT).
 
 Exit status: 0 nothing found; 1 warnings, or something not checked;
 2 errors; 3 bad command line or --desired file.";
@@ -58,6 +78,46 @@ pub fn command() -> Command {
                 .value_hint(ValueHint::FilePath)
                 .help("also judge the services of FILE (what `rvsadm apply` takes; - reads standard input): modules, routes, addresses"),
         )
+        .arg(
+            Arg::new("real-server")
+                .long("real-server")
+                .action(ArgAction::SetTrue)
+                .requires("vip")
+                .conflicts_with("desired")
+                .help("judge this host as a real server of --vip, not as a director"),
+        )
+        .arg(
+            Arg::new("vip")
+                .long("vip")
+                .value_name("ADDR")
+                .action(ArgAction::Append)
+                .value_parser(value_parser!(IpAddr))
+                .requires("real-server")
+                .help("a virtual address this real server serves (repeat for more)"),
+        )
+        .arg(
+            Arg::new("method")
+                .long("method")
+                .value_name("METHOD")
+                .value_parser(["dr", "tun", "nat"])
+                .default_value("dr")
+                .help("how the director forwards to this real server"),
+        )
+        .arg(
+            Arg::new("director")
+                .long("director")
+                .value_name("ADDR")
+                .value_parser(value_parser!(IpAddr))
+                .requires("real-server")
+                .help("the director's address on this host's network (NAT: the default gateway it must be)"),
+        )
+        .arg(
+            Arg::new("print-setup")
+                .long("print-setup")
+                .action(ArgAction::SetTrue)
+                .requires("real-server")
+                .help("print the commands that set this host up for --method, judge nothing"),
+        )
 }
 
 /// Parse the words after `doctor`.
@@ -71,17 +131,39 @@ pub(super) fn parse(argv: &[String]) -> Result<Parsed, String> {
         Err(e) => return Err(first_line(&e.to_string())),
     };
     let pretty = m.get_flag("pretty");
+    let real_server = m.get_flag("real-server").then(|| RealServerArgs {
+        vips: m
+            .get_many::<IpAddr>("vip")
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect(),
+        method: m
+            .get_one::<String>("method")
+            .and_then(|s| Method::from_name(s))
+            .unwrap_or(Method::Dr),
+        director: m.get_one::<IpAddr>("director").copied(),
+        print_setup: m.get_flag("print-setup"),
+    });
     Ok(Parsed::Run(DoctorArgs {
         json: m.get_flag("json") || pretty,
         pretty,
         desired: m.get_one::<String>("desired").cloned(),
+        real_server,
     }))
 }
 
-/// clap's message without its `error: ` prefix and usage lines.
+/// clap's message on one line, without its `error: ` prefix, usage and
+/// hints (`the following required arguments were not provided: --vip <ADDR>`).
 fn first_line(s: &str) -> String {
-    let line = s.lines().next().unwrap_or_default();
-    line.strip_prefix("error: ").unwrap_or(line).to_string()
+    let words: Vec<&str> = s
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .collect();
+    let line = words.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_string()
 }
 
 #[cfg(test)]
@@ -104,5 +186,35 @@ mod tests {
         let e = p(&["--frobnicate"]).unwrap_err();
         assert!(e.contains("--frobnicate"), "{e}");
         assert_eq!(p(&["--help"]).unwrap_err(), "help");
+    }
+
+    #[test]
+    fn real_server_options_need_each_other() {
+        let a = p(&[
+            "--real-server",
+            "--vip",
+            "192.0.2.10",
+            "--vip",
+            "2001:db8::10",
+            "--method",
+            "tun",
+        ])
+        .unwrap();
+        let rs = a.real_server.unwrap();
+        assert_eq!(rs.vips.len(), 2);
+        assert_eq!(rs.method, Method::Tun);
+        assert!(p(&["--real-server"]).unwrap_err().contains("--vip"));
+        assert!(p(&["--vip", "192.0.2.10"])
+            .unwrap_err()
+            .contains("--real-server"));
+        assert!(p(&["--real-server", "--vip", "x"])
+            .unwrap_err()
+            .contains("'x'"));
+        assert!(
+            p(&["--real-server", "--vip", "192.0.2.10", "--method", "gre"])
+                .unwrap_err()
+                .contains("gre")
+        );
+        assert!(p(&["--real-server", "--vip", "192.0.2.10", "--desired", "f"]).is_err());
     }
 }

@@ -11,7 +11,7 @@ mod args;
 mod json;
 mod text;
 
-pub use args::{command, DoctorArgs};
+pub use args::{command, DoctorArgs, RealServerArgs};
 
 use rvsadm_doctor::{facts, Report};
 use std::io::{Read, Write};
@@ -34,6 +34,9 @@ pub fn main(
         }
         Err(message) => return refuse(err, &message, argv_wants_json(argv)),
     };
+    if let Some(rs) = &a.real_server {
+        return real_server(&a, rs, out);
+    }
     let desired = match &a.desired {
         None => Vec::new(),
         Some(file) => match crate::apply::read_desired(file, None, stdin) {
@@ -51,6 +54,25 @@ pub fn main(
     let facts = facts::gather_director(desired);
     let report = rvsadm_doctor::director(&facts);
     print(&a, &report, out);
+    report.exit_status()
+}
+
+/// `--real-server`: judge this host as a real server, or print its setup.
+fn real_server(a: &DoctorArgs, rs: &args::RealServerArgs, out: &mut dyn Write) -> i32 {
+    if rs.print_setup {
+        let lines = rvsadm_doctor::setup_commands(rs.method, &rs.vips, rs.director);
+        let text = if a.json {
+            let doc = serde_json::json!({"schema_version": 1, "commands": lines});
+            serde_json::to_string(&doc).unwrap_or_default() + "\n"
+        } else {
+            lines.iter().map(|l| format!("{l}\n")).collect()
+        };
+        let _ = out.write_all(text.as_bytes());
+        return rvsadm_doctor::EXIT_CLEAN;
+    }
+    let facts = facts::gather_real_server(rs.vips.clone(), rs.method, rs.director);
+    let report = rvsadm_doctor::real_server(&facts);
+    print(a, &report, out);
     report.exit_status()
 }
 

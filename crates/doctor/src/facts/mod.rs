@@ -4,10 +4,15 @@
 //! check.
 
 mod modules;
+mod real_server;
 mod rtnl;
 mod sysctl;
 
 pub use modules::{Kernel, KernelConfig, Modules, PROC_MODULES};
+pub use real_server::{
+    arp_announce_path, arp_ignore_path, gather_real_server, Method, RealServerFacts, TUNNEL_DEV,
+    TUNNEL_DEV6,
+};
 pub use rtnl::{Link, Route, Rtnl};
 pub use sysctl::{sysctl_path, Sysctls};
 
@@ -69,8 +74,8 @@ pub struct DirectorFacts {
     /// The kernel's route to each virtual and real address (and clients
     /// of the connection table).
     pub routes: BTreeMap<IpAddr, Result<Route, String>>,
-    /// The device of the default route, IPv4 and IPv6.
-    pub default_dev: [Result<Option<String>, String>; 2],
+    /// The default route, IPv4 and IPv6.
+    pub default_route: [Result<Option<Route>, String>; 2],
 }
 
 impl DirectorFacts {
@@ -115,7 +120,7 @@ pub fn gather_director(desired: Vec<Service>) -> DirectorFacts {
         sysctl: Sysctls::default(),
         links: Err("not read".into()),
         routes: BTreeMap::new(),
-        default_dev: [Err("not read".into()), Err("not read".into())],
+        default_route: [Err("not read".into()), Err("not read".into())],
     };
     for p in [
         IP_FORWARD,
@@ -177,7 +182,7 @@ fn read_network(facts: &mut DirectorFacts) {
         facts.sysctl.read(&rp_filter_path(&l.name));
     }
     for (i, v6) in [false, true].into_iter().enumerate() {
-        facts.default_dev[i] = rtnl.default_route_dev(v6, &links);
+        facts.default_route[i] = rtnl.default_route(v6, &links);
     }
     for addr in addresses_to_route(facts) {
         let r = rtnl.route_to(addr, &links);

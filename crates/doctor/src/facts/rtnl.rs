@@ -208,9 +208,8 @@ impl Rtnl {
         Err(format!("rtnetlink route lookup of {addr}: no answer"))
     }
 
-    /// The device the main table's default route leaves by, per family
-    /// (`None`: no default route).
-    pub fn default_route_dev(&self, v6: bool, links: &[Link]) -> Result<Option<String>, RtnlError> {
+    /// The main table's default route, per family (`None`: there is none).
+    pub fn default_route(&self, v6: bool, links: &[Link]) -> Result<Option<Route>, RtnlError> {
         let family = if v6 {
             RtAddrFamily::Inet6
         } else {
@@ -239,10 +238,20 @@ impl Rtnl {
                 && *p.rtm_table() == RtTable::Main
                 && *p.rtm_type() == Rtn::Unicast;
             if is_default && found.is_none() {
-                found = oif_name(p.rtattrs(), links);
+                found = Some(route_of(p, links));
             }
         }
         Ok(found)
+    }
+}
+
+impl Route {
+    /// The device a route leaves by (`None` for local and unusable ones).
+    pub fn dev(&self) -> Option<&str> {
+        match self {
+            Route::OnLink { dev } | Route::Via { dev, .. } => Some(dev),
+            _ => None,
+        }
     }
 }
 

@@ -2,17 +2,20 @@
 //! says what it could not check. One file per kind of cause: `kernel`
 //! (IPVS itself, modules, kernel version), `paths` (addresses, routes,
 //! forwarding, reverse-path filters), `drain` (weights, persistence,
-//! removed destinations), `sync` (sync daemons).
+//! removed destinations), `sync` (sync daemons); `real_server` judges
+//! the other side ([`real_server`]).
 
 mod drain;
 mod kernel;
 mod paths;
+mod real_server;
 mod subject;
 mod sync;
 
 use crate::facts::DirectorFacts;
 use crate::finding::{Evidence, Report};
 
+pub use real_server::real_server;
 pub use subject::{dest_subject, service_subject};
 
 /// Judge a director.
@@ -54,5 +57,7 @@ fn examined(f: &DirectorFacts, r: &mut Report) {
     }
 }
 
+#[cfg(test)]
+mod real_server_tests;
 #[cfg(test)]
 mod tests;

@@ -187,23 +187,16 @@ fn way_back_elsewhere(
         .map(|c| c.client_addr);
     for client in clients {
         if let Ok(route) = f.route(client) {
-            if route_dev(route).is_some_and(|d| d != ifname) {
+            if route.dev().is_some_and(|d| d != ifname) {
                 return Some(route_evidence(client, route));
             }
         }
     }
-    match &f.default_dev[0] {
-        Ok(Some(dev)) if dev != ifname => Some(Evidence::new(
+    match &f.default_route[0] {
+        Ok(Some(r)) if r.dev().is_some_and(|d| d != ifname) => Some(Evidence::new(
             "default route (ip route show default)",
-            format!("dev {dev}"),
+            r.to_string(),
         )),
-        _ => None,
-    }
-}
-
-fn route_dev(r: &Route) -> Option<&str> {
-    match r {
-        Route::OnLink { dev } | Route::Via { dev, .. } => Some(dev),
         _ => None,
     }
 }

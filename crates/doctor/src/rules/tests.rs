@@ -25,6 +25,14 @@ fn link(index: u32, name: &str, addrs: &[(&str, u8)]) -> Link {
     }
 }
 
+/// A default route through a gateway on `dev`.
+fn via(dev: &str) -> Route {
+    Route::Via {
+        dev: dev.into(),
+        gateway: ip("192.0.2.254"),
+    }
+}
+
 fn dest(addr: &str, fwd: ForwardMethod, weight: u32) -> Destination {
     Destination::new(
         addr.parse().unwrap(),
@@ -87,7 +95,7 @@ fn healthy(table: Vec<Service>) -> DirectorFacts {
             link(3, "eth1", &[("10.0.0.1", 24)]),
         ]),
         routes,
-        default_dev: [Ok(Some("eth0".into())), Ok(None)],
+        default_route: [Ok(Some(via("eth0"))), Ok(None)],
     }
 }
 
@@ -193,7 +201,7 @@ fn strict_rp_filter_matters_only_when_the_way_back_leaves_elsewhere() {
     let mut f = healthy(nat_pair());
     f.sysctl.set(&rp_filter_path("eth0"), Ok("1".into()));
     assert!(codes(&f).is_empty(), "default route leaves by eth0 too");
-    f.default_dev[0] = Ok(Some("eth1".into()));
+    f.default_route[0] = Ok(Some(via("eth1")));
     assert_eq!(codes(&f), [Code::RpFilterStrict]);
     f.sysctl.set(&rp_filter_path("all"), Ok("2".into()));
     assert!(
@@ -203,7 +211,7 @@ fn strict_rp_filter_matters_only_when_the_way_back_leaves_elsewhere() {
     // A client in the connection table whose way back is another device.
     let mut g = healthy(nat_pair());
     g.sysctl.set(&rp_filter_path("all"), Ok("1".into()));
-    g.default_dev[0] = Ok(None);
+    g.default_route[0] = Ok(None);
     g.conns = Ok(vec![conn("172.16.0.9", "10.0.0.2", "ESTABLISHED")]);
     g.routes.insert(
         ip("172.16.0.9"),
