@@ -548,7 +548,6 @@ fn print_setup_makes_a_new_dr_real_server_work() {
          ip netns exec {d} ipvsadm -A -t 10.1.0.12:80 -s rr
          ip netns exec {d} ipvsadm -a -t 10.1.0.12:80 -r 10.1.0.5:80 -g"
     ));
-    serve(&t, &p, "10.1.0.12");
     let args = rs_args("dr", "10.1.0.12", None);
     expect(&p, &args, &["rs_vip_missing", "rs_arp_announces_vip"]);
     let mut print = args.clone();
@@ -563,6 +562,7 @@ fn print_setup_makes_a_new_dr_real_server_work() {
         t.sh(&format!("ip netns exec {p} {line} >/dev/null"));
     }
     expect(&p, &args, &[]);
+    serve(&t, &p, "10.1.0.12");
     assert_eq!(fetch(&c, "http://10.1.0.12/"), format!("hello-{p}"));
     common::check_schemas();
 }
@@ -593,5 +593,61 @@ fn a_nat_real_server_whose_replies_bypass_the_director() {
     t.sh(&format!("ip -n {r} route replace default via 10.2.0.1"));
     assert_eq!(fetch(&c, "http://10.1.0.10/"), format!("hello-{r}"));
     expect(&r, &args, &[]);
+    common::check_schemas();
+}
+
+/// Clients knocking at 10.1.0.10 from `client` in the background (curl
+/// retries its SYN for `secs` seconds).
+fn knock(client: &str, secs: u32) -> std::process::Child {
+    Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            client,
+            "curl",
+            "-s",
+            "-m",
+            &secs.to_string(),
+            "http://10.1.0.10/",
+        ])
+        .spawn()
+        .expect("starting curl")
+}
+
+#[test]
+fn live_nat_replies_bypassing_the_director_then_a_real_server_gone() {
+    let Some(mut t) = Topo::new("live") else {
+        return;
+    };
+    let (c, d, r) = nat_topology(&mut t);
+    expect(&d, &["--live", "2s"], &[]);
+
+    // The real server's replies leave by another gateway.
+    t.sh(&format!(
+        "ip -n {r} link add dum0 type dummy; ip -n {r} link set dum0 up
+         ip -n {r} addr add 10.5.0.1/24 dev dum0
+         ip -n {r} route replace default via 10.5.0.254"
+    ));
+    let mut k = knock(&c, 12);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let v = expect(&d, &["--live", "5s"], &["nat_return_path"]);
+    assert_eq!(
+        v["findings"][0]["subject"],
+        "TCP 10.1.0.10:80 -> 10.2.0.2:80 (masq)"
+    );
+    let _ = k.kill();
+    let _ = k.wait();
+
+    // The real server's address gone: nobody answers at all.
+    t.sh(&format!(
+        "ip -n {r} route replace default via 10.2.0.1
+         ip -n {r} addr del 10.2.0.2/24 dev r0
+         ip netns exec {d} ipvsadm -Z"
+    ));
+    let mut k = knock(&c, 12);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    expect(&d, &["--live", "5s"], &["real_not_answering"]);
+    let _ = k.kill();
+    let _ = k.wait();
     common::check_schemas();
 }

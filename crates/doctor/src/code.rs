@@ -134,6 +134,12 @@ codes! {
     RsNatRouteBypassesDirector "rs_nat_route_bypasses_director" Error
         "With masquerading, the real server's replies must go back through the director to be rewritten, and its route to clients does not lead through the director."
         "Make the director's address on this network the real server's default gateway: `ip route replace default via DIRECTOR`.";
+    NatReturnPath "nat_return_path" Error
+        "Connections to a masquerading real server stay in SYN_RECV and nothing goes back to clients through the director, while the server answers the director itself: its replies leave by another way (its default route does not lead through this director)."
+        "On the real server, route replies through the director: make the director's address on that network its default gateway (`rvsadm doctor --real-server --method nat` there says what it has).";
+    RealNotAnswering "real_not_answering" Error
+        "Connections scheduled to this real server stay in SYN_RECV while clients keep sending, and it does not accept a connection from the director either: it is down, not listening on the port, or unreachable."
+        "Check the server and its service (is it listening on the port, is its address up?), and let the health checker take it out.";
 }
 
 impl Code {

@@ -18,7 +18,7 @@
 //! # Example
 //!
 //! ```no_run
-//! let facts = rvsadm_doctor::facts::gather_director(Vec::new());
+//! let facts = rvsadm_doctor::facts::gather_director(Vec::new(), None);
 //! let report = rvsadm_doctor::director(&facts);
 //! for f in &report.findings {
 //!     println!("{} {}: {}", f.severity(), f.code, f.subject);

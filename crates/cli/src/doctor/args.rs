@@ -4,6 +4,7 @@
 use clap::{value_parser, Arg, ArgAction, Command, ValueHint};
 use rvsadm_doctor::facts::Method;
 use std::net::IpAddr;
+use std::time::Duration;
 
 /// What `rvsadm doctor` was asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,6 +17,8 @@ pub struct DoctorArgs {
     pub desired: Option<String>,
     /// Judge this host as a real server instead of a director.
     pub real_server: Option<RealServerArgs>,
+    /// Watch the table this long (`--live`).
+    pub live: Option<Duration>,
 }
 
 /// `--real-server` and its options.
@@ -77,6 +80,14 @@ pub fn command() -> Command {
                 .value_name("FILE")
                 .value_hint(ValueHint::FilePath)
                 .help("also judge the services of FILE (what `rvsadm apply` takes; - reads standard input): modules, routes, addresses"),
+        )
+        .arg(
+            Arg::new("live")
+                .long("live")
+                .value_name("DURATION")
+                .value_parser(parse_duration)
+                .conflicts_with("real-server")
+                .help("also watch the table this long (10s, 2m; a plain number is seconds): connections stuck in SYN_RECV, replies that bypass a NAT director, real servers that do not answer"),
         )
         .arg(
             Arg::new("real-server")
@@ -150,7 +161,24 @@ pub(super) fn parse(argv: &[String]) -> Result<Parsed, String> {
         pretty,
         desired: m.get_one::<String>("desired").cloned(),
         real_server,
+        live: m.get_one::<Duration>("live").copied(),
     }))
+}
+
+/// `10s`, `2m`, `1.5s`, `30` (seconds): more than 0, at most an hour.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (num, unit) = match s.strip_suffix('m') {
+        Some(n) => (n, 60.0),
+        None => (s.strip_suffix('s').unwrap_or(s), 1.0),
+    };
+    let secs = num
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .map(|v| v * unit)
+        .filter(|v| *v <= 3600.0)
+        .ok_or_else(|| format!("`{s}` is not a duration from 0 to 1 hour (10s, 2m, 30)"))?;
+    Ok(Duration::from_secs_f64(secs))
 }
 
 /// clap's message on one line, without its `error: ` prefix, usage and
@@ -186,6 +214,21 @@ mod tests {
         let e = p(&["--frobnicate"]).unwrap_err();
         assert!(e.contains("--frobnicate"), "{e}");
         assert_eq!(p(&["--help"]).unwrap_err(), "help");
+    }
+
+    #[test]
+    fn live_durations() {
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        for bad in ["", "0", "-1s", "2h", "61m", "NaN", "x"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            p(&["--live", "5s"]).unwrap().live,
+            Some(Duration::from_secs(5))
+        );
+        assert!(p(&["--live", "soon"]).unwrap_err().contains("soon"));
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub fn main(
             }
         },
     };
-    let facts = facts::gather_director(desired);
+    let facts = facts::gather_director(desired, a.live);
     let report = rvsadm_doctor::director(&facts);
     print(&a, &report, out);
     report.exit_status()

@@ -3,11 +3,13 @@
 //! reading that failed keeps why, so the rules can say what they could not
 //! check.
 
+mod live;
 mod modules;
 mod real_server;
 mod rtnl;
 mod sysctl;
 
+pub use live::{sample_live, LiveSample, PROBE_TIMEOUT, SYN_RECV};
 pub use modules::{Kernel, KernelConfig, Modules, PROC_MODULES};
 pub use real_server::{
     arp_announce_path, arp_ignore_path, gather_real_server, Method, RealServerFacts, TUNNEL_DEV,
@@ -76,6 +78,8 @@ pub struct DirectorFacts {
     pub routes: BTreeMap<IpAddr, Result<Route, String>>,
     /// The default route, IPv4 and IPv6.
     pub default_route: [Result<Option<Route>, String>; 2],
+    /// What `--live` saw (`None`: not asked).
+    pub live: Option<Result<LiveSample, String>>,
 }
 
 impl DirectorFacts {
@@ -104,8 +108,9 @@ impl DirectorFacts {
 }
 
 /// Read everything doctor judges on a director, in this network
-/// namespace; `desired` are services from a file, judged with the table.
-pub fn gather_director(desired: Vec<Service>) -> DirectorFacts {
+/// namespace; `desired` are services from a file, judged with the table;
+/// `live`: also watch the table for that long ([`sample_live`]).
+pub fn gather_director(desired: Vec<Service>, live: Option<std::time::Duration>) -> DirectorFacts {
     let kernel = Kernel::running();
     let ipvs = read_ipvs();
     let mut facts = DirectorFacts {
@@ -121,6 +126,7 @@ pub fn gather_director(desired: Vec<Service>) -> DirectorFacts {
         links: Err("not read".into()),
         routes: BTreeMap::new(),
         default_route: [Err("not read".into()), Err("not read".into())],
+        live: live.map(sample_live),
     };
     for p in [
         IP_FORWARD,

@@ -7,6 +7,7 @@
 
 mod drain;
 mod kernel;
+mod live;
 mod paths;
 mod real_server;
 mod subject;
@@ -26,6 +27,7 @@ pub fn director(f: &DirectorFacts) -> Report {
     paths::check(f, &mut r);
     drain::check(f, &mut r);
     sync::check(f, &mut r);
+    live::check(f, &mut r);
     r.finish()
 }
 

@@ -96,6 +96,7 @@ fn healthy(table: Vec<Service>) -> DirectorFacts {
         ]),
         routes,
         default_route: [Ok(Some(via("eth0"))), Ok(None)],
+        live: None,
     }
 }
 
@@ -358,4 +359,48 @@ fn errors_come_before_warnings_and_decide_the_exit_status() {
         [Code::NatForwardingOff, Code::VipNotLocal]
     );
     assert_eq!(r.exit_status(), 2);
+}
+
+/// A live sample of `nat_pair()` where 10.0.0.2 took `inpkts` packets in
+/// and sent `outpkts` out, with `stuck` connections in SYN_RECV, and the
+/// director's own connection to it `probe`.
+fn live(inpkts: u64, outpkts: u64, stuck: usize, probe: Result<(), String>) -> LiveSample {
+    let before = nat_pair();
+    let mut after = nat_pair();
+    after[0].destinations[0].status.stats.inpkts = inpkts;
+    after[0].destinations[0].status.stats.outpkts = outpkts;
+    let mut probes = std::collections::BTreeMap::new();
+    probes.insert("10.0.0.2:80".parse().unwrap(), probe);
+    LiveSample {
+        duration: std::time::Duration::from_secs(5),
+        before,
+        after,
+        conns: (0..stuck)
+            .map(|_| conn("192.0.2.50", "10.0.0.2", SYN_RECV))
+            .collect(),
+        probes,
+    }
+}
+
+#[test]
+fn live_syn_recv_behind_nat_tells_return_path_from_a_dead_server() {
+    let mut f = healthy(nat_pair());
+    f.live = Some(Ok(live(12, 0, 3, Ok(()))));
+    assert_eq!(codes(&f), [Code::NatReturnPath]);
+    f.live = Some(Ok(live(12, 0, 3, Err("Connection timed out".into()))));
+    assert_eq!(codes(&f), [Code::RealNotAnswering]);
+    // Replies do come back, or nothing is stuck, or nothing came in.
+    for sample in [
+        live(12, 9, 3, Ok(())),
+        live(12, 0, 0, Ok(())),
+        live(0, 0, 3, Ok(())),
+    ] {
+        f.live = Some(Ok(sample));
+        assert!(codes(&f).is_empty());
+    }
+    f.live = Some(Err("Permission denied".into()));
+    assert_eq!(
+        director(&f).unchecked[0].checks,
+        ["nat_return_path", "real_not_answering"]
+    );
 }
