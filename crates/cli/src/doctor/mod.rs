@@ -1,8 +1,8 @@
 //! `rvsadm doctor`: find out why an LVS does not work (an extension;
 //! ipvsadm has no such command).
 //!
-//! argv → [`args::parse`] (clap) → evidence and rules (crate
-//! `rvsadm-doctor`) → [`text`] for people or [`json`] for programs. Exit
+//! argv → `args::parse` (clap, [`command`]) → evidence and rules (crate
+//! `rvsadm-doctor`) → `text` for people or `json` for programs. Exit
 //! status: 0 nothing found, 1 warnings (or something not checked), 2
 //! errors; 3 the command line or the `--desired` file is not valid
 //! (nothing was examined).
