@@ -15,7 +15,7 @@ pub use real_server::{
     arp_announce_path, arp_ignore_path, gather_real_server, Method, RealServerFacts, TUNNEL_DEV,
     TUNNEL_DEV6,
 };
-pub use rtnl::{Link, Route, Rtnl};
+pub use rtnl::{link_holding, Link, Route, Rtnl};
 pub use sysctl::{sysctl_path, Sysctls};
 
 use rvsadm::{Connection, ConnectionTable, Daemon, Ipvs, Service, Timeouts};
@@ -90,11 +90,7 @@ impl DirectorFacts {
 
     /// The interface holding `addr`, if any.
     pub fn link_of(&self, addr: IpAddr) -> Option<&Link> {
-        self.links
-            .as_ref()
-            .ok()?
-            .iter()
-            .find(|l| l.addrs.iter().any(|(a, _)| *a == addr))
+        link_holding(&self.links, addr)
     }
 
     /// The route to `addr`, or why it is not known.

@@ -2,7 +2,9 @@
 //! interfaces and addresses, the ARP and reverse-path sysctls, the default
 //! routes, the modules (for the tunnel driver).
 
-use super::{rp_filter_path, sysctl_path, Kernel, Link, Modules, Route, Rtnl, Sysctls};
+use super::{
+    link_holding, rp_filter_path, sysctl_path, Kernel, Link, Modules, Route, Rtnl, Sysctls,
+};
 use std::net::IpAddr;
 
 /// How the director forwards to this real server.
@@ -71,11 +73,7 @@ pub struct RealServerFacts {
 impl RealServerFacts {
     /// The interface holding `addr`, if any.
     pub fn link_of(&self, addr: IpAddr) -> Option<&Link> {
-        self.links
-            .as_ref()
-            .ok()?
-            .iter()
-            .find(|l| l.addrs.iter().any(|(a, _)| *a == addr))
+        link_holding(&self.links, addr)
     }
 }
 

@@ -171,18 +171,7 @@ impl Rtnl {
             .rta_payload(Buffer::from(bytes))
             .build()
             .map_err(|e| format!("rtnetlink route request: {e}"))?;
-        let msg = RtmsgBuilder::default()
-            .rtm_family(family)
-            .rtm_dst_len(len)
-            .rtm_src_len(0)
-            .rtm_tos(0)
-            .rtm_table(RtTable::Unspec)
-            .rtm_protocol(Rtprot::Unspec)
-            .rtm_scope(RtScope::Universe)
-            .rtm_type(Rtn::Unspec)
-            .rtattrs(std::iter::once(dst).collect::<RtBuffer<Rta, Buffer>>())
-            .build()
-            .map_err(|e| format!("rtnetlink route request: {e}"))?;
+        let msg = route_request(family, len, std::iter::once(dst).collect())?;
         let recv = self
             .router
             .send::<_, _, Rtm, Rtmsg>(Rtm::Getroute, NlmF::empty(), NlPayload::Payload(msg))
@@ -215,17 +204,7 @@ impl Rtnl {
         } else {
             RtAddrFamily::Inet
         };
-        let msg = RtmsgBuilder::default()
-            .rtm_family(family)
-            .rtm_dst_len(0)
-            .rtm_src_len(0)
-            .rtm_tos(0)
-            .rtm_table(RtTable::Unspec)
-            .rtm_protocol(Rtprot::Unspec)
-            .rtm_scope(RtScope::Universe)
-            .rtm_type(Rtn::Unspec)
-            .build()
-            .map_err(|e| format!("rtnetlink route request: {e}"))?;
+        let msg = route_request(family, 0, RtBuffer::new())?;
         let recv = self
             .router
             .send::<_, _, Rtm, Rtmsg>(Rtm::Getroute, NlmF::DUMP, NlPayload::Payload(msg))
@@ -253,6 +232,35 @@ impl Route {
             _ => None,
         }
     }
+}
+
+/// A route request for `family` with destination length `dst_len`.
+fn route_request(
+    family: RtAddrFamily,
+    dst_len: u8,
+    attrs: RtBuffer<Rta, Buffer>,
+) -> Result<Rtmsg, RtnlError> {
+    RtmsgBuilder::default()
+        .rtm_family(family)
+        .rtm_dst_len(dst_len)
+        .rtm_src_len(0)
+        .rtm_tos(0)
+        .rtm_table(RtTable::Unspec)
+        .rtm_protocol(Rtprot::Unspec)
+        .rtm_scope(RtScope::Universe)
+        .rtm_type(Rtn::Unspec)
+        .rtattrs(attrs)
+        .build()
+        .map_err(|e| format!("rtnetlink route request: {e}"))
+}
+
+/// The interface of `links` holding `addr`, if any.
+pub fn link_holding(links: &Result<Vec<Link>, String>, addr: IpAddr) -> Option<&Link> {
+    links
+        .as_ref()
+        .ok()?
+        .iter()
+        .find(|l| l.addrs.iter().any(|(a, _)| *a == addr))
 }
 
 fn route_of(p: &Rtmsg, links: &[Link]) -> Route {
