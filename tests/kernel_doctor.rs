@@ -63,13 +63,16 @@ fn bash(script: &str) -> Output {
         .expect("running bash")
 }
 
-/// `rvsadm doctor --json ARGS` in namespace `ns`: the report, checked
-/// against its schema, and the exit status.
-fn doctor(ns: &str, args: &[&str]) -> (Value, i32) {
+/// `rvsadm doctor --json ARGS` in namespace `ns`, run by the command
+/// `wrap` (empty: directly): the report, checked against its schema, and
+/// the exit status.
+fn doctor_under(wrap: &[&str], ns: &str, args: &[&str]) -> (Value, i32) {
     let rvsadm = common::rvsadm_path();
-    let o = Command::new("ip")
-        .args(["netns", "exec", ns, &rvsadm, "doctor", "--json"])
-        .args(args)
+    let mut argv: Vec<&str> = wrap.to_vec();
+    argv.extend(["ip", "netns", "exec", ns, &rvsadm, "doctor", "--json"]);
+    argv.extend(args);
+    let o = Command::new(argv[0])
+        .args(&argv[1..])
         .output()
         .expect("running rvsadm doctor");
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -91,7 +94,12 @@ fn codes(v: &Value) -> Vec<String> {
 
 /// Doctor in `ns` finds exactly `want` (and nothing unchecked).
 fn expect(ns: &str, args: &[&str], want: &[&str]) -> Value {
-    let (v, rc) = doctor(ns, args);
+    expect_under(&[], ns, args, want)
+}
+
+/// [`expect`] with doctor run by the command `wrap`.
+fn expect_under(wrap: &[&str], ns: &str, args: &[&str], want: &[&str]) -> Value {
+    let (v, rc) = doctor_under(wrap, ns, args);
     assert_eq!(codes(&v), want, "report: {v:#}");
     assert_eq!(v["unchecked"], serde_json::json!([]), "report: {v:#}");
     let worst = v["findings"]
@@ -649,5 +657,46 @@ fn live_nat_replies_bypassing_the_director_then_a_real_server_gone() {
     expect(&d, &["--live", "5s"], &["real_not_answering"]);
     let _ = k.kill();
     let _ = k.wait();
+    common::check_schemas();
+}
+
+#[test]
+fn a_protocol_this_kernels_ipvs_was_built_without() {
+    let Some(mut t) = Topo::new("proto") else {
+        return;
+    };
+    let d = director_alone(&mut t);
+    t.sh(&format!(
+        "ip netns exec {d} ipvsadm -A --sctp-service 10.2.0.1:80
+         ip netns exec {d} ipvsadm -a --sctp-service 10.2.0.1:80 -r 10.2.0.5:80 -m"
+    ));
+    expect(&d, &[], &[]);
+    // The same kernel as if built without SCTP in IPVS: its configuration
+    // file says so, seen through a private mount namespace.
+    let release = t.sh("uname -r").trim().to_string();
+    let config = format!("/boot/config-{release}");
+    let fake = std::env::temp_dir().join(format!("doctor-config-{}", std::process::id()));
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("CONFIG_IP_VS_PROTO_SCTP=y"), "{config}");
+    std::fs::write(
+        &fake,
+        text.replace(
+            "CONFIG_IP_VS_PROTO_SCTP=y",
+            "# CONFIG_IP_VS_PROTO_SCTP is not set",
+        ),
+    )
+    .unwrap();
+    let mount = format!(
+        "mount --bind {} {config} && exec \"$0\" \"$@\"",
+        fake.display()
+    );
+    let wrap = ["unshare", "-m", "sh", "-c", &mount];
+    let v = expect_under(&wrap, &d, &[], &["protocol_unsupported"]);
+    assert_eq!(v["findings"][0]["subject"], "SCTP 10.2.0.1:80");
+    assert_eq!(
+        v["findings"][0]["evidence"][0]["value"],
+        "CONFIG_IP_VS_PROTO_SCTP n"
+    );
+    let _ = std::fs::remove_file(&fake);
     common::check_schemas();
 }
