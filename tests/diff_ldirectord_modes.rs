@@ -598,14 +598,32 @@ virtual=192.0.2.10:80\n\
     }
     let (theirs, ours) = both(name, "monitor.log");
     eprintln!("{name}: ldirectord's\n{theirs}rvsadmd's\n{ours}");
-    assert_eq!(monitor_runs(&ours), monitor_runs(&theirs));
+    let (theirs, ours) = (monitor_runs(&theirs), monitor_runs(&ours));
+    // The same reals, named alike, and the runs of states the scenario
+    // makes. ldirectord's own connect checks (2 s timeout) can fail once
+    // under a loaded VM (seen: a down line for 10.0.0.1, which never went
+    // down); its runs are held to the scenario only where it changes.
+    let want: std::collections::BTreeMap<String, Vec<String>> = [
+        ("connect tcp 10.0.0.1 80 1 masq / ", vec!["[up] -"]),
+        (
+            "connect tcp 10.0.0.2 80 2 masq / ",
+            vec!["[up] -", "[down] -", "[up] -"],
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(ours, want, "rvsadmd's monitor file");
     assert_eq!(
-        monitor_runs(&ours).get("connect tcp 10.0.0.2 80 2 masq / "),
-        Some(&vec![
-            "[up] -".to_string(),
-            "[down] -".into(),
-            "[up] -".into()
-        ])
+        theirs.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "ldirectord names the reals alike"
+    );
+    let changing = "connect tcp 10.0.0.2 80 2 masq / ";
+    assert_eq!(
+        theirs.get(changing),
+        want.get(changing),
+        "ldirectord's monitor file"
     );
 }
 
