@@ -110,10 +110,10 @@ async fn session(p: &MysqlProbe, src: &Source) -> Result<String, String> {
     Ok(why)
 }
 
-/// Read the answers to a login by `plugin` (the method `login` chose
-/// for the handshake `h`) until it is accepted: switches to a method the
-/// check speaks are answered (at most twice), and caching_sha2_password's
-/// steps followed.
+/// Read the answers to the login sent for handshake `h` (by the method
+/// it names, see [`login`]) until it is accepted: switches to a method
+/// the check speaks are answered (at most twice), and
+/// caching_sha2_password's steps followed.
 async fn authenticate(c: &mut Conn, h: &Handshake, password: &str) -> Result<(), String> {
     let password = password.as_bytes();
     let mut nonce = h.scramble.clone();
