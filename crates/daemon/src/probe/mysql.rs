@@ -1,15 +1,23 @@
 //! MySQL and MariaDB checks (ldirectord's `service = mysql`): the
-//! server's handshake; with a user, a login by mysql_native_password
-//! (into `database` if given); with a query, a result with at least one
-//! row (or a statement that changed at least one). Then COM_QUIT. Any
-//! error packet is a failure with the server's text; other login methods
-//! (caching_sha2_password, ed25519 ...) are a failure that names them.
+//! server's handshake; with a user, a login by mysql_native_password or
+//! caching_sha2_password (MySQL 8's default: its fast path, or its full
+//! path with the password encrypted by the server's RSA key; see
+//! `caching_sha2.rs`), into `database` if given; with a query, a result
+//! with at least one row (or a statement that changed at least one). Then
+//! COM_QUIT. Any error packet is a failure with the server's text; other
+//! login methods (ed25519, sha256_password ...) are a failure that names
+//! them.
 
+mod caching_sha2;
 mod wire;
 
+use caching_sha2::Step;
+pub use caching_sha2::{
+    encrypt_password as caching_sha2_encrypt, scramble as caching_sha2_scramble, CACHING_SHA2,
+};
 pub use wire::{
     auth_reply, handshake, is_eof, lenenc, login, native_password, query_reply, server_error,
-    AuthReply, Handshake, QueryReply, NATIVE_PASSWORD,
+    token, AuthReply, Handshake, QueryReply, NATIVE_PASSWORD,
 };
 
 use super::{within, Verdict};
@@ -92,7 +100,7 @@ async fn session(p: &MysqlProbe, src: &Source) -> Result<String, String> {
     };
     c.write(&login(&h, user, &p.password, p.database.as_deref()))
         .await?;
-    authenticate(&mut c, &p.password).await?;
+    authenticate(&mut c, &h, &p.password).await?;
     let mut why = format!("logged in to {} as {user}", h.version);
     if let Some(q) = &p.query {
         why = query(&mut c, q).await?;
@@ -102,26 +110,44 @@ async fn session(p: &MysqlProbe, src: &Source) -> Result<String, String> {
     Ok(why)
 }
 
-/// Read the answers to a login until it is accepted, answering a switch
-/// to mysql_native_password (at most twice).
-async fn authenticate(c: &mut Conn, password: &str) -> Result<(), String> {
-    for _ in 0..3 {
+/// Read the answers to the login sent for handshake `h` (by the method
+/// it names, see [`login`]) until it is accepted: switches to a method
+/// the check speaks are answered (at most twice), and
+/// caching_sha2_password's steps followed.
+async fn authenticate(c: &mut Conn, h: &Handshake, password: &str) -> Result<(), String> {
+    let password = password.as_bytes();
+    let mut nonce = h.scramble.clone();
+    let mut sha2 = (h.plugin.as_deref() == Some(CACHING_SHA2)).then_some(Step::Scrambled);
+    let mut switches = 0;
+    loop {
         match auth_reply(&c.read().await?)? {
             AuthReply::Ok => return Ok(()),
             AuthReply::Refused(why) => return Err(why),
-            AuthReply::Switch { plugin, data } if plugin == NATIVE_PASSWORD => {
-                c.write(&native_password(password.as_bytes(), &data))
-                    .await?;
+            AuthReply::Switch { .. } if switches == 2 => {
+                return Err("the server keeps asking for another login method".into())
             }
-            AuthReply::Switch { plugin, .. } => return Err(unspoken(&plugin)),
-            AuthReply::More => return Err(unspoken("caching_sha2_password")),
+            AuthReply::Switch { plugin, data } => {
+                let answer = token(&plugin, password, &data).ok_or_else(|| unspoken(&plugin))?;
+                c.write(&answer).await?;
+                sha2 = (plugin == CACHING_SHA2).then_some(Step::Scrambled);
+                nonce = data;
+                switches += 1;
+            }
+            AuthReply::More(data) => {
+                let step =
+                    sha2.ok_or("the server sent more login data to mysql_native_password")?;
+                let (send, next) = caching_sha2::more(step, &data, password, &nonce)?;
+                if let Some(p) = send {
+                    c.write(&p).await?;
+                }
+                sha2 = Some(next);
+            }
         }
     }
-    Err("the server keeps asking for another login method".into())
 }
 
 fn unspoken(plugin: &str) -> String {
-    format!("the server asks for login method {plugin}; rvsadmd speaks {NATIVE_PASSWORD} only (create the check's user IDENTIFIED WITH {NATIVE_PASSWORD})")
+    format!("the server asks for login method {plugin}; rvsadmd speaks {NATIVE_PASSWORD} and {CACHING_SHA2} only (create the check's user IDENTIFIED WITH one of them)")
 }
 
 /// Run `q`: up when it returns a row, or changed one.

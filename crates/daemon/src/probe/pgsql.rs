@@ -1,15 +1,17 @@
 //! PostgreSQL checks (ldirectord's pgsql): a startup as `user` (into
-//! `database`), authentication by password in clear or MD5 (SCRAM, the
-//! default of PostgreSQL 14 and later, is not spoken: a failure that says
-//! so), then, with a query, a result with at least one row (or a
-//! statement that changed one); then Terminate. Error responses are a
-//! failure with the server's message. [`wire`] reads and writes the
-//! messages from bytes alone.
+//! `database`), authentication by password in clear, MD5 or
+//! SCRAM-SHA-256 (the default of PostgreSQL 14 and later; [`scram`], the
+//! server's signature verified), then, with a query, a result with at
+//! least one row (or a statement that changed one); then Terminate. Error
+//! responses are a failure with the server's message. [`wire`] reads and
+//! writes the messages from bytes alone.
 
+pub mod scram;
 pub mod wire;
 
 use super::{within, Verdict};
 use crate::config::{PgsqlProbe, Source};
+use scram::Scram;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -52,18 +54,11 @@ async fn send(s: &mut TcpStream, m: &[u8]) -> Result<(), String> {
 async fn session(p: &PgsqlProbe, src: &Source) -> Result<String, String> {
     let mut s = super::source::tcp(p.target, src).await?;
     send(&mut s, &wire::startup(&p.user, p.database.as_deref())).await?;
+    let mut scram = None;
     loop {
         let (t, body) = read(&mut s).await?;
         match wire::backend(t, &body)? {
-            Backend::Auth(Auth::Ok) => {}
-            Backend::Auth(Auth::Cleartext) => {
-                send(&mut s, &wire::password(p.password.as_bytes())).await?;
-            }
-            Backend::Auth(Auth::Md5(salt)) => {
-                let answer = wire::md5_password(&p.user, &p.password, salt);
-                send(&mut s, &wire::password(answer.as_bytes())).await?;
-            }
-            Backend::Auth(Auth::Other(code)) => return Err(wire::unspoken(code)),
+            Backend::Auth(auth) => authenticate(&mut s, p, auth, &mut scram).await?,
             Backend::Error(why) => return Err(why),
             Backend::Ready => break,
             _ => {}
@@ -75,6 +70,42 @@ async fn session(p: &PgsqlProbe, src: &Source) -> Result<String, String> {
     }
     let _ = send(&mut s, &[b'X', 0, 0, 0, 4]).await;
     Ok(why)
+}
+
+/// Answer the authentication request `auth`; `scram` is the SCRAM
+/// exchange under way, if any.
+async fn authenticate(
+    s: &mut TcpStream,
+    p: &PgsqlProbe,
+    auth: Auth,
+    scram: &mut Option<Scram>,
+) -> Result<(), String> {
+    match (auth, scram.as_mut()) {
+        (Auth::Ok, Some(x)) if !x.verified() => {
+            Err("the server accepted the SCRAM login without proving it knows the password".into())
+        }
+        (Auth::Ok, _) => Ok(()),
+        (Auth::Cleartext, _) => send(s, &wire::password(p.password.as_bytes())).await,
+        (Auth::Md5(salt), _) => {
+            let answer = wire::md5_password(&p.user, &p.password, salt);
+            send(s, &wire::password(answer.as_bytes())).await
+        }
+        (Auth::Sasl(mechanisms), _) => {
+            let (x, mechanism) = Scram::start(&p.password, &mechanisms)?;
+            send(s, &wire::sasl_initial(mechanism, x.message())).await?;
+            *scram = Some(x);
+            Ok(())
+        }
+        (Auth::SaslContinue(data), Some(x)) => {
+            x.server_first(&data)?;
+            send(s, &wire::sasl_response(x.message())).await
+        }
+        (Auth::SaslFinal(data), Some(x)) => x.server_final(&data),
+        (Auth::SaslContinue(_) | Auth::SaslFinal(_), None) => {
+            Err("the server sent a SASL message before asking for SASL".into())
+        }
+        (Auth::Other(code), _) => Err(wire::unspoken(code)),
+    }
 }
 
 /// Run `q` (the simple query protocol): up when it returns a row, or

@@ -1,21 +1,32 @@
 use super::*;
+use rsa::pkcs8::DecodePrivateKey;
 use sha1::{Digest, Sha1};
+use sha2::Sha256;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 const SCRAMBLE: &[u8; 20] = b"0123456789abcdefghij";
 
 /// How the fake server behaves.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Mode {
     /// Handshake, login (user `lb`, password `pw`, database `app` or
     /// none), queries: `SELECT 1` one row, `SELECT none` none, `DELETE`
     /// 0 affected, anything else a syntax error.
     Normal,
-    /// Asks for caching_sha2_password after the login.
-    Sha2,
+    /// Names caching_sha2_password in its handshake and takes the
+    /// scramble on the fast path (the password is in its cache).
+    Sha2Fast,
+    /// Names caching_sha2_password in its handshake and asks for the full
+    /// path: the password encrypted with its RSA key.
+    Sha2Full,
+    /// Names mysql_native_password, then switches to
+    /// caching_sha2_password with a new nonce (fast path).
+    SwitchToSha2,
     /// Switches to mysql_native_password with a new scramble first.
     Switch,
+    /// Switches to a method the check does not speak.
+    Ed25519,
     /// Refuses at once, as a server with too many connections.
     Busy,
 }
@@ -36,7 +47,10 @@ fn err(code: u16, state: &str, text: &str) -> Vec<u8> {
     p
 }
 
-fn greeting() -> Vec<u8> {
+/// The private half of the fake's RSA key (made for these tests only).
+const TEST_KEY: &str = include_str!("test_key.pem");
+
+fn greeting(plugin: &str) -> Vec<u8> {
     let mut p = vec![10];
     p.extend_from_slice(b"10.11.6-MariaDB-fake\0");
     p.extend_from_slice(&7u32.to_le_bytes());
@@ -50,7 +64,8 @@ fn greeting() -> Vec<u8> {
     p.extend_from_slice(&[0; 10]);
     p.extend_from_slice(&SCRAMBLE[8..]);
     p.push(0);
-    p.extend_from_slice(b"mysql_native_password\0");
+    p.extend_from_slice(plugin.as_bytes());
+    p.push(0);
     p
 }
 
@@ -68,6 +83,44 @@ fn password_ok(token: &[u8], scramble: &[u8], password: &str) -> bool {
     Sha1::digest(once) == stored
 }
 
+/// The server's side of caching_sha2_password's fast path: `token` XOR
+/// SHA256(stored, nonce) is SHA256(password), whose SHA256 is `stored`.
+fn sha2_ok(token: &[u8], nonce: &[u8], password: &str) -> bool {
+    let stored = Sha256::digest(Sha256::digest(password.as_bytes()));
+    if token.len() != 32 {
+        return false;
+    }
+    let mut h = Sha256::new();
+    h.update(stored);
+    h.update(nonce);
+    let once: Vec<u8> = token.iter().zip(h.finalize()).map(|(a, b)| a ^ b).collect();
+    Sha256::digest(once) == stored
+}
+
+/// The server's side of the full path: decrypt with the private key,
+/// undo the XOR with the nonce: the password and a NUL.
+fn sha2_full_ok(encrypted: &[u8], nonce: &[u8], password: &str) -> bool {
+    let key = rsa::PrivateKey::from_pkcs8_pem(TEST_KEY).unwrap();
+    let Ok(plain) = key.oaep_decrypt::<Sha1>(encrypted) else {
+        return false;
+    };
+    let clear: Vec<u8> = plain
+        .iter()
+        .zip(nonce.iter().cycle())
+        .map(|(a, b)| a ^ b)
+        .collect();
+    clear == [password.as_bytes(), b"\0"].concat()
+}
+
+/// The public half, PEM, as a MySQL server sends it.
+fn public_pem() -> String {
+    use rsa::pkcs8::EncodePublicKey;
+    let key = rsa::PrivateKey::from_pkcs8_pem(TEST_KEY).unwrap();
+    key.to_public_key()
+        .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+        .unwrap()
+}
+
 async fn read_packet(s: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
     let mut h = [0u8; 4];
     s.read_exact(&mut h).await.ok()?;
@@ -76,8 +129,8 @@ async fn read_packet(s: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
     Some((h[3], p))
 }
 
-/// The login packet's user, token and database.
-fn parse_login(p: &[u8]) -> (String, Vec<u8>, Option<String>) {
+/// The login packet's user, token, database and method.
+fn parse_login(p: &[u8]) -> (String, Vec<u8>, Option<String>, String) {
     let caps = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
     let rest = &p[32..];
     let nul = rest.iter().position(|&b| b == 0).unwrap();
@@ -86,11 +139,16 @@ fn parse_login(p: &[u8]) -> (String, Vec<u8>, Option<String>) {
     let n = usize::from(rest[0]);
     let token = rest[1..=n].to_vec();
     let rest = &rest[n + 1..];
-    let db = (caps & 0x8 != 0).then(|| {
+    let mut rest = rest;
+    let mut cstr = || {
         let nul = rest.iter().position(|&b| b == 0).unwrap();
-        String::from_utf8_lossy(&rest[..nul]).into_owned()
-    });
-    (user, token, db)
+        let s = String::from_utf8_lossy(&rest[..nul]).into_owned();
+        rest = &rest[nul + 1..];
+        s
+    };
+    let db = (caps & 0x8 != 0).then(&mut cstr);
+    let plugin = cstr();
+    (user, token, db, plugin)
 }
 
 async fn serve(mut s: TcpStream, mode: Mode) -> Option<()> {
@@ -103,35 +161,21 @@ async fn serve(mut s: TcpStream, mode: Mode) -> Option<()> {
         s.write_all(&packet(0, &p)).await.ok()?;
         return Some(());
     }
-    s.write_all(&packet(0, &greeting())).await.ok()?;
+    let announced = match mode {
+        Mode::Sha2Fast | Mode::Sha2Full => "caching_sha2_password",
+        _ => "mysql_native_password",
+    };
+    s.write_all(&packet(0, &greeting(announced))).await.ok()?;
     let (_, login) = read_packet(&mut s).await?;
-    let (user, mut token, db) = parse_login(&login);
-    let mut scramble = SCRAMBLE.to_vec();
-    let mut seq = 2;
-    match mode {
-        Mode::Sha2 => {
-            let mut p = vec![0xfe];
-            p.extend_from_slice(b"caching_sha2_password\0");
-            p.extend_from_slice(SCRAMBLE);
-            p.push(0);
-            s.write_all(&packet(seq, &p)).await.ok()?;
-            return Some(());
-        }
-        Mode::Switch => {
-            scramble = b"ABCDEFGHIJKLMNOPQRST".to_vec();
-            let mut p = vec![0xfe];
-            p.extend_from_slice(b"mysql_native_password\0");
-            p.extend_from_slice(&scramble);
-            p.push(0);
-            s.write_all(&packet(seq, &p)).await.ok()?;
-            let (sq, t) = read_packet(&mut s).await?;
-            assert_eq!(sq, 3);
-            token = t;
-            seq = 4;
-        }
-        _ => {}
-    }
-    if user != "lb" || !password_ok(&token, &scramble, "pw") {
+    let (user, token, db, plugin) = parse_login(&login);
+    assert_eq!(
+        plugin, announced,
+        "the client answers the handshake's method"
+    );
+    let Some((ok, seq)) = login_steps(&mut s, mode, &token).await else {
+        return Some(());
+    };
+    if user != "lb" || !ok {
         let text = format!("Access denied for user '{user}'@'localhost' (using password: YES)");
         s.write_all(&packet(seq, &err(1045, "28000", &text)))
             .await
@@ -178,6 +222,60 @@ async fn serve(mut s: TcpStream, mode: Mode) -> Option<()> {
         s.write_all(&out).await.ok()?;
     }
     Some(())
+}
+
+/// The steps of the login after the client's first answer `token`:
+/// whether the password is `pw`, and the sequence number of the server's
+/// next packet (`None`: the connection is over).
+async fn login_steps(s: &mut TcpStream, mode: Mode, token: &[u8]) -> Option<(bool, u8)> {
+    let switch = |plugin: &str, nonce: &[u8]| {
+        let mut p = vec![0xfe];
+        p.extend_from_slice(plugin.as_bytes());
+        p.push(0);
+        p.extend_from_slice(nonce);
+        p.push(0);
+        packet(2, &p)
+    };
+    let new_nonce = b"ABCDEFGHIJKLMNOPQRST";
+    match mode {
+        Mode::Normal => Some((password_ok(token, SCRAMBLE, "pw"), 2)),
+        Mode::Sha2Fast => {
+            let ok = sha2_ok(token, SCRAMBLE, "pw");
+            if ok {
+                s.write_all(&packet(2, &[0x01, 0x03])).await.ok()?;
+            }
+            Some((ok, if ok { 3 } else { 2 }))
+        }
+        Mode::Sha2Full => {
+            s.write_all(&packet(2, &[0x01, 0x04])).await.ok()?;
+            let (sq, ask) = read_packet(s).await?;
+            assert_eq!((sq, ask.as_slice()), (3, &[0x02][..]));
+            let key = [&[0x01][..], public_pem().as_bytes()].concat();
+            s.write_all(&packet(4, &key)).await.ok()?;
+            let (sq, encrypted) = read_packet(s).await?;
+            assert_eq!(sq, 5);
+            Some((sha2_full_ok(&encrypted, SCRAMBLE, "pw"), 6))
+        }
+        Mode::SwitchToSha2 | Mode::Switch | Mode::Ed25519 => {
+            let plugin = match mode {
+                Mode::SwitchToSha2 => "caching_sha2_password",
+                Mode::Switch => "mysql_native_password",
+                _ => "client_ed25519",
+            };
+            s.write_all(&switch(plugin, new_nonce)).await.ok()?;
+            let (sq, t) = read_packet(s).await?;
+            assert_eq!(sq, 3);
+            match mode {
+                Mode::SwitchToSha2 if sha2_ok(&t, new_nonce, "pw") => {
+                    s.write_all(&packet(4, &[0x01, 0x03])).await.ok()?;
+                    Some((true, 5))
+                }
+                Mode::SwitchToSha2 => Some((false, 4)),
+                _ => Some((password_ok(&t, new_nonce, "pw"), 4)),
+            }
+        }
+        Mode::Busy => None,
+    }
 }
 
 async fn server(mode: Mode) -> SocketAddr {
@@ -269,12 +367,65 @@ async fn a_switch_to_native_password_is_answered() {
 }
 
 #[tokio::test]
-async fn other_login_methods_and_refusals_are_named() {
-    let at = server(Mode::Sha2).await;
-    let v = run(&probe(at, Some("lb"), "pw")).await;
+async fn caching_sha2_password_fast_full_and_switched() {
+    for mode in [Mode::Sha2Fast, Mode::Sha2Full, Mode::SwitchToSha2] {
+        let at = server(mode).await;
+        let good = MysqlProbe {
+            query: Some("SELECT 1".into()),
+            ..probe(at, Some("lb"), "pw")
+        };
+        assert_eq!(
+            run(&good).await,
+            Verdict::up("query `SELECT 1` returned a row"),
+            "{mode:?}"
+        );
+        let v = run(&probe(at, Some("lb"), "wrong")).await;
+        assert_eq!(
+            v,
+            Verdict::down("mysql: error 1045 (28000): Access denied for user 'lb'@'localhost' (using password: YES)"),
+            "{mode:?}"
+        );
+    }
+}
+
+#[test]
+fn caching_sha2_scramble_is_mysqls_formula() {
+    // SHA256(pw) XOR SHA256(SHA256(SHA256(pw)), nonce), computed apart
+    // (Python's hashlib) for password "pw" and this nonce.
+    let want = "0f583bb250d954dfde866a31e9dd19142dd61bac8ffa30b6a443dd4e940e8a53";
+    let got: String = caching_sha2_scramble(b"pw", b"0123456789abcdefghij")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(got, want);
+    assert!(sha2_ok(
+        &caching_sha2_scramble(b"pw", SCRAMBLE),
+        SCRAMBLE,
+        "pw"
+    ));
+}
+
+#[test]
+fn caching_sha2_full_path_encrypts_for_the_servers_key() {
+    let sealed = caching_sha2_encrypt(public_pem().as_bytes(), b"pw", SCRAMBLE).unwrap();
+    assert_eq!(sealed.len(), 256);
+    assert!(sha2_full_ok(&sealed, SCRAMBLE, "pw"));
+    assert!(!sha2_full_ok(&sealed, SCRAMBLE, "other"));
+    let bad = caching_sha2_encrypt(b"-----BEGIN PUBLIC KEY-----\nnope\n", b"pw", SCRAMBLE);
     assert!(
-        !v.ok && v.reason.contains("login method caching_sha2_password"),
-        "{v:?}"
+        bad.as_ref()
+            .is_err_and(|e| e.starts_with("caching_sha2_password: the server's public key")),
+        "{bad:?}"
+    );
+}
+
+#[tokio::test]
+async fn other_login_methods_and_refusals_are_named() {
+    let at = server(Mode::Ed25519).await;
+    let v = run(&probe(at, Some("lb"), "pw")).await;
+    assert_eq!(
+        v,
+        Verdict::down("mysql: the server asks for login method client_ed25519; rvsadmd speaks mysql_native_password and caching_sha2_password only (create the check's user IDENTIFIED WITH one of them)")
     );
     let at = server(Mode::Busy).await;
     let v = run(&probe(at, Some("lb"), "pw")).await;
@@ -327,5 +478,23 @@ fn replies_from_any_bytes_do_not_panic() {
         let _ = query_reply(&p);
         let _ = server_error(&p);
         let _ = lenenc(&p);
+    }
+}
+
+#[test]
+fn caching_sha2_steps_out_of_order_are_refused() {
+    let step = |s, d: &[u8]| caching_sha2::more(s, d, b"pw", SCRAMBLE);
+    assert_eq!(step(Step::Scrambled, &[3]), Ok((None, Step::Answered)));
+    assert_eq!(
+        step(Step::Scrambled, &[4]),
+        Ok((Some(vec![2]), Step::KeyAsked))
+    );
+    for (s, d) in [
+        (Step::Scrambled, &[5][..]),
+        (Step::Scrambled, b"-----BEGIN PUBLIC KEY-----"),
+        (Step::Answered, &[3]),
+    ] {
+        let e = step(s, d).unwrap_err();
+        assert!(e.contains("an unexpected step from the server"), "{e}");
     }
 }

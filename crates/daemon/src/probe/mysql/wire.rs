@@ -4,6 +4,7 @@
 //! error for what it cannot read (the fuzz target `probe_replies` feeds
 //! them noise).
 
+use super::caching_sha2::CACHING_SHA2;
 use sha1::{Digest, Sha1};
 
 /// Capability bits the client sends (MySQL's `CLIENT_*`): long
@@ -18,7 +19,7 @@ const CLIENT_PROTOCOL_41: u32 = 0x200;
 const CLIENT_SECURE_CONNECTION: u32 = 0x8000;
 /// The handshake names its auth plugin (`CLIENT_PLUGIN_AUTH`).
 const CLIENT_PLUGIN_AUTH: u32 = 0x8_0000;
-/// The one authentication method the check speaks.
+/// The login method of MySQL before 8 and of MariaDB.
 pub const NATIVE_PASSWORD: &str = "mysql_native_password";
 /// Character set sent at login: utf8mb4_general_ci.
 const CHARSET: u8 = 45;
@@ -179,10 +180,25 @@ pub fn native_password(password: &[u8], scramble: &[u8]) -> Vec<u8> {
     once.iter().zip(salted.iter()).map(|(a, b)| a ^ b).collect()
 }
 
+/// The answer of login method `plugin` to `scramble`, for the methods
+/// the check speaks.
+pub fn token(plugin: &str, password: &[u8], scramble: &[u8]) -> Option<Vec<u8>> {
+    match plugin {
+        NATIVE_PASSWORD => Some(native_password(password, scramble)),
+        CACHING_SHA2 => Some(super::caching_sha2::scramble(password, scramble)),
+        _ => None,
+    }
+}
+
 /// The client's login packet (HandshakeResponse41): `user` with the
-/// mysql_native_password answer to the handshake's scramble, and
-/// `database` if given.
+/// answer to the handshake's scramble by the method the handshake names
+/// (caching_sha2_password, or else mysql_native_password), that method's
+/// name, and `database` if given.
 pub fn login(h: &Handshake, user: &str, password: &str, database: Option<&str>) -> Vec<u8> {
+    let plugin = match h.plugin.as_deref() {
+        Some(CACHING_SHA2) => CACHING_SHA2,
+        _ => NATIVE_PASSWORD,
+    };
     let mut caps = CLIENT_BASE;
     if database.is_some() {
         caps |= CLIENT_CONNECT_WITH_DB;
@@ -194,15 +210,15 @@ pub fn login(h: &Handshake, user: &str, password: &str, database: Option<&str>) 
     p.extend_from_slice(&[0; 23]);
     p.extend_from_slice(user.as_bytes());
     p.push(0);
-    let token = native_password(password.as_bytes(), &h.scramble);
-    // At most 20 bytes: the length fits one byte.
+    let token = token(plugin, password.as_bytes(), &h.scramble).unwrap_or_default();
+    // At most 32 bytes: the length fits one byte.
     p.push(token.len() as u8);
     p.extend_from_slice(&token);
     if let Some(db) = database {
         p.extend_from_slice(db.as_bytes());
         p.push(0);
     }
-    p.extend_from_slice(NATIVE_PASSWORD.as_bytes());
+    p.extend_from_slice(plugin.as_bytes());
     p.push(0);
     p
 }
@@ -222,9 +238,9 @@ pub enum AuthReply {
         /// Its data (the new scramble).
         data: Vec<u8>,
     },
-    /// More data for a method the check does not speak
-    /// (caching_sha2_password's steps ...).
-    More,
+    /// More data for the method under way (`AuthMoreData`: the steps of
+    /// caching_sha2_password), without its `0x01`.
+    More(Vec<u8>),
 }
 
 /// Read the server's answer to a login.
@@ -233,6 +249,7 @@ pub enum AuthReply {
 /// use rvsadmd::probe::mysql::{auth_reply, AuthReply};
 /// assert_eq!(auth_reply(b"\0\0\0\x02\0\0\0"), Ok(AuthReply::Ok));
 /// assert!(matches!(auth_reply(b"\xfemysql_native_password\0abc\0"), Ok(AuthReply::Switch { .. })));
+/// assert_eq!(auth_reply(b"\x01\x03"), Ok(AuthReply::More(vec![3])));
 /// assert!(auth_reply(b"").is_err());
 /// ```
 pub fn auth_reply(p: &[u8]) -> Result<AuthReply, String> {
@@ -245,7 +262,7 @@ pub fn auth_reply(p: &[u8]) -> Result<AuthReply, String> {
             let data = c.0.strip_suffix(&[0]).unwrap_or(c.0).to_vec();
             Ok(AuthReply::Switch { plugin, data })
         }
-        Some(0x01) => Ok(AuthReply::More),
+        Some(0x01) => Ok(AuthReply::More(p[1..].to_vec())),
         Some(b) => Err(format!("a login answered with a packet of type {b:#04x}")),
         None => Err("a login answered with an empty packet".into()),
     }

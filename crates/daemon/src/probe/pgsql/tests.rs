@@ -1,13 +1,16 @@
 use super::*;
+use fake_scram::Ending;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod fake_scram;
+
 /// How the fake server asks for the password.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Method {
     Cleartext,
     Md5,
-    Scram,
+    Scram(Ending),
 }
 
 fn msg(t: u8, body: &[u8]) -> Vec<u8> {
@@ -35,24 +38,11 @@ async fn serve(mut s: TcpStream, method: Method) -> Option<()> {
         .collect();
     let user = words.get(1).cloned().unwrap_or_default();
     let db = (words.get(2).map(String::as_str) == Some("database")).then(|| words[3].clone());
-    let salt = [9, 8, 7, 6];
-    let ask = match method {
-        Method::Cleartext => msg(b'R', &3u32.to_be_bytes()),
-        Method::Md5 => msg(b'R', &[&5u32.to_be_bytes()[..], &salt].concat()),
-        Method::Scram => msg(b'R', b"\0\0\0\x0aSCRAM-SHA-256\0\0"),
+    let ok = match method {
+        Method::Scram(ending) => scram(&mut s, ending).await?,
+        _ => password(&mut s, method).await?,
     };
-    s.write_all(&ask).await.ok()?;
-    if let Method::Scram = method {
-        return Some(());
-    }
-    let (t, pw) = read(&mut s).await.ok()?;
-    assert_eq!(t, b'p');
-    let pw = String::from_utf8_lossy(pw.strip_suffix(&[0]).unwrap_or(&pw)).into_owned();
-    let want = match method {
-        Method::Md5 => wire::md5_password("lb", "pw", salt),
-        _ => "pw".into(),
-    };
-    if user != "lb" || pw != want {
+    if user != "lb" || !ok {
         let text = format!("password authentication failed for user \"{user}\"");
         s.write_all(&error("28P01", &text)).await.ok()?;
         return Some(());
@@ -97,6 +87,62 @@ async fn serve(mut s: TcpStream, method: Method) -> Option<()> {
     }
 }
 
+/// Ask for the password in clear or by MD5: whether it is `pw`.
+async fn password(s: &mut TcpStream, method: Method) -> Option<bool> {
+    let salt = [9, 8, 7, 6];
+    let ask = match method {
+        Method::Md5 => msg(b'R', &[&5u32.to_be_bytes()[..], &salt].concat()),
+        _ => msg(b'R', &3u32.to_be_bytes()),
+    };
+    s.write_all(&ask).await.ok()?;
+    let (t, pw) = read(s).await.ok()?;
+    assert_eq!(t, b'p');
+    let pw = String::from_utf8_lossy(pw.strip_suffix(&[0]).unwrap_or(&pw)).into_owned();
+    let want = match method {
+        Method::Md5 => wire::md5_password("lb", "pw", salt),
+        _ => "pw".into(),
+    };
+    Some(pw == want)
+}
+
+/// A SCRAM-SHA-256 exchange ended as `ending` says: whether the client
+/// proved it knows `pw`. The client's messages must be well formed.
+async fn scram(s: &mut TcpStream, ending: Ending) -> Option<bool> {
+    let offer: &[u8] = match ending {
+        Ending::PlusOnly => b"SCRAM-SHA-256-PLUS\0\0",
+        _ => b"SCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0",
+    };
+    s.write_all(&msg(b'R', &[&10u32.to_be_bytes()[..], offer].concat()))
+        .await
+        .ok()?;
+    let (t, initial) = read(s).await.ok()?;
+    assert_eq!(t, b'p');
+    let data = initial
+        .strip_prefix(b"SCRAM-SHA-256\0")
+        .expect("the client chose SCRAM-SHA-256");
+    assert_eq!(data[..4], ((data.len() - 4) as u32).to_be_bytes());
+    let client_first = String::from_utf8(data[4..].to_vec()).unwrap();
+    let (bare, first) = fake_scram::server_first(&client_first).expect("n,,n=,r=NONCE");
+    let cont = msg(b'R', &[&11u32.to_be_bytes()[..], first.as_bytes()].concat());
+    s.write_all(&cont).await.ok()?;
+    let (t, client_final) = read(s).await.ok()?;
+    assert_eq!(t, b'p');
+    let client_final = String::from_utf8(client_final).unwrap();
+    let checked = fake_scram::check_final("pw", &bare, &first, &client_final);
+    let (proved, auth_message) = checked.expect("c=biws,r=NONCE,p=PROOF");
+    let signer = match ending {
+        _ if !proved => return Some(false),
+        Ending::NoFinal => return Some(true),
+        Ending::ForgedSignature => "other",
+        _ => "pw",
+    };
+    let (_, signature) = fake_scram::prove(signer, fake_scram::SALT, 4096, &auth_message);
+    let last = format!("v={signature}");
+    let last = msg(b'R', &[&12u32.to_be_bytes()[..], last.as_bytes()].concat());
+    s.write_all(&last).await.ok()?;
+    Some(true)
+}
+
 async fn server(method: Method) -> SocketAddr {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let at = l.local_addr().unwrap();
@@ -129,7 +175,8 @@ async fn run(p: &PgsqlProbe) -> Verdict {
 
 #[tokio::test]
 async fn login_database_and_query() {
-    for method in [Method::Cleartext, Method::Md5] {
+    let scram = Method::Scram(Ending::Honest);
+    for method in [Method::Cleartext, Method::Md5, scram] {
         let at = server(method).await;
         let good = probe(at, "lb", "pw");
         assert_eq!(run(&good).await, Verdict::up("logged in as lb"));
@@ -166,10 +213,47 @@ async fn login_database_and_query() {
 }
 
 #[tokio::test]
-async fn scram_is_named_as_not_spoken() {
-    let at = server(Method::Scram).await;
-    let v = run(&probe(at, "lb", "pw")).await;
-    assert!(!v.ok && v.reason.contains("SCRAM-SHA-256"), "{v:?}");
+async fn scram_server_that_does_not_prove_the_password_is_down() {
+    let at = server(Method::Scram(Ending::ForgedSignature)).await;
+    assert_eq!(
+        run(&probe(at, "lb", "pw")).await,
+        Verdict::down("pgsql: the server's final SCRAM message: SCRAM verification error (it did not prove it knows the password)")
+    );
+    let at = server(Method::Scram(Ending::NoFinal)).await;
+    assert_eq!(
+        run(&probe(at, "lb", "pw")).await,
+        Verdict::down(
+            "pgsql: the server accepted the SCRAM login without proving it knows the password"
+        )
+    );
+}
+
+#[tokio::test]
+async fn scram_plus_only_is_named_as_not_spoken() {
+    let at = server(Method::Scram(Ending::PlusOnly)).await;
+    assert_eq!(
+        run(&probe(at, "lb", "pw")).await,
+        Verdict::down("pgsql: the server offers SASL mechanisms SCRAM-SHA-256-PLUS and rvsadmd speaks SCRAM-SHA-256 only")
+    );
+}
+
+#[test]
+fn scram_exchange_matches_an_independent_server() {
+    let mechanisms = ["SCRAM-SHA-256".to_string()];
+    let (mut x, name) = Scram::start("pw", &mechanisms).unwrap();
+    assert_eq!(name, "SCRAM-SHA-256");
+    let first = String::from_utf8(x.message().to_vec()).unwrap();
+    assert!(first.starts_with("n,,n=,r="), "{first}");
+    let (bare, server_first) = fake_scram::server_first(&first).unwrap();
+    x.server_first(server_first.as_bytes()).unwrap();
+    let client_final = String::from_utf8(x.message().to_vec()).unwrap();
+    let (proved, auth_message) =
+        fake_scram::check_final("pw", &bare, &server_first, &client_final).unwrap();
+    assert!(proved);
+    let (_, signature) = fake_scram::prove("pw", fake_scram::SALT, 4096, &auth_message);
+    assert!(!x.verified());
+    x.server_final(format!("v={signature}").as_bytes()).unwrap();
+    assert!(x.verified());
 }
 
 #[test]

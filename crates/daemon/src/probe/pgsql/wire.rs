@@ -5,7 +5,7 @@
 use md5::{Digest, Md5};
 
 /// An authentication request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     /// Authenticated.
     Ok,
@@ -13,8 +13,15 @@ pub enum Auth {
     Cleartext,
     /// The password hashed with MD5 and this salt.
     Md5([u8; 4]),
-    /// A method the check does not speak, by its code (10: SASL, which
-    /// is SCRAM-SHA-256 ...).
+    /// SASL (AuthenticationSASL), with the mechanisms the server offers
+    /// (`SCRAM-SHA-256`, `SCRAM-SHA-256-PLUS`).
+    Sasl(Vec<String>),
+    /// The server's next SASL message (AuthenticationSASLContinue).
+    SaslContinue(Vec<u8>),
+    /// The server's last SASL message (AuthenticationSASLFinal).
+    SaslFinal(Vec<u8>),
+    /// A method the check does not speak, by its code (7: GSSAPI, 9:
+    /// SSPI ...).
     Other(u32),
 }
 
@@ -68,6 +75,32 @@ pub fn password(p: &[u8]) -> Vec<u8> {
     with_cstring(b'p', p)
 }
 
+/// A SASLInitialResponse: the chosen `mechanism` and the client's first
+/// message.
+///
+/// ```
+/// let m = rvsadmd::probe::pgsql::wire::sasl_initial("M", b"ab");
+/// assert_eq!(m, b"p\0\0\0\x0cM\0\0\0\0\x02ab");
+/// ```
+pub fn sasl_initial(mechanism: &str, data: &[u8]) -> Vec<u8> {
+    let mut body = mechanism.as_bytes().to_vec();
+    body.push(0);
+    body.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    body.extend_from_slice(data);
+    let mut m = vec![b'p'];
+    m.extend_from_slice(&((body.len() + 4) as u32).to_be_bytes());
+    m.extend_from_slice(&body);
+    m
+}
+
+/// A SASLResponse: the client's next message.
+pub fn sasl_response(data: &[u8]) -> Vec<u8> {
+    let mut m = vec![b'p'];
+    m.extend_from_slice(&((data.len() + 4) as u32).to_be_bytes());
+    m.extend_from_slice(data);
+    m
+}
+
 /// A simple query.
 pub fn query(q: &str) -> Vec<u8> {
     with_cstring(b'Q', q.as_bytes())
@@ -91,10 +124,7 @@ pub fn md5_password(user: &str, password: &str, salt: [u8; 4]) -> String {
 
 /// Why a method is not spoken, for an authentication request of `code`.
 pub fn unspoken(code: u32) -> String {
-    match code {
-        10 => "the server asks for SASL (SCRAM-SHA-256), which rvsadmd does not speak: let the check's user log in by md5 or password in pg_hba.conf".into(),
-        c => format!("the server asks for authentication method {c}, which rvsadmd does not speak (password and md5 only)"),
-    }
+    format!("the server asks for authentication method {code}, which rvsadmd does not speak (password, md5 and scram-sha-256 only): let the check's user log in by one of them in pg_hba.conf")
 }
 
 /// Read the backend message of type `t` with body `body`.
@@ -106,6 +136,13 @@ pub fn unspoken(code: u32) -> String {
 /// assert_eq!(
 ///     backend(b'E', b"SFATAL\0C28P01\0Mpassword authentication failed\0\0"),
 ///     Ok(Backend::Error("FATAL 28P01: password authentication failed".into()))
+/// );
+/// assert_eq!(
+///     backend(b'R', b"\0\0\0\x0aSCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0"),
+///     Ok(Backend::Auth(Auth::Sasl(vec![
+///         "SCRAM-SHA-256-PLUS".into(),
+///         "SCRAM-SHA-256".into()
+///     ])))
 /// );
 /// assert!(backend(b'R', &[0, 0]).is_err());
 /// ```
@@ -123,6 +160,9 @@ pub fn backend(t: u8, body: &[u8]) -> Result<Backend, String> {
                     let s = body.get(4..8).ok_or("an MD5 request without its salt")?;
                     Auth::Md5([s[0], s[1], s[2], s[3]])
                 }
+                10 => Auth::Sasl(mechanisms(&body[4..])),
+                11 => Auth::SaslContinue(body[4..].to_vec()),
+                12 => Auth::SaslFinal(body[4..].to_vec()),
                 c => Auth::Other(c),
             })
         }
@@ -141,6 +181,14 @@ pub fn backend(t: u8, body: &[u8]) -> Result<Backend, String> {
         b'Z' => Backend::Ready,
         _ => Backend::Other,
     })
+}
+
+/// AuthenticationSASL's list: C strings, the last one empty.
+fn mechanisms(list: &[u8]) -> Vec<String> {
+    list.split(|&b| b == 0)
+        .take_while(|m| !m.is_empty())
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .collect()
 }
 
 /// An error response's fields: `SEVERITY CODE: message`.
