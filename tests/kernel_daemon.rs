@@ -466,7 +466,7 @@ fn https_checks_with_and_without_verification() {
     let svc = |vip: &str, verify: bool| {
         format!(
             "[[services]]\nprotocol = \"tcp\"\naddress = \"{vip}\"\nport = 443\n\
-check = {{ type = \"https\", host = \"rs.example\", path = \"/\", verify = {verify}, interval = \"300ms\", timeout = \"3s\" }}\n\
+check = {{ type = \"https\", host = \"rs.example\", path = \"/\", verify = {verify}, interval = \"300ms\", timeout = \"10s\" }}\n\
 [[services.destinations]]\naddress = \"10.0.0.1\"\nport = 8443\nforward = \"masq\"\nweight = 3\n"
         )
     };
@@ -489,23 +489,28 @@ check = {{ type = \"https\", host = \"rs.example\", path = \"/\", verify = {veri
         || of("192.0.2.10") == Some(3) && of("192.0.2.11") == Some(0),
         "up without verification, down with it",
     );
-    let st = d.ctl(&["status", "--json"]);
-    let rows: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
-    let verified = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            r["service"]
-                .as_str()
-                .is_some_and(|s| s.contains("192.0.2.11"))
-        })
-        .cloned()
-        .unwrap();
-    assert!(
-        verified["last"].as_str().unwrap_or("").contains("TLS"),
-        "{rows}"
+    // Under a loaded VM a handshake may first time out; the verdict that
+    // matters is the certificate's, which the next checks give.
+    let verified = || {
+        let st = d.ctl(&["status", "--json"]);
+        let rows: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap_or_default();
+        rows.as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| {
+                r["service"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("192.0.2.11"))
+            })
+            .cloned()
+            .unwrap_or_default()
+    };
+    d.wait_for(
+        || verified()["last"].as_str().unwrap_or("").contains("TLS"),
+        "the verified check fails on the certificate",
     );
+    let verified = verified();
+    let rows = &verified;
     assert_eq!(verified["check"], "https", "{rows}");
     drop(server);
     d.wait_for(
