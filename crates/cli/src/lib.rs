@@ -15,6 +15,14 @@ pub mod json;
 use compat::args::{extension_flag, long_name, Opt};
 use std::io::{Read, Write};
 
+/// How long the command line waits for the kernel's answer to one request
+/// (the library's default is 5 s). ipvsadm waits as long as it takes, and
+/// the kernel may take long: adding a service with a scheduler not loaded
+/// yet runs `modprobe` before it answers, holding every IPVS request of the
+/// host meanwhile (seen at 2.2 s per module in a loaded VM). A bound stays
+/// so that a kernel that never answers is still told.
+pub const REPLY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Code and number of a command-line usage error.
 pub const USAGE: (u16, &str) = (50, "usage");
 

@@ -36,6 +36,7 @@ pub fn main(
     // nothing; a bad document still wins, and its error is the one told).
     let reader = std::thread::spawn(|| -> rvsadm::Result<(Ipvs, rvsadm::Snapshot)> {
         let ipvs = Ipvs::connect()?;
+        ipvs.set_timeout(crate::REPLY_TIMEOUT);
         let live = ipvs.snapshot_without_stats()?;
         Ok((ipvs, live))
     });

@@ -65,6 +65,7 @@ impl Kernel {
                 }
                 other => other?,
             };
+            h.set_timeout(crate::REPLY_TIMEOUT);
             self.handle = Some(h);
         }
         self.handle.as_ref().ok_or(Error::IpvsUnavailable)
