@@ -642,16 +642,19 @@ virtual=192.0.2.20:80\n\
 \treal=10.0.0.2:80 masq\n\
 \tchecktype=connect\n\
 \tcleanstop=no\n",
-        |r| {
-            add_addrs(&["10.0.0.1", "10.0.0.2"]);
-            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
-            let b = Backend::start("10.0.0.2:80", Mode::Ok);
-            r.start("192.0.2.10:80");
-            r.record("started, both up");
-            drop(b);
-            r.record("10.0.0.2 down");
-        },
+        two_reals_then_one_down,
     );
+}
+
+/// Both reals up, then 10.0.0.2's server gone (the cleanstop scenarios).
+fn two_reals_then_one_down(r: &mut Run) {
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let _a = Backend::start("10.0.0.1:80", Mode::Ok);
+    let b = Backend::start("10.0.0.2:80", Mode::Ok);
+    r.start("192.0.2.10:80");
+    r.record("started, both up");
+    drop(b);
+    r.record("10.0.0.2 down");
 }
 
 // The other way round: cleanstop = no, but for 192.0.2.10's own yes.
@@ -668,15 +671,7 @@ virtual=192.0.2.20:80\n\
 \treal=10.0.0.1:80 masq\n\
 \treal=10.0.0.2:80 masq\n\
 \tchecktype=connect\n",
-        |r| {
-            add_addrs(&["10.0.0.1", "10.0.0.2"]);
-            let _a = Backend::start("10.0.0.1:80", Mode::Ok);
-            let b = Backend::start("10.0.0.2:80", Mode::Ok);
-            r.start("192.0.2.10:80");
-            r.record("started, both up");
-            drop(b);
-            r.record("10.0.0.2 down");
-        },
+        two_reals_then_one_down,
     );
 }
 
