@@ -700,3 +700,37 @@ fn a_protocol_this_kernels_ipvs_was_built_without() {
     let _ = std::fs::remove_file(&fake);
     common::check_schemas();
 }
+
+#[test]
+fn a_kernel_before_5_9_stalls_reused_ports_with_conntrack() {
+    let Some(mut t) = Topo::new("reuse") else {
+        return;
+    };
+    let (_c, d, _r) = nat_topology(&mut t);
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.vs.conntrack=1"
+    ));
+    expect(&d, &[], &[]);
+    // The same director as if on Linux 5.4: the release file says so,
+    // seen through a private mount namespace.
+    let fake = std::env::temp_dir().join(format!("doctor-osrelease-{}", std::process::id()));
+    std::fs::write(&fake, "5.4.0-150-generic\n").unwrap();
+    let mount = format!(
+        "mount --bind {} /proc/sys/kernel/osrelease && exec \"$0\" \"$@\"",
+        fake.display()
+    );
+    let wrap = ["unshare", "-m", "sh", "-c", &mount];
+    let (v, _) = doctor_under(&wrap, &d, &[]);
+    assert_eq!(codes(&v), ["conn_reuse_stall"], "report: {v:#}");
+    assert_eq!(
+        v["findings"][0]["evidence"][0]["value"],
+        "5.4.0-150-generic"
+    );
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.vs.conn_reuse_mode=0"
+    ));
+    let (v, _) = doctor_under(&wrap, &d, &[]);
+    assert_eq!(codes(&v), Vec::<String>::new(), "report: {v:#}");
+    let _ = std::fs::remove_file(&fake);
+    common::check_schemas();
+}

@@ -10,7 +10,7 @@ mod rtnl;
 mod sysctl;
 
 pub use live::{sample_live, LiveSample, PROBE_TIMEOUT, SYN_RECV};
-pub use modules::{Kernel, KernelConfig, Modules, PROC_MODULES};
+pub use modules::{Kernel, KernelConfig, Modules, OSRELEASE, PROC_MODULES};
 pub use real_server::{
     arp_announce_path, arp_ignore_path, gather_real_server, Method, RealServerFacts, TUNNEL_DEV,
     TUNNEL_DEV6,

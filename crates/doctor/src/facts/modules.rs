@@ -35,16 +35,22 @@ impl Kernel {
         }
     }
 
-    /// The running kernel.
+    /// The running kernel, from [`OSRELEASE`] (what `uname -r` prints),
+    /// else from uname(2) itself.
     pub fn running() -> Kernel {
-        let u = nix::sys::utsname::uname();
-        let release = u
-            .as_ref()
-            .map(|u| u.release().to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let release = std::fs::read_to_string(OSRELEASE)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|_| {
+                nix::sys::utsname::uname()
+                    .map(|u| u.release().to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
         Kernel::from_release(&release)
     }
 }
+
+/// The file of the kernel's release.
+pub const OSRELEASE: &str = "/proc/sys/kernel/osrelease";
 
 /// Which modules this kernel has, by name (`ip_vs_mh`; `-` read as `_`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
