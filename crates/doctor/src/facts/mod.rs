@@ -183,9 +183,7 @@ fn read_network(facts: &mut DirectorFacts) {
     for l in &links {
         facts.sysctl.read(&rp_filter_path(&l.name));
     }
-    for (i, v6) in [false, true].into_iter().enumerate() {
-        facts.default_route[i] = rtnl.default_route(v6, &links);
-    }
+    facts.default_route = rtnl.default_routes(&links);
     for addr in addresses_to_route(facts) {
         let r = rtnl.route_to(addr, &links);
         facts.routes.insert(addr, r);

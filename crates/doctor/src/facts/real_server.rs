@@ -109,8 +109,6 @@ pub fn gather_real_server(
         facts.sysctl.read(&arp_announce_path(n));
         facts.sysctl.read(&rp_filter_path(n));
     }
-    for (i, v6) in [false, true].into_iter().enumerate() {
-        facts.default_route[i] = rtnl.default_route(v6, &links);
-    }
+    facts.default_route = rtnl.default_routes(&links);
     facts
 }

@@ -224,6 +224,13 @@ impl Rtnl {
     }
 }
 
+impl Rtnl {
+    /// The default routes, IPv4 then IPv6.
+    pub fn default_routes(&self, links: &[Link]) -> [Result<Option<Route>, RtnlError>; 2] {
+        [false, true].map(|v6| self.default_route(v6, links))
+    }
+}
+
 impl Route {
     /// The device a route leaves by (`None` for local and unusable ones).
     pub fn dev(&self) -> Option<&str> {

@@ -47,6 +47,19 @@ impl Sysctls {
         }
     }
 
+    /// A per-interface sysctl as the kernel applies it, the higher of
+    /// `all`'s and `ifname`'s values counting (rp_filter, arp_ignore,
+    /// arp_announce): both values, or the file that could not be read and
+    /// why. `path` makes the file of an interface name.
+    pub fn all_and(
+        &self,
+        path: impl Fn(&str) -> String,
+        ifname: &str,
+    ) -> Result<(i64, i64), (String, String)> {
+        let read = |p: String| self.number(&p).map_err(|e| (p, e));
+        Ok((read(path("all"))?, read(path(ifname))?))
+    }
+
     /// The value of `path` as a number.
     pub fn number(&self, path: &str) -> Result<i64, String> {
         let v = self.get(path)?;

@@ -126,12 +126,6 @@ fn nat_forwarding(f: &DirectorFacts, v6: bool, r: &mut Report) {
     }
 }
 
-/// The kernel applies the higher of `all` and the interface's value.
-fn effective_rp_filter(f: &DirectorFacts, ifname: &str) -> Result<(i64, i64), (String, String)> {
-    let read = |p: String| f.sysctl.number(&p).map_err(|e| (p, e));
-    Ok((read(rp_filter_path("all"))?, read(rp_filter_path(ifname))?))
-}
-
 /// Strict reverse-path filtering on the interface that holds a VIP, when
 /// the way back to its clients (those in the connection table, else the
 /// default route) leaves by another interface.
@@ -144,7 +138,7 @@ fn rp_filter(f: &DirectorFacts, s: &Service, r: &mut Report) {
     if link.name == "lo" {
         return;
     }
-    let (all, own) = match effective_rp_filter(f, &link.name) {
+    let (all, own) = match f.sysctl.all_and(rp_filter_path, &link.name) {
         Ok(v) => v,
         Err((p, e)) => {
             return r

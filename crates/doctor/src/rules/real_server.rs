@@ -112,19 +112,11 @@ fn arp(f: &RealServerFacts, links: &[Link], vip: IpAddr, r: &mut Report) {
     }
 }
 
-/// The higher of `all`'s and `ifname`'s value of a sysctl.
-fn effective(
-    f: &RealServerFacts,
-    path: impl Fn(&str) -> String,
-    ifname: &str,
-) -> Result<(i64, i64), (String, String)> {
-    let read = |p: String| f.sysctl.number(&p).map_err(|e| (p, e));
-    Ok((read(path("all"))?, read(path(ifname))?))
-}
-
 fn arp_sysctls(f: &RealServerFacts, vip: IpAddr, l: &Link, r: &mut Report) {
-    let values = effective(f, arp_ignore_path, &l.name)
-        .and_then(|i| Ok((i, effective(f, arp_announce_path, &l.name)?)));
+    let values = f
+        .sysctl
+        .all_and(arp_ignore_path, &l.name)
+        .and_then(|i| Ok((i, f.sysctl.all_and(arp_announce_path, &l.name)?)));
     let ((ig_all, ig_own), (an_all, an_own)) = match values {
         Ok(v) => v,
         Err((p, e)) => {
@@ -187,7 +179,7 @@ fn tunnel(f: &RealServerFacts, links: &[Link], r: &mut Report) {
 }
 
 fn tunnel_rp_filter(f: &RealServerFacts, r: &mut Report) {
-    match effective(f, rp_filter_path, TUNNEL_DEV) {
+    match f.sysctl.all_and(rp_filter_path, TUNNEL_DEV) {
         Ok((all, own)) if all.max(own) == 1 => r.findings.push(
             Finding::new(
                 Code::RsRpFilterDropsTunnel,
