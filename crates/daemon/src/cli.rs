@@ -278,6 +278,7 @@ fn status_table(rows: &[StatusRow]) -> comfy_table::Table {
         "HEALTH",
         "ADMIN",
         "WEIGHT",
+        "AGENT",
         "CHECK",
         "LAST",
         "MS",
@@ -306,6 +307,7 @@ fn status_table(rows: &[StatusRow]) -> comfy_table::Table {
             r.health.clone(),
             admin,
             weight,
+            agent_cell(r),
             r.check.clone(),
             r.last.clone().unwrap_or_default(),
             r.latency_ms.map_or(String::new(), |l| format!("{l:.1}")),
@@ -313,6 +315,33 @@ fn status_table(rows: &[StatusRow]) -> comfy_table::Table {
         ]);
     }
     t
+}
+
+/// The AGENT cell of a row: the agent's factor, admin state and health,
+/// its connection limit, and the weight they make with the checks and
+/// the admin states (`-`: no agent); `(no answer)` while it is not
+/// answering (what it said last stands).
+fn agent_cell(r: &StatusRow) -> String {
+    let Some(a) = &r.agent else {
+        return "-".into();
+    };
+    let factor = match (a.percent, a.weight) {
+        (_, Some(w)) => format!("weight:{w}"),
+        (Some(p), None) => format!("{p}%"),
+        (None, None) => "-".into(),
+    };
+    let mut cell = format!("{factor} {} {}", a.admin, a.health);
+    if let Some(m) = a.maxconn {
+        cell.push_str(&format!(" maxconn:{m}"));
+    }
+    match r.effective {
+        Some(w) => cell.push_str(&format!(" => {w}")),
+        None => cell.push_str(" => out"),
+    }
+    if !a.answered && a.last.is_some() {
+        cell.push_str(" (no answer)");
+    }
+    cell
 }
 
 /// A command-line error as clap wrote it, with the usage of the command

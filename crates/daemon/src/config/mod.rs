@@ -13,11 +13,13 @@ pub mod ldirectord;
 pub mod native;
 mod validate;
 
+mod agent;
 pub mod keepalived;
 mod probes;
 mod scripts;
 mod source;
 
+pub use agent::AgentCheck;
 pub use probes::*;
 pub use scripts::{Quorum, Script};
 pub use source::{is_link_local, Source, MAX_INTERFACE_LEN};
@@ -288,6 +290,8 @@ pub struct Real {
     pub dest: DestSpec,
     /// Its checks, in configuration order; none: always up.
     pub checks: Vec<Check>,
+    /// Its feedback agent, if it has one ([`crate::engine::agents`]).
+    pub agent: Option<AgentCheck>,
     /// Run when its checks make it up (keepalived's `notify_up`).
     pub notify_up: Option<Script>,
     /// Run when its checks make it down (keepalived's `notify_down`).

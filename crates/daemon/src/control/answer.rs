@@ -120,9 +120,11 @@ mod tests {
     fn row() -> StatusRow {
         StatusRow {
             admin: "drained".into(),
+            agent: None,
             check: "http".into(),
             configured: 5,
             destination: "10.0.0.2:80".into(),
+            effective: None,
             health: "up".into(),
             last: Some("status 200".into()),
             latency_ms: Some(1.25),

@@ -1,6 +1,7 @@
 //! The desired state of the owned services: what the checks, the admin
 //! state, the changes by hand kept and the policies want.
 
+use super::agents::{effective, Gate, RAMP_FULL};
 use super::quorum::Quorums;
 use super::{DestKey, Engine, Override};
 use crate::config::{Format, Manual, OnFailure, Virtual};
@@ -74,6 +75,12 @@ impl Engine {
             if let Some(w) = self.kept(v.manual, &k, computed, live_w) {
                 let mut cfg: DestConfig = d.config;
                 cfg.weight = w;
+                if let Some(m) = self.agents.of_dest(&k).and_then(|a| a.maxconn) {
+                    // The agent's `maxconn:N`: the upper threshold (the
+                    // kernel refuses a lower one above it).
+                    cfg.upper_threshold = m;
+                    cfg.lower_threshold = cfg.lower_threshold.min(m);
+                }
                 spec.destinations.push(DestSpec::new(d.addr, cfg));
             }
         }
@@ -114,16 +121,30 @@ impl Engine {
         }
     }
 
-    /// What the checks and admin state want for one destination (`None`:
-    /// absent), before overrides and policy.
-    fn computed(&self, v: &Virtual, d: &DestSpec, live: Option<Weight>) -> Option<Weight> {
+    /// What the checks, the agent and the admin states want for one
+    /// destination (`None`: absent), before overrides and policy: the
+    /// operator's drain, then the agent's gate, then the checks; an up
+    /// destination at [`effective`] weight.
+    pub(super) fn computed(
+        &self,
+        v: &Virtual,
+        d: &DestSpec,
+        live: Option<Weight>,
+    ) -> Option<Weight> {
         let k = (v.key(), d.addr);
         let verdict = self.checks.verdict(&k);
         let state = verdict.state;
-        let up_weight = Weight::new(verdict.table_weight(d.config.weight.get(), Weight::MAX.get()))
+        let agent = self.agents.of_dest(&k);
+        let base = verdict.table_weight(d.config.weight.get(), Weight::MAX.get());
+        let up_weight = Weight::new(effective(base, agent, RAMP_FULL, Weight::MAX.get()))
             .unwrap_or(d.config.weight);
         if self.drained.contains(&k) {
             return Some(Weight::ZERO);
+        }
+        match agent.map_or(Gate::Open, |a| a.gate()) {
+            Gate::Open => {}
+            Gate::Drain => return Some(Weight::ZERO),
+            Gate::Out => return failed(v),
         }
         match state {
             State::Up => Some(up_weight),

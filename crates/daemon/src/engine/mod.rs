@@ -2,6 +2,8 @@
 //! table holds in; the desired state of the owned services out (which
 //! [`rvsadm::reconcile::plan`] turns into changes).
 //!
+//! - [`agents`]: what each destination's feedback agent said, apart
+//!   from its checks and the operator's drain; the weight it makes;
 //! - [`checks`]: the distinct checks, each under a [`CheckId`], with its
 //!   health; each destination's checks and their verdict;
 //! - [`mirror`]: the one copy of the kernel's table kept in step with
@@ -11,6 +13,7 @@
 //!   its changes and its destinations' run ([`fallback_command`] the
 //!   rule of ldirectord's `fallbackcommand`).
 
+pub mod agents;
 pub mod checks;
 mod decide;
 pub mod fallback_command;
@@ -21,7 +24,7 @@ mod status;
 pub use checks::{CheckId, Checked};
 pub use mirror::Mirror;
 pub use quorum::ScriptRun;
-pub use status::StatusRow;
+pub use status::{AgentRow, StatusRow};
 
 use crate::config::{Check, Config, Format, Manual, Virtual};
 use crate::health::{Outcome, Verdict};
@@ -76,6 +79,8 @@ pub struct Engine {
     changed: BTreeSet<ServiceKey>,
     /// The services' quorums and the programs their changes run.
     quorums: quorum::Quorums,
+    /// What the destinations' feedback agents said.
+    agents: agents::Agents,
     /// Destinations (real or fallback) a reload took out of the
     /// configuration: removed from the table even where foreign
     /// destinations are kept, until the kernel is seen without them.
@@ -87,6 +92,8 @@ impl Engine {
     pub fn new(config: Config) -> Self {
         let mut checks = Checks::default();
         checks.configure(&config);
+        let mut agents = agents::Agents::default();
+        agents.configure(&config);
         Engine {
             config,
             checks,
@@ -98,6 +105,7 @@ impl Engine {
             changed: BTreeSet::new(),
             quorums: quorum::Quorums::default(),
             released: BTreeSet::new(),
+            agents,
         }
     }
 
@@ -132,6 +140,7 @@ impl Engine {
         self.released.extend(before.difference(&now));
         self.released.retain(|d| !now.contains(d));
         self.checks.configure(&self.config);
+        self.agents.configure(&self.config);
         let restart = self.config.format == Format::Ldirectord;
         if restart {
             // ldirectord starts over on a reload: every real is judged
@@ -187,6 +196,34 @@ impl Engine {
     /// [`Engine::take_changed`]).
     pub fn record(&mut self, id: CheckId, o: Outcome) -> bool {
         match self.checks.record(id, o) {
+            Some(users) => {
+                self.changed.extend(users.iter().map(|d| d.0));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The feedback agents of the configuration (one per address and
+    /// way of asking), to be asked at their intervals.
+    pub fn agents(&self) -> Vec<agents::AgentKey> {
+        self.agents.keys()
+    }
+
+    /// What the agent of `dest` said (`None`: it has no agent).
+    pub fn agent_of(&self, dest: &DestKey) -> Option<&agents::AgentState> {
+        self.agents.of_dest(dest)
+    }
+
+    /// Record an answer of agent `key` (or the failure to get one);
+    /// returns whether a decision may have changed (as
+    /// [`Engine::record`]).
+    pub fn record_agent(
+        &mut self,
+        key: &agents::AgentKey,
+        got: Result<crate::probe::agent::Answer, String>,
+    ) -> bool {
+        match self.agents.record(key, got) {
             Some(users) => {
                 self.changed.extend(users.iter().map(|d| d.0));
                 true

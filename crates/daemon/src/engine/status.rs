@@ -1,23 +1,32 @@
 //! The rows of `rvsadmd status`.
 
+use super::agents::AgentState;
 use super::{Checked, Engine, Override};
 use crate::config::Virtual;
+use crate::probe::agent_reply::AgentWeight;
 use crate::service;
-use rvsadm::model::{DestSpec, Service, Snapshot};
+use rvsadm::model::{DestSpec, Service, Snapshot, Weight};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One line of `rvsadmd status`. Its fields are in the order of their
 /// JSON keys (alphabetical: see [`crate::control::answer`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatusRow {
-    /// `ready`, `drained`.
+    /// `ready`, `drained` (the operator's admin state).
     pub admin: String,
+    /// What its feedback agent said (`None`: it has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRow>,
     /// The checks (`tcp`, `http`, `tcp+http` ...; `-`: none).
     pub check: String,
     /// The configured weight.
     pub configured: u32,
     /// `10.0.0.1:80`.
     pub destination: String,
+    /// The weight the checks, the agent and the admin states want
+    /// (before a change by hand kept; `None`: out of the table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<u32>,
     /// `up`, `down`, `unknown`; `fallback` for the fallback server.
     pub health: String,
     /// The newest result, in words.
@@ -34,6 +43,50 @@ pub struct StatusRow {
     pub since: f64,
     /// The weight in the table (`None`: not in it).
     pub weight: Option<u32>,
+}
+
+/// The agent's part of a `status` row: each factor it puts in the
+/// weight. Fields in the order of their JSON keys.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AgentRow {
+    /// The agent's admin state: `ready`, `drain`, `maint`.
+    pub admin: String,
+    /// Whether its newest question was answered.
+    pub answered: bool,
+    /// The agent's health: `up`, `down`, `fail`, `stopped`.
+    pub health: String,
+    /// Its newest answer's line, or why there was none.
+    pub last: Option<String>,
+    /// The connection limit it asked for (the upper threshold).
+    pub maxconn: Option<u32>,
+    /// Its weight factor in percent (`None` with an absolute weight).
+    pub percent: Option<u32>,
+    /// The agent's port.
+    pub port: u16,
+    /// The reason it gave (`#...`).
+    pub reason: Option<String>,
+    /// The absolute weight it asked for (`weight:N`).
+    pub weight: Option<u32>,
+}
+
+impl AgentRow {
+    /// The row of an agent asked at `port`, from what it said.
+    fn of(port: u16, a: &AgentState) -> Self {
+        AgentRow {
+            admin: a.admin.name().into(),
+            answered: a.answered,
+            health: a.health.name().into(),
+            last: a.last.clone(),
+            maxconn: a.maxconn,
+            percent: a.percent(),
+            port,
+            reason: a.reason.clone(),
+            weight: match a.weight {
+                Some(AgentWeight::Absolute(n)) => Some(n),
+                _ => None,
+            },
+        }
+    }
 }
 
 impl Engine {
@@ -70,9 +123,17 @@ impl Engine {
                 "ready"
             }
             .into(),
+            agent: self
+                .agents
+                .of_dest(&k)
+                .zip(v.reals.iter().find(|r| r.dest.addr == d.addr))
+                .and_then(|(a, r)| Some(AgentRow::of(r.agent.as_ref()?.port, a))),
             check: check_names(&checks),
             configured: d.config.weight.get(),
             destination: d.addr.to_string(),
+            effective: self
+                .computed(v, d, weight_in(live, d).and_then(Weight::new))
+                .map(Weight::get),
             health: verdict.state.name().into(),
             last: last.map(|o| o.reason.clone()),
             latency_ms: last.map(|o| o.latency.as_secs_f64() * 1e3),
@@ -103,9 +164,11 @@ fn check_names(checks: &[&Checked]) -> String {
 fn fallback_row(v: &Virtual, f: &DestSpec, live: Option<&Service>) -> StatusRow {
     StatusRow {
         admin: "ready".into(),
+        agent: None,
         check: "-".into(),
         configured: f.config.weight.get(),
         destination: f.addr.to_string(),
+        effective: None,
         health: "fallback".into(),
         last: None,
         latency_ms: None,

@@ -7,6 +7,8 @@
 //! in the native reader (`config/native/check.rs`) and writer
 //! (`config/native/write.rs`), and its section in rvsadmd(8).
 
+pub mod agent;
+pub mod agent_reply;
 pub mod combined;
 pub mod dns;
 pub mod exec;

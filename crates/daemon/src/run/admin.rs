@@ -35,6 +35,7 @@ impl Daemon {
             ipvs,
             engine: Engine::new(config),
             load,
+            agents: super::agents::AgentTasks::new(to_loop.clone()),
             schedule: Schedule::new(to_loop, bound),
             state_file,
             dropped: BTreeSet::new(),

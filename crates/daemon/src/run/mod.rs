@@ -12,6 +12,7 @@
 //! table and sets its timeouts when asked; `stop.rs` stops.
 
 mod admin;
+mod agents;
 mod answer;
 mod monitor;
 mod on_change;
@@ -63,6 +64,11 @@ enum Msg {
     Result(CheckId, Outcome),
     /// A control request, with where its answer goes.
     Control(Asked),
+    /// A feedback agent's answer, or why there was none.
+    Agent(
+        crate::engine::agents::AgentKey,
+        Result<crate::probe::agent::Answer, String>,
+    ),
 }
 
 /// Run until SIGTERM or SIGINT. Errors: the configuration cannot be read,
@@ -96,6 +102,8 @@ struct Daemon {
     in_order: scripts::InOrder,
     /// The destinations whose results go to a `monitor_file`.
     monitors: monitor::Monitors,
+    /// The feedback agents being asked.
+    agents: agents::AgentTasks,
 }
 
 impl Daemon {
@@ -204,6 +212,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         d.engine.checks(),
         d.engine.config.max_checks_in_flight_per_address,
     );
+    d.agents.configure(d.engine.agents());
     Event::Started {
         services: d.engine.config.services.len(),
         checks: d.schedule.len(),
@@ -220,6 +229,11 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             m = rx.recv() => match m {
                 Some(Msg::Result(id, o)) => {
                     if d.on_result(id, o) {
+                        flush.arm();
+                    }
+                }
+                Some(Msg::Agent(key, got)) => {
+                    if d.engine.record_agent(&key, got) {
                         flush.arm();
                     }
                 }

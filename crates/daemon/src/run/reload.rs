@@ -37,6 +37,7 @@ impl Daemon {
             self.engine.checks(),
             self.engine.config.max_checks_in_flight_per_address,
         );
+        self.agents.configure(self.engine.agents());
         Event::Reloaded {
             services: self.engine.config.services.len(),
         }

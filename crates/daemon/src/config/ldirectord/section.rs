@@ -134,6 +134,7 @@ fn reals(
             )?;
             out.push(Real {
                 dest: r.spec,
+                agent: None,
                 checks: vec![c],
                 notify_up: None,
                 notify_down: None,

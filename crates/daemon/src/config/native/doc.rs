@@ -2,6 +2,7 @@
 //! numbers), before it is turned into the model; how a `check` table
 //! inherits from `[defaults]` and its service.
 
+use super::agent::AgentDoc;
 use rvsadm::json::{DestinationDoc, TunnelDoc};
 use rvsadm::model::{Family, ForwardMethod, Protocol};
 use serde::Deserialize;
@@ -98,6 +99,9 @@ pub(super) enum ForeignDoc {
 pub(super) struct DefaultsDoc {
     #[serde(default)]
     pub(super) check: CheckDoc,
+    /// Every destination's feedback agent unless it or its service gives
+    /// its own keys.
+    pub(super) agent: Option<AgentDoc>,
     pub(super) on_failure: Option<OnFailureDoc>,
     pub(super) manual: Option<ManualDoc>,
     /// Every service's `fallback_command` unless it gives its own.
@@ -320,6 +324,8 @@ pub(super) struct ServiceToml {
     pub(super) pe_name: Option<String>,
     #[serde(default)]
     pub(super) check: CheckDoc,
+    /// Its destinations' feedback agent (over `[defaults]`').
+    pub(super) agent: Option<AgentDoc>,
     pub(super) on_failure: Option<OnFailureDoc>,
     pub(super) manual: Option<ManualDoc>,
     /// Destinations in the table the file does not name: `keep` (the
@@ -368,6 +374,8 @@ pub(super) struct DestToml {
     /// Its checks, all of which must pass (each over the service's
     /// check); `[]`: none, always up.
     pub(super) checks: Option<Vec<Spanned<CheckDoc>>>,
+    /// Its feedback agent (over the service's).
+    pub(super) agent: Option<AgentDoc>,
     /// Run when its checks make it up.
     pub(super) notify_up: Option<ScriptDoc>,
     /// Run when its checks make it down.

@@ -34,6 +34,7 @@
 //! weight = 10
 //! ```
 
+mod agent;
 mod check;
 #[cfg(test)]
 mod check_tests;

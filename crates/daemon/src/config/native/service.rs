@@ -1,6 +1,7 @@
 //! One `[[services]]` table: its service and destinations, each with its
 //! checks, its fallback and policies.
 
+use super::agent::agent_of;
 use super::check::check_of;
 use super::doc::{
     CheckDoc, DefaultsDoc, ForeignDoc, ManualDoc, OnFailureDoc, ServiceStopDoc, ServiceToml,
@@ -55,15 +56,29 @@ pub(super) fn virtual_of(
         let dpath = format!("{path}.destinations[{j}]");
         let (notify_up, notify_down) = notify_of(d.get_ref(), &dpath)
             .map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
+        let layers = [
+            from.defaults.agent.as_ref(),
+            s.agent.as_ref(),
+            d.get_ref().agent.as_ref(),
+        ];
+        let agent =
+            agent_of(layers, &dpath).map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
         reals.push(Real {
             dest,
             checks,
+            agent,
             notify_up,
             notify_down,
             monitor_as: None,
         });
     }
     let quorum = quorum_of(s, &path).map_err(|m| from.bad(line, m))?;
+    if s.fallback.as_ref().is_some_and(|f| f.agent.is_some()) {
+        return Err(from.bad(
+            line,
+            format!("{path}.fallback.agent: a fallback has no agent (it is in only while no destination is); remove it"),
+        ));
+    }
     let fallback = match &s.fallback {
         Some(f) => Some(
             f.doc()

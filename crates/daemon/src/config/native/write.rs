@@ -468,12 +468,29 @@ fn service_toml(v: &Virtual, out: &mut String) {
             out.push('\n');
         }
         checks_toml(&r.checks, r.dest.addr, out);
+        if let Some(a) = &r.agent {
+            out.push_str(&agent_line(a));
+        }
         for (name, s) in [("notify_up", &r.notify_up), ("notify_down", &r.notify_down)] {
             if let Some(s) = s {
                 out.push_str(&script_line(name, s, q));
             }
         }
     }
+}
+
+/// A destination's `agent = {...}` line.
+fn agent_line(a: &crate::config::AgentCheck) -> String {
+    let send = a
+        .send
+        .as_ref()
+        .map_or(String::new(), |t| format!(", send = {}", q(t)));
+    format!(
+        "agent = {{ port = {}, interval = {}, timeout = {}{send} }}\n",
+        a.port,
+        secs(a.interval),
+        secs(a.timeout)
+    )
 }
 
 /// A destination's checks: `check = {...}` for one, `checks = [...]`

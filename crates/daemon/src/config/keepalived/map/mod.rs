@@ -160,6 +160,7 @@ fn virtual_server(
                 }
                 reals.push(Real {
                     dest: d,
+                    agent: None,
                     checks: checks[i].clone(),
                     notify_up: notify[i].0.clone(),
                     notify_down: notify[i].1.clone(),
