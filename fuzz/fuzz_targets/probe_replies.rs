@@ -2,14 +2,16 @@
 //! pieces, judged with a digest and a regex), an SMTP reply, a DNS reply
 //! (and its A/PTR answers), MySQL packets (handshake, login and query
 //! replies), LDAP messages, PostgreSQL backend messages, an ICMP echo
-//! reply, a UDP reply match, a FILE check's text, and the hex of
+//! reply, a UDP reply match, a FILE check's text, a feedback agent's
+//! reply line (what it keeps bounded, a percentage never read from a
+//! line without `%`), and the hex of
 //! `payload`/`require_reply`: any bytes give a verdict, never a panic; the
 //! HTTP digest does not depend on where the bytes were cut.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use rvsadmd::config::{Expect, Pattern, ReplyMatch, UrlCheck};
-use rvsadmd::probe::{dns, file_track, http, icmp, ldap, mysql, pgsql, smtp, udp};
+use rvsadmd::probe::{agent_reply, dns, file_track, http, icmp, ldap, mysql, pgsql, smtp, udp};
 
 fuzz_target!(|data: &[u8]| {
     let cut = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
@@ -52,6 +54,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(m.value.len(), m.mask.len());
         assert_eq!(ReplyMatch::parse(&m.to_text(), true), Ok(m.clone()));
         let _ = udp::matches(&m, data);
+    }
+    let r = agent_reply::parse(data);
+    assert!(r.unknown.len() <= agent_reply::MAX_UNKNOWN);
+    if r.weight.is_some() || r.maxconn.is_some() {
+        assert!(data.iter().any(u8::is_ascii_digit));
+    }
+    if matches!(r.weight, Some(agent_reply::AgentWeight::Percent(_))) {
+        assert!(data.contains(&b'%'));
     }
     // A FILE check's text, then that value as a change after a start.
     if let Some(v) = file_track::c_number(data) {

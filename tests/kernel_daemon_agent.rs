@@ -1,0 +1,291 @@
+//! `rvsadmd`'s feedback agents (HAProxy's agent-check) against the real
+//! kernel (inside the VM): an agent on the real server's address answers
+//! the line the test sets, and each word of the protocol moves the
+//! destination's weight (or upper threshold) in the table as rvsadmd(8)
+//! says, read back with `ipvsadm -Sn`; an agent that stops answering
+//! changes nothing; the agent's drain, the operator's drain and the
+//! checks' health do not undo each other.
+
+mod common;
+
+use common::backend::{add_addrs, Backend, Mode};
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn rvsadmd_path() -> String {
+    std::env::var("NEXTEST_BIN_EXE_rvsadmd")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
+}
+
+/// An agent on `addr`: each connection gets the line set last (`None`:
+/// closed without a word), and the count of questions goes up.
+#[derive(Clone)]
+struct Agent {
+    line: Arc<Mutex<(Option<String>, u64)>>,
+}
+
+impl Agent {
+    fn start(addr: &str) -> Agent {
+        let l = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+        let a = Agent {
+            line: Arc::new(Mutex::new((Some("up ready 100%\n".into()), 0))),
+        };
+        let me = a.clone();
+        std::thread::spawn(move || {
+            for c in l.incoming() {
+                let Ok(mut c) = c else { continue };
+                let mut g = me.line.lock().unwrap();
+                g.1 += 1;
+                if let Some(line) = &g.0 {
+                    let _ = c.write_all(line.as_bytes());
+                }
+            }
+        });
+        a
+    }
+
+    /// Answer `line` from now on, and wait until it has been asked twice
+    /// with it (so rvsadmd has read it at least once).
+    fn say(&self, line: Option<&str>) {
+        let start = {
+            let mut g = self.line.lock().unwrap();
+            g.0 = line.map(|l| format!("{l}\n"));
+            g.1
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.line.lock().unwrap().1 < start + 2 {
+            assert!(Instant::now() < deadline, "the agent was not asked in 60 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A running `rvsadmd run`; stopped (SIGTERM) when dropped.
+struct Daemon {
+    child: Child,
+    socket: PathBuf,
+    log: PathBuf,
+}
+
+impl Daemon {
+    fn start(dir: &Path, config: &Path) -> Daemon {
+        let socket = dir.join("ctl.sock");
+        let log = dir.join("events.log");
+        let out = std::fs::File::create(&log).unwrap();
+        let child = Command::new(rvsadmd_path())
+            .args(["run", "--config"])
+            .arg(config)
+            .arg("--control-socket")
+            .arg(&socket)
+            .arg("--state-file")
+            .arg(dir.join("state.json"))
+            .args(["--poll", "1s"])
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .expect("starting rvsadmd");
+        Daemon { child, socket, log }
+    }
+
+    fn ctl(&self, args: &[&str]) -> String {
+        let o = Command::new(rvsadmd_path())
+            .arg(args[0])
+            .arg("--control-socket")
+            .arg(&self.socket)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "rvsadmd {args:?}: {o:?}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// Wait (60 s at most) until the destination's weight and upper
+    /// threshold in the table are `want`.
+    fn wait(&self, want: (u32, u32), what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let got = in_table();
+            if got == Some(want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: the table has {got:?}, not {want:?} after 60 s; status:\n{}\nevents:\n{}",
+                self.ctl(&["status"]),
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The table keeps `want` while the agent is asked twice more.
+    fn stays(&self, agent: &Agent, want: (u32, u32), what: &str) {
+        let line = agent.line.lock().unwrap().0.clone();
+        agent.say(line.as_deref().map(str::trim_end));
+        assert_eq!(
+            in_table(),
+            Some(want),
+            "{what}; status:\n{}",
+            self.ctl(&["status"])
+        );
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let _ = self.child.wait();
+    }
+}
+
+/// The weight (from `ipvsadm -Sn`) and upper threshold (from `ipvsadm
+/// -Ln --thresholds`: `-Sn` does not write thresholds) of 10.0.0.1:8080.
+fn in_table() -> Option<(u32, u32)> {
+    let table = common::stdout_ok(&common::ipvsadm(&["-Sn"]));
+    let weight: u32 = table.lines().find_map(|l| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        let at = |flag: &str| w.iter().position(|x| *x == flag).and_then(|i| w.get(i + 1));
+        if w.first() != Some(&"-a") || at("-r") != Some(&"10.0.0.1:8080") {
+            return None;
+        }
+        at("-w")?.parse().ok()
+    })?;
+    let listed = common::stdout_ok(&common::ipvsadm(&["-Ln", "--thresholds"]));
+    // `-> ADDRESS UTHRESHOLD LTHRESHOLD ACTIVECONN INACTCONN`
+    let upper = listed.lines().find_map(|l| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        if w.first() != Some(&"->") || w.get(1) != Some(&"10.0.0.1:8080") {
+            return None;
+        }
+        w.get(2)?.parse::<u32>().ok()
+    })?;
+    Some((weight, upper))
+}
+
+const CONFIG: &str = r#"
+[defaults]
+check = { type = "tcp", interval = "300ms", timeout = "1s", rise = 1, fall = 1 }
+agent = { port = 3333, interval = "200ms", timeout = "1s", send = "status\n" }
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+scheduler = "wlc"
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 8080
+forward = "masq"
+weight = 10
+"#;
+
+const SERVICE: &str = "tcp:192.0.2.10:80";
+const DEST: &str = "10.0.0.1:8080";
+
+#[test]
+fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
+    let Some(_ns) =
+        common::kernel_netns("agent_words_drive_the_weight_and_the_admin_states_stay_apart")
+    else {
+        return;
+    };
+    add_addrs(&["10.0.0.1"]);
+    let dir = std::env::temp_dir().join(format!("rvsadmd-agent-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let agent = Agent::start("10.0.0.1:3333");
+    let mut backend = Some(Backend::start("10.0.0.1:8080", Mode::Ok));
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(&cfg, CONFIG).unwrap();
+    let d = Daemon::start(&dir, &cfg);
+    d.wait((10, 0), "up, agent ready at 100%");
+
+    // Each word.
+    for (line, want) in [
+        ("50%", (5, 0)),
+        ("weight:30%", (3, 0)),
+        ("weight:7", (7, 0)),
+        ("100%, maxconn:40", (10, 40)),
+        ("maxconn:0", (10, 0)),
+        ("drain", (0, 0)),
+        ("ready", (10, 0)),
+        ("maint", (0, 0)),
+        ("ready", (10, 0)),
+        ("down", (0, 0)),
+        ("up", (10, 0)),
+        ("fail #disk full", (0, 0)),
+        ("up", (10, 0)),
+        ("stopped", (0, 0)),
+        ("UP\t25%", (3, 0)),
+        ("100%", (10, 0)),
+    ] {
+        agent.say(Some(line));
+        d.wait(want, &format!("agent said `{line}`"));
+    }
+
+    // Status shows each factor.
+    agent.say(Some("drain 50% # going away"));
+    d.wait((0, 0), "agent drain at 50%");
+    let json = d.ctl(&["status", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["configured"], 10, "{json}");
+    assert_eq!(row["effective"], 0, "{json}");
+    assert_eq!(row["agent"]["admin"], "drain", "{json}");
+    assert_eq!(row["agent"]["health"], "up", "{json}");
+    assert_eq!(row["agent"]["percent"], 50, "{json}");
+    assert_eq!(row["agent"]["last"], "drain 50% # going away", "{json}");
+    let text = d.ctl(&["status"]);
+    assert!(
+        text.contains("AGENT") && text.contains("50% drain up => 0"),
+        "{text}"
+    );
+
+    // An agent that stops answering changes nothing.
+    agent.say(None);
+    d.stays(&agent, (0, 0), "no answer keeps the agent's drain");
+    let json = d.ctl(&["status", "--json"]);
+    assert!(json.contains("\"answered\": false"), "{json}");
+    assert!(d.ctl(&["status"]).contains("(no answer)"));
+
+    // The operator's ready does not undo the agent's drain ...
+    d.ctl(&["ready", SERVICE, DEST]);
+    agent.say(Some("drain 100%"));
+    d.stays(
+        &agent,
+        (0, 0),
+        "the operator's ready leaves the agent's drain",
+    );
+    // ... and the agent's ready does not undo the operator's drain.
+    d.ctl(&["drain", SERVICE, DEST]);
+    agent.say(Some("ready"));
+    d.stays(
+        &agent,
+        (0, 0),
+        "the agent's ready leaves the operator's drain",
+    );
+    d.ctl(&["ready", SERVICE, DEST]);
+    d.wait((10, 0), "both ready");
+
+    // The checks' down is not undone by the agent's up ...
+    backend.take();
+    d.wait((0, 0), "the check fails");
+    agent.say(Some("up ready 100%"));
+    d.stays(&agent, (0, 0), "the agent's up leaves the checks' down");
+    backend = Some(Backend::start("10.0.0.1:8080", Mode::Ok));
+    d.wait((10, 0), "the check passes again");
+    // ... nor the agent's down by the checks' up.
+    agent.say(Some("down"));
+    d.wait((0, 0), "agent down, checks up");
+    d.stays(&agent, (0, 0), "the checks' up leaves the agent's down");
+    agent.say(Some("up"));
+    d.wait((10, 0), "agent up again");
+    drop(backend);
+}
