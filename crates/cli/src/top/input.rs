@@ -101,7 +101,7 @@ pub fn apply(m: &mut Model, a: Action) -> bool {
         Action::Sort(c) => m.sort_by(c),
         Action::Reverse => m.descending = !m.descending,
         Action::Move(n) => m.move_selection(n),
-        Action::Open => m.detail = m.selected.clone(),
+        Action::Open => m.open(),
         Action::Back => m.detail = None,
     }
     true

@@ -478,6 +478,16 @@ impl Model {
             .collect()
     }
 
+    /// Show the detail of the selected service, or of the first shown
+    /// when the selected one is filtered out.
+    pub fn open(&mut self) {
+        let shown = self.shown_services();
+        if !self.selected.as_ref().is_some_and(|s| shown.contains(s)) {
+            self.selected = shown.first().cloned();
+        }
+        self.detail = self.selected.clone();
+    }
+
     /// Move the selection by `step` services (down when positive).
     pub fn move_selection(&mut self, step: isize) {
         let shown = self.shown_services();
@@ -745,5 +755,9 @@ mod tests {
         assert_eq!(m.selected.as_deref(), Some("udp:192.0.2.9:53"));
         m.move_selection(-3);
         assert_eq!(m.selected.as_deref(), Some("tcp:192.0.2.1:80"));
+        // The selected service filtered out: enter opens the first shown.
+        m.filter = "udp".into();
+        m.open();
+        assert_eq!(m.detail.as_deref(), Some("udp:192.0.2.9:53"));
     }
 }
