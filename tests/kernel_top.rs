@@ -101,6 +101,8 @@ struct Tmux {
 }
 
 const PROMPT: &str = "READY> ";
+/// The prompt as `capture-pane` gives it back (trailing blanks cut).
+const SEEN: &str = "READY>";
 
 impl Tmux {
     fn start(tag: &str, ns: &str) -> Tmux {
@@ -120,7 +122,7 @@ impl Tmux {
             "45",
             &shell,
         ]);
-        t.wait("the shell's prompt", |s| s.contains(PROMPT));
+        t.wait("the shell's prompt", |s| s.contains(SEEN));
         t
     }
 
@@ -180,7 +182,7 @@ impl Tmux {
     /// screen, the cursor shown, the terminal in canonical mode with echo.
     fn assert_restored(&self, how: &str) {
         self.wait(&format!("the prompt after {how}"), |s| {
-            last_line(s).starts_with(PROMPT) && !s.contains("q quit")
+            last_line(s).starts_with(SEEN) && !s.contains("q quit")
         });
         assert_eq!(
             self.format("#{alternate_on}"),
@@ -197,7 +199,7 @@ impl Tmux {
             s.contains("STTY:icanon,echo,")
         });
         self.line("clear");
-        self.wait("a clear screen", |s| s.trim() == PROMPT.trim());
+        self.wait("a clear screen", |s| s.trim() == SEEN);
     }
 }
 
@@ -391,30 +393,8 @@ fn top_under_tmux_with_traffic_keys_and_rvsadmd() {
         dests.iter().any(|w| w.ends_with(&["-", "-"])),
         "not rvsadmd's: {s}"
     );
-    let o = Command::new(rvsadmd_path())
-        .args(["drain", "--control-socket"])
-        .arg(&socket)
-        .args([WEB, "10.2.0.2:80"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{o:?}");
-    tm.wait("the drain", |s| {
-        web_dests(s).iter().any(|w| w.ends_with(&["up", "drained"]))
-    });
-
-    // q leaves and gives the terminal back.
-    tm.keys(&["q"]);
-    tm.assert_restored("q");
-    // So does Ctrl-C.
-    tm.line(&top);
-    tm.wait("the table again", |s| {
-        s.contains(WEB) && s.contains("q quit")
-    });
-    tm.keys(&["C-c"]);
-    tm.assert_restored("Ctrl-C");
-
-    // Without a terminal: two tables as text, the busy service moving,
-    // rvsadmd's columns filled.
+    // Meanwhile, without a terminal: two tables as text, the busy service
+    // moving, rvsadmd's columns filled.
     let o = Command::new("ip")
         .args([
             "netns",
@@ -433,34 +413,49 @@ fn top_under_tmux_with_traffic_keys_and_rvsadmd() {
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{o:?}");
+    eprintln!("rvsadm top, without a terminal:\n{text}");
     let frames: Vec<&str> = text.split("\n\n").collect();
     assert_eq!(frames.len(), 2, "{text}");
     for f in &frames {
         assert!(!f.contains('\x1b'), "no escape sequences: {f:?}");
-        assert!(cps(f, WEB).is_some_and(|v| v > 0.0), "{f}");
+        assert!(cps(f, WEB).is_some(), "{f}");
         assert_eq!(cps(f, IDLE), Some(0.0), "{f}");
         assert!(row(f, WEB).unwrap().ends_with(&["1/1", "up"]), "{f}");
     }
+    // A client in an emulated VM may stall for a moment: the traffic shows
+    // in at least one of the two intervals.
+    assert!(
+        frames.iter().any(|f| cps(f, WEB).is_some_and(|v| v > 0.0)),
+        "{text}"
+    );
 
-    // The traffic stops: the rates fall back to 0.
-    t.sh(&format!(
-        "for p in $(ip netns pids {c}); do kill -9 $p; done"
-    ));
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        let o = Command::new("ip")
-            .args(["netns", "exec", &d, &rvsadm, "top", "--interval", "1"])
-            .output()
-            .unwrap();
-        let f = String::from_utf8_lossy(&o.stdout).into_owned();
-        if cps(&f, WEB) == Some(0.0) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "rates stay above 0 without traffic: {f}"
-        );
-    }
+    let o = Command::new(rvsadmd_path())
+        .args(["drain", "--control-socket"])
+        .arg(&socket)
+        .args([WEB, "10.2.0.2:80"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    tm.wait("the drain", |s| {
+        web_dests(s).iter().any(|w| w.ends_with(&["up", "drained"]))
+    });
+    // Drained (weight 0), the service gets no new connection: its rate
+    // falls to 0 while the client goes on trying.
+    tm.wait("conn/s back to 0 after the drain", |s| {
+        cps(s, WEB) == Some(0.0)
+    });
+
+    // q leaves and gives the terminal back.
+    tm.keys(&["q"]);
+    tm.assert_restored("q");
+    // So does Ctrl-C.
+    tm.line(&top);
+    tm.wait("the table again", |s| {
+        s.contains(WEB) && s.contains("q quit")
+    });
+    tm.keys(&["C-c"]);
+    tm.assert_restored("Ctrl-C");
+
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(daemon.id() as i32),
         nix::sys::signal::Signal::SIGTERM,

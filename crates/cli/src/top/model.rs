@@ -421,7 +421,11 @@ impl Model {
                     .filter_map(|d| m.get(&(s.key.clone(), d.addr.clone())))
                     .collect();
                 let up = known.iter().filter(|h| h.health == "up").count();
-                Some(format!("{up}/{} up", s.dests.len()))
+                // None of its destinations is rvsadmd's: `-`, as for them.
+                Some(match known.len() {
+                    0 => "-".to_string(),
+                    n => format!("{up}/{n} up"),
+                })
             }
             _ => None,
         };
@@ -735,6 +739,11 @@ mod tests {
         let rows = m.rows();
         assert_eq!(rows[0].health.as_deref(), Some("1/2 up"));
         assert_eq!(rows[2].admin.as_deref(), Some("drained"));
+        assert_eq!(
+            rows[3].health.as_deref(),
+            Some("-"),
+            "no destination of rvsadmd's"
+        );
         assert_eq!(rows[4].health.as_deref(), Some("-"), "not rvsadmd's");
         m.sort_by(Column::Health);
         m.sort_by(Column::Health);

@@ -73,23 +73,24 @@ fn status(m: &Model, f: &Frame) -> String {
     });
     let daemon = match &m.daemon {
         Daemon::NotAsked => String::from("rvsadmd: not asked yet"),
-        Daemon::Absent(_) => format!("rvsadmd: no answer at {} (health, admin: n/a)", f.socket),
+        Daemon::Absent(_) => format!("rvsadmd: no answer at {}", f.socket),
         Daemon::Status(_) => format!("rvsadmd: {}", f.socket),
     };
-    let mut s = m
-        .error
-        .as_ref()
-        .map_or_else(String::new, |e| format!("read failed: {e}  "));
+    // What the person set first: the end of a long line may be cut.
+    let mut s = String::from("rvsadm top  ");
+    if m.paused {
+        s.push_str("PAUSED  ");
+    }
+    if !m.filter.is_empty() {
+        s.push_str(&format!("filter: {}  ", m.filter));
+    }
+    if let Some(e) = &m.error {
+        s.push_str(&format!("read failed: {e}  "));
+    }
     s += &format!(
-        "rvsadm top  every {}s, rates from counter deltas  {nsvc} services {ndest} destinations  {daemon}",
+        "{nsvc} services, {ndest} destinations, rates over {}s  {daemon}",
         f.interval
     );
-    if !m.filter.is_empty() {
-        s.push_str(&format!("  filter: {}", m.filter));
-    }
-    if m.paused {
-        s.push_str("  PAUSED");
-    }
     s
 }
 
