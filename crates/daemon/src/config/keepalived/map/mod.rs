@@ -116,6 +116,8 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         timeouts: lvs.table.timeouts,
         sync_daemon: lvs.table.sync_daemon.clone(),
         on_change: None,
+        hooks: Vec::new(),
+        notify_fifo: quorum::notify_fifo(lvs, &mut notes),
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
