@@ -565,7 +565,8 @@ fn dns_udp_and_ping_checks_with_alpha() {
 /// then come back (still the sorry server at 2 and 3, the reals at 4). The
 /// tables after each step and the marker files (which scripts ran, in what
 /// order; those run at stop in any order, see [`stop_marks_unordered`])
-/// must be the same.
+/// must be the same, and so must the lines of `lvs_notify_fifo` (every
+/// real's and the quorum's, in order, at stop too).
 #[test]
 fn quorum_hysteresis_sorry_server_and_notify_scripts() {
     let name = "quorum_hysteresis_sorry_server_and_notify_scripts";
@@ -577,14 +578,26 @@ fn quorum_hysteresis_sorry_server_and_notify_scripts() {
     };
     require_oracle_ran(name, "keepalived", &oracle.0, 3);
     eprintln!(
-        "{name}: keepalived's tables and scripts: {:#?}",
-        (&oracle.0, &oracle.1)
+        "{name}: keepalived's tables, scripts and FIFO lines: {:#?}",
+        (&oracle.0, &oracle.1, &oracle.3)
     );
     let Some(_ns) = common::kernel_netns(name) else {
         return;
     };
     let ours = quorum_scenario(Who::Rvsadmd, Some(&oracle.0));
     require_same(name, "keepalived", &oracle.0, &ours.0);
+    assert_eq!(
+        ours.3, oracle.3,
+        "{name}: rvsadmd's lvs_notify_fifo lines (left) differ from keepalived's (right)\nrvsadmd's log:\n{}",
+        ours.2
+    );
+    assert!(
+        oracle.3.starts_with(
+            "VS [192.0.2.50]:tcp:80 UP\nRS [10.0.0.1]:tcp:80 [192.0.2.50]:tcp:80 DOWN\n"
+        ),
+        "{name}: keepalived's FIFO lines: {}",
+        oracle.3
+    );
     assert_eq!(
         ours.1, oracle.1,
         "{name}: the scripts rvsadmd ran (left) differ from keepalived's (right)\nrvsadmd's log:\n{}\nkeepalived's log:\n{}",
@@ -633,12 +646,37 @@ fn quorum_conf() -> String {
         // At stop: `notify_down` of the reals up, then `quorum_down`.
         "omega",
     ];
-    [GLOBAL.to_string(), vs("192.0.2.50 80", &settings, &reals)].concat()
+    [
+        "global_defs {\n    router_id diff\n    lvs_notify_fifo @DIR@/fifo\n}\n".to_string(),
+        vs("192.0.2.50 80", &settings, &reals),
+    ]
+    .concat()
+}
+
+/// Read the FIFO at `path` (made here) in a thread of its own until its
+/// last writer closes it; the thread gives what was read.
+fn fifo_reader(path: &Path) -> std::thread::JoinHandle<String> {
+    nix::unistd::mkfifo(path, nix::sys::stat::Mode::from_bits_truncate(0o600))
+        .expect("making the FIFO");
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut out = String::new();
+        // Blocks until a daemon opens it to write; ends when it exits.
+        if let Ok(mut f) = std::fs::File::open(&path) {
+            let _ = f.read_to_string(&mut out);
+        }
+        out
+    })
 }
 
 /// The quorum scenario run by `who`: the tables after each step, the
-/// marker file the scripts wrote, and the daemon's log.
-fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Tables, String, String) {
+/// marker file the scripts wrote, the daemon's log and the lines of its
+/// notify FIFO.
+fn quorum_scenario(
+    who: Who,
+    oracle: Option<&[(String, Vec<String>)]>,
+) -> (Tables, String, String, String) {
     let dir = std::env::temp_dir().join(format!(
         "ka-quorum-{}-{}",
         who == Who::Rvsadmd,
@@ -666,6 +704,7 @@ fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Table
     }
     let cf = dir.join("keepalived.conf");
     std::fs::write(&cf, quorum_conf().replace("@DIR@", &d_)).unwrap();
+    let fifo = fifo_reader(&dir.join("fifo"));
     add_addrs(&HOSTS);
     add_addrs(&["10.0.0.9"]);
     let still = Duration::from_secs(4);
@@ -696,7 +735,17 @@ fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Table
         eprintln!("{log}");
     }
     let all = std::fs::read_to_string(dir.join("marks")).unwrap_or_default();
-    (out.out, stop_marks_unordered(&running, &all), log)
+    // A daemon that never opened the FIFO leaves its reader waiting for a
+    // writer: one that writes nothing ends it.
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(nix::libc::O_NONBLOCK)
+            .open(dir.join("fifo"));
+    }
+    let lines = fifo.join().expect("the FIFO's reader");
+    (out.out, stop_marks_unordered(&running, &all), log, lines)
 }
 
 /// The marker file with the lines written at stop sorted: keepalived
