@@ -112,8 +112,13 @@ async fn kill_group(child: &mut tokio::process::Child) {
     let _ = child.wait().await;
 }
 
-/// Run a program with `input` on its standard input and `env` added,
-/// until `deadline`: at the deadline its whole process group is killed.
+/// The prefix of the variables [`feed`] gives: those inherited with it
+/// are removed.
+pub const FED_PREFIX: &str = "RVSADM_";
+
+/// Run a program with `input` on its standard input and `env` added
+/// (inherited variables named [`FED_PREFIX`]... removed), until
+/// `deadline`: at the deadline its whole process group is killed.
 /// `Ok` when it exited 0; the error says why not (could not start, its
 /// exit code, a signal, killed at the deadline).
 pub async fn feed(
@@ -124,6 +129,14 @@ pub async fn feed(
 ) -> Result<(), String> {
     let mut cmd = command(argv, env, None).ok_or("no program")?;
     cmd.stdin(std::process::Stdio::piped()).kill_on_drop(true);
+    // The variables of the prefix of `env`'s names are the event's
+    // alone: none inherited from rvsadmd's own environment.
+    for (k, _) in std::env::vars_os() {
+        let name = k.to_string_lossy();
+        if name.starts_with(FED_PREFIX) && !env.iter().any(|(e, _)| *e == name) {
+            cmd.env_remove(&k);
+        }
+    }
     let prog = argv.first().map_or("", String::as_str);
     let mut child = cmd.spawn().map_err(|e| format!("cannot run {prog}: {e}"))?;
     let stdin = child.stdin.take();

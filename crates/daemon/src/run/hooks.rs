@@ -232,7 +232,7 @@ pub fn env_of(doc: &Value) -> Vec<(String, String)> {
                 Value::Null => String::new(),
                 v => v.to_string(),
             };
-            (format!("RVSADM_{}", k.to_uppercase()), value)
+            (format!("{}{}", exec::FED_PREFIX, k.to_uppercase()), value)
         })
         .collect()
 }
