@@ -10,6 +10,9 @@ use crate::config::{
 use std::path::Path;
 use toml::Spanned;
 
+/// The shortest timeout and period (what `rvsadmd.toml` writes).
+const MS: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// The hooks of the file, in order.
 pub(super) fn hooks_of(
     docs: &[Spanned<HookDoc>],
@@ -46,8 +49,8 @@ fn hook_of(d: &HookDoc) -> Result<Hook, String> {
         Some(t) => duration_of(t, "timeout")?,
         None => DEFAULT_HOOK_TIMEOUT,
     };
-    if timeout.is_zero() {
-        return Err("timeout: must be above 0".into());
+    if timeout < MS {
+        return Err("timeout: must be 1ms or more".into());
     }
     let rate_limit = match &d.rate_limit {
         None => DEFAULT_RATE_LIMIT,
@@ -63,9 +66,9 @@ fn hook_of(d: &HookDoc) -> Result<Hook, String> {
                     )
                 })?,
             per: duration_of(&r.per, "rate_limit: per").and_then(|p| {
-                (!p.is_zero())
+                (p >= MS)
                     .then_some(p)
-                    .ok_or("rate_limit: per must be above 0".into())
+                    .ok_or_else(|| "rate_limit: per must be 1ms or more".to_string())
             })?,
         },
     };
@@ -162,8 +165,8 @@ mod tests {
                 "command: give the program",
             ),
             (
-                "on = [\"drain\"]\ncommand = [\"/x\"]\ntimeout = 0",
-                "timeout: must be above 0",
+                "on = [\"drain\"]\ncommand = [\"/x\"]\ntimeout = \"0.5ms\"",
+                "timeout: must be 1ms or more",
             ),
             (
                 "on = [\"drain\"]\ncommand = [\"/x\"]\nrate_limit = { runs = 0, per = \"1s\" }",
@@ -171,7 +174,7 @@ mod tests {
             ),
             (
                 "on = [\"drain\"]\ncommand = [\"/x\"]\nrate_limit = { runs = 1, per = 0 }",
-                "per must be above 0",
+                "per must be 1ms or more",
             ),
             (
                 "on = [\"drain\"]\ncommand = [\"/x\"]\nshell = true",
