@@ -1025,6 +1025,10 @@ rate_limit = {{ runs = 1, per = "1h" }}
         .collect();
     gaps.sort_by(f64::total_cmp);
     let widest = gaps.last().copied().unwrap_or(f64::MAX);
+    eprintln!(
+        "the hook was killed {hung:.2} s after its event; b's check ran {} times meanwhile, the widest gap {widest:.2} s",
+        times.len()
+    );
     assert!(
         times.len() >= 5 && widest < 4.0,
         "b's checks while the hook hung ({hung:.1} s): {} runs, widest gap {widest:.2} s",

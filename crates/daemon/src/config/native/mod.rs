@@ -474,5 +474,6 @@ mod example {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(cfg.services.len(), 2);
         assert!(cfg.services[0].fallback.is_some());
+        assert_eq!(cfg.hooks.len(), 1);
     }
 }
