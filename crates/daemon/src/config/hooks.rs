@@ -3,6 +3,7 @@
 //! `lvs_notify_fifo`, native `notify_fifo`).
 
 use super::Script;
+use rvsadm::model::ServiceKey;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -60,4 +61,9 @@ pub struct NotifyFifo {
     /// Started once at start with the FIFO's path as its last argument
     /// (keepalived's `lvs_notify_fifo_script`), to read it.
     pub script: Option<Script>,
+    /// keepalived's `virtual_server group NAME` blocks: the name and the
+    /// services the block made, in order. Such a block writes its lines
+    /// once, as `[NAME]:0`, when its first service changes (its services
+    /// share their reals and checks, so they change together).
+    pub groups: Vec<(String, Vec<ServiceKey>)>,
 }

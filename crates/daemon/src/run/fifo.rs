@@ -5,7 +5,8 @@
 //! - `RS [10.0.0.1]:tcp:80 [192.0.2.1]:tcp:80 UP` (a real server of a
 //!   virtual server, `UP` or `DOWN`);
 //! - `VS [192.0.2.1]:tcp:80 DOWN` (its quorum); `FWM 7` for a firewall
-//!   mark service.
+//!   mark service (its reals `[10.0.0.1]:none:80`), `[NAME]:0` for a
+//!   keepalived `virtual_server group NAME` (one line for the group).
 //!
 //! The FIFO is made (mode 0600) when it does not exist, opened without
 //! blocking for reading and writing (so that no reader is needed); a
@@ -48,12 +49,17 @@ impl Fifo {
         }
     }
 
-    /// Write the line of `t`.
+    /// Write the line of `t` (none for a service of a keepalived group
+    /// but its first).
     pub(super) fn tell(&self, t: &Transition) {
-        if let Some((cfg, mut f)) = self.0.as_ref().map(|(c, f)| (c, f)) {
-            if let Err(e) = f.write_all(line(t).as_bytes()) {
-                failed(cfg, e.to_string());
-            }
+        let Some((cfg, mut f)) = self.0.as_ref().map(|(c, f)| (c, f)) else {
+            return;
+        };
+        let Some(l) = line_in(t, &cfg.groups) else {
+            return;
+        };
+        if let Err(e) = f.write_all(l.as_bytes()) {
+            failed(cfg, e.to_string());
         }
     }
 }
@@ -81,8 +87,22 @@ fn open(path: &std::path::Path) -> Result<std::fs::File, String> {
         .map_err(|e| format!("cannot open: {e}"))
 }
 
-/// keepalived's line for `t`.
-pub fn line(t: &Transition) -> String {
+/// keepalived's line for `t` given its `groups` ([`NotifyFifo::groups`]):
+/// none for a service of a group but its first, whose line names the
+/// group.
+fn line_in(t: &Transition, groups: &[(String, Vec<ServiceKey>)]) -> Option<String> {
+    let service = match t {
+        Transition::Destination { service, .. } | Transition::Quorum { service, .. } => service,
+    };
+    let Some((name, keys)) = groups.iter().find(|(_, k)| k.contains(service)) else {
+        return Some(line(t, None));
+    };
+    (keys.first() == Some(service)).then(|| line(t, Some(name)))
+}
+
+/// keepalived's line for `t`, its virtual server named `[GROUP]:0` when
+/// it is a group's.
+pub fn line(t: &Transition, group: Option<&str>) -> String {
     let word = |up: bool| if up { "UP" } else { "DOWN" };
     match *t {
         Transition::Destination {
@@ -92,17 +112,21 @@ pub fn line(t: &Transition) -> String {
         } => format!(
             "RS {} {} {}\n",
             real(&service, destination),
-            virtual_server(&service),
+            virtual_server(&service, group),
             word(up)
         ),
         Transition::Quorum { service, up, .. } => {
-            format!("VS {} {}\n", virtual_server(&service), word(up))
+            format!("VS {} {}\n", virtual_server(&service, group), word(up))
         }
     }
 }
 
-/// keepalived's name of a virtual server: `[ADDR]:PROTO:PORT`, `FWM N`.
-fn virtual_server(k: &ServiceKey) -> String {
+/// keepalived's name of a virtual server: `[ADDR]:PROTO:PORT`, `FWM N`,
+/// `[GROUP]:0` (a group has no port of its own).
+fn virtual_server(k: &ServiceKey, group: Option<&str>) -> String {
+    if let Some(g) = group {
+        return format!("[{g}]:0");
+    }
     match k {
         ServiceKey::Addr {
             protocol,
@@ -114,11 +138,12 @@ fn virtual_server(k: &ServiceKey) -> String {
 }
 
 /// keepalived's name of a real server of `k`: `[ADDR]:PROTO:PORT`, the
-/// protocol the service's (`tcp` for a firewall mark).
+/// protocol the service's (`none` for a firewall mark, whatever its
+/// `protocol`, as keepalived 2.2.7 writes it).
 fn real(k: &ServiceKey, d: SocketAddr) -> String {
     let proto = match k {
         ServiceKey::Addr { protocol, .. } => protocol.name().unwrap_or("?"),
-        ServiceKey::Fwmark { .. } => "tcp",
+        ServiceKey::Fwmark { .. } => "none",
     };
     format!("[{}]:{proto}:{}", d.ip(), d.port())
 }
@@ -141,7 +166,7 @@ mod tests {
             up: false,
         };
         assert_eq!(
-            line(&rs),
+            line(&rs, None),
             "RS [10.0.0.1]:tcp:8080 [192.0.2.1]:tcp:80 DOWN\n"
         );
         let q = Transition::Quorum {
@@ -149,7 +174,7 @@ mod tests {
             up: true,
             weight: 3,
         };
-        assert_eq!(line(&q), "VS [192.0.2.1]:tcp:80 UP\n");
+        assert_eq!(line(&q, None), "VS [192.0.2.1]:tcp:80 UP\n");
         let v6 = ServiceKey::Addr {
             protocol: Protocol::Udp,
             addr: "2001:db8::1".parse().unwrap(),
@@ -161,7 +186,7 @@ mod tests {
             up: true,
         };
         assert_eq!(
-            line(&rs),
+            line(&rs, None),
             "RS [2001:db8::10]:udp:53 [2001:db8::1]:udp:53 UP\n"
         );
         let fw = ServiceKey::Fwmark {
@@ -173,6 +198,47 @@ mod tests {
             up: false,
             weight: 0,
         };
-        assert_eq!(line(&q), "VS FWM 7 DOWN\n");
+        assert_eq!(line(&q, None), "VS FWM 7 DOWN\n");
+        let rs = Transition::Destination {
+            service: fw,
+            destination: "10.0.0.1:80".parse().unwrap(),
+            up: false,
+        };
+        assert_eq!(line(&rs, None), "RS [10.0.0.1]:none:80 FWM 7 DOWN\n");
+    }
+
+    /// As keepalived 2.2.7 wrote them in the VM for a `virtual_server
+    /// group web` of two addresses: one line for the group.
+    #[test]
+    fn a_group_writes_once_under_its_name() {
+        let at = |a: &str| ServiceKey::Addr {
+            protocol: Protocol::Tcp,
+            addr: a.parse().unwrap(),
+            port: 80,
+        };
+        let groups = vec![("web".to_string(), vec![at("192.0.2.1"), at("192.0.2.2")])];
+        let rs = |k| Transition::Destination {
+            service: k,
+            destination: "10.0.0.1:82".parse().unwrap(),
+            up: false,
+        };
+        assert_eq!(
+            line_in(&rs(at("192.0.2.1")), &groups).as_deref(),
+            Some("RS [10.0.0.1]:tcp:82 [web]:0 DOWN\n")
+        );
+        assert_eq!(line_in(&rs(at("192.0.2.2")), &groups), None);
+        let q = |k| Transition::Quorum {
+            service: k,
+            up: true,
+            weight: 1,
+        };
+        assert_eq!(
+            line_in(&q(at("192.0.2.1")), &groups).as_deref(),
+            Some("VS [web]:0 UP\n")
+        );
+        assert_eq!(
+            line_in(&q(at("192.0.2.3")), &groups).as_deref(),
+            Some("VS [192.0.2.3]:tcp:80 UP\n")
+        );
     }
 }

@@ -106,6 +106,7 @@ pub(super) fn notify_fifo_of(
         (Some(p), script) if !p.is_empty() => Ok(Some(NotifyFifo {
             path: p.into(),
             script,
+            groups: Vec::new(),
         })),
         (Some(_), _) => Err(bad("[daemon] notify_fifo: give a path")),
     }

@@ -6,6 +6,7 @@
 use super::not_yet;
 use crate::config::keepalived::typed::{Lvs, NotifyScript, Unsupported, VirtualServer};
 use crate::config::{ConfigError, NotifyFifo, Quorum, RunAs, Script};
+use rvsadm::model::ServiceKey;
 
 /// The user keepalived runs a script as when none is given (and no
 /// `script_user`): `keepalived_script` when there is one, else its own.
@@ -142,8 +143,13 @@ pub fn script(s: &NotifyScript, default: &DefaultUser, notes: &mut Vec<String>) 
 
 /// `lvs_notify_fifo` and its `lvs_notify_fifo_script` (run as a notify
 /// script is, with the FIFO's path added as its last argument, as
-/// keepalived runs it).
-pub fn notify_fifo(lvs: &Lvs, notes: &mut Vec<String>) -> Option<NotifyFifo> {
+/// keepalived runs it); `groups`: the services each `virtual_server
+/// group NAME` made, in order.
+pub fn notify_fifo(
+    lvs: &Lvs,
+    groups: Vec<(String, Vec<ServiceKey>)>,
+    notes: &mut Vec<String>,
+) -> Option<NotifyFifo> {
     let path = lvs.notify_fifo.as_ref()?;
     let default = default_user(lvs);
     let script = lvs
@@ -153,5 +159,6 @@ pub fn notify_fifo(lvs: &Lvs, notes: &mut Vec<String>) -> Option<NotifyFifo> {
     Some(NotifyFifo {
         path: path.into(),
         script,
+        groups,
     })
 }

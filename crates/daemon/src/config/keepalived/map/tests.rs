@@ -345,6 +345,10 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
     let s = f.script.expect("its script is read");
     assert_eq!(s.argv, ["/bin/reader", "-v"]);
     assert_eq!(s.run_as.map(|r| r.uid), Some(0));
+    let c = ok("global_defs {\n lvs_notify_fifo /run/fifo\n}\nvirtual_server_group web {\n 192.0.2.1 80\n 192.0.2.2 80\n}\nvirtual_server group web {\n protocol TCP\n real_server 10.0.0.1 80 {\n }\n}\n");
+    let g = &c.notify_fifo.expect("the FIFO is read").groups;
+    let keys: Vec<ServiceKey> = c.services.iter().map(|v| v.key).collect();
+    assert_eq!(g, &[("web".to_string(), keys)]);
     let c = ok(&format!(
         "global_defs {{\n lvs_sync_daemon eth1 id 3\n}}\n{}",
         vs("", "")
