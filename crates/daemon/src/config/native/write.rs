@@ -388,6 +388,15 @@ pub fn not_written(cfg: &Config) -> Vec<String> {
             "lvs_notify_fifo_script is written as notify_fifo_script, run as rvsadmd's own user (rvsadmd.toml has no key for its user)".to_string(),
         );
     }
+    if cfg
+        .notify_fifo
+        .as_ref()
+        .is_some_and(|f| !f.groups.is_empty())
+    {
+        out.push(
+            "lvs_notify_fifo: each service of a virtual_server group writes its own lines in rvsadmd.toml (it has no groups), where keepalived writes one for the group".to_string(),
+        );
+    }
     if checks().any(|c| matches!(c.probe, Probe::Combined(_))) {
         out.push(
             "checktype = N is written as its negotiate check alone (rvsadmd.toml has no connects between negotiate checks)".to_string(),
