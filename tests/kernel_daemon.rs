@@ -1032,16 +1032,16 @@ rate_limit = {{ runs = 1, per = "1h" }}
             .fold(0.0, f64::max);
         (times.len(), widest)
     };
-    let (runs, widest) = within(t_down, t_killed);
+    let (ran, widest) = within(t_down, t_killed);
     // The same span before the event, the hook not running: the checks'
     // own pace on this machine.
-    let (runs_before, widest_before) = within(t_down - hung, t_down);
+    let (ran_before, widest_before) = within(t_down - hung, t_down);
     eprintln!(
-        "the hook was killed {hung:.2} s after its event; b's check ran {runs} times meanwhile, the widest gap {widest:.2} s (the {hung:.2} s before: {runs_before} runs, widest gap {widest_before:.2} s)"
+        "the hook was killed {hung:.2} s after its event; b's check ran {ran} times meanwhile, the widest gap {widest:.2} s (the {hung:.2} s before: {ran_before} runs, widest gap {widest_before:.2} s)"
     );
     assert!(
-        runs >= 3 && widest < 4.0,
-        "b's checks while the hook hung ({hung:.1} s): {runs} runs, widest gap {widest:.2} s"
+        ran >= 3 && widest < 4.0,
+        "b's checks while the hook hung ({hung:.1} s): {ran} runs, widest gap {widest:.2} s"
     );
     // A back, drains (the second over hook 3's limit), ready.
     std::fs::remove_file(dir.join("a.down")).unwrap();
