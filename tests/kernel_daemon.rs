@@ -958,7 +958,7 @@ rate_limit = {{ runs = 100, per = "1m" }}
 [[hooks]]
 on = ["destination_down"]
 command = ["/bin/sh", "-c", "sleep 300; echo not killed > {d_}/hang"]
-timeout = "12s"
+timeout = "20s"
 rate_limit = {{ runs = 1, per = "1h" }}
 
 [[hooks]]
@@ -977,7 +977,7 @@ rate_limit = {{ runs = 1, per = "1h" }}
         || !events_named(&d.events(), "quorum_gained").is_empty(),
         "quorum gained",
     );
-    // A down: the hanging hook starts, and is killed 12 s later.
+    // A down: the hanging hook starts, and is killed 20 s later.
     std::fs::write(dir.join("a.down"), "").unwrap();
     d.wait_for(|| weight("10.0.0.1:80") == Some(0), "a down");
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -1001,7 +1001,7 @@ rate_limit = {{ runs = 1, per = "1h" }}
     );
     let hung = t_killed - t_down;
     assert!(
-        (11.5..60.0).contains(&hung),
+        (19.5..80.0).contains(&hung),
         "killed {hung} s after the event"
     );
     assert!(
@@ -1035,9 +1035,10 @@ rate_limit = {{ runs = 1, per = "1h" }}
     eprintln!(
         "the hook was killed {hung:.2} s after its event; b's check ran {ran} times meanwhile, the widest gap {widest:.2} s"
     );
-    // A loop held up by the hook would leave a gap of 12 s.
+    // A loop held up by the hook would leave a gap of 20 s (in a loaded
+    // VM the checks here run every 2 to 4 s, hook or not).
     assert!(
-        ran >= 2 && widest < 8.0,
+        ran >= 2 && widest < 14.0,
         "b's checks while the hook hung ({hung:.1} s): {ran} runs, widest gap {widest:.2} s"
     );
     // A back, drains (the second over hook 3's limit), ready.
