@@ -8,70 +8,11 @@ use crate::service;
 use rvsadm::model::{DestSpec, Service, Snapshot, Weight};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// One line of `rvsadmd status`. Its fields are in the order of their
-/// JSON keys (alphabetical: see [`crate::control::answer`]).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StatusRow {
-    /// `ready`, `drained` (the operator's admin state).
-    pub admin: String,
-    /// What its feedback agent said (`None`: it has none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<AgentRow>,
-    /// The checks (`tcp`, `http`, `tcp+http` ...; `-`: none).
-    pub check: String,
-    /// The configured weight.
-    pub configured: u32,
-    /// `10.0.0.1:80`.
-    pub destination: String,
-    /// The weight the checks, the agent and the admin states want
-    /// (before a change by hand kept; `None`: out of the table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective: Option<u32>,
-    /// `up`, `down`, `unknown`; `fallback` for the fallback server.
-    pub health: String,
-    /// The newest result, in words.
-    pub last: Option<String>,
-    /// Its duration in milliseconds.
-    pub latency_ms: Option<f64>,
-    /// A change by hand being kept: `weight N`, `deleted`.
-    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
-    pub override_: Option<String>,
-    /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
-    /// `rvsadmd drain` and `ready` take).
-    pub service: String,
-    /// Since when the health is what it is (seconds since the epoch).
-    pub since: f64,
-    /// The weight in the table (`None`: not in it).
-    pub weight: Option<u32>,
-}
+pub use rvsadm_control::{AgentRow, StatusRow};
 
-/// The agent's part of a `status` row: each factor it puts in the
-/// weight. Fields in the order of their JSON keys.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AgentRow {
-    /// The agent's admin state: `ready`, `drain`, `maint`.
-    pub admin: String,
-    /// Whether its newest question was answered.
-    pub answered: bool,
-    /// The agent's health: `up`, `down`, `fail`, `stopped`.
-    pub health: String,
-    /// Its newest answer's line, or why there was none.
-    pub last: Option<String>,
-    /// The connection limit it asked for (the upper threshold).
-    pub maxconn: Option<u32>,
-    /// Its weight factor in percent (`None` with an absolute weight).
-    pub percent: Option<u32>,
-    /// The agent's port.
-    pub port: u16,
-    /// The reason it gave (`#...`).
-    pub reason: Option<String>,
-    /// The absolute weight it asked for (`weight:N`).
-    pub weight: Option<u32>,
-}
-
-impl AgentRow {
-    /// The row of an agent asked at `port`, from what it said.
-    fn of(port: u16, a: &AgentState) -> Self {
+/// The status row of an agent asked at `port`, from what it said.
+fn agent_row(port: u16, a: &AgentState) -> AgentRow {
+    {
         AgentRow {
             admin: a.admin.name().into(),
             answered: a.answered,
@@ -127,7 +68,7 @@ impl Engine {
                 .agents
                 .of_dest(&k)
                 .zip(v.reals.iter().find(|r| r.dest.addr == d.addr))
-                .and_then(|(a, r)| Some(AgentRow::of(r.agent.as_ref()?.port, a))),
+                .and_then(|(a, r)| Some(agent_row(r.agent.as_ref()?.port, a))),
             check: check_names(&checks),
             configured: d.config.weight.get(),
             destination: d.addr.to_string(),

@@ -261,7 +261,7 @@ impl State {
             | Opt::StartDaemon
             | Opt::StopDaemon => {}
             // Extensions never reach the ipvsadm parser.
-            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply | Opt::Doctor => {}
+            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply | Opt::Doctor | Opt::Top => {}
         }
         Ok(())
     }
