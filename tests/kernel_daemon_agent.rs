@@ -147,11 +147,16 @@ impl Drop for Daemon {
 /// The weight (from `ipvsadm -Sn`) and upper threshold (from `ipvsadm
 /// -Ln --thresholds`: `-Sn` does not write thresholds) of 10.0.0.1:8080.
 fn in_table() -> Option<(u32, u32)> {
+    in_table_of("10.0.0.1:8080")
+}
+
+/// The weight and upper threshold of destination `dest`, as [`in_table`].
+fn in_table_of(dest: &str) -> Option<(u32, u32)> {
     let table = common::stdout_ok(&common::ipvsadm(&["-Sn"]));
     let weight: u32 = table.lines().find_map(|l| {
         let w: Vec<&str> = l.split_whitespace().collect();
         let at = |flag: &str| w.iter().position(|x| *x == flag).and_then(|i| w.get(i + 1));
-        if w.first() != Some(&"-a") || at("-r") != Some(&"10.0.0.1:8080") {
+        if w.first() != Some(&"-a") || at("-r") != Some(&dest) {
             return None;
         }
         at("-w")?.parse().ok()
@@ -160,7 +165,7 @@ fn in_table() -> Option<(u32, u32)> {
     // `-> ADDRESS UTHRESHOLD LTHRESHOLD ACTIVECONN INACTCONN`
     let upper = listed.lines().find_map(|l| {
         let w: Vec<&str> = l.split_whitespace().collect();
-        if w.first() != Some(&"->") || w.get(1) != Some(&"10.0.0.1:8080") {
+        if w.first() != Some(&"->") || w.get(1) != Some(&dest) {
             return None;
         }
         w.get(2)?.parse::<u32>().ok()
@@ -242,9 +247,12 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
     assert_eq!(row["agent"]["health"], "up", "{json}");
     assert_eq!(row["agent"]["percent"], 50, "{json}");
     assert_eq!(row["agent"]["last"], "drain 50% # going away", "{json}");
+    assert_eq!(row["agent"]["reason"], "going away", "{json}");
+    // The `maxconn:0` said before stands (what a line does not say stays).
+    assert_eq!(row["agent"]["maxconn"], 0, "{json}");
     let text = d.ctl(&["status"]);
     assert!(
-        text.contains("AGENT") && text.contains("50% drain up => 0"),
+        text.contains("AGENT") && text.contains("50% drain up maxconn:0 => 0"),
         "{text}"
     );
 
@@ -288,4 +296,68 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
     agent.say(Some("up"));
     d.wait((10, 0), "agent up again");
     drop(backend);
+}
+
+/// An agent's line read from a file (`agent = { file }`): what the file
+/// says moves the weight as an agent's answer does; a missing file is
+/// no answer and changes nothing.
+#[test]
+fn an_agent_file_drives_the_weight() {
+    let Some(_ns) = common::kernel_netns("an_agent_file_drives_the_weight") else {
+        return;
+    };
+    add_addrs(&["10.0.0.2"]);
+    let dir = std::env::temp_dir().join(format!("rvsadmd-agent-file-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let line = dir.join("agent-line");
+    std::fs::write(&line, "50%\n").unwrap();
+    let _backend = Backend::start("10.0.0.2:8080", Mode::Ok);
+    let cfg = dir.join("rvsadmd.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+check = {{ type = "tcp", interval = "300ms", timeout = "1s" }}
+agent = {{ file = "{}", interval = "200ms" }}
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 8080
+forward = "masq"
+weight = 10
+"#,
+            line.display()
+        ),
+    )
+    .unwrap();
+    let d = Daemon::start(&dir, &cfg);
+    let wait = |want: u32, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while in_table_of("10.0.0.2:8080").map(|x| x.0) != Some(want) {
+            assert!(
+                Instant::now() < deadline,
+                "{what}: not weight {want} after 60 s; status:\n{}",
+                d.ctl(&["status"])
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait(5, "the file says 50%");
+    std::fs::write(&line, "drain\n").unwrap();
+    wait(0, "the file says drain");
+    // No file: no answer, the drain stays (until the status says so).
+    std::fs::remove_file(&line).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !d.ctl(&["status"]).contains("(no answer)") {
+        assert!(Instant::now() < deadline, "{}", d.ctl(&["status"]));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(in_table_of("10.0.0.2:8080").map(|x| x.0), Some(0));
+    std::fs::write(&line, "ready 100%\n").unwrap();
+    wait(10, "the file says ready 100%");
 }

@@ -57,7 +57,7 @@ pub struct AgentRow {
     pub maxconn: Option<u32>,
     /// Its weight factor in percent (`None` with an absolute weight).
     pub percent: Option<u32>,
-    /// The agent's port.
+    /// The agent's port (0: read from a file).
     pub port: u16,
     /// The reason it gave (`#...`).
     pub reason: Option<String>,

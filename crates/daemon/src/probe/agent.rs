@@ -29,6 +29,32 @@ pub async fn ask(
     within(deadline, "agent", exchange(target, send)).await
 }
 
+/// Read an agent's line from `file` before `deadline` (a file source:
+/// what a local program writes there); a missing or empty file is no
+/// answer.
+pub async fn read_file(file: &std::path::Path, deadline: Instant) -> Result<Answer, String> {
+    let path = file.to_path_buf();
+    // A local file, read off the loop's thread (it may be on a slow
+    // or hung file system).
+    let read = async move {
+        let got = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut got = Vec::new();
+            std::fs::File::open(&path)
+                .and_then(|f| f.take(MAX_REPLY as u64).read_to_end(&mut got))
+                .map(|_| got)
+                .map_err(|e| format!("agent file {}: {e}", path.display()))
+        })
+        .await
+        .map_err(|e| format!("agent file: {e}"))??;
+        if got.is_empty() {
+            return Err(format!("agent file {}: empty", file.display()));
+        }
+        Ok(answer(&got))
+    };
+    within(deadline, "agent file", read).await
+}
+
 async fn exchange(target: SocketAddr, send: Option<&str>) -> Result<Answer, String> {
     let mut s = tokio::net::TcpStream::connect(target)
         .await
@@ -53,6 +79,11 @@ async fn exchange(target: SocketAddr, send: Option<&str>) -> Result<Answer, Stri
     if got.is_empty() {
         return Err(format!("agent {target}: closed without a reply"));
     }
+    Ok(answer(&got))
+}
+
+/// The answer in `got`: its first line as text, and what it says.
+fn answer(got: &[u8]) -> Answer {
     let first = got
         .split(|b| *b == b'\n' || *b == b'\r')
         .next()
@@ -60,10 +91,10 @@ async fn exchange(target: SocketAddr, send: Option<&str>) -> Result<Answer, Stri
     let line = String::from_utf8_lossy(&first[..first.len().min(200)])
         .trim()
         .to_string();
-    Ok(Answer {
+    Answer {
         line,
-        reply: parse(&got),
-    })
+        reply: parse(got),
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +131,22 @@ mod tests {
         let at = agent("maint").await;
         let r = ask(at, None, soon()).await.unwrap().reply;
         assert_eq!(r.admin, Some(AgentAdmin::Maint));
+    }
+
+    #[tokio::test]
+    async fn a_file_holds_a_reply() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-agent-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("line");
+        std::fs::write(&f, "75% drain\nignored\n").unwrap();
+        let a = read_file(&f, soon()).await.unwrap();
+        assert_eq!(a.line, "75% drain");
+        assert_eq!(a.reply.admin, Some(AgentAdmin::Drain));
+        std::fs::write(&f, "").unwrap();
+        assert!(read_file(&f, soon()).await.unwrap_err().contains("empty"));
+        std::fs::remove_file(&f).unwrap();
+        assert!(read_file(&f, soon()).await.is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

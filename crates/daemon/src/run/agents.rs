@@ -9,7 +9,7 @@
 
 use super::Msg;
 use crate::engine::agents::AgentKey;
-use crate::probe::agent::ask;
+use crate::probe::agent::{ask, read_file};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
@@ -68,7 +68,11 @@ fn spawn(key: AgentKey, to_loop: mpsc::Sender<Msg>) -> JoinHandle<()> {
         loop {
             tokio::time::sleep_until(next).await;
             let started = Instant::now();
-            let got = ask(target, a.send.as_deref(), started + a.timeout).await;
+            let deadline = started + a.timeout;
+            let got = match &a.file {
+                Some(f) => read_file(f, deadline).await,
+                None => ask(target, a.send.as_deref(), deadline).await,
+            };
             if to_loop.send(Msg::Agent(key.clone(), got)).await.is_err() {
                 return;
             }

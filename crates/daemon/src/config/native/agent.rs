@@ -11,6 +11,7 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(super) struct AgentDoc {
     pub(super) port: Option<u16>,
+    pub(super) file: Option<String>,
     pub(super) interval: Option<DurationDoc>,
     pub(super) timeout: Option<DurationDoc>,
     pub(super) send: Option<String>,
@@ -21,6 +22,7 @@ impl AgentDoc {
     pub(super) fn merged(&self, over: &AgentDoc) -> AgentDoc {
         AgentDoc {
             port: over.port.or(self.port),
+            file: over.file.clone().or_else(|| self.file.clone()),
             interval: over.interval.clone().or_else(|| self.interval.clone()),
             timeout: over.timeout.clone().or_else(|| self.timeout.clone()),
             send: over.send.clone().or_else(|| self.send.clone()),
@@ -40,14 +42,25 @@ pub(super) fn agent_of(
         return Ok(None);
     }
     let doc = given.fold(AgentDoc::default(), |acc, d| acc.merged(d));
-    let port = match doc.port {
-        Some(p) if p != 0 => p,
+    let port = match (doc.port, &doc.file) {
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "{path}.agent: give `port` (ask the agent over TCP) or `file` (read its line from a file), not both"
+            ))
+        }
+        (None, Some(f)) if !f.is_empty() => 0,
+        (Some(p), None) if p != 0 => p,
         _ => {
             return Err(format!(
-                "{path}.agent: give the agent's `port` (1-65535; Loadbalancer.org's agent listens on 3333)"
+                "{path}.agent: give the agent's `port` (1-65535; Loadbalancer.org's agent listens on 3333) or a `file` holding its line"
             ))
         }
     };
+    if doc.file.is_some() && doc.send.is_some() {
+        return Err(format!(
+            "{path}.agent.send: nothing is sent to a `file`; remove it"
+        ));
+    }
     let interval = match &doc.interval {
         Some(d) => duration_of(d, &format!("{path}.agent.interval"))?,
         None => AgentCheck::INTERVAL,
@@ -68,6 +81,7 @@ pub(super) fn agent_of(
     }
     Ok(Some(AgentCheck {
         port,
+        file: doc.file.map(Into::into),
         interval,
         timeout,
         send: doc.send,
@@ -102,6 +116,7 @@ mod tests {
             a,
             AgentCheck {
                 port: 4444,
+                file: None,
                 interval: Duration::from_secs(5),
                 timeout: Duration::from_secs(5),
                 send: Some("hello\n".into()),
@@ -122,6 +137,14 @@ mod tests {
             "{e}"
         );
         assert!(agent_of([None, Some(&doc(Some(0), None)), None], "x").is_err());
+        let file = AgentDoc {
+            file: Some("/run/agent".into()),
+            ..AgentDoc::default()
+        };
+        let a = agent_of([None, None, Some(&file)], "x").unwrap().unwrap();
+        assert_eq!((a.port, a.file), (0, Some("/run/agent".into())));
+        let e = agent_of([None, Some(&doc(Some(1), None)), Some(&file)], "x").unwrap_err();
+        assert!(e.contains("not both"), "{e}");
         let e = agent_of([None, None, Some(&doc(Some(1), Some(0.0)))], "x").unwrap_err();
         assert!(e.contains("agent.interval"), "{e}");
     }

@@ -534,9 +534,12 @@ fn agent_line(a: &crate::config::AgentCheck) -> String {
         .send
         .as_ref()
         .map_or(String::new(), |t| format!(", send = {}", q(t)));
+    let from = match &a.file {
+        Some(f) => format!("file = {}", q(&f.display().to_string())),
+        None => format!("port = {}", a.port),
+    };
     format!(
-        "agent = {{ port = {}, interval = {}, timeout = {}{send} }}\n",
-        a.port,
+        "agent = {{ {from}, interval = {}, timeout = {}{send} }}\n",
         secs(a.interval),
         secs(a.timeout)
     )
