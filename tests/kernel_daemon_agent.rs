@@ -360,4 +360,17 @@ weight = 10
     assert_eq!(in_table_of("10.0.0.2:8080").map(|x| x.0), Some(0));
     std::fs::write(&line, "ready 100%\n").unwrap();
     wait(10, "the file says ready 100%");
+    // Each change was told as an `agent` event.
+    let events = std::fs::read_to_string(&d.log).unwrap_or_default();
+    let said: Vec<&str> = events
+        .lines()
+        .filter(|l| l.contains(r#""event":"agent""#))
+        .collect();
+    assert!(
+        said.len() >= 3
+            && said[0].contains(r#""weight":"50%""#)
+            && said[1].contains(r#""admin":"drain""#)
+            && said.last().unwrap().contains(r#""line":"ready 100%""#),
+        "{events}"
+    );
 }

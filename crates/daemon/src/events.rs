@@ -40,6 +40,24 @@ pub enum Event {
         /// The result that changed it, in words.
         reason: String,
     },
+    /// What a destination's feedback agent says changed (its weight,
+    /// connection limit, admin state or health).
+    Agent {
+        /// The service.
+        service: String,
+        /// `ADDR:PORT`.
+        destination: String,
+        /// The agent's admin state: `ready`, `drain`, `maint`.
+        admin: &'static str,
+        /// The agent's health: `up`, `down`, `fail`, `stopped`.
+        health: &'static str,
+        /// Its weight factor (`75%`, `weight:N`; `100%` until it says one).
+        weight: String,
+        /// Its connection limit, if it said one.
+        maxconn: Option<u32>,
+        /// The line that changed it.
+        line: String,
+    },
     /// A destination's checks say up now, after saying down (or after
     /// its first decision): the moment keepalived runs `notify_up`.
     DestinationUp {

@@ -178,6 +178,11 @@ impl Agents {
         changed.then(|| self.users.get(key).map(Vec::as_slice))?
     }
 
+    /// The destinations agent `key` speaks for (none: not configured).
+    pub fn users(&self, key: &AgentKey) -> &[DestKey] {
+        self.users.get(key).map_or(&[], Vec::as_slice)
+    }
+
     /// What the agent of `dest` said (`None`: it has no agent).
     pub fn of_dest(&self, dest: &DestKey) -> Option<&AgentState> {
         self.state.get(self.of_dest.get(dest)?)

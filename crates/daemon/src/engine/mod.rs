@@ -222,6 +222,11 @@ impl Engine {
         self.agents.of_dest(dest)
     }
 
+    /// The destinations agent `key` speaks for, in configuration order.
+    pub fn agent_users(&self, key: &agents::AgentKey) -> Vec<DestKey> {
+        self.agents.users(key).to_vec()
+    }
+
     /// Record an answer of agent `key` (or the failure to get one);
     /// returns whether a decision may have changed (as
     /// [`Engine::record`]).

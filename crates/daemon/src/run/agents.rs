@@ -7,9 +7,12 @@
 //! interval that follows from the agent (so that many agents do not ask
 //! at once), and are not bounded per address as checks are.
 
-use super::Msg;
+use super::{Daemon, Msg};
 use crate::engine::agents::AgentKey;
-use crate::probe::agent::{ask, read_file};
+use crate::events::Event;
+use crate::probe::agent::{ask, read_file, Answer};
+use crate::probe::agent_reply::AgentWeight;
+use crate::service;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
@@ -55,6 +58,37 @@ impl Drop for AgentTasks {
         for t in self.tasks.values() {
             t.abort();
         }
+    }
+}
+
+impl Daemon {
+    /// Take an agent's answer; returns whether a decision may have
+    /// changed (what the agent says changed: one `agent` event per
+    /// destination it speaks for).
+    pub(super) fn on_agent(&mut self, key: &AgentKey, got: Result<Answer, String>) -> bool {
+        if !self.engine.record_agent(key, got) {
+            return false;
+        }
+        for dest in self.engine.agent_users(key) {
+            let Some(a) = self.engine.agent_of(&dest) else {
+                continue;
+            };
+            Event::Agent {
+                service: service::format(&dest.0),
+                destination: dest.1.to_string(),
+                admin: a.admin.name(),
+                health: a.health.name(),
+                weight: match a.weight {
+                    Some(AgentWeight::Absolute(n)) => format!("weight:{n}"),
+                    Some(AgentWeight::Percent(p)) => format!("{p}%"),
+                    None => "100%".into(),
+                },
+                maxconn: a.maxconn,
+                line: a.last.clone().unwrap_or_default(),
+            }
+            .emit();
+        }
+        true
     }
 }
 

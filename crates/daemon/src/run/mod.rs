@@ -243,7 +243,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                     }
                 }
                 Some(Msg::Agent(key, got)) => {
-                    if d.engine.record_agent(&key, got) {
+                    if d.on_agent(&key, got) {
                         flush.arm();
                     }
                 }
