@@ -99,8 +99,8 @@ pub fn settled(
             since = Instant::now();
             from = logged();
         } else if since.elapsed() >= still
-            && want.map_or(true, |w| *w == last)
-            && checks.map_or(true, |c| round_done(&c(), from))
+            && want.is_none_or(|w| *w == last)
+            && checks.is_none_or(|c| round_done(&c(), from))
         {
             return last;
         }

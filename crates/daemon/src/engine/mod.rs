@@ -301,7 +301,7 @@ impl Engine {
     /// destination of the service with `dest` `None`): checks decide
     /// again.
     pub fn ready(&mut self, key: ServiceKey, dest: Option<SocketAddr>) {
-        let hit = |d: &DestKey| d.0 == key && dest.map_or(true, |a| a == d.1);
+        let hit = |d: &DestKey| d.0 == key && dest.is_none_or(|a| a == d.1);
         self.drained.retain(|d| !hit(d));
         self.overrides.retain(|d, _| !hit(d));
         self.deleted_services.remove(&key);

@@ -143,7 +143,7 @@ impl Quorums {
                 State::Down => (&r.notify_down, "notify_down"),
                 State::Unknown => continue,
             };
-            if before.map_or(true, |b| b == now) {
+            if before.is_none_or(|b| b == now) {
                 continue;
             }
             self.transitions.push(Transition::Destination {

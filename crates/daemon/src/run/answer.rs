@@ -81,7 +81,7 @@ impl Daemon {
             .config
             .services
             .iter()
-            .any(|v| v.key() == *k && d.map_or(true, |a| v.dests().any(|x| x.addr == a)))
+            .any(|v| v.key() == *k && d.is_none_or(|a| v.dests().any(|x| x.addr == a)))
     }
 
     /// `rvsadmd status`: decide first, then show the table as it is after

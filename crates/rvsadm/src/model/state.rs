@@ -330,7 +330,7 @@ impl Snapshot {
             }
             Change::Zero(k) => {
                 for s in &mut self.services {
-                    if k.map_or(true, |k| k == s.key) {
+                    if k.is_none_or(|k| k == s.key) {
                         s.stats = Stats::default();
                         for d in &mut s.destinations {
                             d.status.stats = Stats::default();

@@ -42,7 +42,7 @@ fn hook_of(d: &HookDoc) -> Result<Hook, String> {
             HOOK_EVENTS.join(", ")
         ));
     }
-    if d.command.first().map_or(true, String::is_empty) {
+    if d.command.first().is_none_or(String::is_empty) {
         return Err("command: give the program and its arguments, as a list".into());
     }
     let timeout = match &d.timeout {
@@ -88,7 +88,7 @@ pub(super) fn notify_fifo_of(
     let bad = |m: &str| ConfigError::new(file, 0, m.to_string());
     let script = match &d.notify_fifo_script {
         None => None,
-        Some(argv) if argv.first().map_or(true, String::is_empty) => {
+        Some(argv) if argv.first().is_none_or(String::is_empty) => {
             return Err(bad(
                 "[daemon] notify_fifo_script: give the program and its arguments, as a list",
             ))

@@ -155,7 +155,7 @@ fn digest_of(d: &str) -> Result<String, String> {
 /// the user (and group) it runs as, looked up now.
 pub(super) fn exec_of(c: &CheckDoc, service: &str, target: SocketAddr) -> Result<Probe, String> {
     let argv = c.argv.clone().unwrap_or_default();
-    if argv.first().map_or(true, |p| p.is_empty()) {
+    if argv.first().is_none_or(|p| p.is_empty()) {
         return Err("argv: give the program and its arguments".into());
     }
     let run_as = match (&c.user, &c.group) {

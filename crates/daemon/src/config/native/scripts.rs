@@ -6,7 +6,7 @@ use crate::config::{Quorum, RunAs, Script};
 
 /// A script table: `{ argv = [...], user = "...", group = "..." }`.
 fn script_of(d: &ScriptDoc, path: &str) -> Result<Script, String> {
-    if d.argv.first().map_or(true, String::is_empty) {
+    if d.argv.first().is_none_or(String::is_empty) {
         return Err(format!("{path}.argv: give the program and its arguments"));
     }
     let run_as = match (&d.user, &d.group) {

@@ -314,7 +314,7 @@ fn misc(c: &Checker, m: &Misc, user: &DefaultUser) -> Result<Probe, ConfigError>
         at: c.at.clone(),
         message: format!("misc_path: {e}"),
     })?;
-    if argv.first().map_or(true, |p| p.is_empty()) {
+    if argv.first().is_none_or(|p| p.is_empty()) {
         return Err(ConfigError {
             at: c.at.clone(),
             message: "misc_path names no program".into(),
