@@ -57,7 +57,9 @@ pub fn command() -> Command {
         };
         cmd = cmd.arg(arg);
     }
-    cmd.subcommand(apply()).subcommand(super::doctor::command())
+    cmd.subcommand(apply())
+        .subcommand(super::doctor::command())
+        .subcommand(super::metrics::command())
 }
 
 /// `rvsadm apply`'s flags (its table, [`super::apply::FLAGS`]) and FILE.

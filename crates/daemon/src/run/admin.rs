@@ -42,6 +42,7 @@ impl Daemon {
             found_timeouts: None,
             in_order: scripts::InOrder::new(),
             monitors,
+            metrics: Default::default(),
         };
         d.restore_state()?;
         Ok(d)

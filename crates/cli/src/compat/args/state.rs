@@ -261,7 +261,12 @@ impl State {
             | Opt::StartDaemon
             | Opt::StopDaemon => {}
             // Extensions never reach the ipvsadm parser.
-            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply | Opt::Doctor => {}
+            Opt::Json
+            | Opt::Pretty
+            | Opt::Completions
+            | Opt::Apply
+            | Opt::Doctor
+            | Opt::Metrics => {}
         }
         Ok(())
     }

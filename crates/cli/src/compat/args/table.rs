@@ -79,6 +79,8 @@ pub enum Opt {
     Apply,
     /// `doctor` (a subcommand word).
     Doctor,
+    /// `metrics` (a subcommand word).
+    Metrics,
 }
 
 /// Whether an option takes a value.
@@ -398,6 +400,7 @@ pub const OPTIONS: &[OptSpec] = &[
         .hint(Hint::Values(&["bash", "zsh", "fish"])),
     word("apply", Opt::Apply).help("converge the table to a desired state"),
     word("doctor", Opt::Doctor).help("find out why an LVS does not work"),
+    word("metrics", Opt::Metrics).help("print the IPVS table's Prometheus metrics once"),
 ];
 
 /// The rows of ipvsadm's popt table (what the tokenizer reads).

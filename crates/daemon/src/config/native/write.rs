@@ -423,6 +423,9 @@ pub fn to_toml(cfg: &Config) -> String {
             q(&p.display().to_string())
         ));
     }
+    if let Some(a) = &cfg.metrics_listen {
+        out.push_str(&format!("metrics_listen = {}\n", q(&a.to_string())));
+    }
     if let Some(o) = cfg.on_change.as_ref().filter(|o| o.reload) {
         out.push_str(&format!("reload_on_change = {}\n", secs(o.every)));
     }
