@@ -9,6 +9,7 @@
 pub mod backend;
 pub mod ld_corpus;
 pub mod ldirectord;
+pub mod metrics;
 pub mod settle;
 
 use std::process::{Command, Output};

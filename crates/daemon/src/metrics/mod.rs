@@ -150,61 +150,62 @@ impl Metrics {
         }
     }
 
-    /// Register the daemon's counted families (clones) in `r`.
+    /// Register the daemon's counted families (clones) in `r` (the
+    /// registry ends each help with a full stop).
     pub fn register(&self, r: &mut Registry) {
         r.register(
             "rvsadm_destination_check_results",
-            "Check results for the destination, by check type and outcome.",
+            "Check results for the destination, by check type and outcome",
             self.check_results.clone(),
         );
         r.register(
             "rvsadm_destination_check_duration_seconds",
-            "How long the destination's checks took, by check type.",
+            "How long the destination's checks took, by check type",
             self.check_seconds.clone(),
         );
         r.register(
             "rvsadm_destination_transitions",
-            "Changes of the destination's health to up or down.",
+            "Changes of the destination's health to up or down",
             self.transitions.clone(),
         );
         r.register(
             "rvsadm_batches",
-            "Batches of changes sent to the kernel.",
+            "Batches of changes sent to the kernel",
             self.batches.clone(),
         );
         r.register(
             "rvsadm_changes_written",
-            "Changes the kernel accepted.",
+            "Changes the kernel accepted",
             self.written.clone(),
         );
         r.register(
             "rvsadm_changes_refused",
-            "Changes the kernel refused (tried again at the next sync).",
+            "Changes the kernel refused (tried again at the next sync)",
             self.refused.clone(),
         );
         r.register(
             "rvsadm_result_to_write_seconds",
-            "Time from a check result that changed a decision to the batch that wrote it.",
+            "Time from a check result that changed a decision to the batch that wrote it",
             self.result_to_write.clone(),
         );
         r.register(
             "rvsadm_last_table_read_timestamp_seconds",
-            "When the table was last read successfully (seconds since the epoch).",
+            "When the table was last read successfully (seconds since the epoch)",
             self.last_read.clone(),
         );
         r.register(
             "rvsadm_reloads",
-            "Reloads of the configuration, taken (ok) or refused.",
+            "Reloads of the configuration, taken (ok) or refused",
             self.reloads.clone(),
         );
         r.register(
             "rvsadm_config_generation",
-            "The configuration in force: 1 at start, one more at each reload taken.",
+            "The configuration in force: 1 at start, one more at each reload taken",
             self.generation.clone(),
         );
         r.register(
             "rvsadm_build",
-            "rvsadmd's version.",
+            "rvsadmd's version",
             Info::new([("version", env!("CARGO_PKG_VERSION"))]),
         );
     }
