@@ -203,10 +203,7 @@ fn openmetrics_has_the_same_samples_and_an_end() {
         Some(700.0)
     );
     assert_eq!(
-        v(
-            "rvsadm_destination_health",
-            &[("real", "10.0.0.1"), ("state", "up")]
-        ),
+        v("rvsadm_destination_health", &[("real", "10.0.0.1")]),
         Some(1.0)
     );
     assert_eq!(

@@ -11,6 +11,7 @@ pub mod ld_corpus;
 pub mod ldirectord;
 pub mod metrics;
 pub mod settle;
+pub mod topo;
 
 use std::process::{Command, Output};
 

@@ -35,10 +35,10 @@ type With<const N: usize> = (DestLabels, [(&'static str, &'static str); N]);
 /// Builds a histogram with the buckets of its family.
 type Buckets = fn() -> Histogram;
 
-/// The bounds of a check's latency, in seconds (1 ms to 10 s).
-const CHECK_SECONDS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
+/// The bounds of a check's latency, in seconds (1 ms to 10 s; few, as
+/// every destination has its histogram: a scrape of 10,000 destinations
+/// stays within 100 ms).
+const CHECK_SECONDS: [f64; 7] = [0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10.0];
 
 /// The bounds of the time from a result to the write, in seconds (the
 /// loop gathers results for 20 ms before it decides).
