@@ -15,6 +15,7 @@
 //! control_socket = "/run/rvsadmd.sock"
 //! on_stop = "keep"                 # or "remove"
 //! max_checks_in_flight_per_address = 4
+//! metrics_listen = "127.0.0.1:9310"  # /metrics over HTTP (off when left out)
 //!
 //! [defaults]
 //! check = { type = "tcp", interval = "2s", timeout = "1s", rise = 2, fall = 3 }
