@@ -9,7 +9,7 @@
 //! - [`ipvs`]: [`IpvsFamilies`], a collector over services read with
 //!   their counters: the kernel's counters as they are, its rate
 //!   estimates, connections and weights;
-//! - [`format`]: the two expositions ([`Format::Prometheus`], the text
+//! - [`format`](mod@format): the two expositions ([`Format::Prometheus`], the text
 //!   format 0.0.4, and [`Format::OpenMetrics`]), chosen from a scrape's
 //!   `Accept` header, and [`encode`].
 //!
