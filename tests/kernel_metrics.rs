@@ -63,6 +63,29 @@ fn config() -> String {
     cf
 }
 
+/// Prints the daemon's log when the test fails.
+struct ShowLog(std::path::PathBuf);
+
+impl Drop for ShowLog {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(&self.0).unwrap_or_default();
+            eprintln!("rvsadmd's log:\n{log}");
+        }
+    }
+}
+
+/// The samples of `metric` of real `real`, for a failure's message.
+fn show(s: &Scrape, metric: &str, real: &str) -> String {
+    let found: Vec<String> = s
+        .samples
+        .iter()
+        .filter(|x| x.metric == metric && x.labels.get("real") == Some(real))
+        .map(|x| format!("{} {:?} {:?}", x.metric, x.labels, x.value))
+        .collect();
+    found.join("\n")
+}
+
 /// rvsadmd in namespace `ns`, serving metrics on [`METRICS`].
 fn start_daemon(ns: &str, dir: &std::path::Path) -> Child {
     let cf = dir.join("rvsadmd.toml");
@@ -235,6 +258,7 @@ fn scrapes_follow_the_kernels_counters_and_a_failing_real() {
     let dir = std::env::temp_dir().join(format!("kernel-metrics-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let daemon = start_daemon(&d, &dir);
+    let _log = ShowLog(dir.join("rvsadmd.log"));
 
     // Both real servers up, in the table at their weight.
     let before = until(&d, "both reals up", |s| {
@@ -249,22 +273,13 @@ fn scrapes_follow_the_kernels_counters_and_a_failing_real() {
             value(&before, "rvsadm_destination_drained", &[("real", r)]),
             Some(0.0)
         );
-        assert_eq!(
-            value(
-                &before,
-                "rvsadm_destination_configured_weight",
-                &[("real", r)]
-            ),
-            Some(2.0)
-        );
-        assert_eq!(
-            value(
-                &before,
-                "rvsadm_destination_effective_weight",
-                &[("real", r)]
-            ),
-            Some(2.0)
-        );
+        for m in [
+            "rvsadm_destination_configured_weight",
+            "rvsadm_destination_effective_weight",
+        ] {
+            let got = value(&before, m, &[("real", r)]);
+            assert_eq!(got, Some(2.0), "{}", show(&before, m, r));
+        }
     }
     let c0 = figures(&before, None, COUNTERS);
 
