@@ -210,3 +210,77 @@ impl Metrics {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rvsadm::ServiceKey;
+    use rvsadm_metrics::{encode, Format};
+
+    fn text(m: &Metrics) -> String {
+        let mut r = Registry::default();
+        m.register(&mut r);
+        encode(&r, Format::Prometheus).unwrap()
+    }
+
+    fn has(t: &str, line: &str) -> bool {
+        t.lines().any(|l| l == line)
+    }
+
+    #[test]
+    fn batches_count_written_and_refused_and_time_the_pending_result() {
+        let mut m = Metrics::default();
+        let refused = rvsadm::Error::IpvsUnavailable;
+        m.nothing_to_write();
+        m.batch(&[StepOutcome::Applied, StepOutcome::Failed(refused)]);
+        let t = text(&m);
+        assert!(has(&t, "rvsadm_batches_total 1"), "{t}");
+        assert!(has(&t, "rvsadm_changes_written_total 1"), "{t}");
+        assert!(has(&t, "rvsadm_changes_refused_total 1"), "{t}");
+        // No result was waiting: nothing timed.
+        assert!(has(&t, "rvsadm_result_to_write_seconds_count 0"), "{t}");
+        m.result_changed();
+        m.nothing_to_write();
+        m.batch(&[StepOutcome::Applied]);
+        assert!(has(&text(&m), "rvsadm_result_to_write_seconds_count 0"));
+        m.result_changed();
+        m.result_changed();
+        m.batch(&[StepOutcome::Applied]);
+        assert!(has(&text(&m), "rvsadm_result_to_write_seconds_count 1"));
+    }
+
+    #[test]
+    fn results_and_transitions_count_per_destination() {
+        let m = Metrics::default();
+        let k = ServiceKey::tcp("192.0.2.1:80".parse().unwrap());
+        let users = [
+            (k, "10.0.0.1:80".parse().unwrap()),
+            (k, "10.0.0.2:80".parse().unwrap()),
+        ];
+        let o = Outcome {
+            ok: false,
+            weight: None,
+            add: 0,
+            latency: std::time::Duration::from_millis(30),
+            reason: "refused".into(),
+        };
+        m.check_result(&users, "tcp", &o);
+        m.check_result(&users[..1], "tcp", &o);
+        m.transition(&users[0], "down");
+        m.reload(false);
+        let t = text(&m);
+        let l =
+            r#"protocol="tcp",vip="192.0.2.1",port="80",fwmark="0",real="10.0.0.1",real_port="80""#;
+        assert!(has(&t, &format!("rvsadm_destination_check_results_total{{{l},check=\"tcp\",outcome=\"failure\"}} 2")), "{t}");
+        assert!(has(&t, &format!("rvsadm_destination_check_duration_seconds_bucket{{{l},check=\"tcp\",le=\"0.1\"}} 2")), "{t}");
+        assert!(
+            has(
+                &t,
+                &format!("rvsadm_destination_transitions_total{{{l},to=\"down\"}} 1")
+            ),
+            "{t}"
+        );
+        assert!(has(&t, "rvsadm_reloads_total{result=\"refused\"} 1"), "{t}");
+        assert!(has(&t, "rvsadm_config_generation 1"), "{t}");
+    }
+}
