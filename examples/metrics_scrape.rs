@@ -1,6 +1,6 @@
 //! Time a `/metrics` scrape of a large table.
 //!
-//! `metrics_scrape [--services S] [--per N] [--reps R] [--kernel]`
+//! `metrics_scrape [--services S] [--per N] [--reps R] [--kernel | --ipvs-only]`
 //!
 //! Without `--kernel`: a table of S services with N destinations each,
 //! made here with counters, and rvsadmd's families for all of them (an
@@ -154,12 +154,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut r = Registry::default();
             r.register_collector(Box::new(IpvsFamilies::new(&services)));
             if !a.ipvs_only {
-                if std::env::var_os("NO_VIEW").is_none() {
-                    r.register_collector(Box::new(View::of(&engine)));
-                }
-                if std::env::var_os("NO_COUNTED").is_none() {
-                    metrics.register(&mut r);
-                }
+                r.register_collector(Box::new(View::of(&engine)));
+                metrics.register(&mut r);
             }
             let text = encode(&r, Format::Prometheus)?;
             times.push(t.elapsed());
