@@ -3,6 +3,7 @@
 use crate::Error;
 use prometheus_client::encoding::{prometheus_text, text};
 use prometheus_client::registry::Registry;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The media type of OpenMetrics text, as a scrape's `Accept` names it.
 const OPENMETRICS: &str = "application/openmetrics-text";
@@ -62,14 +63,20 @@ impl Format {
     }
 }
 
+/// The size of the last exposition: the next one's buffer starts that
+/// large (a scrape of 10,000 destinations is some 40 MB, which growing a
+/// buffer by doubling would copy twice over).
+static LAST_SIZE: AtomicUsize = AtomicUsize::new(0);
+
 /// `registry` written out in `format`.
 pub fn encode(registry: &Registry, format: Format) -> Result<String, Error> {
-    let mut out = String::new();
+    let mut out = String::with_capacity(LAST_SIZE.load(Ordering::Relaxed));
     match format {
         Format::Prometheus => prometheus_text::encode(&mut out, registry),
         Format::OpenMetrics => text::encode(&mut out, registry),
     }
     .map_err(|_| Error::Encode)?;
+    LAST_SIZE.store(out.len() + out.len() / 16, Ordering::Relaxed);
     Ok(out)
 }
 
