@@ -123,13 +123,10 @@ fn get(ns: &str, path: &str, accept: &str) -> (u16, String, String) {
         .output()
         .expect("running curl");
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // `-w` writes a line feed of its own after the body.
     let (body, tail) = out.rsplit_once('\n').unwrap_or(("", &out));
     let (code, ct) = tail.split_once(' ').unwrap_or((tail, ""));
-    (
-        code.parse().unwrap_or(0),
-        ct.to_string(),
-        format!("{body}\n"),
-    )
+    (code.parse().unwrap_or(0), ct.to_string(), body.to_string())
 }
 
 /// A scrape of rvsadmd's `/metrics` (Prometheus text), parsed.
