@@ -179,6 +179,26 @@ fn openmetrics_has_the_same_samples_and_an_end() {
     let prom = encode(&r, Format::Prometheus).unwrap();
     let open = encode(&r, Format::OpenMetrics).unwrap();
     assert!(open.ends_with("# EOF\n"), "{open}");
+    // The same families for an OpenMetrics reader (counters named without
+    // `_total`).
+    let (_, om) = parse(open.strip_suffix("# EOF\n").unwrap());
+    let (_, pm) = parse(&prom);
+    let renamed: Vec<String> = pm
+        .keys()
+        .map(|k| k.strip_suffix("_total").unwrap_or(k).to_string())
+        .map(|k| {
+            if k == "rvsadm_build_info" {
+                "rvsadm_build".into()
+            } else {
+                k
+            }
+        })
+        .collect();
+    assert_eq!(om.keys().cloned().collect::<Vec<_>>(), {
+        let mut r = renamed;
+        r.sort();
+        r
+    });
     assert!(!prom.contains("# EOF"));
     // Histograms' bounds are written `1` and `1.0`: the others alike.
     let samples = |t: &str| -> Vec<String> {

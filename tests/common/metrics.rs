@@ -53,14 +53,20 @@ pub fn parse(text: &str) -> (Scrape, BTreeMap<String, FamilyDoc>) {
 }
 
 /// The family a sample's name belongs to (a histogram's `_sum` and
-/// `_count` to the histogram).
+/// `_count` to the histogram; in OpenMetrics, a counter's `_total` and an
+/// info's `_info` to the family named without them).
 fn family_of(metric: &str, types: &BTreeMap<String, String>) -> String {
     if types.contains_key(metric) {
         return metric.to_string();
     }
-    for suffix in ["_sum", "_count"] {
+    for (suffix, kind) in [
+        ("_sum", "histogram"),
+        ("_count", "histogram"),
+        ("_total", "counter"),
+        ("_info", "untyped"),
+    ] {
         if let Some(base) = metric.strip_suffix(suffix) {
-            if types.get(base).is_some_and(|k| k == "histogram") {
+            if types.get(base).is_some_and(|k| k == kind) {
                 return base.to_string();
             }
         }
