@@ -32,7 +32,7 @@ const HEALTHY_MD5: &str = "3b1fb749c971d7a2c6a517b37f735df2";
 /// sorry server, 10.0.0.9, is never checked and has no back end.
 const HOSTS: [&str; 3] = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Who {
     Keepalived,
     Rvsadmd,
@@ -565,7 +565,8 @@ fn dns_udp_and_ping_checks_with_alpha() {
 /// then come back (still the sorry server at 2 and 3, the reals at 4). The
 /// tables after each step and the marker files (which scripts ran, in what
 /// order; those run at stop in any order, see [`stop_marks_unordered`])
-/// must be the same.
+/// must be the same, and so must the lines of `lvs_notify_fifo` (every
+/// real's and the quorum's, in order, at stop too).
 #[test]
 fn quorum_hysteresis_sorry_server_and_notify_scripts() {
     let name = "quorum_hysteresis_sorry_server_and_notify_scripts";
@@ -577,14 +578,26 @@ fn quorum_hysteresis_sorry_server_and_notify_scripts() {
     };
     require_oracle_ran(name, "keepalived", &oracle.0, 3);
     eprintln!(
-        "{name}: keepalived's tables and scripts: {:#?}",
-        (&oracle.0, &oracle.1)
+        "{name}: keepalived's tables, scripts and FIFO lines: {:#?}",
+        (&oracle.0, &oracle.1, &oracle.3)
     );
     let Some(_ns) = common::kernel_netns(name) else {
         return;
     };
     let ours = quorum_scenario(Who::Rvsadmd, Some(&oracle.0));
     require_same(name, "keepalived", &oracle.0, &ours.0);
+    assert_eq!(
+        ours.3, oracle.3,
+        "{name}: rvsadmd's lvs_notify_fifo lines (left) differ from keepalived's (right)\nrvsadmd's log:\n{}",
+        ours.2
+    );
+    assert!(
+        oracle.3.starts_with(
+            "VS [192.0.2.50]:tcp:80 UP\nRS [10.0.0.1]:tcp:80 [192.0.2.50]:tcp:80 DOWN\n"
+        ),
+        "{name}: keepalived's FIFO lines: {}",
+        oracle.3
+    );
     assert_eq!(
         ours.1, oracle.1,
         "{name}: the scripts rvsadmd ran (left) differ from keepalived's (right)\nrvsadmd's log:\n{}\nkeepalived's log:\n{}",
@@ -633,12 +646,49 @@ fn quorum_conf() -> String {
         // At stop: `notify_down` of the reals up, then `quorum_down`.
         "omega",
     ];
-    [GLOBAL.to_string(), vs("192.0.2.50 80", &settings, &reals)].concat()
+    [
+        "global_defs {\n    router_id diff\n    lvs_notify_fifo @DIR@/fifo\n}\n".to_string(),
+        vs("192.0.2.50 80", &settings, &reals),
+    ]
+    .concat()
+}
+
+/// Read the FIFO at `path` (made here) in a thread of its own until its
+/// last writer closes it; the thread gives what was read.
+fn fifo_reader(path: &Path) -> std::thread::JoinHandle<String> {
+    nix::unistd::mkfifo(path, nix::sys::stat::Mode::from_bits_truncate(0o600))
+        .expect("making the FIFO");
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut out = String::new();
+        // Blocks until a daemon opens it to write; ends when it exits.
+        if let Ok(mut f) = std::fs::File::open(&path) {
+            let _ = f.read_to_string(&mut out);
+        }
+        out
+    })
+}
+
+/// What the reader of the FIFO at `path` read, once its daemon stopped.
+fn fifo_read(reader: std::thread::JoinHandle<String>, path: &Path) -> String {
+    // A daemon that never opened the FIFO leaves its reader waiting for a
+    // writer: one that writes nothing ends it.
+    use std::os::unix::fs::OpenOptionsExt;
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path);
+    reader.join().expect("the FIFO's reader")
 }
 
 /// The quorum scenario run by `who`: the tables after each step, the
-/// marker file the scripts wrote, and the daemon's log.
-fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Tables, String, String) {
+/// marker file the scripts wrote, the daemon's log and the lines of its
+/// notify FIFO.
+fn quorum_scenario(
+    who: Who,
+    oracle: Option<&[(String, Vec<String>)]>,
+) -> (Tables, String, String, String) {
     let dir = std::env::temp_dir().join(format!(
         "ka-quorum-{}-{}",
         who == Who::Rvsadmd,
@@ -666,6 +716,7 @@ fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Table
     }
     let cf = dir.join("keepalived.conf");
     std::fs::write(&cf, quorum_conf().replace("@DIR@", &d_)).unwrap();
+    let fifo = fifo_reader(&dir.join("fifo"));
     add_addrs(&HOSTS);
     add_addrs(&["10.0.0.9"]);
     let still = Duration::from_secs(4);
@@ -696,7 +747,8 @@ fn quorum_scenario(who: Who, oracle: Option<&[(String, Vec<String>)]>) -> (Table
         eprintln!("{log}");
     }
     let all = std::fs::read_to_string(dir.join("marks")).unwrap_or_default();
-    (out.out, stop_marks_unordered(&running, &all), log)
+    let lines = fifo_read(fifo, &dir.join("fifo"));
+    (out.out, stop_marks_unordered(&running, &all), log, lines)
 }
 
 /// The marker file with the lines written at stop sorted: keepalived
@@ -710,4 +762,109 @@ fn stop_marks_unordered(running: &str, all: &str) -> String {
     let mut at_stop: Vec<&str> = rest.lines().collect();
     at_stop.sort_unstable();
     format!("{running}-- at stop, sorted --\n{}\n", at_stop.join("\n"))
+}
+
+/// The lines of `lvs_notify_fifo` by virtual server (the last name before
+/// `UP` or `DOWN`), each virtual server's in order: virtual servers
+/// checked apart change in an order of their checks' timing.
+fn fifo_by_server(lines: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in lines.lines() {
+        let body = l
+            .strip_suffix(" UP")
+            .or_else(|| l.strip_suffix(" DOWN"))
+            .unwrap_or(l);
+        let vs = match body.strip_prefix("RS ") {
+            Some(rest) => rest.split_once(' ').map_or(rest, |(_, v)| v),
+            None => body.strip_prefix("VS ").unwrap_or(body),
+        };
+        out.entry(vs.to_string()).or_default().push(l.to_string());
+    }
+    out
+}
+
+/// Two firewall marks (one with `protocol TCP`: keepalived still writes
+/// its reals `none`) and a `virtual_server group` of two addresses (one
+/// line for the group, `[web]:0`): the FIFO lines of keepalived and
+/// rvsadmd, from start to stop with every real down on the way, the same
+/// for each virtual server.
+#[test]
+fn lvs_notify_fifo_of_fwmarks_and_a_group() {
+    let name = "lvs_notify_fifo_of_fwmarks_and_a_group";
+    let oracle = {
+        let Some(_ns) = common::kernel_netns(name) else {
+            return;
+        };
+        fifo_scenario(Who::Keepalived)
+    };
+    eprintln!("{name}: keepalived's FIFO lines:\n{}", oracle.0);
+    let Some(_ns) = common::kernel_netns(name) else {
+        return;
+    };
+    let ours = fifo_scenario(Who::Rvsadmd);
+    let (want, got) = (fifo_by_server(&oracle.0), fifo_by_server(&ours.0));
+    assert_eq!(
+        got, want,
+        "{name}: rvsadmd's FIFO lines (left) differ from keepalived's (right)\nrvsadmd's log:\n{}",
+        ours.1
+    );
+    assert_eq!(want.len(), 3, "{name}: keepalived's lines: {want:#?}");
+}
+
+/// The fwmark-and-group scenario run by `who`: its FIFO's lines and its
+/// log.
+fn fifo_scenario(who: Who) -> (String, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "ka-fifo-{}-{}",
+        who == Who::Rvsadmd,
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d_ = dir.display().to_string();
+    let real = |port: u16| {
+        format!("    real_server 10.0.0.1 {port} {{\n        weight 1\n        MISC_CHECK {{\n            misc_path \"/bin/sh -c 'test ! -e {d_}/down'\"\n            misc_timeout 10\n            retry 0\n            user root\n        }}\n    }}\n")
+    };
+    let conf = [
+        format!("global_defs {{\n    router_id diff\n    lvs_notify_fifo {d_}/fifo\n}}\n"),
+        vs(
+            "fwmark 7",
+            &["lb_algo rr", "lb_kind NAT", "protocol TCP"],
+            &[real(80)],
+        ),
+        "virtual_server_group web {\n    192.0.2.1 80\n    192.0.2.2 80\n}\n".to_string(),
+        vs(
+            "group web",
+            &["lb_algo rr", "lb_kind NAT", "protocol TCP"],
+            &[real(82)],
+        ),
+        vs("fwmark 8", &["lb_algo rr", "lb_kind NAT"], &[real(81)]),
+    ]
+    .concat();
+    let cf = dir.join("keepalived.conf");
+    std::fs::write(&cf, conf).unwrap();
+    let fifo = fifo_reader(&dir.join("fifo"));
+    add_addrs(&["10.0.0.1", "192.0.2.1", "192.0.2.2"]);
+    let d = start(who, &dir, &cf);
+    let wait = |what: &str, done: &dyn Fn(&[String]) -> bool| {
+        let t = Instant::now();
+        while !done(&table()) {
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "{who:?}: {what}: {:?}",
+                table()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let reals = |t: &[String]| t.iter().filter(|l| l.starts_with("-a ")).count();
+    wait("the four services' reals in", &|t| reals(t) == 4);
+    std::fs::write(dir.join("down"), "").unwrap();
+    wait("the reals out", &|t| reals(t) == 0);
+    // What the last change wrote is in the FIFO before the stop.
+    std::thread::sleep(Duration::from_secs(2));
+    stop(d);
+    let lines = fifo_read(fifo, &dir.join("fifo"));
+    let log = std::fs::read_to_string(dir.join(who.log())).unwrap_or_default();
+    (lines, log)
 }

@@ -856,3 +856,306 @@ fn fallback_command_monitor_file_on_stop_and_reload_on_change() {
     assert!(!t.contains("192.0.2.10:80"), "{t}");
     assert!(t.contains("-a -t 192.0.2.20:80 -r 10.0.0.2:8080"), "{t}");
 }
+
+/// The hookable events of the log `log`, as their lines.
+fn hookable_lines(log: &str) -> Vec<String> {
+    const HOOKED: [&str; 9] = [
+        "destination_up",
+        "destination_down",
+        "drain",
+        "ready",
+        "quorum_gained",
+        "quorum_lost",
+        "reloaded",
+        "reload_refused",
+        "change_failed",
+    ];
+    log.lines()
+        .filter(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .ok()
+                .and_then(|v| v["event"].as_str().map(|e| HOOKED.contains(&e)))
+                .unwrap_or(false)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The events named `name` in `log`, parsed.
+fn events_named(log: &str, name: &str) -> Vec<serde_json::Value> {
+    log.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == name)
+        .collect()
+}
+
+/// The environment a hook is documented to get for event line `line`,
+/// as `env | sort` prints it.
+fn documented_env(line: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let mut env: Vec<String> = v
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                v => v.to_string(),
+            };
+            format!("RVSADM_{}={value}\n", k.to_uppercase())
+        })
+        .collect();
+    env.sort();
+    env.concat()
+}
+
+/// Every hookable event (destinations up and down, quorum gained and
+/// lost, drain, ready, a reload done and refused) runs the hook that
+/// names it once, with the event's JSON line on its standard input and
+/// its fields in the environment; a hook that hangs is killed at its
+/// timeout while the checks go on on time; a hook over its rate limit is
+/// dropped and told.
+#[test]
+fn hooks_run_once_per_event_and_a_hanging_one_is_killed_without_delaying_checks() {
+    let Some(_ns) = common::kernel_netns(
+        "hooks_run_once_per_event_and_a_hanging_one_is_killed_without_delaying_checks",
+    ) else {
+        return;
+    };
+    add_addrs(&["10.0.0.1", "10.0.0.2"]);
+    let dir = tempdir("hooks");
+    let runs = dir.join("runs");
+    std::fs::create_dir_all(&runs).unwrap();
+    let d_ = dir.display().to_string();
+    let cfg = dir.join("rvsadmd.toml");
+    let text = format!(
+        r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 3
+check = {{ type = "exec", argv = ["/bin/sh", "-c", "test ! -e {d_}/a.down"], interval = "300ms", timeout = "5s" }}
+
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+weight = 5
+check = {{ type = "exec", argv = ["/bin/sh", "-c", "date +%s.%N >> {d_}/b.times; test ! -e {d_}/b.down"], interval = "300ms", timeout = "5s" }}
+
+[[hooks]]
+on = ["destination_up", "destination_down", "drain", "ready", "quorum_gained", "quorum_lost", "reloaded", "reload_refused", "change_failed"]
+command = ["/bin/sh", "-c", "f=$(mktemp {d_}/runs/r.XXXXXX); cat > $f.json; env | grep ^RVSADM_ | sort > $f.env"]
+rate_limit = {{ runs = 100, per = "1m" }}
+
+[[hooks]]
+on = ["destination_down"]
+command = ["/bin/sh", "-c", "sleep 300; echo not killed > {d_}/hang"]
+timeout = "20s"
+rate_limit = {{ runs = 1, per = "1h" }}
+
+[[hooks]]
+on = ["drain"]
+command = ["/bin/true"]
+rate_limit = {{ runs = 1, per = "1h" }}
+"#
+    );
+    std::fs::write(&cfg, &text).unwrap();
+    let d = Daemon::start(&dir, "--config", &cfg);
+    d.wait_for(
+        || weight("10.0.0.1:80") == Some(3) && weight("10.0.0.2:80") == Some(5),
+        "both up",
+    );
+    d.wait_for(
+        || !events_named(&d.events(), "quorum_gained").is_empty(),
+        "quorum gained",
+    );
+    // A down: the hanging hook starts, and is killed 20 s later.
+    std::fs::write(dir.join("a.down"), "").unwrap();
+    d.wait_for(|| weight("10.0.0.1:80") == Some(0), "a down");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let failed = loop {
+        let f = events_named(&d.events(), "hook_failed");
+        if let Some(f) = f.into_iter().next() {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "no hook_failed:\n{}", d.events());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let down = events_named(&d.events(), "destination_down").remove(0);
+    assert_eq!(
+        (&failed["hook"], &failed["trigger"]),
+        (&2.into(), &"destination_down".into())
+    );
+    assert_eq!(failed["error"], "timed out: killed", "{failed}");
+    let (t_down, t_killed) = (
+        down["time"].as_f64().unwrap(),
+        failed["time"].as_f64().unwrap(),
+    );
+    let hung = t_killed - t_down;
+    assert!(
+        (19.5..80.0).contains(&hung),
+        "killed {hung} s after the event"
+    );
+    assert!(
+        !dir.join("hang").exists(),
+        "the hook ran on past its timeout"
+    );
+    // The checks went on meanwhile (b's is due every 300 ms; how often
+    // it runs is the machine's). b's check starts within [from, to], and
+    // the widest gap between them (the window's ends counted).
+    let within = |from: f64, to: f64| -> (usize, f64) {
+        let all: Vec<f64> = std::fs::read_to_string(dir.join("b.times"))
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        let times: Vec<f64> = all
+            .iter()
+            .copied()
+            .filter(|t| (from..=to).contains(t))
+            .collect();
+        let widest = std::iter::once(from)
+            .chain(times.iter().copied())
+            .chain(std::iter::once(to))
+            .collect::<Vec<f64>>()
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .fold(0.0, f64::max);
+        (times.len(), widest)
+    };
+    let (ran, widest) = within(t_down, t_killed);
+    eprintln!(
+        "the hook was killed {hung:.2} s after its event; b's check ran {ran} times meanwhile, the widest gap {widest:.2} s"
+    );
+    // A loop held up by the hook would leave a gap of 20 s (in a loaded
+    // VM the checks here run every 2 to 4 s, hook or not).
+    assert!(
+        ran >= 2 && widest < 14.0,
+        "b's checks while the hook hung ({hung:.1} s): {ran} runs, widest gap {widest:.2} s"
+    );
+    // A back, drains (the second over hook 3's limit), ready.
+    std::fs::remove_file(dir.join("a.down")).unwrap();
+    d.wait_for(|| weight("10.0.0.1:80") == Some(3), "a up");
+    for _ in 0..2 {
+        let o = d.ctl(&["drain", "tcp:192.0.2.10:80", "10.0.0.1:80"]);
+        assert!(o.status.success(), "{o:?}");
+    }
+    let o = d.ctl(&["ready", "tcp:192.0.2.10:80", "10.0.0.1:80"]);
+    assert!(o.status.success(), "{o:?}");
+    // A reload done, one refused.
+    let o = d.ctl(&["reload"]);
+    assert!(o.status.success(), "{o:?}");
+    std::fs::write(&cfg, "[[services]]\nport = 80\n").unwrap();
+    let o = d.ctl(&["reload"]);
+    assert!(!o.status.success(), "{o:?}");
+    // Both down: quorum lost.
+    std::fs::write(dir.join("a.down"), "").unwrap();
+    std::fs::write(dir.join("b.down"), "").unwrap();
+    d.wait_for(
+        || !events_named(&d.events(), "quorum_lost").is_empty(),
+        "quorum lost",
+    );
+    // Every hookable event's run is in (hook 1 names them all).
+    let record = || -> Vec<(String, String)> {
+        let mut r: Vec<(String, String)> = std::fs::read_dir(&runs)
+            .unwrap()
+            .filter_map(|e| {
+                let p = e.ok()?.path();
+                (p.extension()? == "json").then_some(p)
+            })
+            .filter_map(|p| {
+                let env = std::fs::read_to_string(p.with_extension("env")).ok()?;
+                let json = std::fs::read_to_string(&p).ok()?;
+                Some((json, env))
+            })
+            .collect();
+        r.sort();
+        r
+    };
+    d.wait_for(
+        || {
+            record().len() >= hookable_lines(&d.events()).len()
+                && record().iter().all(|(_, e)| e.contains("RVSADM_TIME="))
+        },
+        "a run of hook 1 for every event",
+    );
+    let lines = hookable_lines(&d.events());
+    let mut want: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| (format!("{l}\n"), documented_env(l)))
+        .collect();
+    want.sort();
+    assert_eq!(
+        record(),
+        want,
+        "hook 1's runs (left) and the events (right)"
+    );
+    let names: std::collections::BTreeSet<String> = lines
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for e in [
+        "destination_up",
+        "destination_down",
+        "drain",
+        "ready",
+        "quorum_gained",
+        "quorum_lost",
+        "reloaded",
+        "reload_refused",
+    ] {
+        assert!(names.contains(e), "no {e} event:\n{}", d.events());
+    }
+    // The checks' own pace on this machine, no hook running: the same
+    // span after the kill (told, to compare).
+    let epoch = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+    };
+    while epoch() < t_killed + hung {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (ran_after, widest_after) = within(t_killed, t_killed + hung);
+    eprintln!(
+        "the {hung:.2} s after the kill: b's check ran {ran_after} times, the widest gap {widest_after:.2} s"
+    );
+    let ev = d.events();
+    assert_eq!(events_named(&ev, "quorum_gained").len(), 1, "{ev}");
+    let of = |name: &str| -> Vec<String> {
+        events_named(&ev, name)
+            .iter()
+            .map(|e| e["destination"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    // Up at their first result (their state was unknown), a once more;
+    // the VM's own RVSADM_VM=1 was not passed on (the runs' environment
+    // is the event's alone, as compared above).
+    let mut ups = of("destination_up");
+    ups.sort();
+    assert_eq!(ups, ["10.0.0.1:80", "10.0.0.1:80", "10.0.0.2:80"], "{ev}");
+    let mut downs = of("destination_down");
+    downs.sort();
+    assert_eq!(downs, ["10.0.0.1:80", "10.0.0.1:80", "10.0.0.2:80"], "{ev}");
+    let dropped = events_named(&ev, "hook_dropped");
+    assert!(
+        dropped
+            .iter()
+            .any(|e| e["hook"] == 3 && e["trigger"] == "drain" && e["dropped"] == 1),
+        "{ev}"
+    );
+}

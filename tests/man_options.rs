@@ -1,6 +1,7 @@
-//! man/rvsadm.8 documents every option of the option table, and its APPLY
+//! man/rvsadm.8 documents every option of the option table, its APPLY
 //! section exactly the flags of `rvsadm apply`'s table (the one definition
-//! its parser, `--help` and completions are made from).
+//! its parser, `--help` and completions are made from), and its TOP section
+//! exactly the options of `rvsadm top`'s command (clap).
 
 use rvsadm_cli::apply::{Flag, FlagValue, FLAGS};
 use rvsadm_cli::compat::args::{Scope, OPTIONS};
@@ -86,7 +87,14 @@ fn synopsis_item(f: &Flag) -> String {
 
 /// The lines after each `.TP` of the APPLY section (the entries' headings).
 fn apply_headings(man: &str) -> Vec<String> {
-    let start = man.find("\n.SH APPLY\n").expect("an APPLY section");
+    headings(man, "APPLY")
+}
+
+/// The lines after each `.TP` of section `name`.
+fn headings(man: &str, name: &str) -> Vec<String> {
+    let start = man
+        .find(&format!("\n.SH {name}\n"))
+        .unwrap_or_else(|| panic!("a {name} section"));
     let section = &man[start + 1..];
     let section = &section[..section[1..].find("\n.SH ").map_or(section.len(), |i| i + 1)];
     let lines: Vec<&str> = section.lines().collect();
@@ -134,4 +142,39 @@ fn man_page_apply_section_is_the_flag_table() {
         man.contains(&synopsis),
         "man/rvsadm.8's SYNOPSIS lacks {synopsis}"
     );
+}
+
+/// The TOP section heads one entry per option of `rvsadm top` (with its
+/// value's name), and the SYNOPSIS line lists them all.
+#[test]
+fn man_page_top_section_is_the_command() {
+    let man = man();
+    let headings = headings(&man, "TOP");
+    let cmd = rvsadm_cli::top::command();
+    let mut synopsis = vec!["\\fBrvsadm top\\fR".to_string()];
+    for a in cmd.get_arguments() {
+        let long = a.get_long().expect("every option of top is long");
+        let value = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_lowercase());
+        let want = match &value {
+            Some(v) => format!("{} \\fI{v}\\fR", bold(&format!("--{long}"))),
+            None => bold(&format!("--{long}")),
+        };
+        assert!(
+            headings.iter().any(|h| h == &want),
+            "man/rvsadm.8 TOP has no entry headed {want}: {headings:?}"
+        );
+        synopsis.push(match &value {
+            Some(v) => format!("[{} \\fI{v}\\fR]", roff(&format!("--{long}"))),
+            None => format!("[{}]", roff(&format!("--{long}"))),
+        });
+    }
+    // clap's own --help is not among the command's arguments.
+    let help = format!("{}, {}", bold("-h"), bold("--help"));
+    assert!(headings.contains(&help), "man/rvsadm.8 TOP lacks {help}");
+    synopsis.push("[\\-h]".to_string());
+    let line = synopsis.join(" ") + "\n";
+    assert!(man.contains(&line), "man/rvsadm.8's SYNOPSIS lacks {line}");
 }

@@ -60,6 +60,7 @@ pub fn command() -> Command {
     cmd.subcommand(apply())
         .subcommand(super::doctor::command())
         .subcommand(super::metrics::command())
+        .subcommand(super::top::command())
 }
 
 /// `rvsadm apply`'s flags (its table, [`super::apply::FLAGS`]) and FILE.

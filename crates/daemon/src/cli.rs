@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-const DEFAULT_SOCKET: &str = "/run/rvsadmd.sock";
+use rvsadm_control::DEFAULT_SOCKET;
+
 const DEFAULT_STATE: &str = "/var/lib/rvsadmd/state.json";
 
 fn config_args(c: Command) -> Command {

@@ -40,6 +40,69 @@ pub enum Event {
         /// The result that changed it, in words.
         reason: String,
     },
+    /// A destination's checks say up now, after saying down (or after
+    /// its first decision): the moment keepalived runs `notify_up`.
+    DestinationUp {
+        /// The service.
+        service: String,
+        /// `ADDR:PORT`.
+        destination: String,
+    },
+    /// A destination's checks say down now, after saying up, or at its
+    /// first result: the moment keepalived runs `notify_down`.
+    DestinationDown {
+        /// The service.
+        service: String,
+        /// `ADDR:PORT`.
+        destination: String,
+    },
+    /// A service gained its quorum (also at its first decision with
+    /// it): the moment keepalived runs `quorum_up`.
+    QuorumGained {
+        /// The service.
+        service: String,
+        /// The weight of its destinations up.
+        weight: u64,
+    },
+    /// A service lost its quorum (also at its first decision without it
+    /// when it has a fallback): the moment keepalived runs `quorum_down`.
+    QuorumLost {
+        /// The service.
+        service: String,
+        /// The weight of its destinations up.
+        weight: u64,
+    },
+    /// A hook's command failed: it could not start, ended with another
+    /// code than 0 or by a signal, or ran past its timeout and was killed
+    /// (its whole process group).
+    HookFailed {
+        /// The hook: its place among the configuration's hooks, from 1.
+        hook: usize,
+        /// The event it was run for.
+        trigger: String,
+        /// Why.
+        error: String,
+    },
+    /// A hook was not run: it had run its `rate_limit` of times within
+    /// the period already.
+    HookDropped {
+        /// The hook: its place among the configuration's hooks, from 1.
+        hook: usize,
+        /// The event it was not run for.
+        trigger: String,
+        /// Runs of this hook dropped so far (since the start or the
+        /// reload that last changed the hooks).
+        dropped: u64,
+    },
+    /// A line could not be written to the notify FIFO (keepalived's
+    /// `lvs_notify_fifo`), or the FIFO could not be made or opened, or
+    /// its script started; rvsadmd goes on.
+    NotifyFifoFailed {
+        /// The FIFO.
+        file: String,
+        /// Why.
+        error: String,
+    },
     /// A program was started (keepalived's `quorum_up`, `quorum_down`,
     /// `notify_up`, `notify_down`): not waited for.
     ScriptRun {
@@ -252,14 +315,37 @@ impl Event {
         v
     }
 
-    /// Write the event as one JSON line on standard output.
+    /// Write the event as one JSON line on standard output, and hand
+    /// the same document to the listener, if one is set ([`listen`]).
     pub fn emit(&self) {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", self.to_json(now));
-        let _ = out.flush();
+        let doc = self.to_json(now);
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{doc}");
+            let _ = out.flush();
+        }
+        if let Ok(l) = LISTENER.lock() {
+            if let Some(f) = l.as_ref() {
+                f(doc);
+            }
+        }
+    }
+}
+
+/// What each emitted event's document is handed to (`rvsadmd run`'s
+/// hooks). It must not emit events itself.
+pub type Listener = Box<dyn Fn(Value) + Send>;
+
+static LISTENER: std::sync::Mutex<Option<Listener>> = std::sync::Mutex::new(None);
+
+/// Hand every event emitted from now on to `f` as well (`None`: to
+/// nothing more).
+pub fn listen(f: Option<Listener>) {
+    if let Ok(mut l) = LISTENER.lock() {
+        *l = f;
     }
 }
 

@@ -24,17 +24,7 @@ struct Entry {
     weight: Option<u64>,
 }
 
-/// A state-file entry that did not read, kept aside as it was.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rejected {
-    /// The list it was in: `drained`, `overrides` or `deleted_services`.
-    pub list: String,
-    /// The entry, as the file had it.
-    pub entry: Value,
-    /// Why it was not used.
-    pub reason: String,
-}
+pub use rvsadm_control::Rejected;
 
 /// The state file as written.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

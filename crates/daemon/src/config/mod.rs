@@ -13,11 +13,15 @@ pub mod ldirectord;
 pub mod native;
 mod validate;
 
+mod hooks;
 pub mod keepalived;
 mod probes;
 mod scripts;
 mod source;
 
+pub use hooks::{
+    Hook, NotifyFifo, RateLimit, DEFAULT_HOOK_TIMEOUT, DEFAULT_RATE_LIMIT, HOOK_EVENTS,
+};
 pub use probes::*;
 pub use scripts::{Quorum, Script};
 pub use source::{is_link_local, Source, MAX_INTERFACE_LEN};
@@ -134,6 +138,12 @@ pub struct Config {
     /// (ldirectord's `autoreload` and `callback`; native
     /// `reload_on_change`).
     pub on_change: Option<OnChange>,
+    /// Commands run on events (native `[[hooks]]`).
+    pub hooks: Vec<Hook>,
+    /// Where a line goes for each destination up or down and each quorum
+    /// gained or lost (keepalived's `lvs_notify_fifo`; native
+    /// `notify_fifo`).
+    pub notify_fifo: Option<NotifyFifo>,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently

@@ -20,7 +20,7 @@ mod status;
 
 pub use checks::{CheckId, Checked};
 pub use mirror::Mirror;
-pub use quorum::ScriptRun;
+pub use quorum::{ScriptRun, Transition};
 pub use status::StatusRow;
 
 use crate::config::{Check, Config, Format, Manual, Virtual};
@@ -168,6 +168,13 @@ impl Engine {
     /// table is written.
     pub fn take_scripts(&mut self) -> Vec<ScriptRun> {
         self.quorums.take_runs()
+    }
+
+    /// The destinations that went up or down and the services that gained
+    /// or lost quorum since the last call, in order (told as events, to
+    /// the hooks and to the notify FIFO after the table is written).
+    pub fn take_transitions(&mut self) -> Vec<Transition> {
+        self.quorums.take_transitions()
     }
 
     /// Services deleted by hand and kept deleted until `rvsadmd ready`.

@@ -95,6 +95,31 @@ pub struct ScriptRun {
     pub destination: Option<SocketAddr>,
 }
 
+/// A change a program, an event and keepalived's `lvs_notify_fifo` are
+/// told of: the same moments as `notify_up`/`notify_down` and
+/// `quorum_up`/`quorum_down` run, whether or not these are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// A destination's checks say up (`true`) or down now.
+    Destination {
+        /// The service.
+        service: ServiceKey,
+        /// The destination.
+        destination: SocketAddr,
+        /// Up now.
+        up: bool,
+    },
+    /// A service gained (`true`) or lost its quorum.
+    Quorum {
+        /// The service.
+        service: ServiceKey,
+        /// Gained.
+        up: bool,
+        /// The weight of its destinations up that decided it.
+        weight: u64,
+    },
+}
+
 /// The quorums of the services and the states of the destinations seen
 /// so far; the programs their changes ask to run.
 #[derive(Debug, Default)]
@@ -102,6 +127,7 @@ pub(super) struct Quorums {
     held: HashMap<ServiceKey, Held>,
     seen: HashMap<DestKey, State>,
     runs: Vec<ScriptRun>,
+    transitions: Vec<Transition>,
 }
 
 impl Quorums {
@@ -117,15 +143,21 @@ impl Quorums {
                 State::Down => (&r.notify_down, "notify_down"),
                 State::Unknown => continue,
             };
-            if let (Some(b), (Some(s), what)) = (before, script) {
-                if b != now {
-                    self.runs.push(ScriptRun {
-                        script: s.clone(),
-                        what,
-                        service: k.0,
-                        destination: Some(k.1),
-                    });
-                }
+            if before.map_or(true, |b| b == now) {
+                continue;
+            }
+            self.transitions.push(Transition::Destination {
+                service: k.0,
+                destination: k.1,
+                up: now == State::Up,
+            });
+            if let (Some(s), what) = script {
+                self.runs.push(ScriptRun {
+                    script: s.clone(),
+                    what,
+                    service: k.0,
+                    destination: Some(k.1),
+                });
             }
         }
     }
@@ -151,6 +183,11 @@ impl Quorums {
             Some(Change::Lost) => (&v.quorum.down, "quorum_down"),
             None => return fallback_in,
         };
+        self.transitions.push(Transition::Quorum {
+            service: v.key(),
+            up: change == Some(Change::Gained),
+            weight: sum,
+        });
         if let (Some(s), what) = script {
             self.runs.push(ScriptRun {
                 script: s.clone(),
@@ -193,6 +230,11 @@ impl Quorums {
     /// The programs to run, in the order their changes happened.
     pub(super) fn take_runs(&mut self) -> Vec<ScriptRun> {
         std::mem::take(&mut self.runs)
+    }
+
+    /// The changes since the last call, in the order they happened.
+    pub(super) fn take_transitions(&mut self) -> Vec<Transition> {
+        std::mem::take(&mut self.transitions)
     }
 }
 

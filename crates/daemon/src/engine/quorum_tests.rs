@@ -231,3 +231,56 @@ fn fallbackcommand_says_start_and_stop_once_each_and_again_after_a_reload() {
     sync(&mut e, &mut live);
     assert_eq!(fallback_lines(&mut e), ["/fb start 192.0.2.1:80 tcp"]);
 }
+
+/// The transitions since the last call, in short.
+fn told(e: &mut Engine) -> Vec<String> {
+    e.take_transitions()
+        .iter()
+        .map(|t| match t {
+            Transition::Destination {
+                destination, up, ..
+            } => format!("{destination} {}", if *up { "up" } else { "down" }),
+            Transition::Quorum { up, weight, .. } => {
+                format!("quorum {} at {weight}", if *up { "gained" } else { "lost" })
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn transitions_are_told_with_or_without_programs() {
+    // The same virtual server without any program.
+    let text = four("")
+        .replace(" quorum_up \"/bin/up 1\"\n quorum_down /bin/down\n", "")
+        .replace("  notify_up /bin/rs-up\n  notify_down /bin/rs-down\n", "");
+    let mut e = keepalived(&text);
+    let mut live = Snapshot::default();
+    sync(&mut e, &mut live);
+    assert!(ran(&mut e).is_empty());
+    assert_eq!(told(&mut e), ["quorum gained at 4"]);
+    for i in 0..3 {
+        down(&mut e, i);
+        sync(&mut e, &mut live);
+    }
+    assert_eq!(
+        told(&mut e),
+        [
+            "10.0.0.1:80 down",
+            "10.0.0.2:80 down",
+            "10.0.0.3:80 down",
+            "quorum lost at 1",
+        ]
+    );
+    result(&mut e, 0, true);
+    sync(&mut e, &mut live);
+    assert_eq!(
+        e.take_transitions(),
+        [Transition::Destination {
+            service: e.config.services[0].key(),
+            destination: "10.0.0.1:80".parse().unwrap(),
+            up: true,
+        }]
+    );
+    sync(&mut e, &mut live);
+    assert!(told(&mut e).is_empty());
+}

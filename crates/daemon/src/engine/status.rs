@@ -6,35 +6,7 @@ use crate::service;
 use rvsadm::model::{DestSpec, Service, Snapshot};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// One line of `rvsadmd status`. Its fields are in the order of their
-/// JSON keys (alphabetical: see [`crate::control::answer`]).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StatusRow {
-    /// `ready`, `drained`.
-    pub admin: String,
-    /// The checks (`tcp`, `http`, `tcp+http` ...; `-`: none).
-    pub check: String,
-    /// The configured weight.
-    pub configured: u32,
-    /// `10.0.0.1:80`.
-    pub destination: String,
-    /// `up`, `down`, `unknown`; `fallback` for the fallback server.
-    pub health: String,
-    /// The newest result, in words.
-    pub last: Option<String>,
-    /// Its duration in milliseconds.
-    pub latency_ms: Option<f64>,
-    /// A change by hand being kept: `weight N`, `deleted`.
-    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
-    pub override_: Option<String>,
-    /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
-    /// `rvsadmd drain` and `ready` take).
-    pub service: String,
-    /// Since when the health is what it is (seconds since the epoch).
-    pub since: f64,
-    /// The weight in the table (`None`: not in it).
-    pub weight: Option<u32>,
-}
+pub use rvsadm_control::StatusRow;
 
 impl Engine {
     /// The status of every configured destination and fallback, with the

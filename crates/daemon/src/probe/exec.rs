@@ -1,6 +1,7 @@
 //! Exec checks: a program's exit code, optionally run as another user;
-//! and programs run without waiting (the notify scripts), started the
-//! same way.
+//! programs run without waiting (the notify scripts), started the same
+//! way; and programs fed a document on standard input within a deadline
+//! (the event hooks).
 
 use super::Verdict;
 use crate::config::RunAs;
@@ -93,14 +94,72 @@ pub(super) async fn check(
         },
         Ok(Err(e)) => Verdict::down(format!("wait: {e}")),
         Err(_) => {
-            if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
-                let _ = nix::sys::signal::killpg(
-                    nix::unistd::Pid::from_raw(pid),
-                    nix::sys::signal::Signal::SIGKILL,
-                );
-            }
-            let _ = child.wait().await;
+            kill_group(&mut child).await;
             Verdict::down("timed out")
+        }
+    }
+}
+
+/// Kill the whole process group of `child` (its own: [`command`]) and
+/// reap it.
+async fn kill_group(child: &mut tokio::process::Child) {
+    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    let _ = child.wait().await;
+}
+
+/// The prefix of the variables [`feed`] gives: those inherited with it
+/// are removed.
+pub const FED_PREFIX: &str = "RVSADM_";
+
+/// Run a program with `input` on its standard input and `env` added
+/// (inherited variables named [`FED_PREFIX`]... removed), until
+/// `deadline`: at the deadline its whole process group is killed.
+/// `Ok` when it exited 0; the error says why not (could not start, its
+/// exit code, a signal, killed at the deadline).
+pub async fn feed(
+    argv: &[String],
+    env: &[(String, String)],
+    input: Vec<u8>,
+    deadline: Instant,
+) -> Result<(), String> {
+    let mut cmd = command(argv, env, None).ok_or("no program")?;
+    cmd.stdin(std::process::Stdio::piped()).kill_on_drop(true);
+    // The variables of the prefix of `env`'s names are the event's
+    // alone: none inherited from rvsadmd's own environment.
+    for (k, _) in std::env::vars_os() {
+        let name = k.to_string_lossy();
+        if name.starts_with(FED_PREFIX) && !env.iter().any(|(e, _)| *e == name) {
+            cmd.env_remove(&k);
+        }
+    }
+    let prog = argv.first().map_or("", String::as_str);
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run {prog}: {e}"))?;
+    let stdin = child.stdin.take();
+    let run = async {
+        if let Some(mut i) = stdin {
+            use tokio::io::AsyncWriteExt;
+            // A program that does not read its input may close it: not
+            // an error of its own.
+            let _ = i.write_all(&input).await;
+        }
+        child.wait().await
+    };
+    let ended = tokio::time::timeout_at(deadline, run).await;
+    match ended {
+        Ok(Ok(status)) => match status.code() {
+            Some(0) => Ok(()),
+            Some(c) => Err(format!("exit {c}")),
+            None => Err("killed by a signal".into()),
+        },
+        Ok(Err(e)) => Err(format!("wait: {e}")),
+        Err(_) => {
+            kill_group(&mut child).await;
+            Err("timed out: killed".into())
         }
     }
 }
@@ -152,6 +211,49 @@ mod tests {
             !v.ok && v.reason.starts_with("cannot run /nonexistent/x"),
             "{v:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn fed_programs_get_their_input_and_are_killed_whole_at_the_deadline() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-feed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let got = dir.join("got");
+        let env = [("RVSADM_EVENT".to_string(), "drain".to_string())];
+        let script = format!("cat > {0}; echo \"$RVSADM_EVENT\" >> {0}", got.display());
+        feed(&sh(&script), &env, b"{\"a\":1}\n".to_vec(), in_5s())
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&got).unwrap(), "{\"a\":1}\ndrain\n");
+        assert_eq!(
+            feed(&sh("exit 3"), &[], Vec::new(), in_5s()).await,
+            Err("exit 3".into())
+        );
+        // A program and its child that hang: both killed at the deadline.
+        let pid = dir.join("pid");
+        let hang = format!("sleep 60 & echo $! > {}; wait", pid.display());
+        let t = std::time::Instant::now();
+        let soon = Instant::now() + Duration::from_millis(300);
+        assert_eq!(
+            feed(&sh(&hang), &[], Vec::new(), soon).await,
+            Err("timed out: killed".into())
+        );
+        assert!(t.elapsed() < Duration::from_secs(10));
+        let child: i32 = std::fs::read_to_string(&pid)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        // The grandchild is gone (reaped by init once killed).
+        while nix::sys::signal::kill(nix::unistd::Pid::from_raw(child), None).is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "sleep {child} still runs"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

@@ -31,6 +31,9 @@ impl Daemon {
         let bound = config.max_checks_in_flight_per_address;
         let ipvs = Arc::new(Ipvs::connect().map_err(|e| e.to_string())?);
         let monitors = super::monitor::Monitors::of(&config);
+        let hooks = super::hooks::Hooks::start(config.hooks.clone());
+        let mut fifo = super::fifo::Fifo::default();
+        fifo.set(config.notify_fifo.as_ref());
         let mut d = Daemon {
             ipvs,
             engine: Engine::new(config),
@@ -43,6 +46,8 @@ impl Daemon {
             in_order: scripts::InOrder::new(),
             monitors,
             metrics: Default::default(),
+            hooks,
+            fifo,
         };
         d.restore_state()?;
         Ok(d)

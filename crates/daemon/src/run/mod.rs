@@ -9,10 +9,15 @@
 //! bounded number per address; `reload.rs` reads the configuration again;
 //! `admin.rs` keeps the admin state file; `on_change.rs` watches the
 //! file for ldirectord's `autoreload` and `callback`; `table.rs` empties the whole
-//! table and sets its timeouts when asked; `stop.rs` stops.
+//! table and sets its timeouts when asked; `stop.rs` stops; `hooks.rs`
+//! runs the event hooks, `fifo.rs` writes the notify FIFO,
+//! `transitions.rs` tells both (and the events) of destinations up or
+//! down and quorums gained or lost.
 
 mod admin;
 mod answer;
+mod fifo;
+mod hooks;
 mod monitor;
 mod on_change;
 mod reload;
@@ -21,6 +26,7 @@ mod scripts;
 mod stop;
 mod sync;
 mod table;
+mod transitions;
 
 use crate::config::Config;
 use crate::control::server::Asked;
@@ -103,6 +109,10 @@ struct Daemon {
     monitors: monitor::Monitors,
     /// What `/metrics` counts.
     metrics: Metrics,
+    /// The event hooks' task.
+    hooks: hooks::Hooks,
+    /// The notify FIFO, if any.
+    fifo: fifo::Fifo,
 }
 
 impl Daemon {

@@ -7,7 +7,7 @@
 use super::Daemon;
 use crate::config::OnStop;
 use crate::engine::quorum::FALLBACK_COMMAND;
-use crate::engine::ScriptRun;
+use crate::engine::{ScriptRun, Transition};
 use crate::events::Event;
 use crate::health::State;
 use crate::probe::exec;
@@ -17,6 +17,7 @@ impl Daemon {
     /// Start each program the engine has asked for since the last call,
     /// with a `script_run` or `script_failed` event.
     pub(super) fn run_scripts(&mut self) {
+        self.tell_transitions();
         for r in self.engine.take_scripts() {
             if r.what == FALLBACK_COMMAND {
                 self.in_order.push(r);
@@ -32,7 +33,7 @@ impl Daemon {
     /// ([`crate::config::Quorum::at_stop`], keepalived's `omega`): the
     /// `notify_down` of each destination up (unless the whole table is
     /// emptied, as keepalived's `lvs_flush_on_stop` skips them), then
-    /// `quorum_down`. Once per virtual server written, however many
+    /// `quorum_down`, each with its notify FIFO line. Once per virtual server written, however many
     /// services a group makes of it.
     pub(super) fn run_stop_scripts(&self) {
         let mut done = std::collections::BTreeSet::new();
@@ -44,6 +45,13 @@ impl Daemon {
             let service = v.key();
             for r in v.reals.iter().filter(|_| each_real) {
                 let up = self.engine.verdict(&(service, r.dest.addr)).state == State::Up;
+                if up {
+                    self.fifo.tell(&Transition::Destination {
+                        service,
+                        destination: r.dest.addr,
+                        up: false,
+                    });
+                }
                 if let (true, Some(s)) = (up, &r.notify_down) {
                     run(ScriptRun {
                         script: s.clone(),
@@ -53,6 +61,11 @@ impl Daemon {
                     });
                 }
             }
+            self.fifo.tell(&Transition::Quorum {
+                service,
+                up: false,
+                weight: 0,
+            });
             if let Some(s) = &v.quorum.down {
                 run(ScriptRun {
                     script: s.clone(),

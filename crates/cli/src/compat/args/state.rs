@@ -266,7 +266,8 @@ impl State {
             | Opt::Completions
             | Opt::Apply
             | Opt::Doctor
-            | Opt::Metrics => {}
+            | Opt::Metrics
+            | Opt::Top => {}
         }
         Ok(())
     }

@@ -81,6 +81,8 @@ pub enum Opt {
     Doctor,
     /// `metrics` (a subcommand word).
     Metrics,
+    /// `top` (a subcommand word).
+    Top,
 }
 
 /// Whether an option takes a value.
@@ -401,6 +403,7 @@ pub const OPTIONS: &[OptSpec] = &[
     word("apply", Opt::Apply).help("converge the table to a desired state"),
     word("doctor", Opt::Doctor).help("find out why an LVS does not work"),
     word("metrics", Opt::Metrics).help("print the IPVS table's Prometheus metrics once"),
+    word("top", Opt::Top).help("a live view of the table: connections, rates, weights, health"),
 ];
 
 /// The rows of ipvsadm's popt table (what the tokenizer reads).

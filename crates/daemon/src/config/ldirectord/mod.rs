@@ -173,6 +173,8 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         timeouts: None,
         sync_daemon: None,
         on_change: g.on_change(file),
+        hooks: Vec::new(),
+        notify_fifo: None,
         format: Format::Ldirectord,
         notes,
     };

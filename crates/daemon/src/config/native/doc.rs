@@ -17,6 +17,26 @@ pub(super) struct FileDoc {
     pub(super) defaults: DefaultsDoc,
     #[serde(default)]
     pub(super) services: Vec<Spanned<ServiceToml>>,
+    #[serde(default)]
+    pub(super) hooks: Vec<Spanned<HookDoc>>,
+}
+
+/// `[[hooks]]`: `on`, `command`, `timeout`, `rate_limit`.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HookDoc {
+    pub(super) on: Vec<String>,
+    pub(super) command: Vec<String>,
+    pub(super) timeout: Option<DurationDoc>,
+    pub(super) rate_limit: Option<RateLimitDoc>,
+}
+
+/// `rate_limit = { runs = N, per = DURATION }`.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RateLimitDoc {
+    pub(super) runs: i64,
+    pub(super) per: DurationDoc,
 }
 
 #[derive(Deserialize, Default)]
@@ -33,6 +53,10 @@ pub(super) struct DaemonDoc {
     pub(super) sync_daemon: Option<Spanned<SyncDaemonDoc>>,
     /// Look at the file this often, reload when its content changed.
     pub(super) reload_on_change: Option<Spanned<DurationDoc>>,
+    /// keepalived's `lvs_notify_fifo` lines go there.
+    pub(super) notify_fifo: Option<String>,
+    /// Started at start with the FIFO as its last argument.
+    pub(super) notify_fifo_script: Option<Vec<String>>,
 }
 
 /// `sync_daemon = { interface, sync_id, maxlen, port, ttl, group }`.

@@ -39,6 +39,7 @@ mod check;
 #[cfg(test)]
 mod check_tests;
 mod doc;
+mod hooks;
 mod kinds;
 mod lines;
 mod scripts;
@@ -111,6 +112,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
                 )
             })?,
     };
+    let notify_fifo = hooks::notify_fifo_of(&doc.daemon, file)?;
     let timeouts = doc
         .daemon
         .timeouts
@@ -146,6 +148,8 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
             .as_ref()
             .map(|d| reload_on_change(d, file, &lines))
             .transpose()?,
+        hooks: hooks::hooks_of(&doc.hooks, file, &lines)?,
+        notify_fifo,
         format: Format::Native,
         notes: Vec::new(),
     };
@@ -495,5 +499,6 @@ mod example {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(cfg.services.len(), 2);
         assert!(cfg.services[0].fallback.is_some());
+        assert_eq!(cfg.hooks.len(), 1);
     }
 }

@@ -378,6 +378,25 @@ pub fn not_written(cfg: &Config) -> Vec<String> {
             "monitorfile is written as monitor_file: its lines name each real `ADDRESS PORT` with every result and its reason (ldirectord names the real by its check id and logs no message for most checks)".to_string(),
         );
     }
+    if cfg
+        .notify_fifo
+        .as_ref()
+        .and_then(|f| f.script.as_ref())
+        .is_some_and(|s| s.run_as.is_some())
+    {
+        out.push(
+            "lvs_notify_fifo_script is written as notify_fifo_script, run as rvsadmd's own user (rvsadmd.toml has no key for its user)".to_string(),
+        );
+    }
+    if cfg
+        .notify_fifo
+        .as_ref()
+        .is_some_and(|f| !f.groups.is_empty())
+    {
+        out.push(
+            "lvs_notify_fifo: each service of a virtual_server group writes its own lines in rvsadmd.toml (it has no groups), where keepalived writes one for the group".to_string(),
+        );
+    }
     if checks().any(|c| matches!(c.probe, Probe::Combined(_))) {
         out.push(
             "checktype = N is written as its negotiate check alone (rvsadmd.toml has no connects between negotiate checks)".to_string(),
@@ -435,10 +454,40 @@ pub fn to_toml(cfg: &Config) -> String {
             cfg.max_checks_in_flight_per_address
         ));
     }
+    if let Some(f) = &cfg.notify_fifo {
+        out.push_str(&format!(
+            "notify_fifo = {}\n",
+            q(&f.path.display().to_string())
+        ));
+        if let Some(s) = &f.script {
+            out.push_str(&format!("notify_fifo_script = {}\n", words(&s.argv)));
+        }
+    }
     for v in &cfg.services {
         service_toml(v, &mut out);
     }
+    for h in &cfg.hooks {
+        hook_toml(h, &mut out);
+    }
     out
+}
+
+/// A TOML list of texts.
+fn words(w: &[String]) -> String {
+    let w: Vec<String> = w.iter().map(|s| q(s)).collect();
+    format!("[{}]", w.join(", "))
+}
+
+/// One `[[hooks]]` table.
+fn hook_toml(h: &crate::config::Hook, out: &mut String) {
+    out.push_str(&format!(
+        "\n[[hooks]]\non = {}\ncommand = {}\ntimeout = {}\nrate_limit = {{ runs = {}, per = {} }}\n",
+        words(&h.on),
+        words(&h.command),
+        secs(h.timeout),
+        h.rate_limit.runs,
+        secs(h.rate_limit.per)
+    ));
 }
 
 /// One `[[services]]` table, its destinations and their checks.

@@ -82,6 +82,7 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
     }
     let mut patterns = Patterns::default();
     let mut services = Vec::new();
+    let mut groups = Vec::new();
     for v in &lvs.virtual_servers {
         if v.reals.is_empty() {
             notes.push(format!(
@@ -90,7 +91,11 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
             ));
             continue;
         }
-        for s in virtual_server(v, lvs, &mut notes, &mut patterns)? {
+        let made = virtual_server(v, lvs, &mut notes, &mut patterns)?;
+        if let VsId::Group(name) = &v.id {
+            groups.push((name.clone(), made.iter().map(Virtual::key).collect()));
+        }
+        for s in made {
             if let Some(first) = services.iter().find(|f: &&Virtual| f.key == s.key) {
                 return Err(ConfigError {
                     at: v.at.clone(),
@@ -117,6 +122,8 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         timeouts: lvs.table.timeouts,
         sync_daemon: lvs.table.sync_daemon.clone(),
         on_change: None,
+        hooks: Vec::new(),
+        notify_fifo: quorum::notify_fifo(lvs, groups, &mut notes),
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,

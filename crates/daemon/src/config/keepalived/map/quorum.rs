@@ -5,7 +5,8 @@
 
 use super::not_yet;
 use crate::config::keepalived::typed::{Lvs, NotifyScript, Unsupported, VirtualServer};
-use crate::config::{ConfigError, Quorum, RunAs, Script};
+use crate::config::{ConfigError, NotifyFifo, Quorum, RunAs, Script};
+use rvsadm::model::ServiceKey;
 
 /// The user keepalived runs a script as when none is given (and no
 /// `script_user`): `keepalived_script` when there is one, else its own.
@@ -117,7 +118,7 @@ fn of(v: &VirtualServer, default: &DefaultUser, notes: &mut Vec<String>) -> Quor
 /// shell), as its user (else the `default`: [`default_user`]). One whose
 /// user or group is not on this machine is ignored, as keepalived ignores
 /// it: a note and `None`.
-fn script(s: &NotifyScript, default: &DefaultUser, notes: &mut Vec<String>) -> Option<Script> {
+pub fn script(s: &NotifyScript, default: &DefaultUser, notes: &mut Vec<String>) -> Option<Script> {
     let run_as = match &s.user {
         Some(u) => match RunAs::lookup(u, s.group.as_deref()) {
             Ok(r) => Some(r),
@@ -137,5 +138,27 @@ fn script(s: &NotifyScript, default: &DefaultUser, notes: &mut Vec<String>) -> O
     Some(Script {
         argv: s.argv.clone(),
         run_as,
+    })
+}
+
+/// `lvs_notify_fifo` and its `lvs_notify_fifo_script` (run as a notify
+/// script is, with the FIFO's path added as its last argument, as
+/// keepalived runs it); `groups`: the services each `virtual_server
+/// group NAME` made, in order.
+pub fn notify_fifo(
+    lvs: &Lvs,
+    groups: Vec<(String, Vec<ServiceKey>)>,
+    notes: &mut Vec<String>,
+) -> Option<NotifyFifo> {
+    let path = lvs.notify_fifo.as_ref()?;
+    let default = default_user(lvs);
+    let script = lvs
+        .notify_fifo_script
+        .as_ref()
+        .and_then(|s| script(s, &default, notes));
+    Some(NotifyFifo {
+        path: path.into(),
+        script,
+        groups,
     })
 }

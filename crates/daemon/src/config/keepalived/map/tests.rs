@@ -337,8 +337,18 @@ fn what_rvsadmd_does_not_do_yet_is_an_error_with_its_line() {
         assert!(e.message.contains(what), "{what}: {e}");
         assert_eq!(e.at.line, line, "{what}: {e}");
     }
-    let e = load("global_defs {\n lvs_notify_fifo /run/fifo\n}\n").unwrap_err();
+    let e = load("global_defs {\n net_namespace blue\n}\n").unwrap_err();
     assert_eq!(e.at.line, 2, "{e}");
+    let c = ok("global_defs {\n lvs_notify_fifo /run/fifo\n lvs_notify_fifo_script \"/bin/reader -v\" root\n}\n");
+    let f = c.notify_fifo.expect("the FIFO is read");
+    assert_eq!(f.path, std::path::Path::new("/run/fifo"));
+    let s = f.script.expect("its script is read");
+    assert_eq!(s.argv, ["/bin/reader", "-v"]);
+    assert_eq!(s.run_as.map(|r| r.uid), Some(0));
+    let c = ok("global_defs {\n lvs_notify_fifo /run/fifo\n}\nvirtual_server_group web {\n 192.0.2.1 80\n 192.0.2.2 80\n}\nvirtual_server group web {\n protocol TCP\n real_server 10.0.0.1 80 {\n }\n}\n");
+    let g = &c.notify_fifo.expect("the FIFO is read").groups;
+    let keys: Vec<ServiceKey> = c.services.iter().map(|v| v.key).collect();
+    assert_eq!(g, &[("web".to_string(), keys)]);
     let c = ok(&format!(
         "global_defs {{\n lvs_sync_daemon eth1 id 3\n}}\n{}",
         vs("", "")

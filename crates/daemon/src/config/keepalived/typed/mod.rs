@@ -80,6 +80,10 @@ pub struct Lvs {
     pub script_user: Option<ScriptUser>,
     /// Where `global_defs`' `enable_script_security` is.
     pub script_security: Option<Location>,
+    /// `global_defs`' `lvs_notify_fifo FIFO`.
+    pub notify_fifo: Option<String>,
+    /// `global_defs`' `lvs_notify_fifo_script "COMMAND" [USER [GROUP]]`.
+    pub notify_fifo_script: Option<NotifyScript>,
 }
 
 /// `script_user USER [GROUP]`.
@@ -373,7 +377,7 @@ pub struct Misc {
 
 /// Global keywords that change what keepalived does to the IPVS table or
 /// to its checks.
-const GLOBAL_IPVS: [&str; 3] = ["lvs_notify_fifo", "lvs_notify_fifo_script", "net_namespace"];
+const GLOBAL_IPVS: [&str; 1] = ["net_namespace"];
 
 /// Top-level keywords of other parts of keepalived (VRRP, BFD, static
 /// addresses ...) that keepalived's checker process reads past.
@@ -479,6 +483,13 @@ fn globals(s: &Statement, out: &mut Lvs) {
             out.script_security = Some(g.at.clone());
         } else if k == "lvs_sync_daemon" {
             syncd::global(g, out);
+        } else if k == "lvs_notify_fifo" {
+            match g.args.first() {
+                Some(p) => out.notify_fifo = Some(p.clone()),
+                None => ignored(&mut out.notes, g, "the FIFO is missing"),
+            }
+        } else if k == "lvs_notify_fifo_script" {
+            script::read(&mut out.notify_fifo_script, g, &mut out.notes);
         } else if GLOBAL_IPVS.contains(&k) {
             out.unsupported.push(Unsupported {
                 at: g.at.clone(),

@@ -1,14 +1,13 @@
-//! The control socket's answers, typed both ways: the run loop makes an
-//! [`Answer`], the server writes it as one JSON line, and the client
-//! ([`super::call`]) reads it back into an [`Answer`].
+//! The control socket's answers, typed both ways: rvsadmd's run loop makes
+//! an [`Answer`], its server writes it as one JSON line, and the client
+//! ([`crate::call`]) reads it back into an [`Answer`].
 //!
 //! On the wire: `{"ok":true}`, `{"destinations":[...],"ok":true}` (with
 //! `"rejected":[...]` when the state file had entries set aside), and
 //! `{"error":"...","ok":false}`. Keys are in alphabetical order, in the
 //! answer and in each status row, as the protocol has always written them.
 
-use crate::engine::StatusRow;
-use crate::state::Rejected;
+use crate::status::{Rejected, StatusRow};
 use serde::{Deserialize, Serialize};
 
 /// The answer to one control request.
