@@ -9,7 +9,9 @@
 pub mod backend;
 pub mod ld_corpus;
 pub mod ldirectord;
+pub mod metrics;
 pub mod settle;
+pub mod topo;
 
 use std::process::{Command, Output};
 

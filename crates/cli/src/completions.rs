@@ -59,6 +59,7 @@ pub fn command() -> Command {
     }
     cmd.subcommand(apply())
         .subcommand(super::doctor::command())
+        .subcommand(super::metrics::command())
         .subcommand(super::top::command())
 }
 

@@ -3,14 +3,16 @@
 //! argv → [`compat::args::parse`] (ipvsadm's rules) → one library call
 //! ([`compat::run`]) → ipvsadm's output ([`compat::render`]); with `--json`,
 //! the same parse and library calls render JSON documents ([`json`]).
-//! `rvsadm apply` ([`apply`]), `rvsadm doctor` ([`doctor`]) and
-//! `rvsadm top` ([`top`]) are extensions with their own options.
+//! `rvsadm apply` ([`apply`]), `rvsadm doctor` ([`doctor`]), `rvsadm
+//! metrics` ([`metrics`]) and `rvsadm top` ([`top`]) are extensions with
+//! their own options.
 
 pub mod apply;
 pub mod compat;
 pub mod completions;
 pub mod doctor;
 pub mod json;
+pub mod metrics;
 pub mod top;
 
 use compat::args::{extension_flag, long_name, Opt};
@@ -65,6 +67,12 @@ pub fn main(
         .filter(|r| r.first().is_some_and(|w| w == long_name(Opt::Doctor)))
     {
         return doctor::main(rest.get(1..).unwrap_or(&[]), stdin, out, err);
+    }
+    if let Some(rest) = argv
+        .get(1..)
+        .filter(|r| r.first().is_some_and(|w| w == long_name(Opt::Metrics)))
+    {
+        return metrics::main(rest.get(1..).unwrap_or(&[]), out, err);
     }
     if let Some(rest) = argv
         .get(1..)

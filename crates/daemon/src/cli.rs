@@ -113,6 +113,13 @@ pub fn command() -> Command {
                         .default_value("2s")
                         .value_parser(parse_poll)
                         .help("how often the table is read for changes made by hand"),
+                )
+                .arg(
+                    Arg::new("metrics-listen")
+                        .long("metrics-listen")
+                        .value_name("ADDR:PORT")
+                        .value_parser(clap::value_parser!(SocketAddr))
+                        .help("serve Prometheus metrics at http://ADDR:PORT/metrics [default: the configuration's metrics_listen, else not served]"),
                 ),
         )
         .subcommand(config_args(
@@ -430,6 +437,7 @@ pub fn main() -> ExitCode {
                 state_file: Some(state_file),
                 control_socket: Some(control_socket),
                 poll,
+                metrics_listen: s.get_one::<SocketAddr>("metrics-listen").copied(),
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),

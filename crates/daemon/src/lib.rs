@@ -26,6 +26,7 @@ pub mod control;
 pub mod engine;
 pub mod events;
 pub mod health;
+pub mod metrics;
 pub mod notify;
 pub mod probe;
 pub mod run;

@@ -116,6 +116,9 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// The control socket of `rvsadmd status|drain|ready|reload`.
     pub control_socket: Option<PathBuf>,
+    /// Where `/metrics` is served over HTTP (native `metrics_listen`;
+    /// `None`: not served).
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// The most checks in flight at once to one real-server address
     /// (native `max_checks_in_flight_per_address`; at least 1).
     pub max_checks_in_flight_per_address: u32,

@@ -129,6 +129,12 @@ impl Engine {
         self.checks.verdict(dest)
     }
 
+    /// The weight the last decision asked for a destination (`None`
+    /// inside: out of the table); `None` before its first decision.
+    pub fn decision(&self, dest: &DestKey) -> Option<Option<Weight>> {
+        self.decided.get(dest).copied()
+    }
+
     /// Take a new configuration (a reload): checks that did not change
     /// keep their health, admin state and overrides of destinations still
     /// configured stay; the table is read again before the next decision.

@@ -46,6 +46,7 @@ impl Daemon {
             found_timeouts: None,
             in_order: scripts::InOrder::new(),
             monitors,
+            metrics: Default::default(),
             hooks,
             fifo,
         };

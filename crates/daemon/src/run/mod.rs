@@ -33,7 +33,8 @@ use crate::config::Config;
 use crate::control::server::Asked;
 use crate::engine::{CheckId, Engine};
 use crate::events::Event;
-use crate::health::Outcome;
+use crate::health::{Outcome, State};
+use crate::metrics::Metrics;
 use crate::state::Rejected;
 use crate::{notify, service};
 use rvsadm::model::ServiceKey;
@@ -59,6 +60,8 @@ pub struct RunOptions {
     pub control_socket: Option<PathBuf>,
     /// How often the table is read for changes made by hand.
     pub poll: Duration,
+    /// Overrides the configuration's `metrics_listen`.
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// Reads the configuration (again).
@@ -75,6 +78,8 @@ enum Msg {
         crate::engine::agents::AgentKey,
         Result<crate::probe::agent::Answer, String>,
     ),
+    /// A scrape of `/metrics` asks for the engine's view.
+    Metrics(tokio::sync::oneshot::Sender<crate::metrics::view::View>),
 }
 
 /// Run until SIGTERM or SIGINT. Errors: the configuration cannot be read,
@@ -110,6 +115,8 @@ struct Daemon {
     monitors: monitor::Monitors,
     /// The feedback agents being asked.
     agents: agents::AgentTasks,
+    /// What `/metrics` counts.
+    metrics: Metrics,
     /// The event hooks' task.
     hooks: hooks::Hooks,
     /// The notify FIFO, if any.
@@ -123,11 +130,17 @@ impl Daemon {
     fn on_result(&mut self, id: CheckId, o: Outcome) -> bool {
         self.monitor(id, &o);
         let reason = o.reason.clone();
+        let before = self.count_result(id, &o);
         if !self.engine.record(id, o) {
             return false;
         }
+        self.metrics.result_changed();
         if let Some(c) = self.engine.check(id) {
-            for dest in &c.users {
+            for (dest, was) in c.users.iter().zip(before) {
+                let now = self.engine.verdict(dest).state;
+                if now != was && now != State::Unknown {
+                    self.metrics.transition(dest, now.name());
+                }
                 let (k, a) = dest;
                 Event::Health {
                     service: service::format(k),
@@ -141,6 +154,19 @@ impl Daemon {
             }
         }
         true
+    }
+
+    /// Count a result of check `id` for its destinations; their health
+    /// before it.
+    fn count_result(&self, id: CheckId, o: &Outcome) -> Vec<State> {
+        let Some(c) = self.engine.check(id) else {
+            return Vec::new();
+        };
+        self.metrics.check_result(&c.users, c.check.probe.kind(), o);
+        c.users
+            .iter()
+            .map(|d| self.engine.verdict(d).state)
+            .collect()
     }
 }
 
@@ -202,14 +228,36 @@ fn listen(path: &Path, to_loop: mpsc::Sender<Msg>) -> Result<(), String> {
     Ok(())
 }
 
+/// Serve `/metrics` on `addr`; scrapes ask the loop for the engine's view.
+fn serve_metrics(
+    addr: std::net::SocketAddr,
+    metrics: Metrics,
+    to_loop: mpsc::Sender<Msg>,
+) -> Result<(), String> {
+    let (ask, mut asked) = mpsc::channel(16);
+    crate::metrics::server::listen(addr, ask, metrics)?;
+    tokio::spawn(async move {
+        while let Some(back) = asked.recv().await {
+            if to_loop.send(Msg::Metrics(back)).await.is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}
+
 async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let socket = opts
         .control_socket
         .clone()
         .or_else(|| opts.config.control_socket.clone());
     let poll_every = opts.poll;
+    let metrics_at = opts.metrics_listen.or(opts.config.metrics_listen);
     let (tx, mut rx) = mpsc::channel::<Msg>(4096);
     let mut d = Daemon::start(opts, tx.clone())?;
+    if let Some(addr) = metrics_at {
+        serve_metrics(addr, d.metrics.clone(), tx.clone())?;
+    }
     if let Some(path) = &socket {
         listen(path, tx)?;
     }
@@ -250,6 +298,9 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                 Some(Msg::Control((req, back))) => {
                     let _ = back.send(d.answer(req).await);
                     watch.set(d.engine.config.on_change.clone());
+                }
+                Some(Msg::Metrics(back)) => {
+                    let _ = back.send(crate::metrics::view::View::of(&d.engine));
                 }
                 None => break,
             },

@@ -21,6 +21,7 @@ impl Daemon {
         let cfg = match (self.load)() {
             Ok(cfg) => cfg,
             Err(e) => {
+                self.metrics.reload(false);
                 Event::ReloadRefused { error: e.clone() }.emit();
                 return Err(e);
             }
@@ -40,6 +41,7 @@ impl Daemon {
             self.engine.config.max_checks_in_flight_per_address,
         );
         self.agents.configure(self.engine.agents());
+        self.metrics.reload(true);
         Event::Reloaded {
             services: self.engine.config.services.len(),
         }

@@ -53,7 +53,10 @@ impl Daemon {
         let mut owned = owned_keys(&self.engine.config);
         owned.extend(self.dropped.iter().copied());
         match tokio::task::spawn_blocking(move || read_owned(&ipvs, &owned)).await {
-            Ok(Ok(t)) => Ok(t),
+            Ok(Ok(t)) => {
+                self.metrics.table_read();
+                Ok(t)
+            }
             Ok(Err(e)) => Err(ReadFailed {
                 error: e.to_string(),
                 code: Some(e.code()),
@@ -132,6 +135,7 @@ impl Daemon {
             return;
         };
         if plan.steps.is_empty() {
+            self.metrics.nothing_to_write();
             return;
         }
         let started = Instant::now();
@@ -140,6 +144,7 @@ impl Daemon {
             return;
         };
         report(&plan.steps, &outcomes, started);
+        self.metrics.batch(&outcomes);
         self.engine.written(&plan.steps, &outcomes);
     }
 

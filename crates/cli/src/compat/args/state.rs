@@ -261,7 +261,13 @@ impl State {
             | Opt::StartDaemon
             | Opt::StopDaemon => {}
             // Extensions never reach the ipvsadm parser.
-            Opt::Json | Opt::Pretty | Opt::Completions | Opt::Apply | Opt::Doctor | Opt::Top => {}
+            Opt::Json
+            | Opt::Pretty
+            | Opt::Completions
+            | Opt::Apply
+            | Opt::Doctor
+            | Opt::Metrics
+            | Opt::Top => {}
         }
         Ok(())
     }

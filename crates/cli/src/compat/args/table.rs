@@ -79,6 +79,8 @@ pub enum Opt {
     Apply,
     /// `doctor` (a subcommand word).
     Doctor,
+    /// `metrics` (a subcommand word).
+    Metrics,
     /// `top` (a subcommand word).
     Top,
 }
@@ -400,6 +402,7 @@ pub const OPTIONS: &[OptSpec] = &[
         .hint(Hint::Values(&["bash", "zsh", "fish"])),
     word("apply", Opt::Apply).help("converge the table to a desired state"),
     word("doctor", Opt::Doctor).help("find out why an LVS does not work"),
+    word("metrics", Opt::Metrics).help("print the IPVS table's Prometheus metrics once"),
     word("top", Opt::Top).help("a live view of the table: connections, rates, weights, health"),
 ];
 

@@ -167,6 +167,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         },
         state_file: None,
         control_socket: None,
+        metrics_listen: None,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
         flush_at_start: false,
         timeouts: None,

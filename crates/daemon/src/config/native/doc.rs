@@ -45,6 +45,7 @@ pub(super) struct RateLimitDoc {
 pub(super) struct DaemonDoc {
     pub(super) state_file: Option<String>,
     pub(super) control_socket: Option<String>,
+    pub(super) metrics_listen: Option<Spanned<String>>,
     pub(super) on_stop: Option<OnStopDoc>,
     pub(super) max_checks_in_flight_per_address: Option<Spanned<i64>>,
     #[serde(default)]

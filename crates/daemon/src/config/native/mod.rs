@@ -15,6 +15,7 @@
 //! control_socket = "/run/rvsadmd.sock"
 //! on_stop = "keep"                 # or "remove"
 //! max_checks_in_flight_per_address = 4
+//! metrics_listen = "127.0.0.1:9310"  # /metrics over HTTP (off when left out)
 //!
 //! [defaults]
 //! check = { type = "tcp", interval = "2s", timeout = "1s", rise = 2, fall = 3 }
@@ -132,6 +133,12 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         },
         state_file: doc.daemon.state_file.map(Into::into),
         control_socket: doc.daemon.control_socket.map(Into::into),
+        metrics_listen: doc
+            .daemon
+            .metrics_listen
+            .as_ref()
+            .map(|a| metrics_listen(a, file, &lines))
+            .transpose()?,
         max_checks_in_flight_per_address,
         flush_at_start: doc.daemon.flush_at_start,
         timeouts,
@@ -149,6 +156,24 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
     };
     check_whole(&cfg)?;
     Ok(cfg)
+}
+
+/// `metrics_listen = "ADDR:PORT"`: where `/metrics` is served.
+fn metrics_listen(
+    a: &toml::Spanned<String>,
+    file: &Path,
+    lines: &Lines,
+) -> Result<std::net::SocketAddr, ConfigError> {
+    a.get_ref().parse().map_err(|_| {
+        ConfigError::new(
+            file,
+            lines.of(a.span().start),
+            format!(
+                "metrics_listen: `{}` is not an address and port (127.0.0.1:9310, [::1]:9310)",
+                a.get_ref()
+            ),
+        )
+    })
 }
 
 /// `reload_on_change = DURATION`: the file looked at this often (at

@@ -442,6 +442,9 @@ pub fn to_toml(cfg: &Config) -> String {
             q(&p.display().to_string())
         ));
     }
+    if let Some(a) = &cfg.metrics_listen {
+        out.push_str(&format!("metrics_listen = {}\n", q(&a.to_string())));
+    }
     if let Some(o) = cfg.on_change.as_ref().filter(|o| o.reload) {
         out.push_str(&format!("reload_on_change = {}\n", secs(o.every)));
     }
@@ -709,6 +712,26 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
             assert!(parse(Path::new("n.toml"), bad).is_err(), "{bad}");
         }
         let _ = std::fs::remove_file(&f);
+    }
+
+    #[test]
+    fn metrics_listen_is_read_checked_and_written_back() {
+        let base = "[[services]]\nfwmark = 1\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\n";
+        let text = format!("[daemon]\nmetrics_listen = \"[::1]:9310\"\n{base}");
+        let a = parse(Path::new("m.toml"), &text).unwrap();
+        assert_eq!(a.metrics_listen, Some("[::1]:9310".parse().unwrap()));
+        let b = parse(Path::new("m.toml"), &to_toml(&a)).unwrap();
+        assert_eq!(b.metrics_listen, a.metrics_listen);
+        assert_eq!(
+            parse(Path::new("m.toml"), base).unwrap().metrics_listen,
+            None
+        );
+        let bad = format!("[daemon]\n\nmetrics_listen = \"localhost\"\n{base}");
+        let e = parse(Path::new("m.toml"), &bad).unwrap_err().to_string();
+        assert!(
+            e.contains("m.toml:3") && e.contains("metrics_listen"),
+            "{e}"
+        );
     }
 
     #[test]

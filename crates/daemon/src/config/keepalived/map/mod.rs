@@ -117,6 +117,7 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         },
         state_file: None,
         control_socket: None,
+        metrics_listen: None,
         flush_at_start: lvs.table.flush,
         timeouts: lvs.table.timeouts,
         sync_daemon: lvs.table.sync_daemon.clone(),
