@@ -36,6 +36,12 @@ fn demo_tells_the_whole_story() {
         "  -> 10.0.0.3:8080                Masq    0      ",
         // The drain and its status row.
         "10.0.0.2:8080  up      drained  0/3",
+        // A frame of rvsadm top with rvsadmd's health.
+        "rvsadm top  2 services, 3 destinations",
+        "  -> 10.0.0.3:8080",
+        // The scrape: the destination that went down and came back.
+        "rvsadm_destination_transitions_total{",
+        "rvsadm_destination_health{",
     ] {
         assert!(
             text.contains(part),

@@ -6,63 +6,13 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use common::topo::Topo;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long a condition on the screen is waited for (an emulated VM beside
 /// other builds: generous).
 const DEADLINE: Duration = Duration::from_secs(90);
-
-/// Named network namespaces for one test; on drop, their processes are
-/// killed and the namespaces deleted.
-struct Topo {
-    tag: String,
-    names: Vec<String>,
-}
-
-impl Topo {
-    fn new(test: &str) -> Option<Topo> {
-        if !common::in_vm() {
-            eprintln!("SKIPPED {test}: kernel test, runs inside the VM (scripts/vm)");
-            return None;
-        }
-        Some(Topo {
-            tag: format!("top{}", std::process::id()),
-            names: Vec::new(),
-        })
-    }
-
-    fn ns(&mut self, role: &str) -> String {
-        let name = format!("{role}-{}", self.tag);
-        self.sh(&format!("ip netns add {name}; ip -n {name} link set lo up"));
-        self.names.push(name.clone());
-        name
-    }
-
-    fn sh(&self, script: &str) -> String {
-        let o = bash(script);
-        assert!(o.status.success(), "script failed:\n{script}\n{o:?}");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-}
-
-impl Drop for Topo {
-    fn drop(&mut self) {
-        for n in &self.names {
-            let _ = bash(&format!(
-                "for p in $(ip netns pids {n}); do kill -9 $p; done; ip netns del {n}"
-            ));
-        }
-    }
-}
-
-fn bash(script: &str) -> Output {
-    Command::new("bash")
-        .args(["-ec", script])
-        .stdin(Stdio::null())
-        .output()
-        .expect("running bash")
-}
 
 /// Client 10.1.0.2 → director (VIPs 10.1.0.10, .11 and .12) → real server
 /// 10.2.0.2 (busybox httpd), masquerading. Three services: TCP .10:80 and
@@ -298,7 +248,7 @@ fn top_under_tmux_with_traffic_keys_and_rvsadmd() {
     ));
     let rvsadm = common::rvsadm_path();
     let top = format!("{rvsadm} top --interval 0.5 --socket {}", socket.display());
-    let tm = Tmux::start(&t.tag, &d);
+    let tm = Tmux::start(t.tag(), &d);
     tm.line(&top);
 
     // Services and destinations, no daemon yet: the columns say so.

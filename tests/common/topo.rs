@@ -2,7 +2,7 @@
 //! servers), joined by veth pairs, with busybox httpd on the real servers
 //! and curl on the client.
 
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// Named network namespaces for one test; on drop, their processes are
 /// killed and the namespaces deleted.
@@ -23,6 +23,11 @@ impl Topo {
             tag,
             names: Vec::new(),
         })
+    }
+
+    /// What this test's names end with (unique to the process).
+    pub fn tag(&self) -> &str {
+        &self.tag
     }
 
     /// A new namespace for `role` (`dir`, `cl`, `rs` ...), `lo` up.
@@ -55,6 +60,7 @@ impl Drop for Topo {
 pub fn bash(script: &str) -> Output {
     Command::new("bash")
         .args(["-ec", script])
+        .stdin(Stdio::null())
         .output()
         .expect("running bash")
 }
