@@ -8,6 +8,7 @@
 //! their own options.
 
 pub mod apply;
+mod clap_message;
 pub mod compat;
 pub mod completions;
 pub mod doctor;

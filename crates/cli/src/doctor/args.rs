@@ -139,7 +139,7 @@ pub(super) fn parse(argv: &[String]) -> Result<Parsed, String> {
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
             return Ok(Parsed::Help(command().render_help().to_string()))
         }
-        Err(e) => return Err(first_line(&e.to_string())),
+        Err(e) => return Err(crate::clap_message::first_line(&e.to_string())),
     };
     let pretty = m.get_flag("pretty");
     let real_server = m.get_flag("real-server").then(|| RealServerArgs {
@@ -179,19 +179,6 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         .filter(|v| *v <= 3600.0)
         .ok_or_else(|| format!("`{s}` is not a duration from 0 to 1 hour (10s, 2m, 30)"))?;
     Ok(Duration::from_secs_f64(secs))
-}
-
-/// clap's message on one line, without its `error: ` prefix, usage and
-/// hints (`the following required arguments were not provided: --vip <ADDR>`).
-fn first_line(s: &str) -> String {
-    let words: Vec<&str> = s
-        .lines()
-        .take_while(|l| !l.starts_with("Usage:"))
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
-        .collect();
-    let line = words.join(" ");
-    line.strip_prefix("error: ").unwrap_or(&line).to_string()
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ pub(super) fn parse(argv: &[String]) -> Result<Parsed, String> {
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
             return Ok(Parsed::Help(command().render_help().to_string()))
         }
-        Err(e) => return Err(first_line(&e.to_string())),
+        Err(e) => return Err(crate::clap_message::first_line(&e.to_string())),
     };
     Ok(Parsed::Run(TopArgs {
         interval: m
@@ -107,18 +107,6 @@ fn parse_interval(s: &str) -> Result<Duration, String> {
         .filter(|v| (0.1..=3600.0).contains(v))
         .map(Duration::from_secs_f64)
         .ok_or_else(|| format!("`{s}` is not a number of seconds from 0.1 to 3600"))
-}
-
-/// clap's message on one line, without its `error: ` prefix and usage.
-fn first_line(s: &str) -> String {
-    let words: Vec<&str> = s
-        .lines()
-        .take_while(|l| !l.starts_with("Usage:"))
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
-        .collect();
-    let line = words.join(" ");
-    line.strip_prefix("error: ").unwrap_or(&line).to_string()
 }
 
 #[cfg(test)]
