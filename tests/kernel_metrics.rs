@@ -137,6 +137,18 @@ fn scrape(ns: &str) -> Scrape {
     parse(&body).0
 }
 
+/// A scrape, or `None` while nothing answers on the metrics address (curl's
+/// status 0: rvsadmd, just started, has not bound it yet).
+fn scrape_once_up(ns: &str) -> Option<Scrape> {
+    let (code, ct, body) = get(ns, "/metrics", "*/*");
+    if code == 0 {
+        return None;
+    }
+    assert_eq!(code, 200, "{body}");
+    assert!(ct.starts_with("text/plain; version=0.0.4"), "{ct}");
+    Some(parse(&body).0)
+}
+
 /// `rvsadm metrics` in `ns`, parsed.
 fn rvsadm_metrics(ns: &str) -> Scrape {
     let o = Command::new("ip")
@@ -210,9 +222,9 @@ fn as_kernel(s: &Scrape, names: [&str; 5]) -> BTreeMap<String, [u64; 5]> {
 fn until(ns: &str, what: &str, f: impl Fn(&Scrape) -> bool) -> Scrape {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let s = scrape(ns);
-        if f(&s) {
-            return s;
+        match scrape_once_up(ns) {
+            Some(s) if f(&s) => return s,
+            _ => {}
         }
         assert!(
             Instant::now() < deadline,
