@@ -859,22 +859,15 @@ fn fallback_command_monitor_file_on_stop_and_reload_on_change() {
 
 /// The hookable events of the log `log`, as their lines.
 fn hookable_lines(log: &str) -> Vec<String> {
-    const HOOKED: [&str; 9] = [
-        "destination_up",
-        "destination_down",
-        "drain",
-        "ready",
-        "quorum_gained",
-        "quorum_lost",
-        "reloaded",
-        "reload_refused",
-        "change_failed",
-    ];
     log.lines()
         .filter(|l| {
             serde_json::from_str::<serde_json::Value>(l)
                 .ok()
-                .and_then(|v| v["event"].as_str().map(|e| HOOKED.contains(&e)))
+                .and_then(|v| {
+                    v["event"]
+                        .as_str()
+                        .map(|e| rvsadmd::config::HOOK_EVENTS.contains(&e))
+                })
                 .unwrap_or(false)
         })
         .map(str::to_string)

@@ -9,17 +9,13 @@
 mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
+use common::settle::{rvsadmd_command, rvsadmd_path, spawn_logged};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn rvsadmd_path() -> String {
-    std::env::var("NEXTEST_BIN_EXE_rvsadmd")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
-}
 
 /// An agent on `addr`: each connection gets the line set last (`None`:
 /// closed without a word), and the count of questions goes up.
@@ -75,20 +71,7 @@ impl Daemon {
     fn start(dir: &Path, config: &Path) -> Daemon {
         let socket = dir.join("ctl.sock");
         let log = dir.join("events.log");
-        let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(rvsadmd_path())
-            .args(["run", "--config"])
-            .arg(config)
-            .arg("--control-socket")
-            .arg(&socket)
-            .arg("--state-file")
-            .arg(dir.join("state.json"))
-            .args(["--poll", "1s"])
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .expect("starting rvsadmd");
+        let child = spawn_logged(rvsadmd_command("--config", config, dir), dir, "events.log");
         Daemon { child, socket, log }
     }
 

@@ -8,16 +8,12 @@
 mod common;
 
 use common::backend::add_addrs;
+use common::settle::{rvsadmd_command, spawn_logged};
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn rvsadmd_path() -> String {
-    std::env::var("NEXTEST_BIN_EXE_rvsadmd")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rvsadmd").to_string())
-}
 
 /// The directory of Debian's PostgreSQL programs (`/usr/lib/postgresql/N/bin`).
 fn pg_bin() -> PathBuf {
@@ -112,20 +108,7 @@ struct Daemon(Child, PathBuf);
 impl Daemon {
     fn start(dir: &Path, config: &Path) -> Daemon {
         let log = dir.join("events.log");
-        let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(rvsadmd_path())
-            .args(["run", "--config"])
-            .arg(config)
-            .arg("--control-socket")
-            .arg(dir.join("ctl.sock"))
-            .arg("--state-file")
-            .arg(dir.join("state.json"))
-            .args(["--poll", "1s"])
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .expect("starting rvsadmd");
+        let child = spawn_logged(rvsadmd_command("--config", config, dir), dir, "events.log");
         Daemon(child, log)
     }
 
