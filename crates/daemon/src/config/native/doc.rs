@@ -3,6 +3,7 @@
 //! inherits from `[defaults]` and its service.
 
 use super::agent::AgentDoc;
+use super::weights::SlowStartDoc;
 use rvsadm::json::{DestinationDoc, TunnelDoc};
 use rvsadm::model::{Family, ForwardMethod, Protocol};
 use serde::Deserialize;
@@ -378,6 +379,10 @@ pub(super) struct ServiceToml {
     pub(super) fallback_command: Option<String>,
     /// Each check result of its destinations is appended to it.
     pub(super) monitor_file: Option<String>,
+    /// Its destinations' slow start.
+    pub(super) slow_start: Option<SlowStartDoc>,
+    /// The part of its destinations kept in however many fail (`"50%"`).
+    pub(super) depool_floor: Option<String>,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }
@@ -401,6 +406,8 @@ pub(super) struct DestToml {
     pub(super) checks: Option<Vec<Spanned<CheckDoc>>>,
     /// Its feedback agent (over the service's).
     pub(super) agent: Option<AgentDoc>,
+    /// Its slow start (over the service's, key by key).
+    pub(super) slow_start: Option<SlowStartDoc>,
     /// Run when its checks make it up.
     pub(super) notify_up: Option<ScriptDoc>,
     /// Run when its checks make it down.

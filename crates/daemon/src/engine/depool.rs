@@ -1,0 +1,115 @@
+//! The depool floor (Wikimedia PyBal's `depool-threshold`): a service
+//! keeps at least its floor's part of its destinations in the table, so
+//! that a storm of failures, or a broken check, cannot empty it.
+//!
+//! A destination *fails* when its checks say down or its agent puts it
+//! out (`maint`, `down` ...); a drained one (by the operator or its
+//! agent) has not failed and is not kept in. With `n` destinations and
+//! floor `f`, `ceil(f × n)` must stay in: the failed destinations beyond
+//! `n - ceil(f × n)` are kept in at their weight. Which are let out is
+//! the order of failing: the first to fail go out first (those that
+//! failed at one decision in configuration order), the ones failed
+//! since are kept in. So when a destination recovers, the earliest
+//! failed of those kept in goes out in its place, and those still kept
+//! in go out in the order they failed as more recover.
+//!
+//! The floor comes before the quorum: a destination kept in is in the
+//! table at its weight, and counts toward the service's quorum as any
+//! other in it.
+
+use super::DestKey;
+use crate::config::{DepoolFloor, Virtual};
+use std::collections::{BTreeSet, HashMap};
+
+/// The failed destinations the floor keeps in: those of
+/// `failed_in_order` (earliest failed first) beyond the `n - floor.of(n)`
+/// that may go out.
+///
+/// ```
+/// use rvsadmd::config::DepoolFloor;
+/// use rvsadmd::engine::depool::kept_in;
+/// let failed = ["a", "b", "c", "d", "e", "f", "g", "h"];
+/// // 10 destinations, 8 failed, floor 50%: 5 go out, 3 are kept in.
+/// assert_eq!(kept_in(DepoolFloor(50), 10, &failed), ["f", "g", "h"]);
+/// assert!(kept_in(DepoolFloor(50), 10, &failed[..5]).is_empty());
+/// ```
+pub fn kept_in<T>(floor: DepoolFloor, n: usize, failed_in_order: &[T]) -> &[T] {
+    let may_go = n.saturating_sub(floor.of(n));
+    failed_in_order.get(may_go..).unwrap_or(&[])
+}
+
+/// The failed destinations, in the order they failed, and those the
+/// floor keeps in.
+#[derive(Debug, Default)]
+pub(super) struct Depool {
+    /// Each failed destination's place in the order of failing.
+    order: HashMap<DestKey, u64>,
+    /// The next place.
+    next: u64,
+    /// The destinations kept in.
+    kept: BTreeSet<DestKey>,
+    /// Destinations the floor began (`true`) or stopped keeping in,
+    /// since the last [`Depool::take_changes`].
+    changes: Vec<(DestKey, bool)>,
+}
+
+impl Depool {
+    /// Take the failed destinations of `v` (`failed` says which) and
+    /// decide which the floor keeps in.
+    pub(super) fn observe(&mut self, v: &Virtual, failed: impl Fn(&DestKey) -> bool) {
+        let key = v.key();
+        let mut down = Vec::new();
+        for r in &v.reals {
+            let k = (key, r.dest.addr);
+            if failed(&k) {
+                let next = &mut self.next;
+                let at = *self.order.entry(k).or_insert_with(|| {
+                    *next += 1;
+                    *next
+                });
+                down.push((at, k));
+            } else {
+                self.order.remove(&k);
+            }
+        }
+        down.sort();
+        let down: Vec<DestKey> = down.into_iter().map(|(_, k)| k).collect();
+        let keep: BTreeSet<DestKey> = match v.depool_floor {
+            Some(f) => kept_in(f, v.reals.len(), &down).iter().copied().collect(),
+            None => BTreeSet::new(),
+        };
+        let before: BTreeSet<DestKey> = self.kept.iter().filter(|k| k.0 == key).copied().collect();
+        for k in &down {
+            if keep.contains(k) && !before.contains(k) {
+                self.changes.push((*k, true));
+            }
+        }
+        for k in before.difference(&keep) {
+            self.changes.push((*k, false));
+        }
+        self.kept.retain(|k| k.0 != key);
+        self.kept.extend(keep);
+    }
+
+    /// Whether the floor keeps `k` in.
+    pub(super) fn kept(&self, k: &DestKey) -> bool {
+        self.kept.contains(k)
+    }
+
+    /// How many destinations the floor keeps in now.
+    pub(super) fn count(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// The destinations the floor began (`true`) or stopped keeping in
+    /// since the last call, in order.
+    pub(super) fn take_changes(&mut self) -> Vec<(DestKey, bool)> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Forget the destinations not in `dests`.
+    pub(super) fn forget(&mut self, dests: &BTreeSet<DestKey>) {
+        self.order.retain(|k, _| dests.contains(k));
+        self.kept.retain(|k| dests.contains(k));
+    }
+}
