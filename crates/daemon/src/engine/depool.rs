@@ -113,3 +113,6 @@ impl Depool {
         self.kept.retain(|k| dests.contains(k));
     }
 }
+
+#[cfg(test)]
+mod tests;
