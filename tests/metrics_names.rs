@@ -56,6 +56,7 @@ address = "10.0.0.1"
 port = 80
 forward = "masq"
 weight = 3
+agent = { port = 3333 }
 "#;
 
 /// The daemon's families, each with a sample: an engine on `CONFIG` with
