@@ -134,6 +134,14 @@ pub(super) struct DefaultsDoc {
     pub(super) fallback_command: Option<String>,
 }
 
+/// An exec check's `dynamic`: `true`, `false` or `"percent"`.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub(super) enum DynamicDoc {
+    Flag(bool),
+    Word(String),
+}
+
 /// A number of seconds or a text with a unit.
 #[derive(Deserialize, Clone)]
 #[serde(untagged)]
@@ -208,8 +216,9 @@ pub(super) struct CheckDoc {
     pub(super) reverse: Option<bool>,
     pub(super) init: Option<i64>,
     pub(super) overwrite: Option<bool>,
-    /// Exec: whether exit codes 2-255 set the weight.
-    pub(super) dynamic: Option<bool>,
+    /// Exec: whether exit codes 2-255 set the weight (`true`), a
+    /// percentage of it (`"percent"`), or are down (`false`).
+    pub(super) dynamic: Option<DynamicDoc>,
     /// Exec: run as this user and group. MySQL, POP3, IMAP: log in as
     /// this user.
     pub(super) user: Option<String>,

@@ -127,6 +127,7 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
         Probe::Exec {
             argv,
             dynamic,
+            percent,
             run_as,
             ..
         } => {
@@ -134,6 +135,8 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             f.push(format!("argv = [{}]", a.join(", ")));
             if !dynamic {
                 f.push("dynamic = false".into());
+            } else if *percent {
+                f.push("dynamic = \"percent\"".into());
             }
             if let Some(r) = run_as {
                 f.push(format!("user = {}", q(&r.user)));
