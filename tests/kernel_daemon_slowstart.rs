@@ -90,7 +90,11 @@ fn weights(ipvs: &Ipvs) -> Vec<(SocketAddr, u32)> {
     let mut all: Vec<(SocketAddr, u32)> = s
         .services
         .iter()
-        .flat_map(|s| s.destinations.iter().map(|d| (d.addr, d.config.weight.get())))
+        .flat_map(|s| {
+            s.destinations
+                .iter()
+                .map(|d| (d.addr, d.config.weight.get()))
+        })
         .collect();
     all.sort();
     all
@@ -138,7 +142,9 @@ weight = 100
 /// Sample the weight of [`DEST`] from its first weight above 0 until it
 /// is 100 (or `stop` says so): (seconds since the first, weight).
 fn sample(ipvs: &Ipvs, d: &Daemon, stop: impl Fn(f64, u32) -> bool) -> Vec<(f64, u32)> {
-    d.wait(ipvs, "a weight above 0", |_| weight_of(ipvs, DEST).is_some_and(|w| w > 0));
+    d.wait(ipvs, "a weight above 0", |_| {
+        weight_of(ipvs, DEST).is_some_and(|w| w > 0)
+    });
     let t0 = Instant::now();
     let mut got = Vec::new();
     loop {
@@ -148,7 +154,11 @@ fn sample(ipvs: &Ipvs, d: &Daemon, stop: impl Fn(f64, u32) -> bool) -> Vec<(f64,
         if w >= 100 || stop(t, w) {
             return got;
         }
-        assert!(t < 90.0, "the ramp did not end in 90 s: {got:?}; {}", d.said());
+        assert!(
+            t < 90.0,
+            "the ramp did not end in 90 s: {got:?}; {}",
+            d.said()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -203,7 +213,8 @@ fn slow(aggression: f64) -> SlowStart {
 
 #[test]
 fn slow_start_follows_its_ramp_and_starts_over_when_down_again() {
-    let Some(_ns) = common::kernel_netns("slow_start_follows_its_ramp_and_starts_over_when_down_again")
+    let Some(_ns) =
+        common::kernel_netns("slow_start_follows_its_ramp_and_starts_over_when_down_again")
     else {
         return;
     };
@@ -221,7 +232,9 @@ fn slow_start_follows_its_ramp_and_starts_over_when_down_again() {
         );
         // Down, then back: the ramp.
         backend.take();
-        d.wait(&ipvs, "the check fails", |_| weight_of(&ipvs, DEST) == Some(0));
+        d.wait(&ipvs, "the check fails", |_| {
+            weight_of(&ipvs, DEST) == Some(0)
+        });
         backend = Some(Backend::start(DEST, Mode::Ok));
         let got = sample(&ipvs, &d, |_, _| false);
         eprintln!("aggression {aggression}: {got:?}");
@@ -243,9 +256,13 @@ fn a_ramp_interrupted_by_down_starts_over_from_the_floor() {
     let dir = dir_for("slowstart-interrupted");
     let mut backend = Some(Backend::start(DEST, Mode::Ok));
     let d = Daemon::start(&dir, &one(1.0));
-    d.wait(&ipvs, "full weight at start", |_| weight_of(&ipvs, DEST) == Some(100));
+    d.wait(&ipvs, "full weight at start", |_| {
+        weight_of(&ipvs, DEST) == Some(100)
+    });
     backend.take();
-    d.wait(&ipvs, "the check fails", |_| weight_of(&ipvs, DEST) == Some(0));
+    d.wait(&ipvs, "the check fails", |_| {
+        weight_of(&ipvs, DEST) == Some(0)
+    });
     backend = Some(Backend::start(DEST, Mode::Ok));
     // Mid-ramp (40% or more, not yet full) ...
     let first = sample(&ipvs, &d, |_, w| w >= 40);
@@ -254,12 +271,17 @@ fn a_ramp_interrupted_by_down_starts_over_from_the_floor() {
     let json = d.ctl(&["status", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     let ramp = rows[0]["ramp"].as_u64().unwrap_or(100);
-    assert!((40..100).contains(&ramp), "status shows the ramp factor: {json}");
+    assert!(
+        (40..100).contains(&ramp),
+        "status shows the ramp factor: {json}"
+    );
     assert!(d.ctl(&["status"]).contains("ramp "), "{}", d.said());
     // ... down again: out (weight 0), then back: a new ramp from the
     // floor, not where the first one was.
     backend.take();
-    d.wait(&ipvs, "down mid-ramp", |_| weight_of(&ipvs, DEST) == Some(0));
+    d.wait(&ipvs, "down mid-ramp", |_| {
+        weight_of(&ipvs, DEST) == Some(0)
+    });
     backend = Some(Backend::start(DEST, Mode::Ok));
     let again = sample(&ipvs, &d, |_, _| false);
     assert!(
@@ -323,18 +345,30 @@ fn a_depool_floor_of_half_keeps_five_of_ten_in() {
     // 1 to 5 fail one after the other: each goes out.
     for i in 1..=5u8 {
         backends[usize::from(i) - 1].take();
-        d.wait(&ipvs, &format!("10.0.0.{i} out"), |w| !octets(w).contains(&i));
+        d.wait(&ipvs, &format!("10.0.0.{i} out"), |w| {
+            !octets(w).contains(&i)
+        });
     }
     // 6 to 8 fail: the floor keeps each in (told by an event).
     for i in 6..=8u8 {
         backends[usize::from(i) - 1].take();
         let dest = format!(r#""destination":"10.0.0.{i}:8080""#);
         let kept = |l: &str| {
-            l.contains(r#""event":"depool_floor""#) && l.contains(&dest) && l.contains(r#""kept":true"#)
+            l.contains(r#""event":"depool_floor""#)
+                && l.contains(&dest)
+                && l.contains(r#""kept":true"#)
         };
         let deadline = Instant::now() + Duration::from_secs(90);
-        while !std::fs::read_to_string(&d.log).unwrap_or_default().lines().any(kept) {
-            assert!(Instant::now() < deadline, "10.0.0.{i} not kept in; {}", d.said());
+        while !std::fs::read_to_string(&d.log)
+            .unwrap_or_default()
+            .lines()
+            .any(kept)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "10.0.0.{i} not kept in; {}",
+                d.said()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -348,11 +382,19 @@ fn a_depool_floor_of_half_keeps_five_of_ten_in() {
         .filter(|r| r["floor"] == true)
         .filter_map(|r| r["destination"].as_str())
         .collect();
-    assert_eq!(floor, ["10.0.0.6:8080", "10.0.0.7:8080", "10.0.0.8:8080"], "{json}");
+    assert_eq!(
+        floor,
+        ["10.0.0.6:8080", "10.0.0.7:8080", "10.0.0.8:8080"],
+        "{json}"
+    );
     assert!(d.ctl(&["status"]).contains("down (kept: depool floor)"));
     // Recovering ones come back; the kept-in ones go out in the order
     // they failed.
-    for (i, want) in [(1u8, [1, 7, 8, 9, 10]), (2, [1, 2, 8, 9, 10]), (3, [1, 2, 3, 9, 10])] {
+    for (i, want) in [
+        (1u8, [1, 7, 8, 9, 10]),
+        (2, [1, 2, 8, 9, 10]),
+        (3, [1, 2, 3, 9, 10]),
+    ] {
         let a = &addrs[usize::from(i) - 1];
         backends[usize::from(i) - 1] = Some(Backend::start(&format!("{a}:8080"), Mode::Ok));
         d.wait(&ipvs, &format!("10.0.0.{i} back"), |w| octets(w) == want);

@@ -3,9 +3,9 @@
 //! destination's checks and what they say together.
 
 use super::DestKey;
+use crate::config::Probe;
 use crate::config::{Check, Config};
 use crate::health::{verdict, Health, Outcome, State, Verdict};
-use crate::config::Probe;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 

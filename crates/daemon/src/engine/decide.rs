@@ -138,8 +138,8 @@ impl Engine {
         let agent = self.agents.of_dest(&k);
         let base = verdict.table_weight(d.config.weight.get(), Weight::MAX.get());
         let ramp = self.ramp_of(&k).unwrap_or(RAMP_FULL);
-        let up_weight = Weight::new(effective(base, agent, ramp, Weight::MAX.get()))
-            .unwrap_or(d.config.weight);
+        let up_weight =
+            Weight::new(effective(base, agent, ramp, Weight::MAX.get())).unwrap_or(d.config.weight);
         // The depool floor keeps a failed destination in at its weight.
         let kept = self.depool.kept(&k);
         if self.drained.contains(&k) {

@@ -55,7 +55,9 @@ pub fn steps(window: Duration, scheduler: &Scheduler) -> u32 {
         Scheduler::Mh | Scheduler::Sh => MAX_HASHED_STEPS,
         _ => MAX_STEPS,
     };
-    u32::try_from(window.as_secs()).unwrap_or(u32::MAX).clamp(1, most)
+    u32::try_from(window.as_secs())
+        .unwrap_or(u32::MAX)
+        .clamp(1, most)
 }
 
 /// The curve: the part of the weight at `t` (0 to 1) of the window, in
@@ -157,7 +159,12 @@ impl Ramps {
         now: Instant,
     ) -> Option<u32> {
         let (s, t) = (slow?, self.started.get(k)?);
-        at(s, steps(s.window, scheduler), now.saturating_duration_since(*t)).map(|(p, _)| p)
+        at(
+            s,
+            steps(s.window, scheduler),
+            now.saturating_duration_since(*t),
+        )
+        .map(|(p, _)| p)
     }
 
     /// When the next step of any ramp of `config` begins.
@@ -191,8 +198,10 @@ impl Ramps {
         let had: BTreeSet<DestKey> = dests(old).collect();
         let services: BTreeSet<_> = old.services.iter().map(|v| v.key()).collect();
         let now: BTreeSet<DestKey> = dests(new).collect();
-        self.added
-            .extend(now.iter().filter(|k| !had.contains(k) && services.contains(&k.0)));
+        self.added.extend(
+            now.iter()
+                .filter(|k| !had.contains(k) && services.contains(&k.0)),
+        );
         self.added.retain(|k| now.contains(k));
         self.seen.retain(|k, _| now.contains(k));
         self.started.retain(|k, _| now.contains(k));

@@ -2,8 +2,8 @@
 //! floor (which failed destinations stay in) and by slow start (which
 //! ramp), from its checks, its agent and the admin states.
 
-use super::agents::Gate;
 use super::agents::Agents;
+use super::agents::Gate;
 use super::checks::Checks;
 use super::{DestKey, Engine};
 use crate::health::State;

@@ -4,8 +4,8 @@
 
 use crate::engine::agents::RAMP_FULL;
 use crate::engine::{DestKey, Engine};
-use crate::probe::agent_reply::AgentAdmin;
 use crate::health::State;
+use crate::probe::agent_reply::AgentAdmin;
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::gauge::ConstGauge;

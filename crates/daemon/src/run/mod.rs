@@ -287,7 +287,8 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     loop {
         let flush_at = tokio::time::sleep_until(flush.at());
         let ramp = d.engine.next_ramp_step().map(Instant::from_std);
-        let ramp_at = tokio::time::sleep_until(ramp.map_or_else(|| flush.at(), |r| r.max(ramp_not_before)));
+        let ramp_at =
+            tokio::time::sleep_until(ramp.map_or_else(|| flush.at(), |r| r.max(ramp_not_before)));
         tokio::select! {
             m = rx.recv() => match m {
                 Some(Msg::Result(id, o)) => {

@@ -64,8 +64,11 @@ pub(super) fn virtual_of(
         ];
         let agent =
             agent_of(layers, &dpath).map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
-        let slow_start = slow_start_of([s.slow_start.as_ref(), d.get_ref().slow_start.as_ref()], &dpath)
-            .map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
+        let slow_start = slow_start_of(
+            [s.slow_start.as_ref(), d.get_ref().slow_start.as_ref()],
+            &dpath,
+        )
+        .map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
         reals.push(Real {
             dest,
             checks,

@@ -45,7 +45,9 @@ pub(super) fn slow_start_of(
         None => return Err(format!("{at}: give its `window` (such as \"30s\")")),
     };
     if window.is_zero() {
-        return Err(format!("{at}.window: give a time above 0 (such as \"30s\")"));
+        return Err(format!(
+            "{at}.window: give a time above 0 (such as \"30s\")"
+        ));
     }
     let aggression = doc.aggression.unwrap_or(SlowStart::AGGRESSION);
     if !(aggression.is_finite() && aggression > 0.0) {
@@ -115,7 +117,10 @@ mod tests {
             ..doc(None, Some(2.0), Some("25%"))
         };
         let got = slow_start_of([Some(&s), Some(&own)], "x").unwrap().unwrap();
-        assert_eq!((got.window, got.aggression, got.floor, got.on_add), (Duration::from_secs(30), 2.0, 25, true));
+        assert_eq!(
+            (got.window, got.aggression, got.floor, got.on_add),
+            (Duration::from_secs(30), 2.0, 25, true)
+        );
         assert_eq!(slow_start_of([None, None], "x").unwrap(), None);
     }
 
@@ -127,7 +132,10 @@ mod tests {
         assert!(e(doc(Some("1s"), Some(0.0), None)).contains(".aggression: 0 is not above 0"));
         assert!(e(doc(Some("1s"), None, Some("0%"))).contains(".floor: \"0%\" is not a percentage"));
         assert!(e(doc(Some("1s"), None, Some("10"))).contains(".floor: \"10\""));
-        assert_eq!(depool_floor_of(Some("50%"), "s").unwrap(), Some(DepoolFloor(50)));
+        assert_eq!(
+            depool_floor_of(Some("50%"), "s").unwrap(),
+            Some(DepoolFloor(50))
+        );
         assert_eq!(depool_floor_of(None, "s").unwrap(), None);
         assert!(depool_floor_of(Some("101%"), "s")
             .unwrap_err()

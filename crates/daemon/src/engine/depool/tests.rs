@@ -23,7 +23,12 @@ fn inside(e: &mut Engine) -> Vec<u8> {
         .into_iter()
         .map(|(a, w)| {
             assert_eq!(w, 5, "{a} in at its weight");
-            a.trim_end_matches(":80").rsplit('.').next().unwrap().parse().unwrap()
+            a.trim_end_matches(":80")
+                .rsplit('.')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
         })
         .collect()
 }
@@ -40,10 +45,25 @@ fn eight_of_ten_fail_and_five_stay_in() {
         result(&mut e, i, false);
         inside(&mut e);
     }
-    assert_eq!(inside(&mut e), [6, 7, 8, 9, 10], "the first five to fail are out");
+    assert_eq!(
+        inside(&mut e),
+        [6, 7, 8, 9, 10],
+        "the first five to fail are out"
+    );
     assert_eq!(e.floor_kept(), 3);
-    let kept: Vec<_> = e.take_floor_changes().into_iter().map(|(k, kept)| (k.1.ip().to_string(), kept)).collect();
-    assert_eq!(kept, [("10.0.0.6".into(), true), ("10.0.0.7".into(), true), ("10.0.0.8".into(), true)]);
+    let kept: Vec<_> = e
+        .take_floor_changes()
+        .into_iter()
+        .map(|(k, kept)| (k.1.ip().to_string(), kept))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("10.0.0.6".into(), true),
+            ("10.0.0.7".into(), true),
+            ("10.0.0.8".into(), true)
+        ]
+    );
     // 1 recovers: 6, the earliest failed of those kept in, goes out.
     result(&mut e, 0, true);
     assert_eq!(inside(&mut e), [1, 7, 8, 9, 10]);

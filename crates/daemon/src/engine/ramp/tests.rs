@@ -28,11 +28,13 @@ fn each_second(s: &SlowStart, sched: &Scheduler) -> Vec<Option<u32>> {
 fn a_straight_line_from_the_floor_in_ten_steps() {
     let s = slow(20, 1.0, 10);
     let got = each_second(&s, &Scheduler::Wlc);
-    let want: Vec<Option<u32>> = [10, 10, 10, 10, 20, 20, 30, 30, 40, 40, 50, 50, 60, 60, 70, 70, 80, 80, 90, 90]
-        .into_iter()
-        .map(Some)
-        .chain([None])
-        .collect();
+    let want: Vec<Option<u32>> = [
+        10, 10, 10, 10, 20, 20, 30, 30, 40, 40, 50, 50, 60, 60, 70, 70, 80, 80, 90, 90,
+    ]
+    .into_iter()
+    .map(Some)
+    .chain([None])
+    .collect();
     assert_eq!(got, want);
 }
 
@@ -50,7 +52,10 @@ fn aggression_rises_fast_then_slowly_and_never_falls() {
         let mut last = 0;
         for i in 0..=1000 {
             let p = curve(&s, f64::from(i) / 1000.0);
-            assert!(p >= last && (25..=100).contains(&p), "aggression {a} at {i}: {p}");
+            assert!(
+                p >= last && (25..=100).contains(&p),
+                "aggression {a} at {i}: {p}"
+            );
             last = p;
         }
         assert_eq!(curve(&s, 1.0), 100);
@@ -63,17 +68,32 @@ fn hashing_schedulers_take_three_steps() {
     let got = each_second(&s, &Scheduler::Mh);
     let distinct: std::collections::BTreeSet<_> = got.iter().collect();
     assert_eq!(distinct.len(), 4, "10, 34, 67 and over: {got:?}");
-    assert_eq!((got[0], got[10], got[20], got[30]), (Some(10), Some(34), Some(67), None));
+    assert_eq!(
+        (got[0], got[10], got[20], got[30]),
+        (Some(10), Some(34), Some(67), None)
+    );
     assert_eq!(steps(Duration::from_secs(2), &Scheduler::Sh), 2);
 }
 
 #[test]
 fn next_step_is_the_start_of_the_next_part() {
     let s = slow(10, 1.0, 10);
-    assert_eq!(at(&s, 10, Duration::ZERO), Some((10, Duration::from_secs(1))));
-    assert_eq!(at(&s, 10, Duration::from_millis(9999)), Some((90, Duration::from_secs(10))));
-    let short = SlowStart { window: Duration::from_millis(500), ..s };
-    assert_eq!(at(&short, 1, Duration::from_millis(100)), Some((10, Duration::from_millis(500))));
+    assert_eq!(
+        at(&s, 10, Duration::ZERO),
+        Some((10, Duration::from_secs(1)))
+    );
+    assert_eq!(
+        at(&s, 10, Duration::from_millis(9999)),
+        Some((90, Duration::from_secs(10)))
+    );
+    let short = SlowStart {
+        window: Duration::from_millis(500),
+        ..s
+    };
+    assert_eq!(
+        at(&short, 1, Duration::from_millis(100)),
+        Some((10, Duration::from_millis(500)))
+    );
 }
 
 const CFG: &str = r#"
@@ -108,7 +128,11 @@ fn no_ramp_at_start_one_after_down_then_up() {
     e.at(t0);
     result(&mut e, 0, true);
     result(&mut e, 1, true);
-    assert_eq!(at_time(&mut e, t0, 0.0), [100, 50], "serving at start: no ramp");
+    assert_eq!(
+        at_time(&mut e, t0, 0.0),
+        [100, 50],
+        "serving at start: no ramp"
+    );
     assert_eq!(e.next_ramp_step(), None);
     result(&mut e, 0, false);
     result(&mut e, 1, false);
@@ -119,7 +143,10 @@ fn no_ramp_at_start_one_after_down_then_up() {
     // 20%) at 20% of 50.
     assert_eq!(at_time(&mut e, t0, 2.0), [10, 10]);
     assert_eq!(e.next_ramp_step(), Some(t0 + Duration::from_secs(3)));
-    assert_eq!(e.ramp_of(&(e.config.services[0].key, "10.0.0.1:80".parse().unwrap())), Some(10));
+    assert_eq!(
+        e.ramp_of(&(e.config.services[0].key, "10.0.0.1:80".parse().unwrap())),
+        Some(10)
+    );
     assert_eq!(at_time(&mut e, t0, 4.5), [20, 23], "45% of 50, rounded up");
     assert_eq!(at_time(&mut e, t0, 11.9), [90, 48]);
     assert_eq!(at_time(&mut e, t0, 12.0), [100, 50]);
@@ -145,7 +172,11 @@ fn down_mid_ramp_starts_over_and_a_drain_abandons_it() {
     e.drain(k.0, k.1);
     assert_eq!(at_time(&mut e, t0, 8.0)[0], 0);
     e.ready(k.0, Some(k.1));
-    assert_eq!(at_time(&mut e, t0, 9.0)[0], 100, "the drain abandoned the ramp");
+    assert_eq!(
+        at_time(&mut e, t0, 9.0)[0],
+        100,
+        "the drain abandoned the ramp"
+    );
 }
 
 #[test]
