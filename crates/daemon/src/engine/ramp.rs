@@ -1,6 +1,6 @@
 //! Slow start: the ramp of a destination's weight after it comes back,
 //! its curve and its steps (pure functions of the time since the ramp
-//! began), and which destinations ramp ([`Ramps`]).
+//! began), and which destinations ramp (`Ramps`).
 //!
 //! The curve is Envoy's slow start ("Slow start mode", Envoy's
 //! architecture overview, load balancing): the weight is
