@@ -78,6 +78,7 @@ fn daemon(r: &mut Registry) {
     engine.record(id, o);
     m.result_changed();
     m.transition(&users[0], "up");
+    m.floor_kept(&users[0]);
     engine.desired(None);
     m.batch(&[]);
     m.table_read();

@@ -12,6 +12,9 @@ impl Daemon {
     /// in since the last call (a `depool_floor` event each).
     pub(super) fn tell_floor(&mut self) {
         for ((service, dest), kept) in self.engine.take_floor_changes() {
+            if kept {
+                self.metrics.floor_kept(&(service, dest));
+            }
             Event::DepoolFloor {
                 service: service::format(&service),
                 destination: dest.to_string(),
