@@ -2,9 +2,10 @@
 //! keeps at least its floor's part of its destinations in the table, so
 //! that a storm of failures, or a broken check, cannot empty it.
 //!
-//! A destination *fails* when its checks say down or its agent puts it
-//! out (`maint`, `down` ...); a drained one (by the operator or its
-//! agent) has not failed and is not kept in. With `n` destinations and
+//! A destination *fails* when its checks say down or its agent says
+//! `down`, `fail` or `stopped`; one drained (by the operator or its
+//! agent) or in its agent's `maint` is out by an admin's word, has not
+//! failed, and is not kept in. With `n` destinations and
 //! floor `f`, `ceil(f × n)` must stay in: the failed destinations beyond
 //! `n - ceil(f × n)` are kept in at their weight. Which are let out is
 //! the order of failing: the first to fail go out first (those that

@@ -7,6 +7,7 @@ use super::agents::Gate;
 use super::checks::Checks;
 use super::{DestKey, Engine};
 use crate::health::State;
+use crate::probe::agent_reply::AgentHealth;
 use rvsadm::model::ServiceKey;
 use std::collections::BTreeSet;
 
@@ -21,7 +22,7 @@ impl Engine {
             }
             let (agents, checks) = (&self.agents, &self.checks);
             let serving = |k: &DestKey| serving(agents, checks, k);
-            self.depool.observe(v, |k| serving(k) == Some(false));
+            self.depool.observe(v, |k| failed(agents, checks, k));
             for r in &v.reals {
                 let k = (v.key(), r.dest.addr);
                 let gate = self.agents.of_dest(&k).map_or(Gate::Open, |a| a.gate());
@@ -44,4 +45,14 @@ fn serving(agents: &Agents, checks: &Checks, k: &DestKey) -> Option<bool> {
         (_, State::Up) => Some(true),
         (_, State::Unknown) => None,
     }
+}
+
+/// Whether `k` has failed, as the depool floor counts: its checks say
+/// down, or its agent says `down`, `fail` or `stopped` (not the agent's
+/// `maint`, an admin state as a drain is).
+fn failed(agents: &Agents, checks: &Checks, k: &DestKey) -> bool {
+    let agent_down = agents
+        .of_dest(k)
+        .is_some_and(|a| a.health != AgentHealth::Up);
+    agent_down || checks.verdict(k).state == State::Down
 }
