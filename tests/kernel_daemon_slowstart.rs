@@ -238,7 +238,7 @@ fn slow_start_follows_its_ramp_and_starts_over_when_down_again() {
         backend = Some(Backend::start(DEST, Mode::Ok));
         let got = sample(&ipvs, &d, |_, _| false);
         eprintln!("aggression {aggression}: {got:?}");
-        follows(&got, &slow(aggression), 2.5);
+        follows(&got, &slow(aggression), 3.0);
         let events = std::fs::read_to_string(&d.log).unwrap_or_default();
         assert!(events.contains(r#""event":"destination_up""#), "{events}");
         drop(backend);
@@ -288,7 +288,7 @@ fn a_ramp_interrupted_by_down_starts_over_from_the_floor() {
         again[0].1 < mid && again[0].1 <= 30,
         "the ramp did not start over: {again:?}"
     );
-    follows(&again, &slow(1.0), 2.5);
+    follows(&again, &slow(1.0), 3.0);
     drop(backend);
 }
 
