@@ -4,10 +4,11 @@
 //!
 //! A destination *fails* when its checks say down or its agent says
 //! `down`, `fail` or `stopped`; one drained (by the operator or its
-//! agent) or in its agent's `maint` is out by an admin's word, has not
-//! failed, and is not kept in. With `n` destinations and
-//! floor `f`, `ceil(f × n)` must stay in: the failed destinations beyond
-//! `n - ceil(f × n)` are kept in at their weight. Which are let out is
+//! agent) or in its agent's `maint` is out by an admin's word: it has
+//! not failed, is not kept in, and is not in service either. With `n`
+//! destinations and floor `f`, `ceil(f × n)` must be in service: while
+//! fewer are (neither failed nor out by an admin's word), that many of
+//! the failed are kept in at their weight. Which are let out is
 //! the order of failing: the first to fail go out first (those that
 //! failed at one decision in configuration order), the ones failed
 //! since are kept in. So when a destination recovers, the earliest
@@ -22,21 +23,25 @@ use super::DestKey;
 use crate::config::{DepoolFloor, Virtual};
 use std::collections::{BTreeSet, HashMap};
 
-/// The failed destinations the floor keeps in: those of
-/// `failed_in_order` (earliest failed first) beyond the `n - floor.of(n)`
-/// that may go out.
+/// The failed destinations the floor keeps in, of a service of `n`
+/// destinations of which `serving` are in service: the latest to fail
+/// of `failed_in_order` (earliest failed first), as many as `serving`
+/// falls short of `floor.of(n)`.
 ///
 /// ```
 /// use rvsadmd::config::DepoolFloor;
 /// use rvsadmd::engine::depool::kept_in;
 /// let failed = ["a", "b", "c", "d", "e", "f", "g", "h"];
-/// // 10 destinations, 8 failed, floor 50%: 5 go out, 3 are kept in.
-/// assert_eq!(kept_in(DepoolFloor(50), 10, &failed), ["f", "g", "h"]);
-/// assert!(kept_in(DepoolFloor(50), 10, &failed[..5]).is_empty());
+/// // 10 destinations, 8 failed, 2 in service, floor 50%: 3 kept in.
+/// assert_eq!(kept_in(DepoolFloor(50), 10, 2, &failed), ["f", "g", "h"]);
+/// assert!(kept_in(DepoolFloor(50), 10, 5, &failed[..5]).is_empty());
+/// // 4 drained: 6 destinations, 2 failed, 4 in service: 1 kept in.
+/// assert_eq!(kept_in(DepoolFloor(50), 10, 4, &failed[..2]), ["b"]);
 /// ```
-pub fn kept_in<T>(floor: DepoolFloor, n: usize, failed_in_order: &[T]) -> &[T] {
-    let may_go = n.saturating_sub(floor.of(n));
-    failed_in_order.get(may_go..).unwrap_or(&[])
+pub fn kept_in<T>(floor: DepoolFloor, n: usize, serving: usize, failed_in_order: &[T]) -> &[T] {
+    let keep = floor.of(n).saturating_sub(serving);
+    let from = failed_in_order.len().saturating_sub(keep);
+    &failed_in_order[from..]
 }
 
 /// The failed destinations, in the order they failed, and those the
@@ -56,12 +61,20 @@ pub(super) struct Depool {
 
 impl Depool {
     /// Take the failed destinations of `v` (`failed` says which) and
-    /// decide which the floor keeps in.
-    pub(super) fn observe(&mut self, v: &Virtual, failed: impl Fn(&DestKey) -> bool) {
+    /// those out by an admin's word (`admin_out`), and decide which
+    /// failed ones the floor keeps in.
+    pub(super) fn observe(
+        &mut self,
+        v: &Virtual,
+        failed: impl Fn(&DestKey) -> bool,
+        admin_out: impl Fn(&DestKey) -> bool,
+    ) {
         let key = v.key();
         let mut down = Vec::new();
+        let mut serving = 0;
         for r in &v.reals {
             let k = (key, r.dest.addr);
+            serving += usize::from(!failed(&k) && !admin_out(&k));
             if failed(&k) {
                 let next = &mut self.next;
                 let at = *self.order.entry(k).or_insert_with(|| {
@@ -76,7 +89,10 @@ impl Depool {
         down.sort();
         let down: Vec<DestKey> = down.into_iter().map(|(_, k)| k).collect();
         let keep: BTreeSet<DestKey> = match v.depool_floor {
-            Some(f) => kept_in(f, v.reals.len(), &down).iter().copied().collect(),
+            Some(f) => kept_in(f, v.reals.len(), serving, &down)
+                .iter()
+                .copied()
+                .collect(),
             None => BTreeSet::new(),
         };
         let before: BTreeSet<DestKey> = self.kept.iter().filter(|k| k.0 == key).copied().collect();

@@ -7,7 +7,7 @@ use super::agents::Gate;
 use super::checks::Checks;
 use super::{DestKey, Engine};
 use crate::health::State;
-use crate::probe::agent_reply::AgentHealth;
+use crate::probe::agent_reply::{AgentAdmin, AgentHealth};
 use rvsadm::model::ServiceKey;
 use std::collections::BTreeSet;
 
@@ -22,7 +22,14 @@ impl Engine {
             }
             let (agents, checks) = (&self.agents, &self.checks);
             let serving = |k: &DestKey| serving(agents, checks, k);
-            self.depool.observe(v, |k| failed(agents, checks, k));
+            let drained = &self.drained;
+            let admin_out = |k: &DestKey| {
+                let gate = agents.of_dest(k).map(|a| (a.admin, a.gate()));
+                drained.contains(k)
+                    || matches!(gate, Some((AgentAdmin::Maint, _) | (_, Gate::Drain)))
+            };
+            self.depool
+                .observe(v, |k| failed(agents, checks, k), admin_out);
             for r in &v.reals {
                 let k = (v.key(), r.dest.addr);
                 let gate = self.agents.of_dest(&k).map_or(Gate::Open, |a| a.gate());

@@ -95,3 +95,62 @@ fn without_a_floor_failures_go_out_and_a_floor_of_100_keeps_all() {
     }
     assert_eq!(inside(&mut e).len(), 10);
 }
+
+/// The agent of the `i`th destination says `line`.
+fn agent_says(e: &mut Engine, i: usize, line: &str) {
+    use crate::probe::agent::Answer;
+    let r = &e.config.services[0].reals[i];
+    let key = (r.dest.addr.ip(), r.agent.clone().unwrap());
+    let reply = crate::probe::agent_reply::parse(line.as_bytes());
+    e.record_agent(
+        &key,
+        Ok(Answer {
+            line: line.into(),
+            reply,
+        }),
+    );
+}
+
+#[test]
+fn an_agents_down_is_a_failure_its_maint_is_not() {
+    let mut e = ten("depool_floor = \"50%\"\nagent = { port = 3333 }");
+    for i in 0..10 {
+        result(&mut e, i, true);
+    }
+    // 1 to 5 in maintenance: out, not failures.
+    for i in 0..5 {
+        agent_says(&mut e, i, "maint");
+    }
+    assert_eq!(inside(&mut e), [6, 7, 8, 9, 10]);
+    // 6 and 7 say down: failures; 3 of 10 would be in service, below
+    // the floor of 5, so both are kept in.
+    agent_says(&mut e, 5, "down");
+    agent_says(&mut e, 6, "down");
+    assert_eq!(inside(&mut e), [6, 7, 8, 9, 10]);
+    assert_eq!(e.floor_kept(), 2);
+}
+
+#[test]
+fn drained_destinations_are_not_in_service_and_not_kept() {
+    let mut e = ten("depool_floor = \"50%\"");
+    for i in 0..10 {
+        result(&mut e, i, true);
+    }
+    let key = e.config.services[0].key;
+    for i in 0..4 {
+        let a = e.config.services[0].reals[i].dest.addr;
+        e.drain(key, a);
+    }
+    // 4 drained (weight 0, not listed by `inside`), 2 fail: 4 in
+    // service, one short of 5: the later to fail is kept in.
+    result(&mut e, 4, false);
+    result(&mut e, 5, false);
+    let d = e.desired(None);
+    let w: Vec<u32> = weights(&d).iter().map(|x| x.1).collect();
+    assert_eq!(
+        w,
+        [0, 0, 0, 0, 5, 5, 5, 5, 5],
+        "5 (10.0.0.5) out, 6 kept in"
+    );
+    assert_eq!(e.floor_kept(), 1);
+}
