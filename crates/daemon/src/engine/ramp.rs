@@ -3,7 +3,9 @@
 //! began), and which destinations ramp (`Ramps`).
 //!
 //! The curve is Envoy's slow start ("Slow start mode", Envoy's
-//! architecture overview, load balancing): the weight is
+//! architecture overview, load balancing,
+//! <https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/load_balancing/slow_start>):
+//! the weight is
 //! `weight × max(floor, t^(1/aggression))`, `t` the part of the window
 //! gone by (Envoy: `max(TimeSinceStartInSeconds, 1) /
 //! SlowStartWindowInSeconds`, `MinWeightPercent` 10% by default). With
