@@ -56,6 +56,7 @@ address = "10.0.0.1"
 port = 80
 forward = "masq"
 weight = 3
+agent = { port = 3333 }
 "#;
 
 /// The daemon's families, each with a sample: an engine on `CONFIG` with
@@ -77,6 +78,7 @@ fn daemon(r: &mut Registry) {
     engine.record(id, o);
     m.result_changed();
     m.transition(&users[0], "up");
+    m.floor_kept(&users[0]);
     engine.desired(None);
     m.batch(&[]);
     m.table_read();

@@ -23,6 +23,9 @@ pub struct StatusRow {
     /// (before a change by hand kept; `None`: out of the table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective: Option<u32>,
+    /// Failed, but kept in the table by the service's depool floor.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub floor: bool,
     /// `up`, `down`, `unknown`; `fallback` for the fallback server.
     pub health: String,
     /// The newest result, in words.
@@ -32,6 +35,10 @@ pub struct StatusRow {
     /// A change by hand being kept: `weight N`, `deleted`.
     #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
     pub override_: Option<String>,
+    /// Its slow-start factor in percent while it ramps (`None`: not
+    /// ramping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp: Option<u32>,
     /// `tcp:192.0.2.1:80` ([`crate::service::format`]: what
     /// `rvsadmd drain` and `ready` take).
     pub service: String,

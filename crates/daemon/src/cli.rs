@@ -300,9 +300,16 @@ fn status_table(rows: &[StatusRow]) -> comfy_table::Table {
             Some(o) => format!("{} (by hand: {o})", r.admin),
             None => r.admin.clone(),
         };
-        let weight = match r.weight {
+        let mut weight = match r.weight {
             Some(w) => format!("{w}/{}", r.configured),
             None => format!("-/{}", r.configured),
+        };
+        if let Some(p) = r.ramp {
+            weight.push_str(&format!(" ramp {p}%"));
+        }
+        let health = match r.floor {
+            true => format!("{} (kept: depool floor)", r.health),
+            false => r.health.clone(),
         };
         let since = if r.since > 0.0 {
             format!("{:.0}s ago", (now - r.since).max(0.0))
@@ -312,7 +319,7 @@ fn status_table(rows: &[StatusRow]) -> comfy_table::Table {
         t.add_row([
             r.service.clone(),
             r.destination.clone(),
-            r.health.clone(),
+            health,
             admin,
             weight,
             agent_cell(r),

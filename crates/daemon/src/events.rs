@@ -58,6 +58,18 @@ pub enum Event {
         /// The line that changed it.
         line: String,
     },
+    /// The depool floor began (`kept`) or stopped keeping a failed
+    /// destination in the table.
+    DepoolFloor {
+        /// The service.
+        service: String,
+        /// `ADDR:PORT`.
+        destination: String,
+        /// Kept in now (`false`: let go, or no longer failed).
+        kept: bool,
+        /// Its checks' health now.
+        health: &'static str,
+    },
     /// A destination's checks say up now, after saying down (or after
     /// its first decision): the moment keepalived runs `notify_up`.
     DestinationUp {

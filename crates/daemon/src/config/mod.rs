@@ -19,6 +19,7 @@ pub mod keepalived;
 mod probes;
 mod scripts;
 mod source;
+mod weights;
 
 pub use agent::AgentCheck;
 pub use hooks::{
@@ -27,6 +28,7 @@ pub use hooks::{
 pub use probes::*;
 pub use scripts::{Quorum, Script};
 pub use source::{is_link_local, Source, MAX_INTERFACE_LEN};
+pub use weights::{DepoolFloor, SlowStart};
 
 use rvsadm::model::{DestSpec, ServiceConfig, ServiceKey, ServiceSpec};
 use std::fmt;
@@ -261,6 +263,9 @@ pub struct Virtual {
     /// A file each check result of its destinations is appended to, as a
     /// line (ldirectord's `monitorfile`; native `monitor_file`).
     pub monitor_file: Option<PathBuf>,
+    /// The part of its destinations kept in the table however many
+    /// fail (`None`: none kept).
+    pub depool_floor: Option<DepoolFloor>,
     /// Where the service was written.
     pub at: Location,
 }
@@ -312,6 +317,9 @@ pub struct Real {
     /// How the service's `monitor_file` writes its results; `None`:
     /// [`MonitorAs::plain`].
     pub monitor_as: Option<MonitorAs>,
+    /// Its slow start (the destination's, else the service's; `None`:
+    /// put in at full weight at once).
+    pub slow_start: Option<SlowStart>,
 }
 
 /// How a service's `monitor_file` writes one destination's check

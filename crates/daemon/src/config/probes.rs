@@ -28,6 +28,10 @@ pub enum Probe {
         env: Vec<(String, String)>,
         /// Exit codes 2-255 set the weight (keepalived's `misc_dynamic`).
         dynamic: bool,
+        /// With `dynamic`: the code - 2 is a percentage of the
+        /// destination's configured weight, not a weight (native
+        /// `dynamic = "percent"`).
+        percent: bool,
         /// Run as this user (and group) instead of rvsadmd's own.
         run_as: Option<RunAs>,
     },

@@ -3,8 +3,10 @@
 //! destination's checks and what they say together.
 
 use super::DestKey;
+use crate::config::Probe;
 use crate::config::{Check, Config};
 use crate::health::{verdict, Health, Outcome, State, Verdict};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// A check's id. Destinations checked the same way share one check (one
@@ -50,6 +52,9 @@ pub struct Checks {
     order: Vec<CheckId>,
     /// The next new id.
     next: u64,
+    /// Each configured destination's configured weight (what an exec
+    /// check's `dynamic = "percent"` is a percentage of).
+    configured: HashMap<DestKey, u32>,
 }
 
 impl Checks {
@@ -65,10 +70,12 @@ impl Checks {
             .collect();
         self.of_dest.clear();
         self.order.clear();
+        self.configured.clear();
         let mut ids: HashMap<&Check, CheckId> = HashMap::new();
         for v in &config.services {
             for r in &v.reals {
                 let dest = (v.key(), r.dest.addr);
+                self.configured.insert(dest, r.dest.config.weight.get());
                 let mut mine = Vec::with_capacity(r.checks.len());
                 for c in &r.checks {
                     let id = match ids.get(c) {
@@ -132,7 +139,12 @@ impl Checks {
     /// ([`verdict`]); unknown for a destination not configured.
     pub fn verdict(&self, dest: &DestKey) -> Verdict {
         match self.of_dest(dest) {
-            Some(checks) => verdict(checks.iter().map(|c| &c.health)),
+            Some(checks) => {
+                let w = self.configured.get(dest).copied().unwrap_or(0);
+                let healths: Vec<Cow<'_, Health>> =
+                    checks.iter().map(|c| as_weight(c, w)).collect();
+                verdict(healths.iter().map(AsRef::as_ref))
+            }
             None => Verdict {
                 state: State::Unknown,
                 weight: None,
@@ -155,5 +167,23 @@ impl Checks {
         let c = self.by_id.get_mut(&id)?;
         let changed = c.health.record(o, c.check.rise, c.check.fall);
         changed.then_some(c.users.as_slice())
+    }
+}
+
+/// The health of `c` with the weight it asks for as a weight: an exec
+/// check's `dynamic = "percent"` asks for a percentage of `configured`
+/// (rounded up, so that only 0% makes weight 0).
+fn as_weight(c: &Checked, configured: u32) -> Cow<'_, Health> {
+    match (&c.check.probe, c.health.weight) {
+        (Probe::Exec { percent: true, .. }, Some(p)) => {
+            let w = u64::from(configured)
+                .saturating_mul(u64::from(p))
+                .div_ceil(100);
+            Cow::Owned(Health {
+                weight: Some(u32::try_from(w).unwrap_or(u32::MAX)),
+                ..c.health.clone()
+            })
+        }
+        _ => Cow::Borrowed(&c.health),
     }
 }

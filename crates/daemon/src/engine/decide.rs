@@ -17,6 +17,7 @@ impl Engine {
     pub fn desired(&mut self, only: Option<&BTreeSet<ServiceKey>>) -> DesiredState {
         let mut services = Vec::new();
         let mut decided = Vec::new();
+        self.observe_serving(only);
         let mut quorums = std::mem::take(&mut self.quorums);
         for v in &self.config.services {
             let key = v.key();
@@ -136,18 +137,23 @@ impl Engine {
         let state = verdict.state;
         let agent = self.agents.of_dest(&k);
         let base = verdict.table_weight(d.config.weight.get(), Weight::MAX.get());
-        let up_weight = Weight::new(effective(base, agent, RAMP_FULL, Weight::MAX.get()))
-            .unwrap_or(d.config.weight);
+        let ramp = self.ramp_of(&k).unwrap_or(RAMP_FULL);
+        let up_weight =
+            Weight::new(effective(base, agent, ramp, Weight::MAX.get())).unwrap_or(d.config.weight);
+        // The depool floor keeps a failed destination in at its weight.
+        let kept = self.depool.kept(&k);
         if self.drained.contains(&k) {
             return Some(Weight::ZERO);
         }
         match agent.map_or(Gate::Open, |a| a.gate()) {
             Gate::Open => {}
             Gate::Drain => return Some(Weight::ZERO),
-            Gate::Out => return failed(v),
+            Gate::Out if !kept => return failed(v),
+            Gate::Out => {}
         }
         match state {
             State::Up => Some(up_weight),
+            State::Down if kept => Some(up_weight),
             State::Down => failed(v),
             // No result yet of a check that does not start up
             // (`Check::start_up`: keepalived's checkers without `alpha`

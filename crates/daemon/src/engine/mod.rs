@@ -9,6 +9,9 @@
 //! - [`mirror`]: the one copy of the kernel's table kept in step with
 //!   the daemon's own writes;
 //! - `decide.rs`: the desired state; `status.rs`: the rows of `status`;
+//! - [`ramp`]: slow start, its curve and steps and which destinations
+//!   ramp; [`depool`]: the depool floor, which failed destinations stay
+//!   in; `serving.rs`: both told each destination's state;
 //! - [`quorum`]: each service's quorum across decisions, and the programs
 //!   its changes and its destinations' run ([`fallback_command`] the
 //!   rule of ldirectord's `fallbackcommand`).
@@ -16,9 +19,12 @@
 pub mod agents;
 pub mod checks;
 mod decide;
+pub mod depool;
 pub mod fallback_command;
 pub mod mirror;
 pub mod quorum;
+pub mod ramp;
+mod serving;
 mod status;
 
 pub use checks::{CheckId, Checked};
@@ -33,6 +39,7 @@ use rvsadm::model::{ServiceKey, Snapshot, Weight};
 use rvsadm::reconcile::{Outcome as StepOutcome, Step};
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
+use std::time::Instant;
 
 /// A destination of a service.
 pub type DestKey = (ServiceKey, SocketAddr);
@@ -85,6 +92,12 @@ pub struct Engine {
     /// configuration: removed from the table even where foreign
     /// destinations are kept, until the kernel is seen without them.
     released: BTreeSet<DestKey>,
+    /// Slow start: the ramping destinations.
+    ramps: ramp::Ramps,
+    /// The depool floor: the failed destinations kept in.
+    depool: depool::Depool,
+    /// The time decisions are made at ([`Engine::at`]).
+    now: Instant,
 }
 
 impl Engine {
@@ -106,6 +119,9 @@ impl Engine {
             quorums: quorum::Quorums::default(),
             released: BTreeSet::new(),
             agents,
+            ramps: ramp::Ramps::default(),
+            depool: depool::Depool::default(),
+            now: Instant::now(),
         }
     }
 
@@ -140,6 +156,7 @@ impl Engine {
     /// configured stay; the table is read again before the next decision.
     pub fn reconfigure(&mut self, config: Config) {
         self.quorums.reconfigure(&self.config, &config);
+        self.ramps.reconfigure(&self.config, &config);
         let before: BTreeSet<DestKey> = placed(&self.config).collect();
         self.config = config;
         let now: BTreeSet<DestKey> = placed(&self.config).collect();
@@ -167,6 +184,7 @@ impl Engine {
         self.drained.retain(|d| dests.contains(d));
         self.overrides.retain(|d, _| dests.contains(d));
         self.decided.retain(|d, _| dests.contains(d));
+        self.depool.forget(&dests);
         let services: BTreeSet<ServiceKey> =
             self.config.services.iter().map(Virtual::key).collect();
         self.deleted_services.retain(|k| services.contains(k));
@@ -184,6 +202,49 @@ impl Engine {
     /// the hooks and to the notify FIFO after the table is written).
     pub fn take_transitions(&mut self) -> Vec<Transition> {
         self.quorums.take_transitions()
+    }
+
+    /// Set the clock decisions are made at (slow start's ramps start and
+    /// step by it); the run loop sets it before each decision.
+    pub fn at(&mut self, now: Instant) {
+        self.now = now;
+    }
+
+    /// When the next step of a slow-start ramp is due (`None`: no ramp
+    /// going).
+    pub fn next_ramp_step(&self) -> Option<Instant> {
+        self.ramps.next_step(&self.config, self.now)
+    }
+
+    /// A ramp's step is due: the services with a ramp going are to be
+    /// decided again ([`Engine::take_changed`]).
+    pub fn ramp_due(&mut self) {
+        self.changed.extend(self.ramps.services());
+    }
+
+    /// The destinations the depool floor began (`true`) or stopped
+    /// keeping in since the last call, in order (told as events).
+    pub fn take_floor_changes(&mut self) -> Vec<(DestKey, bool)> {
+        self.depool.take_changes()
+    }
+
+    /// How many failed destinations the depool floor keeps in now.
+    pub fn floor_kept(&self) -> usize {
+        self.depool.count()
+    }
+
+    /// Whether the depool floor keeps the failed destination `k` in.
+    pub fn kept_by_floor(&self, k: &DestKey) -> bool {
+        self.depool.kept(k)
+    }
+
+    /// The slow-start factor of `k` in percent while it ramps (`None`:
+    /// not ramping).
+    pub fn ramp_of(&self, k: &DestKey) -> Option<u32> {
+        let v = self.config.services.iter().find(|v| v.key() == k.0)?;
+        let r = v.reals.iter().find(|r| r.dest.addr == k.1)?;
+        self.ramps
+            .factor(k, r.slow_start.as_ref(), &v.config.scheduler, self.now)
     }
 
     /// Services deleted by hand and kept deleted until `rvsadmd ready`.

@@ -75,6 +75,7 @@ impl Engine {
             effective: self
                 .computed(v, d, weight_in(live, d).and_then(Weight::new))
                 .map(Weight::get),
+            floor: self.depool.kept(&k),
             health: verdict.state.name().into(),
             last: last.map(|o| o.reason.clone()),
             latency_ms: last.map(|o| o.latency.as_secs_f64() * 1e3),
@@ -84,6 +85,7 @@ impl Engine {
                 None if self.deleted_services.contains(&key) => Some("service deleted".into()),
                 None => None,
             },
+            ramp: self.ramp_of(&k),
             service: service::format(&key),
             since: h.map_or(0.0, |h| secs(h.since)),
             weight: weight_in(live, d),
@@ -110,10 +112,12 @@ fn fallback_row(v: &Virtual, f: &DestSpec, live: Option<&Service>) -> StatusRow 
         configured: f.config.weight.get(),
         destination: f.addr.to_string(),
         effective: None,
+        floor: false,
         health: "fallback".into(),
         last: None,
         latency_ms: None,
         override_: None,
+        ramp: None,
         service: service::format(&v.key()),
         since: 0.0,
         weight: weight_in(live, f),

@@ -598,3 +598,39 @@ fn file_checks_add_to_the_weight_and_a_sum_below_1_is_weight_0() {
     assert!(e.record(two, file(false, 0)));
     assert!(sync(&mut e, &mut live).services[0].destinations.is_empty());
 }
+
+/// An exec check's `dynamic = "percent"`: exit code - 2 is a percentage
+/// of the configured weight (rounded up); plain `dynamic` a weight.
+#[test]
+fn exec_dynamic_percent_is_a_part_of_the_configured_weight() {
+    let cfg = |dynamic: &str| {
+        format!(
+            "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.1\"\nport = 80\ncheck = {{ type = \"exec\", argv = [\"/bin/check\"], dynamic = {dynamic} }}\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\nforward = \"masq\"\nweight = 30\n"
+        )
+    };
+    for (dynamic, code, want) in [
+        ("\"percent\"", 52, 15),
+        ("\"percent\"", 102, 30),
+        ("\"percent\"", 3, 1),
+        ("\"percent\"", 2, 0),
+        ("true", 52, 50),
+    ] {
+        let mut e = engine(&cfg(dynamic));
+        let (id, _) = e.checks()[0].clone();
+        e.record(
+            id,
+            Outcome {
+                ok: true,
+                weight: Some(code - 2),
+                add: 0,
+                latency: Duration::ZERO,
+                reason: format!("exit {code}"),
+            },
+        );
+        assert_eq!(
+            weights(&e.desired(None)),
+            w(&[("10.0.0.1:80", want)]),
+            "dynamic = {dynamic}, exit {code}"
+        );
+    }
+}

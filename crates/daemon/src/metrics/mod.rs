@@ -55,6 +55,7 @@ pub struct Metrics {
     check_results: Family<With<2>, Counter>,
     check_seconds: Family<With<1>, Histogram, Buckets>,
     transitions: Family<With<1>, Counter>,
+    floor_kept: Family<DestLabels, Counter>,
     batches: Counter,
     written: Counter,
     refused: Counter,
@@ -75,6 +76,7 @@ impl Default for Metrics {
             check_results: Family::default(),
             check_seconds: Family::new_with_constructor(check_buckets),
             transitions: Family::default(),
+            floor_kept: Family::default(),
             batches: Counter::default(),
             written: Counter::default(),
             refused: Counter::default(),
@@ -106,6 +108,13 @@ impl Metrics {
     pub fn transition(&self, dest: &DestKey, to: &'static str) {
         self.transitions
             .get_or_create(&(DestLabels::of(&dest.0, dest.1), [("to", to)]))
+            .inc();
+    }
+
+    /// A service's depool floor began keeping the failed `dest` in.
+    pub fn floor_kept(&self, dest: &DestKey) {
+        self.floor_kept
+            .get_or_create(&DestLabels::of(&dest.0, dest.1))
             .inc();
     }
 
@@ -167,6 +176,11 @@ impl Metrics {
             "rvsadm_destination_transitions",
             "Changes of the destination's health to up or down",
             self.transitions.clone(),
+        );
+        r.register(
+            "rvsadm_destination_depool_floor_kept",
+            "Times the service's depool floor kept the failed destination in",
+            self.floor_kept.clone(),
         );
         r.register(
             "rvsadm_batches",

@@ -2,8 +2,10 @@
 //! weights, health and admin state, and each service's destinations up.
 //! Built in the loop (pure, from the [`Engine`]), encoded off it.
 
+use crate::engine::agents::RAMP_FULL;
 use crate::engine::{DestKey, Engine};
 use crate::health::State;
+use crate::probe::agent_reply::AgentAdmin;
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::gauge::ConstGauge;
@@ -22,6 +24,16 @@ fn health(s: State) -> i64 {
     }
 }
 
+/// The value of `rvsadm_destination_agent_admin`: 0 ready, 1 drain,
+/// 2 maint.
+fn admin(a: AgentAdmin) -> i64 {
+    match a {
+        AgentAdmin::Ready => 0,
+        AgentAdmin::Drain => 1,
+        AgentAdmin::Maint => 2,
+    }
+}
+
 /// One configured destination.
 #[derive(Debug)]
 struct Dest {
@@ -32,6 +44,13 @@ struct Dest {
     effective: Option<u32>,
     health: State,
     drained: bool,
+    /// Its slow-start factor in percent (100: not ramping).
+    ramp: u32,
+    /// Failed but kept in by the depool floor.
+    floor: bool,
+    /// Its agent's factor in percent and admin state (`None`: no agent,
+    /// or an absolute weight for the factor).
+    agent: Option<(Option<u32>, i64)>,
 }
 
 /// One configured service.
@@ -68,6 +87,9 @@ impl View {
                     effective: e.decision(&k).map(|w| w.map_or(0, |w| w.get())),
                     health,
                     drained: e.drained.contains(&k),
+                    ramp: e.ramp_of(&k).unwrap_or(RAMP_FULL),
+                    floor: e.kept_by_floor(&k),
+                    agent: e.agent_of(&k).map(|a| (a.percent(), admin(a.admin))),
                 });
             }
             v.services.push(Svc {
@@ -109,6 +131,34 @@ impl Collector for View {
             "rvsadm_destination_drained",
             "1 while the destination is drained (rvsadmd drain), 0 while ready.",
             self.dests.iter().map(|d| (&d.labels, i64::from(d.drained))),
+        )?;
+        gauges(
+            &mut e,
+            "rvsadm_destination_slow_start_percent",
+            "The destination's slow-start factor in percent: below 100 while its weight ramps up.",
+            self.dests.iter().map(|d| (&d.labels, i64::from(d.ramp))),
+        )?;
+        gauges(
+            &mut e,
+            "rvsadm_destination_depool_kept",
+            "1 while the destination has failed but its service's depool floor keeps it in, else 0.",
+            self.dests.iter().map(|d| (&d.labels, i64::from(d.floor))),
+        )?;
+        gauges(
+            &mut e,
+            "rvsadm_destination_agent_percent",
+            "The weight factor in percent the destination's feedback agent said (100 until it says one).",
+            self.dests
+                .iter()
+                .filter_map(|d| Some((&d.labels, i64::from(d.agent?.0?)))),
+        )?;
+        gauges(
+            &mut e,
+            "rvsadm_destination_agent_admin",
+            "The admin state the destination's feedback agent said: 0 ready, 1 drain, 2 maint.",
+            self.dests
+                .iter()
+                .filter_map(|d| Some((&d.labels, d.agent?.1))),
         )?;
         gauges(
             &mut e,

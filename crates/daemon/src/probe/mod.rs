@@ -122,6 +122,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
             env,
             dynamic,
             run_as,
+            ..
         } => {
             // A program's time limit counts from when it is started, as
             // keepalived's `misc_timeout` does: a late wake-up on a busy

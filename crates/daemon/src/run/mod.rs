@@ -280,9 +280,15 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let mut poll = tokio::time::interval(poll_every);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut flush = Flush::default();
+    // A ramp's step is not taken again sooner (a failed read leaves it
+    // due).
+    let mut ramp_not_before = Instant::now();
     let mut watch = on_change::Watch::new(d.engine.config.on_change.clone());
     loop {
         let flush_at = tokio::time::sleep_until(flush.at());
+        let ramp = d.engine.next_ramp_step().map(Instant::from_std);
+        let ramp_at =
+            tokio::time::sleep_until(ramp.map_or_else(|| flush.at(), |r| r.max(ramp_not_before)));
         tokio::select! {
             m = rx.recv() => match m {
                 Some(Msg::Result(id, o)) => {
@@ -306,6 +312,12 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
             },
             _ = flush_at, if flush.0.is_some() => {
                 flush.0 = None;
+                d.sync(false).await;
+            }
+            _ = ramp_at, if ramp.is_some() => {
+                // A slow-start step: the ramping services decided again.
+                ramp_not_before = Instant::now() + Duration::from_millis(100);
+                d.engine.ramp_due();
                 d.sync(false).await;
             }
             _ = poll.tick() => d.sync(true).await,

@@ -151,7 +151,9 @@ impl Daemon {
     /// The plan, with the deletion of the services a reload dropped;
     /// `None` (said) when none can be made.
     fn plan(&mut self, only: Option<&BTreeSet<ServiceKey>>) -> Option<Plan> {
+        self.engine.at(Instant::now());
         let desired = self.engine.desired(only);
+        self.tell_floor();
         let live = self.engine.kernel.table();
         let mut plan = match reconcile::plan(&desired, live, &Options::default()) {
             Ok(p) => p,

@@ -8,6 +8,23 @@ use crate::events::Event;
 use crate::service;
 
 impl Daemon {
+    /// Tell each destination the depool floor began or stopped keeping
+    /// in since the last call (a `depool_floor` event each).
+    pub(super) fn tell_floor(&mut self) {
+        for ((service, dest), kept) in self.engine.take_floor_changes() {
+            if kept {
+                self.metrics.floor_kept(&(service, dest));
+            }
+            Event::DepoolFloor {
+                service: service::format(&service),
+                destination: dest.to_string(),
+                kept,
+                health: self.engine.verdict(&(service, dest)).state.name(),
+            }
+            .emit();
+        }
+    }
+
     /// Tell each change the decisions saw since the last call, in order.
     pub(super) fn tell_transitions(&mut self) {
         for t in self.engine.take_transitions() {

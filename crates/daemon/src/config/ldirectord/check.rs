@@ -400,6 +400,7 @@ impl<'a> CheckPlan<'a> {
                 .collect(),
             env: Vec::new(),
             dynamic: false,
+            percent: false,
             run_as: None,
         }
     }

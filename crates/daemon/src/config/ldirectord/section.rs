@@ -85,6 +85,7 @@ pub(super) fn virtual_of(
             .map(|i| maybe_quoted(&i.value).to_string())
             .or_else(|| g.fallbackcommand.clone()),
         monitor_file: s.get("monitorfile").map(|i| maybe_quoted(&i.value).into()),
+        depool_floor: None,
         at: Location::new(file, s.line),
     })
 }
@@ -139,6 +140,7 @@ fn reals(
                 notify_up: None,
                 notify_down: None,
                 monitor_as,
+                slow_start: None,
             });
         }
     }

@@ -402,6 +402,17 @@ fn exec_user_group_dynamic() {
         panic!()
     };
     assert_eq!((run_as, dynamic), (None, true));
+    let Probe::Exec {
+        dynamic, percent, ..
+    } = probe("type = \"exec\", argv = [\"/bin/true\"], dynamic = \"percent\"")
+    else {
+        panic!()
+    };
+    assert_eq!((dynamic, percent), (true, true));
+    assert_error(
+        "type = \"exec\", argv = [\"/bin/true\"], dynamic = \"weight\"",
+        "dynamic: \"weight\" is not true, false or \"percent\"",
+    );
     assert_error(
         "type = \"exec\", argv = [\"/bin/true\"], user = \"no-such-user-rvsadmd\"",
         "user: no user `no-such-user-rvsadmd` on this machine",

@@ -3,6 +3,7 @@
 //! inherits from `[defaults]` and its service.
 
 use super::agent::AgentDoc;
+use super::weights::SlowStartDoc;
 use rvsadm::json::{DestinationDoc, TunnelDoc};
 use rvsadm::model::{Family, ForwardMethod, Protocol};
 use serde::Deserialize;
@@ -133,6 +134,14 @@ pub(super) struct DefaultsDoc {
     pub(super) fallback_command: Option<String>,
 }
 
+/// An exec check's `dynamic`: `true`, `false` or `"percent"`.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub(super) enum DynamicDoc {
+    Flag(bool),
+    Word(String),
+}
+
 /// A number of seconds or a text with a unit.
 #[derive(Deserialize, Clone)]
 #[serde(untagged)]
@@ -207,8 +216,9 @@ pub(super) struct CheckDoc {
     pub(super) reverse: Option<bool>,
     pub(super) init: Option<i64>,
     pub(super) overwrite: Option<bool>,
-    /// Exec: whether exit codes 2-255 set the weight.
-    pub(super) dynamic: Option<bool>,
+    /// Exec: whether exit codes 2-255 set the weight (`true`), a
+    /// percentage of it (`"percent"`), or are down (`false`).
+    pub(super) dynamic: Option<DynamicDoc>,
     /// Exec: run as this user and group. MySQL, POP3, IMAP: log in as
     /// this user.
     pub(super) user: Option<String>,
@@ -378,6 +388,10 @@ pub(super) struct ServiceToml {
     pub(super) fallback_command: Option<String>,
     /// Each check result of its destinations is appended to it.
     pub(super) monitor_file: Option<String>,
+    /// Its destinations' slow start.
+    pub(super) slow_start: Option<SlowStartDoc>,
+    /// The part of its destinations kept in however many fail (`"50%"`).
+    pub(super) depool_floor: Option<String>,
     #[serde(default)]
     pub(super) destinations: Vec<Spanned<DestToml>>,
 }
@@ -401,6 +415,8 @@ pub(super) struct DestToml {
     pub(super) checks: Option<Vec<Spanned<CheckDoc>>>,
     /// Its feedback agent (over the service's).
     pub(super) agent: Option<AgentDoc>,
+    /// Its slow start (over the service's, key by key).
+    pub(super) slow_start: Option<SlowStartDoc>,
     /// Run when its checks make it up.
     pub(super) notify_up: Option<ScriptDoc>,
     /// Run when its checks make it down.

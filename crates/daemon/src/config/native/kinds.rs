@@ -2,7 +2,7 @@
 //! timing and the type itself are read in `check.rs`).
 
 use super::check::{only, status_of};
-use super::doc::{CheckDoc, ReplyDoc, UrlDoc};
+use super::doc::{CheckDoc, DynamicDoc, ReplyDoc, UrlDoc};
 use crate::config::validate::Patterns;
 use crate::config::{
     dns_type, DnsProbe, ExchangeProbe, Expect, FileInit, FileProbe, FtpProbe, HttpProbe, LdapProbe,
@@ -151,7 +151,8 @@ fn digest_of(d: &str) -> Result<String, String> {
 }
 
 /// An `exec` check: the program, the environment naming what it checks,
-/// whether exit codes 2-255 set the weight (`dynamic`, the default), and
+/// whether exit codes 2-255 set the weight (`dynamic`, the default) or a
+/// percentage of it (`dynamic = "percent"`), and
 /// the user (and group) it runs as, looked up now.
 pub(super) fn exec_of(c: &CheckDoc, service: &str, target: SocketAddr) -> Result<Probe, String> {
     let argv = c.argv.clone().unwrap_or_default();
@@ -163,10 +164,21 @@ pub(super) fn exec_of(c: &CheckDoc, service: &str, target: SocketAddr) -> Result
         (None, Some(_)) => return Err("`group` needs `user`".into()),
         (Some(u), g) => Some(RunAs::lookup(u, g.as_deref())?),
     };
+    let (dynamic, percent) = match &c.dynamic {
+        None | Some(DynamicDoc::Flag(true)) => (true, false),
+        Some(DynamicDoc::Flag(false)) => (false, false),
+        Some(DynamicDoc::Word(w)) if w == "percent" => (true, true),
+        Some(DynamicDoc::Word(w)) => {
+            return Err(format!(
+                "dynamic: \"{w}\" is not true, false or \"percent\""
+            ))
+        }
+    };
     Ok(Probe::Exec {
         argv,
         env: exec_env(service, target),
-        dynamic: c.dynamic.unwrap_or(true),
+        dynamic,
+        percent,
         run_as,
     })
 }

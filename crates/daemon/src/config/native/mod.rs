@@ -45,6 +45,7 @@ mod kinds;
 mod lines;
 mod scripts;
 mod service;
+mod weights;
 mod write;
 
 pub use write::{not_written, to_toml};

@@ -8,6 +8,7 @@ use super::doc::{
 };
 use super::lines::Lines;
 use super::scripts::{notify_of, quorum_of};
+use super::weights::{depool_floor_of, slow_start_of};
 use crate::config::validate::Patterns;
 use crate::config::{
     Check, ConfigError, Location, Manual, OnFailure, OnStop, Probe, Real, Virtual,
@@ -63,6 +64,11 @@ pub(super) fn virtual_of(
         ];
         let agent =
             agent_of(layers, &dpath).map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
+        let slow_start = slow_start_of(
+            [s.slow_start.as_ref(), d.get_ref().slow_start.as_ref()],
+            &dpath,
+        )
+        .map_err(|m| from.bad(from.lines.of(d.span().start), m))?;
         reals.push(Real {
             dest,
             checks,
@@ -70,9 +76,12 @@ pub(super) fn virtual_of(
             notify_up,
             notify_down,
             monitor_as: None,
+            slow_start,
         });
     }
     let quorum = quorum_of(s, &path).map_err(|m| from.bad(line, m))?;
+    let depool_floor =
+        depool_floor_of(s.depool_floor.as_deref(), &path).map_err(|m| from.bad(line, m))?;
     if s.fallback.as_ref().is_some_and(|f| f.agent.is_some()) {
         return Err(from.bad(
             line,
@@ -144,6 +153,7 @@ pub(super) fn virtual_of(
         }),
         fallback_command,
         monitor_file: s.monitor_file.as_ref().map(Into::into),
+        depool_floor,
         at: Location::new(from.file, line),
     })
 }

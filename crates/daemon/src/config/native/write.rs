@@ -127,6 +127,7 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
         Probe::Exec {
             argv,
             dynamic,
+            percent,
             run_as,
             ..
         } => {
@@ -134,6 +135,8 @@ fn probe_fields(p: &Probe, dest: SocketAddr) -> Vec<String> {
             f.push(format!("argv = [{}]", a.join(", ")));
             if !dynamic {
                 f.push("dynamic = false".into());
+            } else if *percent {
+                f.push("dynamic = \"percent\"".into());
             }
             if let Some(r) = run_as {
                 f.push(format!("user = {}", q(&r.user)));
@@ -523,12 +526,26 @@ fn service_toml(v: &Virtual, out: &mut String) {
         if let Some(a) = &r.agent {
             out.push_str(&agent_line(a));
         }
+        if let Some(s) = &r.slow_start {
+            out.push_str(&slow_start_line(s));
+        }
         for (name, s) in [("notify_up", &r.notify_up), ("notify_down", &r.notify_down)] {
             if let Some(s) = s {
                 out.push_str(&script_line(name, s, q));
             }
         }
     }
+}
+
+/// A destination's `slow_start = {...}` line.
+fn slow_start_line(s: &crate::config::SlowStart) -> String {
+    format!(
+        "slow_start = {{ window = {}, aggression = {:?}, floor = \"{}%\", on_add = {} }}\n",
+        secs(s.window),
+        s.aggression,
+        s.floor,
+        s.on_add
+    )
 }
 
 /// A destination's `agent = {...}` line.
@@ -627,6 +644,9 @@ fn policy_fields(v: &Virtual, out: &mut String) {
     }
     if let Some(f) = &v.monitor_file {
         out.push_str(&format!("monitor_file = {}\n", q(&f.display().to_string())));
+    }
+    if let Some(f) = v.depool_floor {
+        out.push_str(&format!("depool_floor = \"{}%\"\n", f.0));
     }
 }
 
@@ -732,6 +752,43 @@ virtual6=[2001:db8::1]:443\n    real6=[2001:db8::2]:443 masq\n    checktype=conn
             e.contains("m.toml:3") && e.contains("metrics_listen"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn slow_start_depool_floor_and_percent_read_back_the_same() {
+        let text = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.10"
+port = 80
+depool_floor = "50%"
+slow_start = { window = "30s", aggression = 2.5 }
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+check = { type = "exec", argv = ["/bin/probe"], dynamic = "percent" }
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+slow_start = { window = "1500ms", floor = "25%", on_add = true }
+"#;
+        let a = parse(Path::new("a.toml"), text).unwrap();
+        let written = to_toml(&a);
+        assert!(written.contains("depool_floor = \"50%\"\n"), "{written}");
+        assert!(written.contains("dynamic = \"percent\""), "{written}");
+        let b = parse(Path::new("b.toml"), &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert_eq!(
+            a.services,
+            b.services
+                .iter()
+                .map(|v| crate::config::Virtual {
+                    at: a.services[0].at.clone(),
+                    ..v.clone()
+                })
+                .collect::<Vec<_>>(),
+            "{written}"
+        );
+        assert_eq!(to_toml(&b), written, "written twice, the same text");
     }
 
     #[test]

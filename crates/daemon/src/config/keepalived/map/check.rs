@@ -324,6 +324,7 @@ fn misc(c: &Checker, m: &Misc, user: &DefaultUser) -> Result<Probe, ConfigError>
         argv,
         env: Vec::new(),
         dynamic: m.dynamic,
+        percent: false,
         run_as,
     })
 }

@@ -173,6 +173,7 @@ fn virtual_server(
                     notify_up: notify[i].0.clone(),
                     notify_down: notify[i].1.clone(),
                     monitor_as: None,
+                    slow_start: None,
                 });
             }
         }
@@ -190,6 +191,7 @@ fn virtual_server(
             on_stop: None,
             fallback_command: None,
             monitor_file: None,
+            depool_floor: None,
             at: v.at.clone(),
         });
     }

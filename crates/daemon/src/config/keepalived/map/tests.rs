@@ -153,6 +153,7 @@ fn http_ssl_and_misc_checks() {
             argv: vec!["/bin/check".into(), "10.0.0.1".into()],
             env: vec![],
             dynamic: true,
+            percent: false,
             run_as: None,
         }
     );
