@@ -19,7 +19,8 @@ impl Daemon {
 
     async fn reload_config(&mut self) -> Result<(), String> {
         let cfg = match (self.load)() {
-            Ok(cfg) => cfg,
+            // With the fwmark services of checks through the VIP.
+            Ok(cfg) => crate::config::via_vip::expand(cfg),
             Err(e) => {
                 self.metrics.reload(false);
                 Event::ReloadRefused { error: e.clone() }.emit();
