@@ -98,7 +98,7 @@ impl MarkRange {
 
     /// The `i`-th mark of the range (`None` past its end).
     pub fn nth(self, i: u64) -> Option<u32> {
-        (i < self.len()).then(|| self.first | i as u32)
+        (i < self.len()).then_some(self.first | i as u32)
     }
 }
 
@@ -224,29 +224,28 @@ fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
             ..r.dest.config
         },
     };
-    let real = Real {
-        dest,
-        checks: Vec::new(),
-        agent: None,
-        notify_up: None,
-        notify_down: None,
-        monitor_as: None,
-        ..r.clone()
-    };
-    Virtual {
-        key: ServiceKey::Fwmark { mark, family },
-        config: ServiceConfig::new(family),
-        reals: vec![real],
-        fallback: None,
-        quorum: Quorum::default(),
-        fallback_idle: OnFailure::Remove,
-        on_failure: OnFailure::Quiesce,
-        on_stop: Some(OnStop::Remove),
-        fallback_command: None,
-        monitor_file: None,
-        keep_foreign: false,
-        ..v.clone()
-    }
+    // Built from copies, so that what a later field of a destination or
+    // service means is the configured one's unless set here.
+    let mut real = r.clone();
+    real.dest = dest;
+    real.checks = Vec::new();
+    real.agent = None;
+    real.notify_up = None;
+    real.notify_down = None;
+    real.monitor_as = None;
+    let mut owned = v.clone();
+    owned.key = ServiceKey::Fwmark { mark, family };
+    owned.config = ServiceConfig::new(family);
+    owned.reals = vec![real];
+    owned.fallback = None;
+    owned.quorum = Quorum::default();
+    owned.fallback_idle = OnFailure::Remove;
+    owned.on_failure = OnFailure::Quiesce;
+    owned.on_stop = Some(OnStop::Remove);
+    owned.fallback_command = None;
+    owned.monitor_file = None;
+    owned.keep_foreign = false;
+    owned
 }
 
 #[cfg(test)]
