@@ -248,7 +248,10 @@ fn through_the_vip(mode: Mode, test: &str) {
     until_table(&d, &want(mode, 0, true), "B down through the VIP");
     // The load-balanced traffic goes where the table says: to A alone.
     for _ in 0..4 {
-        assert_eq!(fetch(&c, &format!("http://{VIP}/")), format!("hello-{}", rs[0]));
+        assert_eq!(
+            fetch(&c, &format!("http://{VIP}/")),
+            format!("hello-{}", rs[0])
+        );
     }
 
     // B given the VIP passes; taken away, it fails within fall x interval +

@@ -14,9 +14,7 @@
 //! reload, on the configuration the daemon runs).
 
 use super::{Config, ConfigError, OnFailure, OnStop, Quorum, Real, Virtual};
-use rvsadm::model::{
-    DestConfig, DestSpec, ForwardMethod, ServiceConfig, ServiceKey, Weight,
-};
+use rvsadm::model::{DestConfig, DestSpec, ForwardMethod, ServiceConfig, ServiceKey, Weight};
 use std::fmt;
 use std::net::SocketAddr;
 
@@ -60,7 +58,11 @@ impl MarkRange {
             None => v.parse(),
         }
         .map_err(|_| bad())?;
-        let bits: u8 = b.parse().ok().filter(|b| (1..=32).contains(b)).ok_or_else(bad)?;
+        let bits: u8 = b
+            .parse()
+            .ok()
+            .filter(|b| (1..=32).contains(b))
+            .ok_or_else(bad)?;
         let r = MarkRange { first, bits };
         if first & !r.mask() != 0 {
             return Err(format!(
@@ -151,9 +153,11 @@ pub fn check(cfg: &Config) -> Result<(), ConfigError> {
         return Ok(());
     }
     let range = cfg.vip_check_marks;
-    if let Some(v) = cfg.services.iter().find(
-        |v| matches!(v.key, ServiceKey::Fwmark { mark, .. } if range.contains(mark)),
-    ) {
+    if let Some(v) = cfg
+        .services
+        .iter()
+        .find(|v| matches!(v.key, ServiceKey::Fwmark { mark, .. } if range.contains(mark)))
+    {
         return Err(ConfigError {
             at: v.at.clone(),
             message: format!(

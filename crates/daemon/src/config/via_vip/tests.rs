@@ -33,7 +33,14 @@ fn ranges_read_and_said() {
     let one = MarkRange::parse("77/32").unwrap();
     assert_eq!((one.len(), one.nth(0), one.nth(1)), (1, Some(77), None));
     assert_eq!(MarkRange::parse("2048/21").unwrap().nth(3), Some(2051));
-    for bad in ["", "0x7a000000", "0x7a000000/0", "0x7a000000/33", "x/8", "1/8"] {
+    for bad in [
+        "",
+        "0x7a000000",
+        "0x7a000000/0",
+        "0x7a000000/33",
+        "x/8",
+        "1/8",
+    ] {
         assert!(MarkRange::parse(bad).is_err(), "{bad}");
     }
     let e = MarkRange::parse("0x7a000001/16").unwrap_err();
@@ -70,8 +77,18 @@ fn marks_go_to_the_checked_reals_in_order_and_the_checks_to_the_vip() {
     // One fwmark service per real checked through the VIP, alone in it,
     // forwarded as in the service, weight 1, unchecked, deleted at stop.
     for (s, mark, real, fwd) in [
-        (&run.services[1], 0x7a00_0000, "10.0.0.1:80", ForwardMethod::Route),
-        (&run.services[2], 0x7a00_0001, "10.0.0.3:80", ForwardMethod::Tunnel),
+        (
+            &run.services[1],
+            0x7a00_0000,
+            "10.0.0.1:80",
+            ForwardMethod::Route,
+        ),
+        (
+            &run.services[2],
+            0x7a00_0001,
+            "10.0.0.3:80",
+            ForwardMethod::Tunnel,
+        ),
     ] {
         assert_eq!(
             s.key,
@@ -95,15 +112,28 @@ fn marks_go_to_the_checked_reals_in_order_and_the_checks_to_the_vip() {
 #[test]
 fn what_cannot_go_through_the_vip_is_refused() {
     let e = config("", &[("10.0.0.1", "masq", true)], "").unwrap_err();
-    assert!(e.message.contains("needs `forward = \"route\"` or `\"tunnel\"`") && e.message.contains("masq"), "{e}");
+    assert!(
+        e.message
+            .contains("needs `forward = \"route\"` or `\"tunnel\"`")
+            && e.message.contains("masq"),
+        "{e}"
+    );
     assert_eq!(e.at.line, 3, "{e}");
     // A service of the configuration with a mark of the range.
     let fwm = "[[services]]\nfwmark = 2046820357\n[[services.destinations]]\naddress = \"10.0.0.9\"\nport = 80\n";
     let e = config("", &[("10.0.0.1", "route", true)], fwm).unwrap_err();
-    assert!(e.message.contains("is in vip_check_marks (0x7a000000/16)"), "{e}");
+    assert!(
+        e.message.contains("is in vip_check_marks (0x7a000000/16)"),
+        "{e}"
+    );
     // ... is fine without checks through the VIP, or with another range.
     assert!(config("", &[("10.0.0.1", "route", false)], fwm).is_ok());
-    assert!(config("vip_check_marks = \"0x10000/16\"", &[("10.0.0.1", "route", true)], fwm).is_ok());
+    assert!(config(
+        "vip_check_marks = \"0x10000/16\"",
+        &[("10.0.0.1", "route", true)],
+        fwm
+    )
+    .is_ok());
     // More reals than marks.
     let e = config(
         "vip_check_marks = \"77/32\"",
