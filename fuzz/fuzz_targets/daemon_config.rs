@@ -1,17 +1,21 @@
 //! Fuzz both rvsadmd configuration readers (rvsadmd.toml, ldirectord.cf):
 //! any text gives a configuration or an error with a line, never a
 //! panic; a configuration read from either prints as native TOML that
-//! reads back.
+//! reads back, and expands for checks through the VIP without a panic; a
+//! range of marks that reads prints as itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rvsadmd::config::{ldirectord, native};
+use rvsadmd::config::{ldirectord, native, via_vip};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if let Ok(r) = via_vip::MarkRange::parse(text) {
+        assert_eq!(via_vip::MarkRange::parse(&r.to_string()), Ok(r));
+    }
     let f = Path::new("fuzz");
     for cfg in [native::parse(f, text), ldirectord::parse(f, text)]
         .into_iter()
@@ -19,5 +23,6 @@ fuzz_target!(|data: &[u8]| {
     {
         let again = native::parse(f, &native::to_toml(&cfg));
         assert!(again.is_ok(), "{:?}", again.err());
+        let _ = via_vip::expand(cfg);
     }
 });

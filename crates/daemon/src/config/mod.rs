@@ -19,6 +19,7 @@ pub mod keepalived;
 mod probes;
 mod scripts;
 mod source;
+pub mod via_vip;
 mod weights;
 
 pub use agent::AgentCheck;
@@ -148,6 +149,9 @@ pub struct Config {
     /// gained or lost (keepalived's `lvs_notify_fifo`; native
     /// `notify_fifo`).
     pub notify_fifo: Option<NotifyFifo>,
+    /// The firewall marks of the fwmark services rvsadmd adds for checks
+    /// through the VIP (native `vip_check_marks`; see [`via_vip`]).
+    pub vip_check_marks: via_vip::MarkRange,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently

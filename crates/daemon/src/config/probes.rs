@@ -662,4 +662,32 @@ impl Probe {
             Probe::Unchecked => "none",
         }
     }
+
+    /// Where the probe connects, for the probes that connect to an
+    /// address and port (a check through the VIP points it at the VIP).
+    pub fn target_mut(&mut self) -> Option<&mut SocketAddr> {
+        match self {
+            Probe::Tcp { target, .. } => Some(target),
+            Probe::Http(p) => Some(&mut p.target),
+            Probe::Smtp(p) => Some(&mut p.target),
+            Probe::Dns(p) => Some(&mut p.target),
+            Probe::Mysql(p) => Some(&mut p.target),
+            Probe::Pgsql(p) => Some(&mut p.target),
+            Probe::Radius(p) => Some(&mut p.target),
+            Probe::Sip(p) => Some(&mut p.target),
+            Probe::Ftp(p) => Some(&mut p.target),
+            Probe::Oracle(p) => Some(&mut p.target),
+            Probe::Mail(p) => Some(&mut p.target),
+            Probe::Ldap(p) => Some(&mut p.target),
+            Probe::Exchange(p) => Some(&mut p.target),
+            Probe::Udp(p) => Some(&mut p.target),
+            Probe::Combined(c) => Some(&mut c.connect),
+            Probe::Exec { .. }
+            | Probe::Ping { .. }
+            | Probe::File(_)
+            | Probe::Up
+            | Probe::Down
+            | Probe::Unchecked => None,
+        }
+    }
 }

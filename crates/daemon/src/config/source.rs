@@ -24,6 +24,12 @@ pub struct Source {
     /// `SO_MARK`: the firewall mark of the check's packets (policy
     /// routing, netfilter); needs CAP_NET_ADMIN.
     pub mark: Option<u32>,
+    /// A check through the VIP (native `via_vip`) of the real server at
+    /// this address: rvsadmd gives it the mark of the real's own fwmark
+    /// service and connects to the VIP ([`crate::config::via_vip`]); with
+    /// no `address`, the socket is bound to the address this host sends
+    /// from towards the real server.
+    pub via_vip: Option<IpAddr>,
 }
 
 impl Source {
@@ -100,6 +106,9 @@ impl fmt::Display for Source {
         if let Some(m) = self.mark {
             parts.push(format!("mark {m}"));
         }
+        if let Some(r) = self.via_vip {
+            parts.push(format!("through the VIP to {r}"));
+        }
         f.write_str(&parts.join(" "))
     }
 }
@@ -151,6 +160,7 @@ mod tests {
             port: Some(4000),
             interface: Some("eth1".into()),
             mark: Some(7),
+            via_vip: None,
         };
         assert_eq!(all.to_string(), "from 10.0.0.254:4000 via eth1 mark 7");
         let mark = Source {

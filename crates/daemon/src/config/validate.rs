@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 /// What every format must satisfy: the services and their fallbacks are
 /// a valid desired state (each service once, fallbacks not among the
-/// destinations). The error names the service's line.
+/// destinations), and checks through the VIP can be made
+/// ([`super::via_vip::check`]). The error names the service's line.
 pub(crate) fn check_whole(cfg: &Config) -> Result<(), ConfigError> {
     let state = DesiredState {
         services: cfg
@@ -45,7 +46,7 @@ pub(crate) fn check_whole(cfg: &Config) -> Result<(), ConfigError> {
         };
         return Err(ConfigError { at, message });
     }
-    Ok(())
+    super::via_vip::check(cfg)
 }
 
 /// The service index of a document path `services[I]...`.

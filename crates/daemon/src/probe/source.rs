@@ -4,6 +4,11 @@
 //! step that fails is the check's failure, its reason naming the step,
 //! the value and what to do.
 //!
+//! A check through the VIP without a source address is bound to the
+//! address this host sends from towards the real server (the VIP, the
+//! kernel's own choice for a local destination, would come back to the
+//! real server as its own address).
+//!
 //! With a fixed source port the socket may reuse the address
 //! (`SO_REUSEADDR`: several checks from one port to different targets,
 //! and the next check while the last one's socket is still closing), and
@@ -12,8 +17,9 @@
 
 use crate::config::Source;
 use socket2::SockRef;
+use std::borrow::Cow;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsFd;
 use std::time::Duration;
 use tokio::net::{TcpSocket, TcpStream, UdpSocket};
@@ -21,6 +27,7 @@ use tokio::net::{TcpSocket, TcpStream, UdpSocket};
 /// A TCP connection to `target` from `src` (not bounded in time: the
 /// caller's deadline bounds it).
 pub(super) async fn tcp(target: SocketAddr, src: &Source) -> Result<TcpStream, String> {
+    let src = &*resolved(src)?;
     let s = match target {
         SocketAddr::V4(_) => TcpSocket::new_v4(),
         SocketAddr::V6(_) => TcpSocket::new_v6(),
@@ -41,6 +48,7 @@ pub(super) async fn tcp(target: SocketAddr, src: &Source) -> Result<TcpStream, S
 
 /// A UDP socket of `target`'s family from `src`, connected to `target`.
 pub(super) async fn udp(target: SocketAddr, src: &Source) -> Result<UdpSocket, String> {
+    let src = &*resolved(src)?;
     // Bound even without a source: to the wildcard address, any port.
     let at = Source {
         port: Some(src.port.unwrap_or(0)),
@@ -63,6 +71,32 @@ pub(super) async fn udp(target: SocketAddr, src: &Source) -> Result<UdpSocket, S
         .await
         .map_err(|e| connect_error(src, &e))?;
     Ok(s)
+}
+
+/// `src`, with the address this host sends from towards the real server
+/// when it is a check through the VIP without a source address.
+fn resolved(src: &Source) -> Result<Cow<'_, Source>, String> {
+    match (src.via_vip, src.address) {
+        (Some(real), None) => Ok(Cow::Owned(Source {
+            address: Some(sender_toward(real)?),
+            ..src.clone()
+        })),
+        _ => Ok(Cow::Borrowed(src)),
+    }
+}
+
+/// The local address the kernel sends from towards `real` (a UDP socket
+/// connected to it: a route lookup, no datagram sent).
+fn sender_toward(real: IpAddr) -> Result<IpAddr, String> {
+    let any: IpAddr = match real {
+        IpAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
+        IpAddr::V6(_) => Ipv6Addr::UNSPECIFIED.into(),
+    };
+    std::net::UdpSocket::bind(SocketAddr::new(any, 0))
+        .and_then(|s| s.connect(SocketAddr::new(real, 9)).map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .map_err(|e| format!("no route to the real server {real} to send from: {e}"))
 }
 
 /// Send `req` on the connected UDP socket `s` and read datagrams until
@@ -230,6 +264,30 @@ mod tests {
         };
         let e = udp(target, &nowhere).await.unwrap_err();
         assert!(e.starts_with("interface rvsadmd-none0: "), "{e}");
+    }
+
+    /// A check through the VIP with no source address is bound to the
+    /// address towards the real server; with one, to that one.
+    #[tokio::test]
+    async fn through_the_vip_the_source_is_the_address_towards_the_real() {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = l.local_addr().unwrap();
+        let via = Source {
+            via_vip: Some("127.0.0.3".parse().unwrap()),
+            ..Source::default()
+        };
+        assert_eq!(
+            resolved(&via).unwrap().address,
+            Some("127.0.0.1".parse().unwrap())
+        );
+        let _c = tcp(target, &via).await.unwrap();
+        let (_, peer) = l.accept().await.unwrap();
+        assert_eq!(peer.ip(), "127.0.0.1".parse::<IpAddr>().unwrap());
+        let given = Source {
+            address: Some("127.0.0.2".parse().unwrap()),
+            ..via
+        };
+        assert!(matches!(resolved(&given).unwrap(), Cow::Borrowed(_)));
     }
 
     /// A mark and an interface are set on the socket (CAP_NET_ADMIN and

@@ -12,7 +12,8 @@
 //! table and sets its timeouts when asked; `stop.rs` stops; `hooks.rs`
 //! runs the event hooks, `fifo.rs` writes the notify FIFO,
 //! `transitions.rs` tells both (and the events) of destinations up or
-//! down and quorums gained or lost.
+//! down and quorums gained or lost; `via_vip.rs` says what the director
+//! lacks for checks through the VIP.
 
 mod admin;
 mod agents;
@@ -28,6 +29,7 @@ mod stop;
 mod sync;
 mod table;
 mod transitions;
+mod via_vip;
 
 use crate::config::Config;
 use crate::control::server::Asked;
@@ -262,6 +264,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
         listen(path, tx)?;
     }
     let mut sig = Signals::new()?;
+    via_vip::note_sysctls(&d.engine.config);
     d.prepare_table();
     // The table as it is: destinations already there keep their weight
     // until their first result.

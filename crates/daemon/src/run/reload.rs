@@ -19,7 +19,8 @@ impl Daemon {
 
     async fn reload_config(&mut self) -> Result<(), String> {
         let cfg = match (self.load)() {
-            Ok(cfg) => cfg,
+            // With the fwmark services of checks through the VIP.
+            Ok(cfg) => crate::config::via_vip::expand(cfg),
             Err(e) => {
                 self.metrics.reload(false);
                 Event::ReloadRefused { error: e.clone() }.emit();
@@ -32,6 +33,7 @@ impl Daemon {
         let old_sync_daemon = self.engine.config.sync_daemon.clone();
         self.monitors = super::monitor::Monitors::of(&cfg);
         self.engine.reconfigure(cfg);
+        super::via_vip::note_sysctls(&self.engine.config);
         self.hooks.configure(self.engine.config.hooks.clone());
         self.fifo.set(self.engine.config.notify_fifo.as_ref());
         self.set_timeouts();

@@ -175,6 +175,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         on_change: g.on_change(file),
         hooks: Vec::new(),
         notify_fifo: None,
+        vip_check_marks: crate::config::via_vip::DEFAULT_VIP_CHECK_MARKS,
         format: Format::Ldirectord,
         notes,
     };

@@ -184,9 +184,13 @@ fn source_of(
         port: c.source_port,
         interface: c.interface.clone(),
         mark: c.mark,
+        via_vip: c.via_vip.unwrap_or(false).then_some(target.ip()),
     };
     if s.is_default() {
         return Ok(s);
+    }
+    if s.via_vip.is_some() {
+        via_vip_of(&s, kind)?;
     }
     if !WITH_SOURCE.contains(&kind) {
         return Err(format!(
@@ -209,6 +213,50 @@ fn source_of(
     }
     s.check(target.ip())?;
     Ok(s)
+}
+
+/// The check types that can go through the VIP: those that connect
+/// over TCP or UDP (a ping is no connection IPVS forwards; FTP's data
+/// connection is another).
+const THROUGH_VIP: [&str; 19] = [
+    "tcp",
+    "http",
+    "https",
+    "smtp",
+    "dns",
+    "mysql",
+    "pgsql",
+    "radius",
+    "sip",
+    "oracle",
+    "pop",
+    "pops",
+    "imap",
+    "imaps",
+    "nntp",
+    "ldap",
+    "ldaps",
+    "simpletcp",
+    "udp",
+];
+
+/// Refuses `via_vip` on a check type that cannot go through the VIP, and
+/// beside a `mark` or an `interface` (the mark is rvsadmd's, the route
+/// to the VIP is the host's own).
+fn via_vip_of(s: &Source, kind: &str) -> Result<(), String> {
+    if !THROUGH_VIP.contains(&kind) {
+        return Err(format!(
+            "`via_vip` does not apply to a {kind} check (only to checks that connect over TCP or UDP: {})",
+            THROUGH_VIP.join(", ")
+        ));
+    }
+    if s.mark.is_some() {
+        return Err("`via_vip` and `mark` cannot both be set: a check through the VIP is marked with its own mark from `vip_check_marks`".into());
+    }
+    if s.interface.is_some() {
+        return Err("`via_vip` and `interface` cannot both be set: a check through the VIP connects to a local address (the VIP), which no interface but the loopback reaches".into());
+    }
+    Ok(())
 }
 
 /// Refuses `port` on a check that probes no port.

@@ -565,6 +565,7 @@ fn sources() {
             port: Some(5353),
             interface: Some("lo".into()),
             mark: Some(9),
+            via_vip: None,
         }
     );
     assert!(check("type = \"tcp\"").source.is_default());
@@ -582,5 +583,14 @@ fn sources() {
         "`source_port` needs `close = \"reset\"`",
     );
     assert_error("source = \"::1\"", "not of the family");
+    assert_error(
+        "type = \"ping\", via_vip = true",
+        "`via_vip` does not apply to a ping check",
+    );
+    assert_error("via_vip = true, mark = 5", "`via_vip` and `mark`");
+    assert_error(
+        "via_vip = true, interface = \"eth0\"",
+        "`via_vip` and `interface`",
+    );
     assert_error("interface = \"\"", "is not an interface name");
 }

@@ -49,6 +49,8 @@ pub(super) struct DaemonDoc {
     pub(super) metrics_listen: Option<Spanned<String>>,
     pub(super) on_stop: Option<OnStopDoc>,
     pub(super) max_checks_in_flight_per_address: Option<Spanned<i64>>,
+    /// The marks of the fwmark services of checks through the VIP.
+    pub(super) vip_check_marks: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) flush_at_start: bool,
     pub(super) timeouts: Option<Spanned<TimeoutsDoc>>,
@@ -180,6 +182,8 @@ pub(super) struct CheckDoc {
     pub(super) source_port: Option<u16>,
     pub(super) interface: Option<String>,
     pub(super) mark: Option<u32>,
+    /// Connect to the VIP, through a fwmark service of the real's own.
+    pub(super) via_vip: Option<bool>,
     pub(super) method: Option<String>,
     pub(super) path: Option<String>,
     pub(super) host: Option<String>,
@@ -302,6 +306,7 @@ impl CheckDoc {
             source_port: pick(&self.source_port, &over.source_port),
             interface: pick(&self.interface, &over.interface),
             mark: pick(&self.mark, &over.mark),
+            via_vip: pick(&self.via_vip, &over.via_vip),
             method: pick(&self.method, &over.method),
             path: pick(&self.path, &over.path),
             host: pick(&self.host, &over.host),

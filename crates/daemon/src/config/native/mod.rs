@@ -152,6 +152,13 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
             .transpose()?,
         hooks: hooks::hooks_of(&doc.hooks, file, &lines)?,
         notify_fifo,
+        vip_check_marks: doc
+            .daemon
+            .vip_check_marks
+            .as_ref()
+            .map(|m| vip_check_marks(m, file, &lines))
+            .transpose()?
+            .unwrap_or(super::via_vip::DEFAULT_VIP_CHECK_MARKS),
         format: Format::Native,
         notes: Vec::new(),
     };
@@ -173,6 +180,22 @@ fn metrics_listen(
                 "metrics_listen: `{}` is not an address and port (127.0.0.1:9310, [::1]:9310)",
                 a.get_ref()
             ),
+        )
+    })
+}
+
+/// `vip_check_marks = "VALUE/BITS"`: the marks of the fwmark services
+/// of checks through the VIP.
+fn vip_check_marks(
+    m: &toml::Spanned<String>,
+    file: &Path,
+    lines: &Lines,
+) -> Result<super::via_vip::MarkRange, ConfigError> {
+    super::via_vip::MarkRange::parse(m.get_ref()).map_err(|e| {
+        ConfigError::new(
+            file,
+            lines.of(m.span().start),
+            format!("vip_check_marks: {e}"),
         )
     })
 }

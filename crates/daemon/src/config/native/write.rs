@@ -98,6 +98,9 @@ fn source_fields(s: &Source, f: &mut Vec<String>) {
     if let Some(m) = s.mark {
         f.push(format!("mark = {m}"));
     }
+    if s.via_vip.is_some() {
+        f.push("via_vip = true".into());
+    }
 }
 
 /// A check's `type` and the keys of its type.
@@ -455,6 +458,12 @@ pub fn to_toml(cfg: &Config) -> String {
         out.push_str(&format!(
             "max_checks_in_flight_per_address = {}\n",
             cfg.max_checks_in_flight_per_address
+        ));
+    }
+    if cfg.vip_check_marks != crate::config::via_vip::DEFAULT_VIP_CHECK_MARKS {
+        out.push_str(&format!(
+            "vip_check_marks = {}\n",
+            q(&cfg.vip_check_marks.to_string())
         ));
     }
     if let Some(f) = &cfg.notify_fifo {

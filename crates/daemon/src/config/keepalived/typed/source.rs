@@ -68,5 +68,6 @@ pub fn applied(src: &Source, kind: &CheckerKind) -> Source {
             .clone()
             .filter(|_| !matches!(kind, CheckerKind::Udp(_))),
         mark: src.mark,
+        via_vip: None,
     }
 }

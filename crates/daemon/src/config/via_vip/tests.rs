@@ -1,0 +1,170 @@
+//! Mark ranges, what a configuration with checks through the VIP must
+//! satisfy, and the fwmark services and checks it becomes.
+
+use super::*;
+use crate::config::native::parse;
+use crate::config::Probe;
+use std::path::Path;
+
+/// A direct-routing service 192.0.2.10:80 with `reals` (each `ADDRESS
+/// FORWARD VIA_VIP`) checked by TCP on port 80 (through the VIP where
+/// asked), then `extra` (more TOML).
+fn config(daemon: &str, reals: &[(&str, &str, bool)], extra: &str) -> Result<Config, ConfigError> {
+    let mut t = format!("[daemon]\n{daemon}\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.10\"\nport = 80\n");
+    for (a, f, via) in reals {
+        t.push_str(&format!(
+            "[[services.destinations]]\naddress = \"{a}\"\nport = 80\nforward = \"{f}\"\ncheck = {{ type = \"tcp\", via_vip = {via} }}\n"
+        ));
+    }
+    t.push_str(extra);
+    parse(Path::new("t.toml"), &t)
+}
+
+#[test]
+fn ranges_read_and_said() {
+    let r = MarkRange::parse("0x7a000000/16").unwrap();
+    assert_eq!(r, DEFAULT_VIP_CHECK_MARKS);
+    assert_eq!(r.to_string(), "0x7a000000/16");
+    assert_eq!(r.len(), 65536);
+    assert_eq!(r.nth(0), Some(0x7a00_0000));
+    assert_eq!(r.nth(65535), Some(0x7a00_ffff));
+    assert_eq!(r.nth(65536), None);
+    assert!(r.contains(0x7a00_1234) && !r.contains(0x7a01_0000) && !r.contains(5));
+    let one = MarkRange::parse("77/32").unwrap();
+    assert_eq!((one.len(), one.nth(0), one.nth(1)), (1, Some(77), None));
+    assert_eq!(MarkRange::parse("2048/21").unwrap().nth(3), Some(2051));
+    for bad in [
+        "",
+        "0x7a000000",
+        "0x7a000000/0",
+        "0x7a000000/33",
+        "x/8",
+        "1/8",
+    ] {
+        assert!(MarkRange::parse(bad).is_err(), "{bad}");
+    }
+    let e = MarkRange::parse("0x7a000001/16").unwrap_err();
+    assert!(e.contains("write 0x7a000000/16"), "{e}");
+    assert!(MarkRange::parse("0/8").unwrap_err().contains("mark 0"));
+}
+
+#[test]
+fn marks_go_to_the_checked_reals_in_order_and_the_checks_to_the_vip() {
+    let cfg = config(
+        "",
+        &[
+            ("10.0.0.1", "route", true),
+            ("10.0.0.2", "route", false),
+            ("10.0.0.3", "tunnel", true),
+        ],
+        "",
+    )
+    .unwrap();
+    let run = expand(cfg.clone());
+    assert_eq!(run.services.len(), 3);
+    // The configured service is unchanged but for its checks.
+    let v = &run.services[0];
+    assert_eq!(v.spec(), cfg.services[0].spec());
+    let target = |r: &Real| match &r.checks[0].probe {
+        Probe::Tcp { target, .. } => *target,
+        p => panic!("{p:?}"),
+    };
+    assert_eq!(target(&v.reals[0]), "192.0.2.10:80".parse().unwrap());
+    assert_eq!(v.reals[0].checks[0].source.mark, Some(0x7a00_0000));
+    assert_eq!(target(&v.reals[1]), "10.0.0.2:80".parse().unwrap());
+    assert_eq!(v.reals[1].checks[0].source.mark, None);
+    assert_eq!(v.reals[2].checks[0].source.mark, Some(0x7a00_0001));
+    // One fwmark service per real checked through the VIP, alone in it,
+    // forwarded as in the service, weight 1, unchecked, deleted at stop.
+    for (s, mark, real, fwd) in [
+        (
+            &run.services[1],
+            0x7a00_0000,
+            "10.0.0.1:80",
+            ForwardMethod::Route,
+        ),
+        (
+            &run.services[2],
+            0x7a00_0001,
+            "10.0.0.3:80",
+            ForwardMethod::Tunnel,
+        ),
+    ] {
+        assert_eq!(
+            s.key,
+            ServiceKey::Fwmark {
+                mark,
+                family: rvsadm::model::Family::Inet
+            }
+        );
+        assert_eq!(s.reals.len(), 1);
+        let d = s.reals[0].dest;
+        assert_eq!(d.addr, real.parse().unwrap());
+        assert_eq!((d.config.forward, d.config.weight), (fwd, Weight::ONE));
+        assert!(s.reals[0].checks.is_empty() && s.fallback.is_none());
+        assert_eq!(s.on_stop(OnStop::Keep), OnStop::Remove);
+    }
+    // Without checks through the VIP nothing changes.
+    let plain = config("", &[("10.0.0.1", "route", false)], "").unwrap();
+    assert_eq!(expand(plain.clone()), plain);
+}
+
+#[test]
+fn what_cannot_go_through_the_vip_is_refused() {
+    let e = config("", &[("10.0.0.1", "masq", true)], "").unwrap_err();
+    assert!(
+        e.message
+            .contains("needs `forward = \"route\"` or `\"tunnel\"`")
+            && e.message.contains("masq"),
+        "{e}"
+    );
+    assert_eq!(e.at.line, 3, "{e}");
+    // A service of the configuration with a mark of the range.
+    let fwm = "[[services]]\nfwmark = 2046820357\n[[services.destinations]]\naddress = \"10.0.0.9\"\nport = 80\n";
+    let e = config("", &[("10.0.0.1", "route", true)], fwm).unwrap_err();
+    assert!(
+        e.message.contains("is in vip_check_marks (0x7a000000/16)"),
+        "{e}"
+    );
+    // ... is fine without checks through the VIP, or with another range.
+    assert!(config("", &[("10.0.0.1", "route", false)], fwm).is_ok());
+    assert!(config(
+        "vip_check_marks = \"0x10000/16\"",
+        &[("10.0.0.1", "route", true)],
+        fwm
+    )
+    .is_ok());
+    // More reals than marks.
+    let e = config(
+        "vip_check_marks = \"77/32\"",
+        &[("10.0.0.1", "route", true), ("10.0.0.2", "route", true)],
+        "",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("holds 1 marks"), "{e}");
+    let e = config("vip_check_marks = \"0x7a000001/16\"", &[], "").unwrap_err();
+    assert!(e.message.starts_with("vip_check_marks: "), "{e}");
+    // IPv6 and fwmark services.
+    let v6 = "[[services]]\nprotocol = \"tcp\"\naddress = \"2001:db8::10\"\nport = 80\n[[services.destinations]]\naddress = \"2001:db8::1\"\nport = 80\nforward = \"route\"\ncheck = { via_vip = true }\n";
+    let e = parse(Path::new("t.toml"), v6).unwrap_err();
+    assert!(e.message.contains("IPv4 services only"), "{e}");
+    let f = "[[services]]\nfwmark = 5\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\nforward = \"route\"\ncheck = { via_vip = true }\n";
+    let e = parse(Path::new("t.toml"), f).unwrap_err();
+    assert!(e.message.contains("a fwmark service has no VIP"), "{e}");
+}
+
+#[test]
+fn via_vip_and_the_range_are_written_back() {
+    let cfg = config(
+        "vip_check_marks = \"0x10000/16\"",
+        &[("10.0.0.1", "route", true)],
+        "",
+    )
+    .unwrap();
+    let text = crate::config::native::to_toml(&cfg);
+    assert!(text.contains("vip_check_marks = \"0x10000/16\""), "{text}");
+    assert!(text.contains("via_vip = true"), "{text}");
+    let back = parse(Path::new("t.toml"), &text).unwrap();
+    assert_eq!(back.services[0].reals, cfg.services[0].reals);
+    assert_eq!(back.vip_check_marks, cfg.vip_check_marks);
+}
