@@ -7,7 +7,9 @@
 //! ([`Ipvs::services_as`], [`DestinationReader`]); `snapshot.rs`: the
 //! table, or some of its services, at one moment ([`Ipvs::snapshot`],
 //! [`Ipvs::snapshot_without_stats`], [`Ipvs::snapshot_of`]);
-//! `without_stats.rs`: the `getsockopt` path of reads without counters.
+//! `without_stats.rs`: the `getsockopt` path of reads without counters;
+//! `proc_table.rs` and `brief.rs`: the read of `/proc/net/ip_vs` for
+//! listings without counters ([`Ipvs::brief_reader`]).
 
 use crate::error::{Error, Op, Result};
 use crate::model::{
@@ -21,7 +23,9 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+mod brief;
 mod listing;
+mod proc_table;
 mod snapshot;
 mod without_stats;
 
