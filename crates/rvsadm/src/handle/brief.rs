@@ -65,6 +65,12 @@ fn matched(keys: &[ServiceKey], file: Vec<(ProcKey, Vec<ProcDest>)>) -> Option<B
     Some(out)
 }
 
+/// [`matched`], for the fuzz target.
+#[cfg(any(test, fuzzing))]
+pub(super) fn fuzz_match(keys: &[ServiceKey], file: Vec<(ProcKey, Vec<ProcDest>)>) -> usize {
+    matched(keys, file).map_or(0, |b| b.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

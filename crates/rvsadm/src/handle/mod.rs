@@ -31,6 +31,8 @@ mod without_stats;
 
 use listing::drop_repeats_by;
 pub use listing::DestinationReader;
+#[cfg(any(test, fuzzing))]
+pub use proc_table::fuzz_proc_table;
 use without_stats::Legacy;
 
 /// A connection to the kernel's IPVS table of the calling thread's network

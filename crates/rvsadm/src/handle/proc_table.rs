@@ -141,6 +141,23 @@ fn dest_line(rest: &str) -> Option<ProcDest> {
     })
 }
 
+/// Parse any text as `/proc/net/ip_vs` and match it to a few keys: it must
+/// parse or be refused, never panic. The entry point of the fuzz target
+/// (`fuzz/fuzz_targets/proc_table.rs`).
+#[cfg(any(test, fuzzing))]
+pub fn fuzz_proc_table(text: &str) {
+    if let Some(t) = parse(text) {
+        let keys: Vec<ServiceKey> = t
+            .iter()
+            .filter_map(|(k, _)| match k {
+                ProcKey::Addr(k) => Some(*k),
+                ProcKey::Mark(m) => Some(ServiceKey::fwmark(*m)),
+            })
+            .collect();
+        let _ = super::brief::fuzz_match(&keys, t);
+    }
+}
+
 /// `0A000001:0050` or `[2001:0db8:...:0001]:0050`.
 fn addr_port(s: &str) -> Option<SocketAddr> {
     let (ip, port) = s.rsplit_once(':')?;
@@ -226,5 +243,15 @@ mod tests {
             assert!(parse(&format!("{HEAD}{body}")).is_none(), "{body}");
         }
         assert_eq!(parse(HEAD).map(|t| t.len()), Some(0));
+    }
+
+    #[test]
+    fn any_text_parses_or_is_refused() {
+        let good = format!("{HEAD}TCP  0A000001:0050 wlc \n  -> 0A000002:0050      Masq    1      0          0\nFWM  00000001 rr \n");
+        for cut in 0..good.len() {
+            fuzz_proc_table(&good[..cut]);
+        }
+        fuzz_proc_table(&good);
+        fuzz_proc_table(&format!("{HEAD}FWM  zz rr\n  -> [::1]:0050 Masq 1 2 3\n"));
     }
 }
