@@ -493,7 +493,7 @@ fn brief_reads_are_the_dumps_less_what_proc_lacks() {
         reader.read(&some).unwrap(),
         ipvs.destinations_without_stats_of(&some).unwrap()
     );
-    // The listings that read this way print what ipvsadm prints.
+    // The listings print what ipvsadm prints on this table.
     for args in [&["-Sn"][..], &["-Ln"], &["-Ln", "--tun-info"], &["-S"]] {
         let ours = common::stdout_ok(&common::run(&common::rvsadm_path(), args));
         let theirs = common::stdout_ok(&common::ipvsadm(args));

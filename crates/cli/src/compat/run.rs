@@ -261,14 +261,7 @@ fn list(spec: &ListSpec, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
             if let Err(e) = r.write_title(io.out) {
                 return write_ok(io, Err(e));
             }
-            let read = if keep_stats {
-                DestRead::Counters
-            } else if matches!(opts.format, ListFormat::Default | ListFormat::TunInfo) {
-                DestRead::Brief
-            } else {
-                DestRead::NoCounters
-            };
-            for_each_with_dests(ipvs, services, spec.nosort, read, io, |io, svc| {
+            for_each_with_dests(ipvs, services, spec.nosort, keep_stats, io, |io, svc| {
                 r.write_service(io.out, svc)
             })
         }
@@ -329,41 +322,21 @@ fn sorted_services(ipvs: &Ipvs, nosort: bool, keep_stats: bool) -> rvsadm::Resul
 /// output streams, memory stays bounded.
 const DEST_CHUNK: usize = 256;
 
-/// What a listing prints of the destinations, and so how they are read.
-#[derive(Clone, Copy)]
-enum DestRead {
-    /// Counters or rates: netlink dumps.
-    Counters,
-    /// Thresholds or persistent-connection counts, no counters: the
-    /// kernel's `getsockopt` interface where it gives them whole.
-    NoCounters,
-    /// Forwarding method, weight, connection counts and tunnel parameters
-    /// of tunnel destinations only (the default listing, `--tun-info`,
-    /// `-S`): `/proc/net/ip_vs` ([`Ipvs::brief_reader`]).
-    Brief,
-}
-
 /// Fetch the services' destinations (in the services' order, as ipvsadm
 /// asks for them) a chunk at a time and hand each service to `emit`; the
-/// destinations are read the cheapest way that gives what `read` says.
+/// destinations' counters only `with_stats` (without, they come the
+/// kernel's cheaper way).
 fn for_each_with_dests(
     ipvs: &Ipvs,
     services: Vec<Held>,
     nosort: bool,
-    read: DestRead,
+    with_stats: bool,
     io: &mut Io<'_>,
     mut emit: impl FnMut(&mut Io<'_>, &Service) -> io::Result<()>,
 ) -> Outcome {
-    let reader = match read {
-        DestRead::Counters => ipvs.destination_reader(true),
-        // Every IPv4 service's count of destinations is taken once, for
-        // all the chunks.
-        DestRead::NoCounters => ipvs.destination_reader(false),
-        DestRead::Brief => {
-            let keys: Vec<rvsadm::ServiceKey> = services.iter().map(|h| h.key).collect();
-            ipvs.brief_reader(&keys)
-        }
-    };
+    // Without counters, every IPv4 service's count of destinations is
+    // taken once, for all the chunks.
+    let reader = ipvs.destination_reader(with_stats);
     let mut services = services.into_iter().peekable();
     while services.peek().is_some() {
         let mut chunk: Vec<Service> = services
@@ -407,7 +380,7 @@ fn save(numeric: bool, kernel: &mut Kernel, io: &mut Io<'_>) -> Outcome {
         Ok(s) => s,
         Err(e) => return list_failed(io, Some(&e)),
     };
-    for_each_with_dests(ipvs, services, false, DestRead::Brief, io, |io, svc| {
+    for_each_with_dests(ipvs, services, false, false, io, |io, svc| {
         r.write_save_service(io.out, svc)
     })
 }
