@@ -31,7 +31,7 @@ mod without_stats;
 
 use listing::drop_repeats_by;
 pub use listing::DestinationReader;
-#[cfg(any(test, fuzzing))]
+#[cfg(fuzzing)]
 pub use proc_table::fuzz_proc_table;
 use without_stats::Legacy;
 

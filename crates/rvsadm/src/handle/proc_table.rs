@@ -149,9 +149,9 @@ pub fn fuzz_proc_table(text: &str) {
     if let Some(t) = parse(text) {
         let keys: Vec<ServiceKey> = t
             .iter()
-            .filter_map(|(k, _)| match k {
-                ProcKey::Addr(k) => Some(*k),
-                ProcKey::Mark(m) => Some(ServiceKey::fwmark(*m)),
+            .map(|(k, _)| match k {
+                ProcKey::Addr(k) => *k,
+                ProcKey::Mark(m) => ServiceKey::fwmark(*m),
             })
             .collect();
         let _ = super::brief::fuzz_match(&keys, t);
