@@ -368,3 +368,232 @@ fn counted_at_once_the_fast_path_answers_as_netlink_and_ipvsadm() {
         assert_eq!(ours, theirs, "{args:?}");
     }
 }
+
+/// Services whose key, flags and persistence `/proc/net/ip_vs` shows in
+/// its own way (persistence with a netmask, the sip engine, one-packet and
+/// scheduler flags), an IPv6 fwmark service of a mark an IPv4 one has
+/// (the file does not tell them apart) and an IPv6 service with a
+/// destination of each method.
+fn odd_services(ipvs: &Ipvs) {
+    use rvsadm::{DestSpec, Family, Netmask, ServiceFlags};
+    let sa = |s: &str| s.parse::<SocketAddr>().unwrap();
+    let d = |s: &str, f: ForwardMethod, w: u16| {
+        DestSpec::new(sa(s), DestConfig::new(f).with_weight(Weight::from(w)))
+    };
+    let persistent = Service::new(ServiceKey::tcp(sa("192.0.2.20:0")))
+        .with_persistence(600)
+        .with_netmask(Netmask::V4("255.255.255.0".parse().unwrap()));
+    let sip = Service::new(ServiceKey::udp(sa("192.0.2.21:5060")))
+        .with_scheduler(Scheduler::Sh)
+        .with_persistence(60)
+        .with_pe("sip")
+        .with_flags(ServiceFlags::ONEPACKET | ServiceFlags::SCHED2);
+    let v6p = Service::new(ServiceKey::tcp(sa("[2001:db8::20]:80")))
+        .with_persistence(300)
+        .with_netmask(Netmask::V6Prefix(64));
+    let mark6 = ServiceKey::Fwmark {
+        mark: 42,
+        family: Family::Inet6,
+    };
+    let mut ops = vec![
+        Change::AddService(persistent.clone()),
+        Change::AddDestination(persistent.key, d("10.3.0.1:0", ForwardMethod::Masq, 2)),
+        Change::AddService(sip.clone()),
+        Change::AddDestination(sip.key, d("10.3.0.2:5060", ForwardMethod::Route, 9)),
+        Change::AddService(v6p.clone()),
+        Change::AddService(Service::new(mark6)),
+        Change::AddDestination(mark6, d("[2001:db8::42]:0", ForwardMethod::Route, 4)),
+    ];
+    for (i, f) in [
+        ForwardMethod::Masq,
+        ForwardMethod::Route,
+        ForwardMethod::Local,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let addr = if f == ForwardMethod::Local {
+            "[::1]:80".to_string()
+        } else {
+            format!("[2001:db8::3{i}]:80")
+        };
+        ops.push(Change::AddDestination(v6p.key, d(&addr, f, i as u16)));
+    }
+    for (op, r) in ops.iter().zip(ipvs.apply_batch(&ops).unwrap()) {
+        r.unwrap_or_else(|e| panic!("{op:?}: {e}"));
+    }
+}
+
+/// A destination as `/proc/net/ip_vs` gives it: no thresholds, tunnel
+/// parameters, persistent-connection count or counters.
+fn as_brief(mut d: rvsadm::Destination) -> rvsadm::Destination {
+    d.config.upper_threshold = 0;
+    d.config.lower_threshold = 0;
+    d.config.tunnel = Default::default();
+    d.status.persist_conns = 0;
+    d.status.stats = Default::default();
+    d
+}
+
+/// Every service's key, as a listing reads them.
+fn all_keys(ipvs: &Ipvs) -> Vec<ServiceKey> {
+    ipvs.services_as(|s| s.key, |k| *k).unwrap()
+}
+
+#[test]
+fn brief_reads_are_the_dumps_less_what_proc_lacks() {
+    let Some(_ns) = common::kernel_netns("brief_reads_are_the_dumps_less_what_proc_lacks") else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    varied_table(&ipvs);
+    many_services(&ipvs, 300);
+    odd_services(&ipvs);
+    let keys = all_keys(&ipvs);
+    let full = ipvs.destinations_of(&keys).unwrap();
+    let reader = ipvs.brief_reader(&keys);
+    assert!(format!("{reader:?}").contains("brief: true"), "{reader:?}");
+    // In parts, as a listing reads.
+    let mut brief = Vec::new();
+    for part in keys.chunks(100) {
+        brief.extend(reader.read(part).unwrap());
+    }
+    assert_eq!(brief.len(), keys.len());
+    let (mut exact, mut from_file) = (0, 0);
+    for ((k, b), f) in keys.iter().zip(&brief).zip(full) {
+        let mark42 = matches!(k, ServiceKey::Fwmark { mark: 42, .. });
+        let tunnel = f.iter().any(|d| d.config.forward == ForwardMethod::Tunnel);
+        if tunnel || mark42 {
+            // Read exactly: thresholds and tunnel parameters are there.
+            let want: Vec<_> = f
+                .into_iter()
+                .map(|mut d| {
+                    d.status.stats = Default::default();
+                    d
+                })
+                .collect();
+            assert_eq!(b, &want, "{k}");
+            exact += 1;
+        } else {
+            let want: Vec<_> = f.into_iter().map(as_brief).collect();
+            assert_eq!(b, &want, "{k}");
+            from_file += 1;
+        }
+    }
+    assert!(
+        exact > 20 && from_file > 200,
+        "{exact} exact, {from_file} from the file"
+    );
+    // Keys that are not the whole table: the file is left aside and every
+    // service is read exactly (the thresholds show it).
+    let some: Vec<ServiceKey> = keys.iter().step_by(3).copied().collect();
+    let reader = ipvs.brief_reader(&some);
+    assert!(format!("{reader:?}").contains("brief: false"), "{reader:?}");
+    assert_eq!(
+        reader.read(&some).unwrap(),
+        ipvs.destinations_without_stats_of(&some).unwrap()
+    );
+    // The listings print what ipvsadm prints on this table.
+    for args in [&["-Sn"][..], &["-Ln"], &["-Ln", "--tun-info"], &["-S"]] {
+        let ours = common::stdout_ok(&common::run(&common::rvsadm_path(), args));
+        let theirs = common::stdout_ok(&common::ipvsadm(args));
+        assert_eq!(ours, theirs, "{args:?}");
+    }
+}
+
+/// The forwarding methods the kernel numbers 4 and up print as `Masq` in
+/// `/proc/net/ip_vs`: as documented, a brief read says Masq for them,
+/// where a netlink read says what they are.
+#[test]
+fn brief_reads_see_forwarding_methods_above_route_as_masq() {
+    let Some(_ns) = common::kernel_netns("brief_reads_see_forwarding_methods_above_route_as_masq")
+    else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    let key = ServiceKey::tcp("192.0.2.30:80".parse().unwrap());
+    ipvs.add_service(&Service::new(key)).unwrap();
+    let addr: SocketAddr = "10.4.0.1:80".parse().unwrap();
+    let spec = rvsadm::DestSpec::new(addr, DestConfig::new(ForwardMethod::Bypass));
+    if let Err(e) = ipvs.add_destination(&key, &spec) {
+        eprintln!("the kernel refuses the bypass method ({e}): nothing to read");
+        return;
+    }
+    let keys = all_keys(&ipvs);
+    let exact = ipvs.destinations_of(&keys).unwrap();
+    assert_eq!(exact[0][0].config.forward, ForwardMethod::Bypass);
+    let brief = ipvs.brief_reader(&keys).read(&keys).unwrap();
+    assert_eq!(brief[0][0].config.forward, ForwardMethod::Masq);
+}
+
+/// While another thread adds and deletes services, every brief read is of
+/// the services its keys name, each with its destinations whole: from the
+/// file when the file named exactly those services, else read exactly.
+#[test]
+fn brief_reads_under_changes_are_whole_or_exact() {
+    let Some(_ns) = common::kernel_netns("brief_reads_under_changes_are_whole_or_exact") else {
+        return;
+    };
+    let ipvs = Ipvs::connect().unwrap();
+    many_services(&ipvs, 400);
+    let stable = all_keys(&ipvs);
+    let want: std::collections::HashMap<ServiceKey, Vec<rvsadm::Destination>> = stable
+        .iter()
+        .copied()
+        .zip(ipvs.destinations_of(&stable).unwrap())
+        .collect();
+    let editor = Ipvs::connect().unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut rounds = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || rounds < 3 {
+                let keys: Vec<ServiceKey> = (0..40)
+                    .map(|i| {
+                        ServiceKey::tcp(SocketAddr::new(IpAddr::V4(Ipv4Addr::new(10, 9, 0, i)), 80))
+                    })
+                    .collect();
+                let add: Vec<Change> = keys
+                    .iter()
+                    .map(|k| Change::AddService(Service::new(*k)))
+                    .collect();
+                let del: Vec<Change> = keys.iter().map(|k| Change::DeleteService(*k)).collect();
+                for r in editor.apply_batch(&add).unwrap() {
+                    r.unwrap();
+                }
+                for r in editor.apply_batch(&del).unwrap() {
+                    r.unwrap();
+                }
+                rounds += 1;
+            }
+            rounds
+        })
+    };
+    let (mut briefs, mut fallbacks) = (0, 0);
+    for _ in 0..15 {
+        let keys = all_keys(&ipvs);
+        let reader = ipvs.brief_reader(&keys);
+        if format!("{reader:?}").contains("brief: true") {
+            briefs += 1;
+        } else {
+            fallbacks += 1;
+        }
+        let got = reader.read(&keys).unwrap();
+        assert_eq!(got.len(), keys.len());
+        for (k, d) in keys.iter().zip(got) {
+            match want.get(k) {
+                Some(w) => {
+                    let tunnel = w.iter().any(|d| d.config.forward == ForwardMethod::Tunnel);
+                    let w: Vec<_> = w.iter().cloned().map(as_brief).collect();
+                    let d: Vec<_> = d.into_iter().map(as_brief).collect();
+                    assert_eq!(d, w, "{k} (tunnel service: {tunnel})");
+                }
+                None => assert!(d.is_empty(), "{k}: a churned service has no destinations"),
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let rounds = churn.join().unwrap();
+    eprintln!("{briefs} reads from the file, {fallbacks} exact, {rounds} rounds of changes");
+}

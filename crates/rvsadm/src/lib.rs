@@ -73,6 +73,9 @@ pub use conn::{ConnectionTable, PROC_IP_VS_CONN, PROC_THREAD_IP_VS_CONN};
 pub use error::{ConnError, Error, Op, Result, CODES};
 pub use handle::{DestinationReader, Ipvs};
 
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use handle::fuzz_proc_table;
 pub use model::*;
 #[cfg(fuzzing)]
 #[doc(hidden)]

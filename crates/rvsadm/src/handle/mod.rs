@@ -7,7 +7,9 @@
 //! ([`Ipvs::services_as`], [`DestinationReader`]); `snapshot.rs`: the
 //! table, or some of its services, at one moment ([`Ipvs::snapshot`],
 //! [`Ipvs::snapshot_without_stats`], [`Ipvs::snapshot_of`]);
-//! `without_stats.rs`: the `getsockopt` path of reads without counters.
+//! `without_stats.rs`: the `getsockopt` path of reads without counters;
+//! `proc_table.rs` and `brief.rs`: the read of `/proc/net/ip_vs` for
+//! listings without counters ([`Ipvs::brief_reader`]).
 
 use crate::error::{Error, Op, Result};
 use crate::model::{
@@ -21,12 +23,16 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+mod brief;
 mod listing;
+mod proc_table;
 mod snapshot;
 mod without_stats;
 
 use listing::drop_repeats_by;
 pub use listing::DestinationReader;
+#[cfg(fuzzing)]
+pub use proc_table::fuzz_proc_table;
 use without_stats::Legacy;
 
 /// A connection to the kernel's IPVS table of the calling thread's network
