@@ -103,6 +103,7 @@ impl Daemon {
         Answer::Status(Status {
             destinations: self.engine.status(live),
             rejected: self.rejected.clone(),
+            fleet: self.fleet_row(),
         })
     }
 }
