@@ -1,7 +1,9 @@
 //! Fuzz both rvsadmd configuration readers (rvsadmd.toml, ldirectord.cf):
 //! any text gives a configuration or an error with a line, never a
 //! panic; a configuration read from either prints as native TOML that
-//! reads back.
+//! reads back; each native service prints as fleet mode's etcd value
+//! that reads back as that service; fleet mode's `[fleet]` reader gives
+//! settings or an error, never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,5 +21,10 @@ fuzz_target!(|data: &[u8]| {
     {
         let again = native::parse(f, &native::to_toml(&cfg));
         assert!(again.is_ok(), "{:?}", again.err());
+        let values = rvsadmd::fleet::values_of(&cfg);
+        assert!(values.is_ok(), "{:?}", values.err());
+    }
+    if let Ok(Some((raw, line))) = rvsadm_fleet::settings::read("fuzz", text) {
+        let _ = rvsadm_fleet::Settings::validate(raw, "fuzz", line);
     }
 });

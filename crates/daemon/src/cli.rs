@@ -273,6 +273,9 @@ fn status(m: &ArgMatches) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     println!("{}", status_table(&st.destinations));
+    if let Some(f) = &st.fleet {
+        println!("{}", crate::fleet::cli::status_line(f));
+    }
     ExitCode::SUCCESS
 }
 
@@ -414,7 +417,10 @@ pub fn main() -> ExitCode {
                 .copied()
                 .unwrap_or(Duration::from_secs(2));
             let load = load(s);
-            let fleet = match crate::fleet::cli::settings(s, s.get_one::<String>("config").map(Path::new)) {
+            let fleet = match crate::fleet::cli::settings(
+                s,
+                s.get_one::<String>("config").map(Path::new),
+            ) {
                 Ok(f) => f,
                 Err(e) => return fail(e),
             };

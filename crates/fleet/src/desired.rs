@@ -108,11 +108,17 @@ mod tests {
         let mut d = Desired::default();
         assert!(d.apply(&l, &Change::Put(l.service("tcp:1.2.3.4:80"), "a".into())));
         assert!(!d.apply(&l, &Change::Put(l.service("tcp:1.2.3.4:80"), "a".into())));
-        assert!(d.apply(&l, &Change::Put(l.drain("tcp:1.2.3.4:80", "10.0.0.1:80"), String::new())));
+        assert!(d.apply(
+            &l,
+            &Change::Put(l.drain("tcp:1.2.3.4:80", "10.0.0.1:80"), String::new())
+        ));
         assert!(!d.apply(&l, &Change::Put(l.director("d1"), "{}".into())));
         assert_eq!(d.services.len(), 1);
         assert_eq!(d.drains.len(), 1);
-        assert!(d.apply(&l, &Change::Delete(l.drain("tcp:1.2.3.4:80", "10.0.0.1:80"))));
+        assert!(d.apply(
+            &l,
+            &Change::Delete(l.drain("tcp:1.2.3.4:80", "10.0.0.1:80"))
+        ));
         assert!(d.apply(&l, &Change::Delete(l.service("tcp:1.2.3.4:80"))));
         assert_eq!(d, Desired::default());
     }

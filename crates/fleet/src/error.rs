@@ -45,7 +45,9 @@ pub enum Error {
         now: i64,
     },
     /// The revision asked for is older than what etcd still keeps.
-    #[error("fleet: revision {0} is compacted in etcd: run `rvsadmd fleet get` for the current one")]
+    #[error(
+        "fleet: revision {0} is compacted in etcd: run `rvsadmd fleet get` for the current one"
+    )]
     Compacted(i64),
     /// A key under the prefix holds what fleet mode cannot read.
     #[error("fleet: {key}: {msg}")]

@@ -132,10 +132,7 @@ mod tests {
         assert_eq!(l.service(s), "/rvsadm/eu-1/services/udp:[2001:db8::1]:53");
         assert_eq!(l.entry(&l.service(s)), Entry::Service(s.into()));
         let d = "[2001:db8::10]:53";
-        assert_eq!(
-            l.entry(&l.drain(s, d)),
-            Entry::Drain(s.into(), d.into())
-        );
+        assert_eq!(l.entry(&l.drain(s, d)), Entry::Drain(s.into(), d.into()));
         assert!(l.drain(s, d).starts_with(&l.drains_of(s)));
         assert_eq!(l.entry(&l.director("d-1")), Entry::Director("d-1".into()));
         for other in [

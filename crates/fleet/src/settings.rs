@@ -149,7 +149,8 @@ impl Settings {
         }
         if https != 0 && https != endpoints.len() {
             return Err(bad(
-                "endpoints: give all of them with https:// or none (one TLS setting for all)".into(),
+                "endpoints: give all of them with https:// or none (one TLS setting for all)"
+                    .into(),
             ));
         }
         let prefix = raw.prefix.ok_or_else(|| {
@@ -162,7 +163,12 @@ impl Settings {
         let identity = match (raw.cert, raw.key) {
             (Some(c), Some(k)) => Some((c, k)),
             (None, None) => None,
-            _ => return Err(bad("cert and key: give both (the client certificate and its key) or neither".into())),
+            _ => {
+                return Err(bad(
+                    "cert and key: give both (the client certificate and its key) or neither"
+                        .into(),
+                ))
+            }
         };
         let tls = match (raw.ca, identity) {
             (None, None) => None,
@@ -247,8 +253,7 @@ fn check_prefix(p: &str) -> Result<(), String> {
 pub fn check_name(n: &str) -> Result<(), String> {
     let ok = !n.is_empty()
         && n.len() <= MAX_NAME_LEN
-        && n
-            .chars()
+        && n.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
@@ -317,11 +322,15 @@ password_file = "/etc/pw"
         let e = err("[fleet]\nendpoints = [\"http://a:2379\"]\n");
         assert!(e.contains("prefix: give"), "{e}");
         for p in ["x", "/", "/a/", "/a//b", "/a b"] {
-            let e = err(&format!("[fleet]\nendpoints = [\"a:1\"]\nprefix = \"{p}\"\n"));
+            let e = err(&format!(
+                "[fleet]\nendpoints = [\"a:1\"]\nprefix = \"{p}\"\n"
+            ));
             assert!(e.contains(&format!("prefix `{p}`")), "{e}");
         }
         for ep in ["ftp://a:1", "a", "a:0", "a:99999", "http://a:1/x", ":1"] {
-            let e = err(&format!("[fleet]\nendpoints = [\"{ep}\"]\nprefix = \"/p\"\n"));
+            let e = err(&format!(
+                "[fleet]\nendpoints = [\"{ep}\"]\nprefix = \"/p\"\n"
+            ));
             assert!(e.contains(&format!("endpoint `{ep}`")), "{e}");
         }
         let e = err("[fleet]\nendpoints = [\"a:1\"]\nprefix = \"/p\"\nname = \"a/b\"\n");
@@ -358,6 +367,10 @@ password_file = "/etc/pw"
     #[test]
     fn run_needs_a_name() {
         let s = ok("[fleet]\nendpoints = [\"a:1\"]\nprefix = \"/p\"\n");
-        assert!(s.director().unwrap_err().to_string().contains("--fleet-name"));
+        assert!(s
+            .director()
+            .unwrap_err()
+            .to_string()
+            .contains("--fleet-name"));
     }
 }

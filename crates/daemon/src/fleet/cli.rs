@@ -12,15 +12,60 @@ use std::process::ExitCode;
 
 /// The options that override `[fleet]`, each with its key.
 const OVERRIDES: [(&str, &str, &str, &str); 9] = [
-    ("etcd-endpoints", "URL,...", "endpoints", "etcd's client URLs, comma-separated (http://HOST:PORT or https://HOST:PORT)"),
-    ("fleet-prefix", "PREFIX", "prefix", "the cluster's key prefix in etcd (/rvsadm/CLUSTER)"),
-    ("fleet-name", "NAME", "name", "this director's name (its key PREFIX/directors/NAME)"),
-    ("etcd-ca", "FILE", "ca", "TLS: the CA certificate etcd's is checked against (PEM)"),
-    ("etcd-cert", "FILE", "cert", "TLS: the client certificate (PEM), with --etcd-key"),
-    ("etcd-key", "FILE", "key", "TLS: the client certificate's key (PEM)"),
-    ("etcd-user", "USER", "user", "etcd's user, with --etcd-password-file"),
-    ("etcd-password-file", "FILE", "password_file", "the file whose first line is the etcd user's password"),
-    ("fleet-state-file", "FILE", "state_file", "where the last applied fleet state is kept [default: /var/lib/rvsadmd/fleet.json]"),
+    (
+        "etcd-endpoints",
+        "URL,...",
+        "endpoints",
+        "etcd's client URLs, comma-separated (http://HOST:PORT or https://HOST:PORT)",
+    ),
+    (
+        "fleet-prefix",
+        "PREFIX",
+        "prefix",
+        "the cluster's key prefix in etcd (/rvsadm/CLUSTER)",
+    ),
+    (
+        "fleet-name",
+        "NAME",
+        "name",
+        "this director's name (its key PREFIX/directors/NAME)",
+    ),
+    (
+        "etcd-ca",
+        "FILE",
+        "ca",
+        "TLS: the CA certificate etcd's is checked against (PEM)",
+    ),
+    (
+        "etcd-cert",
+        "FILE",
+        "cert",
+        "TLS: the client certificate (PEM), with --etcd-key",
+    ),
+    (
+        "etcd-key",
+        "FILE",
+        "key",
+        "TLS: the client certificate's key (PEM)",
+    ),
+    (
+        "etcd-user",
+        "USER",
+        "user",
+        "etcd's user, with --etcd-password-file",
+    ),
+    (
+        "etcd-password-file",
+        "FILE",
+        "password_file",
+        "the file whose first line is the etcd user's password",
+    ),
+    (
+        "fleet-state-file",
+        "FILE",
+        "state_file",
+        "where the last applied fleet state is kept [default: /var/lib/rvsadmd/fleet.json]",
+    ),
 ];
 
 /// The override options, for `run` and each `fleet` command.
@@ -202,7 +247,13 @@ async fn status(store: &mut Store, json: bool) -> Result<(), String> {
     t.load_style(comfy_table::presets::NOTHING);
     t.set_header(["DIRECTOR", "REVISION", "STORE", "UP", "DOWN", "UNKNOWN"]);
     for d in &all {
-        let count = |h: &str| d.health.iter().filter(|x| x.health == h).count().to_string();
+        let count = |h: &str| {
+            d.health
+                .iter()
+                .filter(|x| x.health == h)
+                .count()
+                .to_string()
+        };
         let applied = if d.revision < rev {
             format!("{} (behind {rev})", d.revision)
         } else {
@@ -211,7 +262,12 @@ async fn status(store: &mut Store, json: bool) -> Result<(), String> {
         t.add_row([
             d.name.clone(),
             applied,
-            if d.store_reachable { "reachable" } else { "unreachable" }.to_string(),
+            if d.store_reachable {
+                "reachable"
+            } else {
+                "unreachable"
+            }
+            .to_string(),
             count("up"),
             count("down"),
             count("unknown"),
@@ -219,7 +275,9 @@ async fn status(store: &mut Store, json: bool) -> Result<(), String> {
     }
     println!("{t}");
     let dis = disagreements(&all);
-    if dis.is_empty() {
+    if all.is_empty() {
+        println!("\nno director has published its status (none running, or none reaches etcd)");
+    } else if dis.is_empty() {
         println!("\nall {} directors see every destination alike", all.len());
     } else {
         println!("\ndisagreements:");
@@ -229,4 +287,25 @@ async fn status(store: &mut Store, json: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The line `rvsadmd status` adds in fleet mode: the director, the
+/// revision applied, and whether etcd is reachable, since when.
+pub fn status_line(f: &rvsadm_control::FleetRow) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let ago = (now - f.store_since).max(0.0);
+    let store = if f.store_reachable {
+        format!("store reachable for {ago:.0}s")
+    } else {
+        format!(
+            "store unreachable for {ago:.0}s: {}",
+            f.store_error.as_deref().unwrap_or("no answer")
+        )
+    };
+    format!(
+        "\nfleet: director {}, revision {} applied, {store}",
+        f.director, f.revision
+    )
 }

@@ -7,9 +7,9 @@
 pub mod cli;
 
 use crate::config::{native, Config, Virtual};
-use crate::service;
 use crate::run::fleet::FleetRun;
 use crate::run::Loader;
+use crate::service;
 use rvsadm_fleet::Desired;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -67,7 +67,8 @@ pub fn config_of(base: &Config, desired: &Desired) -> Result<Config, String> {
 
 /// `v` with its destinations sorted by address, then port.
 pub fn canonical(mut v: Virtual) -> Virtual {
-    v.reals.sort_by_key(|r| (r.dest.addr.ip(), r.dest.addr.port()));
+    v.reals
+        .sort_by_key(|r| (r.dest.addr.ip(), r.dest.addr.port()));
     v
 }
 
@@ -75,9 +76,8 @@ pub fn canonical(mut v: Virtual) -> Virtual {
 /// `rvsadmd.toml` whose `[[services]]` tables are the etcd values in key
 /// order, read back by `rvsadmd fleet put`.
 pub fn file_of(revision: i64, values: &BTreeMap<String, String>) -> String {
-    let mut out = format!(
-        "# rvsadmd fleet get: the services in etcd, last written at revision {revision}\n"
-    );
+    let mut out =
+        format!("# rvsadmd fleet get: the services in etcd, last written at revision {revision}\n");
     for text in values.values() {
         out.push_str(text);
     }
@@ -204,6 +204,8 @@ port = 53
         let mut bad = desired.clone();
         bad.services
             .insert("tcp:192.0.2.7:80".into(), "[[services]]\nport = 1\n".into());
-        assert!(config_of(&base, &bad).unwrap_err().contains("etcd:services/tcp:192.0.2.7:80"));
+        assert!(config_of(&base, &bad)
+            .unwrap_err()
+            .contains("etcd:services/tcp:192.0.2.7:80"));
     }
 }

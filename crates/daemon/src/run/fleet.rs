@@ -9,9 +9,9 @@
 
 use super::{Daemon, Msg};
 use crate::control::{Answer, Request};
-use rvsadm_control::FleetRow;
 use crate::events::Event;
 use crate::service::{self, parse as parse_service, parse_dest};
+use rvsadm_control::FleetRow;
 use rvsadm_fleet::follow::{self, StoreState};
 use rvsadm_fleet::status::{DestHealth, DirectorStatus};
 use rvsadm_fleet::store::Store;
@@ -192,7 +192,11 @@ impl Daemon {
     /// In fleet mode, `drain` and `ready` are written to etcd (answered
     /// when written, off the loop); `None` when not in fleet mode or
     /// another request.
-    pub(super) fn fleet_request(&self, req: &Request, back: oneshot::Sender<Answer>) -> Result<(), oneshot::Sender<Answer>> {
+    pub(super) fn fleet_request(
+        &self,
+        req: &Request,
+        back: oneshot::Sender<Answer>,
+    ) -> Result<(), oneshot::Sender<Answer>> {
         let Some(f) = &self.fleet else {
             return Err(back);
         };
@@ -266,10 +270,7 @@ impl Daemon {
                     service: service::format(&k),
                     destination: d.addr.to_string(),
                     health: self.engine.verdict(&key).state.name().to_string(),
-                    weight: self
-                        .engine
-                        .decision(&key)
-                        .map(|w| w.map_or(0, |w| w.get())),
+                    weight: self.engine.decision(&key).map(|w| w.map_or(0, |w| w.get())),
                 });
             }
         }
