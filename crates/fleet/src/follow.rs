@@ -20,6 +20,9 @@ pub struct StoreState {
     pub since: SystemTime,
     /// Why it is not reachable (the last error).
     pub error: Option<String>,
+    /// Why the last applied state could not be kept on disk, if it
+    /// could not.
+    pub state_file_error: Option<String>,
 }
 
 /// What the follower tells: the desired state as last applied (a new
@@ -40,6 +43,7 @@ pub fn spawn(settings: Settings, initial: Desired) -> Follow {
         reachable: false,
         since: SystemTime::now(),
         error: Some("not connected yet".into()),
+        state_file_error: None,
     });
     tokio::spawn(follow(settings, initial, dtx, stx));
     Follow {
@@ -99,9 +103,15 @@ impl Follower {
     /// Keep the state on disk and hand it to the daemon.
     fn applied(&mut self, content_changed: bool) {
         if content_changed {
-            // A failure to keep it does not stop following: the daemon
-            // hears it when it reads the file at its next start.
-            let _ = self.desired.save(&self.settings.state_file);
+            // A failure to keep it does not stop following; it is told
+            // (and cleared by the next success).
+            let saved = self.desired.save(&self.settings.state_file).err();
+            self.store_state.send_if_modified(|s| {
+                let e = saved.map(|e| e.to_string());
+                let moved = s.state_file_error != e;
+                s.state_file_error = e;
+                moved
+            });
         }
         let d = self.desired.clone();
         self.to_daemon.send_if_modified(|old| {

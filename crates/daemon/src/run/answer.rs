@@ -76,7 +76,7 @@ impl Daemon {
 
     /// Whether the configuration has the service (and the destination,
     /// when given).
-    fn configured(&self, k: &ServiceKey, d: Option<SocketAddr>) -> bool {
+    pub(super) fn configured(&self, k: &ServiceKey, d: Option<SocketAddr>) -> bool {
         self.engine
             .config
             .services

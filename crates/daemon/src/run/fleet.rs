@@ -88,6 +88,7 @@ impl Fleet {
                 reachable: false,
                 since: SystemTime::now(),
                 error: Some("not connected yet".into()),
+                state_file_error: None,
             },
         }
     }
@@ -112,11 +113,23 @@ impl Daemon {
             Wake::Store => {
                 let st = rx.store.borrow_and_update().clone();
                 if let Some(f) = &mut self.fleet {
-                    Event::FleetStore {
-                        reachable: st.reachable,
-                        error: st.error.clone(),
+                    // Told when it turns, not at each retry.
+                    if st.reachable != f.store.reachable {
+                        Event::FleetStore {
+                            reachable: st.reachable,
+                            error: st.error.clone(),
+                        }
+                        .emit();
                     }
-                    .emit();
+                    if let Some(e) = &st.state_file_error {
+                        if f.store.state_file_error.as_ref() != Some(e) {
+                            Event::StateNotSaved {
+                                file: f.settings.state_file.display().to_string(),
+                                error: e.clone(),
+                            }
+                            .emit();
+                        }
+                    }
                     f.store = st;
                 }
             }
@@ -223,6 +236,16 @@ impl Daemon {
                 return Ok(());
             }
         };
+        // As outside fleet mode: only what the configuration has.
+        let known = parse_service(&service)
+            .is_ok_and(|k| self.configured(&k, dest.as_deref().and_then(|d| parse_dest(d).ok())));
+        if !known {
+            let _ = back.send(Answer::Refused(format!(
+                "{service} {} is not in the fleet's services",
+                dest.as_deref().unwrap_or_default()
+            )));
+            return Ok(());
+        }
         let settings = f.settings.clone();
         let by = f.settings.name.clone().unwrap_or_default();
         tokio::spawn(async move {
