@@ -5,14 +5,15 @@
 //! (its control socket) → `model` computes rates, sorts and filters (pure)
 //! → `view` draws with ratatui → `input` turns keys into changes of the
 //! model. On a terminal it takes the alternate screen in raw mode and gives
-//! both back on `q`, on Ctrl-C, on an error and on a panic (ratatui's panic
-//! hook); when standard output is not a terminal it prints plain-text
+//! both back on `q`, on Ctrl-C, on an error, on a panic (ratatui's panic
+//! hook) and on SIGTERM, SIGHUP, SIGINT or SIGQUIT (`signals`); when standard output is not a terminal it prints plain-text
 //! tables and exits.
 
 mod args;
 pub mod data;
 pub mod input;
 pub mod model;
+mod signals;
 pub mod view;
 
 pub use args::{command, TopArgs};
@@ -112,6 +113,7 @@ impl Drop for Restore {
 fn live(a: &TopArgs, source: &mut dyn Source, err: &mut dyn Write) -> i32 {
     // try_init also installs ratatui's panic hook, which restores the
     // terminal before the panic is reported.
+    let caught = signals::catch();
     let terminal = ratatui::try_init();
     let restore = Restore;
     let result = terminal.and_then(|mut t| {
@@ -120,6 +122,9 @@ fn live(a: &TopArgs, source: &mut dyn Source, err: &mut dyn Write) -> i32 {
         r
     });
     drop(restore);
+    // Ended by SIGTERM, SIGHUP, SIGINT or SIGQUIT: the terminal is back,
+    // the signal is raised again.
+    caught.finish();
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -143,6 +148,9 @@ fn run(
     let mut next = Instant::now();
     let mut refreshes = 0u64;
     loop {
+        if signals::pending().is_some() {
+            return Ok(());
+        }
         if !m.paused && Instant::now() >= next {
             if a.iterations.is_some_and(|n| refreshes > n) {
                 return Ok(());
@@ -157,14 +165,26 @@ fn run(
         } else {
             next.saturating_duration_since(Instant::now())
         };
-        if event::poll(wait.max(Duration::from_millis(1)))? {
-            let ev = event::read()?;
-            if let Some(act) = input::action(&ev, m.prompt.is_some()) {
-                if !input::apply(&mut m, act) {
-                    return Ok(());
-                }
+        if !key_within(wait)? {
+            continue;
+        }
+        let ev = event::read()?;
+        if let Some(act) = input::action(&ev, m.prompt.is_some()) {
+            if !input::apply(&mut m, act) {
+                return Ok(());
             }
         }
+    }
+}
+
+/// Whether an event is ready within `wait` (at most
+/// [`signals::CHECK_EVERY`], so a noted signal is seen soon); a poll
+/// interrupted by a signal is "no event".
+fn key_within(wait: Duration) -> std::io::Result<bool> {
+    let wait = wait.clamp(Duration::from_millis(1), signals::CHECK_EVERY);
+    match event::poll(wait) {
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(false),
+        r => r,
     }
 }
 

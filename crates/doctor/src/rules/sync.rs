@@ -3,11 +3,7 @@
 use crate::code::Code;
 use crate::facts::DirectorFacts;
 use crate::finding::{Evidence, Finding, Report, Unchecked};
-use rvsadm::{Daemon, DaemonState};
-
-/// The kernel's defaults for what a listing may leave out.
-const DEFAULT_GROUP: &str = "224.0.0.81";
-const DEFAULT_PORT: u16 = 8848;
+use rvsadm::{Daemon, DaemonState, SYNC_DEFAULT_GROUP, SYNC_DEFAULT_PORT};
 
 pub(super) fn check(f: &DirectorFacts, r: &mut Report) {
     let daemons = match &f.daemons {
@@ -52,9 +48,7 @@ fn interface(f: &DirectorFacts, d: &Daemon, r: &mut Report) {
 }
 
 fn group(d: &Daemon) -> String {
-    d.mcast_group
-        .map(|g| g.to_string())
-        .unwrap_or_else(|| DEFAULT_GROUP.to_string())
+    d.mcast_group.unwrap_or(SYNC_DEFAULT_GROUP).to_string()
 }
 
 fn pair(daemons: &[Daemon], r: &mut Report) {
@@ -62,7 +56,7 @@ fn pair(daemons: &[Daemon], r: &mut Report) {
     let (Some(m), Some(b)) = (by(DaemonState::Master), by(DaemonState::Backup)) else {
         return;
     };
-    let port = |d: &Daemon| d.mcast_port.unwrap_or(DEFAULT_PORT);
+    let port = |d: &Daemon| d.mcast_port.unwrap_or(SYNC_DEFAULT_PORT);
     let differs = m.sync_id != b.sync_id || group(m) != group(b) || port(m) != port(b);
     if differs {
         let describe =

@@ -37,10 +37,22 @@ impl DaemonState {
     }
 }
 
+/// The kernel's multicast group for a sync daemon started without one.
+pub const SYNC_DEFAULT_GROUP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(224, 0, 0, 81));
+/// The kernel's UDP port for a sync daemon started without one.
+pub const SYNC_DEFAULT_PORT: u16 = 8848;
+/// The kernel's multicast TTL for a sync daemon started without one.
+pub const SYNC_DEFAULT_TTL: u8 = 1;
+/// The sync message length the kernel uses on an Ethernet link (MTU 1500)
+/// when none is given: it derives the default from the interface's MTU,
+/// so this is the usual value, not a fixed one.
+pub const SYNC_DEFAULT_MAXLEN: u16 = 1472;
+
 /// A sync daemon, as started or as listed.
 ///
 /// Optional fields left `None` on start take the kernel's defaults
-/// (group 224.0.0.81, port 8848, TTL 1, max length from the MTU); listings
+/// ([`SYNC_DEFAULT_GROUP`], [`SYNC_DEFAULT_PORT`], [`SYNC_DEFAULT_TTL`],
+/// max length from the MTU: [`SYNC_DEFAULT_MAXLEN`] on Ethernet); listings
 /// from modern kernels fill them all.
 ///
 /// ```

@@ -19,7 +19,10 @@ mod stats;
 
 pub use change::Change;
 pub use conn::Connection;
-pub use daemon::{Daemon, DaemonState};
+pub use daemon::{
+    Daemon, DaemonState, SYNC_DEFAULT_GROUP, SYNC_DEFAULT_MAXLEN, SYNC_DEFAULT_PORT,
+    SYNC_DEFAULT_TTL,
+};
 pub use dest::{
     DestConfig, DestSpec, DestStatus, Destination, ForwardMethod, Tunnel, TunnelFlags, TunnelType,
     Weight,

@@ -86,11 +86,10 @@ pub(crate) fn apply(t: &mut Snapshot, c: &Change) -> Result<(), &'static str> {
                 return Err("EINVAL");
             }
             let mut d = d.clone();
-            d.sync_maxlen.get_or_insert(1472);
-            d.mcast_port.get_or_insert(8848);
-            d.mcast_ttl.get_or_insert(1);
-            d.mcast_group
-                .get_or_insert(std::net::IpAddr::from([224, 0, 0, 81]));
+            d.sync_maxlen.get_or_insert(crate::SYNC_DEFAULT_MAXLEN);
+            d.mcast_port.get_or_insert(crate::SYNC_DEFAULT_PORT);
+            d.mcast_ttl.get_or_insert(crate::SYNC_DEFAULT_TTL);
+            d.mcast_group.get_or_insert(crate::SYNC_DEFAULT_GROUP);
             t.daemons.push(d);
         }
         Change::StopDaemon(d) => {
