@@ -92,7 +92,7 @@ impl Fleet {
         t.sh(&format!(
             "ip -n {hub} link add br0 type bridge; ip -n {hub} addr add 10.9.0.1/24 dev br0; ip -n {hub} link set br0 up"
         ));
-        let mut attach = |t: &mut Topo, role: &str, addr: &str| {
+        let attach = |t: &mut Topo, role: &str, addr: &str| {
             let ns = t.ns(role);
             t.sh(&format!(
                 "ip link add e0 netns {ns} type veth peer name p-{role} netns {hub}
@@ -164,6 +164,12 @@ impl Fleet {
     /// Start director `i` (0-based) with its own file: control socket,
     /// state files, `[fleet]`.
     fn start_director(&mut self, i: usize) {
+        let p = self.prefix.clone();
+        self.start_director_at(i, &p);
+    }
+
+    /// Start director `i` following the fleet at `prefix`.
+    fn start_director_at(&mut self, i: usize, prefix: &str) {
         let name = format!("d{}", i + 1);
         let cf = self.tmp.join(format!("{name}.toml"));
         std::fs::write(
@@ -172,7 +178,7 @@ impl Fleet {
                 "[daemon]\ncontrol_socket = \"{t}/{name}.sock\"\nstate_file = \"{t}/{name}-admin.json\"\n\n\
                  [fleet]\nendpoints = [\"{ETCD}\"]\nprefix = \"{p}\"\nname = \"{name}\"\nstate_file = \"{t}/{name}-fleet.json\"\n",
                 t = self.tmp.display(),
-                p = self.prefix
+                p = prefix
             ),
         )
         .unwrap();
@@ -210,6 +216,25 @@ impl Fleet {
         ];
         a.extend_from_slice(args);
         self.rvsadmd(&self.hub, &a)
+    }
+
+    /// Put `text` as the services of the fleet at `prefix`.
+    fn put_at(&self, prefix: &str, text: &str) -> Output {
+        let f = self.tmp.join("services-at.toml");
+        std::fs::write(&f, text).unwrap();
+        let f = f.display().to_string();
+        self.rvsadmd(
+            &self.hub,
+            &[
+                "fleet",
+                "put",
+                "--etcd-endpoints",
+                ETCD,
+                "--fleet-prefix",
+                prefix,
+                &f,
+            ],
+        )
     }
 
     /// Put `text` as the services; its output.
@@ -460,4 +485,53 @@ fn a_director_behind_a_compaction_converges_by_listing_again() {
     f.start_director(0);
     f.wait_tables(&[0, 1], &dest_line("10.8.0.2", 1));
     f.wait_tables(&[0, 1], &dest_line("10.8.0.1", 0));
+}
+
+/// An `mh` service whose destinations `order` lists, none checked.
+fn mh(order: &[u8]) -> String {
+    let mut s = String::from(
+        "[[services]]\nprotocol = \"tcp\"\naddress = \"10.8.0.3\"\nport = 80\nscheduler = \"mh\"\n",
+    );
+    for o in order {
+        s.push_str(&format!(
+            "[[services.destinations]]\naddress = \"10.9.0.{o}\"\nport = 80\nchecks = []\n"
+        ));
+    }
+    s
+}
+
+/// The destination lines of `ipvsadm -Sn` in the kernel's order (the
+/// order `mh` fills its table in).
+fn dest_order(table: &str) -> Vec<String> {
+    table
+        .lines()
+        .filter(|l| l.starts_with("-a "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn mh_destinations_are_added_in_one_order_on_every_director() {
+    let Some(mut f) = Fleet::new("fleet_mh", 2) else {
+        return;
+    };
+    f.start_etcd();
+    // Two fleets, the same destinations written in different orders.
+    let (p1, p2) = (format!("{}-a", f.prefix), format!("{}-b", f.prefix));
+    ok(&f.put_at(&p1, &mh(&[103, 101, 102])));
+    ok(&f.put_at(&p2, &mh(&[102, 103, 101])));
+    f.start_director_at(0, &p1);
+    f.start_director_at(1, &p2);
+    for i in [0, 1] {
+        f.wait(&format!("d{} has the three destinations", i + 1), || {
+            dest_order(&f.table(&f.dirs[i])).len() == 3
+        });
+    }
+    let a = dest_order(&f.table(&f.dirs[0]));
+    let b = dest_order(&f.table(&f.dirs[1]));
+    assert_eq!(a, b, "the kernel's order of the destinations");
+    assert!(
+        a[0].contains("10.9.0.101:80") && a[2].contains("10.9.0.103:80"),
+        "{a:?}"
+    );
 }
