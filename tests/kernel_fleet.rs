@@ -9,7 +9,8 @@
 //! - etcd stopped: each director follows its own checks (the real server
 //!   fails and recovers), makes no other write, says the store is
 //!   unreachable; a director restarted meanwhile runs its last state;
-//!   etcd back, a new put reaches all;
+//!   etcd back, a new put reaches all; a director partitioned (its link
+//!   down) the same, converging when the link is back;
 //! - compaction: a director stopped, 200 changes and a compaction, the
 //!   director started: it converges by listing again.
 
@@ -455,6 +456,31 @@ fn etcd_down_changes_nothing_but_health() {
     f.start_etcd();
     ok(&f.put(TWO, &[]));
     f.wait_tables(&all, &dest_line("10.8.0.2", 1));
+
+    // d3 partitioned (its link down): it says so and keeps its table's
+    // services (its checks, which cannot reach the real server either,
+    // set the weights); a put meanwhile reaches the others only; the
+    // link up, d3 converges.
+    f.t.sh(&format!("ip -n {} link set e0 down", f.dirs[2]));
+    let s = f.sock(2);
+    f.wait("d3 says the store is unreachable", || {
+        let o = f.rvsadmd(&f.dirs[2], &["status", "--control-socket", &s]);
+        String::from_utf8_lossy(&o.stdout).contains("store unreachable")
+    });
+    ok(&f.put(ONE, &[]));
+    f.wait("10.8.0.2 gone from d1 and d2", || {
+        [0, 1]
+            .iter()
+            .all(|&i| !f.table(&f.dirs[i]).contains("10.8.0.2"))
+    });
+    let cut = f.table(&f.dirs[2]);
+    assert!(cut.contains("-A -t 10.8.0.2:80"), "{cut}");
+    assert!(cut.contains("-A -t 10.8.0.1:80"), "{cut}");
+    f.t.sh(&format!("ip -n {} link set e0 up", f.dirs[2]));
+    f.wait("10.8.0.2 gone from d3", || {
+        !f.table(&f.dirs[2]).contains("10.8.0.2")
+    });
+    f.wait_tables(&all, &dest_line("10.8.0.1", 1));
 }
 
 #[test]
