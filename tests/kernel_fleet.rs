@@ -561,3 +561,143 @@ fn mh_destinations_are_added_in_one_order_on_every_director() {
         "{a:?}"
     );
 }
+
+/// The `change` events of director `i`'s log that set `dest` to weight
+/// 0: their times (seconds since the epoch).
+fn drained_at(f: &Fleet, i: usize, dest: &str) -> Vec<f64> {
+    let log = std::fs::read_to_string(f.tmp.join(format!("d{}.log", i + 1))).unwrap_or_default();
+    log.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == "change")
+        .filter(|v| {
+            let c = v["change"].as_str().unwrap_or_default();
+            let w: Vec<&str> = c.split_whitespace().collect();
+            c.contains(&format!("-r {dest} ")) && w.windows(2).any(|p| p == ["-w", "0"])
+        })
+        .filter_map(|v| v["time"].as_f64())
+        .collect()
+}
+
+/// The `q` quantile of sorted `v` (nearest rank).
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let i = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+    v[i]
+}
+
+/// One benchmark run: `n` directors, 10 services of 100 destinations
+/// (1,000, unchecked), `drains` drains written to etcd one at a time;
+/// each drain's time from its write to each director's kernel write.
+fn drain_propagation(n: usize, drains: usize) -> Option<String> {
+    let mut f = Fleet::new(&format!("fleet_bench{n}"), n)?;
+    f.start_etcd();
+    let mut text = String::new();
+    for s in 0..10 {
+        text.push_str(&format!(
+            "[[services]]\nprotocol = \"tcp\"\naddress = \"10.8.1.{s}\"\nport = 80\n"
+        ));
+        for d in 0..100 {
+            text.push_str(&format!(
+                "[[services.destinations]]\naddress = \"10.10.{s}.{d}\"\nport = 80\nchecks = []\n"
+            ));
+        }
+    }
+    ok(&f.put(&text, &[]));
+    for i in 0..n {
+        f.start_director(i);
+    }
+    f.wait("1,000 destinations on every director", || {
+        (0..n).all(|i| {
+            f.table(&f.dirs[i])
+                .lines()
+                .filter(|l| l.starts_with("-a "))
+                .count()
+                == 1000
+        })
+    });
+    let settings = rvsadm_fleet::Settings::validate(
+        rvsadm_fleet::Raw {
+            endpoints: Some(vec![ETCD.to_string()]),
+            prefix: Some(f.prefix.clone()),
+            ..Default::default()
+        },
+        "bench",
+        0,
+    )
+    .unwrap();
+    // The test process writes from the hub's network namespace.
+    let hub = std::fs::File::open(format!("/run/netns/{}", f.hub)).unwrap();
+    nix::sched::setns(hub, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut store = rt
+        .block_on(rvsadm_fleet::store::Store::connect(&settings))
+        .unwrap();
+    let mut lat = Vec::new();
+    let mut spread = Vec::new();
+    for k in 0..drains {
+        let (s, d) = (k % 10, k);
+        let dest = format!("10.10.{s}.{d}:80");
+        let t0 = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        rt.block_on(store.put_drain(&format!("tcp:10.8.1.{s}:80"), &dest, "bench"))
+            .unwrap();
+        let end = Instant::now() + DEADLINE;
+        let seen = loop {
+            let seen: Vec<Option<f64>> = (0..n)
+                .map(|i| {
+                    drained_at(&f, i, &dest)
+                        .into_iter()
+                        .find(|t| *t >= t0 - 0.001)
+                })
+                .collect();
+            if seen.iter().all(Option::is_some) {
+                break seen.into_iter().flatten().collect::<Vec<f64>>();
+            }
+            assert!(
+                Instant::now() < end,
+                "drain {dest} not everywhere\n{}",
+                f.evidence()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let ms: Vec<f64> = seen.iter().map(|t| (t - t0).max(0.0) * 1000.0).collect();
+        let (lo, hi) = ms
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(lo, hi), m| (lo.min(*m), hi.max(*m)));
+        spread.push(hi - lo);
+        lat.extend(ms);
+    }
+    lat.sort_by(f64::total_cmp);
+    spread.sort_by(f64::total_cmp);
+    Some(format!(
+        "| {n} | 1,000 | {drains} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+        quantile(&lat, 0.5),
+        quantile(&lat, 0.99),
+        lat.last().copied().unwrap_or(0.0),
+        quantile(&spread, 0.5),
+        quantile(&spread, 0.99),
+    ))
+}
+
+/// The benchmark of the issue: a drain written once, the time until each
+/// director's kernel has it, at 3 and 10 directors (run by hand:
+/// `--run-ignored all`, in the VM).
+#[test]
+#[ignore = "benchmark: run in the VM with --run-ignored all"]
+fn drain_propagation_benchmark() {
+    let mut rows = Vec::new();
+    for n in [3, 10] {
+        match drain_propagation(n, 50) {
+            Some(r) => rows.push(r),
+            None => return,
+        }
+    }
+    println!(
+        "| directors | destinations | drains | p50 ms | p99 ms | max ms | spread p50 ms | spread p99 ms |\n|---|---|---|---|---|---|---|---|\n{}",
+        rows.join("\n")
+    );
+}
