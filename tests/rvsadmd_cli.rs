@@ -141,7 +141,11 @@ fn man_page_and_definition_are_in_step() {
         .expect("man/rvsadmd.8");
     let cmd = rvsadmd::cli::command();
     let mut longs: BTreeSet<String> = ["help", "version"].map(String::from).into();
-    for sub in cmd.get_subcommands() {
+    // Commands and the commands within them (`fleet put` ...).
+    let all = cmd
+        .get_subcommands()
+        .flat_map(|s| std::iter::once(s).chain(s.get_subcommands()));
+    for sub in all {
         for a in sub.get_arguments() {
             if let Some(l) = a.get_long() {
                 longs.insert(l.to_string());

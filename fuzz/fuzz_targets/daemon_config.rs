@@ -1,8 +1,10 @@
 //! Fuzz both rvsadmd configuration readers (rvsadmd.toml, ldirectord.cf):
 //! any text gives a configuration or an error with a line, never a
 //! panic; a configuration read from either prints as native TOML that
-//! reads back, and expands for checks through the VIP without a panic; a
-//! range of marks that reads prints as itself.
+//! reads back, and expands for checks through the VIP without a panic;
+//! each native service prints as fleet mode's etcd value that reads back
+//! as that service; fleet mode's `[fleet]` reader gives settings or an
+//! error, never a panic; a range of marks that reads prints as itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,6 +25,11 @@ fuzz_target!(|data: &[u8]| {
     {
         let again = native::parse(f, &native::to_toml(&cfg));
         assert!(again.is_ok(), "{:?}", again.err());
+        let values = rvsadmd::fleet::values_of(&cfg);
+        assert!(values.is_ok(), "{:?}", values.err());
         let _ = via_vip::expand(cfg);
+    }
+    if let Ok(Some((raw, line))) = rvsadm_fleet::settings::read("fuzz", text) {
+        let _ = rvsadm_fleet::Settings::validate(raw, "fuzz", line);
     }
 });

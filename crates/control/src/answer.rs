@@ -29,6 +29,25 @@ pub struct Status {
     pub destinations: Vec<StatusRow>,
     /// The state-file entries set aside (not used).
     pub rejected: Vec<Rejected>,
+    /// In fleet mode: the director and its store (`"fleet"`, absent
+    /// otherwise).
+    pub fleet: Option<FleetRow>,
+}
+
+/// A director's view of its fleet in `status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FleetRow {
+    /// The director's name.
+    pub director: String,
+    /// The etcd revision of the desired state applied.
+    pub revision: i64,
+    /// Whether etcd is reachable.
+    pub store_reachable: bool,
+    /// Since when it is as said (seconds since the epoch).
+    pub store_since: f64,
+    /// Why it is not reachable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_error: Option<String>,
 }
 
 /// An answer as its JSON has it (fields in key order).
@@ -38,6 +57,8 @@ struct Wire {
     destinations: Option<Vec<StatusRow>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fleet: Option<FleetRow>,
     ok: bool,
     #[serde(
         default,
@@ -60,6 +81,7 @@ impl From<Answer> for Wire {
         let mut w = Wire {
             destinations: None,
             error: None,
+            fleet: None,
             ok: true,
             rejected: Vec::new(),
         };
@@ -68,6 +90,7 @@ impl From<Answer> for Wire {
             Answer::Status(s) => {
                 w.destinations = Some(s.destinations);
                 w.rejected = s.rejected;
+                w.fleet = s.fleet;
             }
             Answer::Refused(e) => {
                 w.ok = false;
@@ -88,6 +111,7 @@ impl TryFrom<Wire> for Answer {
             (true, Some(destinations), None) => Ok(Answer::Status(Status {
                 destinations,
                 rejected: w.rejected,
+                fleet: w.fleet,
             })),
             (true, None, None) if w.rejected.is_empty() => Ok(Answer::Done),
             (true, None, None) => Err("rejected entries without status rows".into()),
@@ -150,6 +174,7 @@ mod tests {
                 entry: json!({"weight": 3000000000u64, "service": "x"}),
                 reason: "too big".into(),
             }],
+            fleet: None,
         });
         assert_eq!(
             status.to_line(),
@@ -181,6 +206,13 @@ mod tests {
         let status = Answer::Status(Status {
             destinations: vec![row()],
             rejected: Vec::new(),
+            fleet: Some(FleetRow {
+                director: "d1".into(),
+                revision: 7,
+                store_reachable: false,
+                store_since: 1.5,
+                store_error: Some("down".into()),
+            }),
         });
         for a in [Answer::Done, Answer::Refused("x".into()), status] {
             let back: Answer = serde_json::from_str(&a.to_line()).unwrap();

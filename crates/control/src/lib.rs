@@ -20,7 +20,7 @@ pub mod answer;
 pub mod service;
 pub mod status;
 
-pub use answer::{Answer, Status};
+pub use answer::{Answer, FleetRow, Status};
 pub use status::{AgentRow, Rejected, StatusRow};
 
 use serde::{Deserialize, Serialize};

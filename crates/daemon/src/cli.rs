@@ -98,7 +98,7 @@ pub fn command() -> Command {
         .after_help("`rvsadmd help COMMAND` or `rvsadmd COMMAND --help` for one command; man rvsadmd for everything.")
         .subcommand_required(true)
         .subcommand(
-            config_args(Command::new("run").about("run in the foreground (SIGTERM stops, SIGHUP reloads)"))
+            crate::fleet::cli::override_args(config_args(Command::new("run").about("run in the foreground (SIGTERM stops, SIGHUP reloads)")))
                 .arg(socket_arg())
                 .arg(
                     Arg::new("state-file")
@@ -161,6 +161,7 @@ pub fn command() -> Command {
                 .arg(config_id_arg())
                 .arg(Arg::new("file").required(true).value_name("FILE")),
         )
+        .subcommand(crate::fleet::cli::command())
         .subcommand(
             Command::new("completions")
                 .about("print a completion script for a shell")
@@ -272,6 +273,9 @@ fn status(m: &ArgMatches) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     println!("{}", status_table(&st.destinations));
+    if let Some(f) = &st.fleet {
+        println!("{}", crate::fleet::cli::status_line(f));
+    }
     ExitCode::SUCCESS
 }
 
@@ -420,8 +424,15 @@ pub fn main() -> ExitCode {
                 .copied()
                 .unwrap_or(Duration::from_secs(2));
             let load = load(s);
-            let config = match load() {
-                Ok(c) => c,
+            let fleet = match crate::fleet::cli::settings(
+                s,
+                s.get_one::<String>("config").map(Path::new),
+            ) {
+                Ok(f) => f,
+                Err(e) => return fail(e),
+            };
+            let (config, load, fleet) = match crate::fleet::run_parts(fleet, load) {
+                Ok(parts) => parts,
                 Err(e) => return fail(e),
             };
             // The configuration's own paths, unless the command line says.
@@ -445,6 +456,7 @@ pub fn main() -> ExitCode {
                 control_socket: Some(control_socket),
                 poll,
                 metrics_listen: s.get_one::<SocketAddr>("metrics-listen").copied(),
+                fleet,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
@@ -474,6 +486,7 @@ pub fn main() -> ExitCode {
             None => fail("ready: SERVICE is wanted (see rvsadmd ready --help)"),
         },
         Some(("reload", s)) => ask(s, Request::Reload),
+        Some(("fleet", s)) => crate::fleet::cli::main(s),
         Some(("import-ldirectord", s)) => {
             let f = PathBuf::from(s.get_one::<String>("file").cloned().unwrap_or_default());
             match read(&f, ldirectord::parse) {

@@ -277,6 +277,14 @@ pub enum Event {
         /// Services owned now.
         services: usize,
     },
+    /// Fleet mode: etcd became reachable or unreachable (nothing is
+    /// written to the kernel because of it).
+    FleetStore {
+        /// Whether it is reachable now.
+        reachable: bool,
+        /// Why not.
+        error: Option<String>,
+    },
     /// A new configuration was refused; the old one stays.
     ReloadRefused {
         /// Why.

@@ -18,13 +18,16 @@
 //!   pipelined batch; [`control`]: the control socket (typed requests and
 //!   answers); [`state`]: the
 //!   admin state file; [`notify`]: systemd's readiness messages;
-//!   [`service`]: the one text form of a service.
+//!   [`service`]: the one text form of a service;
+//! - [`fleet`]: fleet mode, the services and drains of many directors in
+//!   etcd (the etcd side is the crate `rvsadm-fleet`).
 
 pub mod cli;
 pub mod config;
 pub mod control;
 pub mod engine;
 pub mod events;
+pub mod fleet;
 pub mod health;
 pub mod metrics;
 pub mod notify;

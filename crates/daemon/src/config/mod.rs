@@ -11,7 +11,7 @@
 
 pub mod ldirectord;
 pub mod native;
-mod validate;
+pub(crate) mod validate;
 
 mod agent;
 mod hooks;

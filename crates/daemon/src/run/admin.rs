@@ -22,6 +22,7 @@ impl Daemon {
             config,
             load,
             state_file,
+            fleet,
             ..
         } = opts;
         let state_file = state_file.or_else(|| config.state_file.clone());
@@ -51,8 +52,10 @@ impl Daemon {
             metrics: Default::default(),
             hooks,
             fifo,
+            fleet: fleet.map(super::fleet::Fleet::new),
         };
         d.restore_state()?;
+        d.start_drains();
         Ok(d)
     }
 

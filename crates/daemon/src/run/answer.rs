@@ -76,7 +76,7 @@ impl Daemon {
 
     /// Whether the configuration has the service (and the destination,
     /// when given).
-    fn configured(&self, k: &ServiceKey, d: Option<SocketAddr>) -> bool {
+    pub(super) fn configured(&self, k: &ServiceKey, d: Option<SocketAddr>) -> bool {
         self.engine
             .config
             .services
@@ -103,6 +103,7 @@ impl Daemon {
         Answer::Status(Status {
             destinations: self.engine.status(live),
             rejected: self.rejected.clone(),
+            fleet: self.fleet_row(),
         })
     }
 }

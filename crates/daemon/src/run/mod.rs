@@ -19,6 +19,7 @@ mod admin;
 mod agents;
 mod answer;
 mod fifo;
+pub mod fleet;
 mod hooks;
 mod monitor;
 mod on_change;
@@ -64,6 +65,8 @@ pub struct RunOptions {
     pub poll: Duration,
     /// Overrides the configuration's `metrics_listen`.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Fleet mode: the desired state followed in etcd.
+    pub fleet: Option<fleet::FleetRun>,
 }
 
 /// Reads the configuration (again).
@@ -82,6 +85,8 @@ enum Msg {
     ),
     /// A scrape of `/metrics` asks for the engine's view.
     Metrics(tokio::sync::oneshot::Sender<crate::metrics::view::View>),
+    /// Fleet mode's publisher asks for this director's status.
+    FleetStatus(tokio::sync::oneshot::Sender<Option<rvsadm_fleet::status::DirectorStatus>>),
 }
 
 /// Run until SIGTERM or SIGINT. Errors: the configuration cannot be read,
@@ -123,6 +128,8 @@ struct Daemon {
     hooks: hooks::Hooks,
     /// The notify FIFO, if any.
     fifo: fifo::Fifo,
+    /// Fleet mode, if on.
+    fleet: Option<fleet::Fleet>,
 }
 
 impl Daemon {
@@ -260,6 +267,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     if let Some(addr) = metrics_at {
         serve_metrics(addr, d.metrics.clone(), tx.clone())?;
     }
+    let mut fleet_rx = d.start_fleet(tx.clone());
     if let Some(path) = &socket {
         listen(path, tx)?;
     }
@@ -305,8 +313,13 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                     }
                 }
                 Some(Msg::Control((req, back))) => {
-                    let _ = back.send(d.answer(req).await);
-                    watch.set(d.engine.config.on_change.clone());
+                    if let Err(back) = d.fleet_request(&req, back) {
+                        let _ = back.send(d.answer(req).await);
+                        watch.set(d.engine.config.on_change.clone());
+                    }
+                }
+                Some(Msg::FleetStatus(back)) => {
+                    let _ = back.send(d.director_status());
                 }
                 Some(Msg::Metrics(back)) => {
                     let _ = back.send(crate::metrics::view::View::of(&d.engine));
@@ -324,6 +337,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                 d.sync(false).await;
             }
             _ = poll.tick() => d.sync(true).await,
+            wake = fleet::changed(&mut fleet_rx) => d.on_fleet(&mut fleet_rx, wake).await,
             _ = sig.hup.recv() => {
                 let _ = d.reload().await;
                 watch.set(d.engine.config.on_change.clone());

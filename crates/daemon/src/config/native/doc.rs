@@ -21,6 +21,10 @@ pub(super) struct FileDoc {
     pub(super) services: Vec<Spanned<ServiceToml>>,
     #[serde(default)]
     pub(super) hooks: Vec<Spanned<HookDoc>>,
+    /// `[fleet]`: read and checked by `rvsadm_fleet::settings` (fleet
+    /// mode), only let through here.
+    #[serde(default, rename = "fleet")]
+    pub(super) _fleet: Option<serde::de::IgnoredAny>,
 }
 
 /// `[[hooks]]`: `on`, `command`, `timeout`, `rate_limit`.

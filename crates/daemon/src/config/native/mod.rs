@@ -48,7 +48,7 @@ mod service;
 mod weights;
 mod write;
 
-pub use write::{not_written, to_toml};
+pub use write::{not_written, service_to_toml, to_toml};
 
 use super::validate::{check_whole, Patterns};
 use super::{

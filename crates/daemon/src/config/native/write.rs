@@ -484,6 +484,15 @@ pub fn to_toml(cfg: &Config) -> String {
     out
 }
 
+/// One service as a whole `rvsadmd.toml` of its own: its `[[services]]`
+/// table, destinations and checks, with `[defaults]` already merged in
+/// (fleet mode keeps each service under its own etcd key in this form).
+pub fn service_to_toml(v: &Virtual) -> String {
+    let mut out = String::new();
+    service_toml(v, &mut out);
+    out
+}
+
 /// A TOML list of texts.
 fn words(w: &[String]) -> String {
     let w: Vec<String> = w.iter().map(|s| q(s)).collect();

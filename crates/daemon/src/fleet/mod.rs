@@ -1,0 +1,211 @@
+//! Fleet mode on the daemon's side: the services of a native
+//! configuration as etcd values (one native TOML document per service)
+//! and back, the configuration a director runs (its own file's
+//! settings, the services from etcd), and the `rvsadmd fleet` commands
+//! (`cli.rs`). The etcd side is the crate `rvsadm-fleet`.
+
+pub mod cli;
+
+use crate::config::{native, Config, Virtual};
+use crate::run::fleet::FleetRun;
+use crate::run::Loader;
+use crate::service;
+use rvsadm_fleet::Desired;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Each service of `cfg` as its etcd value: text form -> native TOML
+/// (its destinations and checks, `[defaults]` merged in). Errors: a
+/// value that does not read back as that one service.
+pub fn values_of(cfg: &Config) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for v in &cfg.services {
+        let name = service::format(&v.key());
+        let text = native::service_to_toml(v);
+        let back = read_value(&name, &text)?;
+        if back.key() != v.key() || back.reals.len() != v.reals.len() {
+            return Err(format!(
+                "{name}: its native TOML does not read back as the same service (please report this); nothing written"
+            ));
+        }
+        out.insert(name, text);
+    }
+    Ok(out)
+}
+
+/// The one service of etcd value `text` stored under service `name`.
+pub fn read_value(name: &str, text: &str) -> Result<Virtual, String> {
+    let cfg = native::parse(Path::new(&format!("etcd:services/{name}")), text)
+        .map_err(|e| e.to_string())?;
+    let mut services = cfg.services;
+    match (services.pop(), services.is_empty()) {
+        (Some(v), true) if service::format(&v.key()) == name => Ok(v),
+        _ => Err(format!(
+            "etcd:services/{name}: give exactly one [[services]] table, the service {name}"
+        )),
+    }
+}
+
+/// The configuration a director runs: `base` (its own file: daemon
+/// settings, defaults, hooks; no services) with the services of
+/// `desired`, each with its destinations in one canonical order
+/// (address, then port), so that every director adds them to the kernel
+/// alike (`mh`'s table depends on that order). Errors: a value that does
+/// not read, or services that do not go together (the whole revision is
+/// refused, as an invalid reload is).
+pub fn config_of(base: &Config, desired: &Desired) -> Result<Config, String> {
+    let mut cfg = base.clone();
+    cfg.services = desired
+        .services
+        .iter()
+        .map(|(name, text)| read_value(name, text).map(canonical))
+        .collect::<Result<_, _>>()?;
+    crate::config::validate::check_whole(&cfg).map_err(|e| e.to_string())?;
+    Ok(cfg)
+}
+
+/// `v` with its destinations sorted by address, then port.
+pub fn canonical(mut v: Virtual) -> Virtual {
+    v.reals
+        .sort_by_key(|r| (r.dest.addr.ip(), r.dest.addr.port()));
+    v
+}
+
+/// The services of `cfg` as `rvsadmd fleet get` prints them: one
+/// `rvsadmd.toml` whose `[[services]]` tables are the etcd values in key
+/// order, read back by `rvsadmd fleet put`.
+pub fn file_of(revision: i64, values: &BTreeMap<String, String>) -> String {
+    let mut out =
+        format!("# rvsadmd fleet get: the services in etcd, last written at revision {revision}\n");
+    for text in values.values() {
+        out.push_str(text);
+    }
+    out
+}
+
+/// What `rvsadmd run` starts with: the configuration, its loader and
+/// fleet mode. Without fleet settings, `load`'s as they are. With them,
+/// `load` reads this director's own file (which may hold no service: the
+/// services are the fleet's) and the services come from the last applied
+/// state (the state file's, until etcd says more). Errors: the file does
+/// not read or has services, the state file does not read, no name.
+pub fn run_parts(
+    fleet: Option<rvsadm_fleet::Settings>,
+    load: Loader,
+) -> Result<(Config, Loader, Option<FleetRun>), String> {
+    let Some(settings) = fleet else {
+        let cfg = load()?;
+        return Ok((cfg, load, None));
+    };
+    settings.director().map_err(|e| e.to_string())?;
+    let own = move || -> Result<Config, String> {
+        let cfg = load()?;
+        if let Some(v) = cfg.services.first() {
+            return Err(format!(
+                "{}:{}: fleet mode: the services come from etcd; put them there with `rvsadmd fleet put FILE` and leave them out of this file",
+                v.at.file.display(),
+                v.at.line
+            ));
+        }
+        Ok(cfg)
+    };
+    let base = own()?;
+    let start = Desired::load(&settings.state_file)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let config = config_of(&base, &start)?;
+    let shared = Arc::new(Mutex::new(start));
+    let from = shared.clone();
+    let loader: Loader = Box::new(move || {
+        let base = own()?;
+        let d = from
+            .lock()
+            .map_err(|_| "fleet: the desired state is poisoned (please report this)".to_string())?
+            .clone();
+        config_of(&base, &d)
+    });
+    Ok((config, loader, Some(FleetRun { settings, shared })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+[defaults]
+check = { type = "tcp", interval = "3s" }
+
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+scheduler = "mh"
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+
+[[services]]
+protocol = "udp"
+address = "2001:db8::1"
+port = 53
+[[services.destinations]]
+address = "2001:db8::10"
+port = 53
+"#;
+
+    fn cfg() -> Config {
+        native::parse(Path::new("f.toml"), FILE).unwrap()
+    }
+
+    #[test]
+    fn each_service_is_one_value_that_reads_back_alone() {
+        let values = values_of(&cfg()).unwrap();
+        assert_eq!(
+            values.keys().collect::<Vec<_>>(),
+            ["tcp:192.0.2.1:80", "udp:[2001:db8::1]:53"]
+        );
+        let v = read_value("tcp:192.0.2.1:80", &values["tcp:192.0.2.1:80"]).unwrap();
+        // [defaults] is merged into the value.
+        assert_eq!(
+            v.reals[0].checks[0].interval,
+            std::time::Duration::from_secs(3)
+        );
+        assert!(read_value("tcp:192.0.2.9:80", &values["tcp:192.0.2.1:80"]).is_err());
+    }
+
+    #[test]
+    fn get_prints_what_put_reads_back() {
+        let values = values_of(&cfg()).unwrap();
+        let text = file_of(7, &values);
+        let again = native::parse(Path::new("g.toml"), &text).unwrap();
+        assert_eq!(values_of(&again).unwrap(), values);
+    }
+
+    #[test]
+    fn a_director_runs_its_settings_with_the_services_in_canonical_order() {
+        let base = native::parse(Path::new("b.toml"), "[daemon]\non_stop = \"remove\"\n").unwrap();
+        let desired = Desired {
+            revision: 5,
+            services: values_of(&cfg()).unwrap(),
+            ..Desired::default()
+        };
+        let run = config_of(&base, &desired).unwrap();
+        assert_eq!(run.on_stop, base.on_stop);
+        let addrs: Vec<String> = run.services[0]
+            .reals
+            .iter()
+            .map(|r| r.dest.addr.to_string())
+            .collect();
+        assert_eq!(addrs, ["10.0.0.1:80", "10.0.0.2:80"]);
+        let mut bad = desired.clone();
+        bad.services
+            .insert("tcp:192.0.2.7:80".into(), "[[services]]\nport = 1\n".into());
+        assert!(config_of(&base, &bad)
+            .unwrap_err()
+            .contains("etcd:services/tcp:192.0.2.7:80"));
+    }
+}

@@ -1,0 +1,211 @@
+//! The follower: one task that keeps a director's desired state in step
+//! with etcd by the rules of [`crate::watch`], keeps each applied state
+//! on disk, and says whether the store is reachable and since when.
+
+use crate::desired::Desired;
+use crate::settings::Settings;
+use crate::store::{next_reply, Store};
+use crate::watch::{self, Backoff, Start, Step, PROGRESS_EVERY};
+use crate::Error;
+use std::time::SystemTime;
+use tokio::sync::watch as chan;
+use tokio::time::Instant;
+
+/// Whether etcd is reachable, as the follower last found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreState {
+    /// A watch is running (or a list succeeded).
+    pub reachable: bool,
+    /// Since when it is as said.
+    pub since: SystemTime,
+    /// Why it is not reachable (the last error).
+    pub error: Option<String>,
+    /// Why the last applied state could not be kept on disk, if it
+    /// could not.
+    pub state_file_error: Option<String>,
+}
+
+/// What the follower tells: the desired state as last applied (a new
+/// value at each revision), the store's state, and the failures to keep
+/// the state file.
+pub struct Follow {
+    /// The desired state.
+    pub desired: chan::Receiver<Desired>,
+    /// Whether etcd is reachable.
+    pub store: chan::Receiver<StoreState>,
+}
+
+/// Start following with `initial` (the state file's, or empty) on the
+/// current tokio runtime.
+pub fn spawn(settings: Settings, initial: Desired) -> Follow {
+    let (dtx, drx) = chan::channel(initial.clone());
+    let (stx, srx) = chan::channel(StoreState {
+        reachable: false,
+        since: SystemTime::now(),
+        error: Some("not connected yet".into()),
+        state_file_error: None,
+    });
+    tokio::spawn(follow(settings, initial, dtx, stx));
+    Follow {
+        desired: drx,
+        store: srx,
+    }
+}
+
+/// The follower's channels and state.
+struct Follower {
+    settings: Settings,
+    desired: Desired,
+    to_daemon: chan::Sender<Desired>,
+    store_state: chan::Sender<StoreState>,
+    backoff: Backoff,
+}
+
+async fn follow(
+    settings: Settings,
+    desired: Desired,
+    to_daemon: chan::Sender<Desired>,
+    store_state: chan::Sender<StoreState>,
+) {
+    let mut f = Follower {
+        settings,
+        desired,
+        to_daemon,
+        store_state,
+        backoff: Backoff::default(),
+    };
+    loop {
+        let e = f.session().await;
+        f.set_reachable(false, Some(e.to_string()));
+        if f.to_daemon.is_closed() {
+            return;
+        }
+        tokio::time::sleep(f.backoff.take()).await;
+    }
+}
+
+impl Follower {
+    /// Say whether the store is reachable (`since` moves only when that
+    /// changes).
+    fn set_reachable(&self, reachable: bool, error: Option<String>) {
+        self.store_state.send_if_modified(|s| {
+            let moved = s.reachable != reachable;
+            if moved {
+                s.since = SystemTime::now();
+            }
+            s.reachable = reachable;
+            let e_moved = s.error != error;
+            s.error = error;
+            moved || e_moved
+        });
+    }
+
+    /// Keep the state on disk and hand it to the daemon.
+    fn applied(&mut self, content_changed: bool) {
+        if content_changed {
+            // A failure to keep it does not stop following; it is told
+            // (and cleared by the next success).
+            let saved = self.desired.save(&self.settings.state_file).err();
+            self.store_state.send_if_modified(|s| {
+                let e = saved.map(|e| e.to_string());
+                let moved = s.state_file_error != e;
+                s.state_file_error = e;
+                moved
+            });
+        }
+        let d = self.desired.clone();
+        self.to_daemon.send_if_modified(|old| {
+            let moved = *old != d;
+            *old = d;
+            moved
+        });
+    }
+
+    /// List the whole desired range and take it as the state.
+    async fn relist(&mut self, store: &mut Store) -> Result<(), Error> {
+        let (rev, kvs) = store.list_desired().await?;
+        let d = Desired::of_list(&store.layout, rev, &kvs);
+        let changed = d.services != self.desired.services || d.drains != self.desired.drains;
+        self.desired = d;
+        self.applied(changed);
+        self.set_reachable(true, None);
+        Ok(())
+    }
+
+    /// Connect, then list or resume, and watch until something fails
+    /// (returned).
+    async fn session(&mut self) -> Error {
+        let mut store = match Store::connect(&self.settings).await {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        let mut need_list = watch::start(self.desired.revision) == Start::List;
+        loop {
+            if need_list {
+                if let Err(e) = self.relist(&mut store).await {
+                    return e;
+                }
+            }
+            match self.watch(&mut store).await {
+                Ok(()) => need_list = true,
+                Err(e) => return e,
+            }
+        }
+    }
+
+    /// Watch from the applied revision + 1; `Ok` when a re-list is
+    /// needed (compaction), an error when the watch failed.
+    async fn watch(&mut self, store: &mut Store) -> Result<(), Error> {
+        let mut w = store.watch(self.desired.revision + 1).await?;
+        let endpoints = store.endpoints().to_string();
+        let mut heard = Instant::now();
+        let mut tick = tokio::time::interval(PROGRESS_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                r = next_reply(&mut w, &endpoints) => {
+                    let Some(r) = r? else {
+                        return Err(Error::Store { endpoints, error: "the watch ended".into() });
+                    };
+                    heard = Instant::now();
+                    match watch::step(r, self.desired.revision) {
+                        Step::Created => {
+                            self.backoff.reset();
+                            self.set_reachable(true, None);
+                        }
+                        Step::Apply { changes, revision } => {
+                            let mut changed = false;
+                            for c in &changes {
+                                changed |= self.desired.apply(&store.layout, c);
+                            }
+                            self.desired.revision = revision;
+                            self.applied(changed);
+                        }
+                        Step::Progress(revision) => {
+                            self.desired.revision = revision;
+                            self.applied(false);
+                            self.set_reachable(true, None);
+                        }
+                        Step::Relist { .. } => return Ok(()),
+                        Step::Reconnect(why) => return Err(Error::Store { endpoints, error: why }),
+                    }
+                }
+                _ = tick.tick() => {
+                    if watch::stale(heard.elapsed()) {
+                        return Err(Error::Store {
+                            endpoints,
+                            error: format!(
+                                "no word from the watch for {}s (stale)",
+                                heard.elapsed().as_secs()
+                            ),
+                        });
+                    }
+                    w.request_progress().await.map_err(|e| Error::Store {
+                        endpoints: endpoints.clone(),
+                        error: e.to_string(),
+                    })?;
+                }
+            }
+        }
+    }
+}
