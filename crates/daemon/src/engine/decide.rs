@@ -61,11 +61,16 @@ impl Engine {
                 (k, d, self.computed(v, d, live_w), live_w)
             })
             .collect();
+        // The quorum counts a ramping destination at its full weight: one
+        // counted at its ramp's floor would keep the fallback in (and every
+        // destination out) until all the ramps end together, the rush slow
+        // start is there to prevent.
         let up: u64 = rows
             .iter()
-            .map(|(k, _, computed, live_w)| match v.manual {
-                Manual::Ignore => *computed,
-                m => self.kept(m, k, *computed, *live_w),
+            .map(|(k, d, _, live_w)| (k, self.computed_at(v, d, *live_w, RAMP_FULL), live_w))
+            .map(|(k, full, live_w)| match v.manual {
+                Manual::Ignore => full,
+                m => self.kept(m, k, full, *live_w),
             })
             .map(|w| w.map_or(0, |w| u64::from(w.get())))
             .sum();
@@ -132,12 +137,24 @@ impl Engine {
         d: &DestSpec,
         live: Option<Weight>,
     ) -> Option<Weight> {
+        let ramp = self.ramp_of(&(v.key(), d.addr)).unwrap_or(RAMP_FULL);
+        self.computed_at(v, d, live, ramp)
+    }
+
+    /// [`Engine::computed`] with the slow-start factor `ramp` (percent)
+    /// given instead of the destination's own.
+    fn computed_at(
+        &self,
+        v: &Virtual,
+        d: &DestSpec,
+        live: Option<Weight>,
+        ramp: u32,
+    ) -> Option<Weight> {
         let k = (v.key(), d.addr);
         let verdict = self.checks.verdict(&k);
         let state = verdict.state;
         let agent = self.agents.of_dest(&k);
         let base = verdict.table_weight(d.config.weight.get(), Weight::MAX.get());
-        let ramp = self.ramp_of(&k).unwrap_or(RAMP_FULL);
         let up_weight =
             Weight::new(effective(base, agent, ramp, Weight::MAX.get())).unwrap_or(d.config.weight);
         // The depool floor keeps a failed destination in at its weight.

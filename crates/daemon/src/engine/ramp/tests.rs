@@ -201,3 +201,49 @@ fn a_reload_keeps_the_ramp_toward_the_new_weight_and_on_add_ramps_new_ones() {
     assert_eq!(at_time(&mut e, t0, 5.5), [80, 50, 1]);
     assert_eq!(at_time(&mut e, t0, 15.5), [200, 50, 10]);
 }
+
+/// Two destinations of weight 100, quorum 150, a fallback, slow start.
+const QUORUM: &str = r#"
+[[services]]
+protocol = "tcp"
+address = "192.0.2.1"
+port = 80
+slow_start = { window = "10s" }
+quorum = 150
+fallback = { address = "10.0.0.9", port = 80 }
+[[services.destinations]]
+address = "10.0.0.1"
+port = 80
+forward = "masq"
+weight = 100
+[[services.destinations]]
+address = "10.0.0.2"
+port = 80
+forward = "masq"
+weight = 100
+"#;
+
+#[test]
+fn the_quorum_counts_a_ramping_destination_at_its_full_weight() {
+    let mut e = engine(QUORUM);
+    let t0 = Instant::now();
+    e.at(t0);
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    assert_eq!(at_time(&mut e, t0, 0.0), [100, 100]);
+    result(&mut e, 0, false);
+    result(&mut e, 1, false);
+    assert_eq!(
+        at_time(&mut e, t0, 1.0),
+        [0, 0, 1],
+        "quorum lost: the fallback"
+    );
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    // Back at t = 2, both ramping from 10%: their full weights (200) make
+    // quorum, so they come in at the ramp's floor, not all at once at the
+    // ramp's end.
+    assert_eq!(at_time(&mut e, t0, 2.0), [10, 10]);
+    assert_eq!(at_time(&mut e, t0, 7.0), [50, 50]);
+    assert_eq!(at_time(&mut e, t0, 12.0), [100, 100]);
+}
