@@ -241,6 +241,10 @@ impl Engine {
     /// The slow-start factor of `k` in percent while it ramps (`None`:
     /// not ramping).
     pub fn ramp_of(&self, k: &DestKey) -> Option<u32> {
+        // Most destinations do not ramp: no search of the configuration.
+        if !self.ramps.ramping(k) {
+            return None;
+        }
         let v = self.config.services.iter().find(|v| v.key() == k.0)?;
         let r = v.reals.iter().find(|r| r.dest.addr == k.1)?;
         self.ramps

@@ -169,8 +169,17 @@ impl Ramps {
         .map(|(p, _)| p)
     }
 
+    /// Whether `k` has a ramp going.
+    pub(super) fn ramping(&self, k: &DestKey) -> bool {
+        self.started.contains_key(k)
+    }
+
     /// When the next step of any ramp of `config` begins.
     pub(super) fn next_step(&self, config: &Config, now: Instant) -> Option<Instant> {
+        // Asked after every check result: no walk when nothing ramps.
+        if self.started.is_empty() {
+            return None;
+        }
         let mut next: Option<Instant> = None;
         for v in &config.services {
             for r in &v.reals {
