@@ -116,6 +116,9 @@ pub(super) struct Ramps {
     /// Destinations a reload added to a service already configured, not
     /// yet seen in or out of service.
     added: BTreeSet<DestKey>,
+    /// Destinations back from down while drained: they ramp when the
+    /// drain ends (as a server leaving maintenance does in HAProxy).
+    back_drained: BTreeSet<DestKey>,
 }
 
 impl Ramps {
@@ -139,9 +142,17 @@ impl Ramps {
             };
             if !s {
                 self.started.remove(&k);
-            } else if begins && slow.is_some() && !drained {
-                self.started.insert(k, now);
+                self.back_drained.remove(&k);
+            } else if begins && slow.is_some() {
+                if drained {
+                    self.back_drained.insert(k);
+                } else {
+                    self.started.insert(k, now);
+                }
             }
+        }
+        if !drained && self.back_drained.remove(&k) && slow.is_some() {
+            self.started.insert(k, now);
         }
         let over = match (slow, self.started.get(&k)) {
             (Some(s), Some(t)) => now.saturating_duration_since(*t) >= s.window,
@@ -216,6 +227,7 @@ impl Ramps {
         self.added.retain(|k| now.contains(k));
         self.seen.retain(|k, _| now.contains(k));
         self.started.retain(|k, _| now.contains(k));
+        self.back_drained.retain(|k| now.contains(k));
     }
 }
 

@@ -247,3 +247,28 @@ fn the_quorum_counts_a_ramping_destination_at_its_full_weight() {
     assert_eq!(at_time(&mut e, t0, 7.0), [50, 50]);
     assert_eq!(at_time(&mut e, t0, 12.0), [100, 100]);
 }
+
+#[test]
+fn back_from_down_while_drained_ramps_when_the_drain_ends() {
+    let mut e = engine(CFG);
+    let t0 = Instant::now();
+    e.at(t0);
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    at_time(&mut e, t0, 0.0);
+    let k = (e.config.services[0].key, "10.0.0.1:80".parse().unwrap());
+    e.drain(k.0, k.1);
+    assert_eq!(at_time(&mut e, t0, 1.0)[0], 0);
+    result(&mut e, 0, false);
+    assert_eq!(at_time(&mut e, t0, 2.0)[0], 0);
+    result(&mut e, 0, true);
+    assert_eq!(at_time(&mut e, t0, 3.0)[0], 0, "still drained");
+    e.ready(k.0, Some(k.1));
+    assert_eq!(at_time(&mut e, t0, 4.0)[0], 10, "the ramp begins at ready");
+    assert_eq!(at_time(&mut e, t0, 14.0)[0], 100);
+    // Drained and ready again without a failure between: no ramp.
+    e.drain(k.0, k.1);
+    assert_eq!(at_time(&mut e, t0, 15.0)[0], 0);
+    e.ready(k.0, Some(k.1));
+    assert_eq!(at_time(&mut e, t0, 16.0)[0], 100);
+}
