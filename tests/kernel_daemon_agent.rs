@@ -9,11 +9,9 @@
 mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
-use common::settle::{rvsadmd_command, rvsadmd_path, spawn_logged};
+use common::daemon::Daemon;
 use std::io::Write;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -57,73 +55,6 @@ impl Agent {
             assert!(Instant::now() < deadline, "the agent was not asked in 60 s");
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-}
-
-/// A running `rvsadmd run`; stopped (SIGTERM) when dropped.
-struct Daemon {
-    child: Child,
-    socket: PathBuf,
-    log: PathBuf,
-}
-
-impl Daemon {
-    fn start(dir: &Path, config: &Path) -> Daemon {
-        let socket = dir.join("ctl.sock");
-        let log = dir.join("events.log");
-        let child = spawn_logged(rvsadmd_command("--config", config, dir), dir, "events.log");
-        Daemon { child, socket, log }
-    }
-
-    fn ctl(&self, args: &[&str]) -> String {
-        let o = Command::new(rvsadmd_path())
-            .arg(args[0])
-            .arg("--control-socket")
-            .arg(&self.socket)
-            .args(&args[1..])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "rvsadmd {args:?}: {o:?}");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    /// Wait (60 s at most) until the destination's weight and upper
-    /// threshold in the table are `want`.
-    fn wait(&self, want: (u32, u32), what: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let got = in_table();
-            if got == Some(want) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{what}: the table has {got:?}, not {want:?} after 60 s; status:\n{}\nevents:\n{}",
-                self.ctl(&["status"]),
-                std::fs::read_to_string(&self.log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// The table keeps `want` while the agent is asked twice more.
-    fn stays(&self, agent: &Agent, want: (u32, u32), what: &str) {
-        let line = agent.line.lock().unwrap().0.clone();
-        agent.say(line.as_deref().map(str::trim_end));
-        assert_eq!(
-            in_table(),
-            Some(want),
-            "{what}; status:\n{}",
-            self.ctl(&["status"])
-        );
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let _ = self.child.wait();
     }
 }
 
@@ -177,6 +108,31 @@ weight = 10
 const SERVICE: &str = "tcp:192.0.2.10:80";
 const DEST: &str = "10.0.0.1:8080";
 
+/// Wait (60 s at most) until the destination's weight and upper
+/// threshold in the table are `want`.
+fn wait(d: &Daemon, want: (u32, u32), what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let got = in_table();
+        if got == Some(want) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: the table has {got:?}, not {want:?} after 60 s; {}",
+            d.said()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The table keeps `want` while the agent is asked twice more.
+fn stays(d: &Daemon, agent: &Agent, want: (u32, u32), what: &str) {
+    let line = agent.line.lock().unwrap().0.clone();
+    agent.say(line.as_deref().map(str::trim_end));
+    assert_eq!(in_table(), Some(want), "{what}; {}", d.said());
+}
+
 #[test]
 fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
     let Some(_ns) =
@@ -193,7 +149,7 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
     let cfg = dir.join("rvsadmd.toml");
     std::fs::write(&cfg, CONFIG).unwrap();
     let d = Daemon::start(&dir, &cfg);
-    d.wait((10, 0), "up, agent ready at 100%");
+    wait(&d, (10, 0), "up, agent ready at 100%");
 
     // Each word.
     for (line, want) in [
@@ -215,12 +171,12 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
         ("100%", (10, 0)),
     ] {
         agent.say(Some(line));
-        d.wait(want, &format!("agent said `{line}`"));
+        wait(&d, want, &format!("agent said `{line}`"));
     }
 
     // Status shows each factor.
     agent.say(Some("drain 50% # going away"));
-    d.wait((0, 0), "agent drain at 50%");
+    wait(&d, (0, 0), "agent drain at 50%");
     let json = d.ctl(&["status", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     let row = &rows[0];
@@ -241,7 +197,7 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
 
     // An agent that stops answering changes nothing.
     agent.say(None);
-    d.stays(&agent, (0, 0), "no answer keeps the agent's drain");
+    stays(&d, &agent, (0, 0), "no answer keeps the agent's drain");
     let json = d.ctl(&["status", "--json"]);
     assert!(json.contains("\"answered\": false"), "{json}");
     assert!(d.ctl(&["status"]).contains("(no answer)"));
@@ -249,7 +205,8 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
     // The operator's ready does not undo the agent's drain ...
     d.ctl(&["ready", SERVICE, DEST]);
     agent.say(Some("drain 100%"));
-    d.stays(
+    stays(
+        &d,
         &agent,
         (0, 0),
         "the operator's ready leaves the agent's drain",
@@ -257,27 +214,28 @@ fn agent_words_drive_the_weight_and_the_admin_states_stay_apart() {
     // ... and the agent's ready does not undo the operator's drain.
     d.ctl(&["drain", SERVICE, DEST]);
     agent.say(Some("ready"));
-    d.stays(
+    stays(
+        &d,
         &agent,
         (0, 0),
         "the agent's ready leaves the operator's drain",
     );
     d.ctl(&["ready", SERVICE, DEST]);
-    d.wait((10, 0), "both ready");
+    wait(&d, (10, 0), "both ready");
 
     // The checks' down is not undone by the agent's up ...
     backend.take();
-    d.wait((0, 0), "the check fails");
+    wait(&d, (0, 0), "the check fails");
     agent.say(Some("up ready 100%"));
-    d.stays(&agent, (0, 0), "the agent's up leaves the checks' down");
+    stays(&d, &agent, (0, 0), "the agent's up leaves the checks' down");
     backend = Some(Backend::start("10.0.0.1:8080", Mode::Ok));
-    d.wait((10, 0), "the check passes again");
+    wait(&d, (10, 0), "the check passes again");
     // ... nor the agent's down by the checks' up.
     agent.say(Some("down"));
-    d.wait((0, 0), "agent down, checks up");
-    d.stays(&agent, (0, 0), "the checks' up leaves the agent's down");
+    wait(&d, (0, 0), "agent down, checks up");
+    stays(&d, &agent, (0, 0), "the checks' up leaves the agent's down");
     agent.say(Some("up"));
-    d.wait((10, 0), "agent up again");
+    wait(&d, (10, 0), "agent up again");
     drop(backend);
 }
 
@@ -344,7 +302,7 @@ weight = 10
     std::fs::write(&line, "ready 100%\n").unwrap();
     wait(10, "the file says ready 100%");
     // Each change was told as an `agent` event.
-    let events = std::fs::read_to_string(&d.log).unwrap_or_default();
+    let events = d.events();
     let said: Vec<&str> = events
         .lines()
         .filter(|l| l.contains(r#""event":"agent""#))

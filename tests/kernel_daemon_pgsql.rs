@@ -8,7 +8,7 @@
 mod common;
 
 use common::backend::add_addrs;
-use common::settle::{rvsadmd_command, spawn_logged};
+use common::daemon::Daemon;
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -97,30 +97,6 @@ impl Drop for Postgres {
         // SIGINT: PostgreSQL's fast shutdown.
         let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT);
-        let _ = self.0.wait();
-    }
-}
-
-/// `rvsadmd run --config` (stopped by SIGTERM when dropped), its events
-/// in a file.
-struct Daemon(Child, PathBuf);
-
-impl Daemon {
-    fn start(dir: &Path, config: &Path) -> Daemon {
-        let log = dir.join("events.log");
-        let child = spawn_logged(rvsadmd_command("--config", config, dir), dir, "events.log");
-        Daemon(child, log)
-    }
-
-    fn events(&self) -> String {
-        std::fs::read_to_string(&self.1).unwrap_or_default()
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
         let _ = self.0.wait();
     }
 }

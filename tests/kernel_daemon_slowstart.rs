@@ -10,79 +10,13 @@
 mod common;
 
 use common::backend::{add_addrs, Backend, Mode};
-use common::settle::{rvsadmd_command, rvsadmd_path, spawn_logged};
+use common::daemon::Daemon;
 use rvsadm::Ipvs;
 use rvsadmd::config::SlowStart;
 use rvsadmd::engine::ramp;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// A running `rvsadmd run`; stopped (SIGTERM) when dropped.
-struct Daemon {
-    child: Child,
-    socket: PathBuf,
-    log: PathBuf,
-}
-
-impl Daemon {
-    fn start(dir: &Path, config: &str) -> Daemon {
-        let cfg = dir.join("rvsadmd.toml");
-        std::fs::write(&cfg, config).unwrap();
-        let child = spawn_logged(rvsadmd_command("--config", &cfg, dir), dir, "events.log");
-        Daemon {
-            child,
-            socket: dir.join("ctl.sock"),
-            log: dir.join("events.log"),
-        }
-    }
-
-    fn ctl(&self, args: &[&str]) -> String {
-        let o = Command::new(rvsadmd_path())
-            .arg(args[0])
-            .arg("--control-socket")
-            .arg(&self.socket)
-            .args(&args[1..])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    /// What to show when a wait fails.
-    fn said(&self) -> String {
-        format!(
-            "status:\n{}\nevents:\n{}",
-            self.ctl(&["status"]),
-            std::fs::read_to_string(&self.log).unwrap_or_default()
-        )
-    }
-
-    /// Wait (90 s at most) until `ok` holds of the table's weights.
-    fn wait(&self, ipvs: &Ipvs, what: &str, ok: impl Fn(&[(SocketAddr, u32)]) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            let got = weights(ipvs);
-            if ok(&got) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{what}: the table has {got:?} after 90 s; {}",
-                self.said()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let _ = self.child.wait();
-    }
-}
 
 /// The destinations of every service in the table and their weights.
 fn weights(ipvs: &Ipvs) -> Vec<(SocketAddr, u32)> {
@@ -142,7 +76,7 @@ weight = 100
 /// Sample the weight of [`DEST`] from its first weight above 0 until it
 /// is 100 (or `stop` says so): (seconds since the first, weight).
 fn sample(ipvs: &Ipvs, d: &Daemon, stop: impl Fn(f64, u32) -> bool) -> Vec<(f64, u32)> {
-    d.wait(ipvs, "a weight above 0", |_| {
+    wait(d, ipvs, "a weight above 0", |_| {
         weight_of(ipvs, DEST).is_some_and(|w| w > 0)
     });
     let t0 = Instant::now();
@@ -223,7 +157,7 @@ fn slow_start_follows_its_ramp_and_starts_over_when_down_again() {
     for aggression in [1.0, 3.0] {
         let dir = dir_for(&format!("slowstart-{aggression}"));
         let mut backend = Some(Backend::start(DEST, Mode::Ok));
-        let d = Daemon::start(&dir, &one(aggression));
+        let d = Daemon::start_text(&dir, &one(aggression));
         // Serving when the daemon starts: no ramp, full weight at once.
         let start = sample(&ipvs, &d, |_, _| false);
         assert!(
@@ -232,14 +166,14 @@ fn slow_start_follows_its_ramp_and_starts_over_when_down_again() {
         );
         // Down, then back: the ramp.
         backend.take();
-        d.wait(&ipvs, "the check fails", |_| {
+        wait(&d, &ipvs, "the check fails", |_| {
             weight_of(&ipvs, DEST) == Some(0)
         });
         backend = Some(Backend::start(DEST, Mode::Ok));
         let got = sample(&ipvs, &d, |_, _| false);
         eprintln!("aggression {aggression}: {got:?}");
         follows(&got, &slow(aggression), 3.0);
-        let events = std::fs::read_to_string(&d.log).unwrap_or_default();
+        let events = d.events();
         assert!(events.contains(r#""event":"destination_up""#), "{events}");
         drop(backend);
     }
@@ -255,12 +189,12 @@ fn a_ramp_interrupted_by_down_starts_over_from_the_floor() {
     let ipvs = Ipvs::connect().unwrap();
     let dir = dir_for("slowstart-interrupted");
     let mut backend = Some(Backend::start(DEST, Mode::Ok));
-    let d = Daemon::start(&dir, &one(1.0));
-    d.wait(&ipvs, "full weight at start", |_| {
+    let d = Daemon::start_text(&dir, &one(1.0));
+    wait(&d, &ipvs, "full weight at start", |_| {
         weight_of(&ipvs, DEST) == Some(100)
     });
     backend.take();
-    d.wait(&ipvs, "the check fails", |_| {
+    wait(&d, &ipvs, "the check fails", |_| {
         weight_of(&ipvs, DEST) == Some(0)
     });
     backend = Some(Backend::start(DEST, Mode::Ok));
@@ -279,7 +213,7 @@ fn a_ramp_interrupted_by_down_starts_over_from_the_floor() {
     // ... down again: out (weight 0), then back: a new ramp from the
     // floor, not where the first one was.
     backend.take();
-    d.wait(&ipvs, "down mid-ramp", |_| {
+    wait(&d, &ipvs, "down mid-ramp", |_| {
         weight_of(&ipvs, DEST) == Some(0)
     });
     backend = Some(Backend::start(DEST, Mode::Ok));
@@ -340,12 +274,12 @@ fn a_depool_floor_of_half_keeps_five_of_ten_in() {
         .iter()
         .map(|a| Some(Backend::start(&format!("{a}:8080"), Mode::Ok)))
         .collect();
-    let d = Daemon::start(&dir, &ten());
-    d.wait(&ipvs, "all ten in", |w| octets(w).len() == 10);
+    let d = Daemon::start_text(&dir, &ten());
+    wait(&d, &ipvs, "all ten in", |w| octets(w).len() == 10);
     // 1 to 5 fail one after the other: each goes out.
     for i in 1..=5u8 {
         backends[usize::from(i) - 1].take();
-        d.wait(&ipvs, &format!("10.0.0.{i} out"), |w| {
+        wait(&d, &ipvs, &format!("10.0.0.{i} out"), |w| {
             !octets(w).contains(&i)
         });
     }
@@ -359,11 +293,7 @@ fn a_depool_floor_of_half_keeps_five_of_ten_in() {
                 && l.contains(r#""kept":true"#)
         };
         let deadline = Instant::now() + Duration::from_secs(90);
-        while !std::fs::read_to_string(&d.log)
-            .unwrap_or_default()
-            .lines()
-            .any(kept)
-        {
+        while !d.events().lines().any(kept) {
             assert!(
                 Instant::now() < deadline,
                 "10.0.0.{i} not kept in; {}",
@@ -397,12 +327,31 @@ fn a_depool_floor_of_half_keeps_five_of_ten_in() {
     ] {
         let a = &addrs[usize::from(i) - 1];
         backends[usize::from(i) - 1] = Some(Backend::start(&format!("{a}:8080"), Mode::Ok));
-        d.wait(&ipvs, &format!("10.0.0.{i} back"), |w| octets(w) == want);
+        wait(&d, &ipvs, &format!("10.0.0.{i} back"), |w| {
+            octets(w) == want
+        });
     }
     // The rest recover: all ten in.
     for i in [4u8, 5, 6, 7, 8] {
         let a = &addrs[usize::from(i) - 1];
         backends[usize::from(i) - 1] = Some(Backend::start(&format!("{a}:8080"), Mode::Ok));
     }
-    d.wait(&ipvs, "all ten in again", |w| octets(w).len() == 10);
+    wait(&d, &ipvs, "all ten in again", |w| octets(w).len() == 10);
+}
+
+/// Wait (90 s at most) until `ok` holds of the table's weights.
+fn wait(d: &Daemon, ipvs: &Ipvs, what: &str, ok: impl Fn(&[(SocketAddr, u32)]) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let got = weights(ipvs);
+        if ok(&got) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: the table has {got:?} after 90 s; {}",
+            d.said()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

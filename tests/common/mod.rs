@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod daemon;
 pub mod ld_corpus;
 pub mod ldirectord;
 pub mod metrics;
