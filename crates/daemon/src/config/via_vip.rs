@@ -111,7 +111,7 @@ impl fmt::Display for MarkRange {
 }
 
 /// Whether any check of `r` goes through the VIP.
-fn through_vip(r: &Real) -> bool {
+pub fn through_vip(r: &Real) -> bool {
     r.checks.iter().any(|c| c.source.via_vip.is_some())
 }
 

@@ -6,7 +6,7 @@
 //! reverse-path filtering drops it again. Said as a `note` event at
 //! start and at each reload; sysctls are the operator's.
 
-use crate::config::Config;
+use crate::config::{via_vip, Config};
 use crate::events::Event;
 use rvsadm::model::ServiceKey;
 use std::net::{IpAddr, SocketAddr};
@@ -31,11 +31,7 @@ fn lacking(cfg: &Config, conf: &Path, local: impl Fn(IpAddr) -> bool) -> Option<
     let vip = cfg
         .services
         .iter()
-        .filter(|v| {
-            v.reals
-                .iter()
-                .any(|r| r.checks.iter().any(|c| c.source.via_vip.is_some()))
-        })
+        .filter(|v| v.reals.iter().any(via_vip::through_vip))
         .find_map(|v| match v.key {
             ServiceKey::Addr { addr, .. } if local(addr) => Some(addr),
             _ => None,

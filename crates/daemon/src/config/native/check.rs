@@ -215,39 +215,27 @@ fn source_of(
     Ok(s)
 }
 
-/// The check types that can go through the VIP: those that connect
-/// over TCP or UDP (a ping is no connection IPVS forwards; FTP's data
-/// connection is another).
-const THROUGH_VIP: [&str; 19] = [
-    "tcp",
-    "http",
-    "https",
-    "smtp",
-    "dns",
-    "mysql",
-    "pgsql",
-    "radius",
-    "sip",
-    "oracle",
-    "pop",
-    "pops",
-    "imap",
-    "imaps",
-    "nntp",
-    "ldap",
-    "ldaps",
-    "simpletcp",
-    "udp",
-];
+/// The check types of [`WITH_SOURCE`] that cannot go through the VIP:
+/// a ping is no connection IPVS forwards; FTP's data connection is
+/// another.
+const NOT_THROUGH_VIP: [&str; 2] = ["ftp", "ping"];
+
+/// The check types that can go through the VIP: those of [`WITH_SOURCE`]
+/// that connect over TCP or UDP.
+fn through_vip() -> impl Iterator<Item = &'static str> {
+    WITH_SOURCE
+        .into_iter()
+        .filter(|k| !NOT_THROUGH_VIP.contains(k))
+}
 
 /// Refuses `via_vip` on a check type that cannot go through the VIP, and
 /// beside a `mark` or an `interface` (the mark is rvsadmd's, the route
 /// to the VIP is the host's own).
 fn via_vip_of(s: &Source, kind: &str) -> Result<(), String> {
-    if !THROUGH_VIP.contains(&kind) {
+    if !through_vip().any(|k| k == kind) {
         return Err(format!(
             "`via_vip` does not apply to a {kind} check (only to checks that connect over TCP or UDP: {})",
-            THROUGH_VIP.join(", ")
+            through_vip().collect::<Vec<_>>().join(", ")
         ));
     }
     if s.mark.is_some() {
