@@ -13,7 +13,7 @@
 //! services and points the checks at the VIP (at start and at each
 //! reload, on the configuration the daemon runs).
 
-use super::{Config, ConfigError, OnFailure, OnStop, Quorum, Real, Virtual};
+use super::{Config, ConfigError, Manual, OnFailure, OnStop, Quorum, Real, Virtual};
 use rvsadm::model::{DestConfig, DestSpec, ForwardMethod, ServiceConfig, ServiceKey, Weight};
 use std::fmt;
 use std::net::SocketAddr;
@@ -216,7 +216,10 @@ pub fn expand(mut cfg: Config) -> Config {
 }
 
 /// The fwmark service of `mark` for real server `r` of `v`: `r` alone,
-/// forwarded as `v` forwards to it, at weight 1 whatever its health.
+/// forwarded as `v` forwards to it, at weight 1 whatever its health (no
+/// slow start, no depool floor), put back as it was after a change by
+/// hand (`manual = "revert"`: never an override, nothing in the state
+/// file).
 fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     let family = v.key.family();
     let dest = DestSpec {
@@ -237,6 +240,7 @@ fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     real.notify_up = None;
     real.notify_down = None;
     real.monitor_as = None;
+    real.slow_start = None;
     let mut owned = v.clone();
     owned.key = ServiceKey::Fwmark { mark, family };
     owned.config = ServiceConfig::new(family);
@@ -249,6 +253,11 @@ fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     owned.fallback_command = None;
     owned.monitor_file = None;
     owned.keep_foreign = false;
+    // A change by hand is put back: a deleted service would let the
+    // marked checks fall through to the VIP's own service, and pass on
+    // any of its reals.
+    owned.manual = Manual::Revert;
+    owned.depool_floor = None;
     owned
 }
 

@@ -168,3 +168,25 @@ fn via_vip_and_the_range_are_written_back() {
     assert_eq!(back.services[0].reals, cfg.services[0].reals);
     assert_eq!(back.vip_check_marks, cfg.vip_check_marks);
 }
+
+/// The fwmark services rvsadmd adds put back a change by hand (never an
+/// override kept), and take neither the service's depool floor nor the
+/// destination's slow start.
+#[test]
+fn the_added_services_revert_changes_by_hand_and_ramp_nothing() {
+    let cfg = parse(
+        Path::new("t.toml"),
+        "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.10\"\nport = 80\nmanual = \"adopt\"\ndepool_floor = \"50%\"\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\nforward = \"route\"\nslow_start = { window = \"10s\" }\ncheck = { type = \"tcp\", via_vip = true }\n",
+    )
+    .unwrap();
+    assert!(
+        cfg.services[0].depool_floor.is_some() && cfg.services[0].reals[0].slow_start.is_some()
+    );
+    let run = expand(cfg);
+    let owned = &run.services[1];
+    assert_eq!(owned.manual, Manual::Revert);
+    assert_eq!(owned.depool_floor, None);
+    assert_eq!(owned.reals[0].slow_start, None);
+    // The configured service keeps its own.
+    assert_eq!(run.services[0].manual, Manual::Adopt);
+}
