@@ -152,6 +152,9 @@ pub struct Config {
     /// The firewall marks of the fwmark services rvsadmd adds for checks
     /// through the VIP (native `vip_check_marks`; see [`via_vip`]).
     pub vip_check_marks: via_vip::MarkRange,
+    /// The source ports of checks through the VIP, one per check (native
+    /// `vip_check_ports`; see [`via_vip`]).
+    pub vip_check_ports: via_vip::PortRange,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently

@@ -20,7 +20,7 @@ impl Daemon {
     async fn reload_config(&mut self) -> Result<(), String> {
         let cfg = match (self.load)() {
             // With the fwmark services of checks through the VIP.
-            Ok(cfg) => crate::config::via_vip::expand(cfg),
+            Ok(cfg) => crate::config::via_vip::expand(cfg, Some(&self.engine.config)),
             Err(e) => {
                 self.metrics.reload(false);
                 Event::ReloadRefused { error: e.clone() }.emit();
