@@ -7,9 +7,9 @@ use crate::notify;
 
 impl Daemon {
     /// Read the configuration again: refused whole when invalid (the old
-    /// one stays); else the checks follow the new set (an unchanged check
-    /// runs on in its slot, its health carried by the engine) and the
-    /// difference is applied at once.
+    /// one stays); else the difference is applied at once, then the
+    /// checks follow the new set (an unchanged check runs on in its slot,
+    /// its health carried by the engine).
     pub(super) async fn reload(&mut self) -> Result<(), String> {
         notify::reloading();
         let r = self.reload_config().await;
@@ -38,6 +38,9 @@ impl Daemon {
         self.fifo.set(self.engine.config.notify_fifo.as_ref());
         self.set_timeouts();
         self.resync_daemons(old_sync_daemon);
+        // The table first: a check through the VIP needs its fwmark
+        // service in the kernel before it runs.
+        self.sync(true).await;
         self.schedule.configure(
             self.engine.checks(),
             self.engine.config.max_checks_in_flight_per_address,
@@ -48,7 +51,6 @@ impl Daemon {
             services: self.engine.config.services.len(),
         }
         .emit();
-        self.sync(true).await;
         Ok(())
     }
 }
