@@ -38,6 +38,7 @@ impl Daemon {
         self.fifo.set(self.engine.config.notify_fifo.as_ref());
         self.set_timeouts();
         self.resync_daemons(old_sync_daemon);
+        self.drop_stale_check_services().await;
         // The table first: a check through the VIP needs its fwmark
         // service in the kernel before it runs.
         self.sync(true).await;
