@@ -273,8 +273,20 @@ pub struct Virtual {
     /// The part of its destinations kept in the table however many
     /// fail (`None`: none kept).
     pub depool_floor: Option<DepoolFloor>,
+    /// A fwmark service rvsadmd added for checks through the VIP
+    /// ([`via_vip`]): in the table, but no quorum, no transition, not
+    /// counted or shown among the configured services.
+    pub check_only: bool,
     /// Where the service was written.
     pub at: Location,
+}
+
+impl Config {
+    /// The services configured (those rvsadmd added for checks through
+    /// the VIP left out).
+    pub fn configured(&self) -> impl Iterator<Item = &Virtual> + '_ {
+        self.services.iter().filter(|v| !v.check_only)
+    }
 }
 
 impl Virtual {

@@ -294,6 +294,7 @@ fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     // any of its reals.
     owned.manual = Manual::Revert;
     owned.depool_floor = None;
+    owned.check_only = true;
     owned
 }
 

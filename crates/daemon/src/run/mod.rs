@@ -284,7 +284,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     );
     d.agents.configure(d.engine.agents());
     Event::Started {
-        services: d.engine.config.services.len(),
+        services: d.engine.config.configured().count(),
         checks: d.schedule.len(),
     }
     .emit();

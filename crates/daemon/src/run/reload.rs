@@ -49,7 +49,7 @@ impl Daemon {
         self.agents.configure(self.engine.agents());
         self.metrics.reload(true);
         Event::Reloaded {
-            services: self.engine.config.services.len(),
+            services: self.engine.config.configured().count(),
         }
         .emit();
         Ok(())

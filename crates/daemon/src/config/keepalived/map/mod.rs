@@ -194,6 +194,7 @@ fn virtual_server(
             fallback_command: None,
             monitor_file: None,
             depool_floor: None,
+            check_only: false,
             at: v.at.clone(),
         });
     }
