@@ -10,6 +10,12 @@
 //! the kernel's table shows (`ipvsadm -Sn`). The owned fwmark services,
 //! one per real server, are in the table while rvsadmd runs and gone after
 //! it stops; nothing else of the table changes.
+//!
+//! Then many quick HTTP checks through the VIP of A and B, while the
+//! director's ephemeral ports are two (were the checks sent from them, a
+//! check of B would soon reuse a port of A's whose IPVS connection entry
+//! still leads to A): each check sends from its own port of
+//! `vip_check_ports`, so B never passes once.
 
 mod common;
 
@@ -124,6 +130,7 @@ fn give_vip(t: &Topo, r: &str, mode: Mode, on: bool) {
     ));
 }
 
+/// The configuration of `start_daemon`.
 fn config(mode: Mode) -> String {
     let mut cf = String::new();
     for (vip, check) in [
@@ -151,10 +158,25 @@ fn config(mode: Mode) -> String {
     cf
 }
 
-/// rvsadmd in namespace `ns` with `config(mode)`; its files in `dir`.
-fn start_daemon(ns: &str, dir: &Path, mode: Mode) -> Child {
+/// The service VIP:80 alone, by direct routing to A and B, each checked
+/// by HTTP through the VIP every 50 ms (timeout 500 ms), one result
+/// making it up or down.
+fn quick_config() -> String {
+    let mut cf = format!(
+        "[[services]]\nprotocol = \"tcp\"\naddress = \"{VIP}\"\nport = 80\nscheduler = \"rr\"\ncheck = {{ type = \"http\", via_vip = true, interval = 0.05, timeout = 0.5, fall = 1, rise = 1 }}\n"
+    );
+    for r in REALS {
+        cf += &format!(
+            "[[services.destinations]]\naddress = \"{r}\"\nport = 80\nforward = \"route\"\n"
+        );
+    }
+    cf
+}
+
+/// rvsadmd in namespace `ns` with `config`; its files in `dir`.
+fn start_daemon(ns: &str, dir: &Path, config: &str) -> Child {
     let cf = dir.join("rvsadmd.toml");
-    std::fs::write(&cf, config(mode)).unwrap();
+    std::fs::write(&cf, config).unwrap();
     let log = std::fs::File::create(dir.join("rvsadmd.log")).unwrap();
     Command::new("ip")
         .args(["netns", "exec", ns, &rvsadmd_path(), "run", "--config"])
@@ -242,7 +264,7 @@ fn through_the_vip(mode: Mode, test: &str) {
     let dir = std::env::temp_dir().join(format!("{test}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let _log = ShowLog(dir.join("rvsadmd.log"));
-    let daemon = start_daemon(&d, &dir, mode);
+    let daemon = start_daemon(&d, &dir, &config(mode));
 
     // A passes both checks; B, without the VIP, only the plain one.
     until_table(&d, &want(mode, 0, true), "B down through the VIP");
@@ -280,4 +302,65 @@ fn direct_routing_checks_through_the_vip() {
 #[test]
 fn tunnelling_checks_through_the_vip() {
     through_the_vip(Mode::Tun, "viavip_tun");
+}
+
+/// Many quick checks through the VIP of A (with the VIP) and B (without):
+/// B never passes, A stays up.
+#[test]
+fn quick_checks_through_the_vip_never_pass_the_real_without_it() {
+    let test = "viavip_quick";
+    let Some(mut t) = Topo::new(test) else {
+        return;
+    };
+    let (_, d, _) = topology(&mut t, Mode::Dr);
+    // Two ephemeral ports: any check sent from them would reuse one within
+    // a few checks.
+    t.sh(&format!(
+        "ip netns exec {d} sysctl -qw net.ipv4.ip_local_port_range='40000 40001'"
+    ));
+    let dir = std::env::temp_dir().join(format!("{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("rvsadmd.log");
+    let _log = ShowLog(log.clone());
+    let daemon = start_daemon(&d, &dir, &quick_config());
+    let f = Mode::Dr.flag();
+    let mut want = vec![
+        format!("-A -t {VIP}:80 -s rr"),
+        format!("-a -t {VIP}:80 -r {}:80 {f} -w 1", REALS[0]),
+        format!("-a -t {VIP}:80 -r {}:80 {f} -w 0", REALS[1]),
+    ];
+    for (m, r) in MARKS.iter().zip(REALS) {
+        want.push(format!("-A -f {m} -s wlc"));
+        want.push(format!("-a -f {m} -r {r}:80 {f} -w 1"));
+    }
+    want.sort();
+    until_table(&d, &want, "A up, B down");
+    // 20 s of checks every 50 ms: the table stays as it is.
+    let end = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < end {
+        assert_eq!(table(&d), want, "B passed a check through the VIP");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    common::settle::stop(daemon);
+    // No result ever made B up, or A down, in the service of the VIP.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let changes: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|e: &serde_json::Value| e["event"] == "health")
+        .collect();
+    let b = format!("{}:80", REALS[1]);
+    let a = format!("{}:80", REALS[0]);
+    for e in &changes {
+        let dest = e["destination"].as_str().unwrap_or_default();
+        assert!(
+            !(dest == b && e["health"] == "up"),
+            "B passed a check through the VIP: {e}"
+        );
+        assert!(!(dest == a && e["health"] == "down"), "A failed: {e}");
+    }
+    assert!(
+        changes.iter().any(|e| e["destination"] == b.as_str()),
+        "no result of B's check: {changes:?}"
+    );
 }

@@ -4,7 +4,8 @@
 //! reads back, and expands for checks through the VIP without a panic;
 //! each native service prints as fleet mode's etcd value that reads back
 //! as that service; fleet mode's `[fleet]` reader gives settings or an
-//! error, never a panic; a range of marks that reads prints as itself.
+//! error, never a panic; a range of marks or of ports that reads prints
+//! as itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,6 +19,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(r) = via_vip::MarkRange::parse(text) {
         assert_eq!(via_vip::MarkRange::parse(&r.to_string()), Ok(r));
     }
+    if let Ok(r) = via_vip::PortRange::parse(text) {
+        assert_eq!(via_vip::PortRange::parse(&r.to_string()), Ok(r));
+    }
     let f = Path::new("fuzz");
     for cfg in [native::parse(f, text), ldirectord::parse(f, text)]
         .into_iter()
@@ -27,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(again.is_ok(), "{:?}", again.err());
         let values = rvsadmd::fleet::values_of(&cfg);
         assert!(values.is_ok(), "{:?}", values.err());
-        let _ = via_vip::expand(cfg);
+        let run = via_vip::expand(cfg, None);
+        let _ = via_vip::expand(run.clone(), Some(&run));
     }
     if let Ok(Some((raw, line))) = rvsadm_fleet::settings::read("fuzz", text) {
         let _ = rvsadm_fleet::Settings::validate(raw, "fuzz", line);

@@ -152,6 +152,9 @@ pub struct Config {
     /// The firewall marks of the fwmark services rvsadmd adds for checks
     /// through the VIP (native `vip_check_marks`; see [`via_vip`]).
     pub vip_check_marks: via_vip::MarkRange,
+    /// The source ports of checks through the VIP, one per check (native
+    /// `vip_check_ports`; see [`via_vip`]).
+    pub vip_check_ports: via_vip::PortRange,
     /// Which format this came from.
     pub format: Format,
     /// What was read but has no effect in rvsadmd (told, never silently
@@ -270,8 +273,20 @@ pub struct Virtual {
     /// The part of its destinations kept in the table however many
     /// fail (`None`: none kept).
     pub depool_floor: Option<DepoolFloor>,
+    /// A fwmark service rvsadmd added for checks through the VIP
+    /// ([`via_vip`]): in the table, but no quorum, no transition, not
+    /// counted or shown among the configured services.
+    pub check_only: bool,
     /// Where the service was written.
     pub at: Location,
+}
+
+impl Config {
+    /// The services configured (those rvsadmd added for checks through
+    /// the VIP left out).
+    pub fn configured(&self) -> impl Iterator<Item = &Virtual> + '_ {
+        self.services.iter().filter(|v| !v.check_only)
+    }
 }
 
 impl Virtual {

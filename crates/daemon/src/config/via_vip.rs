@@ -8,12 +8,23 @@
 //! that server with the service's forwarding method; the check's socket
 //! carries the service's mark (`SO_MARK`) and connects to the VIP, and
 //! IPVS's hook on locally sent packets forwards it to that server alone.
-//! The marks come from [`Config::vip_check_marks`]. [`check`] refuses
-//! what cannot work (read by every format); [`expand`] adds the fwmark
-//! services and points the checks at the VIP (at start and at each
+//! The marks come from [`Config::vip_check_marks`].
+//!
+//! IPVS looks a packet up in its connection table (by protocol,
+//! addresses and ports, not by mark) before it schedules by mark: a
+//! check sent from a port an earlier check to another real server used
+//! (the entry stays two minutes after a close, five for UDP) would go to
+//! that server. So each check through the VIP sends from a port of its
+//! own ([`Config::vip_check_ports`], see [`PortRange`]), bound with
+//! `SO_REUSEADDR` and closed by a reset ([`crate::probe`]): any entry
+//! found is that of an earlier check to the same server.
+//!
+//! [`check`] refuses what cannot work (read by every format); [`expand`]
+//! adds the fwmark services, gives the marks and ports (kept across
+//! reloads) and points the checks at the VIP (at start and at each
 //! reload, on the configuration the daemon runs).
 
-use super::{Config, ConfigError, OnFailure, OnStop, Quorum, Real, Virtual};
+use super::{Config, ConfigError, Manual, OnFailure, OnStop, Quorum, Real, Virtual};
 use rvsadm::model::{DestConfig, DestSpec, ForwardMethod, ServiceConfig, ServiceKey, Weight};
 use std::fmt;
 use std::net::SocketAddr;
@@ -111,20 +122,19 @@ impl fmt::Display for MarkRange {
 }
 
 /// Whether any check of `r` goes through the VIP.
-fn through_vip(r: &Real) -> bool {
+pub fn through_vip(r: &Real) -> bool {
     r.checks.iter().any(|c| c.source.via_vip.is_some())
 }
 
 /// What a configuration with checks through the VIP must satisfy: each
 /// such check's service has an IPv4 address (the VIP), its real server
 /// forwards by direct routing or tunnelling, no service of the
-/// configuration uses a mark of `vip_check_marks`, and the range holds a
-/// mark for each real server. Nothing to satisfy without such checks.
+/// configuration uses a mark of `vip_check_marks`, the range holds a
+/// mark for each real server and `vip_check_ports` a port for each
+/// check. Nothing to satisfy without such checks.
 pub fn check(cfg: &Config) -> Result<(), ConfigError> {
-    let mut needed = 0u64;
     for v in &cfg.services {
         for r in v.reals.iter().filter(|r| through_vip(r)) {
-            needed += 1;
             let err = |m: String| ConfigError {
                 at: v.at.clone(),
                 message: format!("destination {}: {m}", r.dest.addr),
@@ -149,7 +159,8 @@ pub fn check(cfg: &Config) -> Result<(), ConfigError> {
             }
         }
     }
-    if needed == 0 {
+    let (reals, checks) = assign::ids(cfg);
+    if reals.is_empty() {
         return Ok(());
     }
     let range = cfg.vip_check_marks;
@@ -166,12 +177,30 @@ pub fn check(cfg: &Config) -> Result<(), ConfigError> {
             ),
         });
     }
-    if needed > range.len() {
+    let at = || {
+        cfg.services
+            .first()
+            .map(|v| v.at.clone())
+            .unwrap_or_default()
+    };
+    if reals.len() as u64 > range.len() {
         return Err(ConfigError {
-            at: cfg.services.first().map(|v| v.at.clone()).unwrap_or_default(),
+            at: at(),
             message: format!(
-                "{needed} destinations have checks through the VIP but vip_check_marks ({range}) holds {} marks: give a wider range",
+                "{} destinations have checks through the VIP but vip_check_marks ({range}) holds {} marks: give a wider range",
+                reals.len(),
                 range.len()
+            ),
+        });
+    }
+    let ports = cfg.vip_check_ports;
+    if checks.len() as u64 > ports.len() {
+        return Err(ConfigError {
+            at: at(),
+            message: format!(
+                "{} checks go through the VIP but vip_check_ports ({ports}) holds {} ports: give a wider range (each such check sends from a port of its own)",
+                checks.len(),
+                ports.len()
             ),
         });
     }
@@ -179,33 +208,40 @@ pub fn check(cfg: &Config) -> Result<(), ConfigError> {
 }
 
 /// `cfg` as rvsadmd runs it: for each destination with checks through the
-/// VIP (in configuration order), the next mark of `vip_check_marks`, a
-/// fwmark service of that mark with the destination alone in it (weight
-/// 1, never checked, deleted at stop), and those checks pointed at the
-/// VIP with the mark on their socket. A configuration [`check`] refuses
-/// is not expanded past the marks it has.
-pub fn expand(mut cfg: Config) -> Config {
-    let range = cfg.vip_check_marks;
-    let mut next = 0u64;
+/// VIP, a mark of `vip_check_marks` and a fwmark service of that mark
+/// with the destination alone in it (weight 1, never checked, deleted at
+/// stop); each of its checks through the VIP pointed at the VIP, with the
+/// mark on its socket and a source port of `vip_check_ports` of its own.
+/// The marks and ports `prev` (the configuration running, as expanded)
+/// gave are kept ([`assign`]). A configuration [`check`] refuses is not
+/// expanded past the marks and ports it has.
+pub fn expand(mut cfg: Config, prev: Option<&Config>) -> Config {
+    let (reals, checks) = assign::ids(&cfg);
+    let (old_marks, old_ports) = prev.map(assign::given).unwrap_or_default();
+    let (range, pr) = (cfg.vip_check_marks, cfg.vip_check_ports);
+    let marks = assign::allot(
+        &reals,
+        &old_marks,
+        |m| range.contains(m),
+        (0..range.len()).filter_map(|i| range.nth(i)),
+    );
+    let ports = assign::allot(&checks, &old_ports, |p| pr.contains(p), pr.ports());
     let mut owned = Vec::new();
     for v in &mut cfg.services {
         let ServiceKey::Addr { addr: vip, .. } = v.key else {
             continue;
         };
         for i in 0..v.reals.len() {
-            if !through_vip(&v.reals[i]) {
+            let id = (v.key, v.reals[i].dest.addr);
+            let Some(&mark) = marks.get(&id) else {
                 continue;
-            }
-            let Some(mark) = range.nth(next) else {
-                break;
             };
-            next += 1;
-            for c in v.reals[i].checks.iter_mut() {
-                if c.source.via_vip.is_some() {
-                    c.source.mark = Some(mark);
-                    if let Some(t) = c.probe.target_mut() {
-                        *t = SocketAddr::new(vip, t.port());
-                    }
+            let via = v.reals[i].checks.iter_mut();
+            for (n, c) in via.filter(|c| c.source.via_vip.is_some()).enumerate() {
+                c.source.mark = Some(mark);
+                c.source.port = ports.get(&(id.0, id.1, n)).copied();
+                if let Some(t) = c.probe.target_mut() {
+                    *t = SocketAddr::new(vip, t.port());
                 }
             }
             owned.push(owned_service(v, &v.reals[i], mark));
@@ -216,7 +252,10 @@ pub fn expand(mut cfg: Config) -> Config {
 }
 
 /// The fwmark service of `mark` for real server `r` of `v`: `r` alone,
-/// forwarded as `v` forwards to it, at weight 1 whatever its health.
+/// forwarded as `v` forwards to it, at weight 1 whatever its health (no
+/// slow start, no depool floor), put back as it was after a change by
+/// hand (`manual = "revert"`: never an override, nothing in the state
+/// file).
 fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     let family = v.key.family();
     let dest = DestSpec {
@@ -237,6 +276,7 @@ fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     real.notify_up = None;
     real.notify_down = None;
     real.monitor_as = None;
+    real.slow_start = None;
     let mut owned = v.clone();
     owned.key = ServiceKey::Fwmark { mark, family };
     owned.config = ServiceConfig::new(family);
@@ -249,8 +289,18 @@ fn owned_service(v: &Virtual, r: &Real, mark: u32) -> Virtual {
     owned.fallback_command = None;
     owned.monitor_file = None;
     owned.keep_foreign = false;
+    // A change by hand is put back: a deleted service would let the
+    // marked checks fall through to the VIP's own service, and pass on
+    // any of its reals.
+    owned.manual = Manual::Revert;
+    owned.depool_floor = None;
+    owned.check_only = true;
     owned
 }
+
+mod assign;
+mod ports;
+pub use ports::{PortRange, DEFAULT_VIP_CHECK_PORTS};
 
 #[cfg(test)]
 mod tests;

@@ -134,6 +134,9 @@ impl Quorums {
     /// Take the destinations' check states of `v`: a change to up or down
     /// runs the destination's `notify_up` or `notify_down`.
     pub(super) fn health(&mut self, v: &Virtual, state_of: impl Fn(&DestKey) -> State) {
+        if v.check_only {
+            return;
+        }
         for r in &v.reals {
             let k = (v.key(), r.dest.addr);
             let now = state_of(&k);
@@ -163,8 +166,12 @@ impl Quorums {
     }
 
     /// Decide the quorum of `v` given the weight of its destinations up;
-    /// returns whether its fallback replaces its destinations.
+    /// returns whether its fallback replaces its destinations. A service
+    /// added for checks through the VIP has no quorum to decide.
     pub(super) fn decide(&mut self, v: &Virtual, sum: u64) -> bool {
+        if v.check_only {
+            return false;
+        }
         let h = self.held.entry(v.key()).or_insert(Held::NEW);
         let change = step(h, sum, &v.quorum, v.fallback.is_some());
         let fallback_in = h.fallback_in && v.fallback.is_some();

@@ -284,3 +284,30 @@ fn transitions_are_told_with_or_without_programs() {
     sync(&mut e, &mut live);
     assert!(told(&mut e).is_empty());
 }
+
+/// The fwmark services added for checks through the VIP are put in the
+/// table but gain no quorum, run nothing and are not in the status.
+#[test]
+fn services_added_for_checks_through_the_vip_are_check_only() {
+    let cfg = crate::config::native::parse(
+        std::path::Path::new("t.toml"),
+        "[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.10\"\nport = 80\n[[services.destinations]]\naddress = \"10.0.0.1\"\nport = 80\nforward = \"route\"\ncheck = { type = \"tcp\", via_vip = true }\n",
+    )
+    .unwrap();
+    let run = crate::config::via_vip::expand(cfg, None);
+    let added = run.services[1].key();
+    let mut e = Engine::new(run);
+    let mut live = Snapshot::default();
+    let d = sync(&mut e, &mut live);
+    assert!(d.services.iter().any(|s| s.key == added), "{d:?}");
+    // Its destination, unchecked, is up at once: still no quorum said.
+    assert!(told(&mut e).is_empty());
+    assert!(ran(&mut e).is_empty());
+    result(&mut e, 0, true);
+    sync(&mut e, &mut live);
+    // The configured service's quorum and destination only.
+    assert_eq!(told(&mut e), ["10.0.0.1:80 up", "quorum gained at 1"]);
+    assert_eq!(e.config.configured().count(), 1);
+    let rows = e.status(&live);
+    assert_eq!(rows.len(), 1);
+}

@@ -32,10 +32,11 @@ fn agent_row(port: u16, a: &AgentState) -> AgentRow {
 
 impl Engine {
     /// The status of every configured destination and fallback, with the
-    /// weights of `live`.
+    /// weights of `live` (not those of the services added for checks
+    /// through the VIP).
     pub fn status(&self, live: &Snapshot) -> Vec<StatusRow> {
         let mut rows = Vec::new();
-        for v in &self.config.services {
+        for v in self.config.configured() {
             let live_s = live.service(&v.key());
             for d in v.dests() {
                 rows.push(self.row(v, d, live_s));

@@ -9,6 +9,9 @@
 //! kernel's own choice for a local destination, would come back to the
 //! real server as its own address).
 //!
+//! A check through the VIP also has a fixed source port of its own
+//! (`vip_check_ports`, see [`crate::config::via_vip`]).
+//!
 //! With a fixed source port the socket may reuse the address
 //! (`SO_REUSEADDR`: several checks from one port to different targets,
 //! and the next check while the last one's socket is still closing), and

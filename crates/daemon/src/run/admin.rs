@@ -27,7 +27,7 @@ impl Daemon {
         } = opts;
         let state_file = state_file.or_else(|| config.state_file.clone());
         // With the fwmark services of checks through the VIP.
-        let config = crate::config::via_vip::expand(config);
+        let config = crate::config::via_vip::expand(config, None);
         for note in &config.notes {
             Event::Note { note: note.clone() }.emit();
         }

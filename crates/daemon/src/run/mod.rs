@@ -274,6 +274,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     let mut sig = Signals::new()?;
     via_vip::note_sysctls(&d.engine.config);
     d.prepare_table();
+    d.drop_stale_check_services().await;
     // The table as it is: destinations already there keep their weight
     // until their first result.
     d.sync(true).await;
@@ -283,7 +284,7 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
     );
     d.agents.configure(d.engine.agents());
     Event::Started {
-        services: d.engine.config.services.len(),
+        services: d.engine.config.configured().count(),
         checks: d.schedule.len(),
     }
     .emit();

@@ -7,9 +7,9 @@ use crate::notify;
 
 impl Daemon {
     /// Read the configuration again: refused whole when invalid (the old
-    /// one stays); else the checks follow the new set (an unchanged check
-    /// runs on in its slot, its health carried by the engine) and the
-    /// difference is applied at once.
+    /// one stays); else the difference is applied at once, then the
+    /// checks follow the new set (an unchanged check runs on in its slot,
+    /// its health carried by the engine).
     pub(super) async fn reload(&mut self) -> Result<(), String> {
         notify::reloading();
         let r = self.reload_config().await;
@@ -20,7 +20,7 @@ impl Daemon {
     async fn reload_config(&mut self) -> Result<(), String> {
         let cfg = match (self.load)() {
             // With the fwmark services of checks through the VIP.
-            Ok(cfg) => crate::config::via_vip::expand(cfg),
+            Ok(cfg) => crate::config::via_vip::expand(cfg, Some(&self.engine.config)),
             Err(e) => {
                 self.metrics.reload(false);
                 Event::ReloadRefused { error: e.clone() }.emit();
@@ -38,6 +38,10 @@ impl Daemon {
         self.fifo.set(self.engine.config.notify_fifo.as_ref());
         self.set_timeouts();
         self.resync_daemons(old_sync_daemon);
+        self.drop_stale_check_services().await;
+        // The table first: a check through the VIP needs its fwmark
+        // service in the kernel before it runs.
+        self.sync(true).await;
         self.schedule.configure(
             self.engine.checks(),
             self.engine.config.max_checks_in_flight_per_address,
@@ -45,10 +49,9 @@ impl Daemon {
         self.agents.configure(self.engine.agents());
         self.metrics.reload(true);
         Event::Reloaded {
-            services: self.engine.config.services.len(),
+            services: self.engine.config.configured().count(),
         }
         .emit();
-        self.sync(true).await;
         Ok(())
     }
 }

@@ -1,3 +1,7 @@
+//! The fwmark services of `vip_check_marks` that the configuration does
+//! not use (left by a run that did not stop cleanly): deleted at start
+//! and at each reload, the range being rvsadmd's.
+//!
 //! What the director needs for checks through the VIP
 //! ([`crate::config::via_vip`]) and rvsadmd does not set: the real
 //! servers answer from the VIP, which Linux drops as a "martian source"
@@ -6,14 +10,54 @@
 //! reverse-path filtering drops it again. Said as a `note` event at
 //! start and at each reload; sysctls are the operator's.
 
-use crate::config::Config;
+use super::sync::owned_keys;
+use super::Daemon;
+use crate::config::{via_vip, Config};
 use crate::events::Event;
 use rvsadm::model::ServiceKey;
+use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
 /// Where the IPv4 settings of each interface (and `all`) are.
 const CONF: &str = "/proc/sys/net/ipv4/conf";
+
+impl Daemon {
+    /// Have the next sync delete the fwmark services of the kernel's
+    /// table whose mark is in `vip_check_marks` and that the
+    /// configuration does not have (a failed read is said, and nothing
+    /// is deleted).
+    pub(super) async fn drop_stale_check_services(&mut self) {
+        let ipvs = self.ipvs.clone();
+        match tokio::task::spawn_blocking(move || ipvs.services()).await {
+            Ok(Ok(all)) => {
+                let keys = all.into_iter().map(|s| s.key);
+                let stale = stale(&self.engine.config, keys);
+                self.dropped.extend(stale);
+            }
+            Ok(Err(e)) => Event::ReadFailed {
+                error: e.to_string(),
+                code: Some(e.code()),
+            }
+            .emit(),
+            Err(e) => Event::ReadFailed {
+                error: e.to_string(),
+                code: None,
+            }
+            .emit(),
+        }
+    }
+}
+
+/// Of the services `keys` of the kernel's table, the fwmark services of
+/// `cfg.vip_check_marks` that `cfg` does not have.
+fn stale(cfg: &Config, keys: impl Iterator<Item = ServiceKey>) -> BTreeSet<ServiceKey> {
+    let owned = owned_keys(cfg);
+    let range = cfg.vip_check_marks;
+    keys.filter(|k| matches!(k, ServiceKey::Fwmark { mark, .. } if range.contains(*mark)))
+        .filter(|k| !owned.contains(k))
+        .collect()
+}
 
 /// Say what the director lacks for the checks through the VIP of `cfg`,
 /// if anything.
@@ -31,11 +75,7 @@ fn lacking(cfg: &Config, conf: &Path, local: impl Fn(IpAddr) -> bool) -> Option<
     let vip = cfg
         .services
         .iter()
-        .filter(|v| {
-            v.reals
-                .iter()
-                .any(|r| r.checks.iter().any(|c| c.source.via_vip.is_some()))
-        })
+        .filter(|v| v.reals.iter().any(via_vip::through_vip))
         .find_map(|v| match v.key {
             ServiceKey::Addr { addr, .. } if local(addr) => Some(addr),
             _ => None,
@@ -92,6 +132,27 @@ mod tests {
             std::fs::write(d.join(dev).join("rp_filter"), format!("{rp_filter_all}\n")).unwrap();
         }
         d
+    }
+
+    #[test]
+    fn fwmark_services_of_the_range_not_configured_are_stale() {
+        let run = via_vip::expand(cfg(true), None);
+        let fw = |mark| ServiceKey::Fwmark {
+            mark,
+            family: rvsadm::model::Family::Inet,
+        };
+        let keys = [
+            run.services[0].key,
+            fw(0x7a00_0000),
+            fw(0x7a00_0001),
+            fw(0x7a01_0000),
+            fw(7),
+        ];
+        // The one the configuration uses, and those out of the range, stay.
+        assert_eq!(
+            stale(&run, keys.into_iter()),
+            BTreeSet::from([fw(0x7a00_0001)])
+        );
     }
 
     #[test]

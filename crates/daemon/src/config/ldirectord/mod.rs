@@ -176,6 +176,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         hooks: Vec::new(),
         notify_fifo: None,
         vip_check_marks: crate::config::via_vip::DEFAULT_VIP_CHECK_MARKS,
+        vip_check_ports: crate::config::via_vip::DEFAULT_VIP_CHECK_PORTS,
         format: Format::Ldirectord,
         notes,
     };

@@ -86,6 +86,7 @@ pub(super) fn virtual_of(
             .or_else(|| g.fallbackcommand.clone()),
         monitor_file: s.get("monitorfile").map(|i| maybe_quoted(&i.value).into()),
         depool_floor: None,
+        check_only: false,
         at: Location::new(file, s.line),
     })
 }

@@ -190,7 +190,7 @@ fn source_of(
         return Ok(s);
     }
     if s.via_vip.is_some() {
-        via_vip_of(&s, kind)?;
+        via_vip_of(&s, kind, probe)?;
     }
     if !WITH_SOURCE.contains(&kind) {
         return Err(format!(
@@ -215,39 +215,28 @@ fn source_of(
     Ok(s)
 }
 
-/// The check types that can go through the VIP: those that connect
-/// over TCP or UDP (a ping is no connection IPVS forwards; FTP's data
-/// connection is another).
-const THROUGH_VIP: [&str; 19] = [
-    "tcp",
-    "http",
-    "https",
-    "smtp",
-    "dns",
-    "mysql",
-    "pgsql",
-    "radius",
-    "sip",
-    "oracle",
-    "pop",
-    "pops",
-    "imap",
-    "imaps",
-    "nntp",
-    "ldap",
-    "ldaps",
-    "simpletcp",
-    "udp",
-];
+/// The check types of [`WITH_SOURCE`] that cannot go through the VIP:
+/// a ping is no connection IPVS forwards; FTP's data connection is
+/// another.
+const NOT_THROUGH_VIP: [&str; 2] = ["ftp", "ping"];
 
-/// Refuses `via_vip` on a check type that cannot go through the VIP, and
-/// beside a `mark` or an `interface` (the mark is rvsadmd's, the route
-/// to the VIP is the host's own).
-fn via_vip_of(s: &Source, kind: &str) -> Result<(), String> {
-    if !THROUGH_VIP.contains(&kind) {
+/// The check types that can go through the VIP: those of [`WITH_SOURCE`]
+/// that connect over TCP or UDP.
+fn through_vip() -> impl Iterator<Item = &'static str> {
+    WITH_SOURCE
+        .into_iter()
+        .filter(|k| !NOT_THROUGH_VIP.contains(k))
+}
+
+/// Refuses `via_vip` on a check type that cannot go through the VIP,
+/// beside a `mark`, an `interface` or a `source_port` (the mark and the
+/// port are rvsadmd's, the route to the VIP is the host's own), and on a
+/// TCP check that closes gracefully (its port is fixed).
+fn via_vip_of(s: &Source, kind: &str, probe: &Probe) -> Result<(), String> {
+    if !through_vip().any(|k| k == kind) {
         return Err(format!(
             "`via_vip` does not apply to a {kind} check (only to checks that connect over TCP or UDP: {})",
-            THROUGH_VIP.join(", ")
+            through_vip().collect::<Vec<_>>().join(", ")
         ));
     }
     if s.mark.is_some() {
@@ -255,6 +244,16 @@ fn via_vip_of(s: &Source, kind: &str) -> Result<(), String> {
     }
     if s.interface.is_some() {
         return Err("`via_vip` and `interface` cannot both be set: a check through the VIP connects to a local address (the VIP), which no interface but the loopback reaches".into());
+    }
+    if s.port.is_some() {
+        return Err("`via_vip` and `source_port` cannot both be set: a check through the VIP sends from its own port of `vip_check_ports`".into());
+    }
+    if let Probe::Tcp {
+        close: TcpClose::Graceful,
+        ..
+    } = probe
+    {
+        return Err("`via_vip` needs `close = \"reset\"`: a check through the VIP sends from a fixed port of `vip_check_ports`, which a graceful close would leave in TIME_WAIT for a minute".into());
     }
     Ok(())
 }

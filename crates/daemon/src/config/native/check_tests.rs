@@ -592,5 +592,13 @@ fn sources() {
         "via_vip = true, interface = \"eth0\"",
         "`via_vip` and `interface`",
     );
+    assert_error(
+        "via_vip = true, source_port = 5000",
+        "`via_vip` and `source_port`",
+    );
+    assert_error(
+        "via_vip = true, close = \"graceful\"",
+        "`via_vip` needs `close = \"reset\"`",
+    );
     assert_error("interface = \"\"", "is not an interface name");
 }

@@ -55,6 +55,8 @@ pub(super) struct DaemonDoc {
     pub(super) max_checks_in_flight_per_address: Option<Spanned<i64>>,
     /// The marks of the fwmark services of checks through the VIP.
     pub(super) vip_check_marks: Option<Spanned<String>>,
+    /// The source ports of checks through the VIP.
+    pub(super) vip_check_ports: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) flush_at_start: bool,
     pub(super) timeouts: Option<Spanned<TimeoutsDoc>>,

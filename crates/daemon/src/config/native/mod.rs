@@ -159,6 +159,13 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
             .map(|m| vip_check_marks(m, file, &lines))
             .transpose()?
             .unwrap_or(super::via_vip::DEFAULT_VIP_CHECK_MARKS),
+        vip_check_ports: doc
+            .daemon
+            .vip_check_ports
+            .as_ref()
+            .map(|m| vip_check_ports(m, file, &lines))
+            .transpose()?
+            .unwrap_or(super::via_vip::DEFAULT_VIP_CHECK_PORTS),
         format: Format::Native,
         notes: Vec::new(),
     };
@@ -196,6 +203,22 @@ fn vip_check_marks(
             file,
             lines.of(m.span().start),
             format!("vip_check_marks: {e}"),
+        )
+    })
+}
+
+/// `vip_check_ports = "LOW-HIGH"`: the source ports of checks through
+/// the VIP.
+fn vip_check_ports(
+    m: &toml::Spanned<String>,
+    file: &Path,
+    lines: &Lines,
+) -> Result<super::via_vip::PortRange, ConfigError> {
+    super::via_vip::PortRange::parse(m.get_ref()).map_err(|e| {
+        ConfigError::new(
+            file,
+            lines.of(m.span().start),
+            format!("vip_check_ports: {e}"),
         )
     })
 }

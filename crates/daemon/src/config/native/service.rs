@@ -154,6 +154,7 @@ pub(super) fn virtual_of(
         fallback_command,
         monitor_file: s.monitor_file.as_ref().map(Into::into),
         depool_floor,
+        check_only: false,
         at: Location::new(from.file, line),
     })
 }

@@ -466,6 +466,12 @@ pub fn to_toml(cfg: &Config) -> String {
             q(&cfg.vip_check_marks.to_string())
         ));
     }
+    if cfg.vip_check_ports != crate::config::via_vip::DEFAULT_VIP_CHECK_PORTS {
+        out.push_str(&format!(
+            "vip_check_ports = {}\n",
+            q(&cfg.vip_check_ports.to_string())
+        ));
+    }
     if let Some(f) = &cfg.notify_fifo {
         out.push_str(&format!(
             "notify_fifo = {}\n",

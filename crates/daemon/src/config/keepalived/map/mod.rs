@@ -125,6 +125,7 @@ pub fn config(lvs: &Lvs) -> Result<Config, ConfigError> {
         hooks: Vec::new(),
         notify_fifo: quorum::notify_fifo(lvs, groups, &mut notes),
         vip_check_marks: crate::config::via_vip::DEFAULT_VIP_CHECK_MARKS,
+        vip_check_ports: crate::config::via_vip::DEFAULT_VIP_CHECK_PORTS,
         format: Format::Keepalived,
         notes,
         max_checks_in_flight_per_address: DEFAULT_MAX_CHECKS_IN_FLIGHT_PER_ADDRESS,
@@ -193,6 +194,7 @@ fn virtual_server(
             fallback_command: None,
             monitor_file: None,
             depool_floor: None,
+            check_only: false,
             at: v.at.clone(),
         });
     }
