@@ -159,7 +159,8 @@ impl Follower {
         let mut w = store.watch(self.desired.revision + 1).await?;
         let endpoints = store.endpoints().to_string();
         let mut heard = Instant::now();
-        let mut tick = tokio::time::interval(PROGRESS_EVERY);
+        // The first request a period from now (rule 5).
+        let mut tick = tokio::time::interval_at(Instant::now() + PROGRESS_EVERY, PROGRESS_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
@@ -181,11 +182,8 @@ impl Follower {
                             self.desired.revision = revision;
                             self.applied(changed);
                         }
-                        Step::Progress(revision) => {
-                            self.desired.revision = revision;
-                            self.applied(false);
-                            self.set_reachable(true, None);
-                        }
+                        // A sign of life only (rule 4): `heard` is reset above.
+                        Step::Progress => self.set_reachable(true, None),
                         Step::Relist { .. } => return Ok(()),
                         Step::Reconnect(why) => return Err(Error::Store { endpoints, error: why }),
                     }
