@@ -15,6 +15,9 @@ pub struct DirectorStatus {
     pub name: String,
     /// The etcd revision of the desired state it has applied.
     pub revision: i64,
+    /// A later revision whose services its reload refused, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<i64>,
     /// Whether it reaches etcd (it did, to publish this; false in its
     /// own `status` while it does not).
     pub store_reachable: bool,
