@@ -23,7 +23,8 @@ pub struct DirectorStatus {
     pub store_reachable: bool,
     /// Since when (seconds since the epoch) the store is as said.
     pub store_since: u64,
-    /// When this was published (seconds since the epoch).
+    /// When this was published (seconds since the epoch): written again
+    /// only when the rest changed, so the time of its last change.
     pub published: u64,
     /// The health each of its destinations has as it sees it.
     pub health: Vec<DestHealth>,

@@ -14,14 +14,15 @@ use crate::service::{self, parse as parse_service, parse_dest};
 use rvsadm_control::FleetRow;
 use rvsadm_fleet::follow::{self, StoreState};
 use rvsadm_fleet::status::{DestHealth, DirectorStatus};
-use rvsadm_fleet::store::Store;
+use rvsadm_fleet::store::{Lease, Store};
 use rvsadm_fleet::{Desired, Settings};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::{mpsc, oneshot, watch};
 
-/// How often a director publishes its status.
+/// How often a director renews its status's lease and looks whether its
+/// status changed.
 const PUBLISH_EVERY: Duration = Duration::from_secs(2);
 
 /// What `run` needs for fleet mode.
@@ -411,12 +412,15 @@ impl Daemon {
     }
 }
 
-/// Publish this director's status every [`PUBLISH_EVERY`] under its key
-/// with a lease (a new one when etcd lost it); failures are retried at
-/// the next tick.
+/// Keep this director's status under its key: every [`PUBLISH_EVERY`]
+/// the lease is renewed (over one keep-alive stream) and the status
+/// written only when its content changed (its `published` time aside)
+/// or the lease is new, so that a quiet fleet adds nothing to etcd's
+/// history. Failures are retried at the next tick, on a new connection.
 async fn publish(settings: Settings, to_loop: mpsc::Sender<Msg>) {
-    let mut store: Option<Store> = None;
-    let mut lease: Option<i64> = None;
+    let mut conn: Option<(Store, Lease)> = None;
+    // The content last written under the current lease.
+    let mut written: Option<DirectorStatus> = None;
     let mut tick = tokio::time::interval(PUBLISH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -427,22 +431,30 @@ async fn publish(settings: Settings, to_loop: mpsc::Sender<Msg>) {
         }
         let Ok(Some(mut st)) = rx.await else { continue };
         st.store_reachable = true;
-        if store.is_none() {
-            store = Store::connect(&settings).await.ok();
-            lease = None;
-        }
-        let Some(s) = store.as_mut() else { continue };
-        let ok = async {
-            let id = match lease {
-                Some(id) if s.renew(id).await? => id,
-                _ => s.grant().await?,
+        let r = async {
+            let (store, lease) = match &mut conn {
+                Some((s, l)) if l.renew().await? => (s, l),
+                _ => {
+                    written = None;
+                    let mut s = Store::connect(&settings).await?;
+                    let l = s.lease().await?;
+                    let (s, l) = conn.insert((s, l));
+                    (s, l)
+                }
             };
-            lease = Some(id);
-            s.publish(&st, id).await
+            let content = DirectorStatus {
+                published: 0,
+                ..st.clone()
+            };
+            if written.as_ref() != Some(&content) {
+                store.publish(&st, lease.id).await?;
+                written = Some(content);
+            }
+            Ok::<(), rvsadm_fleet::Error>(())
         }
         .await;
-        if ok.is_err() {
-            store = None;
+        if r.is_err() {
+            conn = None;
         }
     }
 }
