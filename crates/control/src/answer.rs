@@ -41,6 +41,13 @@ pub struct FleetRow {
     pub director: String,
     /// The etcd revision of the desired state applied.
     pub revision: i64,
+    /// A later revision whose services the reload refused (the applied
+    /// one kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_revision: Option<i64>,
+    /// Why it was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_error: Option<String>,
     /// Whether etcd is reachable.
     pub store_reachable: bool,
     /// Since when it is as said (seconds since the epoch).
@@ -209,6 +216,8 @@ mod tests {
             fleet: Some(FleetRow {
                 director: "d1".into(),
                 revision: 7,
+                refused_revision: Some(9),
+                refused_error: Some("etcd:services/tcp:192.0.2.1:80: bad".into()),
                 store_reachable: false,
                 store_since: 1.5,
                 store_error: Some("down".into()),

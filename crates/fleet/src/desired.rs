@@ -77,7 +77,9 @@ impl Desired {
     }
 
     /// Read from `path`: `None` when there is no such file; an error when
-    /// it does not read (never taken as an empty state).
+    /// it does not read (never taken as an empty state), a file with a
+    /// field this version does not know too (a newer version's: its
+    /// state is not run half-understood).
     pub fn load(path: &Path) -> Result<Option<Desired>, Error> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
@@ -93,7 +95,7 @@ impl Desired {
             .map(Some)
             .map_err(|e| Error::StateFile {
                 path: path.to_path_buf(),
-                error: format!("{e} (move it aside to start without it)"),
+                error: e.to_string(),
             })
     }
 }

@@ -1,6 +1,8 @@
 //! The follower: one task that keeps a director's desired state in step
-//! with etcd by the rules of [`crate::watch`], keeps each applied state
-//! on disk, and says whether the store is reachable and since when.
+//! with etcd by the rules of [`crate::watch`] and says whether the store
+//! is reachable and since when. The daemon applies what it hands over,
+//! and keeps on disk what it applied (not what was received: a revision
+//! the daemon refuses never reaches the state file).
 
 use crate::desired::Desired;
 use crate::settings::Settings;
@@ -20,14 +22,21 @@ pub struct StoreState {
     pub since: SystemTime,
     /// Why it is not reachable (the last error).
     pub error: Option<String>,
-    /// Why the last applied state could not be kept on disk, if it
-    /// could not.
-    pub state_file_error: Option<String>,
 }
 
-/// What the follower tells: the desired state as last applied (a new
-/// value at each revision), the store's state, and the failures to keep
-/// the state file.
+impl StoreState {
+    /// Before the first connection.
+    pub fn not_connected() -> StoreState {
+        StoreState {
+            reachable: false,
+            since: SystemTime::now(),
+            error: Some("not connected yet".into()),
+        }
+    }
+}
+
+/// What the follower tells: the desired state as last received (a new
+/// value at each revision), and the store's state.
 pub struct Follow {
     /// The desired state.
     pub desired: chan::Receiver<Desired>,
@@ -39,12 +48,7 @@ pub struct Follow {
 /// current tokio runtime.
 pub fn spawn(settings: Settings, initial: Desired) -> Follow {
     let (dtx, drx) = chan::channel(initial.clone());
-    let (stx, srx) = chan::channel(StoreState {
-        reachable: false,
-        since: SystemTime::now(),
-        error: Some("not connected yet".into()),
-        state_file_error: None,
-    });
+    let (stx, srx) = chan::channel(StoreState::not_connected());
     tokio::spawn(follow(settings, initial, dtx, stx));
     Follow {
         desired: drx,
@@ -100,19 +104,9 @@ impl Follower {
         });
     }
 
-    /// Keep the state on disk and hand it to the daemon.
-    fn applied(&mut self, content_changed: bool) {
-        if content_changed {
-            // A failure to keep it does not stop following; it is told
-            // (and cleared by the next success).
-            let saved = self.desired.save(&self.settings.state_file).err();
-            self.store_state.send_if_modified(|s| {
-                let e = saved.map(|e| e.to_string());
-                let moved = s.state_file_error != e;
-                s.state_file_error = e;
-                moved
-            });
-        }
+    /// Hand the state to the daemon (which applies it, and keeps it on
+    /// disk once applied).
+    fn hand_over(&mut self) {
         let d = self.desired.clone();
         self.to_daemon.send_if_modified(|old| {
             let moved = *old != d;
@@ -125,9 +119,8 @@ impl Follower {
     async fn relist(&mut self, store: &mut Store) -> Result<(), Error> {
         let (rev, kvs) = store.list_desired().await?;
         let d = Desired::of_list(&store.layout, rev, &kvs);
-        let changed = d.services != self.desired.services || d.drains != self.desired.drains;
         self.desired = d;
-        self.applied(changed);
+        self.hand_over();
         self.set_reachable(true, None);
         Ok(())
     }
@@ -159,7 +152,8 @@ impl Follower {
         let mut w = store.watch(self.desired.revision + 1).await?;
         let endpoints = store.endpoints().to_string();
         let mut heard = Instant::now();
-        let mut tick = tokio::time::interval(PROGRESS_EVERY);
+        // The first request a period from now (rule 5).
+        let mut tick = tokio::time::interval_at(Instant::now() + PROGRESS_EVERY, PROGRESS_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
@@ -174,18 +168,14 @@ impl Follower {
                             self.set_reachable(true, None);
                         }
                         Step::Apply { changes, revision } => {
-                            let mut changed = false;
                             for c in &changes {
-                                changed |= self.desired.apply(&store.layout, c);
+                                self.desired.apply(&store.layout, c);
                             }
                             self.desired.revision = revision;
-                            self.applied(changed);
+                            self.hand_over();
                         }
-                        Step::Progress(revision) => {
-                            self.desired.revision = revision;
-                            self.applied(false);
-                            self.set_reachable(true, None);
-                        }
+                        // A sign of life only (rule 4): `heard` is reset above.
+                        Step::Progress => self.set_reachable(true, None),
                         Step::Relist { .. } => return Ok(()),
                         Step::Reconnect(why) => return Err(Error::Store { endpoints, error: why }),
                     }

@@ -15,12 +15,16 @@ pub struct DirectorStatus {
     pub name: String,
     /// The etcd revision of the desired state it has applied.
     pub revision: i64,
+    /// A later revision whose services its reload refused, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<i64>,
     /// Whether it reaches etcd (it did, to publish this; false in its
     /// own `status` while it does not).
     pub store_reachable: bool,
     /// Since when (seconds since the epoch) the store is as said.
     pub store_since: u64,
-    /// When this was published (seconds since the epoch).
+    /// When this was published (seconds since the epoch): written again
+    /// only when the rest changed, so the time of its last change.
     pub published: u64,
     /// The health each of its destinations has as it sees it.
     pub health: Vec<DestHealth>,

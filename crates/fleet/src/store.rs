@@ -11,7 +11,8 @@ use crate::watch::Reply;
 use crate::Error;
 use etcd_client::{
     Certificate, Client, Compare, CompareOp, ConnectOptions, DeleteOptions, EventType, GetOptions,
-    Identity, PutOptions, TlsOptions, Txn, TxnOp, WatchOptions, WatchStream,
+    Identity, LeaseKeepAliveStream, LeaseKeeper, PutOptions, TlsOptions, Txn, TxnOp, WatchOptions,
+    WatchStream,
 };
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -254,26 +255,25 @@ impl Store {
             .collect()
     }
 
-    /// Grant a lease for a director's key.
-    pub async fn grant(&mut self) -> Result<i64, Error> {
+    /// Grant a lease for a director's key, with the one keep-alive
+    /// stream that renews it.
+    pub async fn lease(&mut self) -> Result<Lease, Error> {
         let r = bounded(
             &self.endpoints,
             self.client.lease_grant(LEASE_TTL_SECS, None),
         )
         .await?;
-        Ok(r.id())
+        let (keeper, answers) =
+            bounded(&self.endpoints, self.client.lease_keep_alive(r.id())).await?;
+        Ok(Lease {
+            id: r.id(),
+            keeper,
+            answers,
+            endpoints: self.endpoints.clone(),
+        })
     }
 
-    /// Renew `lease` once; false when etcd no longer has it.
-    pub async fn renew(&mut self, lease: i64) -> Result<bool, Error> {
-        let (mut keeper, mut stream) =
-            bounded(&self.endpoints, self.client.lease_keep_alive(lease)).await?;
-        bounded(&self.endpoints, keeper.keep_alive()).await?;
-        let r = bounded(&self.endpoints, stream.message()).await?;
-        Ok(r.is_some_and(|r| r.ttl() > 0))
-    }
-
-    /// Publish `st` under its director's key with `lease`.
+    /// Publish `st` under its director's key with `lease` (its id).
     pub async fn publish(&mut self, st: &DirectorStatus, lease: i64) -> Result<(), Error> {
         let v = serde_json::to_string(st).map_err(|e| self.err(e))?;
         let k = self.layout.director(&st.name);
@@ -301,6 +301,26 @@ impl Store {
     pub async fn compact(&mut self, revision: i64) -> Result<(), Error> {
         bounded(&self.endpoints, self.client.compact(revision, None)).await?;
         Ok(())
+    }
+}
+
+/// A lease with its keep-alive stream: one stream for the lease's life
+/// (a renewal is a message on it, and writes nothing in etcd's history).
+pub struct Lease {
+    /// The lease's id.
+    pub id: i64,
+    keeper: LeaseKeeper,
+    answers: LeaseKeepAliveStream,
+    endpoints: String,
+}
+
+impl Lease {
+    /// Renew it once; false when etcd no longer has it (then grant
+    /// another).
+    pub async fn renew(&mut self) -> Result<bool, Error> {
+        bounded(&self.endpoints, self.keeper.keep_alive()).await?;
+        let r = bounded(&self.endpoints, self.answers.message()).await?;
+        Ok(r.is_some_and(|r| r.ttl() > 0))
     }
 }
 

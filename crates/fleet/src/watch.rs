@@ -11,15 +11,24 @@
 //!    compacted away (`canceled` with `compact_revision`): the changes
 //!    between are gone, so list the whole range again (a re-list) and
 //!    watch from its revision + 1. Never watch from that start again.
-//! 3. **Events.** A response's events are applied together; the applied
-//!    revision becomes the highest revision among them. An event at or
-//!    below the applied revision was applied already (a resumed watch
-//!    may send it again) and is skipped.
+//! 3. **Events.** A response's events are applied together, in order;
+//!    the applied revision becomes the highest revision among them. One
+//!    watch started at `r + 1` sends each event from `r + 1` on exactly
+//!    once, in revision order (etcd's watch guarantee), so every event it
+//!    sends is new: none is filtered. A new watch (rule 1) starts after
+//!    the applied revision again, so no event is taken twice across
+//!    watches either.
 //! 4. **Progress.** A response without events is a progress
-//!    notification: every change up to its header's revision was sent, so
-//!    the applied revision moves there (nothing to apply).
+//!    notification: a sign of life (it keeps the watch from being taken
+//!    as stale) and nothing more: it never moves the applied revision.
+//!    etcd 3.4 (Debian's) answers a progress request with the store's
+//!    current revision even while a resumed watch is still replaying
+//!    older events (etcd issue #15220): taking that revision as applied
+//!    would skip the replayed events, and the director would never
+//!    converge. The applied revision moves with events only.
 //! 5. **Stale watch.** A progress request is sent every
-//!    [`PROGRESS_EVERY`]; a watch from which nothing at all (events or
+//!    [`PROGRESS_EVERY`], the first one a period after the watch starts
+//!    (not at once, while a resumed watch replays); a watch from which nothing at all (events or
 //!    progress) came for [`STALE_AFTER`] is taken as dead (a partition
 //!    that kept the TCP connection open): reconnect, resuming at rule 1.
 //! 6. **Reconnect with backoff.** After a failure, wait [`Backoff`]
@@ -85,8 +94,8 @@ pub enum Step {
         /// The highest revision among the events.
         revision: i64,
     },
-    /// Nothing changed up to this revision (rule 4).
-    Progress(i64),
+    /// A progress notification: a sign of life only (rule 4).
+    Progress,
     /// The start revision was compacted: list again (rule 2).
     Relist {
         /// The oldest revision etcd still has.
@@ -115,8 +124,9 @@ pub fn step(reply: Reply, applied: i64) -> Step {
         return Step::Created;
     }
     if reply.events.is_empty() {
-        return Step::Progress(reply.header_revision.max(applied));
+        return Step::Progress;
     }
+    // Every event of one watch is new (rule 3): none is filtered.
     let revision = reply
         .events
         .iter()
@@ -124,12 +134,7 @@ pub fn step(reply: Reply, applied: i64) -> Step {
         .max()
         .unwrap_or(applied)
         .max(applied);
-    let changes = reply
-        .events
-        .into_iter()
-        .filter(|(_, r)| *r > applied)
-        .map(|(c, _)| c)
-        .collect();
+    let changes = reply.events.into_iter().map(|(c, _)| c).collect();
     Step::Apply { changes, revision }
 }
 
@@ -209,29 +214,51 @@ mod tests {
     }
 
     #[test]
-    fn events_apply_once_and_move_the_revision_to_the_highest() {
+    fn events_apply_in_order_and_move_the_revision_to_the_highest() {
         let r = Reply {
             header_revision: 60,
-            events: vec![(put("a"), 9), (put("b"), 11), (put("c"), 12)],
+            events: vec![(put("a"), 11), (put("b"), 11), (put("c"), 12)],
             ..Reply::default()
         };
         assert_eq!(
             step(r, 10),
             Step::Apply {
-                changes: vec![put("b"), put("c")],
+                changes: vec![put("a"), put("b"), put("c")],
                 revision: 12
             }
         );
     }
 
     #[test]
-    fn a_reply_without_events_is_progress_and_never_goes_back() {
+    fn progress_ahead_of_replayed_events_skips_none_of_them() {
+        // etcd 3.4 answers a progress request with its current revision
+        // while the resumed watch still replays 3..=60.
+        let progress = Reply {
+            header_revision: 60,
+            ..Reply::default()
+        };
+        assert_eq!(step(progress, 2), Step::Progress);
+        let replayed = Reply {
+            header_revision: 60,
+            events: vec![(put("a"), 3), (put("b"), 60)],
+            ..Reply::default()
+        };
+        assert_eq!(
+            step(replayed, 2),
+            Step::Apply {
+                changes: vec![put("a"), put("b")],
+                revision: 60
+            }
+        );
+    }
+
+    #[test]
+    fn a_reply_without_events_is_progress_only() {
         let r = Reply {
             header_revision: 77,
             ..Reply::default()
         };
-        assert_eq!(step(r.clone(), 10), Step::Progress(77));
-        assert_eq!(step(r, 80), Step::Progress(80));
+        assert_eq!(step(r, 10), Step::Progress);
         let c = Reply {
             created: true,
             header_revision: 5,

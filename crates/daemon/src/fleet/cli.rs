@@ -254,11 +254,12 @@ async fn status(store: &mut Store, json: bool) -> Result<(), String> {
                 .count()
                 .to_string()
         };
-        let applied = if d.revision < rev {
-            format!("{} (behind {rev})", d.revision)
-        } else {
-            d.revision.to_string()
-        };
+        let mut applied = d.revision.to_string();
+        if let Some(r) = d.refused {
+            applied.push_str(&format!(" (refused {r})"));
+        } else if d.revision < rev {
+            applied.push_str(&format!(" (behind {rev})"));
+        }
         t.add_row([
             d.name.clone(),
             applied,
@@ -304,8 +305,15 @@ pub fn status_line(f: &rvsadm_control::FleetRow) -> String {
             f.store_error.as_deref().unwrap_or("no answer")
         )
     };
+    let refused = match (f.refused_revision, &f.refused_error) {
+        (Some(r), e) => format!(
+            ", revision {r} refused ({}; fix the services in etcd)",
+            e.as_deref().unwrap_or("no reason given")
+        ),
+        (None, _) => String::new(),
+    };
     format!(
-        "\nfleet: director {}, revision {} applied, {store}",
+        "\nfleet: director {}, revision {} applied{refused}, {store}",
         f.director, f.revision
     )
 }

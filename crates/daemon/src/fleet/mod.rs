@@ -89,7 +89,9 @@ pub fn file_of(revision: i64, values: &BTreeMap<String, String>) -> String {
 /// `load` reads this director's own file (which may hold no service: the
 /// services are the fleet's) and the services come from the last applied
 /// state (the state file's, until etcd says more). Errors: the file does
-/// not read or has services, the state file does not read, no name.
+/// not read or has services, no name. A state file that does not load
+/// is not one: it is said (a note) and the director starts as without
+/// it, with no service until etcd answers.
 pub fn run_parts(
     fleet: Option<rvsadm_fleet::Settings>,
     load: Loader,
@@ -111,10 +113,7 @@ pub fn run_parts(
         Ok(cfg)
     };
     let base = own()?;
-    let start = Desired::load(&settings.state_file)
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
-    let config = config_of(&base, &start)?;
+    let (start, config) = start_state(&settings.state_file, &base);
     let shared = Arc::new(Mutex::new(start));
     let from = shared.clone();
     let loader: Loader = Box::new(move || {
@@ -128,8 +127,34 @@ pub fn run_parts(
     Ok((config, loader, Some(FleetRun { settings, shared })))
 }
 
+/// The state the director starts with (the state file's, or none) and
+/// the configuration of it; a state file set aside (it does not read, or
+/// its services do not) is said in a note of that configuration.
+fn start_state(path: &Path, base: &Config) -> (Desired, Config) {
+    let loaded = Desired::load(path)
+        .map_err(|e| e.to_string())
+        .and_then(|d| {
+            let d = d.unwrap_or_default();
+            let cfg = config_of(base, &d)
+                .map_err(|e| format!("fleet: state file {}: its services: {e}", path.display()))?;
+            Ok((d, cfg))
+        });
+    match loaded {
+        Ok(started) => started,
+        Err(e) => {
+            let mut cfg = base.clone();
+            cfg.notes.push(format!(
+                "{e}; started without it: the services come from etcd when it answers, \
+                 and the file is written again at the first revision applied \
+                 (move it aside to keep it)"
+            ));
+            (Desired::default(), cfg)
+        }
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const FILE: &str = r#"
@@ -207,5 +232,65 @@ port = 53
         assert!(config_of(&base, &bad)
             .unwrap_err()
             .contains("etcd:services/tcp:192.0.2.7:80"));
+    }
+
+    /// Fleet settings with `state` as the state file.
+    pub(crate) fn settings_with(state: &Path) -> rvsadm_fleet::Settings {
+        rvsadm_fleet::Settings::validate(
+            rvsadm_fleet::Raw {
+                endpoints: Some(vec!["http://127.0.0.1:1".into()]),
+                prefix: Some("/rvsadm/t".into()),
+                name: Some("d1".into()),
+                state_file: Some(state.to_path_buf()),
+                ..rvsadm_fleet::Raw::default()
+            },
+            "test",
+            0,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_state_file_that_does_not_load_is_said_and_the_director_starts_without_it() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-fleet-start-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = dir.join("fleet.json");
+        let base = || -> Loader {
+            Box::new(|| {
+                native::parse(Path::new("b.toml"), "[daemon]\non_stop = \"remove\"\n")
+                    .map_err(|e| e.to_string())
+            })
+        };
+        let good = Desired {
+            revision: 5,
+            services: values_of(&cfg()).unwrap(),
+            ..Desired::default()
+        };
+        good.save(&state).unwrap();
+        let (c, _, run) = run_parts(Some(settings_with(&state)), base()).unwrap();
+        assert_eq!(c.services.len(), 2);
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
+        assert_eq!(*run.unwrap().shared.lock().unwrap(), good);
+
+        let mut bad_service = good.clone();
+        bad_service
+            .services
+            .insert("tcp:192.0.2.7:80".into(), "[[services]]\nport = 1\n".into());
+        for bad in [
+            "{".to_string(),
+            // A newer version's file, with a field this one does not know.
+            r#"{"revision":5,"services":{},"drains":[],"newer":1}"#.to_string(),
+            serde_json::to_string(&bad_service).unwrap(),
+        ] {
+            std::fs::write(&state, &bad).unwrap();
+            let (c, _, run) = run_parts(Some(settings_with(&state)), base()).unwrap();
+            assert!(c.services.is_empty(), "{bad}");
+            assert_eq!(*run.unwrap().shared.lock().unwrap(), Desired::default());
+            assert_eq!(c.notes.len(), 1, "{bad}: {:?}", c.notes);
+            let note = &c.notes[0];
+            assert!(note.contains(&state.display().to_string()), "{note}");
+            assert!(note.contains("started without it"), "{note}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

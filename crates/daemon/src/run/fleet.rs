@@ -14,14 +14,15 @@ use crate::service::{self, parse as parse_service, parse_dest};
 use rvsadm_control::FleetRow;
 use rvsadm_fleet::follow::{self, StoreState};
 use rvsadm_fleet::status::{DestHealth, DirectorStatus};
-use rvsadm_fleet::store::Store;
+use rvsadm_fleet::store::{Lease, Store};
 use rvsadm_fleet::{Desired, Settings};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::{mpsc, oneshot, watch};
 
-/// How often a director publishes its status.
+/// How often a director renews its status's lease and looks whether its
+/// status changed.
 const PUBLISH_EVERY: Duration = Duration::from_secs(2);
 
 /// What `run` needs for fleet mode.
@@ -35,11 +36,32 @@ pub struct FleetRun {
 /// Fleet mode's state in the daemon.
 pub(super) struct Fleet {
     settings: Settings,
+    /// The desired state the loader builds the configuration from: the
+    /// last one received.
     shared: Arc<Mutex<Desired>>,
-    /// What is applied: the services (as the last reload took them),
-    /// the drains and the revision.
+    /// What is applied whole, and kept in the state file: the services
+    /// the last successful reload took, and the revision and drains of
+    /// the last desired state whose services are those.
     applied: Desired,
+    /// The last revision whose services the reload refused: not tried
+    /// again until the services change.
+    refused: Option<Refused>,
+    /// What the state file holds (as last written or read).
+    saved: Desired,
+    /// Why the state file could not be written, as last told.
+    save_error: Option<String>,
     store: StoreState,
+}
+
+/// A revision whose services a reload refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Refused {
+    /// Its revision.
+    pub revision: i64,
+    /// Its services.
+    services: BTreeMap<String, String>,
+    /// Why.
+    pub error: String,
 }
 
 /// The follower's channels, watched by the loop.
@@ -83,13 +105,73 @@ impl Fleet {
         Fleet {
             settings: run.settings,
             shared: run.shared,
+            saved: applied.clone(),
             applied,
-            store: StoreState {
-                reachable: false,
-                since: SystemTime::now(),
-                error: Some("not connected yet".into()),
-                state_file_error: None,
-            },
+            refused: None,
+            save_error: None,
+            store: StoreState::not_connected(),
+        }
+    }
+
+    /// Whether `d`'s services are to be reloaded: they are not those
+    /// applied, nor those last refused (a refused revision is tried again
+    /// only when its services change, not at each drain).
+    fn wants_reload(&self, d: &Desired) -> bool {
+        d.services != self.applied.services
+            && self
+                .refused
+                .as_ref()
+                .is_none_or(|r| r.services != d.services)
+    }
+
+    /// A reload took the services of the desired state last received.
+    fn took_shared(&mut self) {
+        let Ok(d) = self.shared.lock().map(|d| d.clone()) else {
+            return;
+        };
+        // Its drains are applied with it (`apply_desired`), or were when
+        // it was received (a local reload).
+        self.applied = d;
+        self.refused = None;
+    }
+
+    /// The reload refused `d`'s services.
+    fn refuse(&mut self, d: &Desired, error: String) {
+        self.refused = Some(Refused {
+            revision: d.revision,
+            services: d.services.clone(),
+            error,
+        });
+    }
+
+    /// After `d`'s drains are applied: when its services are those
+    /// applied, `d` is applied whole (its revision and drains).
+    fn settle(&mut self, d: &Desired) {
+        if d.services == self.applied.services {
+            self.applied.revision = d.revision;
+            self.applied.drains = d.drains.clone();
+            self.refused = None;
+        }
+    }
+
+    /// Keep the applied state in the state file when it moved; the
+    /// error to tell when it could not be (told once until it changes).
+    fn save(&mut self) -> Option<String> {
+        if self.applied == self.saved {
+            return None;
+        }
+        match self.applied.save(&self.settings.state_file) {
+            Ok(()) => {
+                self.saved = self.applied.clone();
+                self.save_error = None;
+                None
+            }
+            Err(e) => {
+                let e = e.to_string();
+                let tell = self.save_error.as_ref() != Some(&e);
+                self.save_error = Some(e.clone());
+                tell.then_some(e)
+            }
         }
     }
 }
@@ -121,15 +203,6 @@ impl Daemon {
                         }
                         .emit();
                     }
-                    if let Some(e) = &st.state_file_error {
-                        if f.store.state_file_error.as_ref() != Some(e) {
-                            Event::StateNotSaved {
-                                file: f.settings.state_file.display().to_string(),
-                                error: e.clone(),
-                            }
-                            .emit();
-                        }
-                    }
                     f.store = st;
                 }
             }
@@ -141,32 +214,60 @@ impl Daemon {
     }
 
     /// Apply a desired state: its services by a reload (refused whole
-    /// when they do not read, the old ones kept), its drains as admin
-    /// state.
+    /// when they do not read, the old ones kept, and not tried again
+    /// until they change), its drains as admin state; then keep what is
+    /// applied whole in the state file.
     async fn apply_desired(&mut self, d: Desired) {
         let Some(f) = &mut self.fleet else { return };
-        let services_moved = f.applied.services != d.services;
         if let Ok(mut shared) = f.shared.lock() {
             *shared = d.clone();
         }
-        f.applied.revision = d.revision;
-        if services_moved && self.reload().await.is_ok() {
-            if let Some(f) = &mut self.fleet {
-                f.applied.services = d.services.clone();
+        if f.wants_reload(&d) {
+            // A success is taken by `fleet_reloaded`.
+            if let Err(e) = self.reload().await {
+                if let Some(f) = &mut self.fleet {
+                    f.refuse(&d, e);
+                }
             }
         }
-        if self.apply_drains(&d.drains) {
+        let moved = self.apply_drains(&d.drains);
+        if let Some(f) = &mut self.fleet {
+            f.settle(&d);
+        }
+        self.save_fleet_state();
+        if moved {
             self.save_state();
             self.sync(true).await;
         }
     }
 
+    /// A reload succeeded (the fleet's or a local one): its services are
+    /// those of the desired state last received, now applied.
+    pub(super) fn fleet_reloaded(&mut self) {
+        if let Some(f) = &mut self.fleet {
+            f.took_shared();
+        }
+        self.save_fleet_state();
+    }
+
+    /// Keep the applied fleet state on disk (`state_not_saved` when it
+    /// cannot be).
+    fn save_fleet_state(&mut self) {
+        let Some(f) = &mut self.fleet else { return };
+        if let Some(error) = f.save() {
+            Event::StateNotSaved {
+                file: f.settings.state_file.display().to_string(),
+                error,
+            }
+            .emit();
+        }
+    }
+
     /// Make the admin drains those of the fleet; whether any changed.
     pub(super) fn apply_drains(&mut self, drains: &BTreeSet<(String, String)>) -> bool {
-        let Some(f) = &mut self.fleet else {
+        if self.fleet.is_none() {
             return false;
-        };
-        f.applied.drains = drains.clone();
+        }
         let wanted: BTreeSet<_> = drains
             .iter()
             .filter_map(|(s, d)| Some((parse_service(s).ok()?, parse_dest(d).ok()?)))
@@ -271,6 +372,8 @@ impl Daemon {
         Some(FleetRow {
             director: f.settings.name.clone().unwrap_or_default(),
             revision: f.applied.revision,
+            refused_revision: f.refused.as_ref().map(|r| r.revision),
+            refused_error: f.refused.as_ref().map(|r| r.error.clone()),
             store_reachable: f.store.reachable,
             store_since: f
                 .store
@@ -300,6 +403,7 @@ impl Daemon {
         Some(DirectorStatus {
             name: f.settings.name.clone().unwrap_or_default(),
             revision: f.applied.revision,
+            refused: f.refused.as_ref().map(|r| r.revision),
             store_reachable: f.store.reachable,
             store_since: secs(f.store.since),
             published: secs(SystemTime::now()),
@@ -308,12 +412,15 @@ impl Daemon {
     }
 }
 
-/// Publish this director's status every [`PUBLISH_EVERY`] under its key
-/// with a lease (a new one when etcd lost it); failures are retried at
-/// the next tick.
+/// Keep this director's status under its key: every [`PUBLISH_EVERY`]
+/// the lease is renewed (over one keep-alive stream) and the status
+/// written only when its content changed (its `published` time aside)
+/// or the lease is new, so that a quiet fleet adds nothing to etcd's
+/// history. Failures are retried at the next tick, on a new connection.
 async fn publish(settings: Settings, to_loop: mpsc::Sender<Msg>) {
-    let mut store: Option<Store> = None;
-    let mut lease: Option<i64> = None;
+    let mut conn: Option<(Store, Lease)> = None;
+    // The content last written under the current lease.
+    let mut written: Option<DirectorStatus> = None;
     let mut tick = tokio::time::interval(PUBLISH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -324,22 +431,30 @@ async fn publish(settings: Settings, to_loop: mpsc::Sender<Msg>) {
         }
         let Ok(Some(mut st)) = rx.await else { continue };
         st.store_reachable = true;
-        if store.is_none() {
-            store = Store::connect(&settings).await.ok();
-            lease = None;
-        }
-        let Some(s) = store.as_mut() else { continue };
-        let ok = async {
-            let id = match lease {
-                Some(id) if s.renew(id).await? => id,
-                _ => s.grant().await?,
+        let r = async {
+            let (store, lease) = match &mut conn {
+                Some((s, l)) if l.renew().await? => (s, l),
+                _ => {
+                    written = None;
+                    let mut s = Store::connect(&settings).await?;
+                    let l = s.lease().await?;
+                    let (s, l) = conn.insert((s, l));
+                    (s, l)
+                }
             };
-            lease = Some(id);
-            s.publish(&st, id).await
+            let content = DirectorStatus {
+                published: 0,
+                ..st.clone()
+            };
+            if written.as_ref() != Some(&content) {
+                store.publish(&st, lease.id).await?;
+                written = Some(content);
+            }
+            Ok::<(), rvsadm_fleet::Error>(())
         }
         .await;
-        if ok.is_err() {
-            store = None;
+        if r.is_err() {
+            conn = None;
         }
     }
 }
@@ -353,5 +468,100 @@ impl Daemon {
             None => return,
         };
         self.apply_drains(&drains);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(revision: i64, service: &str, drains: &[&str]) -> Desired {
+        Desired {
+            revision,
+            services: BTreeMap::from([("tcp:192.0.2.1:80".to_string(), service.to_string())]),
+            drains: drains
+                .iter()
+                .map(|d| ("tcp:192.0.2.1:80".to_string(), d.to_string()))
+                .collect(),
+        }
+    }
+
+    /// `f` receives `d` as `apply_desired` does, the reload answering
+    /// `reload`; whether a reload was tried.
+    fn receive(f: &mut Fleet, d: &Desired, reload: Result<(), &str>) -> bool {
+        *f.shared.lock().unwrap() = d.clone();
+        let tried = f.wants_reload(d);
+        if tried {
+            match reload {
+                Ok(()) => f.took_shared(),
+                Err(e) => f.refuse(d, e.to_string()),
+            }
+        }
+        f.settle(d);
+        assert_eq!(f.save(), None);
+        tried
+    }
+
+    #[test]
+    fn only_what_the_daemon_applied_is_kept_and_a_refusal_is_not_retried_until_it_changes() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-fleet-keep-{}", std::process::id()));
+        let path = dir.join("fleet.json");
+        let start = state(3, "a", &[]);
+        let mut f = Fleet::new(FleetRun {
+            settings: crate::fleet::tests::settings_with(&path),
+            shared: Arc::new(Mutex::new(start.clone())),
+        });
+        let disk = || Desired::load(&path).unwrap();
+
+        // Applied: kept.
+        assert!(receive(&mut f, &state(5, "b", &[]), Ok(())));
+        assert_eq!(disk(), Some(state(5, "b", &[])));
+
+        // Refused: the applied revision stays, and so does the file.
+        assert!(receive(&mut f, &state(7, "bad", &[]), Err("no")));
+        assert_eq!(f.applied.revision, 5);
+        assert_eq!(f.refused.as_ref().map(|r| r.revision), Some(7));
+        assert_eq!(disk(), Some(state(5, "b", &[])));
+
+        // A drain at the next revision: the same refused services are not
+        // reloaded again, and nothing moves.
+        assert!(!receive(&mut f, &state(8, "bad", &["10.0.0.1:80"]), Ok(())));
+        assert_eq!(f.applied.revision, 5);
+        assert_eq!(disk(), Some(state(5, "b", &[])));
+
+        // The services changed: tried again, applied, kept.
+        assert!(receive(&mut f, &state(9, "c", &["10.0.0.1:80"]), Ok(())));
+        assert_eq!(f.refused, None);
+        assert_eq!(disk(), Some(state(9, "c", &["10.0.0.1:80"])));
+
+        // A drain alone: no reload, kept at its revision.
+        assert!(!receive(&mut f, &state(10, "c", &[]), Err("never asked")));
+        assert_eq!(disk(), Some(state(10, "c", &[])));
+
+        // Refused, then the services back to those applied: settled
+        // without a reload.
+        assert!(receive(&mut f, &state(11, "bad", &[]), Err("no")));
+        assert!(!receive(&mut f, &state(12, "c", &[]), Err("never asked")));
+        assert_eq!(f.refused, None);
+        assert_eq!(disk(), Some(state(12, "c", &[])));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_state_file_that_cannot_be_written_is_told_once() {
+        let dir = std::env::temp_dir().join(format!("rvsadmd-fleet-nosave-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A directory where the file's parent should be.
+        let blocker = dir.join("file");
+        std::fs::write(&blocker, "").unwrap();
+        let mut f = Fleet::new(FleetRun {
+            settings: crate::fleet::tests::settings_with(&blocker.join("fleet.json")),
+            shared: Arc::new(Mutex::new(Desired::default())),
+        });
+        f.applied = state(5, "b", &[]);
+        assert!(f.save().is_some());
+        f.applied = state(6, "b", &[]);
+        assert_eq!(f.save(), None);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -14,6 +14,9 @@ impl Daemon {
         notify::reloading();
         let r = self.reload_config().await;
         notify::notify("READY=1");
+        if r.is_ok() {
+            self.fleet_reloaded();
+        }
         r
     }
 
