@@ -181,14 +181,15 @@ def stop_tool(p):
         p.wait()
 
 
-def read_accepts(path, t0, t1):
-    """{address: [times]} of the accepts between t0 and t1."""
+def read_accepts(path, t0, t1, prefix="10.1."):
+    """{address: [times]} of the accepts between t0 and t1 at addresses
+    starting with `prefix`."""
     per = {}
     with open(path) as f:
         for line in f:
             t, ip = line.split()
             t = float(t)
-            if t0 <= t < t1 and ip.startswith("10.1."):
+            if t0 <= t < t1 and ip.startswith(prefix):
                 per.setdefault(ip, []).append(t)
     return per
 
@@ -338,6 +339,155 @@ def run_slow(a, tool, rate, window, interval=1):
     return r
 
 
+# --check-kinds: rvsadmd alone, one kind of check at a time.
+AGENT_PORT, AGENT_WEIGHT, AGENT_REPLY, AGENT_WANT = 3333, 10, "50%", 5
+RS_NS = "dbench-rs"
+
+
+def kinds_conf(kind, layout, interval):
+    """rvsadmd's TOML for `kind`: the rvsadmd row's for tcp; a feedback agent
+    and no check (weight 10) for agent; TCP checks through the VIP of
+    direct-routing destinations for via_vip."""
+    if kind == "tcp":
+        return rvsadmd_conf(layout, interval)
+    if kind == "agent":
+        head = ['agent = { port = %d, interval = "%ds", timeout = "1s" }' % (AGENT_PORT, interval)]
+        dest = ["checks = []", 'forward = "masq"', "weight = %d" % AGENT_WEIGHT]
+    else:
+        head = ['check = { type = "tcp", via_vip = true, interval = "%ds", timeout = "1s", '
+                'rise = 1, fall = 1 }' % interval]
+        dest = ['forward = "route"', "weight = 1"]
+    out = ["[defaults]"] + head + ['on_failure = "quiesce"', ""]
+    for v, reals in layout:
+        out += ["[[services]]", 'protocol = "tcp"', 'address = "%s"' % v, "port = 80",
+                'scheduler = "wlc"', ""]
+        for ip, port in reals:
+            out += ["[[services.destinations]]", 'address = "%s"' % ip, "port = %d" % port] + dest + [""]
+    return "\n".join(out)
+
+
+def sh(script):
+    subprocess.run(["bash", "-ec", script], check=True)
+
+
+def dr_topology(layout, backend_argv):
+    """This namespace as the director, a real-server namespace behind a veth
+    holding every destination's address and every VIP on `lo`; the back end
+    started there. Returns its Popen."""
+    subprocess.run(["ip", "netns", "del", RS_NS], stderr=subprocess.DEVNULL)
+    sh("""ip netns add {rs}; ip -n {rs} link set lo up
+          ip link add vd type veth peer name vr netns {rs}
+          ip addr add 10.255.0.1/30 dev vd; ip link set vd up
+          ip -n {rs} addr add 10.255.0.2/30 dev vr; ip -n {rs} link set vr up
+          ip route add 10.1.0.0/16 via 10.255.0.2
+          sysctl -qw net.ipv4.conf.vd.accept_local=1 net.ipv4.conf.all.rp_filter=0 \\
+              net.ipv4.conf.vd.rp_filter=0
+          ip netns exec {rs} sysctl -qw net.ipv4.conf.all.arp_ignore=1 \\
+              net.ipv4.conf.all.arp_announce=2""".format(rs=RS_NS))
+    vips = [v for v, _ in layout]
+    reals = [ip for _, rs in layout for ip, _ in rs]
+    subprocess.run(["ip", "-batch", "-"], check=True, input="".join(
+        "addr add %s/32 dev lo\n" % v for v in vips).encode())
+    subprocess.run(["ip", "-n", RS_NS, "-batch", "-"], check=True, input="".join(
+        "addr add %s/32 dev lo\n" % x for x in vips + reals).encode())
+    return subprocess.Popen(["ip", "netns", "exec", RS_NS] + backend_argv)
+
+
+def kind_state(kind, n):
+    """Whether the table shows every destination as `kind` wants it: up
+    (agent: at the weight the agent's answer makes), and for via_vip one
+    fwmark service per destination."""
+    w = dest_weights()
+    mine = [wt for (svc, _), wt in w.items() if not svc.isdigit()]
+    if len(mine) != n:
+        return False
+    if kind == "agent":
+        return all(x == AGENT_WANT for x in mine)
+    if kind == "via_vip":
+        marks = {svc for (svc, _) in w if svc.isdigit()}
+        if len(marks) != n:
+            return False
+    return all(x > 0 for x in mine)
+
+
+def run_kind(a, kind, n, interval, window, rep):
+    workdir = os.path.join(a.workdir, "dbench-kind-%s-%d" % (kind, rep))
+    os.makedirs(workdir, exist_ok=True)
+    fresh_netns()
+    layout = flat(n)
+    acc_log = os.path.join(workdir, "accepts.txt")
+    r = {"kind": kind, "n": n, "interval": interval, "rep": rep}
+    if kind == "via_vip":
+        backend = dr_topology(layout, [a.backend, "80", acc_log, "2"])
+        reached = "198.18."  # the VIPs
+    else:
+        add_addrs(n)
+        port, extra = (AGENT_PORT, ["0", AGENT_REPLY]) if kind == "agent" else (80, [])
+        backend = subprocess.Popen([a.backend, str(port), acc_log, "2"] + extra)
+        reached = "10.1."
+    time.sleep(1)
+    conf_path = os.path.join(workdir, "rvsadmd.toml")
+    with open(conf_path, "w") as f:
+        f.write(kinds_conf(kind, layout, interval))
+    p, log = start_tool("rvsadmd", a, conf_path, workdir)
+    r["startup_s"] = wait_for(lambda: kind_state(kind, n), a.startup, 1.0)
+    if r["startup_s"] is not None:
+        time.sleep(min(5, interval * 2))  # settle
+        cpu0, t0 = session_cpu(p.pid), time.time()
+        time.sleep(window)
+        cpu1, t1 = session_cpu(p.pid), time.time()
+        still = kind_state(kind, n)
+    stop_tool(p)
+    log.close()
+    backend.send_signal(signal.SIGTERM)
+    backend.wait()
+    if kind == "via_vip":
+        subprocess.run(["ip", "netns", "del", RS_NS], check=True)
+    if r["startup_s"] is None:
+        r["error"] = "the table not as %s checks want it after %d s" % (kind, a.startup)
+        return r
+    if not still:
+        r["error"] = "the table no longer as %s checks want it after the window" % kind
+        return r
+    per = read_accepts(acc_log, t0, t1, reached)
+    done = sum(len(v) for v in per.values())
+    r.update({"window_s": round(t1 - t0, 1), "checks_per_s": done / (t1 - t0),
+              "configured_per_s": n / interval, "cpu_s": cpu1 - cpu0,
+              "cpu_per_1000": (cpu1 - cpu0) / (done / 1000) if done else float("nan"),
+              "addresses_reached": len(per)})
+    return r
+
+
+def spread(rs, key):
+    """`median (min-max)` of `key` over the runs `rs`."""
+    xs = [r[key] for r in rs]
+    return statistics.median(xs), min(xs), max(xs)
+
+
+def write_kinds(f, kinds):
+    ok = [r for r in kinds if "error" not in r]
+    order = list(dict.fromkeys(r["kind"] for r in kinds))
+    base = [r for r in ok if r["kind"] == "tcp"]
+    base_cpu = spread(base, "cpu_per_1000")[0] if base else None
+    f.write("\n| rvsadmd, 1,000 destinations every 1 s | runs | checks/s done / configured, "
+            "median (min-max) | CPU s per 1,000 checks, median (min-max) | against plain TCP |\n")
+    f.write("|---|---:|---:|---:|---:|\n")
+    for k in order:
+        rs = [r for r in ok if r["kind"] == k]
+        if not rs:
+            f.write("| %s | 0 | | | |\n" % k)
+            continue
+        c, cpu = spread(rs, "checks_per_s"), spread(rs, "cpu_per_1000")
+        ratio = "%.2f x" % (cpu[0] / base_cpu) if base_cpu else "-"
+        f.write("| %s | %d | %.0f (%.0f-%.0f) / %.0f | %.3f (%.3f-%.3f) | %s |\n" % (
+            k, len(rs), c[0], c[1], c[2], rs[0]["configured_per_s"], cpu[0], cpu[1], cpu[2], ratio))
+    f.write("\n")
+    for r in kinds:
+        if "error" in r:
+            f.write("- %s, run %d: %s\n" % (r["kind"], r["rep"], r["error"]))
+    f.write("- raw results (kinds of check): %s\n" % json.dumps(kinds))
+
+
 def fmt(x, spec="%.2f"):
     if x is None:
         return "-"
@@ -363,9 +513,27 @@ def main():
                     help="also run 1,000 checks/s against a back end accepting at most this "
                          "many connections a second (0: not)")
     ap.add_argument("--slow-startup", type=int, default=60)
+    ap.add_argument("--check-kinds", default="",
+                    help="also run rvsadmd alone at 1,000 destinations every second with each of "
+                         "these kinds of check: tcp, agent, via_vip (comma-separated; empty: not)")
+    ap.add_argument("--reps", type=int, default=3, help="runs of each kind of check")
+    ap.add_argument("--check-window", type=int, default=20,
+                    help="seconds measured in each run of a kind of check")
     a = ap.parse_args()
     results = []
     slow = []
+    kinds = []
+    wanted = [k for k in a.check_kinds.split(",") if k and k != "none"]
+    for k in wanted:
+        if k not in ("tcp", "agent", "via_vip"):
+            ap.error("--check-kinds: %s is not tcp, agent or via_vip" % k)
+    for rep in range(1, a.reps + 1 if wanted else 1):
+        for kind in wanted:
+            print("daemon bench: rvsadmd, %s checks of 1,000 destinations every 1 s, run %d"
+                  % (kind, rep), file=sys.stderr)
+            r = run_kind(a, kind, 1000, 1, a.check_window, rep)
+            print(json.dumps(r), file=sys.stderr)
+            kinds.append(r)
     if a.slow_rate:
         for tool in [t for t in CHECKERS if t in a.tools.split(",")]:
             print("daemon bench: %s, 1,000 checks/s against a slow accepter (%d/s)"
@@ -424,6 +592,8 @@ def main():
                     r["false_downs"], r["dests_ever_down"], r["cpu_per_1000"],
                     fmt(r.get("startup_s"), "%.0f")))
             f.write("\n- raw results (slow accepter): %s\n" % json.dumps(slow))
+        if kinds:
+            write_kinds(f, kinds)
     sys.stdout.write(open(a.out).read())
 
 

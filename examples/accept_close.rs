@@ -4,12 +4,14 @@
 //! connection, the time and the local address it was made to. Cheap
 //! enough not to be the limit: a blocking accept loop per thread.
 //!
-//! `accept_close PORT[-LAST] OUT_FILE [THREADS [RATE]]`: listens on PORT
+//! `accept_close PORT[-LAST] OUT_FILE [THREADS [RATE [REPLY]]]`: listens on PORT
 //! (or every port from PORT to LAST, THREADS threads each; accept queues
 //! of 128, the standard library's), runs until SIGTERM or SIGINT, then
 //! writes `SECONDS_SINCE_EPOCH ADDRESS` lines to OUT_FILE. RATE (default 0:
 //! none) caps the accepts per second over all ports: a slow accepter,
-//! whose accept queue fills when connections come faster.
+//! whose accept queue fills when connections come faster. REPLY (default:
+//! none), followed by a newline, is written to each connection before it is
+//! closed: a feedback agent's answer such as `50%` (HAProxy's agent-check).
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -26,7 +28,7 @@ extern "C" fn on_signal(_: nix::libc::c_int) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: accept_close PORT[-LAST] OUT_FILE [THREADS [RATE]]");
+        eprintln!("usage: accept_close PORT[-LAST] OUT_FILE [THREADS [RATE [REPLY]]]");
         std::process::exit(2);
     }
     let (first, last) = match args[1].split_once('-') {
@@ -39,6 +41,10 @@ fn main() {
     let out = args[2].clone();
     let threads: usize = args.get(3).and_then(|t| t.parse().ok()).unwrap_or(2);
     let rate: f64 = args.get(4).and_then(|t| t.parse().ok()).unwrap_or(0.0);
+    let reply: Arc<[u8]> = args
+        .get(5)
+        .map_or_else(Vec::new, |r| format!("{r}\n").into_bytes())
+        .into();
     // The next moment an accept may happen (a pace shared by all threads).
     let pace = Arc::new(Mutex::new(Instant::now()));
     let handler = nix::sys::signal::SigHandler::Handler(on_signal);
@@ -64,8 +70,10 @@ fn main() {
         let l = Arc::new(TcpListener::bind(("0.0.0.0", port)).expect("bind"));
         l.set_nonblocking(false).ok();
         for _ in 0..threads {
-            let (l, log, pace) = (l.clone(), log.clone(), pace.clone());
-            hs.push(std::thread::spawn(move || serve(&l, &log, &pace, rate)));
+            let (l, log, pace, reply) = (l.clone(), log.clone(), pace.clone(), reply.clone());
+            hs.push(std::thread::spawn(move || {
+                serve(&l, &log, &pace, rate, &reply)
+            }));
         }
     }
     // The accept calls are interrupted by the signal (no SA_RESTART).
@@ -92,12 +100,14 @@ fn main() {
 }
 
 /// Accept and close on `l` until stopped, at most `rate` a second over
-/// every thread sharing `pace` (0: no cap).
+/// every thread sharing `pace` (0: no cap), writing `reply` (if not empty)
+/// to each connection first.
 fn serve(
     l: &TcpListener,
     log: &Mutex<Vec<(f64, std::net::IpAddr)>>,
     pace: &Mutex<Instant>,
     rate: f64,
+    reply: &[u8],
 ) {
     let mut mine = Vec::with_capacity(1 << 16);
     while !STOP.load(Ordering::SeqCst) {
@@ -113,12 +123,16 @@ fn serve(
             std::thread::sleep(at.saturating_duration_since(Instant::now()));
         }
         match l.accept() {
-            Ok((s, _)) => {
+            Ok((mut s, _)) => {
                 let t = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0.0, |d| d.as_secs_f64());
                 if let Ok(a) = s.local_addr() {
                     mine.push((t, a.ip()));
+                }
+                if !reply.is_empty() {
+                    // A few bytes into an empty send buffer: does not block.
+                    let _ = s.write_all(reply);
                 }
                 drop(s);
             }
