@@ -432,23 +432,26 @@ async fn publish(settings: Settings, to_loop: mpsc::Sender<Msg>) {
         let Ok(Some(mut st)) = rx.await else { continue };
         st.store_reachable = true;
         let r = async {
-            let (store, lease) = match &mut conn {
-                Some((s, l)) if l.renew().await? => (s, l),
-                _ => {
-                    written = None;
-                    let mut s = Store::connect(&settings).await?;
-                    let l = s.lease().await?;
-                    let (s, l) = conn.insert((s, l));
-                    (s, l)
-                }
+            let renewed = match conn.as_mut() {
+                Some((_, l)) => l.renew().await?,
+                None => false,
             };
+            if !renewed {
+                written = None;
+                conn = None;
+                let mut s = Store::connect(&settings).await?;
+                let l = s.lease().await?;
+                conn = Some((s, l));
+            }
             let content = DirectorStatus {
                 published: 0,
                 ..st.clone()
             };
-            if written.as_ref() != Some(&content) {
-                store.publish(&st, lease.id).await?;
-                written = Some(content);
+            if let Some((store, lease)) = conn.as_mut() {
+                if written.as_ref() != Some(&content) {
+                    store.publish(&st, lease.id).await?;
+                    written = Some(content);
+                }
             }
             Ok::<(), rvsadm_fleet::Error>(())
         }
