@@ -213,7 +213,7 @@ pub fn check(cfg: &Config) -> Result<(), ConfigError> {
 /// stop); each of its checks through the VIP pointed at the VIP, with the
 /// mark on its socket and a source port of `vip_check_ports` of its own.
 /// The marks and ports `prev` (the configuration running, as expanded)
-/// gave are kept ([`assign`]). A configuration [`check`] refuses is not
+/// gave are kept (see the module `assign`). A configuration [`check`] refuses is not
 /// expanded past the marks and ports it has.
 pub fn expand(mut cfg: Config, prev: Option<&Config>) -> Config {
     let (reals, checks) = assign::ids(&cfg);
