@@ -1,7 +1,7 @@
 //! `rvsadmd fleet put|get|status`, and the fleet options that `run`
 //! shares: the command line's overrides of the `[fleet]` table.
 
-use super::{file_of, values_of};
+use super::{file_of, order_warnings, values_of};
 use crate::config::native;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use rvsadm_fleet::status::disagreements;
@@ -209,6 +209,9 @@ async fn put(store: &mut Store, m: &ArgMatches) -> Result<(), String> {
         std::fs::read_to_string(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
     let cfg = native::parse(&f, &text).map_err(|e| e.to_string())?;
     let values = values_of(&cfg)?;
+    for w in order_warnings(&cfg) {
+        eprintln!("rvsadmd fleet put: warning: {w}");
+    }
     let expect = m.get_one::<i64>("expect-revision").copied();
     match store
         .put_services(&values, expect)

@@ -34,6 +34,31 @@ pub fn values_of(cfg: &Config) -> Result<BTreeMap<String, String>, String> {
     Ok(out)
 }
 
+/// A warning for each service of `cfg` whose scheduler hashes into a
+/// table filled in the order destinations were added (`mh`, `sh`, `dh`)
+/// and that deletes a destination that fails (`on_failure = "remove"`):
+/// one that comes back is appended at the end, on each director at its own
+/// moment, so the directors' tables drift apart.
+pub fn order_warnings(cfg: &Config) -> Vec<String> {
+    use rvsadm::Scheduler;
+    cfg.services
+        .iter()
+        .filter(|v| v.on_failure == crate::config::OnFailure::Remove)
+        .filter_map(|v| {
+            let name = match v.config.scheduler {
+                Scheduler::Mh => "mh",
+                Scheduler::Sh => "sh",
+                Scheduler::Dh => "dh",
+                _ => return None,
+            };
+            Some(format!(
+                "{}: scheduler {name} with on_failure = \"remove\": a destination that fails and comes back is appended at the end of the table, on each director at its own moment, so their tables differ; give it on_failure = \"quiesce\" (see rvsadmd(8), FLEET)",
+                service::format(&v.key())
+            ))
+        })
+        .collect()
+}
+
 /// The one service of etcd value `text` stored under service `name`.
 pub fn read_value(name: &str, text: &str) -> Result<Virtual, String> {
     let cfg = native::parse(Path::new(&format!("etcd:services/{name}")), text)
@@ -200,6 +225,25 @@ port = 53
             std::time::Duration::from_secs(3)
         );
         assert!(read_value("tcp:192.0.2.9:80", &values["tcp:192.0.2.1:80"]).is_err());
+    }
+
+    #[test]
+    fn a_hash_scheduler_that_removes_failed_destinations_is_warned_of() {
+        assert!(order_warnings(&cfg()).is_empty());
+        let text = FILE.replacen(
+            "scheduler = \"mh\"",
+            "scheduler = \"mh\"\non_failure = \"remove\"",
+            1,
+        );
+        let w = order_warnings(&native::parse(Path::new("f.toml"), &text).unwrap());
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with("tcp:192.0.2.1:80: scheduler mh"),
+            "{}",
+            w[0]
+        );
+        let wlc = text.replacen("scheduler = \"mh\"", "scheduler = \"wlc\"", 1);
+        assert!(order_warnings(&native::parse(Path::new("f.toml"), &wlc).unwrap()).is_empty());
     }
 
     #[test]
