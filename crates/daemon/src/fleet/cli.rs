@@ -64,7 +64,7 @@ const OVERRIDES: [(&str, &str, &str, &str); 9] = [
         "fleet-state-file",
         "FILE",
         "state_file",
-        "where the last applied fleet state is kept [default: /var/lib/rvsadmd/fleet.json]",
+        "where the last applied fleet state is kept",
     ),
 ];
 
@@ -75,7 +75,13 @@ pub fn override_args(mut c: Command) -> Command {
             Arg::new(long)
                 .long(long)
                 .value_name(value)
-                .help(format!("{help} [overrides [fleet] {key}]")),
+                .help(match long {
+                    "fleet-state-file" => format!(
+                        "{help} [default: {}] [overrides [fleet] {key}]",
+                        rvsadm_fleet::settings::DEFAULT_STATE_FILE
+                    ),
+                    _ => format!("{help} [overrides [fleet] {key}]"),
+                }),
         );
     }
     c
