@@ -15,16 +15,51 @@ use std::time::Duration;
 /// How long a condition is waited for (a loaded machine: generous).
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// A free loopback port.
-fn port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// A loopback port for etcd, held for the test's life: below Linux's
+/// ephemeral range (32768-60999), so that no connection's source port
+/// takes it between this choice and etcd's bind, nor while etcd is
+/// stopped and started again; claimed by a file created exclusively (so
+/// two tests running at once never choose the same), removed on drop.
+struct Port {
+    n: u16,
+    claim: PathBuf,
+}
+
+impl Port {
+    fn take() -> Port {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let seed = std::process::id().wrapping_mul(7919);
+        for _ in 0..10_000 {
+            let i = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let n = 20_000 + (seed.wrapping_add(i.wrapping_mul(104_729)) % 10_000) as u16;
+            let claim = std::env::temp_dir().join(format!("rvsadm-test-port-{n}"));
+            let mine = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&claim)
+                .is_ok();
+            if !mine {
+                continue;
+            }
+            if std::net::TcpListener::bind(("127.0.0.1", n)).is_ok() {
+                return Port { n, claim };
+            }
+            let _ = std::fs::remove_file(&claim);
+        }
+        panic!("no free loopback port in 20000-29999");
+    }
+}
+
+impl Drop for Port {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.claim);
+    }
 }
 
 struct Etcd {
     child: Option<Child>,
+    /// Held until the end: the client and peer ports.
+    _ports: [Port; 2],
     dir: PathBuf,
     client: String,
     peer: String,
@@ -40,10 +75,12 @@ impl Etcd {
         let dir = std::env::temp_dir().join(format!("fleet-etcd-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
+        let ports = [Port::take(), Port::take()];
         let mut e = Etcd {
             child: None,
-            client: format!("http://127.0.0.1:{}", port()),
-            peer: format!("http://127.0.0.1:{}", port()),
+            client: format!("http://127.0.0.1:{}", ports[0].n),
+            peer: format!("http://127.0.0.1:{}", ports[1].n),
+            _ports: ports,
             dir,
         };
         e.run();
