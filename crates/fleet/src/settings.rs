@@ -170,6 +170,12 @@ impl Settings {
                 ))
             }
         };
+        if https != 0 && raw.ca.is_none() {
+            return Err(bad(
+                "ca: https:// endpoints need the CA that signed etcd's server certificate (etcd's --trusted-ca-file), e.g. ca = \"/etc/rvsadmd/etcd-ca.pem\" (or --etcd-ca); rvsadmd does not use the system's roots"
+                    .into(),
+            ));
+        }
         let tls = match (raw.ca, identity) {
             (None, None) => None,
             (ca, identity) => Some(Tls { ca, identity }),
@@ -339,6 +345,8 @@ password_file = "/etc/pw"
         assert!(e.contains("cert and key"), "{e}");
         let e = err("[fleet]\nendpoints = [\"a:1\"]\nprefix = \"/p\"\nca = \"c\"\n");
         assert!(e.contains("https://"), "{e}");
+        let e = err("[fleet]\nendpoints = [\"https://a:1\"]\nprefix = \"/p\"\ncert = \"c\"\nkey = \"k\"\n");
+        assert!(e.contains("ca: https:// endpoints need the CA"), "{e}");
         let e = err("[fleet]\nendpoints = [\"https://a:1\", \"http://b:1\"]\nprefix = \"/p\"\n");
         assert!(e.contains("all of them"), "{e}");
         let e = err("[fleet]\nendpoints = [\"a:1\"]\nprefix = \"/p\"\nuser = \"u\"\n");
