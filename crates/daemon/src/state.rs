@@ -190,13 +190,11 @@ impl AdminState {
         serde_json::to_string_pretty(&f).map_err(|e| e.to_string())
     }
 
-    /// Write the state file (to a temporary beside it, then renamed, so a
-    /// crash leaves the old or the new one whole).
+    /// Write the state file (synced to a temporary beside it, then renamed
+    /// over it: a crash or power cut leaves the old or the new one whole).
     pub fn save(&self, path: &Path) -> Result<(), String> {
         let text = self.to_text()?;
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text + "\n")
-            .and_then(|()| std::fs::rename(&tmp, path))
+        rvsadm_fleet::durable::replace(path, (text + "\n").as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 }

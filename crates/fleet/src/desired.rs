@@ -59,21 +59,15 @@ impl Desired {
         d
     }
 
-    /// Write to `path` (a sibling temporary file renamed over it, so a
-    /// crash leaves the old or the new state, never half of one).
+    /// Write to `path` by [`crate::durable::replace`]: a crash or power
+    /// cut leaves the old or the new state, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let err = |e: String| Error::StateFile {
             path: path.to_path_buf(),
             error: e,
         };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
-        }
         let text = serde_json::to_string(self).map_err(|e| err(e.to_string()))?;
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        std::fs::write(&tmp, text).map_err(|e| err(e.to_string()))?;
-        std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
+        crate::durable::replace(path, text.as_bytes()).map_err(|e| err(e.to_string()))
     }
 
     /// Read from `path`: `None` when there is no such file; an error when

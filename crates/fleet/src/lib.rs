@@ -4,7 +4,7 @@
 //! - [`settings`]: the `[fleet]` table and its command-line overrides;
 //! - [`keys`]: the key layout under the cluster's prefix;
 //! - [`desired`]: the desired state a director follows (services' native
-//!   TOML and drains at a revision), kept on disk;
+//!   TOML and drains at a revision), kept on disk ([`durable`]);
 //! - [`put`]: `fleet put`'s compare-and-swap plan (pure);
 //! - [`watch`]: the watch's rules (pure): resume, re-list on compaction,
 //!   progress, staleness, backoff;
@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod desired;
+pub mod durable;
 mod error;
 pub mod follow;
 pub mod keys;

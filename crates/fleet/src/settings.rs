@@ -345,7 +345,9 @@ password_file = "/etc/pw"
         assert!(e.contains("cert and key"), "{e}");
         let e = err("[fleet]\nendpoints = [\"a:1\"]\nprefix = \"/p\"\nca = \"c\"\n");
         assert!(e.contains("https://"), "{e}");
-        let e = err("[fleet]\nendpoints = [\"https://a:1\"]\nprefix = \"/p\"\ncert = \"c\"\nkey = \"k\"\n");
+        let e = err(
+            "[fleet]\nendpoints = [\"https://a:1\"]\nprefix = \"/p\"\ncert = \"c\"\nkey = \"k\"\n",
+        );
         assert!(e.contains("ca: https:// endpoints need the CA"), "{e}");
         let e = err("[fleet]\nendpoints = [\"https://a:1\", \"http://b:1\"]\nprefix = \"/p\"\n");
         assert!(e.contains("all of them"), "{e}");
