@@ -263,6 +263,15 @@ impl Daemon {
         }
     }
 
+    /// The drains of the desired state last received (fleet mode; none
+    /// otherwise).
+    pub(super) fn fleet_drains(&self) -> BTreeSet<(String, String)> {
+        self.fleet
+            .as_ref()
+            .and_then(|f| f.shared.lock().ok().map(|d| d.drains.clone()))
+            .unwrap_or_default()
+    }
+
     /// Make the admin drains those of the fleet; whether any changed.
     pub(super) fn apply_drains(&mut self, drains: &BTreeSet<(String, String)>) -> bool {
         if self.fleet.is_none() {

@@ -36,6 +36,12 @@ impl Daemon {
         let old_sync_daemon = self.engine.config.sync_daemon.clone();
         self.monitors = super::monitor::Monitors::of(&cfg);
         self.engine.reconfigure(cfg);
+        // In fleet mode the drains of the state received go in with its
+        // services, before the table is written: a destination added
+        // drained never takes traffic.
+        if self.apply_drains(&self.fleet_drains()) {
+            self.save_state();
+        }
         super::via_vip::note_sysctls(&self.engine.config);
         self.hooks.configure(self.engine.config.hooks.clone());
         self.fifo.set(self.engine.config.notify_fifo.as_ref());
