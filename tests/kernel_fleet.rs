@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 const DEADLINE: Duration = Duration::from_secs(120);
 
 const ETCD: &str = "http://10.9.0.1:2379";
+/// Where each director serves `/metrics` (in its own namespace).
+const METRICS: &str = "127.0.0.1:9800";
 const REAL: &str = "10.9.0.100";
 
 /// One service, its destination the real server, checked by TCP.
@@ -176,7 +178,8 @@ impl Fleet {
         std::fs::write(
             &cf,
             format!(
-                "[daemon]\ncontrol_socket = \"{t}/{name}.sock\"\nstate_file = \"{t}/{name}-admin.json\"\n\n\
+                "[daemon]\ncontrol_socket = \"{t}/{name}.sock\"\nstate_file = \"{t}/{name}-admin.json\"\n\
+                 metrics_listen = \"{METRICS}\"\n\n\
                  [fleet]\nendpoints = [\"{ETCD}\"]\nprefix = \"{p}\"\nname = \"{name}\"\nstate_file = \"{t}/{name}-fleet.json\"\n",
                 t = self.tmp.display(),
                 p = prefix
@@ -188,6 +191,27 @@ impl Fleet {
             .arg(&cf)
             .args(["--poll", "1s"]);
         self.daemons[i] = Some(spawn_logged(c, &self.tmp, &format!("{name}.log")));
+    }
+
+    /// Director `i`'s fleet gauge `name` on its `/metrics` (`None`: not
+    /// served, or not answering yet).
+    fn fleet_gauge(&self, i: usize, name: &str) -> Option<f64> {
+        let url = format!("http://{METRICS}/metrics");
+        let o = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &self.dirs[i],
+                "curl",
+                "-s",
+                "-m",
+                "5",
+                &url,
+            ])
+            .output()
+            .expect("running curl");
+        let (scrape, _) = common::metrics::parse(&String::from_utf8_lossy(&o.stdout));
+        common::metrics::value(&scrape, name, &[])
     }
 
     fn stop_director(&mut self, i: usize) {
@@ -332,6 +356,16 @@ impl Drop for Fleet {
     }
 }
 
+/// The revision `fleet get`'s first line says the services were last
+/// written at.
+fn fleet_revision(got: &str) -> i64 {
+    got.lines()
+        .next()
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no revision in fleet get's first line: {got}"))
+}
+
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{o:?}");
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -388,6 +422,18 @@ fn a_put_and_a_drain_reach_every_director() {
     ));
     f.wait_tables(&all, &dest_line("10.8.0.1", 1));
 
+    // Each director's /metrics: the revision applied, etcd reachable.
+    let rev = fleet_revision(&ok(&f.fleet("get", &[])));
+    f.wait(
+        "every director's /metrics at the services' revision",
+        || {
+            all.iter().all(|&i| {
+                f.fleet_gauge(i, "rvsadm_fleet_applied_revision") >= Some(rev as f64)
+                    && f.fleet_gauge(i, "rvsadm_fleet_store_reachable") == Some(1.0)
+            })
+        },
+    );
+
     // A put based on an old revision is refused and writes nothing.
     let o = f.put(TWO, &["--expect-revision", "1"]);
     assert!(!o.status.success(), "{o:?}");
@@ -433,6 +479,14 @@ fn etcd_down_changes_nothing_but_health() {
             let o = f.rvsadmd(&f.dirs[i], &["status", "--control-socket", &s]);
             String::from_utf8_lossy(&o.stdout).contains("store unreachable")
         });
+    }
+    for i in all {
+        assert_eq!(
+            f.fleet_gauge(i, "rvsadm_fleet_store_reachable"),
+            Some(0.0),
+            "d{} /metrics",
+            i + 1
+        );
     }
     // The real server fails, then recovers: each director follows its
     // own checks.

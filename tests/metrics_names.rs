@@ -84,7 +84,16 @@ fn daemon(r: &mut Registry) {
     m.table_read();
     m.reload(true);
     m.reload(false);
-    r.register_collector(Box::new(View::of(&engine)));
+    let fleet = rvsadmd::control::answer::FleetRow {
+        director: "d1".into(),
+        revision: 41,
+        refused_revision: Some(42),
+        refused_error: Some("a service does not read".into()),
+        store_reachable: true,
+        store_since: 1_700_000_000.5,
+        store_error: None,
+    };
+    r.register_collector(Box::new(View::of(&engine).with_fleet(Some(fleet))));
     m.register(r);
 }
 

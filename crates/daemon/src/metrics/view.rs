@@ -1,6 +1,7 @@
 //! What the engine says at a scrape: each configured destination's
-//! weights, health and admin state, and each service's destinations up.
-//! Built in the loop (pure, from the [`Engine`]), encoded off it.
+//! weights, health and admin state, and each service's destinations up;
+//! in fleet mode the revision applied and etcd's reachability. Built in
+//! the loop (pure, from the [`Engine`]), encoded off it.
 
 use crate::engine::agents::RAMP_FULL;
 use crate::engine::{DestKey, Engine};
@@ -10,6 +11,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::MetricType;
+use rvsadm_control::FleetRow;
 use rvsadm_metrics::{DestLabels, ServiceLabels};
 use std::fmt;
 
@@ -66,6 +68,7 @@ struct Svc {
 pub struct View {
     dests: Vec<Dest>,
     services: Vec<Svc>,
+    fleet: Option<FleetRow>,
 }
 
 impl View {
@@ -99,6 +102,13 @@ impl View {
             });
         }
         v
+    }
+
+    /// With fleet mode's families (`row`: the director's fleet line of
+    /// `status`; `None`: not in fleet mode, no fleet family).
+    pub fn with_fleet(mut self, row: Option<FleetRow>) -> View {
+        self.fleet = row;
+        self
     }
 }
 
@@ -173,8 +183,46 @@ impl Collector for View {
             self.services
                 .iter()
                 .map(|s| (&s.labels, s.configured as i64)),
-        )
+        )?;
+        match &self.fleet {
+            Some(f) => fleet(&mut e, f),
+            None => Ok(()),
+        }
     }
+}
+
+/// Fleet mode's families: one sample each, no label.
+fn fleet(e: &mut DescriptorEncoder, f: &FleetRow) -> fmt::Result {
+    gauge(
+        e,
+        "rvsadm_fleet_applied_revision",
+        "The etcd revision of the fleet's desired state this director applied last.",
+        Some(f.revision),
+    )?;
+    gauge(
+        e,
+        "rvsadm_fleet_refused_revision",
+        "A later etcd revision whose services this director refused (present only while it does).",
+        f.refused_revision,
+    )?;
+    gauge(
+        e,
+        "rvsadm_fleet_store_reachable",
+        "1 while etcd is reachable, 0 while not.",
+        Some(i64::from(f.store_reachable)),
+    )?;
+    gauge(
+        e,
+        "rvsadm_fleet_store_since_timestamp_seconds",
+        "Since when etcd is reachable or not, as rvsadm_fleet_store_reachable says (seconds since the epoch).",
+        Some(f.store_since as i64),
+    )
+}
+
+/// A gauge without labels: its one sample, or none.
+fn gauge(e: &mut DescriptorEncoder, name: &str, help: &str, v: Option<i64>) -> fmt::Result {
+    let Some(v) = v else { return Ok(()) };
+    ConstGauge::new(v).encode(e.encode_descriptor(name, help, None, MetricType::Gauge)?)
 }
 
 /// A gauge family with one sample per item.

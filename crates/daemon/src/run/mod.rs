@@ -323,7 +323,8 @@ async fn main_loop(opts: RunOptions) -> Result<(), String> {
                     let _ = back.send(d.director_status());
                 }
                 Some(Msg::Metrics(back)) => {
-                    let _ = back.send(crate::metrics::view::View::of(&d.engine));
+                    let view = crate::metrics::view::View::of(&d.engine).with_fleet(d.fleet_row());
+                    let _ = back.send(view);
                 }
                 None => break,
             },
