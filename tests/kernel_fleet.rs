@@ -12,7 +12,11 @@
 //!   etcd back, a new put reaches all; a director partitioned (its link
 //!   down) the same, converging when the link is back;
 //! - compaction: a director stopped, 200 changes and a compaction, the
-//!   director started: it converges by listing again.
+//!   director started: it converges by listing again;
+//! - three members: a director following a member cut from the other two
+//!   says the store is unreachable and keeps its table while a put
+//!   reaches the director on the quorum's side; the cut healed, it
+//!   converges.
 
 mod common;
 
@@ -83,6 +87,12 @@ struct Fleet {
     tmp: PathBuf,
     prefix: String,
     etcd: Option<Child>,
+    /// The members of a three-member cluster, when a test starts one.
+    members: Vec<Child>,
+    /// The etcd endpoint each director follows.
+    endpoints: Vec<String>,
+    /// The endpoint `fleet` commands and `etcdctl` use.
+    cli_etcd: String,
     daemons: Vec<Option<Child>>,
 }
 
@@ -120,6 +130,9 @@ impl Fleet {
             tmp,
             prefix,
             etcd: None,
+            members: Vec::new(),
+            endpoints: vec![ETCD.to_string(); n],
+            cli_etcd: ETCD.to_string(),
             daemons: (0..n).map(|_| None).collect(),
         })
     }
@@ -147,6 +160,52 @@ impl Fleet {
         });
     }
 
+    /// A cluster of three members m1 m2 m3, each in a namespace of its
+    /// own: clients on the hub's bridge (10.9.0.51-53:2379), peers on a
+    /// bridge of their own (10.10.0.51-53:2380), so that a member can be
+    /// cut from the others while its clients still reach it. Waits until
+    /// it has a leader; `fleet` commands and `etcdctl` use m1.
+    fn start_cluster(&mut self) {
+        let hub = self.hub.clone();
+        self.t.sh(&format!(
+            "ip -n {hub} link add br1 type bridge; ip -n {hub} link set br1 up"
+        ));
+        let peer = |k: usize| format!("http://10.10.0.5{k}:2380");
+        let cluster: Vec<String> = (1..=3).map(|k| format!("m{k}={}", peer(k))).collect();
+        for k in 1..=3 {
+            let ns = self.t.ns(&format!("m{k}"));
+            self.t.sh(&format!(
+                "ip link add e0 netns {ns} type veth peer name c-m{k} netns {hub}
+                 ip -n {hub} link set c-m{k} master br0; ip -n {hub} link set c-m{k} up
+                 ip -n {ns} addr add 10.9.0.5{k}/24 dev e0; ip -n {ns} link set e0 up
+                 ip link add e1 netns {ns} type veth peer name q-m{k} netns {hub}
+                 ip -n {hub} link set q-m{k} master br1; ip -n {hub} link set q-m{k} up
+                 ip -n {ns} addr add 10.10.0.5{k}/24 dev e1; ip -n {ns} link set e1 up"
+            ));
+            let client = format!("http://10.9.0.5{k}:2379");
+            let mut c = Command::new("ip");
+            c.args(["netns", "exec", &ns, "etcd", "--name", &format!("m{k}")])
+                .arg("--data-dir")
+                .arg(self.tmp.join(format!("m{k}")))
+                .args(["--listen-client-urls", &client])
+                .args(["--advertise-client-urls", &client])
+                .args(["--listen-peer-urls", &peer(k)])
+                .args(["--initial-advertise-peer-urls", &peer(k)])
+                .args(["--initial-cluster", &cluster.join(",")])
+                .args(["--initial-cluster-state", "new"])
+                .args(["--initial-cluster-token", self.t.tag()]);
+            self.members
+                .push(spawn_logged(c, &self.tmp, &format!("m{k}.log")));
+        }
+        self.cli_etcd = "http://10.9.0.51:2379".into();
+        self.wait("the three members have a leader", || {
+            self.etcdctl(&["endpoint", "status", "--cluster", "-w", "json"])
+                .status
+                .success()
+                && self.etcdctl(&["put", "/probe", "x"]).status.success()
+        });
+    }
+
     /// Stop etcd (SIGTERM, waited for).
     fn stop_etcd(&mut self) {
         if let Some(c) = self.etcd.take() {
@@ -157,7 +216,14 @@ impl Fleet {
     /// `etcdctl` against the hub's etcd.
     fn etcdctl(&self, args: &[&str]) -> Output {
         Command::new("ip")
-            .args(["netns", "exec", &self.hub, "etcdctl", "--endpoints", ETCD])
+            .args([
+                "netns",
+                "exec",
+                &self.hub,
+                "etcdctl",
+                "--endpoints",
+                &self.cli_etcd,
+            ])
             .args(args)
             .env("ETCDCTL_API", "3")
             .output()
@@ -180,8 +246,9 @@ impl Fleet {
             format!(
                 "[daemon]\ncontrol_socket = \"{t}/{name}.sock\"\nstate_file = \"{t}/{name}-admin.json\"\n\
                  metrics_listen = \"{METRICS}\"\n\n\
-                 [fleet]\nendpoints = [\"{ETCD}\"]\nprefix = \"{p}\"\nname = \"{name}\"\nstate_file = \"{t}/{name}-fleet.json\"\n",
+                 [fleet]\nendpoints = [\"{e}\"]\nprefix = \"{p}\"\nname = \"{name}\"\nstate_file = \"{t}/{name}-fleet.json\"\n",
                 t = self.tmp.display(),
+                e = self.endpoints[i],
                 p = prefix
             ),
         )
@@ -235,7 +302,7 @@ impl Fleet {
             "fleet",
             sub,
             "--etcd-endpoints",
-            ETCD,
+            &self.cli_etcd,
             "--fleet-prefix",
             &self.prefix,
         ];
@@ -254,7 +321,7 @@ impl Fleet {
                 "fleet",
                 "put",
                 "--etcd-endpoints",
-                ETCD,
+                &self.cli_etcd,
                 "--fleet-prefix",
                 prefix,
                 &f,
@@ -323,12 +390,16 @@ impl Fleet {
                 tail.join("\n")
             ));
         }
-        let etcd = std::fs::read_to_string(self.tmp.join("etcd.log")).unwrap_or_default();
-        let tail: Vec<&str> = etcd.lines().rev().take(10).collect();
-        out.push_str(&format!(
-            "--- etcd log (last lines first):\n{}\n",
-            tail.join("\n")
-        ));
+        for log in ["etcd", "m1", "m2", "m3"] {
+            let Ok(etcd) = std::fs::read_to_string(self.tmp.join(format!("{log}.log"))) else {
+                continue;
+            };
+            let tail: Vec<&str> = etcd.lines().rev().take(10).collect();
+            out.push_str(&format!(
+                "--- {log} log (last lines first):\n{}\n",
+                tail.join("\n")
+            ));
+        }
         out
     }
 
@@ -347,7 +418,7 @@ impl Drop for Fleet {
             let _ = c.kill();
             let _ = c.wait();
         }
-        if let Some(mut c) = self.etcd.take() {
+        for mut c in self.etcd.take().into_iter().chain(self.members.drain(..)) {
             let _ = c.kill();
             let _ = c.wait();
         }
@@ -535,6 +606,59 @@ fn etcd_down_changes_nothing_but_health() {
         !f.table(&f.dirs[2]).contains("10.8.0.2")
     });
     f.wait_tables(&all, &dest_line("10.8.0.1", 1));
+}
+
+/// Whether director `i`'s `status` says etcd is unreachable.
+fn says_unreachable(f: &Fleet, i: usize) -> bool {
+    let s = f.sock(i);
+    let o = f.rvsadmd(&f.dirs[i], &["status", "--control-socket", &s]);
+    String::from_utf8_lossy(&o.stdout).contains("store unreachable")
+}
+
+#[test]
+fn a_director_on_a_member_cut_from_the_quorum_keeps_its_table_and_converges() {
+    let Some(mut f) = Fleet::new("fleet_quorum", 2) else {
+        return;
+    };
+    f.start_cluster();
+    // d1 follows m1, d2 follows m3 (one endpoint each: what a director
+    // next to one member sees).
+    f.endpoints = vec![
+        "http://10.9.0.51:2379".into(),
+        "http://10.9.0.53:2379".into(),
+    ];
+    f.start_director(0);
+    f.start_director(1);
+    ok(&f.put(ONE, &[]));
+    f.wait_tables(&[0, 1], &dest_line("10.8.0.1", 1));
+    let before = f.table(&f.dirs[1]);
+
+    // m3 cut from m1 and m2: it loses its leader, and d2, whose calls
+    // require one, says the store is unreachable instead of following a
+    // member that hears no write; its table stays as it was.
+    f.t.sh(&format!("ip -n m3-{} link set e1 down", f.t.tag()));
+    f.wait("d2 says the store is unreachable", || {
+        says_unreachable(&f, 1)
+    });
+    // d1, on the quorum's side, follows (after an election if m3 led).
+    f.wait("d1 says the store is reachable", || {
+        !says_unreachable(&f, 0)
+    });
+    ok(&f.put(TWO, &[]));
+    f.wait_tables(&[0], &dest_line("10.8.0.2", 1));
+    assert_eq!(f.table(&f.dirs[1]), before, "d2 wrote while cut off");
+    assert_eq!(
+        f.fleet_gauge(1, "rvsadm_fleet_store_reachable"),
+        Some(0.0),
+        "d2 /metrics"
+    );
+
+    // The link back: m3 catches up, d2 converges.
+    f.t.sh(&format!("ip -n m3-{} link set e1 up", f.t.tag()));
+    f.wait_tables(&[1], &dest_line("10.8.0.2", 1));
+    f.wait("d2 says the store is reachable", || {
+        !says_unreachable(&f, 1)
+    });
 }
 
 #[test]
