@@ -223,6 +223,32 @@ fn the_follower_lists_and_follows() {
     });
 }
 
+/// Put the first services (`tcp:10.0.0.1:80`, "a"); their revision.
+async fn put_first(st: &mut Store) -> i64 {
+    st.put_services(&services(&[("tcp:10.0.0.1:80", "a")]), None)
+        .await
+        .unwrap();
+    st.list_desired().await.unwrap().0
+}
+
+/// Put the last services (`tcp:10.0.0.9:80`, "z" alone); their revision.
+async fn put_last(st: &mut Store) -> i64 {
+    st.put_services(&services(&[("tcp:10.0.0.9:80", "z")]), None)
+        .await
+        .unwrap();
+    st.list_desired().await.unwrap().0
+}
+
+/// A director that applied the first services at `rev` and was away
+/// since.
+fn first_applied_at(rev: i64) -> Desired {
+    Desired {
+        revision: rev,
+        services: services(&[("tcp:10.0.0.1:80", "a")]),
+        ..Desired::default()
+    }
+}
+
 #[test]
 fn after_a_compaction_the_follower_lists_again() {
     let Some(e) = Etcd::start("compact") else {
@@ -232,10 +258,7 @@ fn after_a_compaction_the_follower_lists_again() {
     let s = e.settings(&state);
     rt().block_on(async {
         let mut st = store(&s).await;
-        st.put_services(&services(&[("tcp:10.0.0.1:80", "a")]), None)
-            .await
-            .unwrap();
-        let (old, _) = st.list_desired().await.unwrap();
+        let old = put_first(&mut st).await;
         for _ in 0..100 {
             st.put_drain("tcp:10.0.0.1:80", "10.1.0.1:80", "t")
                 .await
@@ -244,18 +267,10 @@ fn after_a_compaction_the_follower_lists_again() {
                 .await
                 .unwrap();
         }
-        st.put_services(&services(&[("tcp:10.0.0.9:80", "z")]), None)
-            .await
-            .unwrap();
-        let (now, _) = st.list_desired().await.unwrap();
+        let now = put_last(&mut st).await;
         st.compact(now).await.unwrap();
         // A director that applied `old` and was away since.
-        let away = Desired {
-            revision: old,
-            services: services(&[("tcp:10.0.0.1:80", "a")]),
-            ..Desired::default()
-        };
-        let mut f = follow::spawn(s.clone(), away);
+        let mut f = follow::spawn(s.clone(), first_applied_at(old));
         let d = until(&mut f, "the re-list", |d| {
             d.services.keys().eq(["tcp:10.0.0.9:80"])
         })
@@ -278,25 +293,14 @@ fn a_resumed_follower_replays_every_change_since_its_revision() {
     let s = e.settings(&state);
     rt().block_on(async {
         let mut st = store(&s).await;
-        st.put_services(&services(&[("tcp:10.0.0.1:80", "a")]), None)
-            .await
-            .unwrap();
-        let (old, _) = st.list_desired().await.unwrap();
+        let old = put_first(&mut st).await;
         for i in 0..300 {
             st.put_drain("tcp:10.0.0.1:80", &format!("10.1.0.{}:80", i % 200), "t")
                 .await
                 .unwrap();
         }
-        st.put_services(&services(&[("tcp:10.0.0.9:80", "z")]), None)
-            .await
-            .unwrap();
-        let (now, _) = st.list_desired().await.unwrap();
-        let away = Desired {
-            revision: old,
-            services: services(&[("tcp:10.0.0.1:80", "a")]),
-            ..Desired::default()
-        };
-        let mut f = follow::spawn(s.clone(), away);
+        let now = put_last(&mut st).await;
+        let mut f = follow::spawn(s.clone(), first_applied_at(old));
         let d = until(&mut f, "the replayed changes", |d| {
             d.services.keys().eq(["tcp:10.0.0.9:80"])
         })
