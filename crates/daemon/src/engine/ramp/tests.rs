@@ -153,8 +153,10 @@ fn no_ramp_at_start_one_after_down_then_up() {
     assert_eq!(e.next_ramp_step(), None);
 }
 
-#[test]
-fn down_mid_ramp_starts_over_and_a_drain_abandons_it() {
+/// An engine on [`CFG`] whose first destination was down at start and
+/// came back at 1 s (the second serving from the start), seen at 5 s, 40%
+/// up its ramp; and its time 0.
+fn first_ramping() -> (Engine, Instant) {
     let mut e = engine(CFG);
     let t0 = Instant::now();
     e.at(t0);
@@ -164,6 +166,12 @@ fn down_mid_ramp_starts_over_and_a_drain_abandons_it() {
     result(&mut e, 0, true);
     assert_eq!(at_time(&mut e, t0, 1.0)[0], 10, "back at 1s");
     assert_eq!(at_time(&mut e, t0, 5.0)[0], 40);
+    (e, t0)
+}
+
+#[test]
+fn down_mid_ramp_starts_over_and_a_drain_abandons_it() {
+    let (mut e, t0) = first_ramping();
     result(&mut e, 0, false);
     assert_eq!(at_time(&mut e, t0, 6.0)[0], 0);
     result(&mut e, 0, true);
@@ -181,15 +189,7 @@ fn down_mid_ramp_starts_over_and_a_drain_abandons_it() {
 
 #[test]
 fn a_reload_keeps_the_ramp_toward_the_new_weight_and_on_add_ramps_new_ones() {
-    let mut e = engine(CFG);
-    let t0 = Instant::now();
-    e.at(t0);
-    result(&mut e, 0, false);
-    result(&mut e, 1, true);
-    at_time(&mut e, t0, 0.0);
-    result(&mut e, 0, true);
-    assert_eq!(at_time(&mut e, t0, 1.0)[0], 10, "back at 1s");
-    assert_eq!(at_time(&mut e, t0, 5.0)[0], 40);
+    let (mut e, t0) = first_ramping();
     let more = CFG
         .replace("weight = 100", "weight = 200")
         .replace("window = \"10s\"", "window = \"10s\", on_add = true")
