@@ -13,6 +13,9 @@
 //!   down) the same, converging when the link is back;
 //! - compaction: a director stopped, 200 changes and a compaction, the
 //!   director started: it converges by listing again;
+//! - `mh`: the same destinations put in different orders for two
+//!   directors: the same order in both kernels, and each of 40 flows sent
+//!   through each goes to the same real server;
 //! - three members: a director following a member cut from the other two
 //!   says the store is unreachable and keeps its table while a put
 //!   reaches the director on the quorum's side; the cut healed, it
@@ -720,7 +723,9 @@ fn mh_destinations_are_added_in_one_order_on_every_director() {
         return;
     };
     f.start_etcd();
-    // Two fleets, the same destinations written in different orders.
+    // Two fleets, the same destinations written in different orders: the
+    // same order in each kernel, and the same flows go to the same real
+    // servers through each.
     let (p1, p2) = (format!("{}-a", f.prefix), format!("{}-b", f.prefix));
     ok(&f.put_at(&p1, &mh(&[103, 101, 102])));
     ok(&f.put_at(&p2, &mh(&[102, 103, 101])));
@@ -738,6 +743,42 @@ fn mh_destinations_are_added_in_one_order_on_every_director() {
         a[0].contains("10.9.0.101:80") && a[2].contains("10.9.0.103:80"),
         "{a:?}"
     );
+    // The same flows through each: the same real server for each.
+    let (fa, fb) = (mh_flows(&f, 0), mh_flows(&f, 1));
+    assert_eq!(fa.len(), MH_CLIENTS, "{fa:?}");
+    let used: std::collections::BTreeSet<&String> = fa.values().collect();
+    assert!(used.len() >= 2, "40 sources hashed to one server: {fa:?}");
+    assert_eq!(fa, fb, "the real server each flow went to");
+}
+
+/// How many client addresses `mh_flows` sends from.
+const MH_CLIENTS: usize = 40;
+
+/// Send a connection to 10.8.0.3:80 from each of [`MH_CLIENTS`]
+/// addresses (10.77.0.K, on director `i`'s `lo`, through its local-out
+/// hook) and read which real server IPVS chose for each from its
+/// connection table: source address -> real server.
+fn mh_flows(f: &Fleet, i: usize) -> std::collections::BTreeMap<String, String> {
+    let ns = &f.dirs[i];
+    f.t.sh(&format!(
+        "ip -n {ns} route add 10.8.0.0/24 dev e0
+         for k in $(seq 1 {MH_CLIENTS}); do ip -n {ns} addr add 10.77.0.$k/32 dev lo; done
+         for k in $(seq 1 {MH_CLIENTS}); do
+             ip netns exec {ns} curl -s -o /dev/null -m 2 --interface 10.77.0.$k http://10.8.0.3/ &
+         done
+         wait || true"
+    ));
+    let conns = f.t.sh(&format!("ip netns exec {ns} ipvsadm -Lnc"));
+    conns
+        .lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let src = w.get(3)?.rsplit_once(':')?.0;
+            let real = w.get(5)?.rsplit_once(':')?.0;
+            (w.get(4) == Some(&"10.8.0.3:80") && src.starts_with("10.77.0."))
+                .then(|| (src.to_string(), real.to_string()))
+        })
+        .collect()
 }
 
 /// The `change` events of director `i`'s log that set `dest` to weight
