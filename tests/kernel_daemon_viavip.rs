@@ -11,6 +11,10 @@
 //! one per real server, are in the table while rvsadmd runs and gone after
 //! it stops; nothing else of the table changes.
 //!
+//! With direct routing, B given the VIP but answering ARP requests for it
+//! (`arp_ignore` 0, LVS-HOWTO's ARP problem) fails the check through the
+//! VIP, the reason naming it; with `arp_ignore` 1 again it passes.
+//!
 //! Then many quick HTTP checks through the VIP of A and B, while the
 //! director's ephemeral ports are two (were the checks sent from them, a
 //! check of B would soon reuse a port of A's whose IPVS connection entry
@@ -280,6 +284,9 @@ fn through_the_vip(mode: Mode, test: &str) {
     // timeout (a margin for the emulated VM and the 1 s poll).
     give_vip(&t, &rs[1], mode, true);
     until_table(&d, &want(mode, 1, true), "B up with the VIP");
+    if mode == Mode::Dr {
+        arp_problem(&t, &d, &rs[1], &dir.join("rvsadmd.log"));
+    }
     give_vip(&t, &rs[1], mode, false);
     let took = until_table(&d, &want(mode, 0, true), "B down again without the VIP");
     let bound = Duration::from_secs(FALL * INTERVAL + TIMEOUT);
@@ -292,6 +299,30 @@ fn through_the_vip(mode: Mode, test: &str) {
     // Stopped, rvsadmd takes its fwmark services away, and only them.
     common::settle::stop(daemon);
     assert_eq!(table(&d), want(mode, 0, false));
+}
+
+/// B (up, with the VIP) made to answer ARP for it (`arp_ignore` 0): the
+/// check through the VIP fails it, saying why; set back, it is up again.
+fn arp_problem(t: &Topo, d: &str, b: &str, log: &Path) {
+    let mode = Mode::Dr;
+    t.sh(&format!(
+        "ip netns exec {b} sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0"
+    ));
+    until_table(d, &want(mode, 0, true), "B down with the ARP problem");
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    assert!(
+        text.contains(&format!("{} (", REALS[1]))
+            && text.contains(&format!("answers ARP requests for the VIP {VIP}")),
+        "no reason naming the ARP problem in the log"
+    );
+    t.sh(&format!(
+        "ip netns exec {b} sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"
+    ));
+    until_table(
+        d,
+        &want(mode, 1, true),
+        "B up again, ARP for the VIP ignored",
+    );
 }
 
 #[test]

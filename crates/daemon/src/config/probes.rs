@@ -690,4 +690,33 @@ impl Probe {
             | Probe::Unchecked => None,
         }
     }
+
+    /// Where the probe connects, for the probes that connect to an
+    /// address and port (after [`crate::config::via_vip::expand`], the
+    /// VIP for a check through the VIP).
+    pub fn target(&self) -> Option<SocketAddr> {
+        match self {
+            Probe::Tcp { target, .. } => Some(*target),
+            Probe::Http(p) => Some(p.target),
+            Probe::Smtp(p) => Some(p.target),
+            Probe::Dns(p) => Some(p.target),
+            Probe::Mysql(p) => Some(p.target),
+            Probe::Pgsql(p) => Some(p.target),
+            Probe::Radius(p) => Some(p.target),
+            Probe::Sip(p) => Some(p.target),
+            Probe::Ftp(p) => Some(p.target),
+            Probe::Oracle(p) => Some(p.target),
+            Probe::Mail(p) => Some(p.target),
+            Probe::Ldap(p) => Some(p.target),
+            Probe::Exchange(p) => Some(p.target),
+            Probe::Udp(p) => Some(p.target),
+            Probe::Combined(c) => Some(c.connect),
+            Probe::Exec { .. }
+            | Probe::Ping { .. }
+            | Probe::File(_)
+            | Probe::Up
+            | Probe::Down
+            | Probe::Unchecked => None,
+        }
+    }
 }

@@ -9,6 +9,7 @@
 
 pub mod agent;
 pub mod agent_reply;
+pub mod arp;
 pub mod combined;
 pub mod dns;
 pub mod exec;
@@ -37,6 +38,7 @@ pub mod udp;
 use super::config::{Probe, Source};
 use super::health::Outcome;
 use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -147,6 +149,12 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::File(f) => file::check(f, deadline).await,
         Probe::Combined(_) => Verdict::down("unreachable"),
     };
+    let v = match (v.ok, src.via_vip, probe.target().map(|t| t.ip())) {
+        (true, Some(IpAddr::V4(real)), Some(IpAddr::V4(vip))) => {
+            arp_problem(v, vip, real, deadline).await
+        }
+        _ => v,
+    };
     // A failure from a chosen source says which (a mark that routing
     // refuses shows only as the connect's error otherwise).
     let reason = if v.ok || src.is_default() {
@@ -160,6 +168,22 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         add: v.add,
         latency: Instant::now().saturating_duration_since(start),
         reason,
+    }
+}
+
+/// A check through the VIP that passed, `v`, with the ARP problem asked
+/// (see [`arp`]): down when the real server answers ARP for the VIP.
+async fn arp_problem(v: Verdict, vip: Ipv4Addr, real: Ipv4Addr, deadline: Instant) -> Verdict {
+    match arp::ask(vip, real, deadline).await {
+        arp::Answer::Quiet => v,
+        arp::Answer::Answers(mac) => Verdict::down(format!(
+            "{real} ({}) answers ARP requests for the VIP {vip}: clients on the VIP's link would send to it, past the director; on the real server set net.ipv4.conf.all.arp_ignore = 1 and arp_announce = 2",
+            mac.map(|b| format!("{b:02x}")).join(":")
+        )),
+        arp::Answer::NotAsked(why) => Verdict {
+            reason: format!("{}; the ARP problem not asked: {why}", v.reason),
+            ..v
+        },
     }
 }
 
