@@ -4,14 +4,15 @@
 //! replies), LDAP messages, PostgreSQL backend messages, an ICMP echo
 //! reply, a UDP reply match, a FILE check's text, a feedback agent's
 //! reply line (what it keeps bounded, a percentage never read from a
-//! line without `%`), and the hex of
+//! line without `%`), an ARP answer and a `/proc/net/arp` table, and the
+//! hex of
 //! `payload`/`require_reply`: any bytes give a verdict, never a panic; the
 //! HTTP digest does not depend on where the bytes were cut.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use rvsadmd::config::{Expect, Pattern, ReplyMatch, UrlCheck};
-use rvsadmd::probe::{agent_reply, dns, file_track, http, icmp, ldap, mysql, pgsql, smtp, udp};
+use rvsadmd::probe::{agent_reply, arp, dns, file_track, http, icmp, ldap, mysql, pgsql, smtp, udp};
 
 fuzz_target!(|data: &[u8]| {
     let cut = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
@@ -36,6 +37,11 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(p) = Pattern::new("^192") {
         let _ = dns::answered(data, &p);
     }
+    let vip = std::net::Ipv4Addr::new(10, 1, 0, 10);
+    if let Some(mac) = arp::answer_for(data, vip) {
+        assert_eq!(&data[8..14], &mac);
+    }
+    let _ = arp::neighbour(&String::from_utf8_lossy(data), vip);
     let _ = mysql::handshake(data);
     let _ = mysql::auth_reply(data);
     let _ = mysql::query_reply(data);
