@@ -103,7 +103,8 @@ pub async fn within<T>(
 /// program is started). A failure's reason ends with the
 /// source, when one is set. The latency is counted from `start` too: one
 /// clock read per probe (a check start made late by a busy director
-/// shows in it).
+/// shows in it), up to the probe's verdict (a check through the VIP then
+/// asks the ARP problem: [`arp`]; its wait is not counted).
 pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration) -> Outcome {
     // Run without its turn (see `combined`): the negotiate probe.
     if let Probe::Combined(c) = probe {
@@ -149,6 +150,9 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         Probe::File(f) => file::check(f, deadline).await,
         Probe::Combined(_) => Verdict::down("unreachable"),
     };
+    // The probe's latency: the ARP question's wait for an answer that a
+    // good real server never gives is not the server's.
+    let latency = Instant::now().saturating_duration_since(start);
     let v = match (v.ok, src.via_vip, probe.target().map(|t| t.ip())) {
         (true, Some(IpAddr::V4(real)), Some(IpAddr::V4(vip))) => {
             arp_problem(v, vip, real, deadline).await
@@ -166,7 +170,7 @@ pub async fn run(probe: &Probe, src: &Source, start: Instant, timeout: Duration)
         ok: v.ok,
         weight: v.weight,
         add: v.add,
-        latency: Instant::now().saturating_duration_since(start),
+        latency,
         reason,
     }
 }
