@@ -354,7 +354,7 @@ def kinds_conf(kind, layout, interval):
         head = ['agent = { port = %d, interval = "%ds", timeout = "1s" }' % (AGENT_PORT, interval)]
         dest = ["checks = []", 'forward = "masq"', "weight = %d" % AGENT_WEIGHT]
     else:
-        head = ['check = { type = "tcp", via_vip = true, interval = "%ds", timeout = "1s", '
+        head = ['check = { type = "tcp", via_vip = true, close = "reset", interval = "%ds", timeout = "1s", '
                 'rise = 1, fall = 1 }' % interval]
         dest = ['forward = "route"', "weight = 1"]
     out = ["[defaults]"] + head + ['on_failure = "quiesce"', ""]
