@@ -225,18 +225,23 @@ fn table(ns: &str) -> Vec<String> {
 /// checked through the VIP, and (`owned`) the two fwmark services.
 fn want(mode: Mode, b: u32, owned: bool) -> Vec<String> {
     let f = mode.flag();
+    // ipvsadm -S names a tunnelling destination's tunnel type.
+    let t = match mode {
+        Mode::Dr => "",
+        Mode::Tun => " --tun-type ipip",
+    };
     let mut l = vec![
         format!("-A -t {VIP}:80 -s rr"),
-        format!("-a -t {VIP}:80 -r {}:80 {f} -w 1", REALS[0]),
-        format!("-a -t {VIP}:80 -r {}:80 {f} -w {b}", REALS[1]),
+        format!("-a -t {VIP}:80 -r {}:80 {f} -w 1{t}", REALS[0]),
+        format!("-a -t {VIP}:80 -r {}:80 {f} -w {b}{t}", REALS[1]),
         format!("-A -t {VIP2}:80 -s rr"),
-        format!("-a -t {VIP2}:80 -r {}:80 {f} -w 1", REALS[0]),
-        format!("-a -t {VIP2}:80 -r {}:80 {f} -w 1", REALS[1]),
+        format!("-a -t {VIP2}:80 -r {}:80 {f} -w 1{t}", REALS[0]),
+        format!("-a -t {VIP2}:80 -r {}:80 {f} -w 1{t}", REALS[1]),
     ];
     if owned {
         for (m, r) in MARKS.iter().zip(REALS) {
             l.push(format!("-A -f {m} -s wlc"));
-            l.push(format!("-a -f {m} -r {r}:80 {f} -w 1"));
+            l.push(format!("-a -f {m} -r {r}:80 {f} -w 1{t}"));
         }
     }
     l.sort();
