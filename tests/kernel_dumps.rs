@@ -480,8 +480,10 @@ fn brief_reads_are_the_dumps_less_what_proc_lacks() {
             from_file += 1;
         }
     }
+    // Both paths taken many times: about half of `many_services` has a
+    // tunnelling destination (read exactly), the other half not.
     assert!(
-        exact > 20 && from_file > 200,
+        exact > 100 && from_file > 100,
         "{exact} exact, {from_file} from the file"
     );
     // Keys that are not the whole table: the file is left aside and every
