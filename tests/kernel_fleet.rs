@@ -843,7 +843,10 @@ fn drain_propagation(n: usize, drains: usize) -> Option<String> {
         0,
     )
     .unwrap();
-    // The test process writes from the hub's network namespace.
+    // The test's thread writes from the hub's network namespace, and goes
+    // back to its own before the topology is taken down (whose clean-up
+    // kills every process in the hub's namespace).
+    let own = std::fs::File::open("/proc/thread-self/ns/net").unwrap();
     let hub = std::fs::File::open(format!("/run/netns/{}", f.hub)).unwrap();
     nix::sched::setns(hub, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -890,6 +893,9 @@ fn drain_propagation(n: usize, drains: usize) -> Option<String> {
         spread.push(hi - lo);
         lat.extend(ms);
     }
+    drop(store);
+    drop(rt);
+    nix::sched::setns(own, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
     lat.sort_by(f64::total_cmp);
     spread.sort_by(f64::total_cmp);
     Some(format!(
