@@ -917,7 +917,12 @@ fn drain_propagation_benchmark() {
     let mut rows = Vec::new();
     for n in [3, 10] {
         match drain_propagation(n, 50) {
-            Some(r) => rows.push(r),
+            Some(r) => {
+                // Each row as soon as it is measured (a run cut short by
+                // the VM profile's time limit keeps what it had).
+                eprintln!("drain propagation: {r}");
+                rows.push(r);
+            }
             None => return,
         }
     }
