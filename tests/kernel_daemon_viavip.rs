@@ -23,6 +23,8 @@
 
 mod common;
 
+use common::daemon::ShowLog;
+
 use common::settle::rvsadmd_path;
 use common::topo::{bash, fetch, Topo};
 use std::path::Path;
@@ -195,18 +197,6 @@ fn start_daemon(ns: &str, dir: &Path, config: &str) -> Child {
         .stderr(log)
         .spawn()
         .expect("starting rvsadmd")
-}
-
-/// Prints rvsadmd's log when the test fails.
-struct ShowLog(std::path::PathBuf);
-
-impl Drop for ShowLog {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            let log = std::fs::read_to_string(&self.0).unwrap_or_default();
-            eprintln!("rvsadmd's log:\n{log}");
-        }
-    }
 }
 
 /// `ipvsadm -Sn` in `ns`, lines sorted.

@@ -548,10 +548,8 @@ fn etcd_down_changes_nothing_but_health() {
 
     f.stop_etcd();
     for i in all {
-        let s = f.sock(i);
         f.wait(&format!("d{} says the store is unreachable", i + 1), || {
-            let o = f.rvsadmd(&f.dirs[i], &["status", "--control-socket", &s]);
-            String::from_utf8_lossy(&o.stdout).contains("store unreachable")
+            says_unreachable(&f, i)
         });
     }
     for i in all {
@@ -590,10 +588,8 @@ fn etcd_down_changes_nothing_but_health() {
     // set the weights); a put meanwhile reaches the others only; the
     // link up, d3 converges.
     f.t.sh(&format!("ip -n {} link set e0 down", f.dirs[2]));
-    let s = f.sock(2);
     f.wait("d3 says the store is unreachable", || {
-        let o = f.rvsadmd(&f.dirs[2], &["status", "--control-socket", &s]);
-        String::from_utf8_lossy(&o.stdout).contains("store unreachable")
+        says_unreachable(&f, 2)
     });
     ok(&f.put(ONE, &[]));
     f.wait("10.8.0.2 gone from d1 and d2", || {

@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::daemon::ShowLog;
+
 use common::metrics::{parse, value};
 use common::topo::{bash, serve, Topo};
 use prometheus_parse::Scrape;
@@ -61,18 +63,6 @@ fn config() -> String {
         );
     }
     cf
-}
-
-/// Prints the daemon's log when the test fails.
-struct ShowLog(std::path::PathBuf);
-
-impl Drop for ShowLog {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            let log = std::fs::read_to_string(&self.0).unwrap_or_default();
-            eprintln!("rvsadmd's log:\n{log}");
-        }
-    }
 }
 
 /// The samples of `metric` of real `real`, for a failure's message.

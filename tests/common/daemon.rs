@@ -82,3 +82,15 @@ impl Drop for Daemon {
         let _ = self.child.wait();
     }
 }
+
+/// Prints rvsadmd's log (the file it names) when the test fails.
+pub struct ShowLog(pub std::path::PathBuf);
+
+impl Drop for ShowLog {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(&self.0).unwrap_or_default();
+            eprintln!("rvsadmd's log:\n{log}");
+        }
+    }
+}
