@@ -10,78 +10,85 @@ use rvsadm_fleet::{Raw, Settings};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The options that override `[fleet]`, each with its key.
-const OVERRIDES: [(&str, &str, &str, &str); 9] = [
+/// The options that override `[fleet]`: name, value, its key, help and
+/// the key's default when the help says it.
+const OVERRIDES: [(&str, &str, &str, &str, Option<&str>); 9] = [
     (
         "etcd-endpoints",
         "URL,...",
         "endpoints",
         "etcd's client URLs, comma-separated (http://HOST:PORT or https://HOST:PORT)",
+        None,
     ),
     (
         "fleet-prefix",
         "PREFIX",
         "prefix",
         "the cluster's key prefix in etcd (/rvsadm/CLUSTER)",
+        None,
     ),
     (
         "fleet-name",
         "NAME",
         "name",
         "this director's name (its key PREFIX/directors/NAME)",
+        None,
     ),
     (
         "etcd-ca",
         "FILE",
         "ca",
         "TLS: the CA certificate etcd's is checked against (PEM)",
+        None,
     ),
     (
         "etcd-cert",
         "FILE",
         "cert",
         "TLS: the client certificate (PEM), with --etcd-key",
+        None,
     ),
     (
         "etcd-key",
         "FILE",
         "key",
         "TLS: the client certificate's key (PEM)",
+        None,
     ),
     (
         "etcd-user",
         "USER",
         "user",
         "etcd's user, with --etcd-password-file",
+        None,
     ),
     (
         "etcd-password-file",
         "FILE",
         "password_file",
         "the file whose first line is the etcd user's password",
+        None,
     ),
     (
         "fleet-state-file",
         "FILE",
         "state_file",
         "where the last applied fleet state is kept",
+        Some(rvsadm_fleet::settings::DEFAULT_STATE_FILE),
     ),
 ];
 
 /// The override options, for `run` and each `fleet` command.
 pub fn override_args(mut c: Command) -> Command {
-    for (long, value, key, help) in OVERRIDES {
+    for (long, value, key, help, default) in OVERRIDES {
+        let default = default
+            .map(|d| format!(" [default: {d}]"))
+            .unwrap_or_default();
         c = c.arg(
             Arg::new(long)
                 .long(long)
                 .value_name(value)
-                .help(match long {
-                    "fleet-state-file" => format!(
-                        "{help} [default: {}] [overrides [fleet] {key}]",
-                        rvsadm_fleet::settings::DEFAULT_STATE_FILE
-                    ),
-                    _ => format!("{help} [overrides [fleet] {key}]"),
-                }),
+                .help(format!("{help}{default} [overrides [fleet] {key}]")),
         );
     }
     c
