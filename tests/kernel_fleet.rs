@@ -918,6 +918,7 @@ fn drain_propagation(n: usize, drains: usize) -> Option<String> {
     }
     let mut lat = Vec::new();
     let mut received = Vec::new();
+    let mut puts = Vec::new();
     let mut spread = Vec::new();
     for k in 0..drains {
         let (s, d) = (k % 10, k);
@@ -926,8 +927,10 @@ fn drain_propagation(n: usize, drains: usize) -> Option<String> {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs_f64();
+        let put = Instant::now();
         rt.block_on(store.put_drain(&format!("tcp:10.8.1.{s}:80"), &dest, "bench"))
             .unwrap();
+        puts.push(put.elapsed().as_secs_f64() * 1000.0);
         let end = Instant::now() + DEADLINE;
         let mut took = vec![Took::default(); n];
         while took.iter().any(|t| t.written.is_none()) {
@@ -955,14 +958,15 @@ fn drain_propagation(n: usize, drains: usize) -> Option<String> {
     drop(store);
     drop(rt);
     nix::sched::setns(own, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
-    for v in [&mut lat, &mut received, &mut spread] {
+    for v in [&mut lat, &mut received, &mut puts, &mut spread] {
         v.sort_by(f64::total_cmp);
     }
     Some(format!(
-        "| {n} | 1,000 | {drains} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+        "| {n} | 1,000 | {drains} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
         quantile(&lat, 0.5),
         quantile(&lat, 0.99),
         lat.last().copied().unwrap_or(0.0),
+        quantile(&puts, 0.5),
         quantile(&received, 0.5),
         quantile(&received, 0.99),
         quantile(&spread, 0.5),
@@ -1005,7 +1009,7 @@ fn drain_propagation_benchmark() {
         }
     }
     println!(
-        "| directors | destinations | drains | p50 ms | p99 ms | max ms | received p50 ms | received p99 ms | spread p50 ms | spread p99 ms |\n|---|---|---|---|---|---|---|---|---|---|\n{}",
+        "| directors | destinations | drains | p50 ms | p99 ms | max ms | put p50 ms | received p50 ms | received p99 ms | spread p50 ms | spread p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n{}",
         rows.join("\n")
     );
 }
