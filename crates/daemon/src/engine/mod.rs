@@ -370,17 +370,21 @@ impl Engine {
 
     /// Clear admin state and overrides of one destination (or of every
     /// destination of the service with `dest` `None`): checks decide
-    /// again.
+    /// again. The service is to be decided again
+    /// ([`Engine::take_changed`]).
     pub fn ready(&mut self, key: ServiceKey, dest: Option<SocketAddr>) {
         let hit = |d: &DestKey| d.0 == key && dest.is_none_or(|a| a == d.1);
         self.drained.retain(|d| !hit(d));
         self.overrides.retain(|d, _| !hit(d));
         self.deleted_services.remove(&key);
+        self.changed.insert(key);
     }
 
-    /// Drain a destination: weight 0 whatever its checks say.
+    /// Drain a destination: weight 0 whatever its checks say. The service
+    /// is to be decided again ([`Engine::take_changed`]).
     pub fn drain(&mut self, key: ServiceKey, dest: SocketAddr) {
         self.drained.insert((key, dest));
+        self.changed.insert(key);
     }
 
     /// Take note of what a batch did: the changes the kernel accepted go

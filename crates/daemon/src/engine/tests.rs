@@ -141,6 +141,33 @@ fn a_result_marks_only_the_services_it_changed() {
 }
 
 #[test]
+fn a_drain_and_a_ready_mark_only_their_service() {
+    let two = format!(
+        "{CFG}\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.2\"\nport = 80\n\
+         [[services.destinations]]\naddress = \"10.0.0.7\"\nport = 80\nforward = \"masq\"\n"
+    );
+    let mut e = engine(&two);
+    let mut live = Snapshot::default();
+    result(&mut e, 0, true);
+    result(&mut e, 1, true);
+    sync(&mut e, &mut live);
+    e.take_changed();
+    let (first, second) = (e.config.services[0].key(), e.config.services[1].key());
+    e.drain(first, "10.0.0.2:80".parse().unwrap());
+    let changed = e.take_changed();
+    assert_eq!(changed.iter().copied().collect::<Vec<_>>(), vec![first]);
+    // Decided from that alone, the drained destination goes to 0.
+    let d = e.desired(Some(&changed));
+    assert_eq!(d.services.len(), 1);
+    assert_eq!(weights(&d), w(&[("10.0.0.1:80", 3), ("10.0.0.2:80", 0)]));
+    e.ready(second, None);
+    assert_eq!(
+        e.take_changed().into_iter().collect::<Vec<_>>(),
+        vec![second]
+    );
+}
+
+#[test]
 fn a_restart_keeps_weights_until_the_first_result() {
     let mut e = engine(CFG);
     let mut live = Snapshot::default();

@@ -31,10 +31,14 @@ impl Daemon {
         }
     }
 
-    /// An admin change made: saved, and put in the table at once.
+    /// An admin change made: saved, and put in the table at once. Only
+    /// its service is decided, from the table as known (read again first
+    /// only when that is not fresh): a drain costs one small write, not a
+    /// read of every owned service. Changes made by hand are looked for
+    /// at the next poll, as after a check's result.
     async fn admin_changed(&mut self) {
         self.save_state();
-        self.sync(true).await;
+        self.sync(false).await;
     }
 
     /// `rvsadmd drain SERVICE DEST`.

@@ -215,8 +215,8 @@ impl Daemon {
 
     /// Apply a desired state: its services by a reload (refused whole
     /// when they do not read, the old ones kept, and not tried again
-    /// until they change), its drains as admin state; then keep what is
-    /// applied whole in the state file.
+    /// until they change), its drains as admin state, written to the
+    /// kernel; then keep what is applied whole in the state file.
     async fn apply_desired(&mut self, d: Desired) {
         let Some(f) = &mut self.fleet else { return };
         if let Ok(mut shared) = f.shared.lock() {
@@ -234,11 +234,16 @@ impl Daemon {
         if let Some(f) = &mut self.fleet {
             f.settle(&d);
         }
-        self.save_fleet_state();
         if moved {
+            // Only the services whose drains moved are decided, from the
+            // table as known (as `rvsadmd drain`); the kernel first, the
+            // files after, so that a drain waits for no disk. A director
+            // stopped in between restarts from the state file's older
+            // revision and gets the drain again from the watch.
+            self.sync(false).await;
             self.save_state();
-            self.sync(true).await;
         }
+        self.save_fleet_state();
     }
 
     /// A reload succeeded (the fleet's or a local one): its services are
