@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(mac) = arp::answer_for(data, vip) {
         assert_eq!(&data[8..14], &mac);
     }
-    let _ = arp::neighbour(&String::from_utf8_lossy(data), vip);
+    let _ = arp::neighbours(&String::from_utf8_lossy(data)).get(&vip);
     let _ = mysql::handshake(data);
     let _ = mysql::auth_reply(data);
     let _ = mysql::query_reply(data);

@@ -16,18 +16,33 @@
 //! first). A real server that is not a neighbour (the check goes through
 //! a router) is not asked, and the result says so.
 //!
-//! The neighbour table is read from `/proc/net/arp`; the request is sent
-//! on an `AF_PACKET` datagram socket of the ARP protocol (the kernel adds
-//! the Ethernet header), which needs CAP_NET_RAW, as the ping check does.
+//! The neighbour table is read from `/proc/net/arp`, at most once every
+//! [`NEIGHBOURS_FOR`] for all the checks of the process (the file holds
+//! every neighbour: read at each check, its cost would grow with the
+//! link's size); the request is sent on an `AF_PACKET` datagram socket of
+//! the ARP protocol (the kernel adds the Ethernet header), which needs
+//! CAP_NET_RAW, as the ping check does. A real server that kept quiet is
+//! not asked again for [`QUIET_FOR`]: its sysctls seldom change, and each
+//! question costs a socket that sees every ARP packet of the host and a
+//! wait of up to [`ARP_WAIT`].
 
 use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, Socket, Type};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::net::Ipv4Addr;
+use std::sync::Mutex;
+use std::time::Duration;
 use tokio::io::unix::AsyncFd;
 use tokio::time::Instant;
 
 /// How long a real server's answer is waited for at most.
-pub const ARP_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+pub const ARP_WAIT: Duration = Duration::from_millis(300);
+
+/// How long the neighbour table, once read, serves every check.
+pub const NEIGHBOURS_FOR: Duration = Duration::from_secs(1);
+
+/// How long a real server that kept quiet is not asked again.
+pub const QUIET_FOR: Duration = Duration::from_secs(10);
 
 /// `ETH_P_ARP`.
 const ETH_P_ARP: u16 = 0x0806;
@@ -47,21 +62,105 @@ pub enum Answer {
 }
 
 /// Ask real server `real` whether it answers ARP for `vip`, until
-/// `deadline` or [`ARP_WAIT`], whichever comes first.
+/// `deadline` or [`ARP_WAIT`], whichever comes first (not when it kept
+/// quiet less than [`QUIET_FOR`] ago: [`Answer::Quiet`] at once).
 pub async fn ask(vip: Ipv4Addr, real: Ipv4Addr, deadline: Instant) -> Answer {
-    let table = match std::fs::read_to_string("/proc/net/arp") {
-        Ok(t) => t,
-        Err(e) => return Answer::NotAsked(format!("/proc/net/arp: {e}")),
+    let now = std::time::Instant::now();
+    let found = match MEMO.lock() {
+        Ok(mut m) => m.lookup(vip, real, now, read_neighbours),
+        Err(_) => Err(Answer::NotAsked("the ARP memo is poisoned".into())),
     };
-    let Some((dev, mac)) = neighbour(&table, real) else {
-        return Answer::NotAsked(format!(
-            "{real} is not a neighbour of this host (reached through a router, or not resolved yet)"
-        ));
+    let (dev, mac) = match found {
+        Ok(n) => n,
+        Err(a) => return a,
     };
-    match exchange(&dev, mac, vip, deadline.min(Instant::now() + ARP_WAIT)).await {
+    let a = match exchange(&dev, mac, vip, deadline.min(Instant::now() + ARP_WAIT)).await {
         Ok(a) => a,
         Err(e) => Answer::NotAsked(format!("ARP on {dev}: {e}")),
+    };
+    if let Ok(mut m) = MEMO.lock() {
+        m.answered(vip, real, &a, std::time::Instant::now());
     }
+    a
+}
+
+/// What the checks of the process learnt lately.
+static MEMO: Mutex<Memo> = Mutex::new(Memo::new());
+
+/// The neighbour table as last read, and the real servers that kept quiet.
+struct Memo {
+    /// When the table was read, and what it gave (or why not).
+    neighbours: Option<(std::time::Instant, Result<Neighbours, String>)>,
+    /// (VIP, real server) -> when it last kept quiet.
+    quiet: BTreeMap<(Ipv4Addr, Ipv4Addr), std::time::Instant>,
+}
+
+/// The complete entries of the neighbour table: address -> (interface,
+/// link-layer address).
+pub type Neighbours = HashMap<Ipv4Addr, (String, Mac)>;
+
+impl Memo {
+    const fn new() -> Memo {
+        Memo {
+            neighbours: None,
+            quiet: BTreeMap::new(),
+        }
+    }
+
+    /// Whom to ask for `real` at `now`: its interface and link-layer
+    /// address, or the answer without asking (quiet lately, or not a
+    /// neighbour). The table is read by `read` when it is older than
+    /// [`NEIGHBOURS_FOR`].
+    fn lookup(
+        &mut self,
+        vip: Ipv4Addr,
+        real: Ipv4Addr,
+        now: std::time::Instant,
+        read: impl FnOnce() -> Result<Neighbours, String>,
+    ) -> Result<(String, Mac), Answer> {
+        if self
+            .quiet
+            .get(&(vip, real))
+            .is_some_and(|t| now.saturating_duration_since(*t) < QUIET_FOR)
+        {
+            return Err(Answer::Quiet);
+        }
+        let fresh = self
+            .neighbours
+            .as_ref()
+            .is_some_and(|(t, _)| now.saturating_duration_since(*t) < NEIGHBOURS_FOR);
+        if !fresh {
+            self.neighbours = Some((now, read()));
+        }
+        match self.neighbours.as_ref().map(|(_, n)| n) {
+            Some(Ok(n)) => n.get(&real).cloned().ok_or_else(|| {
+                Answer::NotAsked(format!(
+                    "{real} is not a neighbour of this host (reached through a router, or not resolved yet)"
+                ))
+            }),
+            Some(Err(e)) => Err(Answer::NotAsked(e.clone())),
+            None => Err(Answer::NotAsked("no neighbour table".into())),
+        }
+    }
+
+    /// Take note of what `real` answered at `now`.
+    fn answered(&mut self, vip: Ipv4Addr, real: Ipv4Addr, a: &Answer, now: std::time::Instant) {
+        match a {
+            Answer::Quiet => {
+                self.quiet.insert((vip, real), now);
+            }
+            _ => {
+                self.quiet.remove(&(vip, real));
+            }
+        }
+    }
+}
+
+/// The neighbour table of the host (of the daemon's network namespace).
+fn read_neighbours() -> Result<Neighbours, String> {
+    std::fs::read_to_string("/proc/net/arp")
+        .map(|t| neighbours(&t))
+        .map_err(|e| format!("/proc/net/arp: {e}"))
 }
 
 /// Send the request for `vip` to `mac` on `dev` and wait for its answer
@@ -103,19 +202,24 @@ async fn exchange(dev: &str, mac: Mac, vip: Ipv4Addr, until: Instant) -> std::io
     }
 }
 
-/// The interface and link-layer address `/proc/net/arp` has for `ip`, in
-/// a complete entry (flag `ATF_COM`, 0x2).
-pub fn neighbour(table: &str, ip: Ipv4Addr) -> Option<(String, Mac)> {
-    table.lines().skip(1).find_map(|l| {
-        let w: Vec<&str> = l.split_whitespace().collect();
-        let [addr, _hw_type, flags, hw, _mask, dev] = w[..] else {
-            return None;
-        };
-        let flags = u32::from_str_radix(flags.trim_start_matches("0x"), 16).ok()?;
-        (addr.parse::<Ipv4Addr>().ok()? == ip && flags & 0x2 != 0)
-            .then(|| Some((dev.to_string(), parse_mac(hw)?)))
-            .flatten()
-    })
+/// The complete entries (flag `ATF_COM`, 0x2) of `table`, the text of
+/// `/proc/net/arp`: address -> (interface, link-layer address).
+pub fn neighbours(table: &str) -> Neighbours {
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let [addr, _hw_type, flags, hw, _mask, dev] = w[..] else {
+                return None;
+            };
+            let flags = u32::from_str_radix(flags.trim_start_matches("0x"), 16).ok()?;
+            if flags & 0x2 == 0 {
+                return None;
+            }
+            Some((addr.parse().ok()?, (dev.to_string(), parse_mac(hw)?)))
+        })
+        .collect()
 }
 
 /// `aa:bb:cc:dd:ee:ff`.
@@ -201,21 +305,70 @@ mod tests {
 10.1.0.23        0x1         0x6         02:00:0a:01:00:17     *        d1
 ";
 
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn a_neighbour_is_a_complete_entry() {
-        let ip = |s: &str| s.parse().unwrap();
+        let n = neighbours(TABLE);
         assert_eq!(
-            neighbour(TABLE, ip("10.1.0.21")),
-            Some(("d0".into(), [2, 0, 10, 1, 0, 0x15]))
+            n.get(&ip("10.1.0.21")),
+            Some(&("d0".into(), [2, 0, 10, 1, 0, 0x15]))
         );
-        assert_eq!(neighbour(TABLE, ip("10.1.0.22")), None, "incomplete");
+        assert_eq!(n.get(&ip("10.1.0.22")), None, "incomplete");
+        assert_eq!(n.get(&ip("10.1.0.23")).map(|n| n.0.as_str()), Some("d1"));
+        assert_eq!(n.get(&ip("10.1.0.24")), None);
+        assert!(neighbours("").is_empty());
+        assert!(neighbours("head\n1 2 3").is_empty());
+    }
+
+    #[test]
+    fn the_table_is_read_once_a_while_and_a_quiet_server_is_not_asked_again_for_a_while() {
+        let (vip, real) = (ip("10.1.0.10"), ip("10.1.0.21"));
+        let t0 = std::time::Instant::now();
+        let mut m = Memo::new();
+        let reads = std::cell::Cell::new(0);
+        let read = || {
+            reads.set(reads.get() + 1);
+            Ok(neighbours(TABLE))
+        };
+        let to = |n: Result<(String, Mac), Answer>| n.map(|n| n.0);
+        assert_eq!(to(m.lookup(vip, real, t0, read)), Ok("d0".into()));
+        // Within NEIGHBOURS_FOR: the same table, not read again.
+        let soon = t0 + NEIGHBOURS_FOR / 2;
+        assert!(matches!(
+            m.lookup(vip, ip("10.1.0.99"), soon, read),
+            Err(Answer::NotAsked(_))
+        ));
+        assert_eq!(reads.get(), 1);
         assert_eq!(
-            neighbour(TABLE, ip("10.1.0.23")).map(|n| n.0),
-            Some("d1".into())
+            to(m.lookup(vip, real, t0 + NEIGHBOURS_FOR, read)),
+            Ok("d0".into())
         );
-        assert_eq!(neighbour(TABLE, ip("10.1.0.24")), None);
-        assert_eq!(neighbour("", ip("10.1.0.21")), None);
-        assert_eq!(neighbour("head\n1 2 3", ip("10.1.0.21")), None);
+        assert_eq!(reads.get(), 2);
+        // Quiet: not asked again for QUIET_FOR, for that VIP only.
+        m.answered(vip, real, &Answer::Quiet, t0);
+        assert_eq!(
+            m.lookup(vip, real, t0 + QUIET_FOR / 2, read),
+            Err(Answer::Quiet)
+        );
+        assert!(m
+            .lookup(ip("10.1.0.11"), real, t0 + QUIET_FOR / 2, read)
+            .is_ok());
+        assert!(m.lookup(vip, real, t0 + QUIET_FOR, read).is_ok());
+        // An answer (or a question that failed) forgets the quiet.
+        m.answered(vip, real, &Answer::Quiet, t0);
+        m.answered(vip, real, &Answer::Answers([2, 0, 0, 0, 0, 1]), t0);
+        assert!(m.lookup(vip, real, t0 + QUIET_FOR / 2, read).is_ok());
+        // A table that cannot be read: said, and tried again later.
+        let mut m = Memo::new();
+        let bad = || Err("/proc/net/arp: denied".to_string());
+        assert_eq!(
+            m.lookup(vip, real, t0, bad),
+            Err(Answer::NotAsked("/proc/net/arp: denied".into()))
+        );
+        assert!(m.lookup(vip, real, t0 + NEIGHBOURS_FOR, read).is_ok());
     }
 
     #[test]
