@@ -79,11 +79,12 @@ pub fn parse_rules(bytes: &[u8]) -> rvsadm::Result<DesiredState> {
     // Where each service is in `services`: a table of 10,000 services
     // must not be searched once per line.
     let mut index: std::collections::HashMap<ServiceKey, usize> = Default::default();
+    let mut argv = Vec::new();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let n = i + 1;
-        let Some(argv) = restore::argv_of(line, "rvsadm") else {
+        if !restore::fill_argv(line, "rvsadm", &mut argv) {
             continue;
-        };
+        }
         match args::parse(&argv, true) {
             Ok(Command::Change(Change::AddService(s))) => {
                 if index.insert(s.key, services.len()).is_some() {

@@ -22,20 +22,21 @@
 //! assert_eq!(r[0], ["ipvsadm", "-A", "-t", "1.2.3.4:80"]);
 //! ```
 
+use std::borrow::Cow;
 use std::io::{self, BufRead};
 
 /// Longest token, in bytes.
 pub const MAX_TOKEN: usize = 4096;
 
-/// Split one line (without its newline) into tokens.
-fn tokens_of(line: &[u8]) -> Vec<String> {
+/// The tokens of one line (without its newline), borrowed from it where
+/// they are UTF-8.
+fn tokens_of(line: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
     line.split(|b| matches!(b, b' ' | b'\t' | b'\r'))
         .filter(|t| !t.is_empty())
         .flat_map(|t| t.chunks(MAX_TOKEN))
         .map(|t| t.split(|&b| b == 0).next().unwrap_or(&[]))
-        .map(|t| String::from_utf8_lossy(t).into_owned())
+        .map(String::from_utf8_lossy)
         .filter(|t| t != "ipvsadm")
-        .collect()
 }
 
 /// The argv of every non-empty record of `input`, each starting with
@@ -50,14 +51,37 @@ pub fn records(input: &[u8], argv0: &str) -> Vec<Vec<String>> {
 /// The argv of one line (without its newline), `None` when it has no
 /// token.
 pub fn argv_of(line: &[u8], argv0: &str) -> Option<Vec<String>> {
-    let toks = tokens_of(line);
-    if toks.is_empty() {
-        return None;
+    let mut argv = Vec::new();
+    fill_argv(line, argv0, &mut argv).then_some(argv)
+}
+
+/// [`argv_of`] into `argv`, whose strings are reused (a restore of
+/// thousands of lines allocates for its longest line, not for each):
+/// whether the line has a token (when not, `argv` holds `argv0` alone).
+///
+/// ```
+/// use rvsadm_cli::compat::restore::fill_argv;
+/// let mut argv = Vec::new();
+/// assert!(fill_argv(b"-A -t 1.2.3.4:80 -s rr", "ipvsadm", &mut argv));
+/// assert_eq!(argv, ["ipvsadm", "-A", "-t", "1.2.3.4:80", "-s", "rr"]);
+/// assert!(fill_argv(b"-D -f 7", "ipvsadm", &mut argv));
+/// assert_eq!(argv, ["ipvsadm", "-D", "-f", "7"]);
+/// assert!(!fill_argv(b" \r", "ipvsadm", &mut argv));
+/// ```
+pub fn fill_argv(line: &[u8], argv0: &str, argv: &mut Vec<String>) -> bool {
+    let mut n = 0;
+    for t in std::iter::once(Cow::Borrowed(argv0)).chain(tokens_of(line)) {
+        match argv.get_mut(n) {
+            Some(s) => {
+                s.clear();
+                s.push_str(&t);
+            }
+            None => argv.push(t.into_owned()),
+        }
+        n += 1;
     }
-    let mut argv = Vec::with_capacity(toks.len() + 1);
-    argv.push(argv0.to_string());
-    argv.extend(toks);
-    Some(argv)
+    argv.truncate(n);
+    n > 1
 }
 
 /// Streaming form of [`records`]: reads one record at a time, so each can be

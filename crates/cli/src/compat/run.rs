@@ -438,7 +438,12 @@ fn restore_from(
     }
     let mut status = 0;
     let mut pending: Vec<Pending> = Vec::new();
-    for argv in restore::records(&input, argv0) {
+    // One argv, its strings reused from line to line.
+    let mut argv = Vec::new();
+    for line in input.split(|&b| b == b'\n') {
+        if !restore::fill_argv(line, argv0, &mut argv) {
+            continue;
+        }
         match args::parse(&argv, true) {
             Err(f) if f.returns => pending.push(Pending::PoptError(f)),
             Err(f) => {
