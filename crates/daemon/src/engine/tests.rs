@@ -119,13 +119,17 @@ fn health_drains_and_the_fallback() {
     assert_eq!(weights(&d), w(&[("10.0.0.1:80", 0), ("10.0.0.2:80", 5)]));
 }
 
-#[test]
-fn a_result_marks_only_the_services_it_changed() {
-    let two = format!(
+/// [`CFG`] and a second service of one destination.
+fn two_services() -> String {
+    format!(
         "{CFG}\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.2\"\nport = 80\n\
          [[services.destinations]]\naddress = \"10.0.0.7\"\nport = 80\nforward = \"masq\"\n"
-    );
-    let mut e = engine(&two);
+    )
+}
+
+#[test]
+fn a_result_marks_only_the_services_it_changed() {
+    let mut e = engine(&two_services());
     let mut live = Snapshot::default();
     sync(&mut e, &mut live);
     assert!(e.take_changed().is_empty(), "no result yet");
@@ -142,11 +146,7 @@ fn a_result_marks_only_the_services_it_changed() {
 
 #[test]
 fn a_drain_and_a_ready_mark_only_their_service() {
-    let two = format!(
-        "{CFG}\n[[services]]\nprotocol = \"tcp\"\naddress = \"192.0.2.2\"\nport = 80\n\
-         [[services.destinations]]\naddress = \"10.0.0.7\"\nport = 80\nforward = \"masq\"\n"
-    );
-    let mut e = engine(&two);
+    let mut e = engine(&two_services());
     let mut live = Snapshot::default();
     result(&mut e, 0, true);
     result(&mut e, 1, true);
