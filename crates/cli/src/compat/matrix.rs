@@ -204,27 +204,35 @@ impl Cmd {
     }
 }
 
-/// Walk `cols` in order against `row` and report the first problem, with
-/// `what` naming the row (`'add-service' command`, `'gue' tunnel type`).
-fn check_row(row: &[u8], cols: &[OptCol], given: OptSet, what: &str) -> Result<(), Failure> {
+/// Walk the row's cells (column, code) in order and report the first
+/// problem, with `what()` naming the row (`'add-service' command`, `'gue'
+/// tunnel type`). Nothing is allocated unless there is a problem: every
+/// line of a restore goes through here.
+fn check_row(
+    cells: impl Iterator<Item = (OptCol, u8)>,
+    given: OptSet,
+    what: impl Fn() -> String,
+) -> Result<(), Failure> {
     let mut first_exclusive: Option<OptCol> = None;
-    for (col, code) in cols.iter().zip(row) {
-        let has = given.has(*col);
+    for (col, code) in cells {
+        let has = given.has(col);
         let msg = match code {
-            b'x' if has => format!("Illegal '{}' option with the {what}", col.name()),
+            b'x' if has => format!("Illegal '{}' option with the {}", col.name(), what()),
             b'+' if !has => format!(
-                "You need to supply the '{}' option for the {what}",
-                col.name()
+                "You need to supply the '{}' option for the {}",
+                col.name(),
+                what()
             ),
             b'1' if has => match first_exclusive {
                 None => {
-                    first_exclusive = Some(*col);
+                    first_exclusive = Some(col);
                     continue;
                 }
                 Some(prev) => format!(
-                    "The option '{}' conflicts with the '{}' option in the {what}",
+                    "The option '{}' conflicts with the '{}' option in the {}",
                     col.name(),
-                    prev.name()
+                    prev.name(),
+                    what()
                 ),
             },
             _ => continue,
@@ -236,15 +244,10 @@ fn check_row(row: &[u8], cols: &[OptCol], given: OptSet, what: &str) -> Result<(
 
 /// ipvsadm's `generic_opt_check` for a command.
 pub fn check_command(cmd: Cmd, given: OptSet) -> Result<(), Failure> {
-    let Some(row) = COLUMNS
+    let cells = COLUMNS
         .iter()
-        .map(|(_, _, accepts)| accepts.get(cmd.index()).copied())
-        .collect::<Option<Vec<u8>>>()
-    else {
-        return Ok(());
-    };
-    let cols: Vec<OptCol> = COLUMNS.iter().map(|(c, _, _)| *c).collect();
-    check_row(&row, &cols, given, &format!("'{}' command", cmd.name()))
+        .filter_map(|(c, _, accepts)| Some((*c, *accepts.get(cmd.index())?)));
+    check_row(cells, given, || format!("'{}' command", cmd.name()))
 }
 
 /// The tunnel-type check (`tunnel_opt_check`); `tun_type` is the kernel
@@ -253,12 +256,8 @@ pub fn check_tunnel(tun_type: u8, given: OptSet) -> Result<(), Failure> {
     let Some((name, row)) = TUNNEL_TABLE.get(usize::from(tun_type)) else {
         return Ok(());
     };
-    check_row(
-        &row[..],
-        &TUNNEL_COLS,
-        given,
-        &format!("'{name}' tunnel type"),
-    )
+    let cells = TUNNEL_COLS.iter().copied().zip(row.iter().copied());
+    check_row(cells, given, || format!("'{name}' tunnel type"))
 }
 
 #[cfg(test)]
