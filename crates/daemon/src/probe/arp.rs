@@ -130,16 +130,15 @@ impl Memo {
             .as_ref()
             .is_some_and(|(t, _)| now.saturating_duration_since(*t) < NEIGHBOURS_FOR);
         if !fresh {
-            self.neighbours = Some((now, read()));
+            self.neighbours = None;
         }
-        match self.neighbours.as_ref().map(|(_, n)| n) {
-            Some(Ok(n)) => n.get(&real).cloned().ok_or_else(|| {
+        match &self.neighbours.get_or_insert_with(|| (now, read())).1 {
+            Ok(n) => n.get(&real).cloned().ok_or_else(|| {
                 Answer::NotAsked(format!(
                     "{real} is not a neighbour of this host (reached through a router, or not resolved yet)"
                 ))
             }),
-            Some(Err(e)) => Err(Answer::NotAsked(e.clone())),
-            None => Err(Answer::NotAsked("no neighbour table".into())),
+            Err(e) => Err(Answer::NotAsked(e.clone())),
         }
     }
 
