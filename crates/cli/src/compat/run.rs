@@ -5,22 +5,22 @@
 //! success, 1 when a listing fails, 2 for command-line errors and a failed
 //! initialisation, 255 when the kernel rejects a change.
 //!
-//! `-R` sends its lines through the library's pipelined batch
-//! ([`rvsadm::Ipvs::apply_batch`]): consecutive changes go to the kernel together,
-//! and their results are reported in input order, exactly as if each line
-//! had been run on its own.
+//! `-R` is [`super::replay`]: consecutive changes go to the kernel together
+//! while the next lines are read, and every line's result is reported in
+//! input order, exactly as if each line had been run on its own.
 
 use super::args::{self, Command, Failure, ListSpec, Listing};
 use super::messages::ipvsadm_message;
 use super::names::SystemNames;
 use super::render::{self, ConnOptions, DestCounters, ListFormat, ListOptions, Renderer};
-use super::restore;
+use super::replay;
 use super::sort;
 use rvsadm::{Change, Error, Ipvs, Service};
 use std::io::{self, Read, Write};
+use std::sync::Arc;
 
 /// Exit status of ipvsadm's `return -1` (a kernel rejection, a popt error).
-const EXIT_REJECTED: i32 = 255;
+pub(super) const EXIT_REJECTED: i32 = 255;
 
 /// Where a run writes: stdout and stderr (locked and buffered by the caller).
 pub struct Io<'a> {
@@ -40,7 +40,7 @@ impl std::fmt::Debug for Io<'_> {
 /// never need the kernel).
 #[derive(Debug, Default)]
 pub struct Kernel {
-    handle: Option<Ipvs>,
+    handle: Option<Arc<Ipvs>>,
 }
 
 impl Kernel {
@@ -66,9 +66,17 @@ impl Kernel {
                 other => other?,
             };
             h.set_timeout(crate::REPLY_TIMEOUT);
-            self.handle = Some(h);
+            self.handle = Some(Arc::new(h));
         }
-        self.handle.as_ref().ok_or(Error::IpvsUnavailable)
+        self.handle.as_deref().ok_or(Error::IpvsUnavailable)
+    }
+
+    /// [`Kernel::get`], as a handle another thread can hold.
+    pub fn shared(&mut self) -> Result<Arc<Ipvs>, Failure> {
+        self.get()?;
+        self.handle
+            .clone()
+            .ok_or_else(|| init_failure(Error::IpvsUnavailable))
     }
 }
 
@@ -82,7 +90,7 @@ pub fn init_failure(e: Error) -> Failure {
 
 /// The outcome of one command: an exit status, or "exit now with this
 /// status" (ipvsadm's `exit()` inside a restore).
-enum Outcome {
+pub(super) enum Outcome {
     /// ipvsadm's `return 0` / `return -1`.
     Status(i32),
     /// ipvsadm's `exit(n)`: ends even a restore.
@@ -101,7 +109,7 @@ pub fn main(argv: &[String], stdin: &mut dyn Read, io: &mut Io<'_>) -> i32 {
     }
 }
 
-fn report(io: &mut Io<'_>, f: &Failure) -> i32 {
+pub(super) fn report(io: &mut Io<'_>, f: &Failure) -> i32 {
     let _ = io.err.write_all(f.stderr.as_bytes());
     f.exit_code
 }
@@ -110,7 +118,7 @@ fn argv0(argv: &[String]) -> &str {
     argv.first().map(String::as_str).unwrap_or("ipvsadm")
 }
 
-fn execute(
+pub(super) fn execute(
     cmd: &Command,
     argv: &[String],
     stdin: &mut dyn Read,
@@ -125,7 +133,7 @@ fn execute(
         }
         Command::List(spec) => list(spec, kernel, io),
         Command::Save { numeric } => save(*numeric, kernel, io),
-        Command::Restore => restore_from(argv0(argv), stdin, kernel, io),
+        Command::Restore => replay::restore_from(argv0(argv), stdin, kernel, io),
         change => match operation(change) {
             Some(op) => {
                 let ipvs = match kernel.get() {
@@ -412,122 +420,4 @@ fn list_connections(spec: &ListSpec, io: &mut Io<'_>) -> Outcome {
             Outcome::Exit(1)
         }
     }
-}
-
-/// How many restore lines go to the kernel in one pipelined batch at most.
-const RESTORE_BATCH: usize = 4096;
-
-/// A restore line waiting in the current batch: its change, or the popt
-/// error message it produced (printed in order with the kernel's answers).
-enum Pending {
-    Change(Change),
-    PoptError(Failure),
-}
-
-/// `-R`: run every line of stdin; consecutive changes are pipelined.
-fn restore_from(
-    argv0: &str,
-    stdin: &mut dyn Read,
-    kernel: &mut Kernel,
-    io: &mut Io<'_>,
-) -> Outcome {
-    let mut input = Vec::new();
-    if let Err(e) = stdin.read_to_end(&mut input) {
-        let _ = writeln!(io.err, "reading standard input: {e}");
-        return Outcome::Exit(1);
-    }
-    let mut status = 0;
-    let mut pending: Vec<Pending> = Vec::new();
-    // One argv, its strings reused from line to line.
-    let mut argv = Vec::new();
-    for line in input.split(|&b| b == b'\n') {
-        if !restore::fill_argv(line, argv0, &mut argv) {
-            continue;
-        }
-        match args::parse(&argv, true) {
-            Err(f) if f.returns => pending.push(Pending::PoptError(f)),
-            Err(f) => {
-                flush_batch(&mut pending, &mut status, kernel, io);
-                return Outcome::Exit(report(io, &f));
-            }
-            Ok(cmd) => match operation(&cmd) {
-                Some(op) => pending.push(Pending::Change(op)),
-                None => {
-                    if let Some(out) = flush_batch(&mut pending, &mut status, kernel, io) {
-                        return out;
-                    }
-                    match execute(&cmd, &argv, &mut io::empty(), kernel, io) {
-                        Outcome::Status(s) => status = s,
-                        Outcome::Exit(s) => return Outcome::Exit(s),
-                    }
-                }
-            },
-        }
-        if pending.len() >= RESTORE_BATCH {
-            if let Some(out) = flush_batch(&mut pending, &mut status, kernel, io) {
-                return out;
-            }
-        }
-    }
-    if let Some(out) = flush_batch(&mut pending, &mut status, kernel, io) {
-        return out;
-    }
-    Outcome::Status(status)
-}
-
-/// Send the pending changes as one batch and report each line's result in
-/// order; `status` becomes the last line's. Returns `Some` when the run
-/// must end (the kernel could not be opened).
-fn flush_batch(
-    pending: &mut Vec<Pending>,
-    status: &mut i32,
-    kernel: &mut Kernel,
-    io: &mut Io<'_>,
-) -> Option<Outcome> {
-    if pending.is_empty() {
-        return None;
-    }
-    let batch = std::mem::take(pending);
-    let ops: Vec<Change> = batch
-        .iter()
-        .filter_map(|p| match p {
-            Pending::Change(op) => Some(op.clone()),
-            Pending::PoptError(_) => None,
-        })
-        .collect();
-    // Each line's result: Ok, or ipvsadm's message for the kernel's answer.
-    let results: Vec<Result<(), String>> = if ops.is_empty() {
-        Vec::new()
-    } else {
-        let ipvs = match kernel.get() {
-            Ok(h) => h,
-            Err(f) => return Some(Outcome::Exit(report(io, &f))),
-        };
-        match ipvs.apply_batch(&ops) {
-            Ok(r) => r
-                .into_iter()
-                .map(|x| x.map_err(|e| ipvsadm_message(&e)))
-                .collect(),
-            // The batch as a whole failed (socket error): every line
-            // reports it, as each would have on its own.
-            Err(e) => {
-                let msg = ipvsadm_message(&e);
-                ops.iter().map(|_| Err(msg.clone())).collect()
-            }
-        }
-    };
-    let mut results = results.into_iter();
-    for p in &batch {
-        *status = match p {
-            Pending::PoptError(f) => report(io, f),
-            Pending::Change(_) => match results.next() {
-                Some(Ok(())) | None => 0,
-                Some(Err(msg)) => {
-                    let _ = writeln!(io.err, "{msg}");
-                    EXIT_REJECTED
-                }
-            },
-        };
-    }
-    None
 }
