@@ -193,7 +193,9 @@ fn strtoul_c_literal(s: &[u8]) -> (Option<u64>, usize) {
 /// ```
 pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
     let b = s.as_bytes();
-    let mut parts: Vec<u64> = Vec::with_capacity(4);
+    // At most four parts: the dotted ones, then the last.
+    let mut parts = [0u64; 4];
+    let mut count = 0usize;
     let mut i = 0;
     loop {
         if !b.get(i)?.is_ascii_digit() {
@@ -204,23 +206,27 @@ pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
         i += used;
         match b.get(i) {
             Some(b'.') => {
-                if parts.len() >= 3 || value > 0xff {
+                if count >= 3 || value > 0xff {
                     return None;
                 }
-                parts.push(value);
+                *parts.get_mut(count)? = value;
+                count += 1;
                 i += 1;
             }
             None => {
-                parts.push(value);
+                *parts.get_mut(count)? = value;
+                count += 1;
                 break;
             }
             Some(&c) if isspace(c) => {
-                parts.push(value);
+                *parts.get_mut(count)? = value;
+                count += 1;
                 break;
             }
             Some(_) => return None,
         }
     }
+    let parts = parts.get(..count)?;
     let last = *parts.last()?;
     let head = parts.len() - 1;
     let room: u32 = 8 * (4 - head as u32);

@@ -80,7 +80,13 @@ pub fn parse_service(text: &str, proto: Option<Protocol>) -> Option<HostPort> {
         }
         None => (text, None),
     };
-    let addr = match inet_pton6(host) {
+    // An IPv6 address has two colons at least: an IPv4 `host:port` is not
+    // given to the IPv6 parser.
+    let v6 = match host.bytes().filter(|&c| c == b':').nth(1) {
+        Some(_) => inet_pton6(host),
+        None => None,
+    };
+    let addr = match v6 {
         Some(a) => IpAddr::V6(a),
         None => {
             port_text = match host.rfind(':') {

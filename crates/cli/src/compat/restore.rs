@@ -28,15 +28,25 @@ use std::io::{self, BufRead};
 /// Longest token, in bytes.
 pub const MAX_TOKEN: usize = 4096;
 
-/// The tokens of one line (without its newline), borrowed from it where
-/// they are UTF-8.
-fn tokens_of(line: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
-    line.split(|b| matches!(b, b' ' | b'\t' | b'\r'))
-        .filter(|t| !t.is_empty())
-        .flat_map(|t| t.chunks(MAX_TOKEN))
-        .map(|t| t.split(|&b| b == 0).next().unwrap_or(&[]))
-        .map(String::from_utf8_lossy)
-        .filter(|t| t != "ipvsadm")
+/// Each token of one line (without its newline) in turn, borrowed from it
+/// where it is UTF-8: one pass over the line, no iterator adaptors (every
+/// line of a large `-R` or `apply` input comes through here).
+fn for_each_token<'a>(line: &'a [u8], mut f: impl FnMut(&str)) {
+    for word in line.split(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        for chunk in word.chunks(MAX_TOKEN) {
+            let t = match chunk.iter().position(|&b| b == 0) {
+                Some(end) => chunk.get(..end).unwrap_or(&[]),
+                None => chunk,
+            };
+            let text: Cow<'a, str> = match std::str::from_utf8(t) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(t),
+            };
+            if text != "ipvsadm" {
+                f(&text);
+            }
+        }
+    }
 }
 
 /// The argv of every non-empty record of `input`, each starting with
@@ -70,16 +80,18 @@ pub fn argv_of(line: &[u8], argv0: &str) -> Option<Vec<String>> {
 /// ```
 pub fn fill_argv(line: &[u8], argv0: &str, argv: &mut Vec<String>) -> bool {
     let mut n = 0;
-    for t in std::iter::once(Cow::Borrowed(argv0)).chain(tokens_of(line)) {
+    let mut put = |t: &str| {
         match argv.get_mut(n) {
             Some(s) => {
                 s.clear();
-                s.push_str(&t);
+                s.push_str(t);
             }
-            None => argv.push(t.into_owned()),
+            None => argv.push(t.to_owned()),
         }
         n += 1;
-    }
+    };
+    put(argv0);
+    for_each_token(line, put);
     argv.truncate(n);
     n > 1
 }

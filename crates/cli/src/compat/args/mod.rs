@@ -66,7 +66,8 @@ mod tokenizer;
 pub use super::failure::Failure;
 pub use command::{Command, ListSpec, Listing};
 pub use table::{
-    extension_flag, ipvsadm_options, long_name, ArgKind, Hint, Opt, OptSpec, Scope, OPTIONS,
+    extension_flag, ipvsadm_options, long_name, short_option, ArgKind, Hint, Opt, OptSpec, Scope,
+    OPTIONS,
 };
 pub use tokenizer::{Blame, Event, PoptError, Tokenizer};
 

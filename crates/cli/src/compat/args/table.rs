@@ -10,6 +10,7 @@
 //! command line may change meaning.
 
 use crate::compat::matrix::{Cmd, OptCol};
+use std::sync::OnceLock;
 
 /// Every option of the table: ipvsadm's popt options, then rvsadm's
 /// extensions.
@@ -409,6 +410,38 @@ pub const OPTIONS: &[OptSpec] = &[
 /// The rows of ipvsadm's popt table (what the tokenizer reads).
 pub fn ipvsadm_options() -> impl Iterator<Item = &'static OptSpec> {
     OPTIONS.iter().filter(|o| o.scope == Scope::Ipvsadm)
+}
+
+/// The row of ipvsadm's popt table whose short name is `c` (the first, as
+/// a scan of [`ipvsadm_options`] finds it), looked up in a table built once:
+/// the tokenizer asks for every option of every `-R` and `apply` line.
+///
+/// ```
+/// use rvsadm_cli::compat::args::{ipvsadm_options, short_option, Opt};
+/// assert_eq!(short_option('A').map(|o| o.id), Some(Opt::AddService));
+/// assert!(short_option('q').is_none());
+/// for c in ['a', 'L', 'n', '6', '\u{e9}'] {
+///     let scan = ipvsadm_options().find(|o| o.short == Some(c));
+///     assert_eq!(short_option(c).map(|o| o.id), scan.map(|o| o.id));
+/// }
+/// ```
+pub fn short_option(c: char) -> Option<&'static OptSpec> {
+    static ASCII: OnceLock<[Option<&'static OptSpec>; 128]> = OnceLock::new();
+    let table = ASCII.get_or_init(|| {
+        let mut t = [None; 128];
+        for o in ipvsadm_options() {
+            if let Some(slot) = o.short.and_then(|c| t.get_mut(c as usize)) {
+                if slot.is_none() {
+                    *slot = Some(o);
+                }
+            }
+        }
+        t
+    });
+    match table.get(c as usize) {
+        Some(row) => *row,
+        None => ipvsadm_options().find(|o| o.short == Some(c)),
+    }
 }
 
 /// The extension flag (a row of [`Scope::Extension`]) that the argv word

@@ -1,7 +1,7 @@
 //! popt's option reader: argv words in, ipvsadm's rows of [`super::OPTIONS`] with
 //! their values out, in order.
 
-use super::table::{ipvsadm_options, ArgKind, OptSpec};
+use super::table::{ipvsadm_options, short_option, ArgKind, OptSpec};
 
 /// A popt error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                     continue;
                 };
                 let after = rest.get(c.len_utf8()..).unwrap_or("");
-                let Some(spec) = ipvsadm_options().find(|o| o.short == Some(c)) else {
+                let Some(spec) = short_option(c) else {
                     self.cluster = None;
                     return Some(Err((PoptError::Unknown, word)));
                 };
