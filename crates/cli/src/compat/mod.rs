@@ -4,6 +4,7 @@
 //! [`messages`]).
 
 pub mod args;
+pub mod digits;
 pub mod failure;
 pub mod help;
 pub mod libc;

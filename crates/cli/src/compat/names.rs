@@ -13,6 +13,7 @@
 //! Rendering takes any [`Resolver`]; [`NumericNames`] never resolves (the
 //! `-n` behaviour), and tests can plug in a fixed table.
 
+use super::digits::{push_ipv4, push_u64};
 use nix::libc;
 use rvsadm::model::Protocol;
 use std::ffi::{c_char, c_int, c_void, CStr};
@@ -195,10 +196,11 @@ pub fn addrport(
     }
     // Numbers are written in place (writing to a Vec cannot fail): listings
     // format tens of thousands of these.
-    match names.host(addr) {
-        Some(host) => out.extend_from_slice(&host),
-        None => {
-            let _ = write!(out, "{addr}");
+    match (names.host(addr), addr) {
+        (Some(host), _) => out.extend_from_slice(&host),
+        (None, IpAddr::V4(a)) => push_ipv4(&mut out, *a),
+        (None, IpAddr::V6(a)) => {
+            let _ = write!(out, "{a}");
         }
     }
     if v6 {
@@ -207,9 +209,7 @@ pub fn addrport(
     out.push(b':');
     match protocol.and_then(|p| names.service(port, p)) {
         Some(name) => out.extend_from_slice(&name),
-        None => {
-            let _ = write!(out, "{port}");
-        }
+        None => push_u64(&mut out, u64::from(port)),
     }
     out.truncate(ADDRPORT_MAX);
     out

@@ -1,6 +1,7 @@
 //! printf's columns as ipvsadm uses them: `%-Ns` padding, `" %-Nd"` line
 //! ends, and `print_largenum`'s abbreviated counters.
 
+use crate::compat::digits::push_u64;
 use std::io::{self, Write};
 
 /// `print_largenum`: a counter in a 9-byte column, abbreviated with
@@ -44,20 +45,31 @@ pub(super) fn pad<W: Write + ?Sized>(w: &mut W, s: &[u8], width: usize) -> io::R
     Ok(())
 }
 
+/// One value of [`write_cols`].
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Cell<'a> {
+    /// Text as it is.
+    Text(&'a str),
+    /// A number in decimal.
+    Num(u64),
+}
+
 /// Write the end of a line: each value after a space, left-aligned in its
 /// width (C's `" %-Nd"`), then `\n`, in one write. The line is built with
 /// one `resize` per fill, where `format!("{:<N}")` writes the fill a
 /// character at a time, which shows in listings of many thousand lines.
 pub(super) fn write_cols<W: Write + ?Sized>(
     w: &mut W,
-    cols: &[(&dyn std::fmt::Display, usize)],
+    cols: &[(Cell<'_>, usize)],
 ) -> io::Result<()> {
     let mut line = Vec::with_capacity(64);
     for (v, width) in cols {
         line.push(b' ');
         let start = line.len();
-        // Writing to a Vec cannot fail.
-        let _ = write!(line, "{v}");
+        match v {
+            Cell::Text(t) => line.extend_from_slice(t.as_bytes()),
+            Cell::Num(n) => push_u64(&mut line, *n),
+        }
         if line.len() - start < *width {
             line.resize(start + width, b' ');
         }

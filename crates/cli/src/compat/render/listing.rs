@@ -1,7 +1,8 @@
 //! `-L` and `-S`: the version line, service and destination lines in every
 //! layout, and the save format.
 
-use super::columns::{largenum, pad, write_cols};
+use super::columns::{largenum, pad, write_cols, Cell::Num, Cell::Text};
+use crate::compat::digits::write_u64;
 use crate::compat::names::{addrport, NumericNames, Resolver};
 use rvsadm::model::{
     Destination, Family, ForwardMethod, Info, Protocol, Scheduler, Service, ServiceFlags,
@@ -428,7 +429,8 @@ impl<'a> Renderer<'a> {
             }
             _ => {
                 w.write_all(&name)?;
-                write!(w, " {}", svc.config.scheduler.name())?;
+                w.write_all(b" ")?;
+                w.write_all(svc.config.scheduler.name().as_bytes())?;
                 if svc.config.flags.intersects(ServiceFlags::SCHED_MASK) {
                     write!(
                         w,
@@ -478,38 +480,38 @@ impl<'a> Renderer<'a> {
             ListFormat::Thresholds => write_cols(
                 w,
                 &[
-                    (&d.config.upper_threshold, 10),
-                    (&d.config.lower_threshold, 10),
-                    (&d.status.active_conns, 10),
-                    (&d.status.inactive_conns, 10),
+                    (Num(d.config.upper_threshold.into()), 10),
+                    (Num(d.config.lower_threshold.into()), 10),
+                    (Num(d.status.active_conns.into()), 10),
+                    (Num(d.status.inactive_conns.into()), 10),
                 ],
             ),
             ListFormat::PersistentConn => write_cols(
                 w,
                 &[
-                    (&d.config.weight.get(), 9),
-                    (&d.status.persist_conns, 11),
-                    (&d.status.active_conns, 10),
-                    (&d.status.inactive_conns, 10),
+                    (Num(d.config.weight.get().into()), 9),
+                    (Num(d.status.persist_conns.into()), 11),
+                    (Num(d.status.active_conns.into()), 10),
+                    (Num(d.status.inactive_conns.into()), 10),
                 ],
             ),
             ListFormat::TunInfo => write_cols(
                 w,
                 &[
-                    (&fwd_name(d.config.forward), 7),
-                    (&tun_info(d), 13),
-                    (&d.config.weight, 6),
-                    (&d.status.active_conns, 10),
-                    (&d.status.inactive_conns, 10),
+                    (Text(fwd_name(d.config.forward)), 7),
+                    (Text(&tun_info(d)), 13),
+                    (Num(d.config.weight.get().into()), 6),
+                    (Num(d.status.active_conns.into()), 10),
+                    (Num(d.status.inactive_conns.into()), 10),
                 ],
             ),
             ListFormat::Default => write_cols(
                 w,
                 &[
-                    (&fwd_name(d.config.forward), 7),
-                    (&d.config.weight, 6),
-                    (&d.status.active_conns, 10),
-                    (&d.status.inactive_conns, 10),
+                    (Text(fwd_name(d.config.forward)), 7),
+                    (Num(d.config.weight.get().into()), 6),
+                    (Num(d.status.active_conns.into()), 10),
+                    (Num(d.status.inactive_conns.into()), 10),
                 ],
             ),
         }
@@ -542,7 +544,8 @@ impl<'a> Renderer<'a> {
     ) -> io::Result<()> {
         w.write_all(b"-A ")?;
         w.write_all(&self.save_service_name(&svc.key))?;
-        write!(w, " -s {}", svc.config.scheduler.name())?;
+        w.write_all(b" -s ")?;
+        w.write_all(svc.config.scheduler.name().as_bytes())?;
         if svc.is_persistent() {
             write!(w, " -p {}", svc.config.timeout)?;
             if let Some(m) = netmask_text(svc) {
@@ -587,12 +590,10 @@ impl<'a> Renderer<'a> {
         w.write_all(svc_name)?;
         w.write_all(b" -r ")?;
         w.write_all(&self.dest_name(&svc.key, d, false))?;
-        write!(
-            w,
-            " {} -w {}",
-            fwd_switch(d.config.forward),
-            d.config.weight
-        )?;
+        w.write_all(b" ")?;
+        w.write_all(fwd_switch(d.config.forward).as_bytes())?;
+        w.write_all(b" -w ")?;
+        write_u64(w, d.config.weight.get().into())?;
         if d.config.forward == ForwardMethod::Tunnel {
             const CSUM: [&str; 3] = ["--tun-nocsum", "--tun-csum", "--tun-remcsum"];
             let csum = CSUM
