@@ -91,8 +91,10 @@ impl InFlight {
     /// order; `status` becomes the last line's.
     fn report(self, status: &mut i32, io: &mut Io<'_>) {
         let results = self.worker.join().unwrap_or_else(|_| {
+            // Not known to have reached the kernel: every change says so.
             let e = Error::Io(io::Error::other("the thread sending the changes stopped"));
-            vec![Err(ipvsadm_message(&e))]
+            let changes = self.lines.iter().filter(|l| l.is_none()).count();
+            vec![Err(ipvsadm_message(&e)); changes]
         });
         let mut results = results.into_iter();
         for line in &self.lines {
