@@ -18,7 +18,7 @@
 use super::args::{self, Command, Failure};
 use super::messages::ipvsadm_message;
 use super::restore;
-use super::run::{execute, report, Io, Kernel, Outcome, EXIT_REJECTED};
+use super::run::{execute, rejected_with, report, Io, Kernel, Outcome};
 use rvsadm::{Change, Error, Ipvs};
 use std::io::{self, Read};
 use std::thread::JoinHandle;
@@ -38,10 +38,11 @@ struct Batch {
 /// Each change's result: `Ok`, or ipvsadm's message for the kernel's answer.
 type Results = Vec<Result<(), String>>;
 
-/// A batch whose changes are in the kernel's hands.
+/// A batch whose changes are in the kernel's hands (no thread when it has
+/// none: only popt errors to print).
 struct InFlight {
     lines: Vec<Option<Failure>>,
-    worker: JoinHandle<Results>,
+    worker: Option<JoinHandle<Results>>,
 }
 
 impl Batch {
@@ -59,10 +60,10 @@ impl Batch {
     fn send(self, kernel: &mut Kernel) -> Result<InFlight, Failure> {
         let ops = self.ops;
         let worker = if ops.is_empty() {
-            std::thread::spawn(Results::new)
+            None
         } else {
             let ipvs = kernel.shared()?;
-            std::thread::spawn(move || results_of(&ipvs, &ops))
+            Some(std::thread::spawn(move || results_of(&ipvs, &ops)))
         };
         Ok(InFlight {
             lines: self.lines,
@@ -90,7 +91,11 @@ impl InFlight {
     /// Wait for the kernel's answers and print every line's outcome in
     /// order; `status` becomes the last line's.
     fn report(self, status: &mut i32, io: &mut Io<'_>) {
-        let results = self.worker.join().unwrap_or_else(|_| {
+        let joined = self
+            .worker
+            .map(JoinHandle::join)
+            .unwrap_or(Ok(Results::new()));
+        let results = joined.unwrap_or_else(|_| {
             // Not known to have reached the kernel: every change says so.
             let e = Error::Io(io::Error::other("the thread sending the changes stopped"));
             let changes = self.lines.iter().filter(|l| l.is_none()).count();
@@ -102,10 +107,7 @@ impl InFlight {
                 Some(f) => report(io, f),
                 None => match results.next() {
                     Some(Ok(())) | None => 0,
-                    Some(Err(msg)) => {
-                        let _ = writeln!(io.err, "{msg}");
-                        EXIT_REJECTED
-                    }
+                    Some(Err(msg)) => rejected_with(io, &msg),
                 },
             };
         }

@@ -20,7 +20,7 @@ use std::io::{self, Read, Write};
 use std::sync::Arc;
 
 /// Exit status of ipvsadm's `return -1` (a kernel rejection, a popt error).
-pub(super) const EXIT_REJECTED: i32 = 255;
+const EXIT_REJECTED: i32 = 255;
 
 /// Where a run writes: stdout and stderr (locked and buffered by the caller).
 pub struct Io<'a> {
@@ -156,7 +156,12 @@ pub(super) fn execute(
 
 /// A kernel rejection of a change: ipvsadm's message, exit 255.
 fn rejected(io: &mut Io<'_>, e: &Error) -> i32 {
-    let _ = writeln!(io.err, "{}", ipvsadm_message(e));
+    rejected_with(io, &ipvsadm_message(e))
+}
+
+/// [`rejected`] with ipvsadm's message already made.
+pub(super) fn rejected_with(io: &mut Io<'_>, message: &str) -> i32 {
+    let _ = writeln!(io.err, "{message}");
     EXIT_REJECTED
 }
 
